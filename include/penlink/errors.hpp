@@ -1,0 +1,124 @@
+/// @file errors.hpp
+/// @brief Typed errors of penlink. Every failure the SDK reports is a penlink::Error with a code
+/// from ErrorCode and a message that names the value, the limit and the unit where there is one,
+/// e.g. "depth 3.20 mm exceeds the pen's maximum of 3.00 mm".
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "penlink/export.h"
+
+namespace penlink {
+
+/// Error codes. The numbers are part of the ABI (the C API returns them) and never change.
+enum class ErrorCode : int {
+    Ok = 0,
+    InvalidArgument = -1,   ///< malformed URL, option or value the SDK cannot interpret
+    OutOfRange = -2,        ///< a value outside the pen's (or the user's) limit
+    Timeout = -3,           ///< the pen did not answer in time
+    ConnectionFailed = -4,  ///< could not open the port or reach the address
+    ConnectionLost = -5,    ///< the link went silent or closed while in use
+    NotConnected = -6,      ///< the pen is closed
+    EmergencyStopped = -7,  ///< refused: the pen's emergency stop is latched
+    FaultActive = -8,       ///< refused: a fault is latched on the pen
+    NotSupported = -9,      ///< the pen or its add-ons do not have this capability
+    Rejected = -10,         ///< the pen refused for another reason (busy, bad state)
+    Protocol = -11,         ///< the pen answered something that breaks the protocol
+    Internal = -12,         ///< a bug in penlink; please report it
+    CallbackFailed = -13,   ///< a user callback threw or returned an error
+};
+
+/// Short static description of a code, e.g. "out of range". Never null.
+PENLINK_EXPORT const char* to_string(ErrorCode code) noexcept;
+
+/// Base of every exception penlink throws.
+class PENLINK_EXPORT Error : public std::runtime_error {
+public:
+    Error(ErrorCode code, const std::string& message);
+    ~Error() override;
+    ErrorCode code() const noexcept { return code_; }
+
+private:
+    ErrorCode code_;
+};
+
+/// Malformed URL, option or argument.
+class PENLINK_EXPORT InvalidArgumentError : public Error {
+public:
+    explicit InvalidArgumentError(const std::string& message);
+    ~InvalidArgumentError() override;
+};
+
+/// A value outside a limit. value() and limit() are in unit() (e.g. "mm", "Hz", "W").
+class PENLINK_EXPORT OutOfRangeError : public Error {
+public:
+    OutOfRangeError(const std::string& message, double value, double limit, const std::string& unit);
+    ~OutOfRangeError() override;
+    double value() const noexcept { return value_; }
+    double limit() const noexcept { return limit_; }
+    const std::string& unit() const noexcept { return unit_; }
+
+private:
+    double value_;
+    double limit_;
+    std::string unit_;
+};
+
+/// The pen did not acknowledge in time (after retries).
+class PENLINK_EXPORT TimeoutError : public Error {
+public:
+    explicit TimeoutError(const std::string& message);
+    ~TimeoutError() override;
+};
+
+/// Opening the link failed, or the link is gone (code ConnectionFailed, ConnectionLost or
+/// NotConnected).
+class PENLINK_EXPORT ConnectionError : public Error {
+public:
+    ConnectionError(ErrorCode code, const std::string& message);
+    ~ConnectionError() override;
+};
+
+/// Refused for safety: emergency stop or a fault is latched (code EmergencyStopped or
+/// FaultActive).
+class PENLINK_EXPORT SafetyError : public Error {
+public:
+    SafetyError(ErrorCode code, const std::string& message);
+    ~SafetyError() override;
+};
+
+/// The pen or its add-ons lack the capability.
+class PENLINK_EXPORT NotSupportedError : public Error {
+public:
+    explicit NotSupportedError(const std::string& message);
+    ~NotSupportedError() override;
+};
+
+/// Any other refusal by the pen (busy, wrong state) or a protocol breach (code Rejected,
+/// Protocol, Internal or CallbackFailed).
+class PENLINK_EXPORT RejectedError : public Error {
+public:
+    RejectedError(ErrorCode code, const std::string& message);
+    ~RejectedError() override;
+};
+
+/// Throws the exception class that matches code (no-op for ErrorCode::Ok).
+PENLINK_EXPORT void throw_error(ErrorCode code, const std::string& message);
+
+/// Outcome of a command: what the pen (or the SDK's own check) said.
+struct PENLINK_EXPORT Result {
+    ErrorCode code = ErrorCode::Ok;
+    std::string message;
+    double value = 0;   ///< for OutOfRange: the offending value, in unit
+    double limit = 0;   ///< for OutOfRange: the limit it broke, in unit
+    std::string unit;   ///< for OutOfRange: e.g. "mm"
+
+    bool ok() const noexcept { return code == ErrorCode::Ok; }
+    /// Throws the matching exception (OutOfRangeError keeps value, limit and unit) on failure.
+    void throw_if_error() const;
+    /// The Result describing a caught penlink::Error.
+    static Result from(const Error& error);
+};
+
+}  // namespace penlink

@@ -1,0 +1,156 @@
+/// @file pen.hpp
+/// @brief A connection to one microneedling pen.
+///
+/// Threads: every Pen has its own I/O thread (link, timers, heartbeat) and its own callback
+/// thread. All callbacks of one pen (status, events, connection state, async completions) run
+/// on that pen's callback thread, one at a time, in order. A callback may call any method of
+/// the Pen, including blocking ones, but should return quickly: while it runs, status frames
+/// queue (a bounded queue; frames that do not fit are counted in dropped_status_frames()).
+/// Pen methods are thread-safe. Several Pens in one process are fully independent.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "penlink/errors.hpp"
+#include "penlink/export.h"
+#include "penlink/types.hpp"
+
+namespace penlink {
+
+class Pen;
+
+/// Keeps a callback registered. Destroying it, or calling unsubscribe(), removes the callback;
+/// after unsubscribe() returns the callback is not running and will not run again (unless
+/// called from inside that callback, where it will not run again after it returns).
+class PENLINK_EXPORT Subscription {
+public:
+    Subscription();
+    ~Subscription();
+    Subscription(Subscription&& other) noexcept;
+    Subscription& operator=(Subscription&& other) noexcept;
+    Subscription(const Subscription&) = delete;
+    Subscription& operator=(const Subscription&) = delete;
+
+    void unsubscribe();
+    bool active() const;
+
+    struct Impl;
+    explicit Subscription(std::shared_ptr<Impl> impl);
+
+private:
+    std::shared_ptr<Impl> impl_;
+};
+
+struct ConnectOptions {
+    /// How long connect() may take, link opening and handshake included.
+    std::chrono::milliseconds connect_timeout{3000};
+    /// How long to wait for an acknowledgement before resending the same command.
+    std::chrono::milliseconds command_timeout{300};
+    /// Resends (same sequence number: the pen applies it once) before a TimeoutError.
+    int command_retries = 2;
+    /// Heartbeat period; 0 = a quarter of the pen's watchdog period.
+    std::chrono::milliseconds heartbeat_interval{0};
+    /// Silence from the pen after which the connection counts as lost; 0 = the pen's watchdog
+    /// period (at least 500 ms).
+    std::chrono::milliseconds link_timeout{0};
+    /// Status rate requested while nobody subscribed (keeps latest_status() fresh), in Hz.
+    std::int32_t idle_status_rate_hz = 10;
+    /// Capacity of the callback queue; frames beyond it are dropped and counted.
+    std::int32_t callback_queue_capacity = 4096;
+};
+
+using StatusHandler = std::function<void(const Status&)>;
+using EventHandler = std::function<void(const Event&)>;
+/// state and a reason (e.g. "no answer for 500 ms"); reason is empty for ordinary changes.
+using ConnectionStateHandler = std::function<void(ConnectionState, const std::string& reason)>;
+using ResultHandler = std::function<void(const Result&)>;
+
+class PENLINK_EXPORT Pen {
+public:
+    /// Connects and performs the handshake (version, device info). URLs:
+    ///   serial:///dev/ttyUSB0?baud=115200   tcp://127.0.0.1:7878   sim://?rf=1&led=1
+    /// Throws InvalidArgumentError (bad URL), ConnectionError (port missing or busy, refused),
+    /// TimeoutError (no answer), or RejectedError (incompatible protocol version).
+    static std::unique_ptr<Pen> connect(const std::string& url, const ConnectOptions& options = {});
+
+    /// Closes the link (stops the needle first if it can) and joins the pen's threads.
+    ~Pen();
+    Pen(const Pen&) = delete;
+    Pen& operator=(const Pen&) = delete;
+
+    /// Stops streaming, closes the link. Idempotent. Later commands throw ConnectionError.
+    void close();
+
+    const std::string& url() const;
+    ConnectionState connection_state() const;
+    const DeviceInfo& info() const;
+    const Capabilities& capabilities() const;
+
+    /// Host-side depth ceiling, at most the pen's maximum (e.g. 1.5 mm for a cheek protocol).
+    /// set_depth refuses anything deeper. Defaults to the pen's maximum.
+    void set_depth_limit(Depth limit);
+    Depth depth_limit() const;
+
+    // Each command returns once the pen acknowledged, or throws. The _async twin returns at
+    // once and calls done on the callback thread with the same outcome.
+    void set_depth(Depth depth);
+    void set_depth_async(Depth depth, ResultHandler done);
+    void set_speed(Speed speed);
+    void set_speed_async(Speed speed, ResultHandler done);
+    void start();
+    void start_async(ResultHandler done);
+    void stop();
+    void stop_async(ResultHandler done);
+    void set_rf_mode(const RfMode& mode);
+    void set_rf_mode_async(const RfMode& mode, ResultHandler done);
+    void set_led_mode(const LedMode& mode);
+    void set_led_mode_async(const LedMode& mode, ResultHandler done);
+    /// Stops needle, RF and LED at once and latches until clear_emergency_stop(). Sent ahead of
+    /// anything queued.
+    void emergency_stop();
+    void emergency_stop_async(ResultHandler done);
+    void clear_emergency_stop();
+    void clear_emergency_stop_async(ResultHandler done);
+    /// Clears latched faults whose cause has gone.
+    void clear_faults();
+
+    /// Calls handler for each status frame; asks the pen to stream at least rate_hz
+    /// (the pen streams at the highest rate any subscriber asked for).
+    [[nodiscard]] Subscription subscribe_status(StatusHandler handler, std::int32_t rate_hz = 50);
+    [[nodiscard]] Subscription subscribe_events(EventHandler handler);
+    [[nodiscard]] Subscription subscribe_connection_state(ConnectionStateHandler handler);
+
+    /// The newest status frame received, if any.
+    std::optional<Status> latest_status() const;
+    /// Status frames the pen sent that never reached a callback (lost on the link, by sequence
+    /// gaps, or dropped from a full callback queue).
+    std::uint64_t dropped_status_frames() const;
+    std::uint64_t received_status_frames() const;
+
+    struct Impl;
+
+private:
+    explicit Pen(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Serial ports on this machine, with USB VID/PID, serial number and description where known.
+/// Throws ConnectionError if the OS refuses to enumerate.
+PENLINK_EXPORT std::vector<SerialPortInfo> list_serial_ports();
+
+/// Where the SDK's log goes. The default writes warnings and errors to stderr. The sink may be
+/// called from any SDK thread, but never concurrently. Pass an empty sink to silence the log.
+using LogSink = std::function<void(LogLevel, const std::string& message)>;
+PENLINK_EXPORT void set_log_sink(LogSink sink, LogLevel min_level = LogLevel::Warning);
+PENLINK_EXPORT void set_log_level(LogLevel min_level);
+
+/// Runtime library version, "major.minor.patch".
+PENLINK_EXPORT const char* version() noexcept;
+
+}  // namespace penlink

@@ -1,0 +1,8 @@
+/// @file penlink.hpp
+/// @brief The whole penlink C++ API. Start with penlink::Pen::connect().
+#pragma once
+
+#include "penlink/errors.hpp"
+#include "penlink/pen.hpp"
+#include "penlink/types.hpp"
+#include "penlink/version.h"

@@ -1,0 +1,239 @@
+// penlink wire protocol v1: the messages, as plain structs, and their payload codecs.
+//
+// This file is the C++ mirror of docs/protocol.md; the document is normative. Every integer
+// on the wire is little-endian, and every field's unit is in its name (um = micrometre,
+// chz = centi-hertz, mw = milliwatt, ...). Pure code: no I/O, no threads, no heap on the
+// status path (Status and Event are trivially copyable).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+
+namespace penlink::protocol {
+
+inline constexpr std::uint8_t kProtocolVersion = 1;
+
+enum class MessageType : std::uint8_t {
+    // host -> pen requests (each answered by Ack, Nack, or the reply named)
+    Hello = 0x01,            // -> HelloReply
+    GetInfo = 0x02,          // -> Info
+    SetDepth = 0x03,
+    SetSpeed = 0x04,
+    Start = 0x05,
+    Stop = 0x06,
+    SetRf = 0x07,
+    SetLed = 0x08,
+    Heartbeat = 0x09,
+    EmergencyStop = 0x0A,
+    ClearEmergencyStop = 0x0B,
+    SubscribeStatus = 0x0C,
+    ClearFaults = 0x0D,
+    // pen -> host
+    Ack = 0x80,
+    Nack = 0x81,
+    HelloReply = 0x82,
+    Info = 0x83,
+    Status = 0x84,   // unsolicited, at the subscribed rate
+    Event = 0x85,    // unsolicited
+};
+
+/// Why a pen refused a request (Nack.reason). Values are fixed forever.
+enum class NackReason : std::uint8_t {
+    OutOfRange = 1,       // a field is outside the pen's range; Nack carries value and limit
+    Busy = 2,             // the pen cannot do this now (e.g. set depth while the actuator homes)
+    FaultActive = 3,      // a fault is latched; clear it first
+    EmergencyStopped = 4, // e-stop is latched; only ClearEmergencyStop is accepted
+    NotSupported = 5,     // message or add-on not fitted/known
+    Malformed = 6,        // payload length or content invalid
+    BadState = 7,         // e.g. Start without a cartridge
+    VersionMismatch = 8,  // Hello with no common version
+};
+
+/// Which request field a Nack names (Nack.field).
+enum class Field : std::uint8_t {
+    None = 0,
+    Depth = 1,
+    Speed = 2,
+    RfFrequency = 3,
+    RfPower = 4,
+    RfPulse = 5,
+    LedWavelength = 6,
+    LedIrradiance = 7,
+    LedPulseRate = 8,
+    LedDuty = 9,
+    StatusRate = 10,
+    RfPolarity = 11,
+    LedMode = 12,
+};
+
+enum class PenState : std::uint8_t { Idle = 0, Running = 1, Paused = 2, Fault = 3, EmergencyStopped = 4 };
+enum class RfPolarity : std::uint8_t { Monopolar = 0, Bipolar = 1 };
+enum class LedMode : std::uint8_t { Continuous = 0, Pulsed = 1 };
+
+enum class EventKind : std::uint8_t {
+    FaultRaised = 1,        // detail = fault bit index
+    FaultCleared = 2,       // detail = fault bit index
+    CartridgeInserted = 3,  // detail = cartridge id
+    CartridgeRemoved = 4,   // detail = cartridge id
+    ButtonPressed = 5,      // detail = button index
+    WatchdogExpired = 6,    // detail = watchdog period in ms
+    EmergencyStopped = 7,   // detail = 0
+    EmergencyCleared = 8,   // detail = 0
+};
+
+/// Bit indices of Status.fault_bits.
+enum FaultBit : std::uint32_t {
+    kFaultOverTemperature = 0,
+    kFaultBatteryCritical = 1,
+    kFaultCartridgeExhausted = 2,
+    kFaultCartridgeMissing = 3,
+    kFaultMotorStall = 4,
+    kFaultRfImpedance = 5,
+    kFaultWatchdog = 6,
+    kFaultEmergencyStop = 7,
+    kFaultInjected = 8,
+    kFaultDepthActuator = 9,
+};
+
+/// Bits of Info.addons.
+inline constexpr std::uint8_t kAddonRf = 0x01;
+inline constexpr std::uint8_t kAddonLed = 0x02;
+
+inline constexpr std::size_t kMaxLedChannels = 4;
+inline constexpr std::size_t kMaxStringLength = 32;
+
+// ---- requests ---------------------------------------------------------------------------
+
+struct Hello {
+    std::uint8_t min_version = kProtocolVersion;
+    std::uint8_t max_version = kProtocolVersion;
+};
+struct GetInfo {};
+struct SetDepth {
+    std::uint16_t depth_um = 0;
+};
+struct SetSpeed {
+    std::uint16_t speed_chz = 0;
+};
+struct Start {};
+struct Stop {};
+struct SetRf {
+    bool enabled = false;
+    RfPolarity polarity = RfPolarity::Bipolar;
+    std::uint16_t frequency_khz = 0;
+    std::uint32_t power_mw = 0;
+    std::uint16_t pulse_ms = 0;
+};
+struct SetLed {
+    bool enabled = false;
+    std::uint16_t wavelength_nm = 0;
+    std::uint16_t irradiance_dmw_cm2 = 0;  // deci-mW/cm2 (0.1 mW/cm2)
+    LedMode mode = LedMode::Continuous;
+    std::uint32_t pulse_rate_chz = 0;      // pulsed mode only
+    std::uint16_t duty_permille = 0;       // pulsed mode only, 1..1000
+};
+struct Heartbeat {};
+struct EmergencyStop {};
+struct ClearEmergencyStop {};
+struct SubscribeStatus {
+    std::uint16_t rate_hz = 0;  // 0 = stop streaming
+};
+struct ClearFaults {};
+
+// ---- replies and unsolicited ------------------------------------------------------------
+
+struct Ack {
+    MessageType request = MessageType::Heartbeat;
+};
+struct Nack {
+    MessageType request = MessageType::Heartbeat;
+    NackReason reason = NackReason::Malformed;
+    Field field = Field::None;
+    std::int32_t value = 0;  // offending value, in the field's wire unit
+    std::int32_t limit = 0;  // the limit it broke, same unit
+};
+struct HelloReply {
+    std::uint8_t version = kProtocolVersion;
+};
+
+struct LedChannelInfo {
+    std::uint16_t wavelength_nm = 0;
+    std::uint16_t max_irradiance_dmw_cm2 = 0;
+};
+
+struct Info {
+    std::string model;          // UTF-8, at most kMaxStringLength bytes
+    std::string serial;         // UTF-8, at most kMaxStringLength bytes
+    std::uint8_t fw_major = 0, fw_minor = 0, fw_patch = 0;
+    std::uint16_t depth_min_um = 0, depth_max_um = 0, depth_step_um = 0;
+    std::uint16_t speed_min_chz = 0, speed_max_chz = 0;
+    std::uint16_t watchdog_ms = 0;
+    std::uint16_t max_status_rate_hz = 0;
+    std::uint8_t addons = 0;  // kAddonRf | kAddonLed
+    // RF add-on ranges (meaningful when addons & kAddonRf)
+    std::uint16_t rf_frequency_min_khz = 0, rf_frequency_max_khz = 0;
+    std::uint32_t rf_power_max_mw = 0;
+    std::uint16_t rf_pulse_min_ms = 0, rf_pulse_max_ms = 0;
+    std::uint8_t rf_polarities = 0;  // bit 0 monopolar, bit 1 bipolar
+    // LED add-on ranges (meaningful when addons & kAddonLed)
+    std::uint8_t led_channel_count = 0;
+    std::array<LedChannelInfo, kMaxLedChannels> led_channels{};
+    std::uint32_t led_pulse_rate_min_chz = 0, led_pulse_rate_max_chz = 0;
+};
+
+struct Status {
+    std::uint32_t status_seq = 0;     // +1 per status frame sent; gaps = drops
+    std::uint32_t timestamp_ms = 0;   // device uptime
+    PenState state = PenState::Idle;
+    std::uint16_t depth_set_um = 0, depth_actual_um = 0;
+    std::uint16_t speed_set_chz = 0, speed_actual_chz = 0;
+    std::uint8_t battery_pct = 0;
+    std::int16_t temperature_cdeg = 0;  // centi-degrees Celsius
+    std::uint32_t cartridge_id = 0;     // 0 = no cartridge
+    std::uint32_t cartridge_strokes = 0;
+    std::uint32_t cartridge_stroke_limit = 0;
+    std::uint8_t rf_flags = 0;          // bit 0 enabled, bit 1 delivering
+    std::uint16_t rf_impedance_ohm = 0;
+    std::uint32_t rf_energy_mj = 0;     // delivered since power-on
+    std::uint8_t led_flags = 0;         // bit 0 enabled, bit 1 emitting
+    std::uint16_t led_wavelength_nm = 0;
+    std::uint32_t led_dose_uj_cm2 = 0;  // micro-J/cm2, delivered since power-on
+    std::uint32_t fault_bits = 0;       // see FaultBit
+};
+
+struct Event {
+    EventKind kind = EventKind::ButtonPressed;
+    std::uint32_t detail = 0;
+    std::uint32_t timestamp_ms = 0;
+};
+
+using Message = std::variant<Hello, GetInfo, SetDepth, SetSpeed, Start, Stop, SetRf, SetLed,
+                             Heartbeat, EmergencyStop, ClearEmergencyStop, SubscribeStatus,
+                             ClearFaults, Ack, Nack, HelloReply, Info, Status, Event>;
+
+/// The type byte of a message.
+MessageType type_of(const Message& message);
+
+/// Human-readable name, e.g. "SetDepth". Never null.
+const char* to_string(MessageType type);
+const char* to_string(NackReason reason);
+const char* to_string(Field field);
+
+/// True for messages a host sends (requests).
+bool is_request(MessageType type);
+
+/// Encodes a message's payload (without frame header) into out.
+/// Returns the number of bytes written, or nullopt if out is too small.
+std::optional<std::size_t> encode_payload(const Message& message, std::span<std::uint8_t> out);
+
+/// Decodes a payload of the given type. Returns nullopt if the type is unknown, the payload
+/// is shorter than the type's fields, or an enum/string field is invalid. Bytes past the known
+/// fields are ignored, so later revisions of v1 can append fields.
+std::optional<Message> decode_payload(MessageType type, std::span<const std::uint8_t> payload);
+
+}  // namespace penlink::protocol

@@ -1,0 +1,36 @@
+// What a simulated pen is: identity, ranges, fitted add-ons, timing and injected faults.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "protocol/messages.hpp"
+
+namespace penlink::sim {
+
+struct SimConfig {
+    protocol::Info info;                     // identity and ranges the pen reports
+    std::uint32_t cartridge_id = 1001;       // 0 = start with no cartridge
+    std::uint32_t cartridge_stroke_limit = 2'000'000;
+    std::uint32_t tick_us = 1000;            // physics step
+    double depth_travel_mm_per_s = 5.0;      // actuator speed
+    double speed_ramp_hz_per_s = 400.0;      // motor ramp
+    std::uint32_t fault_after_ms = 0;        // 0 = never; raise kFaultInjected after this
+    std::uint32_t drop_link_after_ms = 0;    // 0 = never; ask the host link to drop
+    std::uint32_t silent_after_ms = 0;       // 0 = never; stop answering (link stays up)
+    double battery_pct = 100.0;
+};
+
+/// Defaults of a typical pen: 0.0-3.0 mm in 0.05 mm steps, 50-150 Hz, RF and LED fitted,
+/// watchdog 500 ms, status up to 20 kHz.
+SimConfig default_sim_config();
+
+/// Applies key=value options (from a sim:// URL query or penlink-sim flags) over config:
+/// model, serial, depth_max_mm, depth_min_mm, depth_step_mm, speed_min_hz, speed_max_hz,
+/// rf (0/1), led (0/1), watchdog_ms, fault_after_ms, drop_link_after_ms, silent_after_ms,
+/// cartridge_id, stroke_limit, battery_pct.
+/// Throws penlink::InvalidArgumentError naming the key and value on a bad option.
+void apply_sim_options(SimConfig& config, const std::map<std::string, std::string>& options);
+
+}  // namespace penlink::sim

@@ -1,0 +1,55 @@
+// A simulated pen that speaks protocol v1 from the device side, driven by an io_context.
+//
+// SimDevice is transport-agnostic: bytes from the host go in through receive(), bytes to the
+// host come out through the send callback. penlink-sim wires it to a pty or a TCP socket; the
+// in-process transport (sim://) wires it straight to a session. All methods must be called on
+// the io_context's thread (the one running io).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "sim/sim_config.hpp"
+
+namespace penlink::sim {
+
+class SimDevice {
+public:
+    using SendHandler = std::function<void(std::span<const std::uint8_t>)>;
+    /// Fault injection asked the link to drop (penlink-sim closes the pty/socket).
+    using DropLinkHandler = std::function<void()>;
+
+    SimDevice(boost::asio::io_context& io, SimConfig config, SendHandler send);
+    ~SimDevice();
+    SimDevice(const SimDevice&) = delete;
+    SimDevice& operator=(const SimDevice&) = delete;
+
+    /// Starts the physics tick, watchdog and fault-injection timers.
+    void start();
+    /// Stops all timers; no more bytes are sent.
+    void stop();
+    /// Bytes from the host, in arrival order.
+    void receive(std::span<const std::uint8_t> bytes);
+
+    void on_drop_link(DropLinkHandler handler);
+
+    /// Simulated hardware inputs, for tests and the sim's console.
+    void press_button(std::uint32_t button);
+    void insert_cartridge(std::uint32_t cartridge_id, std::uint32_t stroke_limit);
+    void remove_cartridge();
+    void inject_fault(std::uint32_t fault_bit);
+
+    const SimConfig& config() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace penlink::sim

@@ -1,0 +1,48 @@
+// A byte pipe to a pen: serial, TCP, in-process simulator, and (later) BLE.
+//
+// Transports know nothing of the protocol. Core owns the boost::asio::io_context and runs it on
+// its own thread; a transport does all its I/O on that context, so its handlers are called on
+// that one thread, never concurrently.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+namespace penlink::transport {
+
+class Transport {
+public:
+    /// Bytes as they arrived; the span is valid only during the call.
+    using ReceiveHandler = std::function<void(std::span<const std::uint8_t>)>;
+    /// The link failed or was closed by the peer; called at most once per open().
+    using ErrorHandler = std::function<void(const std::string& reason)>;
+
+    virtual ~Transport() = default;
+
+    /// Opens the link and starts reading. Blocks the calling thread (not the io thread) for at
+    /// most timeout. Throws penlink::Error (ConnectionError / InvalidArgumentError / TimeoutError)
+    /// with a message naming the port or address on failure. After return, handlers run on the
+    /// io_context thread.
+    virtual void open(ReceiveHandler on_receive, ErrorHandler on_error,
+                      std::chrono::milliseconds timeout) = 0;
+
+    /// Queues bytes for sending. Must be called on the io_context thread. Writes happen in
+    /// call order; a write failure is reported through the ErrorHandler.
+    virtual void send(std::span<const std::uint8_t> bytes) = 0;
+
+    /// Closes the link. Call on the io_context thread. Idempotent. After it returns no handler
+    /// is called again.
+    virtual void close() = 0;
+
+    /// e.g. "serial /dev/ttyUSB0 at 115200 baud", "tcp 127.0.0.1:7878", "in-process simulator".
+    virtual std::string description() const = 0;
+};
+
+}  // namespace penlink::transport

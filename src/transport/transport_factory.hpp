@@ -1,0 +1,17 @@
+// Picks the transport for a URL.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+
+#include "transport/transport.hpp"
+#include "transport/url.hpp"
+
+namespace penlink::transport {
+
+/// serial -> SerialTransport, tcp -> TcpTransport, sim -> InprocTransport.
+/// Throws penlink::InvalidArgumentError for an unusable URL (bad baud rate, missing port).
+std::unique_ptr<Transport> make_transport(const Url& url, boost::asio::io_context& io);
+
+}  // namespace penlink::transport
