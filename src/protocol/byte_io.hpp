@@ -1,0 +1,142 @@
+// Internal to src/protocol: little-endian cursor over a caller-owned buffer, one for writing
+// and one for reading. Both expose the same field(...) calls so each message's field order is
+// written down once (see payload_codec.cpp) and used for both directions.
+//
+// Neither throws: a write past the end or a read past the end (or of an invalid enum) just
+// clears ok(), and the caller checks once at the end.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+
+#include "protocol/messages.hpp"
+
+namespace penlink::protocol::detail {
+
+/// Whether a raw byte names a defined value of enum E. Specialised in payload_codec.cpp.
+template <typename E>
+bool is_valid_enum(std::uint8_t raw);
+template <>
+bool is_valid_enum<MessageType>(std::uint8_t raw);
+template <>
+bool is_valid_enum<NackReason>(std::uint8_t raw);
+template <>
+bool is_valid_enum<Field>(std::uint8_t raw);
+template <>
+bool is_valid_enum<PenState>(std::uint8_t raw);
+template <>
+bool is_valid_enum<RfPolarity>(std::uint8_t raw);
+template <>
+bool is_valid_enum<LedMode>(std::uint8_t raw);
+template <>
+bool is_valid_enum<EventKind>(std::uint8_t raw);
+
+class ByteWriter {
+public:
+    explicit ByteWriter(std::span<std::uint8_t> out) : out_(out) {}
+
+    template <typename T>
+    void field(const T& value) {
+        if constexpr (std::is_same_v<T, bool>) {
+            put(value ? 1u : 0u, 1);
+        } else if constexpr (std::is_enum_v<T>) {
+            static_assert(sizeof(T) == 1, "enums travel as u8");
+            put(static_cast<std::uint8_t>(value), 1);
+        } else {
+            static_assert(std::is_integral_v<T>);
+            put(static_cast<std::uint32_t>(static_cast<std::make_unsigned_t<T>>(value)), sizeof(T));
+        }
+    }
+
+    /// u8 length + bytes. Longer than max_length is an error, never a silent truncation.
+    void string(const std::string& value, std::size_t max_length) {
+        if (value.size() > max_length) {
+            ok_ = false;
+            return;
+        }
+        put(static_cast<std::uint32_t>(value.size()), 1);
+        for (char c : value) {
+            put(static_cast<std::uint8_t>(c), 1);
+        }
+    }
+
+    bool ok() const { return ok_; }
+    void fail() { ok_ = false; }
+    std::size_t size() const { return pos_; }
+
+private:
+    void put(std::uint32_t value, std::size_t bytes) {
+        if (!ok_ || out_.size() - pos_ < bytes) {
+            ok_ = false;
+            return;
+        }
+        for (std::size_t i = 0; i < bytes; ++i) {
+            out_[pos_++] = static_cast<std::uint8_t>(value >> (8 * i));
+        }
+    }
+
+    std::span<std::uint8_t> out_;
+    std::size_t pos_ = 0;
+    bool ok_ = true;
+};
+
+class ByteReader {
+public:
+    explicit ByteReader(std::span<const std::uint8_t> in) : in_(in) {}
+
+    template <typename T>
+    void field(T& value) {
+        if constexpr (std::is_same_v<T, bool>) {
+            const std::uint32_t raw = get(1);
+            if (raw > 1) {
+                ok_ = false;
+            }
+            value = raw == 1;
+        } else if constexpr (std::is_enum_v<T>) {
+            const auto raw = static_cast<std::uint8_t>(get(1));
+            if (!is_valid_enum<T>(raw)) {
+                ok_ = false;
+            }
+            value = static_cast<T>(raw);
+        } else {
+            static_assert(std::is_integral_v<T>);
+            // Through the unsigned type so negative values come back two's-complement intact.
+            value = static_cast<T>(static_cast<std::make_unsigned_t<T>>(get(sizeof(T))));
+        }
+    }
+
+    void string(std::string& value, std::size_t max_length) {
+        const std::size_t length = get(1);
+        if (!ok_ || length > max_length || in_.size() - pos_ < length) {
+            ok_ = false;
+            return;
+        }
+        value.assign(reinterpret_cast<const char*>(in_.data() + pos_), length);
+        pos_ += length;
+    }
+
+    bool ok() const { return ok_; }
+    void fail() { ok_ = false; }
+
+private:
+    std::uint32_t get(std::size_t bytes) {
+        if (!ok_ || in_.size() - pos_ < bytes) {
+            ok_ = false;
+            return 0;
+        }
+        std::uint32_t value = 0;
+        for (std::size_t i = 0; i < bytes; ++i) {
+            value |= static_cast<std::uint32_t>(in_[pos_++]) << (8 * i);
+        }
+        return value;
+    }
+
+    std::span<const std::uint8_t> in_;
+    std::size_t pos_ = 0;
+    bool ok_ = true;
+};
+
+}  // namespace penlink::protocol::detail

@@ -1,0 +1,257 @@
+// encode_payload / decode_payload: each message's wire layout, written once as a list of
+// fields and run through ByteWriter (encode) or ByteReader (decode).
+#include <algorithm>
+
+#include "protocol/byte_io.hpp"
+#include "protocol/messages.hpp"
+
+namespace penlink::protocol {
+namespace detail {
+
+template <>
+bool is_valid_enum<MessageType>(std::uint8_t raw) {
+    return (raw >= 0x01 && raw <= 0x0D) || (raw >= 0x80 && raw <= 0x85);
+}
+template <>
+bool is_valid_enum<NackReason>(std::uint8_t raw) {
+    return raw >= 1 && raw <= 8;
+}
+template <>
+bool is_valid_enum<Field>(std::uint8_t raw) {
+    return raw <= 12;
+}
+template <>
+bool is_valid_enum<PenState>(std::uint8_t raw) {
+    return raw <= 4;
+}
+template <>
+bool is_valid_enum<RfPolarity>(std::uint8_t raw) {
+    return raw <= 1;
+}
+template <>
+bool is_valid_enum<LedMode>(std::uint8_t raw) {
+    return raw <= 1;
+}
+template <>
+bool is_valid_enum<EventKind>(std::uint8_t raw) {
+    return raw >= 1 && raw <= 8;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::ByteReader;
+using detail::ByteWriter;
+
+// Strict UTF-8 (no overlongs, no surrogates, <= U+10FFFF): a pen that sends anything else in
+// model/serial is broken, and passing it on would only move the failure into user code.
+bool is_valid_utf8(const std::string& text) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const unsigned char lead = bytes[i];
+        std::size_t extra = 0;
+        unsigned char low = 0x80, high = 0xBF;
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        } else if (lead >= 0xC2 && lead <= 0xDF) {
+            extra = 1;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            extra = 2;
+            if (lead == 0xE0) low = 0xA0;
+            if (lead == 0xED) high = 0x9F;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            extra = 3;
+            if (lead == 0xF0) low = 0x90;
+            if (lead == 0xF4) high = 0x8F;
+        } else {
+            return false;
+        }
+        if (text.size() - i <= extra) {
+            return false;
+        }
+        for (std::size_t k = 1; k <= extra; ++k) {
+            const unsigned char next = bytes[i + k];
+            if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) {
+                return false;
+            }
+        }
+        i += extra + 1;
+    }
+    return true;
+}
+
+// One overload per message: the field order here IS the wire layout (docs/protocol.md).
+// M is the message type, const when encoding; Io is ByteWriter or ByteReader.
+template <typename Io, typename M>
+void fields(Io&, M&) requires(std::is_empty_v<std::remove_const_t<M>>) {}
+
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Hello> {
+    io.field(m.min_version);
+    io.field(m.max_version);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetDepth> {
+    io.field(m.depth_um);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetSpeed> {
+    io.field(m.speed_chz);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetRf> {
+    io.field(m.enabled);
+    io.field(m.polarity);
+    io.field(m.frequency_khz);
+    io.field(m.power_mw);
+    io.field(m.pulse_ms);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetLed> {
+    io.field(m.enabled);
+    io.field(m.wavelength_nm);
+    io.field(m.irradiance_dmw_cm2);
+    io.field(m.mode);
+    io.field(m.pulse_rate_chz);
+    io.field(m.duty_permille);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SubscribeStatus> {
+    io.field(m.rate_hz);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Ack> {
+    io.field(m.request);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Nack> {
+    io.field(m.request);
+    io.field(m.reason);
+    io.field(m.field);
+    io.field(m.value);
+    io.field(m.limit);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, HelloReply> {
+    io.field(m.version);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Info> {
+    io.string(m.model, kMaxStringLength);
+    io.string(m.serial, kMaxStringLength);
+    io.field(m.fw_major);
+    io.field(m.fw_minor);
+    io.field(m.fw_patch);
+    io.field(m.depth_min_um);
+    io.field(m.depth_max_um);
+    io.field(m.depth_step_um);
+    io.field(m.speed_min_chz);
+    io.field(m.speed_max_chz);
+    io.field(m.watchdog_ms);
+    io.field(m.max_status_rate_hz);
+    io.field(m.addons);
+    io.field(m.rf_frequency_min_khz);
+    io.field(m.rf_frequency_max_khz);
+    io.field(m.rf_power_max_mw);
+    io.field(m.rf_pulse_min_ms);
+    io.field(m.rf_pulse_max_ms);
+    io.field(m.rf_polarities);
+    io.field(m.led_channel_count);
+    // Only the fitted channels travel; more than the struct can hold is a malformed Info.
+    const std::size_t channels = std::min<std::size_t>(m.led_channel_count, kMaxLedChannels + 1);
+    for (std::size_t i = 0; i < channels && io.ok(); ++i) {
+        if (i == kMaxLedChannels) {
+            io.fail();
+            break;
+        }
+        io.field(m.led_channels[i].wavelength_nm);
+        io.field(m.led_channels[i].max_irradiance_dmw_cm2);
+    }
+    io.field(m.led_pulse_rate_min_chz);
+    io.field(m.led_pulse_rate_max_chz);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Status> {
+    io.field(m.status_seq);
+    io.field(m.timestamp_ms);
+    io.field(m.state);
+    io.field(m.depth_set_um);
+    io.field(m.depth_actual_um);
+    io.field(m.speed_set_chz);
+    io.field(m.speed_actual_chz);
+    io.field(m.battery_pct);
+    io.field(m.temperature_cdeg);
+    io.field(m.cartridge_id);
+    io.field(m.cartridge_strokes);
+    io.field(m.cartridge_stroke_limit);
+    io.field(m.rf_flags);
+    io.field(m.rf_impedance_ohm);
+    io.field(m.rf_energy_mj);
+    io.field(m.led_flags);
+    io.field(m.led_wavelength_nm);
+    io.field(m.led_dose_uj_cm2);
+    io.field(m.fault_bits);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Event> {
+    io.field(m.kind);
+    io.field(m.detail);
+    io.field(m.timestamp_ms);
+}
+
+template <typename M>
+std::optional<Message> decode_as(std::span<const std::uint8_t> payload) {
+    M message{};
+    ByteReader reader(payload);
+    fields(reader, message);
+    if (!reader.ok()) {
+        return std::nullopt;
+    }
+    if constexpr (std::is_same_v<M, Info>) {
+        if (!is_valid_utf8(message.model) || !is_valid_utf8(message.serial)) {
+            return std::nullopt;
+        }
+    }
+    return Message{std::move(message)};
+}
+
+}  // namespace
+
+std::optional<std::size_t> encode_payload(const Message& message, std::span<std::uint8_t> out) {
+    ByteWriter writer(out);
+    std::visit([&writer](const auto& m) { fields(writer, m); }, message);
+    if (!writer.ok()) {
+        return std::nullopt;
+    }
+    return writer.size();
+}
+
+std::optional<Message> decode_payload(MessageType type, std::span<const std::uint8_t> payload) {
+    switch (type) {
+        case MessageType::Hello: return decode_as<Hello>(payload);
+        case MessageType::GetInfo: return decode_as<GetInfo>(payload);
+        case MessageType::SetDepth: return decode_as<SetDepth>(payload);
+        case MessageType::SetSpeed: return decode_as<SetSpeed>(payload);
+        case MessageType::Start: return decode_as<Start>(payload);
+        case MessageType::Stop: return decode_as<Stop>(payload);
+        case MessageType::SetRf: return decode_as<SetRf>(payload);
+        case MessageType::SetLed: return decode_as<SetLed>(payload);
+        case MessageType::Heartbeat: return decode_as<Heartbeat>(payload);
+        case MessageType::EmergencyStop: return decode_as<EmergencyStop>(payload);
+        case MessageType::ClearEmergencyStop: return decode_as<ClearEmergencyStop>(payload);
+        case MessageType::SubscribeStatus: return decode_as<SubscribeStatus>(payload);
+        case MessageType::ClearFaults: return decode_as<ClearFaults>(payload);
+        case MessageType::Ack: return decode_as<Ack>(payload);
+        case MessageType::Nack: return decode_as<Nack>(payload);
+        case MessageType::HelloReply: return decode_as<HelloReply>(payload);
+        case MessageType::Info: return decode_as<Info>(payload);
+        case MessageType::Status: return decode_as<Status>(payload);
+        case MessageType::Event: return decode_as<Event>(payload);
+    }
+    return std::nullopt;
+}
+
+}  // namespace penlink::protocol
