@@ -5,6 +5,7 @@
 // chz = centi-hertz, mw = milliwatt, ...). Pure code: no I/O, no threads, no heap on the
 // status path (Status and Event are trivially copyable).
 #pragma once
+// Every struct compares with == (memberwise) so tests and callers can compare decoded messages.
 
 #include <array>
 #include <cstddef>
@@ -112,22 +113,32 @@ inline constexpr std::size_t kMaxStringLength = 32;
 struct Hello {
     std::uint8_t min_version = kProtocolVersion;
     std::uint8_t max_version = kProtocolVersion;
+    bool operator==(const Hello&) const = default;
 };
-struct GetInfo {};
+struct GetInfo {
+    bool operator==(const GetInfo&) const = default;
+};
 struct SetDepth {
     std::uint16_t depth_um = 0;
+    bool operator==(const SetDepth&) const = default;
 };
 struct SetSpeed {
     std::uint16_t speed_chz = 0;
+    bool operator==(const SetSpeed&) const = default;
 };
-struct Start {};
-struct Stop {};
+struct Start {
+    bool operator==(const Start&) const = default;
+};
+struct Stop {
+    bool operator==(const Stop&) const = default;
+};
 struct SetRf {
     bool enabled = false;
     RfPolarity polarity = RfPolarity::Bipolar;
     std::uint16_t frequency_khz = 0;
     std::uint32_t power_mw = 0;
     std::uint16_t pulse_ms = 0;
+    bool operator==(const SetRf&) const = default;
 };
 struct SetLed {
     bool enabled = false;
@@ -136,19 +147,30 @@ struct SetLed {
     LedMode mode = LedMode::Continuous;
     std::uint32_t pulse_rate_chz = 0;      // pulsed mode only
     std::uint16_t duty_permille = 0;       // pulsed mode only, 1..1000
+    bool operator==(const SetLed&) const = default;
 };
-struct Heartbeat {};
-struct EmergencyStop {};
-struct ClearEmergencyStop {};
+struct Heartbeat {
+    bool operator==(const Heartbeat&) const = default;
+};
+struct EmergencyStop {
+    bool operator==(const EmergencyStop&) const = default;
+};
+struct ClearEmergencyStop {
+    bool operator==(const ClearEmergencyStop&) const = default;
+};
 struct SubscribeStatus {
     std::uint16_t rate_hz = 0;  // 0 = stop streaming
+    bool operator==(const SubscribeStatus&) const = default;
 };
-struct ClearFaults {};
+struct ClearFaults {
+    bool operator==(const ClearFaults&) const = default;
+};
 
 // ---- replies and unsolicited ------------------------------------------------------------
 
 struct Ack {
     MessageType request = MessageType::Heartbeat;
+    bool operator==(const Ack&) const = default;
 };
 struct Nack {
     MessageType request = MessageType::Heartbeat;
@@ -156,14 +178,17 @@ struct Nack {
     Field field = Field::None;
     std::int32_t value = 0;  // offending value, in the field's wire unit
     std::int32_t limit = 0;  // the limit it broke, same unit
+    bool operator==(const Nack&) const = default;
 };
 struct HelloReply {
     std::uint8_t version = kProtocolVersion;
+    bool operator==(const HelloReply&) const = default;
 };
 
 struct LedChannelInfo {
     std::uint16_t wavelength_nm = 0;
     std::uint16_t max_irradiance_dmw_cm2 = 0;
+    bool operator==(const LedChannelInfo&) const = default;
 };
 
 struct Info {
@@ -184,6 +209,7 @@ struct Info {
     std::uint8_t led_channel_count = 0;
     std::array<LedChannelInfo, kMaxLedChannels> led_channels{};
     std::uint32_t led_pulse_rate_min_chz = 0, led_pulse_rate_max_chz = 0;
+    bool operator==(const Info&) const = default;
 };
 
 struct Status {
@@ -204,12 +230,14 @@ struct Status {
     std::uint16_t led_wavelength_nm = 0;
     std::uint32_t led_dose_uj_cm2 = 0;  // micro-J/cm2, delivered since power-on
     std::uint32_t fault_bits = 0;       // see FaultBit
+    bool operator==(const Status&) const = default;
 };
 
 struct Event {
     EventKind kind = EventKind::ButtonPressed;
     std::uint32_t detail = 0;
     std::uint32_t timestamp_ms = 0;
+    bool operator==(const Event&) const = default;
 };
 
 using Message = std::variant<Hello, GetInfo, SetDepth, SetSpeed, Start, Stop, SetRf, SetLed,
