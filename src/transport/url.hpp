@@ -1,4 +1,13 @@
 // Connection URLs: serial:///dev/ttyUSB0?baud=115200, tcp://127.0.0.1:7878, sim://?rf=1&led=1
+//
+// Accepted forms (the scheme is case-insensitive):
+//   serial:///dev/ttyUSB0[?baud=N]   empty authority, absolute device path
+//   serial:/dev/ttyUSB0[?baud=N]     short form, same meaning
+//   tcp://HOST:PORT[/][?...]         HOST a name, IPv4 or [IPv6]; PORT 1-65535, both required
+//   sim://[?key=value&...]           also "sim:" with no slashes
+// The query is key=value pairs separated by '&'; %XX escapes are decoded in keys, values and the
+// serial path ('+' stays a literal plus). A key without '=', a repeated key or a bad escape is an
+// error. Which keys a scheme accepts is checked by its transport, not here.
 #pragma once
 
 #include <cstdint>

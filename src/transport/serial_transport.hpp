@@ -1,0 +1,48 @@
+// A pen on a serial line (USB CDC-ACM, FTDI, or a pseudo-terminal from penlink-sim): 8N1, no flow
+// control, baud from the URL (default 115200).
+//
+// open() takes the port exclusively (flock, plus TIOCEXCL for other non-root users) so two
+// programs never interleave frames on one pen; the second gets "serial port X is busy".
+// Threads: see Transport. open() runs on the caller's thread; everything else on the io thread.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/serial_port.hpp>
+
+#include "transport/stream_link.hpp"
+#include "transport/transport.hpp"
+#include "transport/url.hpp"
+
+namespace penlink::transport {
+
+inline constexpr unsigned kDefaultBaudRate = 115200;
+
+/// The rates open() can set, ascending.
+std::span<const unsigned> supported_baud_rates();
+
+class SerialTransport final : public Transport {
+public:
+    /// Checks the URL (device path, baud, no unknown options) without touching the device.
+    /// Throws penlink::InvalidArgumentError naming the bad value and what is accepted.
+    SerialTransport(boost::asio::io_context& io, const Url& url);
+    ~SerialTransport() override;
+
+    void open(ReceiveHandler on_receive, ErrorHandler on_error, std::chrono::milliseconds timeout) override;
+    void send(std::span<const std::uint8_t> bytes) override;
+    void close() override;
+    std::string description() const override;
+
+private:
+    using Link = StreamLink<boost::asio::serial_port>;
+
+    boost::asio::io_context& io_;
+    std::string path_;
+    unsigned baud_rate_ = kDefaultBaudRate;
+    std::shared_ptr<Link> link_;
+};
+
+}  // namespace penlink::transport

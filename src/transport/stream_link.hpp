@@ -1,0 +1,152 @@
+// The part of a byte-stream transport that does not care what the stream is: a read loop into a
+// fixed buffer, an ordered send queue, and "report the first failure once". SerialTransport and
+// TcpTransport each open their stream their own way and then hand it to a StreamLink.
+//
+// Thread rule: after start(), every member is used on the stream's io_context thread only.
+// The link lives in a shared_ptr that its pending handlers share, so a transport may drop its
+// reference in close() while completions are still queued; they then find the link closed and
+// return without touching the user's handlers.
+//
+// Send queue: two byte vectors, reserved up front. send() appends to `pending_`; when no write is
+// in flight, `pending_` and `in_flight_` swap and one async_write drains `in_flight_`. Swapping
+// keeps both capacities, so steady-state sends never allocate, and bytes go out in call order.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "transport/transport.hpp"
+
+namespace penlink::transport {
+
+/// Bytes a link may hold unsent before it declares the peer stuck. Far above what a pen session
+/// queues (a few hundred bytes of commands), low enough to stop a runaway producer.
+inline constexpr std::size_t kMaxQueuedBytes = 1 << 20;
+inline constexpr std::size_t kInitialQueueCapacity = 4096;
+inline constexpr std::size_t kReadBufferSize = 4096;
+
+template <typename Stream>
+class StreamLink : public std::enable_shared_from_this<StreamLink<Stream>> {
+public:
+    /// describe_error turns a read/write failure into the text given to the ErrorHandler,
+    /// e.g. "serial port /dev/ttyUSB0 was disconnected".
+    using ErrorDescriber = std::string (*)(const std::string& name, const boost::system::error_code& ec,
+                                           bool while_writing);
+
+    StreamLink(Stream stream, std::string name, ErrorDescriber describe_error)
+        : stream_(std::move(stream)), name_(std::move(name)), describe_error_(describe_error) {
+        pending_.reserve(kInitialQueueCapacity);
+        in_flight_.reserve(kInitialQueueCapacity);
+    }
+
+    Stream& stream() { return stream_; }
+
+    /// Installs the handlers and starts reading. Call on the io thread.
+    void start(Transport::ReceiveHandler on_receive, Transport::ErrorHandler on_error) {
+        if (closed_) return;
+        on_receive_ = std::move(on_receive);
+        on_error_ = std::move(on_error);
+        read_next();
+    }
+
+    void send(std::span<const std::uint8_t> bytes) {
+        if (closed_ || failed_ || bytes.empty()) return;
+        if (pending_.size() + bytes.size() > kMaxQueuedBytes) {
+            fail("the send queue of " + name_ + " exceeded " + std::to_string(kMaxQueuedBytes) +
+                 " bytes; the peer is not reading");
+            return;
+        }
+        pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+        if (!writing_) write_next();
+    }
+
+    /// Stops everything; no handler is called afterwards. Idempotent.
+    void close() {
+        if (closed_) return;
+        // The handlers are kept, not reset: close() may be called from inside one of them.
+        closed_ = true;
+        boost::system::error_code ignored;
+        stream_.close(ignored);
+    }
+
+    bool is_open() const { return !closed_ && !failed_; }
+
+private:
+    void read_next() {
+        auto self = this->shared_from_this();
+        stream_.async_read_some(boost::asio::buffer(read_buffer_),
+                                [self](const boost::system::error_code& ec, std::size_t size) {
+                                    self->on_read(ec, size);
+                                });
+    }
+
+    void on_read(const boost::system::error_code& ec, std::size_t size) {
+        if (closed_ || failed_) return;
+        if (ec) {
+            fail(describe_error_(name_, ec, false));
+            return;
+        }
+        if (size > 0 && on_receive_) {
+            on_receive_(std::span<const std::uint8_t>(read_buffer_.data(), size));
+        }
+        // The receive handler may have closed the link.
+        if (!closed_ && !failed_) read_next();
+    }
+
+    void write_next() {
+        std::swap(pending_, in_flight_);
+        writing_ = true;
+        auto self = this->shared_from_this();
+        boost::asio::async_write(stream_, boost::asio::buffer(in_flight_),
+                                 [self](const boost::system::error_code& ec, std::size_t) {
+                                     self->on_written(ec);
+                                 });
+    }
+
+    void on_written(const boost::system::error_code& ec) {
+        writing_ = false;
+        in_flight_.clear();
+        if (closed_ || failed_) return;
+        if (ec) {
+            fail(describe_error_(name_, ec, true));
+            return;
+        }
+        if (!pending_.empty()) write_next();
+    }
+
+    // The first failure wins; the stream is closed so the other direction stops too, and the
+    // ErrorHandler runs exactly once.
+    void fail(const std::string& reason) {
+        if (closed_ || failed_) return;
+        failed_ = true;
+        boost::system::error_code ignored;
+        stream_.close(ignored);
+        pending_.clear();
+        if (on_error_) on_error_(reason);
+    }
+
+    Stream stream_;
+    std::string name_;
+    ErrorDescriber describe_error_;
+    Transport::ReceiveHandler on_receive_;
+    Transport::ErrorHandler on_error_;
+    std::array<std::uint8_t, kReadBufferSize> read_buffer_{};
+    std::vector<std::uint8_t> pending_;
+    std::vector<std::uint8_t> in_flight_;
+    bool writing_ = false;
+    bool failed_ = false;
+    bool closed_ = false;
+};
+
+}  // namespace penlink::transport

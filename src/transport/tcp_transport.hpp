@@ -1,0 +1,45 @@
+// A pen (or penlink-sim) reachable over TCP, e.g. through a Wi-Fi module or a serial-to-TCP
+// bridge. TCP_NODELAY is set: frames are small and a command should not wait for Nagle.
+//
+// open() connects on a private io_context on the caller's thread, bounded by the timeout, and
+// then moves the connected socket onto the shared io_context; so open() works whether or not
+// that context is already running. Threads otherwise as Transport says.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "transport/stream_link.hpp"
+#include "transport/transport.hpp"
+#include "transport/url.hpp"
+
+namespace penlink::transport {
+
+class TcpTransport final : public Transport {
+public:
+    /// Checks host, port and options. Throws penlink::InvalidArgumentError.
+    TcpTransport(boost::asio::io_context& io, const Url& url);
+    ~TcpTransport() override;
+
+    void open(ReceiveHandler on_receive, ErrorHandler on_error, std::chrono::milliseconds timeout) override;
+    void send(std::span<const std::uint8_t> bytes) override;
+    void close() override;
+    std::string description() const override;
+
+private:
+    using Link = StreamLink<boost::asio::ip::tcp::socket>;
+
+    /// "127.0.0.1:7878" or "[::1]:7878"
+    std::string address() const;
+
+    boost::asio::io_context& io_;
+    std::string host_;
+    std::uint16_t port_ = 0;
+    std::shared_ptr<Link> link_;
+};
+
+}  // namespace penlink::transport
