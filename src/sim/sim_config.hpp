@@ -20,6 +20,11 @@ struct SimConfig {
     std::uint32_t drop_link_after_ms = 0;    // 0 = never; ask the host link to drop
     std::uint32_t silent_after_ms = 0;       // 0 = never; stop answering (link stays up)
     double battery_pct = 100.0;
+    // Added by the sim implementation (additive): thermal model and the seed of the
+    // deterministic RF-impedance drift, so tests can provoke over-temperature and replay runs.
+    double ambient_temperature_c = 25.0;
+    double over_temperature_c = 50.0;        // latch kFaultOverTemperature above this
+    std::uint64_t seed = 1;
 };
 
 /// Defaults of a typical pen: 0.0-3.0 mm in 0.05 mm steps, 50-150 Hz, RF and LED fitted,
@@ -29,7 +34,8 @@ SimConfig default_sim_config();
 /// Applies key=value options (from a sim:// URL query or penlink-sim flags) over config:
 /// model, serial, depth_max_mm, depth_min_mm, depth_step_mm, speed_min_hz, speed_max_hz,
 /// rf (0/1), led (0/1), watchdog_ms, fault_after_ms, drop_link_after_ms, silent_after_ms,
-/// cartridge_id, stroke_limit, battery_pct.
+/// cartridge_id, stroke_limit, battery_pct; also max_status_hz, tick_us, ambient_c,
+/// over_temperature_c, seed.
 /// Throws penlink::InvalidArgumentError naming the key and value on a bad option.
 void apply_sim_options(SimConfig& config, const std::map<std::string, std::string>& options);
 

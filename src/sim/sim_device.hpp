@@ -47,6 +47,13 @@ public:
 
     const SimConfig& config() const;
 
+    // Added by the sim implementation (additive):
+    /// A new host connection replaced the old one: drops any partial frame and the duplicate-
+    /// reply memory so a new host that restarts its sequence numbers is not answered from it.
+    void reset_link();
+    /// Frames from the host that failed to decode (bad COBS, CRC, length, type, payload).
+    std::uint64_t decode_errors() const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;

@@ -1,0 +1,128 @@
+// The simulated pen itself, without any I/O or clock: state machine, limits, request handling
+// and physics. Time only moves when step() is called, so tests drive it exactly and the
+// same inputs always give the same outputs (the RF-impedance drift is seeded).
+//
+// Not thread-safe; SimDevice calls it from its io_context thread only. Nothing here allocates
+// per step or per status snapshot.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "protocol/messages.hpp"
+#include "sim/sim_config.hpp"
+
+namespace penlink::sim {
+
+/// Continuous quantities of the pen, in SI-ish units, exposed for tests and status.
+struct PenPhysics {
+    double depth_um = 0.0;          // actuator position
+    double speed_hz = 0.0;          // actual motor speed
+    double stroke_fraction = 0.0;   // strokes not yet counted (below 1)
+    double battery_pct = 100.0;
+    double temperature_c = 25.0;
+    double rf_impedance_ohm = 300.0;
+    double rf_energy_mj = 0.0;      // since power-on
+    double led_dose_uj_cm2 = 0.0;   // since power-on
+};
+
+/// Fault bits that only a cleared cause may reset (everything except the e-stop bit).
+inline constexpr std::uint32_t kLatchedFaultMask = ~(1u << protocol::kFaultEmergencyStop);
+
+class PenModel {
+public:
+    explicit PenModel(const SimConfig& config);
+
+    /// Applies one host request and returns what to answer: Ack, Nack, HelloReply or Info.
+    /// Also feeds the watchdog (every valid host frame does).
+    protocol::Message handle(const protocol::Message& request);
+
+    /// Any valid frame from the host, including repeats answered from the reply memory.
+    void feed_watchdog() { since_host_us_ = 0; }
+
+    /// Advances time by dt_us: actuator, motor, strokes, battery, heat, RF, LED, watchdog.
+    void step(std::uint32_t dt_us);
+
+    /// Fills a status snapshot (status_seq left at 0: the sender numbers the frames it sends).
+    void snapshot(protocol::Status& out) const;
+
+    /// Takes the oldest queued event; false when there is none.
+    bool pop_event(protocol::Event& out);
+
+    // Simulated hardware inputs.
+    void press_button(std::uint32_t button);
+    void insert_cartridge(std::uint32_t cartridge_id, std::uint32_t stroke_limit);
+    void remove_cartridge();
+    void raise_fault(std::uint32_t fault_bit);
+
+    // Inspection.
+    protocol::PenState state() const;
+    std::uint32_t fault_bits() const { return fault_bits_; }
+    std::uint16_t status_rate_hz() const { return status_rate_hz_; }
+    std::uint64_t uptime_us() const { return uptime_us_; }
+    std::uint32_t uptime_ms() const { return static_cast<std::uint32_t>(uptime_us_ / 1000); }
+    std::uint32_t cartridge_strokes() const { return strokes_; }
+    bool running() const { return running_; }
+    bool rf_enabled() const { return rf_.enabled; }
+    bool led_enabled() const { return led_.enabled; }
+    bool watchdog_armed() const { return running_ || rf_.enabled || led_.enabled; }
+    const PenPhysics& physics() const { return physics_; }
+    const SimConfig& config() const { return config_; }
+    std::size_t events_dropped() const { return events_dropped_; }
+
+    // Thresholds of the physics model, public so tests can reason about them.
+    static constexpr double kBatteryCriticalPct = 5.0;
+    static constexpr double kTemperatureHysteresisC = 5.0;
+
+private:
+    // request handlers (pen_model.cpp)
+    protocol::Message on_hello(const protocol::Hello& hello) const;
+    protocol::Message on_set_depth(const protocol::SetDepth& request);
+    protocol::Message on_set_speed(const protocol::SetSpeed& request);
+    protocol::Message on_start();
+    protocol::Message on_set_rf(const protocol::SetRf& request);
+    protocol::Message on_set_led(const protocol::SetLed& request);
+    protocol::Message on_subscribe(const protocol::SubscribeStatus& request);
+    protocol::Message on_clear_faults();
+    void emergency_stop();
+    void clear_emergency_stop();
+    bool fault_cause_present(std::uint32_t bit) const;
+
+    // physics (pen_physics.cpp)
+    void step_actuators(double dt_s);
+    void step_energy(double dt_s);
+    void step_protection();
+    double next_noise();
+
+    void stop_outputs();  // needle, RF and LED off at once
+    void queue_event(protocol::EventKind kind, std::uint32_t detail);
+    void clear_fault(std::uint32_t bit);
+
+    SimConfig config_;
+    PenPhysics physics_;
+    std::uint64_t uptime_us_ = 0;
+    std::uint64_t since_host_us_ = 0;
+    std::uint64_t rng_state_;
+
+    bool running_ = false;
+    bool estop_latched_ = false;
+    std::uint32_t fault_bits_ = 0;
+    std::uint16_t depth_set_um_ = 0;
+    std::uint16_t speed_set_chz_ = 0;
+    std::uint16_t status_rate_hz_ = 0;
+    std::uint32_t cartridge_id_ = 0;
+    std::uint32_t stroke_limit_ = 0;
+    std::uint32_t strokes_ = 0;
+    protocol::SetRf rf_{};
+    protocol::SetLed led_{};
+
+    // Fixed ring so raising an event never allocates.
+    static constexpr std::size_t kEventCapacity = 64;
+    std::array<protocol::Event, kEventCapacity> events_{};
+    std::size_t event_head_ = 0;
+    std::size_t event_count_ = 0;
+    std::size_t events_dropped_ = 0;
+};
+
+}  // namespace penlink::sim
