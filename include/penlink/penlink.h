@@ -1,0 +1,423 @@
+/**
+ * @file penlink.h
+ * @brief The penlink C ABI: control a microneedling pen from C (C99) or any language with a C FFI.
+ *
+ * Conventions (after libgit2):
+ * - A call that can fail returns `int`: 0 on success or a negative `PL_E...` code. The numbers
+ *   equal penlink::ErrorCode and never change.
+ * - Outputs come first (`pl_pen **out`). What the caller gets through `T **out` it frees with the
+ *   NULL-safe `pl_T_free()`.
+ * - After a failure, pl_error_last() holds a thread-local message naming the value, the limit and
+ *   the unit where there is one; pl_error_last_range() gives those numbers. Successful calls
+ *   leave the last error unchanged.
+ * - Options and mode structs start with `unsigned version`; initialise them with the
+ *   `PL_X_INIT` macro or `pl_x_init()`. They only ever grow at the end.
+ * - Callbacks take `void *payload` last and return `int`: 0 means handled; any other value is
+ *   reported through the log sink (the callback stays registered).
+ * - Units are in the names: `_um` micrometres, `_mm` millimetres, `_hz` hertz, `_w` watts.
+ *   Depth is given in whole micrometres (exact, the pen's own unit); the `_mm` twin rounds to
+ *   the nearest micrometre.
+ *
+ * Threads: every pen has its own I/O thread and its own callback thread. All callbacks of one
+ * pen (status, events, connection state, async completions) run on that pen's callback thread,
+ * one at a time, in order. A callback may call any pl_pen_* function of its pen, including the
+ * blocking ones, except pl_pen_free(). Functions on one pl_pen may be called from any number
+ * of threads at once; freeing a handle while another thread still uses it is a caller bug.
+ *
+ * Handle checks: handles are checked against a registry of live handles, so a handle that was
+ * already freed is reported as PL_EINVAL instead of crashing, unless its memory has since been
+ * reused by a new handle of the same type (then the call acts on the new handle).
+ */
+#ifndef PENLINK_PENLINK_H
+#define PENLINK_PENLINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "penlink/export.h"
+#include "penlink/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @name Version */
+/**@{*/
+#define PL_VERSION_MAJOR PENLINK_VERSION_MAJOR
+#define PL_VERSION_MINOR PENLINK_VERSION_MINOR
+#define PL_VERSION_PATCH PENLINK_VERSION_PATCH
+/** The header's version as one number, major * 10000 + minor * 100 + patch. */
+#define PL_VERSION_NUMBER (PL_VERSION_MAJOR * 10000 + PL_VERSION_MINOR * 100 + PL_VERSION_PATCH)
+/** True when the header is at least version maj.min.pat. */
+#define PL_VERSION_CHECK(maj, min, pat) (PL_VERSION_NUMBER >= ((maj) * 10000 + (min) * 100 + (pat)))
+
+/** Version of the library actually loaded (may be newer than the header). Any pointer may be
+ * NULL. Any thread. */
+PENLINK_EXPORT void pl_version(int *major, int *minor, int *patch);
+/** Version of the loaded library, "major.minor.patch". Static; never NULL. Any thread. */
+PENLINK_EXPORT const char *pl_version_string(void);
+/**@}*/
+
+/** @name Errors */
+/**@{*/
+/** Error codes; equal to penlink::ErrorCode. Never renumbered. */
+typedef enum pl_error_code {
+    PL_OK = 0,
+    PL_EINVAL = -1,      /**< NULL or malformed argument, URL, option or handle */
+    PL_ERANGE = -2,      /**< a value outside the pen's or the user's limit */
+    PL_ETIMEOUT = -3,    /**< the pen did not answer in time */
+    PL_ECONNECT = -4,    /**< could not open the port or reach the address */
+    PL_ELOST = -5,       /**< the link went silent or closed while in use */
+    PL_ENOTCONN = -6,    /**< the pen is closed */
+    PL_EESTOP = -7,      /**< refused: emergency stop latched */
+    PL_EFAULT = -8,      /**< refused: a fault is latched */
+    PL_ENOTSUP = -9,     /**< the pen or its add-ons lack this capability */
+    PL_EREJECTED = -10,  /**< the pen refused for another reason (busy, bad state) */
+    PL_EPROTO = -11,     /**< the pen broke the protocol */
+    PL_EINTERNAL = -12,  /**< a bug in penlink (or out of memory) */
+    PL_ECALLBACK = -13   /**< a user callback failed */
+} pl_error_code;
+
+/** Message of the last failure on this thread; "" if none. Library-owned, valid until the next
+ * failing call on this thread. Never NULL. */
+PENLINK_EXPORT const char *pl_error_last(void);
+/** Code of the last failure on this thread (PL_OK if none). */
+PENLINK_EXPORT int pl_error_last_code(void);
+/** If the last failure on this thread was PL_ERANGE with known numbers, stores the offending
+ * value, the limit it broke and their unit (e.g. "mm", "Hz", "W"; library-owned) and returns 1.
+ * Otherwise stores 0, 0, "" and returns 0. Any pointer may be NULL. Does not change the last
+ * error. */
+PENLINK_EXPORT int pl_error_last_range(double *value, double *limit, const char **unit);
+/** Forgets the last failure of this thread. */
+PENLINK_EXPORT void pl_error_clear(void);
+/** Short static description of a code ("out of range"). Never NULL. Any thread. */
+PENLINK_EXPORT const char *pl_strerror(int code);
+/**@}*/
+
+/** @name Enumerations (values fixed forever) */
+/**@{*/
+typedef enum pl_pen_state {
+    PL_PEN_IDLE = 0,
+    PL_PEN_RUNNING = 1,
+    PL_PEN_PAUSED = 2,
+    PL_PEN_FAULT = 3,
+    PL_PEN_EMERGENCY_STOPPED = 4
+} pl_pen_state;
+
+typedef enum pl_rf_polarity { PL_RF_MONOPOLAR = 0, PL_RF_BIPOLAR = 1 } pl_rf_polarity;
+
+typedef enum pl_connection_state {
+    PL_CONNECTION_CONNECTING = 0,
+    PL_CONNECTION_CONNECTED = 1,
+    PL_CONNECTION_LOST = 2,
+    PL_CONNECTION_CLOSED = 3
+} pl_connection_state;
+
+typedef enum pl_log_level {
+    PL_LOG_TRACE = 0,
+    PL_LOG_DEBUG = 1,
+    PL_LOG_INFO = 2,
+    PL_LOG_WARNING = 3,
+    PL_LOG_ERROR = 4,
+    PL_LOG_OFF = 5
+} pl_log_level;
+
+/** Bits of pl_status.fault_bits. */
+#define PL_FAULT_OVER_TEMPERATURE (1u << 0)
+#define PL_FAULT_BATTERY_CRITICAL (1u << 1)
+#define PL_FAULT_CARTRIDGE_EXHAUSTED (1u << 2)
+#define PL_FAULT_CARTRIDGE_MISSING (1u << 3)
+#define PL_FAULT_MOTOR_STALL (1u << 4)
+#define PL_FAULT_RF_IMPEDANCE (1u << 5)
+#define PL_FAULT_WATCHDOG (1u << 6)
+#define PL_FAULT_EMERGENCY_STOP (1u << 7)
+#define PL_FAULT_INJECTED (1u << 8)
+#define PL_FAULT_DEPTH_ACTUATOR (1u << 9)
+
+typedef enum pl_event_kind {
+    PL_EVENT_FAULT_RAISED = 1,       /**< detail = fault bit index */
+    PL_EVENT_FAULT_CLEARED = 2,      /**< detail = fault bit index */
+    PL_EVENT_CARTRIDGE_INSERTED = 3, /**< detail = cartridge id */
+    PL_EVENT_CARTRIDGE_REMOVED = 4,  /**< detail = cartridge id */
+    PL_EVENT_BUTTON_PRESSED = 5,     /**< detail = button index */
+    PL_EVENT_WATCHDOG_EXPIRED = 6,   /**< detail = watchdog period in ms */
+    PL_EVENT_EMERGENCY_STOPPED = 7,
+    PL_EVENT_EMERGENCY_CLEARED = 8
+} pl_event_kind;
+
+/** Static names ("Running", "Connected", "Bipolar", "Warning"); never NULL. Any thread. */
+PENLINK_EXPORT const char *pl_pen_state_name(pl_pen_state state);
+PENLINK_EXPORT const char *pl_connection_state_name(pl_connection_state state);
+
+/** Writes the names of the faults set in fault_bits, comma separated ("over-temperature,
+ * watchdog"; "" if none), into buffer, truncated to buffer_size - 1 bytes and NUL-terminated.
+ * *needed (may be NULL) receives the full size including the NUL. buffer may be NULL only when
+ * buffer_size is 0. Any thread. */
+PENLINK_EXPORT int pl_faults_describe(char *buffer, size_t buffer_size, size_t *needed,
+                                      uint32_t fault_bits);
+/**@}*/
+
+/** @name Connect options */
+/**@{*/
+#define PL_CONNECT_OPTIONS_VERSION 1
+/** Keep the process-wide log level as it is (pl_connect_options.log_level). */
+#define PL_LOG_UNCHANGED (-1)
+
+typedef struct pl_connect_options {
+    unsigned version;              /**< PL_CONNECT_OPTIONS_VERSION */
+    int32_t connect_timeout_ms;    /**< link opening plus handshake; default 3000 */
+    int32_t command_timeout_ms;    /**< wait for an acknowledgement before resending; 300 */
+    int32_t command_retries;       /**< resends (same sequence number) before PL_ETIMEOUT; 2 */
+    int32_t heartbeat_interval_ms; /**< 0 = a quarter of the pen's watchdog period */
+    int32_t link_timeout_ms;       /**< pen silence that counts as lost; 0 = watchdog period */
+    int32_t idle_status_rate_hz;   /**< status rate while nobody subscribed; 10 */
+    int32_t callback_queue_capacity; /**< status frames beyond it are dropped and counted; 4096 */
+    int log_level;                 /**< a pl_log_level applied process-wide at connect, or
+                                        PL_LOG_UNCHANGED (default) */
+} pl_connect_options;
+
+#define PL_CONNECT_OPTIONS_INIT \
+    { PL_CONNECT_OPTIONS_VERSION, 3000, 300, 2, 0, 0, 10, 4096, PL_LOG_UNCHANGED }
+
+/** Fills opts with the defaults of the given version (pass PL_CONNECT_OPTIONS_VERSION).
+ * PL_EINVAL if opts is NULL or the version unknown. Any thread. */
+PENLINK_EXPORT int pl_connect_options_init(pl_connect_options *opts, unsigned version);
+/**@}*/
+
+/** @name Values */
+/**@{*/
+#define PL_MAX_LED_CHANNELS 8
+#define PL_INFO_STRING_SIZE 64
+
+/** Identity of a connected pen; filled by the library. Strings are NUL-terminated UTF-8. */
+typedef struct pl_device_info {
+    char model[PL_INFO_STRING_SIZE];
+    char serial_number[PL_INFO_STRING_SIZE];
+    char firmware_version[PL_INFO_STRING_SIZE]; /**< "major.minor.patch" */
+    int32_t protocol_version;
+} pl_device_info;
+
+typedef struct pl_led_channel {
+    int32_t wavelength_nm;
+    double max_irradiance_mw_cm2;
+} pl_led_channel;
+
+/** What the pen can do; filled by the library. Booleans are 0/1. */
+typedef struct pl_capabilities {
+    double depth_min_mm, depth_max_mm, depth_step_mm;
+    double speed_min_hz, speed_max_hz;
+    int32_t watchdog_ms;
+    int32_t max_status_rate_hz;
+    int rf_fitted;
+    int32_t rf_frequency_min_khz, rf_frequency_max_khz;
+    double rf_power_max_w;
+    int32_t rf_pulse_min_ms, rf_pulse_max_ms;
+    int rf_monopolar, rf_bipolar;
+    int led_fitted;
+    size_t led_channel_count; /**< entries used in led_channels */
+    pl_led_channel led_channels[PL_MAX_LED_CHANNELS];
+    double led_pulse_rate_min_hz, led_pulse_rate_max_hz;
+} pl_capabilities;
+
+#define PL_RF_MODE_VERSION 1
+/** RF energy settings (add-on). */
+typedef struct pl_rf_mode {
+    unsigned version; /**< PL_RF_MODE_VERSION */
+    int enabled;
+    pl_rf_polarity polarity;
+    int32_t frequency_khz;
+    double power_w;
+    int32_t pulse_ms;
+} pl_rf_mode;
+#define PL_RF_MODE_INIT { PL_RF_MODE_VERSION, 0, PL_RF_BIPOLAR, 1000, 0.0, 100 }
+/** Fills mode with defaults (RF off). PL_EINVAL if mode is NULL or the version unknown. */
+PENLINK_EXPORT int pl_rf_mode_init(pl_rf_mode *mode, unsigned version);
+
+#define PL_LED_MODE_VERSION 1
+/** LED light settings (add-on). wavelength_nm picks a fitted channel. */
+typedef struct pl_led_mode {
+    unsigned version; /**< PL_LED_MODE_VERSION */
+    int enabled;
+    int32_t wavelength_nm;
+    double irradiance_mw_cm2;
+    int pulsed;
+    double pulse_rate_hz; /**< pulsed only */
+    double duty_percent;  /**< pulsed only, (0, 100] */
+} pl_led_mode;
+#define PL_LED_MODE_INIT { PL_LED_MODE_VERSION, 0, 633, 0.0, 0, 0.0, 50.0 }
+/** Fills mode with defaults (LED off). PL_EINVAL if mode is NULL or the version unknown. */
+PENLINK_EXPORT int pl_led_mode_init(pl_led_mode *mode, unsigned version);
+
+/** One status frame from the pen. Booleans are 0/1. */
+typedef struct pl_status {
+    uint32_t sequence;       /**< pen's status counter; gaps are dropped frames */
+    uint32_t device_time_ms; /**< pen uptime */
+    pl_pen_state state;
+    double depth_set_mm, depth_actual_mm;
+    double speed_set_hz, speed_actual_hz;
+    int32_t battery_percent;
+    double temperature_c;
+    uint32_t cartridge_id; /**< 0 = no cartridge */
+    uint32_t cartridge_strokes, cartridge_stroke_limit;
+    int rf_enabled, rf_delivering;
+    int32_t rf_impedance_ohm;
+    double rf_energy_j;
+    int led_enabled, led_emitting;
+    int32_t led_wavelength_nm;
+    double led_dose_j_cm2;
+    uint32_t fault_bits; /**< PL_FAULT_* */
+} pl_status;
+
+/** Something that happened on the pen. */
+typedef struct pl_event {
+    pl_event_kind kind;
+    uint32_t detail;
+    uint32_t device_time_ms;
+} pl_event;
+/**@}*/
+
+/** @name Pen: connect, inspect, close */
+/**@{*/
+/** A connection to one pen. Thread-safe; see the file comment. */
+typedef struct pl_pen pl_pen;
+
+/** Connects and performs the handshake. url: "serial:///dev/ttyUSB0?baud=115200",
+ * "tcp://127.0.0.1:7878" or "sim://?rf=1&led=1". opts may be NULL for defaults. Blocks up to
+ * opts->connect_timeout_ms. On failure *out is NULL. Any thread. */
+PENLINK_EXPORT int pl_pen_connect(pl_pen **out, const char *url, const pl_connect_options *opts);
+
+/** Closes the link (stopping the needle first if it can). Idempotent; later commands fail
+ * with PL_ENOTCONN. Callbacks will not run after it returns. Any thread, callbacks included. */
+PENLINK_EXPORT int pl_pen_close(pl_pen *pen);
+
+/** Closes and frees the pen; its subscriptions stop (free them too, before or after). NULL is
+ * ignored. Must not be called from one of this pen's callbacks (that is detected, logged, and
+ * the pen is left alive) nor while another thread uses the pen. */
+PENLINK_EXPORT void pl_pen_free(pl_pen *pen);
+
+/** The URL the pen was opened with; valid until pl_pen_free(). Any thread. */
+PENLINK_EXPORT int pl_pen_url(const char **out, const pl_pen *pen);
+PENLINK_EXPORT int pl_pen_connection_state(pl_connection_state *out, const pl_pen *pen);
+PENLINK_EXPORT int pl_pen_info(pl_device_info *out, const pl_pen *pen);
+PENLINK_EXPORT int pl_pen_capabilities(pl_capabilities *out, const pl_pen *pen);
+/**@}*/
+
+/** @name Commands
+ * Each returns once the pen acknowledged (0) or fails; any thread, callbacks included. Values
+ * outside the pen's capabilities or the depth limit fail with PL_ERANGE before anything is
+ * sent. */
+/**@{*/
+/** Host-side depth ceiling, at most the pen's maximum (e.g. 1500 um for a cheek protocol). */
+PENLINK_EXPORT int pl_pen_set_depth_limit_um(pl_pen *pen, int32_t limit_um);
+PENLINK_EXPORT int pl_pen_depth_limit_um(int32_t *out, const pl_pen *pen);
+PENLINK_EXPORT int pl_pen_set_depth_um(pl_pen *pen, int32_t depth_um);
+/** Same as pl_pen_set_depth_um with depth_mm rounded to the nearest micrometre. */
+PENLINK_EXPORT int pl_pen_set_depth_mm(pl_pen *pen, double depth_mm);
+PENLINK_EXPORT int pl_pen_set_speed_hz(pl_pen *pen, double speed_hz);
+PENLINK_EXPORT int pl_pen_start(pl_pen *pen);
+PENLINK_EXPORT int pl_pen_stop(pl_pen *pen);
+PENLINK_EXPORT int pl_pen_set_rf_mode(pl_pen *pen, const pl_rf_mode *mode);
+PENLINK_EXPORT int pl_pen_set_led_mode(pl_pen *pen, const pl_led_mode *mode);
+/** Stops needle, RF and LED at once and latches until pl_pen_clear_emergency_stop(). Sent ahead
+ * of anything queued. */
+PENLINK_EXPORT int pl_pen_emergency_stop(pl_pen *pen);
+PENLINK_EXPORT int pl_pen_clear_emergency_stop(pl_pen *pen);
+/** Clears latched faults whose cause has gone. */
+PENLINK_EXPORT int pl_pen_clear_faults(pl_pen *pen);
+/**@}*/
+
+/** @name Asynchronous commands
+ * Return at once (0, or a failure to queue the command); later `done` runs on the pen's
+ * callback thread with the outcome (0 or PL_E...). Inside `done`, pl_error_last() and
+ * pl_error_last_range() describe that outcome. `done` may be NULL (fire and forget). */
+/**@{*/
+typedef int (*pl_done_cb)(int result, void *payload);
+PENLINK_EXPORT int pl_pen_set_depth_um_async(pl_pen *pen, int32_t depth_um, pl_done_cb done, void *payload);
+PENLINK_EXPORT int pl_pen_set_speed_hz_async(pl_pen *pen, double speed_hz, pl_done_cb done, void *payload);
+PENLINK_EXPORT int pl_pen_start_async(pl_pen *pen, pl_done_cb done, void *payload);
+PENLINK_EXPORT int pl_pen_stop_async(pl_pen *pen, pl_done_cb done, void *payload);
+PENLINK_EXPORT int pl_pen_set_rf_mode_async(pl_pen *pen, const pl_rf_mode *mode, pl_done_cb done, void *payload);
+PENLINK_EXPORT int pl_pen_set_led_mode_async(pl_pen *pen, const pl_led_mode *mode, pl_done_cb done, void *payload);
+PENLINK_EXPORT int pl_pen_emergency_stop_async(pl_pen *pen, pl_done_cb done, void *payload);
+PENLINK_EXPORT int pl_pen_clear_emergency_stop_async(pl_pen *pen, pl_done_cb done, void *payload);
+/**@}*/
+
+/** @name Streams and subscriptions
+ * Callbacks run on the pen's callback thread (see the file comment). The pointers they receive
+ * are valid only during the call. */
+/**@{*/
+/** Keeps a callback registered until pl_subscription_free(). */
+typedef struct pl_subscription pl_subscription;
+
+typedef int (*pl_status_cb)(const pl_status *status, void *payload);
+typedef int (*pl_event_cb)(const pl_event *event, void *payload);
+/** reason says why (e.g. "no answer for 500 ms"); "" for ordinary changes. */
+typedef int (*pl_connection_state_cb)(pl_connection_state state, const char *reason, void *payload);
+
+/** Calls cb for each status frame; asks the pen to stream at least rate_hz. Any thread. */
+PENLINK_EXPORT int pl_pen_subscribe_status(pl_subscription **out, pl_pen *pen, int32_t rate_hz,
+                                           pl_status_cb cb, void *payload);
+PENLINK_EXPORT int pl_pen_subscribe_events(pl_subscription **out, pl_pen *pen, pl_event_cb cb,
+                                           void *payload);
+PENLINK_EXPORT int pl_pen_subscribe_connection_state(pl_subscription **out, pl_pen *pen,
+                                                     pl_connection_state_cb cb, void *payload);
+/** Unsubscribes and frees. After it returns the callback is not running and will not run again
+ * (called from inside that callback: not again after it returns). NULL is ignored. Works before
+ * or after pl_pen_free() of its pen. Any thread. */
+PENLINK_EXPORT void pl_subscription_free(pl_subscription *subscription);
+
+/** Copies the newest status frame into *out and sets *available to 1; if none has arrived yet,
+ * zeroes *out and sets *available to 0. available may be NULL. Does not block; any thread. */
+PENLINK_EXPORT int pl_pen_latest_status(pl_status *out, int *available, const pl_pen *pen);
+/** Status frames the pen sent that never reached a callback (lost, or dropped from a full
+ * callback queue), and frames received. Any thread. */
+PENLINK_EXPORT int pl_pen_dropped_status_frames(uint64_t *out, const pl_pen *pen);
+PENLINK_EXPORT int pl_pen_received_status_frames(uint64_t *out, const pl_pen *pen);
+/**@}*/
+
+/** @name Serial ports */
+/**@{*/
+/** One serial port. Strings are owned by the list; never NULL ("" when unknown). */
+typedef struct pl_serial_port_info {
+    const char *path; /**< e.g. "/dev/ttyACM0" */
+    const char *description;
+    int is_usb;
+    int32_t usb_vid, usb_pid; /**< 0 if not USB */
+    const char *manufacturer;
+    const char *product;
+    const char *serial_number;
+} pl_serial_port_info;
+
+/** A snapshot of the machine's serial ports. Not thread-safe to free while others read it. */
+typedef struct pl_serial_port_list pl_serial_port_list;
+
+/** Enumerates the serial ports now (PL_ECONNECT if the OS refuses). Any thread. */
+PENLINK_EXPORT int pl_serial_ports_enumerate(pl_serial_port_list **out);
+/** Number of ports; 0 for NULL. */
+PENLINK_EXPORT size_t pl_serial_port_list_count(const pl_serial_port_list *list);
+/** The index-th port, or NULL if index >= count or list is NULL. Valid until the list is freed. */
+PENLINK_EXPORT const pl_serial_port_info *pl_serial_port_list_get(const pl_serial_port_list *list,
+                                                                  size_t index);
+/** NULL is ignored. */
+PENLINK_EXPORT void pl_serial_port_list_free(pl_serial_port_list *list);
+/**@}*/
+
+/** @name Log */
+/**@{*/
+/** Receives the SDK's log lines. Called from any SDK thread, never concurrently; message is
+ * valid during the call. It returns nothing because there is nowhere left to report a failure
+ * of the log itself. */
+typedef void (*pl_log_cb)(pl_log_level level, const char *message, void *payload);
+
+/** Sends log lines at min_level and above to cb; cb NULL silences the log. The default (before
+ * any call) writes warnings and errors to stderr. Process-wide; any thread. */
+PENLINK_EXPORT int pl_log_set_sink(pl_log_cb cb, pl_log_level min_level, void *payload);
+/** Changes the minimum level of the current sink. Process-wide; any thread. */
+PENLINK_EXPORT int pl_log_set_level(pl_log_level min_level);
+/**@}*/
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PENLINK_PENLINK_H */

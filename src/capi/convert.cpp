@@ -1,0 +1,148 @@
+#include "capi/convert.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "capi/boundary.hpp"
+
+namespace penlink::capi {
+namespace {
+
+void check_non_negative(std::int32_t value, const char* field, const char* unit) {
+    if (value < 0) {
+        throw InvalidArgumentError(std::string("pl_connect_options.") + field + " " + std::to_string(value) + unit +
+                                   " must not be negative");
+    }
+}
+
+void copy_string(const std::string& text, char (&out)[PL_INFO_STRING_SIZE]) noexcept {
+    const std::size_t length = std::min(text.size(), sizeof out - 1);
+    std::memcpy(out, text.data(), length);
+    out[length] = '\0';
+}
+
+}  // namespace
+
+ConnectOptions to_cpp(const pl_connect_options& options) {
+    require_version(options.version, PL_CONNECT_OPTIONS_VERSION, "pl_pen_connect", "pl_connect_options");
+    check_non_negative(options.connect_timeout_ms, "connect_timeout_ms", " ms");
+    check_non_negative(options.command_timeout_ms, "command_timeout_ms", " ms");
+    check_non_negative(options.command_retries, "command_retries", "");
+    check_non_negative(options.heartbeat_interval_ms, "heartbeat_interval_ms", " ms");
+    check_non_negative(options.link_timeout_ms, "link_timeout_ms", " ms");
+    check_non_negative(options.idle_status_rate_hz, "idle_status_rate_hz", " Hz");
+    if (options.callback_queue_capacity < 1) {
+        throw InvalidArgumentError("pl_connect_options.callback_queue_capacity " +
+                                   std::to_string(options.callback_queue_capacity) + " must be at least 1");
+    }
+    if (options.log_level != PL_LOG_UNCHANGED && (options.log_level < PL_LOG_TRACE || options.log_level > PL_LOG_OFF)) {
+        throw InvalidArgumentError("pl_connect_options.log_level " + std::to_string(options.log_level) +
+                                   " is outside PL_LOG_TRACE (0) to PL_LOG_OFF (5) and not PL_LOG_UNCHANGED (-1)");
+    }
+    ConnectOptions out;
+    out.connect_timeout = std::chrono::milliseconds(options.connect_timeout_ms);
+    out.command_timeout = std::chrono::milliseconds(options.command_timeout_ms);
+    out.command_retries = options.command_retries;
+    out.heartbeat_interval = std::chrono::milliseconds(options.heartbeat_interval_ms);
+    out.link_timeout = std::chrono::milliseconds(options.link_timeout_ms);
+    out.idle_status_rate_hz = options.idle_status_rate_hz;
+    out.callback_queue_capacity = options.callback_queue_capacity;
+    return out;
+}
+
+RfMode to_cpp(const pl_rf_mode& mode, const char* function) {
+    require_version(mode.version, PL_RF_MODE_VERSION, function, "pl_rf_mode");
+    if (mode.polarity != PL_RF_MONOPOLAR && mode.polarity != PL_RF_BIPOLAR) {
+        throw InvalidArgumentError(std::string(function) + ": RF polarity " + std::to_string(mode.polarity) +
+                                   " is neither PL_RF_MONOPOLAR (0) nor PL_RF_BIPOLAR (1)");
+    }
+    RfMode out;
+    out.enabled = mode.enabled != 0;
+    out.polarity = static_cast<RfPolarity>(mode.polarity);
+    out.frequency_khz = mode.frequency_khz;
+    out.power_w = mode.power_w;
+    out.pulse_ms = mode.pulse_ms;
+    return out;
+}
+
+LedMode to_cpp(const pl_led_mode& mode, const char* function) {
+    require_version(mode.version, PL_LED_MODE_VERSION, function, "pl_led_mode");
+    LedMode out;
+    out.enabled = mode.enabled != 0;
+    out.wavelength_nm = mode.wavelength_nm;
+    out.irradiance_mw_cm2 = mode.irradiance_mw_cm2;
+    out.pulsed = mode.pulsed != 0;
+    out.pulse_rate_hz = mode.pulse_rate_hz;
+    out.duty_percent = mode.duty_percent;
+    return out;
+}
+
+void to_c(const Status& status, pl_status& out) noexcept {
+    out.sequence = status.sequence;
+    out.device_time_ms = status.device_time_ms;
+    out.state = static_cast<pl_pen_state>(status.state);
+    out.depth_set_mm = status.depth_set_mm;
+    out.depth_actual_mm = status.depth_actual_mm;
+    out.speed_set_hz = status.speed_set_hz;
+    out.speed_actual_hz = status.speed_actual_hz;
+    out.battery_percent = status.battery_percent;
+    out.temperature_c = status.temperature_c;
+    out.cartridge_id = status.cartridge_id;
+    out.cartridge_strokes = status.cartridge_strokes;
+    out.cartridge_stroke_limit = status.cartridge_stroke_limit;
+    out.rf_enabled = status.rf_enabled ? 1 : 0;
+    out.rf_delivering = status.rf_delivering ? 1 : 0;
+    out.rf_impedance_ohm = status.rf_impedance_ohm;
+    out.rf_energy_j = status.rf_energy_j;
+    out.led_enabled = status.led_enabled ? 1 : 0;
+    out.led_emitting = status.led_emitting ? 1 : 0;
+    out.led_wavelength_nm = status.led_wavelength_nm;
+    out.led_dose_j_cm2 = status.led_dose_j_cm2;
+    out.fault_bits = status.fault_bits;
+}
+
+void to_c(const Event& event, pl_event& out) noexcept {
+    out.kind = static_cast<pl_event_kind>(event.kind);
+    out.detail = event.detail;
+    out.device_time_ms = event.device_time_ms;
+}
+
+void to_c(const DeviceInfo& info, pl_device_info& out) noexcept {
+    copy_string(info.model, out.model);
+    copy_string(info.serial_number, out.serial_number);
+    copy_string(info.firmware_version, out.firmware_version);
+    out.protocol_version = info.protocol_version;
+}
+
+void to_c(const Capabilities& capabilities, pl_capabilities& out) noexcept {
+    out = pl_capabilities{};
+    out.depth_min_mm = capabilities.depth_min_mm;
+    out.depth_max_mm = capabilities.depth_max_mm;
+    out.depth_step_mm = capabilities.depth_step_mm;
+    out.speed_min_hz = capabilities.speed_min_hz;
+    out.speed_max_hz = capabilities.speed_max_hz;
+    out.watchdog_ms = capabilities.watchdog_ms;
+    out.max_status_rate_hz = capabilities.max_status_rate_hz;
+    const auto& rf = capabilities.rf;
+    out.rf_fitted = rf.fitted ? 1 : 0;
+    out.rf_frequency_min_khz = rf.frequency_min_khz;
+    out.rf_frequency_max_khz = rf.frequency_max_khz;
+    out.rf_power_max_w = rf.power_max_w;
+    out.rf_pulse_min_ms = rf.pulse_min_ms;
+    out.rf_pulse_max_ms = rf.pulse_max_ms;
+    out.rf_monopolar = rf.monopolar ? 1 : 0;
+    out.rf_bipolar = rf.bipolar ? 1 : 0;
+    const auto& led = capabilities.led;
+    out.led_fitted = led.fitted ? 1 : 0;
+    // The protocol carries at most 4 channels, so PL_MAX_LED_CHANNELS never truncates today.
+    out.led_channel_count = std::min<std::size_t>(led.channels.size(), PL_MAX_LED_CHANNELS);
+    for (std::size_t i = 0; i < out.led_channel_count; ++i) {
+        out.led_channels[i].wavelength_nm = led.channels[i].wavelength_nm;
+        out.led_channels[i].max_irradiance_mw_cm2 = led.channels[i].max_irradiance_mw_cm2;
+    }
+    out.led_pulse_rate_min_hz = led.pulse_rate_min_hz;
+    out.led_pulse_rate_max_hz = led.pulse_rate_max_hz;
+}
+
+}  // namespace penlink::capi

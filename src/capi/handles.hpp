@@ -1,0 +1,55 @@
+// What the C ABI's opaque handles are, and the registry that tells live handles from freed
+// ones. A C caller can hand us any pointer; checking it against the registry (instead of
+// reading a magic field through it) means a stale pointer is never dereferenced.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "penlink/pen.hpp"
+#include "penlink/penlink.h"
+
+struct pl_pen {
+    std::unique_ptr<penlink::Pen> pen;
+    std::string url;
+    // Subscriptions still registered on this pen, so freeing the pen can stop them first.
+    // Guarded by the registry's mutex.
+    std::vector<std::shared_ptr<penlink::Subscription>> subscriptions;
+};
+
+struct pl_subscription {
+    std::shared_ptr<penlink::Subscription> subscription;
+    pl_pen* owner = nullptr;  // null once the pen was freed; guarded by the registry's mutex
+};
+
+struct pl_serial_port_list {
+    std::vector<penlink::SerialPortInfo> ports;
+    std::vector<pl_serial_port_info> views;  // point into ports
+};
+
+namespace penlink::capi {
+
+enum class HandleKind { Pen, Subscription, SerialPortList };
+
+/// Adds a freshly allocated handle.
+void register_handle(const void* handle, HandleKind kind);
+/// True if handle is live and of that kind.
+bool is_live(const void* handle, HandleKind kind);
+
+/// The live pen behind handle. Throws InvalidArgumentError naming function and argument if
+/// handle is NULL, freed, or not a pl_pen.
+pl_pen& live_pen(const pl_pen* handle, const char* function);
+
+/// Removes a pen from the registry and takes over its subscriptions (their owner is cleared).
+/// False if the pen was not live.
+bool unregister_pen(pl_pen* pen, std::vector<std::shared_ptr<Subscription>>& subscriptions_out);
+/// Adds subscription to pen's list and to the registry, atomically.
+void register_subscription(pl_pen& pen, pl_subscription* subscription);
+/// Removes a subscription from the registry and from its pen. False if it was not live.
+bool unregister_subscription(pl_subscription* subscription);
+/// Removes any other handle. False if it was not live.
+bool unregister_handle(const void* handle, HandleKind kind);
+
+}  // namespace penlink::capi
