@@ -1,0 +1,336 @@
+/// @file penlink_bind.hpp
+/// @brief What the SWIG bindings wrap instead of the parts of the C++ API that do not cross a
+/// language boundary (std::function, std::optional, std::chrono, std::unique_ptr).
+///
+/// - Callbacks are small listener classes with virtual methods (SWIG directors), adapted here
+///   to the std::function API. A listener that throws is caught and reported through the log,
+///   so a host-language bug never ends a pen's callback thread.
+/// - bind::Pen shares ownership of the penlink::Pen; every bind::Subscription holds a share
+///   too, so garbage-collected hosts may destroy pens and subscriptions in any order.
+/// - The host language must keep each listener referenced for as long as its Subscription
+///   lives (the C++ side only holds a plain pointer to it).
+///
+/// Threads: listeners run on the pen's callback thread (see penlink/pen.hpp). Header-only, so
+/// each language module compiles its own copy and no extra library ships.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "penlink/penlink.hpp"
+
+namespace penlink::bind {
+
+class StatusListener {
+public:
+    virtual ~StatusListener() = default;
+    virtual void on_status(const Status& status) = 0;
+};
+
+class EventListener {
+public:
+    virtual ~EventListener() = default;
+    virtual void on_event(const Event& event) = 0;
+};
+
+class ConnectionListener {
+public:
+    virtual ~ConnectionListener() = default;
+    /// reason is empty for ordinary changes, e.g. "no answer for 500 ms" when Lost.
+    virtual void on_connection_state(ConnectionState state, const std::string& reason) = 0;
+};
+
+class LogListener {
+public:
+    virtual ~LogListener() = default;
+    virtual void on_log(LogLevel level, const std::string& message) = 0;
+};
+
+/// penlink::ConnectOptions with plain integers (milliseconds) instead of std::chrono.
+struct ConnectOptions {
+    std::int32_t connect_timeout_ms = 3000;
+    std::int32_t command_timeout_ms = 300;
+    std::int32_t command_retries = 2;
+    std::int32_t heartbeat_interval_ms = 0;  ///< 0 = a quarter of the pen's watchdog period
+    std::int32_t link_timeout_ms = 0;        ///< 0 = the pen's watchdog period (>= 500 ms)
+    std::int32_t idle_status_rate_hz = 10;
+    std::int32_t callback_queue_capacity = 4096;
+};
+
+// --- log -------------------------------------------------------------------------------------
+
+#ifndef SWIG  // internals SWIG does not need to see
+namespace detail {
+
+struct LogState {
+    // Recursive: a log listener may itself cause a log line or replace the listener.
+    std::recursive_mutex mutex;
+    LogListener* listener = nullptr;
+    std::once_flag sink_installed;
+};
+
+inline LogState& log_state() {
+    static LogState state;
+    return state;
+}
+
+inline void write_log(LogLevel level, const std::string& message) noexcept {
+    LogState& state = log_state();
+    std::lock_guard<std::recursive_mutex> lock(state.mutex);
+    if (state.listener == nullptr) {
+        std::fprintf(stderr, "penlink %s: %s\n", to_string(level), message.c_str());
+        return;
+    }
+    try {
+        state.listener->on_log(level, message);
+    } catch (const std::exception& error) {
+        // The log listener is the place errors go; when it fails, stderr is all that is left.
+        std::fprintf(stderr, "penlink: log listener threw (%s) on: %s\n", error.what(),
+                     message.c_str());
+    } catch (...) {
+        std::fprintf(stderr, "penlink: log listener threw on: %s\n", message.c_str());
+    }
+}
+
+}  // namespace detail
+#endif
+
+/// Sends the SDK's log to listener (nullptr: back to stderr). Once this returns, the previous
+/// listener is not running (unless this is called from inside it) and may be released.
+inline void set_log_listener(LogListener* listener, LogLevel min_level = LogLevel::Warning) {
+    detail::LogState& state = detail::log_state();
+    // The forwarding sink is installed once and never replaced: swapping the SDK sink while
+    // holding our mutex would invert the lock order against a sink call in progress.
+    std::call_once(state.sink_installed, [] {
+        penlink::set_log_sink([](LogLevel level, const std::string& message) {
+            detail::write_log(level, message);
+        });
+    });
+    {
+        std::lock_guard<std::recursive_mutex> lock(state.mutex);
+        state.listener = listener;
+    }
+    penlink::set_log_level(min_level);
+}
+
+/// Reports a failure inside a user callback at Error level through the current log listener.
+inline void report_callback_error(const std::string& message) noexcept {
+    detail::write_log(LogLevel::Error, message);
+}
+
+// --- errors ----------------------------------------------------------------------------------
+
+/// Name of the host-language exception class for a penlink error; the same names in every
+/// language: PenError (base), InvalidArgumentError, OutOfRangeError, TimeoutError,
+/// ConnectionError, ConnectionLostError (a ConnectionError: the link went away or the pen is
+/// closed), SafetyError, NotSupportedError, RejectedError.
+inline const char* error_class_name(const Error& error) noexcept {
+    switch (error.code()) {
+        case ErrorCode::InvalidArgument: return "InvalidArgumentError";
+        case ErrorCode::OutOfRange: return "OutOfRangeError";
+        case ErrorCode::Timeout: return "TimeoutError";
+        case ErrorCode::ConnectionFailed: return "ConnectionError";
+        case ErrorCode::ConnectionLost:
+        case ErrorCode::NotConnected: return "ConnectionLostError";
+        case ErrorCode::EmergencyStopped:
+        case ErrorCode::FaultActive: return "SafetyError";
+        case ErrorCode::NotSupported: return "NotSupportedError";
+        case ErrorCode::Rejected:
+        case ErrorCode::Protocol:
+        case ErrorCode::Internal:
+        case ErrorCode::CallbackFailed: return "RejectedError";
+        case ErrorCode::Ok: break;
+    }
+    return "PenError";
+}
+
+/// value, limit and unit of an OutOfRangeError; zeros and "" for other errors.
+inline Result describe_error(const Error& error) { return Result::from(error); }
+
+// --- pen and subscriptions -------------------------------------------------------------------
+
+#ifndef SWIG
+namespace detail {
+
+/// The pen whose callback the current thread is running, if any.
+inline const penlink::Pen*& callback_pen() {
+    thread_local const penlink::Pen* pen = nullptr;
+    return pen;
+}
+
+class CallbackScope {
+public:
+    explicit CallbackScope(const penlink::Pen* pen) : previous_(callback_pen()) { callback_pen() = pen; }
+    ~CallbackScope() { callback_pen() = previous_; }
+    CallbackScope(const CallbackScope&) = delete;
+    CallbackScope& operator=(const CallbackScope&) = delete;
+
+private:
+    const penlink::Pen* previous_;
+};
+
+/// Runs a listener; anything it throws is reported, never propagated into the SDK thread.
+template <class Call>
+void guarded(const char* what, Call&& call) noexcept {
+    try {
+        call();
+    } catch (const std::exception& error) {
+        report_callback_error(std::string(what) + " listener threw: " + error.what());
+    } catch (...) {
+        report_callback_error(std::string(what) + " listener threw an unknown exception");
+    }
+}
+
+/// Deletes a pen; when the last reference goes away inside one of that pen's own callbacks
+/// (a GC run on the callback thread), ~Pen would join its own thread, so another thread
+/// does it instead.
+struct PenDeleter {
+    void operator()(penlink::Pen* raw) const noexcept {
+        std::unique_ptr<penlink::Pen> pen(raw);
+        if (callback_pen() != raw) return;
+        try {
+            std::thread([owned = std::move(pen)]() mutable { owned.reset(); }).detach();
+        } catch (const std::exception& error) {
+            report_callback_error(std::string("cannot hand pen destruction to a thread: ") +
+                                  error.what());
+        }
+    }
+};
+
+inline penlink::ConnectOptions to_native(const ConnectOptions& options) {
+    penlink::ConnectOptions native;
+    native.connect_timeout = std::chrono::milliseconds(options.connect_timeout_ms);
+    native.command_timeout = std::chrono::milliseconds(options.command_timeout_ms);
+    native.command_retries = options.command_retries;
+    native.heartbeat_interval = std::chrono::milliseconds(options.heartbeat_interval_ms);
+    native.link_timeout = std::chrono::milliseconds(options.link_timeout_ms);
+    native.idle_status_rate_hz = options.idle_status_rate_hz;
+    native.callback_queue_capacity = options.callback_queue_capacity;
+    return native;
+}
+
+}  // namespace detail
+#endif
+
+/// Keeps a listener registered. Copies share one registration; it ends on unsubscribe() or
+/// when the last copy is destroyed. Holds its pen alive.
+class Subscription {
+public:
+    Subscription() = default;
+
+    /// Idempotent. After it returns the listener is not running and will not run again
+    /// (unless called from inside that listener: then not after it returns).
+    void unsubscribe() {
+        if (state_) state_->subscription.unsubscribe();
+    }
+    bool active() const { return state_ && state_->subscription.active(); }
+
+    /// Internal: used by Pen.
+    Subscription(std::shared_ptr<penlink::Pen> pen, penlink::Subscription subscription)
+        : state_(std::make_shared<State>(std::move(pen), std::move(subscription))) {}
+
+private:
+    struct State {
+        State(std::shared_ptr<penlink::Pen> owner, penlink::Subscription registration)
+            : pen(std::move(owner)), subscription(std::move(registration)) {}
+        // Declared first, destroyed last: unsubscribe before the pen may go away.
+        std::shared_ptr<penlink::Pen> pen;
+        penlink::Subscription subscription;
+    };
+    std::shared_ptr<State> state_;
+};
+
+/// A connection to one pen (see penlink::Pen). Copies share the connection; it closes on
+/// close() or when the last copy and the last Subscription are gone.
+class Pen {
+public:
+    /// Connects and performs the handshake; see penlink::Pen::connect for URLs and errors.
+    static Pen connect(const std::string& url, const ConnectOptions& options = ConnectOptions()) {
+        std::unique_ptr<penlink::Pen> pen = penlink::Pen::connect(url, detail::to_native(options));
+        return Pen(std::shared_ptr<penlink::Pen>(pen.release(), detail::PenDeleter()));
+    }
+
+    void close() { pen_->close(); }
+    std::string url() const { return pen_->url(); }
+    ConnectionState connection_state() const { return pen_->connection_state(); }
+    DeviceInfo info() const { return pen_->info(); }
+    Capabilities capabilities() const { return pen_->capabilities(); }
+
+    void set_depth_limit(Depth limit) { pen_->set_depth_limit(limit); }
+    Depth depth_limit() const { return pen_->depth_limit(); }
+    void set_depth(Depth depth) { pen_->set_depth(depth); }
+    void set_speed(Speed speed) { pen_->set_speed(speed); }
+    void start() { pen_->start(); }
+    void stop() { pen_->stop(); }
+    void set_rf_mode(const RfMode& mode) { pen_->set_rf_mode(mode); }
+    void set_led_mode(const LedMode& mode) { pen_->set_led_mode(mode); }
+    void emergency_stop() { pen_->emergency_stop(); }
+    void clear_emergency_stop() { pen_->clear_emergency_stop(); }
+    void clear_faults() { pen_->clear_faults(); }
+
+    Subscription subscribe_status(StatusListener* listener, std::int32_t rate_hz = 50) {
+        require(listener, "status");
+        const penlink::Pen* raw = pen_.get();
+        return Subscription(pen_, pen_->subscribe_status(
+                                      [listener, raw](const Status& status) {
+                                          detail::CallbackScope scope(raw);
+                                          detail::guarded("status",
+                                                          [&] { listener->on_status(status); });
+                                      },
+                                      rate_hz));
+    }
+
+    Subscription subscribe_events(EventListener* listener) {
+        require(listener, "event");
+        const penlink::Pen* raw = pen_.get();
+        return Subscription(pen_, pen_->subscribe_events([listener, raw](const Event& event) {
+            detail::CallbackScope scope(raw);
+            detail::guarded("event", [&] { listener->on_event(event); });
+        }));
+    }
+
+    Subscription subscribe_connection_state(ConnectionListener* listener) {
+        require(listener, "connection state");
+        const penlink::Pen* raw = pen_.get();
+        return Subscription(pen_, pen_->subscribe_connection_state(
+                                      [listener, raw](ConnectionState state, const std::string& reason) {
+                                          detail::CallbackScope scope(raw);
+                                          detail::guarded("connection state", [&] {
+                                              listener->on_connection_state(state, reason);
+                                          });
+                                      }));
+    }
+
+    /// Whether a status frame arrived yet; once true it stays true.
+    bool has_latest_status() const { return pen_->latest_status().has_value(); }
+    /// The newest status frame; throws RejectedError if none arrived yet.
+    Status latest_status() const {
+        std::optional<Status> status = pen_->latest_status();
+        if (!status) throw RejectedError(ErrorCode::Rejected, "no status frame received yet");
+        return *status;
+    }
+    std::uint64_t dropped_status_frames() const { return pen_->dropped_status_frames(); }
+    std::uint64_t received_status_frames() const { return pen_->received_status_frames(); }
+
+private:
+    explicit Pen(std::shared_ptr<penlink::Pen> pen) : pen_(std::move(pen)) {}
+
+    static void require(const void* listener, const char* what) {
+        if (listener == nullptr)
+            throw InvalidArgumentError(std::string("the ") + what + " listener is null");
+    }
+
+    std::shared_ptr<penlink::Pen> pen_;
+};
+
+inline std::vector<SerialPortInfo> list_serial_ports() { return penlink::list_serial_ports(); }
+inline std::string version() { return penlink::version(); }
+
+}  // namespace penlink::bind

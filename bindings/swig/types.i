@@ -1,0 +1,16 @@
+/* Value types of penlink/types.hpp: plain structs, copied across the boundary. */
+
+/* to_string is overloaded on enums, which several languages see as plain integers. */
+%rename(pen_state_name) penlink::to_string(PenState);
+%rename(connection_state_name) penlink::to_string(ConnectionState);
+%rename(rf_polarity_name) penlink::to_string(RfPolarity);
+%rename(log_level_name) penlink::to_string(LogLevel);
+
+/* Languages add equality their own way (__eq__, equals, Equals). */
+%ignore penlink::Depth::operator==;
+%ignore penlink::Speed::operator==;
+
+%include "penlink/types.hpp"
+
+%template(LedChannelVector) std::vector<penlink::LedChannel>;
+%template(SerialPortInfoVector) std::vector<penlink::SerialPortInfo>;
