@@ -1,0 +1,42 @@
+package penlink;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Library-wide functions: version, serial port listing and the SDK log. */
+public final class Penlink {
+    private Penlink() {}
+
+    // The C++ side holds only a plain pointer to the log director: keep it reachable here.
+    private static Bridges.LogBridge logBridge;
+
+    /** Version of the native library, "major.minor.patch". */
+    public static String version() {
+        return PenlinkNative.version();
+    }
+
+    /** Serial ports on this machine, with USB details where known. */
+    public static List<SerialPortInfo> listSerialPorts() {
+        List<SerialPortInfo> ports = new ArrayList<>();
+        for (NativeSerialPortInfo port : PenlinkNative.list_serial_ports()) {
+            ports.add(Convert.serialPort(port));
+        }
+        return ports;
+    }
+
+    /**
+     * Sends SDK log lines at minLevel and above to listener (null: back to stderr). Once this
+     * returns the previous listener is not running.
+     */
+    public static synchronized void setLogListener(LogListener listener, LogLevel minLevel) {
+        Bridges.LogBridge bridge = listener == null ? null : new Bridges.LogBridge(listener);
+        PenlinkNative.set_log_listener(bridge,
+                NativeLogLevel.swigToEnum(minLevel.ordinal()));
+        logBridge = bridge;
+    }
+
+    /** Names of the faults set in bits, e.g. "over-temperature, watchdog". */
+    public static String describeFaults(long faultBits) {
+        return PenlinkNative.describe_faults(faultBits);
+    }
+}

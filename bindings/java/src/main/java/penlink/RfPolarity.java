@@ -1,0 +1,6 @@
+package penlink;
+
+/** RF electrode arrangement. The order matches the C++ enum values. */
+public enum RfPolarity {
+    MONOPOLAR, BIPOLAR
+}
