@@ -1,0 +1,134 @@
+// penlink-sim's flags map onto the apply_sim_options keys, so the command line, sim:// URLs
+// and tests share one validator and one set of error messages.
+#include "options.hpp"
+
+#include <charconv>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "penlink/errors.hpp"
+
+namespace penlink::simtool {
+namespace {
+
+struct ValueFlag {
+    std::string_view flag;
+    std::string_view key;
+};
+
+constexpr ValueFlag kValueFlags[] = {
+    {"--model", "model"},
+    {"--serial", "serial"},
+    {"--depth-max-mm", "depth_max_mm"},
+    {"--depth-step-mm", "depth_step_mm"},
+    {"--speed-max-hz", "speed_max_hz"},
+    {"--watchdog-ms", "watchdog_ms"},
+    {"--max-status-hz", "max_status_hz"},
+    {"--fault-after-ms", "fault_after_ms"},
+    {"--drop-link-after-ms", "drop_link_after_ms"},
+    {"--silent-after-ms", "silent_after_ms"},
+    {"--cartridge-limit", "stroke_limit"},
+};
+
+std::uint16_t parse_port(const std::string& text) {
+    unsigned port = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, port);
+    if (text.empty() || ec != std::errc() || ptr != end || port > 65535) {
+        throw InvalidArgumentError("--tcp port '" + text + "' is not a port number 0-65535 (0 = any free port)");
+    }
+    return static_cast<std::uint16_t>(port);
+}
+
+}  // namespace
+
+const char* usage() {
+    return "usage: penlink-sim [--pty | --tcp PORT] [options]\n"
+           "Runs one simulated microneedling pen speaking penlink protocol v1.\n"
+           "The first line on stdout is 'PTY /dev/pts/N' or 'TCP 127.0.0.1:PORT'.\n"
+           "\n"
+           "  --pty                    serve on a new pseudo-terminal (default)\n"
+           "  --tcp PORT               serve on 127.0.0.1:PORT (0 = any free port)\n"
+           "  --model NAME             model string (default PL-SIM-1)\n"
+           "  --serial TEXT            serial number (default SIM000001)\n"
+           "  --depth-max-mm MM        deepest needle depth (default 3.0)\n"
+           "  --depth-step-mm MM       depth grid (default 0.05)\n"
+           "  --speed-max-hz HZ        fastest needle speed (default 150)\n"
+           "  --no-rf                  no RF add-on\n"
+           "  --no-led                 no LED add-on\n"
+           "  --watchdog-ms MS         watchdog period (default 500)\n"
+           "  --max-status-hz HZ       highest status rate (default 20000)\n"
+           "  --fault-after-ms MS      raise the injected fault after MS\n"
+           "  --drop-link-after-ms MS  drop the link after MS (pty: the sim exits)\n"
+           "  --silent-after-ms MS     stop answering after MS\n"
+           "  --cartridge-limit N      strokes until the cartridge is exhausted\n"
+           "  --set KEY=VALUE          any sim option (see sim_config.hpp), repeatable\n"
+           "  --quiet                  no log lines on stderr\n"
+           "  --help                   this text\n";
+}
+
+ToolOptions parse_options(int argc, char** argv) {
+    ToolOptions options;
+    std::map<std::string, std::string> sim_options;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        std::string inline_value;
+        bool has_inline_value = false;
+        if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
+            inline_value = arg.substr(eq + 1);
+            arg.resize(eq);
+            has_inline_value = true;
+        }
+        auto take_value = [&]() -> std::string {
+            if (has_inline_value) return inline_value;
+            if (i + 1 >= argc) throw InvalidArgumentError("option " + arg + " needs a value");
+            return argv[++i];
+        };
+        auto no_value = [&] {
+            if (has_inline_value) throw InvalidArgumentError("option " + arg + " takes no value");
+        };
+
+        if (arg == "--help" || arg == "-h") {
+            no_value();
+            options.help = true;
+        } else if (arg == "--quiet" || arg == "-q") {
+            no_value();
+            options.quiet = true;
+        } else if (arg == "--pty") {
+            no_value();
+            options.use_tcp = false;
+        } else if (arg == "--tcp") {
+            options.use_tcp = true;
+            options.tcp_port = parse_port(take_value());
+        } else if (arg == "--no-rf") {
+            no_value();
+            sim_options["rf"] = "0";
+        } else if (arg == "--no-led") {
+            no_value();
+            sim_options["led"] = "0";
+        } else if (arg == "--set") {
+            const std::string pair = take_value();
+            const auto eq = pair.find('=');
+            if (eq == std::string::npos || eq == 0) {
+                throw InvalidArgumentError("--set '" + pair + "' is not KEY=VALUE");
+            }
+            sim_options[pair.substr(0, eq)] = pair.substr(eq + 1);
+        } else {
+            bool known = false;
+            for (const ValueFlag& flag : kValueFlags) {
+                if (arg == flag.flag) {
+                    sim_options[std::string(flag.key)] = take_value();
+                    known = true;
+                    break;
+                }
+            }
+            if (!known) throw InvalidArgumentError("unknown option '" + arg + "'; see --help");
+        }
+    }
+    options.config = sim::default_sim_config();
+    sim::apply_sim_options(options.config, sim_options);
+    return options;
+}
+
+}  // namespace penlink::simtool
