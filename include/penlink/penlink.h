@@ -287,7 +287,7 @@ typedef struct pl_pen pl_pen;
 PENLINK_EXPORT int pl_pen_connect(pl_pen **out, const char *url, const pl_connect_options *opts);
 
 /** Closes the link (stopping the needle first if it can). Idempotent; later commands fail
- * with PL_ENOTCONN. Callbacks will not run after it returns. Any thread, callbacks included. */
+ * with PL_ENOTCONN. Any thread, callbacks included. */
 PENLINK_EXPORT int pl_pen_close(pl_pen *pen);
 
 /** Closes and frees the pen; its subscriptions stop (free them too, before or after). NULL is

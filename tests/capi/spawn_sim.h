@@ -1,0 +1,20 @@
+/* Starts tools/penlink-sim as a real process serving TCP, for tests that want a pen on the
+ * other side of a socket. */
+#ifndef PENLINK_TESTS_CAPI_SPAWN_SIM_H
+#define PENLINK_TESTS_CAPI_SPAWN_SIM_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct spawned_sim {
+    pid_t pid;
+    char url[128]; /* "tcp://127.0.0.1:PORT" */
+} spawned_sim;
+
+/* Runs `executable --tcp 0`, waits (at most timeout_ms) for its first stdout line
+ * "TCP 127.0.0.1:PORT" and fills sim. Returns 0, or -1 with a reason on stderr. */
+int spawn_sim(spawned_sim *sim, const char *executable, int timeout_ms);
+/* Terminates the process and reaps it. */
+void stop_sim(spawned_sim *sim);
+
+#endif

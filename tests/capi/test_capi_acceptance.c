@@ -1,0 +1,134 @@
+/* The acceptance scenario of the C ABI, in plain C99, against a pen at a URL:
+ *   test_capi_acceptance sim://?rf=1&led=1
+ *   test_capi_acceptance --spawn path/to/penlink-sim      (starts it with --tcp 0)
+ * connect, read capabilities, set depth/speed/LED/RF, start, receive 200 status frames through
+ * a callback, stop, provoke an out-of-range error, e-stop and clear, close. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "spawn_sim.h"
+#include "waiter.h"
+
+static int count_status(const pl_status *status, void *payload) {
+    waiter *frames = (waiter *)payload;
+    waiter_bump(frames, (int)status->state);
+    return 0;
+}
+
+/* Waits (bounded) until a status frame reports state. */
+static int wait_for_state(pl_pen *pen, pl_pen_state state, int timeout_ms) {
+    waiter frames;
+    pl_subscription *subscription = NULL;
+    long seen = 0;
+    int reached = 0;
+    waiter_init(&frames);
+    CHECK_OK(pl_pen_subscribe_status(&subscription, pen, 100, count_status, &frames));
+    while (!reached && waiter_wait(&frames, seen + 1, timeout_ms)) {
+        seen = waiter_count(&frames);
+        reached = waiter_last(&frames) == (int)state;
+    }
+    pl_subscription_free(subscription);
+    waiter_destroy(&frames);
+    return reached;
+}
+
+static void run_scenario(const char *url) {
+    pl_connect_options options = PL_CONNECT_OPTIONS_INIT;
+    pl_pen *pen = NULL;
+    pl_device_info info;
+    pl_capabilities caps;
+    pl_led_mode led = PL_LED_MODE_INIT;
+    pl_rf_mode rf = PL_RF_MODE_INIT;
+    pl_subscription *subscription = NULL;
+    waiter frames;
+    int32_t too_deep_um;
+    double value, limit;
+    const char *unit;
+    char expected[64];
+
+    fprintf(stderr, "-- scenario against %s\n", url);
+    options.command_timeout_ms = 500;
+    CHECK_OK(pl_pen_connect(&pen, url, &options));
+    CHECK(pen != NULL);
+
+    CHECK_OK(pl_pen_info(&info, pen));
+    CHECK(info.model[0] != '\0');
+    CHECK(info.protocol_version == 1);
+    CHECK_OK(pl_pen_capabilities(&caps, pen));
+    CHECK(caps.depth_max_mm > caps.depth_min_mm);
+    CHECK(caps.speed_max_hz > caps.speed_min_hz);
+    CHECK(caps.rf_fitted && caps.led_fitted);
+    CHECK(caps.led_channel_count >= 1 && caps.led_channel_count <= PL_MAX_LED_CHANNELS);
+
+    CHECK_OK(pl_pen_set_depth_um(pen, 500));
+    CHECK_OK(pl_pen_set_speed_hz(pen, (caps.speed_min_hz + caps.speed_max_hz) / 2));
+    led.enabled = 1;
+    led.wavelength_nm = caps.led_channels[0].wavelength_nm;
+    led.irradiance_mw_cm2 = caps.led_channels[0].max_irradiance_mw_cm2 / 2;
+    CHECK_OK(pl_pen_set_led_mode(pen, &led));
+    rf.enabled = 1;
+    rf.polarity = caps.rf_bipolar ? PL_RF_BIPOLAR : PL_RF_MONOPOLAR;
+    rf.frequency_khz = caps.rf_frequency_min_khz;
+    rf.power_w = caps.rf_power_max_w / 2;
+    rf.pulse_ms = caps.rf_pulse_min_ms;
+    CHECK_OK(pl_pen_set_rf_mode(pen, &rf));
+
+    waiter_init(&frames);
+    CHECK_OK(pl_pen_subscribe_status(&subscription, pen, 500, count_status, &frames));
+    CHECK_OK(pl_pen_start(pen));
+    CHECK(waiter_wait(&frames, 200, 15000));
+    pl_subscription_free(subscription);
+    CHECK(wait_for_state(pen, PL_PEN_RUNNING, 5000));
+    CHECK_OK(pl_pen_stop(pen));
+    CHECK(wait_for_state(pen, PL_PEN_IDLE, 5000));
+    waiter_destroy(&frames);
+
+    /* Deeper than the pen allows: refused with value, limit and unit. */
+    too_deep_um = (int32_t)(caps.depth_max_mm * 1000.0 + 0.5) + 500;
+    CHECK(pl_pen_set_depth_um(pen, too_deep_um) == PL_ERANGE);
+    CHECK(pl_error_last_code() == PL_ERANGE);
+    CHECK(pl_error_last_range(&value, &limit, &unit) == 1);
+    CHECK(strcmp(unit, "mm") == 0);
+    CHECK(value > limit);
+    CHECK(value - too_deep_um / 1000.0 < 1e-6 && too_deep_um / 1000.0 - value < 1e-6);
+    CHECK(limit - caps.depth_max_mm < 1e-6 && caps.depth_max_mm - limit < 1e-6);
+    snprintf(expected, sizeof expected, "%g", value);
+    CHECK(strstr(pl_error_last(), expected) != NULL);
+    snprintf(expected, sizeof expected, "%g", limit);
+    CHECK(strstr(pl_error_last(), expected) != NULL);
+    CHECK(strstr(pl_error_last(), "mm") != NULL);
+
+    /* Emergency stop latches: commands are refused until cleared. */
+    CHECK_OK(pl_pen_emergency_stop(pen));
+    CHECK(wait_for_state(pen, PL_PEN_EMERGENCY_STOPPED, 5000));
+    CHECK(pl_pen_set_depth_um(pen, 600) == PL_EESTOP);
+    CHECK(pl_pen_start(pen) == PL_EESTOP);
+    CHECK_OK(pl_pen_clear_emergency_stop(pen));
+    CHECK(wait_for_state(pen, PL_PEN_IDLE, 5000));
+    CHECK_OK(pl_pen_set_depth_um(pen, 600));
+
+    CHECK_OK(pl_pen_close(pen));
+    CHECK(pl_pen_set_depth_um(pen, 700) == PL_ENOTCONN);
+    pl_pen_free(pen);
+}
+
+/* A failed CHECK exits; the simulator process must not outlive the test. */
+static spawned_sim sim;
+static void stop_spawned_sim(void) { stop_sim(&sim); }
+
+int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "--spawn") == 0) {
+        if (spawn_sim(&sim, argv[2], 10000) != 0) return 1;
+        atexit(stop_spawned_sim);
+        run_scenario(sim.url);
+    } else if (argc == 2) {
+        run_scenario(argv[1]);
+    } else {
+        fprintf(stderr, "usage: %s URL | --spawn PENLINK_SIM\n", argv[0]);
+        return 2;
+    }
+    fprintf(stderr, "ok\n");
+    return 0;
+}

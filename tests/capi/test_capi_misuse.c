@@ -1,0 +1,357 @@
+/* The C ABI under misuse and at its edges, in plain C99: NULL arguments, unknown struct
+ * versions, handles used after free, failing callbacks, async completions, log sink. */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "waiter.h"
+
+#define SIM_URL "sim://?rf=1&led=1"
+
+/* Log lines captured by the test sink. */
+static pthread_mutex_t log_mutex = PTHREAD_MUTEX_INITIALIZER;
+static char log_text[8192];
+
+static void capture_log(pl_log_level level, const char *message, void *payload) {
+    size_t used;
+    (void)level;
+    CHECK(payload == (void *)log_text);
+    pthread_mutex_lock(&log_mutex);
+    used = strlen(log_text);
+    if (used + strlen(message) + 2 < sizeof log_text) {
+        strcat(log_text, message);
+        strcat(log_text, "\n");
+    }
+    pthread_mutex_unlock(&log_mutex);
+}
+
+static int log_contains(const char *text) {
+    int found;
+    pthread_mutex_lock(&log_mutex);
+    found = strstr(log_text, text) != NULL;
+    pthread_mutex_unlock(&log_mutex);
+    return found;
+}
+
+static pl_pen *connect_sim(void) {
+    pl_pen *pen = NULL;
+    CHECK_OK(pl_pen_connect(&pen, SIM_URL, NULL));
+    return pen;
+}
+
+static void test_version_and_codes(void) {
+    int major = -1, minor = -1, patch = -1;
+    char expected[32];
+    pl_version(&major, &minor, &patch);
+    CHECK(major == PL_VERSION_MAJOR && minor == PL_VERSION_MINOR && patch == PL_VERSION_PATCH);
+    pl_version(NULL, NULL, NULL);
+    snprintf(expected, sizeof expected, "%d.%d.%d", major, minor, patch);
+    CHECK(strcmp(pl_version_string(), expected) == 0);
+    CHECK(PL_VERSION_CHECK(1, 0, 0));
+    CHECK(!PL_VERSION_CHECK(PL_VERSION_MAJOR + 1, 0, 0));
+    CHECK(PL_VERSION_NUMBER == PL_VERSION_MAJOR * 10000 + PL_VERSION_MINOR * 100 + PL_VERSION_PATCH);
+
+    CHECK(PL_EINVAL == -1 && PL_ERANGE == -2 && PL_ETIMEOUT == -3 && PL_ECONNECT == -4);
+    CHECK(PL_ELOST == -5 && PL_ENOTCONN == -6 && PL_EESTOP == -7 && PL_EFAULT == -8);
+    CHECK(PL_ENOTSUP == -9 && PL_EREJECTED == -10 && PL_EPROTO == -11 && PL_EINTERNAL == -12);
+    CHECK(PL_ECALLBACK == -13);
+    CHECK(strcmp(pl_strerror(PL_ERANGE), "out of range") == 0);
+    CHECK(strcmp(pl_strerror(PL_OK), "ok") == 0);
+    CHECK(strcmp(pl_strerror(-99), "unknown error") == 0);
+    CHECK(strcmp(pl_strerror(3), "unknown error") == 0);
+    pl_error_clear();
+    CHECK(pl_error_last() != NULL && pl_error_last()[0] == '\0');
+    CHECK(pl_error_last_code() == PL_OK);
+    CHECK(strcmp(pl_pen_state_name(PL_PEN_RUNNING), "") != 0);
+    CHECK(strcmp(pl_pen_state_name((pl_pen_state)42), "unknown") == 0);
+    CHECK(strcmp(pl_connection_state_name((pl_connection_state)-3), "unknown") == 0);
+}
+
+static void test_struct_versions(void) {
+    pl_connect_options options;
+    pl_rf_mode rf;
+    pl_led_mode led;
+    pl_pen *pen = (pl_pen *)&options; /* must be set to NULL on failure */
+    const pl_connect_options defaults = PL_CONNECT_OPTIONS_INIT;
+
+    CHECK_OK(pl_connect_options_init(&options, PL_CONNECT_OPTIONS_VERSION));
+    CHECK(memcmp(&options, &defaults, sizeof options) == 0);
+    CHECK_FAILS(pl_connect_options_init(NULL, PL_CONNECT_OPTIONS_VERSION), PL_EINVAL, "opts");
+    CHECK_FAILS(pl_connect_options_init(&options, 99), PL_EINVAL, "version 99");
+    CHECK_FAILS(pl_connect_options_init(&options, 0), PL_EINVAL, "version 0");
+    CHECK_OK(pl_rf_mode_init(&rf, PL_RF_MODE_VERSION));
+    CHECK(rf.version == PL_RF_MODE_VERSION && rf.enabled == 0);
+    CHECK_FAILS(pl_rf_mode_init(&rf, 7), PL_EINVAL, "pl_rf_mode version 7");
+    CHECK_OK(pl_led_mode_init(&led, PL_LED_MODE_VERSION));
+    CHECK(led.version == PL_LED_MODE_VERSION && led.enabled == 0);
+    CHECK_FAILS(pl_led_mode_init(NULL, 1), PL_EINVAL, "mode");
+
+    options.version = 42;
+    CHECK_FAILS(pl_pen_connect(&pen, SIM_URL, &options), PL_EINVAL, "version 42");
+    CHECK(pen == NULL);
+    options.version = PL_CONNECT_OPTIONS_VERSION;
+    options.command_retries = -1;
+    CHECK_FAILS(pl_pen_connect(&pen, SIM_URL, &options), PL_EINVAL, "command_retries -1");
+    options.command_retries = 2;
+    options.log_level = 17;
+    CHECK_FAILS(pl_pen_connect(&pen, SIM_URL, &options), PL_EINVAL, "log_level 17");
+}
+
+static void test_null_arguments(void) {
+    pl_pen *pen = NULL;
+    pl_status status;
+    int32_t depth;
+    CHECK_FAILS(pl_pen_connect(NULL, SIM_URL, NULL), PL_EINVAL, "out");
+    CHECK_FAILS(pl_pen_connect(&pen, NULL, NULL), PL_EINVAL, "url");
+    CHECK_FAILS(pl_pen_set_depth_um(NULL, 100), PL_EINVAL, "pl_pen_set_depth_um: pen is NULL");
+    CHECK_FAILS(pl_pen_start(NULL), PL_EINVAL, "pen is NULL");
+    CHECK_FAILS(pl_pen_emergency_stop(NULL), PL_EINVAL, "pen is NULL");
+    CHECK_FAILS(pl_pen_latest_status(&status, NULL, NULL), PL_EINVAL, "pen is NULL");
+    CHECK_FAILS(pl_pen_depth_limit_um(&depth, NULL), PL_EINVAL, "pen is NULL");
+    CHECK_FAILS(pl_pen_set_rf_mode(NULL, NULL), PL_EINVAL, "pen is NULL");
+    CHECK_FAILS(pl_pen_start_async(NULL, NULL, NULL), PL_EINVAL, "pen is NULL");
+    CHECK_FAILS(pl_pen_subscribe_events(NULL, NULL, NULL, NULL), PL_EINVAL, "out");
+    CHECK_FAILS(pl_log_set_level((pl_log_level)9), PL_EINVAL, "log level 9");
+    pl_pen_free(NULL);
+    pl_subscription_free(NULL);
+    pl_serial_port_list_free(NULL);
+    CHECK(pl_serial_port_list_count(NULL) == 0);
+    CHECK(pl_serial_port_list_get(NULL, 0) == NULL);
+}
+
+static void test_bad_urls(void) {
+    pl_pen *pen = NULL;
+    CHECK_FAILS(pl_pen_connect(&pen, "foo://x", NULL), PL_EINVAL, "foo");
+    CHECK(pen == NULL);
+    /* Port 1 on loopback: nobody listens, the connection is refused. */
+    CHECK(pl_pen_connect(&pen, "tcp://127.0.0.1:1", NULL) == PL_ECONNECT);
+    CHECK(pen == NULL);
+}
+
+static void test_pen_with_null_outputs(void) {
+    pl_pen *pen = connect_sim();
+    pl_led_mode led = PL_LED_MODE_INIT;
+    pl_rf_mode rf = PL_RF_MODE_INIT;
+    CHECK_FAILS(pl_pen_info(NULL, pen), PL_EINVAL, "out is NULL");
+    CHECK_FAILS(pl_pen_capabilities(NULL, pen), PL_EINVAL, "out is NULL");
+    CHECK_FAILS(pl_pen_latest_status(NULL, NULL, pen), PL_EINVAL, "out is NULL");
+    CHECK_FAILS(pl_pen_set_led_mode(pen, NULL), PL_EINVAL, "mode is NULL");
+    CHECK_FAILS(pl_pen_subscribe_status(NULL, pen, 10, NULL, NULL), PL_EINVAL, "out is NULL");
+    led.version = 3;
+    CHECK_FAILS(pl_pen_set_led_mode(pen, &led), PL_EINVAL, "pl_led_mode version 3");
+    rf.polarity = (pl_rf_polarity)7;
+    CHECK_FAILS(pl_pen_set_rf_mode(pen, &rf), PL_EINVAL, "polarity 7");
+    pl_pen_free(pen);
+}
+
+static void test_use_after_free(void) {
+    pl_pen *pen = connect_sim();
+    pl_pen *stale = pen;
+    pl_log_set_sink(capture_log, PL_LOG_WARNING, log_text);
+    pl_pen_free(pen);
+    CHECK_FAILS(pl_pen_start(stale), PL_EINVAL, "not a live pl_pen");
+    pl_pen_free(stale); /* a double free is detected and logged, not a crash */
+    CHECK(log_contains("pl_pen_free: pointer is not a live pl_pen"));
+}
+
+static void test_info_and_limits(void) {
+    pl_pen *pen = connect_sim();
+    const char *url = NULL;
+    pl_connection_state state = PL_CONNECTION_CLOSED;
+    int32_t limit_um = 0;
+    double value, limit;
+    const char *unit;
+    CHECK_OK(pl_pen_url(&url, pen));
+    CHECK(strcmp(url, SIM_URL) == 0);
+    CHECK_OK(pl_pen_connection_state(&state, pen));
+    CHECK(state == PL_CONNECTION_CONNECTED);
+    CHECK_OK(pl_pen_set_depth_limit_um(pen, 1500));
+    CHECK_OK(pl_pen_depth_limit_um(&limit_um, pen));
+    CHECK(limit_um == 1500);
+    CHECK_OK(pl_pen_set_depth_mm(pen, 1.25));
+    CHECK(pl_pen_set_depth_um(pen, 2000) == PL_ERANGE);
+    CHECK(pl_error_last_range(&value, &limit, &unit) == 1);
+    CHECK(value > 1.999 && value < 2.001 && limit > 1.499 && limit < 1.501 && strcmp(unit, "mm") == 0);
+    CHECK(strstr(pl_error_last(), "1.5") != NULL);
+    CHECK_FAILS(pl_pen_set_speed_hz(pen, 1000.0), PL_ERANGE, "Hz");
+    CHECK(pl_pen_start(pen) == 0);
+    CHECK_OK(pl_pen_clear_faults(pen));
+    CHECK_OK(pl_pen_stop(pen));
+    /* a non-range error leaves no range numbers behind */
+    CHECK(pl_pen_set_depth_um(NULL, 1) == PL_EINVAL);
+    CHECK(pl_error_last_range(&value, &limit, &unit) == 0);
+    CHECK(value == 0 && limit == 0 && strcmp(unit, "") == 0);
+    CHECK_OK(pl_pen_close(pen));
+    CHECK_OK(pl_pen_close(pen)); /* idempotent */
+    CHECK_OK(pl_pen_connection_state(&state, pen));
+    CHECK(state == PL_CONNECTION_CLOSED);
+    CHECK(pl_pen_start(pen) == PL_ENOTCONN);
+    pl_pen_free(pen);
+}
+
+static int record_result(int result, void *payload) {
+    double value = 0, limit = 0;
+    const char *unit = "";
+    int has_range = pl_error_last_range(&value, &limit, &unit);
+    /* encode: result in the low bits, range knowledge in bit 8 */
+    waiter_bump((waiter *)payload, (result & 0xff) | (has_range ? 0x100 : 0));
+    return 0;
+}
+
+static void test_async(void) {
+    pl_pen *pen = connect_sim();
+    waiter done;
+    int rc;
+    waiter_init(&done);
+    CHECK_OK(pl_pen_set_depth_um_async(pen, 800, record_result, &done));
+    CHECK(waiter_wait(&done, 1, 5000));
+    CHECK(waiter_last(&done) == 0);
+    /* Out of range: refused either at once or through the completion, with range numbers. */
+    rc = pl_pen_set_depth_um_async(pen, 9000, record_result, &done);
+    if (rc == 0) {
+        CHECK(waiter_wait(&done, 2, 5000));
+        CHECK(waiter_last(&done) == ((PL_ERANGE & 0xff) | 0x100));
+    } else {
+        CHECK(rc == PL_ERANGE);
+    }
+    CHECK_OK(pl_pen_start_async(pen, NULL, NULL));
+    CHECK_OK(pl_pen_emergency_stop_async(pen, record_result, &done));
+    CHECK(waiter_wait(&done, rc == 0 ? 3 : 2, 5000));
+    CHECK(waiter_last(&done) == 0);
+    CHECK_OK(pl_pen_clear_emergency_stop_async(pen, record_result, &done));
+    CHECK(waiter_wait(&done, rc == 0 ? 4 : 3, 5000));
+    CHECK(waiter_last(&done) == 0);
+    pl_pen_free(pen);
+    waiter_destroy(&done);
+}
+
+/* A status callback that reports failure, and one that tries to free its own pen. */
+typedef struct misbehaving {
+    waiter frames;
+    pl_pen *pen;
+} misbehaving;
+
+static int fail_status(const pl_status *status, void *payload) {
+    (void)status;
+    waiter_bump(&((misbehaving *)payload)->frames, 0);
+    return 7;
+}
+
+static int free_own_pen(const pl_status *status, void *payload) {
+    misbehaving *state = (misbehaving *)payload;
+    (void)status;
+    if (waiter_count(&state->frames) == 0) pl_pen_free(state->pen); /* refused: would deadlock */
+    waiter_bump(&state->frames, 0);
+    return 0;
+}
+
+static void test_misbehaving_callbacks(void) {
+    misbehaving state;
+    pl_subscription *subscription = NULL;
+    int32_t limit_um = 0;
+    pl_log_set_sink(capture_log, PL_LOG_WARNING, log_text);
+    waiter_init(&state.frames);
+    state.pen = connect_sim();
+    CHECK_OK(pl_pen_subscribe_status(&subscription, state.pen, 100, fail_status, &state));
+    CHECK(waiter_wait(&state.frames, 3, 5000));
+    pl_subscription_free(subscription);
+    CHECK(log_contains("status callback returned 7"));
+
+    waiter_destroy(&state.frames);
+    waiter_init(&state.frames);
+    CHECK_OK(pl_pen_subscribe_status(&subscription, state.pen, 100, free_own_pen, &state));
+    CHECK(waiter_wait(&state.frames, 3, 5000));
+    CHECK(log_contains("pl_pen_free called from one of the pen's own callbacks"));
+    CHECK_OK(pl_pen_depth_limit_um(&limit_um, state.pen)); /* still alive */
+    /* Free the pen first, its subscription afterwards: both orders are allowed. */
+    pl_pen_free(state.pen);
+    pl_subscription_free(subscription);
+    waiter_destroy(&state.frames);
+}
+
+static int count_state(pl_connection_state state, const char *reason, void *payload) {
+    CHECK(reason != NULL);
+    waiter_bump((waiter *)payload, (int)state);
+    return 0;
+}
+
+static int count_event(const pl_event *event, void *payload) {
+    waiter_bump((waiter *)payload, (int)event->kind);
+    return 0;
+}
+
+static void test_events_and_connection_state(void) {
+    pl_pen *pen = connect_sim();
+    pl_subscription *states = NULL, *events = NULL;
+    waiter state_changes, event_count;
+    pl_status status;
+    int available = 0;
+    uint64_t received = 0, dropped = 99;
+    waiter_init(&state_changes);
+    waiter_init(&event_count);
+    CHECK_OK(pl_pen_subscribe_connection_state(&states, pen, count_state, &state_changes));
+    CHECK_OK(pl_pen_subscribe_events(&events, pen, count_event, &event_count));
+    CHECK_OK(pl_pen_emergency_stop(pen));
+    CHECK(waiter_wait(&event_count, 1, 5000));
+    CHECK(waiter_last(&event_count) == PL_EVENT_EMERGENCY_STOPPED);
+    CHECK_OK(pl_pen_clear_emergency_stop(pen));
+    CHECK(waiter_wait(&event_count, 2, 5000));
+    CHECK(waiter_last(&event_count) == PL_EVENT_EMERGENCY_CLEARED);
+    CHECK_OK(pl_pen_latest_status(&status, &available, pen));
+    CHECK_OK(pl_pen_received_status_frames(&received, pen));
+    CHECK_OK(pl_pen_dropped_status_frames(&dropped, pen));
+    CHECK(available == 0 || received > 0);
+    CHECK_OK(pl_pen_close(pen));
+    CHECK(waiter_wait(&state_changes, 1, 5000));
+    CHECK(waiter_last(&state_changes) == PL_CONNECTION_CLOSED);
+    pl_subscription_free(states);
+    pl_subscription_free(events);
+    pl_subscription_free(events); /* second free: detected, logged */
+    pl_pen_free(pen);
+    waiter_destroy(&state_changes);
+    waiter_destroy(&event_count);
+}
+
+static void test_serial_ports_and_faults(void) {
+    pl_serial_port_list *list = NULL;
+    size_t count, i, needed = 0;
+    char text[256];
+    char tiny[4];
+    int rc = pl_serial_ports_enumerate(&list);
+    CHECK(rc == 0 || rc == PL_ECONNECT);
+    count = pl_serial_port_list_count(list);
+    for (i = 0; i < count; ++i) {
+        const pl_serial_port_info *port = pl_serial_port_list_get(list, i);
+        CHECK(port != NULL && port->path != NULL && port->path[0] != '\0' && port->description != NULL);
+    }
+    CHECK(pl_serial_port_list_get(list, count) == NULL);
+    pl_serial_port_list_free(list);
+
+    CHECK_OK(pl_faults_describe(text, sizeof text, &needed, 0));
+    CHECK(text[0] == '\0' && needed == 1);
+    CHECK_OK(pl_faults_describe(text, sizeof text, &needed, PL_FAULT_WATCHDOG | PL_FAULT_OVER_TEMPERATURE));
+    CHECK(strlen(text) + 1 == needed && strchr(text, ',') != NULL);
+    CHECK_OK(pl_faults_describe(tiny, sizeof tiny, NULL, PL_FAULT_WATCHDOG));
+    CHECK(strlen(tiny) == 3);
+    CHECK_OK(pl_faults_describe(NULL, 0, &needed, PL_FAULT_WATCHDOG));
+    CHECK_FAILS(pl_faults_describe(NULL, 8, NULL, 0), PL_EINVAL, "buffer");
+}
+
+int main(void) {
+    RUN(test_version_and_codes);
+    RUN(test_struct_versions);
+    RUN(test_null_arguments);
+    RUN(test_bad_urls);
+    RUN(test_pen_with_null_outputs);
+    RUN(test_use_after_free);
+    RUN(test_info_and_limits);
+    RUN(test_async);
+    RUN(test_misbehaving_callbacks);
+    RUN(test_events_and_connection_state);
+    RUN(test_serial_ports_and_faults);
+    CHECK_OK(pl_log_set_sink(NULL, PL_LOG_OFF, NULL));
+    fprintf(stderr, "ok\n");
+    return 0;
+}
