@@ -115,6 +115,13 @@ struct PENLINK_EXPORT Result {
     std::string unit;   ///< for OutOfRange: e.g. "mm"
 
     bool ok() const noexcept { return code == ErrorCode::Ok; }
+    /// A failed outcome with a message.
+    static Result failure(ErrorCode error_code, std::string text) {
+        Result result;
+        result.code = error_code;
+        result.message = std::move(text);
+        return result;
+    }
     /// Throws the matching exception (OutOfRangeError keeps value, limit and unit) on failure.
     void throw_if_error() const;
     /// The Result describing a caught penlink::Error.

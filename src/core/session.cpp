@@ -1,0 +1,374 @@
+#include "core/session.hpp"
+
+#include <algorithm>
+#include <future>
+#include <random>
+
+#include <boost/asio/post.hpp>
+
+#include "core/conversions.hpp"
+#include "core/limits.hpp"
+#include "core/log.hpp"
+#include "core/nack.hpp"
+#include "core/subscription_impl.hpp"
+#include "transport/transport_factory.hpp"
+
+namespace penlink::core {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+std::uint16_t random_start_seq() {
+    // A fresh starting point per session, so a late reply from an earlier session on the same
+    // port cannot be mistaken for an answer to this one.
+    std::random_device device;
+    return static_cast<std::uint16_t>(device());
+}
+
+bool reply_matches(protocol::MessageType request, const protocol::Message& reply) {
+    if (const auto* ack = std::get_if<protocol::Ack>(&reply)) return ack->request == request;
+    if (const auto* nack = std::get_if<protocol::Nack>(&reply)) return nack->request == request;
+    if (std::holds_alternative<protocol::HelloReply>(reply)) return request == protocol::MessageType::Hello;
+    if (std::holds_alternative<protocol::Info>(reply)) return request == protocol::MessageType::GetInfo;
+    return false;
+}
+
+long long count_ms(milliseconds value) { return static_cast<long long>(value.count()); }
+
+}  // namespace
+
+Session::LinkFactory Session::link_for_url(const std::string& url) {
+    auto parsed = transport::parse_url(url);
+    return [parsed = std::move(parsed)](boost::asio::io_context& io) { return transport::make_transport(parsed, io); };
+}
+
+Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions options)
+    : url_(std::move(url)),
+      options_(options),
+      work_(boost::asio::make_work_guard(io_)),
+      link_(make_link(io_)),
+      dispatcher_(static_cast<std::size_t>(std::max(1, options.callback_queue_capacity))),
+      next_seq_(random_start_seq()),
+      heartbeat_timer_(io_),
+      link_timer_(io_) {
+    io_thread_ = std::thread([this] { io_.run(); });
+}
+
+Session::~Session() { close(); }
+
+template <typename Fn>
+void Session::run_on_io(Fn&& fn) {
+    if (io_thread_.get_id() == std::this_thread::get_id()) {
+        fn();
+        return;
+    }
+    std::promise<void> done;
+    auto finished = done.get_future();
+    boost::asio::post(io_, [&] {
+        fn();
+        done.set_value();
+    });
+    finished.wait();
+}
+
+void Session::connect() {
+    if (closed_.load()) throw ConnectionError(ErrorCode::NotConnected, "pen at " + url_ + " is closed");
+    set_state(ConnectionState::Connecting, {});
+    try {
+        run_on_io([this] {
+            decoder_.reset();
+            last_status_seq_.reset();
+        });
+        link_->open([this](std::span<const std::uint8_t> bytes) { on_bytes(bytes); },
+                    [this](const std::string& reason) { on_link_error(reason); },
+                    options_.connect_timeout);
+        run_on_io([this] {
+            link_open_ = true;
+            last_receive_ = Clock::now();
+        });
+
+        const auto hello = request_sync_reply(protocol::Hello{});
+        const auto* reply = std::get_if<protocol::HelloReply>(&hello);
+        if (!reply || reply->version != protocol::kProtocolVersion) {
+            throw RejectedError(ErrorCode::Protocol,
+                                "pen at " + url_ + " answered Hello with an unsupported protocol version");
+        }
+        const auto info_message = request_sync_reply(protocol::GetInfo{});
+        const auto* info = std::get_if<protocol::Info>(&info_message);
+        if (!info) throw RejectedError(ErrorCode::Protocol, "pen at " + url_ + " sent no device info");
+        device_info_ = to_device_info(*info, reply->version);
+        capabilities_ = to_capabilities(*info);
+    } catch (const Error& error) {
+        run_on_io([this] {
+            if (link_open_) shut_link();
+        });
+        set_state(ConnectionState::Closed, error.what());
+        throw;
+    }
+    set_state(ConnectionState::Connected, {});
+    update_status_rate();
+    run_on_io([this] {
+        schedule_heartbeat();
+        schedule_link_check();
+    });
+    log(LogLevel::Info, "connected to " + device_info_.model + " " + device_info_.serial_number +
+                            " via " + link_->description());
+}
+
+void Session::close() {
+    if (closed_.exchange(true)) return;
+    const auto latest = latest_status();
+    if (state_.load() == ConnectionState::Connected && latest && latest->state == PenState::Running) {
+        // Leave the pen stopped, not running until its watchdog notices we are gone.
+        std::promise<void> stopped;
+        auto finished = stopped.get_future();
+        boost::asio::post(io_, [this, &stopped] {
+            start_request(protocol::Stop{}, [&stopped](const Result&, const protocol::Message*) {
+                stopped.set_value();
+            });
+        });
+        finished.wait();
+    }
+    run_on_io([this] {
+        if (link_open_) shut_link();
+        fail_all_pending(ErrorCode::NotConnected, "the pen at " + url_ + " was closed");
+    });
+    work_.reset();
+    io_.stop();
+    if (io_thread_.joinable()) io_thread_.join();
+    set_state(ConnectionState::Closed, {});
+    dispatcher_.stop();
+}
+
+// ---- requests ---------------------------------------------------------------------------
+
+void Session::request(const protocol::Message& message, ResultHandler done) {
+    auto deliver = [this, done = std::move(done)](const Result& result, const protocol::Message*) {
+        if (done) dispatcher_.post([done, result] { done(result); });
+    };
+    if (closed_.load()) {
+        deliver(Result::failure(ErrorCode::NotConnected, "the pen at " + url_ + " is closed"), nullptr);
+        return;
+    }
+    boost::asio::post(io_, [this, message, deliver = std::move(deliver)]() mutable {
+        start_request(message, std::move(deliver));
+    });
+}
+
+void Session::request_failed(const Result& result, ResultHandler done) {
+    if (done) dispatcher_.post([done = std::move(done), result] { done(result); });
+}
+
+protocol::Message Session::request_sync_reply(const protocol::Message& message) {
+    if (closed_.load()) throw ConnectionError(ErrorCode::NotConnected, "the pen at " + url_ + " is closed");
+    struct Outcome {
+        Result result;
+        protocol::Message reply;
+    };
+    auto promise = std::make_shared<std::promise<Outcome>>();
+    auto future = promise->get_future();
+    boost::asio::post(io_, [this, message, promise] {
+        start_request(message, [promise](const Result& result, const protocol::Message* reply) {
+            promise->set_value(Outcome{result, reply ? *reply : protocol::Message{}});
+        });
+    });
+    // Retries bound the wait; the margin only guards against a stalled I/O thread.
+    const auto bound = options_.command_timeout * (options_.command_retries + 1) + milliseconds(2000);
+    if (future.wait_for(bound) != std::future_status::ready) {
+        throw TimeoutError(std::string("no outcome for ") + protocol::to_string(protocol::type_of(message)) +
+                           " within " + std::to_string(count_ms(bound)) + " ms");
+    }
+    auto outcome = future.get();
+    outcome.result.throw_if_error();
+    return outcome.reply;
+}
+
+void Session::request_sync(const protocol::Message& message) { request_sync_reply(message); }
+
+void Session::start_request(const protocol::Message& message, ReplyHandler done) {
+    const auto type = protocol::type_of(message);
+    if (!link_open_) {
+        const bool lost = state_.load() == ConnectionState::Lost;
+        done(Result::failure(lost ? ErrorCode::ConnectionLost : ErrorCode::NotConnected,
+                             std::string("cannot send ") + protocol::to_string(type) + ": the pen at " + url_ +
+                                 (lost ? " is disconnected (connection lost)" : " is not connected")),
+             nullptr);
+        return;
+    }
+    std::uint16_t seq = next_seq_++;
+    while (pending_.count(seq) != 0) seq = next_seq_++;
+    auto frame = protocol::encode_frame(seq, message);
+    if (!frame) {
+        done(Result::failure(ErrorCode::Internal, std::string(protocol::to_string(type)) + " does not fit in a frame"),
+             nullptr);
+        return;
+    }
+    auto pending = std::make_unique<Pending>(io_);
+    pending->type = type;
+    pending->frame = *frame;
+    pending->attempts = 1;
+    pending->done = std::move(done);
+    link_->send(pending->frame.view());
+    pending_.emplace(seq, std::move(pending));
+    arm_retry(seq);
+}
+
+void Session::arm_retry(std::uint16_t seq) {
+    auto& pending = *pending_.at(seq);
+    pending.timer.expires_after(options_.command_timeout);
+    pending.timer.async_wait([this, seq, attempt = pending.attempts](boost::system::error_code error) {
+        if (error) return;
+        const auto it = pending_.find(seq);
+        if (it == pending_.end() || it->second->attempts != attempt) return;
+        auto& entry = *it->second;
+        if (entry.attempts <= options_.command_retries) {
+            ++entry.attempts;
+            log(LogLevel::Debug, std::string("resending ") + protocol::to_string(entry.type) + " seq " +
+                                     std::to_string(seq) + " (attempt " + std::to_string(entry.attempts) + ")");
+            link_->send(entry.frame.view());
+            arm_retry(seq);
+            return;
+        }
+        auto done = std::move(entry.done);
+        const std::string text = std::string("the pen did not acknowledge ") + protocol::to_string(entry.type) +
+                                 " within " + std::to_string(count_ms(options_.command_timeout)) + " ms (" +
+                                 std::to_string(entry.attempts) + " attempts)";
+        pending_.erase(it);
+        done(Result::failure(ErrorCode::Timeout, text), nullptr);
+    });
+}
+
+void Session::fail_all_pending(ErrorCode code, const std::string& reason) {
+    auto pending = std::move(pending_);
+    pending_.clear();
+    for (auto& [seq, entry] : pending) {
+        entry->timer.cancel();
+        entry->done(Result::failure(code, std::string(protocol::to_string(entry->type)) + " failed: " + reason),
+                    nullptr);
+    }
+}
+
+// ---- incoming ---------------------------------------------------------------------------
+
+void Session::on_bytes(std::span<const std::uint8_t> bytes) {
+    decoder_.feed(
+        bytes, [this](const protocol::DecodedFrame& frame) { on_frame(frame); },
+        [this](protocol::FrameError error) {
+            ++frame_errors_;
+            if (log_enabled(LogLevel::Debug))
+                log(LogLevel::Debug, std::string("dropped a frame from the pen: ") + protocol::to_string(error));
+        });
+}
+
+void Session::on_frame(const protocol::DecodedFrame& frame) {
+    last_receive_ = Clock::now();
+    const auto& message = frame.message;
+    if (const auto* status = std::get_if<protocol::Status>(&message)) {
+        on_status(*status);
+    } else if (const auto* event = std::get_if<protocol::Event>(&message)) {
+        on_event(*event);
+    } else if (!protocol::is_request(frame.header.type)) {
+        on_reply(frame.header.seq, message);
+    } else {
+        log(LogLevel::Warning, std::string("the pen sent a host request (") + protocol::to_string(frame.header.type) +
+                                   "); ignored");
+    }
+}
+
+void Session::on_reply(std::uint16_t seq, const protocol::Message& reply) {
+    const auto it = pending_.find(seq);
+    if (it == pending_.end() || !reply_matches(it->second->type, reply)) {
+        // A second answer to a resent request, or a leftover from an earlier session.
+        log(LogLevel::Debug, "ignored a reply with no matching request (seq " + std::to_string(seq) + ")");
+        return;
+    }
+    it->second->timer.cancel();
+    auto done = std::move(it->second->done);
+    pending_.erase(it);
+    if (const auto* nack = std::get_if<protocol::Nack>(&reply)) {
+        done(result_from_nack(*nack), &reply);
+    } else {
+        done(Result{}, &reply);
+    }
+}
+
+void Session::on_status(const protocol::Status& wire) {
+    if (last_status_seq_) {
+        const std::uint32_t gap = wire.status_seq - *last_status_seq_ - 1;
+        // A huge gap means the counter restarted (pen rebooted), not a billion lost frames.
+        if (gap > 0 && gap < (1u << 24)) dropped_.fetch_add(gap, std::memory_order_relaxed);
+    }
+    last_status_seq_ = wire.status_seq;
+    received_.fetch_add(1, std::memory_order_relaxed);
+    to_status(wire, converted_);
+    {
+        std::lock_guard lock(latest_mutex_);
+        latest_ = converted_;
+    }
+    if (!dispatcher_.push_status(converted_)) dropped_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Session::on_event(const protocol::Event& wire) {
+    const Event event = to_event(wire);
+    log(LogLevel::Info, "pen event " + std::to_string(static_cast<int>(event.kind)) + " detail " +
+                            std::to_string(event.detail));
+    std::vector<std::shared_ptr<HandlerEntry<EventHandler>>> handlers;
+    {
+        std::lock_guard lock(subscribers_mutex_);
+        handlers = event_handlers_;
+    }
+    if (handlers.empty()) return;
+    dispatcher_.post([handlers = std::move(handlers), event] {
+        for (const auto& entry : handlers) invoke(*entry, "event", event);
+    });
+}
+
+void Session::on_link_error(const std::string& reason) {
+    if (!link_open_) return;
+    log(LogLevel::Warning, "connection to " + url_ + " lost: " + reason);
+    shut_link();
+    fail_all_pending(ErrorCode::ConnectionLost, "connection to " + url_ + " lost: " + reason);
+    set_state(ConnectionState::Lost, reason);
+}
+
+void Session::shut_link() {
+    link_open_ = false;
+    heartbeat_timer_.cancel();
+    link_timer_.cancel();
+    link_->close();
+    decoder_.reset();
+}
+
+// ---- timers -----------------------------------------------------------------------------
+
+void Session::schedule_heartbeat() {
+    auto interval = options_.heartbeat_interval;
+    if (interval <= milliseconds(0)) interval = milliseconds(std::max(20, capabilities_.watchdog_ms / 4));
+    heartbeat_timer_.expires_after(interval);
+    heartbeat_timer_.async_wait([this](boost::system::error_code error) {
+        if (error || !link_open_) return;
+        start_request(protocol::Heartbeat{}, [](const Result& result, const protocol::Message*) {
+            if (!result.ok()) log(LogLevel::Warning, "heartbeat failed: " + result.message);
+        });
+        schedule_heartbeat();
+    });
+}
+
+void Session::schedule_link_check() {
+    auto timeout = options_.link_timeout;
+    if (timeout <= milliseconds(0)) timeout = milliseconds(std::max(1000, 2 * capabilities_.watchdog_ms));
+    link_timer_.expires_after(timeout / 4);
+    link_timer_.async_wait([this, timeout](boost::system::error_code error) {
+        if (error || !link_open_) return;
+        const auto silent = std::chrono::duration_cast<milliseconds>(Clock::now() - last_receive_);
+        if (silent > timeout) {
+            on_link_error("no answer from the pen for " + std::to_string(count_ms(silent)) + " ms (limit " +
+                          std::to_string(count_ms(timeout)) + " ms)");
+            return;
+        }
+        schedule_link_check();
+    });
+}
+
+}  // namespace penlink::core

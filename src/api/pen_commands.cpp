@@ -1,0 +1,70 @@
+// Pen commands: check on the host first (nothing out of range is ever sent), then send and
+// wait for the pen's acknowledgement. The _async twins report a host-side refusal through the
+// same callback, on the callback thread, like any other outcome.
+#include "api/pen_impl.hpp"
+#include "core/limits.hpp"
+
+namespace penlink {
+namespace {
+
+template <typename Check>
+void send_sync(core::Session& session, Check&& check) {
+    session.request_sync(protocol::Message(check()));
+}
+
+template <typename Check>
+void send_async(core::Session& session, ResultHandler done, Check&& check) {
+    protocol::Message message;
+    try {
+        message = protocol::Message(check());
+    } catch (const Error& error) {
+        // Deliver through the session so the callback still runs on the callback thread.
+        session.request_failed(Result::from(error), std::move(done));
+        return;
+    }
+    session.request(message, std::move(done));
+}
+
+}  // namespace
+
+void Pen::set_depth(Depth depth) {
+    send_sync(*impl_->session, [&] { return core::check_depth(depth, capabilities(), impl_->depth_limit()); });
+}
+void Pen::set_depth_async(Depth depth, ResultHandler done) {
+    send_async(*impl_->session, std::move(done),
+               [&] { return core::check_depth(depth, capabilities(), impl_->depth_limit()); });
+}
+void Pen::set_speed(Speed speed) {
+    send_sync(*impl_->session, [&] { return core::check_speed(speed, capabilities()); });
+}
+void Pen::set_speed_async(Speed speed, ResultHandler done) {
+    send_async(*impl_->session, std::move(done), [&] { return core::check_speed(speed, capabilities()); });
+}
+void Pen::set_rf_mode(const RfMode& mode) {
+    send_sync(*impl_->session, [&] { return core::check_rf(mode, capabilities()); });
+}
+void Pen::set_rf_mode_async(const RfMode& mode, ResultHandler done) {
+    send_async(*impl_->session, std::move(done), [&] { return core::check_rf(mode, capabilities()); });
+}
+void Pen::set_led_mode(const LedMode& mode) {
+    send_sync(*impl_->session, [&] { return core::check_led(mode, capabilities()); });
+}
+void Pen::set_led_mode_async(const LedMode& mode, ResultHandler done) {
+    send_async(*impl_->session, std::move(done), [&] { return core::check_led(mode, capabilities()); });
+}
+
+void Pen::start() { impl_->session->request_sync(protocol::Start{}); }
+void Pen::start_async(ResultHandler done) { impl_->session->request(protocol::Start{}, std::move(done)); }
+void Pen::stop() { impl_->session->request_sync(protocol::Stop{}); }
+void Pen::stop_async(ResultHandler done) { impl_->session->request(protocol::Stop{}, std::move(done)); }
+void Pen::emergency_stop() { impl_->session->request_sync(protocol::EmergencyStop{}); }
+void Pen::emergency_stop_async(ResultHandler done) {
+    impl_->session->request(protocol::EmergencyStop{}, std::move(done));
+}
+void Pen::clear_emergency_stop() { impl_->session->request_sync(protocol::ClearEmergencyStop{}); }
+void Pen::clear_emergency_stop_async(ResultHandler done) {
+    impl_->session->request(protocol::ClearEmergencyStop{}, std::move(done));
+}
+void Pen::clear_faults() { impl_->session->request_sync(protocol::ClearFaults{}); }
+
+}  // namespace penlink

@@ -1,0 +1,76 @@
+#include "core/conversions.hpp"
+
+#include <string>
+
+namespace penlink::core {
+
+DeviceInfo to_device_info(const protocol::Info& info, int protocol_version) {
+    DeviceInfo out;
+    out.model = info.model;
+    out.serial_number = info.serial;
+    out.firmware_version = std::to_string(info.fw_major) + "." + std::to_string(info.fw_minor) +
+                           "." + std::to_string(info.fw_patch);
+    out.protocol_version = protocol_version;
+    return out;
+}
+
+Capabilities to_capabilities(const protocol::Info& info) {
+    Capabilities caps;
+    caps.depth_min_mm = info.depth_min_um / 1000.0;
+    caps.depth_max_mm = info.depth_max_um / 1000.0;
+    caps.depth_step_mm = info.depth_step_um / 1000.0;
+    caps.speed_min_hz = info.speed_min_chz / 100.0;
+    caps.speed_max_hz = info.speed_max_chz / 100.0;
+    caps.watchdog_ms = info.watchdog_ms;
+    caps.max_status_rate_hz = info.max_status_rate_hz;
+    if (info.addons & protocol::kAddonRf) {
+        caps.rf.fitted = true;
+        caps.rf.frequency_min_khz = info.rf_frequency_min_khz;
+        caps.rf.frequency_max_khz = info.rf_frequency_max_khz;
+        caps.rf.power_max_w = info.rf_power_max_mw / 1000.0;
+        caps.rf.pulse_min_ms = info.rf_pulse_min_ms;
+        caps.rf.pulse_max_ms = info.rf_pulse_max_ms;
+        caps.rf.monopolar = (info.rf_polarities & 0x01) != 0;
+        caps.rf.bipolar = (info.rf_polarities & 0x02) != 0;
+    }
+    if (info.addons & protocol::kAddonLed) {
+        caps.led.fitted = true;
+        for (std::size_t i = 0; i < info.led_channel_count && i < info.led_channels.size(); ++i) {
+            const auto& channel = info.led_channels[i];
+            caps.led.channels.push_back({channel.wavelength_nm, channel.max_irradiance_dmw_cm2 / 10.0});
+        }
+        caps.led.pulse_rate_min_hz = info.led_pulse_rate_min_chz / 100.0;
+        caps.led.pulse_rate_max_hz = info.led_pulse_rate_max_chz / 100.0;
+    }
+    return caps;
+}
+
+void to_status(const protocol::Status& wire, Status& out) {
+    out.sequence = wire.status_seq;
+    out.device_time_ms = wire.timestamp_ms;
+    out.state = static_cast<PenState>(wire.state);
+    out.depth_set_mm = wire.depth_set_um / 1000.0;
+    out.depth_actual_mm = wire.depth_actual_um / 1000.0;
+    out.speed_set_hz = wire.speed_set_chz / 100.0;
+    out.speed_actual_hz = wire.speed_actual_chz / 100.0;
+    out.battery_percent = wire.battery_pct;
+    out.temperature_c = wire.temperature_cdeg / 100.0;
+    out.cartridge_id = wire.cartridge_id;
+    out.cartridge_strokes = wire.cartridge_strokes;
+    out.cartridge_stroke_limit = wire.cartridge_stroke_limit;
+    out.rf_enabled = (wire.rf_flags & 0x01) != 0;
+    out.rf_delivering = (wire.rf_flags & 0x02) != 0;
+    out.rf_impedance_ohm = wire.rf_impedance_ohm;
+    out.rf_energy_j = wire.rf_energy_mj / 1000.0;
+    out.led_enabled = (wire.led_flags & 0x01) != 0;
+    out.led_emitting = (wire.led_flags & 0x02) != 0;
+    out.led_wavelength_nm = wire.led_wavelength_nm;
+    out.led_dose_j_cm2 = wire.led_dose_uj_cm2 / 1e6;
+    out.fault_bits = wire.fault_bits;
+}
+
+Event to_event(const protocol::Event& wire) {
+    return Event{static_cast<EventKind>(wire.kind), wire.detail, wire.timestamp_ms};
+}
+
+}  // namespace penlink::core

@@ -1,0 +1,147 @@
+// One live connection to a pen: requests and their acknowledgements (with retries under the
+// same sequence number), heartbeats, link supervision, status and event fan-out.
+//
+// Threads: the session runs one I/O thread (its io_context: transport, decoder, timers) and one
+// callback thread (CallbackDispatcher). Public methods may be called from any thread except the
+// I/O thread; completions and user callbacks run on the callback thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <vector>
+#include <string>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/callback_dispatcher.hpp"
+#include "penlink/errors.hpp"
+#include "penlink/pen.hpp"
+#include "penlink/types.hpp"
+#include "protocol/frame.hpp"
+#include "transport/transport.hpp"
+
+namespace penlink::core {
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    /// Makes the link on the session's io_context (tests pass a fake one here).
+    using LinkFactory = std::function<std::unique_ptr<transport::Transport>(boost::asio::io_context&)>;
+
+    /// Builds the session and its link; does not open it. Throws what the factory throws.
+    Session(const LinkFactory& make_link, std::string url, ConnectOptions options);
+    /// The link for url: serial, tcp or sim (throws InvalidArgumentError for a bad URL).
+    static LinkFactory link_for_url(const std::string& url);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    /// Opens the link and performs the handshake (Hello, GetInfo, SubscribeStatus). Throws
+    /// penlink::Error on failure, leaving the session closed. Also used to reconnect after Lost.
+    void connect();
+    /// Best-effort stop of a running needle, then closes link and threads. Idempotent.
+    void close();
+
+    /// Sends a request and calls done on the callback thread with the pen's answer.
+    void request(const protocol::Message& message, ResultHandler done);
+    /// Reports an outcome decided before sending (a host-side refusal) like any other: done
+    /// runs on the callback thread.
+    void request_failed(const Result& result, ResultHandler done);
+    /// Sends a request and waits for the answer; throws the typed error on failure.
+    void request_sync(const protocol::Message& message);
+
+    ConnectionState state() const { return state_.load(); }
+    const std::string& url() const { return url_; }
+    const DeviceInfo& device_info() const { return device_info_; }
+    const Capabilities& capabilities() const { return capabilities_; }
+    const ConnectOptions& options() const { return options_; }
+
+    std::optional<Status> latest_status() const;
+    std::uint64_t dropped_status_frames() const { return dropped_.load(); }
+    std::uint64_t received_status_frames() const { return received_.load(); }
+
+    Subscription subscribe_status(StatusHandler handler, std::int32_t rate_hz);
+    Subscription subscribe_events(EventHandler handler);
+    Subscription subscribe_connection_state(ConnectionStateHandler handler);
+
+private:
+    struct Pending {
+        explicit Pending(boost::asio::io_context& io) : timer(io) {}
+        protocol::MessageType type{};
+        protocol::WireFrame frame;
+        int attempts = 0;
+        boost::asio::steady_timer timer;
+        std::function<void(const Result&, const protocol::Message*)> done;  // on the I/O thread
+    };
+    using ReplyHandler = std::function<void(const Result&, const protocol::Message*)>;
+
+    // All of these run on the I/O thread.
+    void start_request(const protocol::Message& message, ReplyHandler done);
+    void arm_retry(std::uint16_t seq);
+    void on_bytes(std::span<const std::uint8_t> bytes);
+    void on_frame(const protocol::DecodedFrame& frame);
+    void on_reply(std::uint16_t seq, const protocol::Message& reply);
+    void on_status(const protocol::Status& wire);
+    void on_event(const protocol::Event& wire);
+    void on_link_error(const std::string& reason);
+    void fail_all_pending(ErrorCode code, const std::string& reason);
+    void schedule_heartbeat();
+    void schedule_link_check();
+    void shut_link();
+
+    // Any thread.
+    void set_state(ConnectionState state, const std::string& reason);
+    void update_status_rate();
+    /// Runs fn on the I/O thread and waits for it.
+    template <typename Fn>
+    void run_on_io(Fn&& fn);
+    protocol::Message request_sync_reply(const protocol::Message& message);
+
+    const std::string url_;
+    const ConnectOptions options_;
+
+    boost::asio::io_context io_;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+    std::unique_ptr<transport::Transport> link_;  // after io_: it holds I/O objects of io_
+    std::thread io_thread_;
+    CallbackDispatcher dispatcher_;
+
+    // I/O-thread state
+    protocol::FrameDecoder decoder_;
+    std::map<std::uint16_t, std::unique_ptr<Pending>> pending_;
+    std::uint16_t next_seq_;
+    boost::asio::steady_timer heartbeat_timer_;
+    boost::asio::steady_timer link_timer_;
+    std::chrono::steady_clock::time_point last_receive_;
+    std::optional<std::uint32_t> last_status_seq_;
+    bool link_open_ = false;
+    std::uint64_t frame_errors_ = 0;
+    Status converted_;  // reused for every frame
+
+    // Shared state
+    std::atomic<ConnectionState> state_{ConnectionState::Closed};
+    DeviceInfo device_info_;      // written before Connected, then read-only
+    Capabilities capabilities_;   // likewise
+    std::atomic<std::uint64_t> dropped_{0};
+    std::atomic<std::uint64_t> received_{0};
+    mutable std::mutex latest_mutex_;
+    std::optional<Status> latest_;
+
+    std::mutex subscribers_mutex_;
+    std::multiset<std::int32_t> status_rates_;
+    std::int32_t requested_rate_hz_ = 0;
+    std::vector<std::shared_ptr<HandlerEntry<EventHandler>>> event_handlers_;
+    std::vector<std::shared_ptr<HandlerEntry<ConnectionStateHandler>>> state_handlers_;
+    std::atomic<bool> closed_{false};
+};
+
+}  // namespace penlink::core

@@ -1,0 +1,34 @@
+// What a penlink::Subscription holds: the one-shot action that removes its callback.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <utility>
+
+#include "penlink/pen.hpp"
+
+namespace penlink {
+
+struct Subscription::Impl {
+    explicit Impl(std::function<void()> cancel_action) : cancel(std::move(cancel_action)) {}
+
+    /// Runs the cancel action once, whichever thread asks first.
+    void run_cancel() {
+        std::function<void()> action;
+        {
+            std::lock_guard lock(mutex);
+            action = std::move(cancel);
+            cancel = nullptr;
+        }
+        if (action) action();
+    }
+    bool active() {
+        std::lock_guard lock(mutex);
+        return static_cast<bool>(cancel);
+    }
+
+    std::mutex mutex;
+    std::function<void()> cancel;
+};
+
+}  // namespace penlink
