@@ -1,0 +1,94 @@
+#include "sample_messages.hpp"
+
+namespace penlink::protocol::test {
+
+Info full_info() {
+    Info info;
+    info.model = "PL-1 Pro";
+    info.serial = "PL1-000123";
+    info.fw_major = 1;
+    info.fw_minor = 4;
+    info.fw_patch = 2;
+    info.depth_min_um = 0;
+    info.depth_max_um = 3000;
+    info.depth_step_um = 50;
+    info.speed_min_chz = 5000;
+    info.speed_max_chz = 15000;
+    info.watchdog_ms = 500;
+    info.max_status_rate_hz = 20000;
+    info.addons = kAddonRf | kAddonLed;
+    info.rf_frequency_min_khz = 1000;
+    info.rf_frequency_max_khz = 2000;
+    info.rf_power_max_mw = 20000;
+    info.rf_pulse_min_ms = 10;
+    info.rf_pulse_max_ms = 500;
+    info.rf_polarities = 0x03;
+    info.led_channel_count = 3;
+    info.led_channels[0] = {415, 500};
+    info.led_channels[1] = {633, 1000};
+    info.led_channels[2] = {830, 800};
+    info.led_pulse_rate_min_chz = 100;
+    info.led_pulse_rate_max_chz = 10000;
+    return info;
+}
+
+const std::vector<NamedVector>& doc_vectors() {
+    static const std::vector<NamedVector> vectors = [] {
+        Status running;
+        running.status_seq = 4242;
+        running.timestamp_ms = 123456;
+        running.state = PenState::Running;
+        running.depth_set_um = 1250;
+        running.depth_actual_um = 1250;
+        running.speed_set_chz = 10000;
+        running.speed_actual_chz = 9980;
+        running.battery_pct = 87;
+        running.temperature_cdeg = 3150;
+        running.cartridge_id = 1001;
+        running.cartridge_strokes = 52340;
+        running.cartridge_stroke_limit = 2000000;
+        running.rf_flags = 0x03;
+        running.rf_impedance_ohm = 220;
+        running.rf_energy_mj = 15000;
+        running.led_flags = 0x03;
+        running.led_wavelength_nm = 633;
+        running.led_dose_uj_cm2 = 125000;
+        running.fault_bits = 0;
+
+        return std::vector<NamedVector>{
+            {"Hello", "Hello{min_version=1, max_version=1}, host seq 1", 1, Hello{1, 1}},
+            {"HelloReply", "HelloReply{version=1}, echoing seq 1", 1, HelloReply{1}},
+            {"Hello from a v2..v3 host", "Hello{min_version=2, max_version=3}, host seq 1", 1, Hello{2, 3}},
+            {"Nack VersionMismatch", "Nack{request=Hello, reason=VersionMismatch, field=None, value=2, limit=1}, echoing seq 1",
+             1, Nack{MessageType::Hello, NackReason::VersionMismatch, Field::None, 2, 1}},
+            {"GetInfo", "GetInfo{}, host seq 2", 2, GetInfo{}},
+            {"Info", "Info of a pen with RF and three LED channels (415, 633, 830 nm), echoing seq 2",
+             2, full_info()},
+            {"SetDepth 1.25 mm", "SetDepth{depth_um=1250}, host seq 3", 3, SetDepth{1250}},
+            {"Ack", "Ack{request=SetDepth}, echoing seq 3", 3, Ack{MessageType::SetDepth}},
+            {"SetDepth 3.5 mm", "SetDepth{depth_um=3500}, host seq 4", 4, SetDepth{3500}},
+            {"Nack OutOfRange depth", "Nack{request=SetDepth, reason=OutOfRange, field=Depth, value=3500, limit=3000}, echoing seq 4",
+             4, Nack{MessageType::SetDepth, NackReason::OutOfRange, Field::Depth, 3500, 3000}},
+            {"SetSpeed 100 Hz", "SetSpeed{speed_chz=10000}, host seq 5", 5, SetSpeed{10000}},
+            {"SetRf", "SetRf{enabled=1, polarity=Bipolar, frequency_khz=1500, power_mw=8000, pulse_ms=100}, host seq 6",
+             6, SetRf{true, RfPolarity::Bipolar, 1500, 8000, 100}},
+            {"SetLed pulsed 633 nm", "SetLed{enabled=1, wavelength_nm=633, irradiance_dmw_cm2=400, mode=Pulsed, pulse_rate_chz=1000, duty_permille=500}, host seq 7",
+             7, SetLed{true, 633, 400, LedMode::Pulsed, 1000, 500}},
+            {"Start", "Start{}, host seq 8", 8, Start{}},
+            {"Heartbeat", "Heartbeat{}, host seq 9", 9, Heartbeat{}},
+            {"SubscribeStatus 1000 Hz", "SubscribeStatus{rate_hz=1000}, host seq 10", 10, SubscribeStatus{1000}},
+            {"Status", "Status of a running pen (RF and LED on), pen frame counter 0x0123", 0x0123, running},
+            {"Stop", "Stop{}, host seq 11", 11, Stop{}},
+            {"EmergencyStop", "EmergencyStop{}, host seq 12", 12, EmergencyStop{}},
+            {"Event", "Event{kind=EmergencyStopped, detail=0, timestamp_ms=123789}, pen frame counter 0x0124",
+             0x0124, Event{EventKind::EmergencyStopped, 0, 123789}},
+            {"ClearEmergencyStop", "ClearEmergencyStop{}, host seq 13", 13, ClearEmergencyStop{}},
+            {"Event WatchdogExpired", "Event{kind=WatchdogExpired, detail=500, timestamp_ms=200000}, pen frame counter 0x0200",
+             0x0200, Event{EventKind::WatchdogExpired, 500, 200000}},
+            {"ClearFaults", "ClearFaults{}, host seq 14", 14, ClearFaults{}},
+        };
+    }();
+    return vectors;
+}
+
+}  // namespace penlink::protocol::test

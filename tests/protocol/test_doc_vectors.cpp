@@ -1,0 +1,132 @@
+// The "Test vectors" section of docs/protocol.md is read here and checked byte for byte against
+// the codec, so the spec and the code cannot drift apart. Run the hidden case
+// `test_protocol "[.generate]"` to print the section after a deliberate protocol change.
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "frame_test_util.hpp"
+#include "sample_messages.hpp"
+
+using namespace penlink::protocol;
+using namespace penlink::protocol::test;
+
+namespace {
+
+struct DocVector {
+    std::string name;
+    Bytes decoded;
+    Bytes wire;
+};
+
+Bytes parse_hex(const std::string& text) {
+    Bytes bytes;
+    std::istringstream in(text);
+    std::string token;
+    while (in >> token) {
+        REQUIRE(token.size() == 2);
+        bytes.push_back(static_cast<std::uint8_t>(std::stoul(token, nullptr, 16)));
+    }
+    return bytes;
+}
+
+std::vector<DocVector> read_doc_vectors() {
+    const std::string path = std::string(PENLINK_SOURCE_DIR) + "/docs/protocol.md";
+    std::ifstream file(path);
+    INFO("reading " << path);
+    REQUIRE(file.good());
+
+    std::vector<DocVector> vectors;
+    bool in_section = false;
+    Bytes* continuing = nullptr;  // field whose hex may continue on indented lines
+    std::string line;
+    while (std::getline(file, line)) {
+        if (line.rfind("## ", 0) == 0) {
+            // "## 13. Test vectors": the number may change as the document grows
+            in_section = line.size() >= 15 && line.compare(line.size() - 12, 12, "Test vectors") == 0;
+            continuing = nullptr;
+            continue;
+        }
+        if (!in_section) continue;
+        if (line.rfind("### ", 0) == 0) {
+            vectors.push_back({line.substr(4), {}, {}});
+            continuing = nullptr;
+        } else if (!vectors.empty() && line.rfind("decoded:", 0) == 0) {
+            continuing = &vectors.back().decoded;
+            *continuing = parse_hex(line.substr(8));
+        } else if (!vectors.empty() && line.rfind("wire:", 0) == 0) {
+            continuing = &vectors.back().wire;
+            *continuing = parse_hex(line.substr(5));
+        } else if (continuing != nullptr && line.rfind("  ", 0) == 0) {
+            const Bytes more = parse_hex(line);
+            continuing->insert(continuing->end(), more.begin(), more.end());
+        } else {
+            continuing = nullptr;
+        }
+    }
+    return vectors;
+}
+
+std::string hex_lines(const Bytes& bytes, std::size_t indent) {
+    std::ostringstream out;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i > 0) out << ((i % 16 == 0) ? "\n" + std::string(indent, ' ') : " ");
+        static const char* digits = "0123456789abcdef";
+        out << digits[bytes[i] >> 4] << digits[bytes[i] & 0xF];
+    }
+    return out.str();
+}
+
+Bytes raw_of(const Bytes& wire) {
+    Bytes raw(wire.size());
+    const auto size = cobs_decode(std::span(wire).first(wire.size() - 1), raw);
+    raw.resize(size.value());
+    return raw;
+}
+
+}  // namespace
+
+TEST_CASE("docs/protocol.md test vectors match the codec byte for byte", "[doc]") {
+    const auto documented = read_doc_vectors();
+    std::map<std::string, const NamedVector*> expected;
+    for (const auto& vector : doc_vectors()) expected[vector.name] = &vector;
+
+    REQUIRE(documented.size() == doc_vectors().size());
+    for (std::size_t i = 0; i < documented.size(); ++i) {
+        const DocVector& doc = documented[i];
+        INFO("vector \"" << doc.name << "\"");
+        REQUIRE(expected.count(doc.name) == 1);
+        const NamedVector& code = *expected.at(doc.name);
+        CHECK(code.name == doc_vectors()[i].name);  // same order as the document
+
+        // encode: the code produces exactly the documented bytes
+        const Bytes wire = wire_of(code.seq, code.message);
+        CHECK(hex_lines(wire, 0) == hex_lines(doc.wire, 0));
+        REQUIRE(!doc.wire.empty());
+        CHECK(doc.wire.back() == 0x00);
+        CHECK(raw_of(doc.wire) == doc.decoded);
+
+        // decode: the documented bytes give back exactly the documented message
+        const Collected collected = feed_all(doc.wire);
+        CHECK(collected.errors.empty());
+        REQUIRE(collected.frames.size() == 1);
+        CHECK(collected.frames[0].header.seq == code.seq);
+        CHECK(collected.frames[0].message == code.message);
+    }
+}
+
+TEST_CASE("print the Test vectors section", "[.generate]") {
+    for (const auto& vector : doc_vectors()) {
+        const Bytes wire = wire_of(vector.seq, vector.message);
+        std::cout << "### " << vector.name << "\n\n"
+                  << vector.description << ".\n\n"
+                  << "```text\n"
+                  << "decoded: " << hex_lines(raw_of(wire), 9) << "\n"
+                  << "wire:    " << hex_lines(wire, 9) << "\n"
+                  << "```\n\n";
+    }
+}

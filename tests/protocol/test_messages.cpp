@@ -1,0 +1,226 @@
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "protocol/frame.hpp"
+#include "protocol/messages.hpp"
+#include "sample_messages.hpp"
+
+using namespace penlink::protocol;
+using penlink::protocol::test::doc_vectors;
+using penlink::protocol::test::full_info;
+
+namespace {
+using Bytes = std::vector<std::uint8_t>;
+
+Bytes payload_of(const Message& message) {
+    std::array<std::uint8_t, kMaxPayloadSize> buffer{};
+    const auto size = encode_payload(message, buffer);
+    REQUIRE(size.has_value());
+    return {buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(*size)};
+}
+
+void check_round_trip(const Message& message) {
+    const Bytes payload = payload_of(message);
+    const auto decoded = decode_payload(type_of(message), payload);
+    REQUIRE(decoded.has_value());
+    CHECK(*decoded == message);
+}
+
+// Offset of the first byte of a field, found by encoding the message with that field changed.
+template <typename M, typename Mutate>
+std::size_t offset_of_change(const M& base, Mutate mutate) {
+    M changed = base;
+    mutate(changed);
+    const Bytes a = payload_of(base), b = payload_of(changed);
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i] != b[i]) return i;
+    }
+    FAIL("mutation did not change the payload");
+    return 0;
+}
+
+std::optional<Message> decode_with_byte(const Message& message, std::size_t offset, std::uint8_t value) {
+    Bytes payload = payload_of(message);
+    REQUIRE(offset < payload.size());
+    payload[offset] = value;
+    return decode_payload(type_of(message), payload);
+}
+}  // namespace
+
+TEST_CASE("every published vector's message round-trips through its payload", "[messages]") {
+    for (const auto& vector : doc_vectors()) {
+        INFO(vector.name);
+        check_round_trip(vector.message);
+    }
+}
+
+TEST_CASE("extreme field values round-trip", "[messages]") {
+    check_round_trip(SetDepth{0xFFFF});
+    check_round_trip(SetSpeed{0});
+    check_round_trip(SetRf{false, RfPolarity::Monopolar, 0xFFFF, 0xFFFFFFFF, 0xFFFF});
+    check_round_trip(SetLed{false, 0, 0, LedMode::Continuous, 0xFFFFFFFF, 1000});
+    check_round_trip(Nack{MessageType::SetRf, NackReason::Busy, Field::RfPolarity,
+                          std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()});
+    check_round_trip(Nack{MessageType::SetLed, NackReason::OutOfRange, Field::LedDuty, -1, 1000});
+    Status cold;
+    cold.temperature_cdeg = -4000;
+    cold.state = PenState::EmergencyStopped;
+    cold.fault_bits = 0xFFFFFFFF;
+    cold.status_seq = 0xFFFFFFFF;
+    check_round_trip(cold);
+    check_round_trip(Event{EventKind::FaultRaised, 0xDEADBEEF, 0xFFFFFFFF});
+}
+
+TEST_CASE("Info carries only the fitted LED channels and 32-byte UTF-8 strings", "[messages]") {
+    Info info = full_info();
+    SECTION("no LED add-on: no channel entries on the wire") {
+        info.led_channel_count = 0;
+        info.led_channels = {};
+        const Bytes payload = payload_of(info);
+        CHECK(payload.size() == payload_of(full_info()).size() - 3 * 4);
+        check_round_trip(info);
+    }
+    SECTION("four channels") {
+        info.led_channel_count = 4;
+        info.led_channels[3] = {940, 1200};
+        check_round_trip(info);
+    }
+    SECTION("longest strings, multi-byte UTF-8") {
+        info.model = std::string(30, 'M') + "\xC3\xA9";  // 32 bytes ending in e-acute
+        info.serial = std::string(32, '7');
+        check_round_trip(info);
+    }
+    SECTION("empty strings") {
+        info.model.clear();
+        info.serial.clear();
+        check_round_trip(info);
+    }
+}
+
+TEST_CASE("encoding refuses what the wire cannot carry", "[messages]") {
+    Info info = full_info();
+    std::array<std::uint8_t, kMaxPayloadSize> buffer{};
+    SECTION("string longer than 32 bytes") {
+        info.serial = std::string(33, 'x');
+        CHECK_FALSE(encode_payload(info, buffer).has_value());
+    }
+    SECTION("more LED channels than the message holds") {
+        info.led_channel_count = 5;
+        CHECK_FALSE(encode_payload(info, buffer).has_value());
+    }
+    SECTION("output buffer too small") {
+        std::array<std::uint8_t, 3> tiny{};
+        CHECK_FALSE(encode_payload(Nack{}, tiny).has_value());
+        CHECK(encode_payload(Heartbeat{}, tiny) == 0u);
+    }
+}
+
+TEST_CASE("decoders reject every short payload", "[messages]") {
+    for (const auto& vector : doc_vectors()) {
+        INFO(vector.name);
+        const Bytes payload = payload_of(vector.message);
+        for (std::size_t length = 0; length < payload.size(); ++length) {
+            INFO("length " << length);
+            CHECK_FALSE(decode_payload(type_of(vector.message), std::span(payload).first(length)).has_value());
+        }
+    }
+}
+
+TEST_CASE("decoders ignore trailing bytes", "[messages]") {
+    for (const auto& vector : doc_vectors()) {
+        INFO(vector.name);
+        Bytes payload = payload_of(vector.message);
+        payload.insert(payload.end(), {0xAA, 0x00, 0xFF});
+        const auto decoded = decode_payload(type_of(vector.message), payload);
+        REQUIRE(decoded.has_value());
+        CHECK(*decoded == vector.message);
+    }
+}
+
+TEST_CASE("decoders reject undefined enum and bool values", "[messages]") {
+    const SetRf rf{true, RfPolarity::Bipolar, 1500, 8000, 100};
+    CHECK_FALSE(decode_with_byte(rf, 0, 2).has_value());  // enabled must be 0 or 1
+    CHECK_FALSE(decode_with_byte(rf, offset_of_change(rf, [](SetRf& m) { m.polarity = RfPolarity::Monopolar; }), 2)
+                    .has_value());
+
+    const SetLed led{true, 633, 400, LedMode::Pulsed, 1000, 500};
+    const auto mode_at = offset_of_change(led, [](SetLed& m) { m.mode = LedMode::Continuous; });
+    CHECK(mode_at == 5);
+    CHECK_FALSE(decode_with_byte(led, mode_at, 2).has_value());
+
+    const Nack nack{MessageType::SetDepth, NackReason::OutOfRange, Field::Depth, 3500, 3000};
+    CHECK_FALSE(decode_with_byte(nack, 0, 0x0E).has_value());  // request: no such type
+    CHECK_FALSE(decode_with_byte(nack, 0, 0x86).has_value());
+    CHECK_FALSE(decode_with_byte(nack, 1, 0).has_value());  // reason 0 is not defined
+    CHECK_FALSE(decode_with_byte(nack, 1, 9).has_value());
+    CHECK_FALSE(decode_with_byte(nack, 2, 13).has_value());  // field
+    CHECK(decode_with_byte(nack, 2, 12).has_value());
+
+    CHECK_FALSE(decode_with_byte(Ack{MessageType::Start}, 0, 0x00).has_value());
+
+    Status status;
+    const auto state_at = offset_of_change(status, [](Status& m) { m.state = PenState::Fault; });
+    CHECK(state_at == 8);
+    CHECK_FALSE(decode_with_byte(status, state_at, 5).has_value());
+    CHECK(decode_with_byte(status, state_at, 4).has_value());
+
+    const Event event{EventKind::ButtonPressed, 1, 2};
+    CHECK_FALSE(decode_with_byte(event, 0, 0).has_value());
+    CHECK_FALSE(decode_with_byte(event, 0, 9).has_value());
+}
+
+TEST_CASE("Info decoding rejects bad strings and channel counts", "[messages]") {
+    const Info info = full_info();
+    const Bytes good = payload_of(info);
+    SECTION("string length over 32") {
+        Bytes bad = good;
+        bad[0] = 33;
+        CHECK_FALSE(decode_payload(MessageType::Info, bad).has_value());
+    }
+    SECTION("invalid UTF-8 in the model") {
+        Bytes bad = good;
+        bad[1] = 0xC0;  // overlong lead byte
+        CHECK_FALSE(decode_payload(MessageType::Info, bad).has_value());
+        bad[1] = 0xE2;  // truncated 3-byte sequence ("P" follows)
+        CHECK_FALSE(decode_payload(MessageType::Info, bad).has_value());
+    }
+    SECTION("channel count over 4") {
+        // led_channel_count sits just before the channel list and the two u32 pulse rates
+        const std::size_t count_at = good.size() - 2 * 4 - info.led_channel_count * 4u - 1;
+        REQUIRE(good[count_at] == 3);
+        Bytes bad = good;
+        bad[count_at] = 5;
+        bad.resize(bad.size() + 64, 0x01);  // enough bytes, still refused
+        CHECK_FALSE(decode_payload(MessageType::Info, bad).has_value());
+    }
+}
+
+TEST_CASE("message types, names and direction", "[messages]") {
+    CHECK(type_of(SetDepth{}) == MessageType::SetDepth);
+    CHECK(type_of(Info{}) == MessageType::Info);
+    CHECK(type_of(Event{}) == MessageType::Event);
+    CHECK(std::strcmp(to_string(MessageType::ClearEmergencyStop), "ClearEmergencyStop") == 0);
+    CHECK(std::strcmp(to_string(static_cast<MessageType>(0x7F)), "Unknown") == 0);
+    CHECK(std::strcmp(to_string(NackReason::FaultActive), "FaultActive") == 0);
+    CHECK(std::strcmp(to_string(static_cast<NackReason>(0)), "Unknown") == 0);
+    CHECK(std::strcmp(to_string(Field::LedIrradiance), "LedIrradiance") == 0);
+    CHECK(is_request(MessageType::Hello));
+    CHECK(is_request(MessageType::ClearFaults));
+    CHECK_FALSE(is_request(MessageType::Ack));
+    CHECK_FALSE(is_request(MessageType::Status));
+    CHECK_FALSE(is_request(static_cast<MessageType>(0x00)));
+    CHECK_FALSE(is_request(static_cast<MessageType>(0x0E)));
+    for (const auto& vector : doc_vectors()) {
+        CHECK(is_request(type_of(vector.message)) == (static_cast<std::uint8_t>(type_of(vector.message)) < 0x80));
+    }
+}
+
+TEST_CASE("unknown types do not decode", "[messages]") {
+    CHECK_FALSE(decode_payload(static_cast<MessageType>(0x42), {}).has_value());
+}
