@@ -48,6 +48,21 @@ ErrorCode code_of(protocol::NackReason reason) {
     return ErrorCode::Rejected;
 }
 
+const char* explain(protocol::NackReason reason) {
+    using protocol::NackReason;
+    switch (reason) {
+        case NackReason::OutOfRange: return "a value is out of range";
+        case NackReason::Busy: return "the pen is busy";
+        case NackReason::FaultActive: return "a fault is latched on the pen; clear it first";
+        case NackReason::EmergencyStopped: return "the emergency stop is latched; clear it first";
+        case NackReason::NotSupported: return "the pen does not support this";
+        case NackReason::Malformed: return "the pen could not read the request";
+        case NackReason::BadState: return "the pen cannot do this in its current state";
+        case NackReason::VersionMismatch: return "no protocol version in common with the pen";
+    }
+    return "refused";
+}
+
 }  // namespace
 
 Result result_from_nack(const protocol::Nack& nack) {
@@ -68,7 +83,7 @@ Result result_from_nack(const protocol::Nack& nack) {
                                              : " is outside the pen's limit of ") +
                 show(result.limit);
     } else {
-        text += protocol::to_string(nack.reason);
+        text += explain(nack.reason);
         if (nack.field != protocol::Field::None)
             text += std::string(" (") + units_of(nack.field).name + ")";
     }
