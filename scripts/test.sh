@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every penlink test suite on a fresh Debian 12 machine, installing what it needs:
+#   1. release build, warnings as errors, with bindings: all CTest suites (Catch2 per layer,
+#      C tests, and the Python, Java and C# suites run by pytest, Maven/JUnit 5 and NUnit)
+#   2. the C/C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. the core and integration suites under ThreadSanitizer
+# Usage: scripts/test.sh [--quick]   (--quick: step 1 only)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+quick=${1:-}
+jobs=2
+
+bash "$root/scripts/install-deps.sh" all
+
+step() { printf '\n==== %s ====\n' "$*"; }
+
+configure_and_build() {  # dir, then cmake options
+    local dir=$1
+    shift
+    cmake -S "$root" -B "$dir" -G Ninja -DPENLINK_WERROR=ON "$@" >/dev/null
+    cmake --build "$dir" -j "$jobs"
+}
+
+step "release build with bindings"
+build="$root/build/ci"
+bash "$root/bindings/python/ci.sh" --deps-only 2>/dev/null || true
+configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON
+ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 300
+
+[ "$quick" = --quick ] && exit 0
+
+step "AddressSanitizer + UndefinedBehaviorSanitizer"
+asan="$root/build/asan"
+configure_and_build "$asan" -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=address,undefined \
+    -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 300
+
+step "ThreadSanitizer (core, integration)"
+tsan="$root/build/tsan"
+cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=thread \
+    -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build "$tsan" -j "$jobs" --target test_core test_integration penlink-sim
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 300 -R '^test_(core|integration): '
