@@ -1,8 +1,8 @@
-/* Python module penlink._native: the shared interface plus Python's error hook and fast paths.
- * Users never import it; the pure-Python package penlink wraps it (context manager, iterator,
+/* Python module penlink.native (C++ half: penlink/_native.so): the shared interface plus
+ * Python's error hook and fast paths. Users never import it; the pure-Python package penlink wraps it (context manager, iterator,
  * enums, exceptions). threads="1": every call releases the GIL, so a pen's threads can call
  * back into Python (directors take the GIL) while a Python thread waits in C++. */
-%module(package="penlink", directors="1", threads="1") _native
+%module(package="penlink", directors="1", threads="1") native
 
 %{
 #include "penlink_bind.hpp"
@@ -13,7 +13,7 @@ static void penlink_python_raise(const penlink::Error& error) {
     PyObject* module = PyImport_ImportModule("penlink.errors");
     PyObject* exception = nullptr;
     if (module != nullptr) {
-        exception = PyObject_CallMethod(module, "_from_native", "sisdds",
+        exception = PyObject_CallMethod(module, "_from_native", "ssidds",
                                         penlink::bind::error_class_name(error), error.what(),
                                         static_cast<int>(error.code()), detail.value,
                                         detail.limit, detail.unit.c_str());

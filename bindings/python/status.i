@@ -1,27 +1,124 @@
-/* Status and Event cross into Python as plain tuples: one allocation instead of a SWIG proxy
- * per field read, and nothing pointing into C++ memory that is gone once the callback returns
- * (the penlink package's Status and Event classes are tuple subclasses with named fields).
- * The tuple order is the declaration order of penlink/types.hpp; keep penlink/types.py in
- * step with it. */
+/* Status and Event cross into Python as instances of penlink.Status / penlink.Event (tuple
+ * subclasses), built here in one go: no SWIG proxy per field read, and nothing that points
+ * into C++ memory that is gone once the callback returns. Field order is the declaration
+ * order of penlink/types.hpp and of penlink/types.py; keep the three in step. Until the
+ * package registers its classes (raw use of penlink.native), plain tuples come out. */
 
 %{
+namespace {
+
+struct PenlinkPythonTypes {
+    PyObject* status_type = nullptr;  // penlink.Status
+    PyObject* event_type = nullptr;   // penlink.Event
+    PyObject* pen_states = nullptr;   // tuple: PenState member at index value
+    PyObject* event_kinds = nullptr;  // tuple: EventKind member at index value
+};
+PenlinkPythonTypes penlink_python_types;
+
+/* A new tuple of type (or plain tuple) with size slots, filled by the caller. */
+PyObject* penlink_new_tuple(PyObject* type, Py_ssize_t size) {
+    if (type == nullptr) return PyTuple_New(size);
+    auto* tuple_type = reinterpret_cast<PyTypeObject*>(type);
+    return tuple_type->tp_alloc(tuple_type, size);
+}
+
+/* The enum member for value, or the plain integer when it is not a known value. */
+PyObject* penlink_enum_member(PyObject* members, long value) {
+    if (members != nullptr && value >= 0 && value < PyTuple_GET_SIZE(members)) {
+        PyObject* member = PyTuple_GET_ITEM(members, value);
+        if (member != Py_None) {
+            Py_INCREF(member);
+            return member;
+        }
+    }
+    return PyLong_FromLong(value);
+}
+
+PyObject* penlink_bool(bool value) {
+    PyObject* result = value ? Py_True : Py_False;
+    Py_INCREF(result);
+    return result;
+}
+
+}  // namespace
+
 static PyObject* penlink_status_tuple(const penlink::Status& s) {
-    return Py_BuildValue("(IIiddddidIIINNidNNidI)", s.sequence, s.device_time_ms,
-                         static_cast<int>(s.state), s.depth_set_mm, s.depth_actual_mm,
-                         s.speed_set_hz, s.speed_actual_hz, static_cast<int>(s.battery_percent),
-                         s.temperature_c, s.cartridge_id, s.cartridge_strokes,
-                         s.cartridge_stroke_limit, PyBool_FromLong(s.rf_enabled),
-                         PyBool_FromLong(s.rf_delivering), static_cast<int>(s.rf_impedance_ohm),
-                         s.rf_energy_j, PyBool_FromLong(s.led_enabled),
-                         PyBool_FromLong(s.led_emitting), static_cast<int>(s.led_wavelength_nm),
-                         s.led_dose_j_cm2, s.fault_bits);
+    PyObject* t = penlink_new_tuple(penlink_python_types.status_type, 21);
+    if (t == nullptr) return nullptr;
+    PyObject* items[21] = {
+        PyLong_FromUnsignedLong(s.sequence),
+        PyLong_FromUnsignedLong(s.device_time_ms),
+        penlink_enum_member(penlink_python_types.pen_states, static_cast<long>(s.state)),
+        PyFloat_FromDouble(s.depth_set_mm),
+        PyFloat_FromDouble(s.depth_actual_mm),
+        PyFloat_FromDouble(s.speed_set_hz),
+        PyFloat_FromDouble(s.speed_actual_hz),
+        PyLong_FromLong(s.battery_percent),
+        PyFloat_FromDouble(s.temperature_c),
+        PyLong_FromUnsignedLong(s.cartridge_id),
+        PyLong_FromUnsignedLong(s.cartridge_strokes),
+        PyLong_FromUnsignedLong(s.cartridge_stroke_limit),
+        penlink_bool(s.rf_enabled),
+        penlink_bool(s.rf_delivering),
+        PyLong_FromLong(s.rf_impedance_ohm),
+        PyFloat_FromDouble(s.rf_energy_j),
+        penlink_bool(s.led_enabled),
+        penlink_bool(s.led_emitting),
+        PyLong_FromLong(s.led_wavelength_nm),
+        PyFloat_FromDouble(s.led_dose_j_cm2),
+        PyLong_FromUnsignedLong(s.fault_bits),
+    };
+    bool failed = false;
+    for (Py_ssize_t i = 0; i < 21; ++i) {
+        failed = failed || items[i] == nullptr;
+        PyTuple_SET_ITEM(t, i, items[i]);  // a NULL slot is fine for the DECREF below
+    }
+    if (failed) {
+        Py_DECREF(t);
+        return nullptr;
+    }
+    return t;
 }
 
 static PyObject* penlink_event_tuple(const penlink::Event& e) {
-    return Py_BuildValue("(iII)", static_cast<int>(e.kind), e.detail, e.device_time_ms);
+    PyObject* t = penlink_new_tuple(penlink_python_types.event_type, 3);
+    if (t == nullptr) return nullptr;
+    PyObject* kind = penlink_enum_member(penlink_python_types.event_kinds, static_cast<long>(e.kind));
+    PyObject* detail = PyLong_FromUnsignedLong(e.detail);
+    PyObject* time = PyLong_FromUnsignedLong(e.device_time_ms);
+    PyTuple_SET_ITEM(t, 0, kind);
+    PyTuple_SET_ITEM(t, 1, detail);
+    PyTuple_SET_ITEM(t, 2, time);
+    if (kind == nullptr || detail == nullptr || time == nullptr) {
+        Py_DECREF(t);
+        return nullptr;
+    }
+    return t;
+}
+
+/* Called once by the penlink package at import, before any pen exists. */
+static PyObject* penlink_register_types(PyObject* status_type, PyObject* event_type,
+                                       PyObject* pen_states, PyObject* event_kinds) {
+    if (!PyType_Check(status_type) || !PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(status_type), &PyTuple_Type) ||
+        !PyType_Check(event_type) || !PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(event_type), &PyTuple_Type) ||
+        !PyTuple_Check(pen_states) || !PyTuple_Check(event_kinds)) {
+        PyErr_SetString(PyExc_TypeError, "_register_types needs two tuple subclasses and two tuples");
+        return nullptr;
+    }
+    for (PyObject* object : {status_type, event_type, pen_states, event_kinds}) Py_INCREF(object);
+    // Registered once per interpreter; the previous ones (if any) stay alive on purpose, a
+    // callback thread may be building a tuple with them right now.
+    penlink_python_types = {status_type, event_type, pen_states, event_kinds};
+    Py_RETURN_NONE;
 }
 %}
 
 %typemap(directorin) const penlink::Status& "$input = penlink_status_tuple($1);"
 %typemap(directorin) const penlink::Event& "$input = penlink_event_tuple($1);"
 %typemap(out) penlink::Status "$result = penlink_status_tuple($1);"
+
+/* Touches Python objects: must keep the GIL. */
+%nothread penlink_register_types;
+%rename(_register_types) penlink_register_types;
+static PyObject* penlink_register_types(PyObject* status_type, PyObject* event_type,
+                                       PyObject* pen_states, PyObject* event_kinds);

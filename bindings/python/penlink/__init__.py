@@ -1,0 +1,53 @@
+"""penlink: control professional microneedling pens (depth, speed, RF and LED add-ons, status
+streaming) over serial, TCP or the built-in simulator.
+
+    import penlink
+
+    with penlink.connect("sim://") as pen:
+        print(pen.info.model, pen.capabilities.depth_max_mm)
+        pen.set_depth(mm=1.0)
+        pen.set_speed(hz=100)
+        pen.start()
+        for status in pen.status(rate_hz=100):
+            print(status.depth_actual_mm, status.speed_actual_hz)
+            break
+        pen.stop()
+
+Depth and speed are set with the unit as the keyword (set_depth(mm=...) or um=...,
+set_speed(hz=...)) so a value never travels without its unit. Errors are PenError
+subclasses (see penlink.errors). Status frames and events are immutable named tuples.
+"""
+
+from . import native as _native
+from ._stream import StatusStream
+from .errors import (ConnectionError, ConnectionLostError, ErrorCode, InvalidArgumentError,
+                     NotSupportedError, OutOfRangeError, PenError, RejectedError, SafetyError,
+                     TimeoutError)
+from .log import list_serial_ports, log_to_logging, set_log_handler
+from .pen import Pen, Subscription, connect
+from .types import (Capabilities, ConnectionState, DeviceInfo, Event, EventKind, Fault,
+                    LedCapabilities, LedChannel, LedMode, LogLevel, PenState, RfCapabilities,
+                    RfMode, RfPolarity, SerialPortInfo, Status)
+
+# Status and Event frames are built in C++ straight into these classes (see status.i).
+_native._register_types(Status, Event, tuple(PenState),
+                        (None,) + tuple(EventKind))
+
+#: Version of the penlink library this package runs on, "major.minor.patch".
+__version__: str = _native.version()
+
+
+def describe_faults(fault_bits: int) -> str:
+    """Names of the faults set in fault_bits, comma separated ("over-temperature, watchdog")."""
+    return _native.describe_faults(int(fault_bits))
+
+
+__all__ = [
+    "connect", "Pen", "Subscription", "StatusStream", "set_log_handler", "log_to_logging",
+    "list_serial_ports", "describe_faults", "__version__",
+    "PenError", "InvalidArgumentError", "OutOfRangeError", "TimeoutError", "ConnectionError",
+    "ConnectionLostError", "SafetyError", "NotSupportedError", "RejectedError", "ErrorCode",
+    "PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "Fault", "Status",
+    "Event", "RfMode", "LedMode", "DeviceInfo", "LedChannel", "RfCapabilities",
+    "LedCapabilities", "Capabilities", "SerialPortInfo",
+]

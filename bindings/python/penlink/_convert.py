@@ -1,0 +1,87 @@
+"""Copies SWIG proxies of penlink's C++ value types into the package's frozen dataclasses,
+and the other way for modes, so nothing a user holds points into C++ memory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import native as _native
+from .types import (Capabilities, DeviceInfo, LedCapabilities, LedChannel, LedMode,
+                    RfCapabilities, RfMode, SerialPortInfo)
+
+
+def device_info(native: Any) -> DeviceInfo:
+    return DeviceInfo(model=native.model, serial_number=native.serial_number,
+                      firmware_version=native.firmware_version,
+                      protocol_version=native.protocol_version)
+
+
+def capabilities(native: Any) -> Capabilities:
+    rf = native.rf
+    led = native.led
+    return Capabilities(
+        depth_min_mm=native.depth_min_mm,
+        depth_max_mm=native.depth_max_mm,
+        depth_step_mm=native.depth_step_mm,
+        speed_min_hz=native.speed_min_hz,
+        speed_max_hz=native.speed_max_hz,
+        watchdog_ms=native.watchdog_ms,
+        max_status_rate_hz=native.max_status_rate_hz,
+        rf=RfCapabilities(fitted=rf.fitted, frequency_min_khz=rf.frequency_min_khz,
+                          frequency_max_khz=rf.frequency_max_khz, power_max_w=rf.power_max_w,
+                          pulse_min_ms=rf.pulse_min_ms, pulse_max_ms=rf.pulse_max_ms,
+                          monopolar=rf.monopolar, bipolar=rf.bipolar),
+        led=LedCapabilities(
+            fitted=led.fitted,
+            channels=tuple(LedChannel(wavelength_nm=channel.wavelength_nm,
+                                      max_irradiance_mw_cm2=channel.max_irradiance_mw_cm2)
+                           for channel in led.channels),
+            pulse_rate_min_hz=led.pulse_rate_min_hz,
+            pulse_rate_max_hz=led.pulse_rate_max_hz),
+    )
+
+
+def serial_port(native: Any) -> SerialPortInfo:
+    return SerialPortInfo(path=native.path, description=native.description,
+                          is_usb=native.is_usb, usb_vid=native.usb_vid, usb_pid=native.usb_pid,
+                          manufacturer=native.manufacturer, product=native.product,
+                          serial_number=native.serial_number)
+
+
+def rf_mode(mode: RfMode) -> Any:
+    native = _native.RfMode()
+    native.enabled = bool(mode.enabled)
+    native.polarity = int(mode.polarity)
+    native.frequency_khz = int(mode.frequency_khz)
+    native.power_w = float(mode.power_w)
+    native.pulse_ms = int(mode.pulse_ms)
+    return native
+
+
+def led_mode(mode: LedMode) -> Any:
+    native = _native.LedMode()
+    native.enabled = bool(mode.enabled)
+    native.wavelength_nm = int(mode.wavelength_nm)
+    native.irradiance_mw_cm2 = float(mode.irradiance_mw_cm2)
+    native.pulsed = bool(mode.pulsed)
+    native.pulse_rate_hz = float(mode.pulse_rate_hz)
+    native.duty_percent = float(mode.duty_percent)
+    return native
+
+
+def connect_options(**seconds_and_counts: Any) -> Any:
+    """ConnectOptions from connect()'s keyword arguments (times in seconds)."""
+    native = _native.ConnectOptions()
+    for name in ("connect_timeout", "command_timeout", "heartbeat_interval", "link_timeout"):
+        setattr(native, f"{name}_ms", _milliseconds(name, seconds_and_counts[name]))
+    for name in ("command_retries", "idle_status_rate_hz", "callback_queue_capacity"):
+        setattr(native, name, int(seconds_and_counts[name]))
+    return native
+
+
+def _milliseconds(name: str, seconds: float) -> int:
+    from .errors import InvalidArgumentError
+
+    if seconds < 0:
+        raise InvalidArgumentError(f"{name} {seconds} s is negative; expected 0 or more seconds")
+    return int(round(seconds * 1000))

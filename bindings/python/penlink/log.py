@@ -1,0 +1,58 @@
+"""Where the SDK's log goes, and the serial ports of this machine."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from typing import Callable, List, Optional
+
+from . import _convert, _listeners
+from . import native as _native
+from .types import LogLevel, SerialPortInfo
+
+__all__ = ["set_log_handler", "log_to_logging", "list_serial_ports"]
+
+LogHandler = Callable[[LogLevel, str], object]
+
+_lock = threading.Lock()
+_listener: Optional[_listeners.LogListener] = None  # kept referenced: C++ holds a plain pointer
+
+
+def set_log_handler(handler: Optional[LogHandler], level: LogLevel = LogLevel.WARNING) -> None:
+    """Sends the SDK's log lines at level or above to handler(level, message); None sends them
+    to stderr again (the default). The handler may be called from any SDK thread, never two
+    at once; it must not raise, and must not itself set a new handler. Errors raised by your
+    status, event and connection callbacks arrive here too, with their traceback."""
+    global _listener
+    listener = _listeners.LogListener(handler, LogLevel) if handler is not None else None
+    with _lock:
+        _native.set_log_listener(listener, int(level))
+        # Safe to drop the old one now: set_log_listener waited for any call to it to end.
+        _listener = listener
+
+
+_LOGGING_LEVELS = {
+    LogLevel.TRACE: logging.DEBUG, LogLevel.DEBUG: logging.DEBUG, LogLevel.INFO: logging.INFO,
+    LogLevel.WARNING: logging.WARNING, LogLevel.ERROR: logging.ERROR,
+}
+
+
+def log_to_logging(level: LogLevel = LogLevel.WARNING, logger_name: str = "penlink") -> None:
+    """Sends the SDK's log to the standard logging module (logger "penlink")."""
+    logger = logging.getLogger(logger_name)
+    set_log_handler(lambda lvl, message: logger.log(_LOGGING_LEVELS.get(lvl, logging.ERROR), message),
+                    level)
+
+
+def list_serial_ports() -> List[SerialPortInfo]:
+    """Serial ports of this machine, with USB VID/PID, serial number and description where
+    known. Raises ConnectionError if the OS refuses to enumerate."""
+    return [_convert.serial_port(port) for port in _native.list_serial_ports()]
+
+
+@atexit.register
+def _detach_log_handler() -> None:
+    # Late SDK log lines must not call into an interpreter that is shutting down.
+    if _listener is not None:
+        set_log_handler(None)

@@ -1,0 +1,286 @@
+"""Pen: a connection to one microneedling pen, and Subscription, a registered callback.
+
+Threads: every pen has its own I/O thread and callback thread (in C++). Callbacks registered
+with on_status / on_event / on_connection_state run on that pen's callback thread, one at a
+time, in order, holding the GIL while they run. A callback may call the pen's methods but
+should return quickly: status frames queue behind it and are dropped (and counted) when the
+queue fills. Pen methods are thread-safe and release the GIL while they wait for the pen.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import threading
+import weakref
+from typing import Any, Callable, Optional, Set
+
+from . import _convert, _listeners
+from . import native as _native
+from ._stream import StatusStream
+from .errors import InvalidArgumentError
+from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, RfMode,
+                    Status)
+
+__all__ = ["Pen", "Subscription", "connect"]
+
+_open_pens: "weakref.WeakSet[Pen]" = weakref.WeakSet()
+
+
+class Subscription:
+    """Keeps a callback registered until unsubscribe(), the end of its `with` block, or
+    pen.close(). The pen keeps active subscriptions alive, so the return value of
+    pen.on_status(...) may be ignored; the subscription keeps its pen alive in turn."""
+
+    def __init__(self, pen: "Pen", native: Any, listener: Any,
+                 on_end: Optional[Callable[[], None]] = None) -> None:
+        self._pen: Optional[Pen] = pen
+        self._native = native
+        self._listener = listener  # the C++ side holds only a plain pointer to it
+        self._on_end = on_end
+
+    @property
+    def active(self) -> bool:
+        native = self._native
+        return native is not None and native.active()
+
+    def unsubscribe(self) -> None:
+        """Idempotent. Once it returns the callback is not running and will not run again
+        (called from inside that callback: not after the callback returns)."""
+        native, pen, on_end = self._native, self._pen, self._on_end
+        if native is None:
+            return
+        native.unsubscribe()
+        # Only now, with the C++ side done with it, may the listener go.
+        self._native = self._listener = self._pen = self._on_end = None
+        if pen is not None:
+            pen._forget(self)
+        if on_end is not None:
+            on_end()
+
+    def __enter__(self) -> "Subscription":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.unsubscribe()
+
+    def __del__(self) -> None:
+        # Garbage collection may clear attributes in any order; unsubscribing first ensures
+        # the C++ side never calls a listener that is already gone.
+        try:
+            self.unsubscribe()
+        except Exception:  # noqa: BLE001 - nothing sensible to do at collection time
+            pass
+
+
+class Pen:
+    """A connected pen; make one with penlink.connect(url). Use it as a context manager, or
+    call close(). Commands return once the pen acknowledged, or raise a PenError."""
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+        self._lock = threading.Lock()
+        self._subscriptions: Set[Subscription] = set()
+        self._info: Optional[DeviceInfo] = None
+        self._capabilities: Optional[Capabilities] = None
+        _open_pens.add(self)
+
+    # --- lifetime ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stops the callbacks, stops the needle if it can, closes the link. Idempotent;
+        later commands raise ConnectionLostError."""
+        with self._lock:
+            subscriptions = list(self._subscriptions)
+            self._subscriptions.clear()
+        for subscription in subscriptions:
+            subscription.unsubscribe()
+        self._native.close()
+        _open_pens.discard(self)
+
+    def __enter__(self) -> "Pen":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<penlink.Pen {self.url} {self.connection_state.name}>"
+
+    # --- identity and limits ----------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return self._native.url()
+
+    @property
+    def connection_state(self) -> ConnectionState:
+        return ConnectionState(self._native.connection_state())
+
+    @property
+    def info(self) -> DeviceInfo:
+        """Model, serial number, firmware and protocol version (read once at connect)."""
+        if self._info is None:
+            self._info = _convert.device_info(self._native.info())
+        return self._info
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """Depth and speed ranges, RF and LED add-ons, watchdog, maximum status rate."""
+        if self._capabilities is None:
+            self._capabilities = _convert.capabilities(self._native.capabilities())
+        return self._capabilities
+
+    @property
+    def depth_limit_mm(self) -> float:
+        """Host-side depth ceiling (e.g. 1.5 for a cheek protocol); set_depth refuses anything
+        deeper. Defaults to the pen's maximum; setting it does not talk to the pen."""
+        return self._native.depth_limit().in_mm()
+
+    @depth_limit_mm.setter
+    def depth_limit_mm(self, limit_mm: float) -> None:
+        self._native.set_depth_limit(_native.Depth.mm(float(limit_mm)))
+
+    # --- commands ---------------------------------------------------------------------------
+
+    def set_depth(self, *, mm: Optional[float] = None, um: Optional[int] = None) -> None:
+        """Needle depth, in exactly one unit: set_depth(mm=1.25) or set_depth(um=1250)."""
+        if (mm is None) == (um is None):
+            raise InvalidArgumentError("set_depth takes exactly one of mm= or um=")
+        depth = _native.Depth.mm(float(mm)) if mm is not None else _native.Depth.um(int(um))
+        self._native.set_depth(depth)
+
+    def set_speed(self, *, hz: float) -> None:
+        """Needle speed in strokes per second: set_speed(hz=100)."""
+        self._native.set_speed(_native.Speed.hz(float(hz)))
+
+    def start(self) -> None:
+        self._native.start()
+
+    def stop(self) -> None:
+        self._native.stop()
+
+    def set_rf(self, mode: Optional[RfMode] = None, **fields: Any) -> None:
+        """RF add-on. set_rf(power_w=5, frequency_khz=1500) switches RF on with those settings
+        (the rest as in RfMode); set_rf(RfMode(...)) sends a mode as it is."""
+        self._native.set_rf_mode(_convert.rf_mode(_mode(RfMode, mode, fields)))
+
+    def rf_off(self) -> None:
+        self._native.set_rf_mode(_convert.rf_mode(RfMode(enabled=False)))
+
+    def set_led(self, mode: Optional[LedMode] = None, **fields: Any) -> None:
+        """LED add-on. set_led(wavelength_nm=633, irradiance_mw_cm2=40) switches the LED on;
+        set_led(LedMode(...)) sends a mode as it is."""
+        self._native.set_led_mode(_convert.led_mode(_mode(LedMode, mode, fields)))
+
+    def led_off(self) -> None:
+        self._native.set_led_mode(_convert.led_mode(LedMode(enabled=False)))
+
+    def emergency_stop(self) -> None:
+        """Stops needle, RF and LED at once; latched until clear_emergency_stop()."""
+        self._native.emergency_stop()
+
+    def clear_emergency_stop(self) -> None:
+        self._native.clear_emergency_stop()
+
+    def clear_faults(self) -> None:
+        """Clears latched faults whose cause has gone."""
+        self._native.clear_faults()
+
+    # --- status and events ------------------------------------------------------------------
+
+    def on_status(self, callback: Callable[[Status], Any], rate_hz: int = 50) -> Subscription:
+        """Calls callback(status) for each status frame on the pen's callback thread, asking
+        the pen to stream at least rate_hz."""
+        return self._subscribe_status(callback, rate_hz)
+
+    def status(self, rate_hz: int = 50, *, max_queue: int = 1024,
+               timeout: float = 5.0) -> StatusStream:
+        """Status frames as an iterator (`for s in pen.status(rate_hz=100): ...`). Breaking
+        out of the loop unsubscribes. At most max_queue frames wait; more are dropped and
+        counted in .dropped. Raises TimeoutError after timeout seconds without a frame."""
+        return StatusStream(self, rate_hz, max_queue, timeout)
+
+    def on_event(self, callback: Callable[[Event], Any]) -> Subscription:
+        """Calls callback(event) for each event (fault raised, watchdog expired, ...)."""
+        listener = _listeners.EventListener(callback)
+        return self._register(self._native.subscribe_events(listener), listener)
+
+    def on_connection_state(self, callback: Callable[[ConnectionState, str], Any]) -> Subscription:
+        """Calls callback(state, reason) when the link state changes (reason is "" for
+        ordinary changes, e.g. "no answer for 500 ms" when LOST)."""
+        listener = _listeners.ConnectionListener(callback, ConnectionState)
+        return self._register(self._native.subscribe_connection_state(listener), listener)
+
+    @property
+    def latest_status(self) -> Optional[Status]:
+        """The newest status frame received, or None before the first."""
+        if not self._native.has_latest_status():
+            return None
+        return self._native.latest_status()
+
+    @property
+    def received_status_frames(self) -> int:
+        return self._native.received_status_frames()
+
+    @property
+    def dropped_status_frames(self) -> int:
+        """Frames the pen sent that never reached a callback (lost on the link, or dropped
+        from a full callback queue)."""
+        return self._native.dropped_status_frames()
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _subscribe_status(self, callback: Callable[[Status], Any], rate_hz: int,
+                          on_end: Optional[Callable[[], None]] = None) -> Subscription:
+        listener = _listeners.StatusListener(callback)
+        return self._register(self._native.subscribe_status(listener, int(rate_hz)), listener,
+                              on_end)
+
+    def _register(self, native: Any, listener: Any,
+                  on_end: Optional[Callable[[], None]] = None) -> Subscription:
+        subscription = Subscription(self, native, listener, on_end)
+        with self._lock:
+            self._subscriptions.add(subscription)
+        return subscription
+
+    def _forget(self, subscription: Subscription) -> None:
+        with self._lock:
+            self._subscriptions.discard(subscription)
+
+
+def _mode(cls: Any, mode: Any, fields: dict) -> Any:
+    if mode is None:
+        return cls(**{"enabled": True, **fields})
+    if not isinstance(mode, cls):
+        raise InvalidArgumentError(f"expected a {cls.__name__}, got {type(mode).__name__}")
+    return dataclasses.replace(mode, **fields) if fields else mode
+
+
+def connect(url: str = "sim://", *, connect_timeout: float = 3.0, command_timeout: float = 0.3,
+            command_retries: int = 2, heartbeat_interval: float = 0.0,
+            link_timeout: float = 0.0, idle_status_rate_hz: int = 10,
+            callback_queue_capacity: int = 4096) -> Pen:
+    """Connects to a pen and performs the handshake. Times are in seconds.
+
+    URLs: serial:///dev/ttyUSB0?baud=115200, tcp://127.0.0.1:7878, sim://?rf=1&led=1.
+    heartbeat_interval 0 means a quarter of the pen's watchdog period; link_timeout 0 means
+    the pen's watchdog period (at least 0.5 s). Raises InvalidArgumentError (bad URL),
+    ConnectionError (port missing or busy, refused), TimeoutError (no answer) or
+    RejectedError (incompatible protocol version)."""
+    options = _convert.connect_options(
+        connect_timeout=connect_timeout, command_timeout=command_timeout,
+        command_retries=command_retries, heartbeat_interval=heartbeat_interval,
+        link_timeout=link_timeout, idle_status_rate_hz=idle_status_rate_hz,
+        callback_queue_capacity=callback_queue_capacity)
+    return Pen(_native.Pen.connect(url, options))
+
+
+@atexit.register
+def _close_open_pens() -> None:
+    # C++ threads must not call into an interpreter that is shutting down.
+    for pen in list(_open_pens):
+        try:
+            pen.close()
+        except Exception:  # noqa: BLE001 - closing anyway
+            pass
