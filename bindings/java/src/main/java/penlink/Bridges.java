@@ -1,5 +1,7 @@
 package penlink;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * The director subclasses that C++ calls on the pen's callback thread. Each copies the native
  * value into its Java record and hands it to the user's listener; whatever the listener throws
@@ -10,12 +12,31 @@ final class Bridges {
 
     private static final System.Logger LOG = System.getLogger("penlink");
 
-    static void report(String what, Throwable error) {
-        LOG.log(System.Logger.Level.ERROR, what + " listener threw; the SDK carries on", error);
+    /**
+     * Logs a listener failure. A listener that throws on every frame would flood the log at
+     * thousands of lines a second, so only the first failure carries a stack trace and later
+     * ones are counted, logged at 10, 100, 1000 ... failures.
+     */
+    static void report(String what, AtomicLong failures, Throwable error) {
+        long count = failures.incrementAndGet();
+        if (count == 1) {
+            LOG.log(System.Logger.Level.ERROR, what + " listener threw; the SDK carries on", error);
+        } else if (isPowerOfTen(count)) {
+            LOG.log(System.Logger.Level.ERROR, what + " listener has thrown " + count
+                    + " times, last: " + error);
+        }
+    }
+
+    private static boolean isPowerOfTen(long value) {
+        while (value % 10 == 0) {
+            value /= 10;
+        }
+        return value == 1;
     }
 
     static final class StatusBridge extends NativeStatusListener {
         private final StatusListener listener;
+        private final AtomicLong failures = new AtomicLong();
 
         StatusBridge(StatusListener listener) {
             this.listener = listener;
@@ -26,13 +47,14 @@ final class Bridges {
             try {
                 listener.onStatus(Convert.status(status));
             } catch (Throwable error) {
-                report("status", error);
+                report("status", failures, error);
             }
         }
     }
 
     static final class EventBridge extends NativeEventListener {
         private final EventListener listener;
+        private final AtomicLong failures = new AtomicLong();
 
         EventBridge(EventListener listener) {
             this.listener = listener;
@@ -43,13 +65,14 @@ final class Bridges {
             try {
                 listener.onEvent(Convert.event(event));
             } catch (Throwable error) {
-                report("event", error);
+                report("event", failures, error);
             }
         }
     }
 
     static final class ConnectionBridge extends NativeConnectionListener {
         private final ConnectionListener listener;
+        private final AtomicLong failures = new AtomicLong();
 
         ConnectionBridge(ConnectionListener listener) {
             this.listener = listener;
@@ -60,7 +83,7 @@ final class Bridges {
             try {
                 listener.onConnectionState(Convert.connectionState(state), reason);
             } catch (Throwable error) {
-                report("connection state", error);
+                report("connection state", failures, error);
             }
         }
     }
