@@ -7,7 +7,8 @@ namespace {
 constexpr std::uint8_t kMaxCode = 0xFF;
 }  // namespace
 
-std::optional<std::size_t> cobs_encode(std::span<const std::uint8_t> in, std::span<std::uint8_t> out) {
+std::optional<std::size_t> cobs_encode(std::span<const std::uint8_t> in,
+                                       std::span<std::uint8_t> out) {
     if (out.empty()) {
         return std::nullopt;
     }
@@ -45,7 +46,8 @@ std::optional<std::size_t> cobs_encode(std::span<const std::uint8_t> in, std::sp
     return out_pos;
 }
 
-std::optional<std::size_t> cobs_decode(std::span<const std::uint8_t> in, std::span<std::uint8_t> out) {
+std::optional<std::size_t> cobs_decode(std::span<const std::uint8_t> in,
+                                       std::span<std::uint8_t> out) {
     std::size_t in_pos = 0;
     std::size_t out_pos = 0;
     while (in_pos < in.size()) {

@@ -24,8 +24,9 @@ std::optional<WireFrame> encode_frame(std::uint16_t seq, const Message& message)
     raw[crc_at + 1] = static_cast<std::uint8_t>(crc >> 8);
 
     WireFrame wire;
-    const auto encoded = cobs_encode(std::span<const std::uint8_t>(raw).first(crc_at + kCrcSize),
-                                     std::span<std::uint8_t>(wire.bytes).first(kMaxWireFrameSize - 1));
+    const auto encoded =
+        cobs_encode(std::span<const std::uint8_t>(raw).first(crc_at + kCrcSize),
+                    std::span<std::uint8_t>(wire.bytes).first(kMaxWireFrameSize - 1));
     if (!encoded) {
         return std::nullopt;  // cannot happen: the buffer is sized for the worst case
     }
@@ -34,7 +35,8 @@ std::optional<WireFrame> encode_frame(std::uint16_t seq, const Message& message)
     return wire;
 }
 
-std::optional<FrameError> FrameDecoder::decode(std::span<const std::uint8_t> encoded, DecodedFrame& out) {
+std::optional<FrameError> FrameDecoder::decode(std::span<const std::uint8_t> encoded,
+                                               DecodedFrame& out) {
     // One byte larger than any valid frame so "too long" is told apart from "bad COBS".
     std::array<std::uint8_t, kMaxFrameSize + 1> raw{};
     const auto size = cobs_decode(encoded, raw);
@@ -68,7 +70,8 @@ std::optional<FrameError> FrameDecoder::decode(std::span<const std::uint8_t> enc
     if (!detail::is_valid_enum<MessageType>(type)) {
         return FrameError::UnknownType;
     }
-    auto message = decode_payload(static_cast<MessageType>(type), frame.subspan(kHeaderSize, length));
+    auto message =
+        decode_payload(static_cast<MessageType>(type), frame.subspan(kHeaderSize, length));
     if (!message) {
         return FrameError::Payload;
     }
@@ -79,14 +82,22 @@ std::optional<FrameError> FrameDecoder::decode(std::span<const std::uint8_t> enc
 
 const char* to_string(FrameError error) {
     switch (error) {
-        case FrameError::Cobs: return "invalid COBS encoding";
-        case FrameError::TooShort: return "frame shorter than header and CRC";
-        case FrameError::Oversized: return "frame longer than the maximum frame size";
-        case FrameError::Crc: return "CRC mismatch";
-        case FrameError::Length: return "header length disagrees with frame size";
-        case FrameError::Version: return "unsupported protocol version";
-        case FrameError::UnknownType: return "unknown message type";
-        case FrameError::Payload: return "payload invalid for its message type";
+        case FrameError::Cobs:
+            return "invalid COBS encoding";
+        case FrameError::TooShort:
+            return "frame shorter than header and CRC";
+        case FrameError::Oversized:
+            return "frame longer than the maximum frame size";
+        case FrameError::Crc:
+            return "CRC mismatch";
+        case FrameError::Length:
+            return "header length disagrees with frame size";
+        case FrameError::Version:
+            return "unsupported protocol version";
+        case FrameError::UnknownType:
+            return "unknown message type";
+        case FrameError::Payload:
+            return "payload invalid for its message type";
     }
     return "unknown frame error";
 }

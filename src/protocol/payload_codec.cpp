@@ -86,23 +86,33 @@ bool is_valid_utf8(const std::string& text) {
 // One overload per message: the field order here IS the wire layout (docs/protocol.md).
 // M is the message type, const when encoding; Io is ByteWriter or ByteReader.
 template <typename Io, typename M>
-void fields(Io&, M&) requires(std::is_empty_v<std::remove_const_t<M>>) {}
+void fields(Io&, M&)
+    requires(std::is_empty_v<std::remove_const_t<M>>)
+{}
 
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Hello> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, Hello>
+{
     io.field(m.min_version);
     io.field(m.max_version);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetDepth> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, SetDepth>
+{
     io.field(m.depth_um);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetSpeed> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, SetSpeed>
+{
     io.field(m.speed_chz);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetRf> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, SetRf>
+{
     io.field(m.enabled);
     io.field(m.polarity);
     io.field(m.frequency_khz);
@@ -110,7 +120,9 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetRf>
     io.field(m.pulse_ms);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetLed> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, SetLed>
+{
     io.field(m.enabled);
     io.field(m.wavelength_nm);
     io.field(m.irradiance_dmw_cm2);
@@ -119,15 +131,21 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetLed
     io.field(m.duty_permille);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SubscribeStatus> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, SubscribeStatus>
+{
     io.field(m.rate_hz);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Ack> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, Ack>
+{
     io.field(m.request);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Nack> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, Nack>
+{
     io.field(m.request);
     io.field(m.reason);
     io.field(m.field);
@@ -135,11 +153,15 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Nack> 
     io.field(m.limit);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, HelloReply> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, HelloReply>
+{
     io.field(m.version);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Info> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, Info>
+{
     io.string(m.model, kMaxStringLength);
     io.string(m.serial, kMaxStringLength);
     io.field(m.fw_major);
@@ -174,7 +196,9 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Info> 
     io.field(m.led_pulse_rate_max_chz);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Status> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, Status>
+{
     io.field(m.status_seq);
     io.field(m.timestamp_ms);
     io.field(m.state);
@@ -196,7 +220,9 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Status
     io.field(m.fault_bits);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Event> {
+void fields(Io& io, M& m)
+    requires std::is_same_v<std::remove_const_t<M>, Event>
+{
     io.field(m.kind);
     io.field(m.detail);
     io.field(m.timestamp_ms);
@@ -231,25 +257,44 @@ std::optional<std::size_t> encode_payload(const Message& message, std::span<std:
 
 std::optional<Message> decode_payload(MessageType type, std::span<const std::uint8_t> payload) {
     switch (type) {
-        case MessageType::Hello: return decode_as<Hello>(payload);
-        case MessageType::GetInfo: return decode_as<GetInfo>(payload);
-        case MessageType::SetDepth: return decode_as<SetDepth>(payload);
-        case MessageType::SetSpeed: return decode_as<SetSpeed>(payload);
-        case MessageType::Start: return decode_as<Start>(payload);
-        case MessageType::Stop: return decode_as<Stop>(payload);
-        case MessageType::SetRf: return decode_as<SetRf>(payload);
-        case MessageType::SetLed: return decode_as<SetLed>(payload);
-        case MessageType::Heartbeat: return decode_as<Heartbeat>(payload);
-        case MessageType::EmergencyStop: return decode_as<EmergencyStop>(payload);
-        case MessageType::ClearEmergencyStop: return decode_as<ClearEmergencyStop>(payload);
-        case MessageType::SubscribeStatus: return decode_as<SubscribeStatus>(payload);
-        case MessageType::ClearFaults: return decode_as<ClearFaults>(payload);
-        case MessageType::Ack: return decode_as<Ack>(payload);
-        case MessageType::Nack: return decode_as<Nack>(payload);
-        case MessageType::HelloReply: return decode_as<HelloReply>(payload);
-        case MessageType::Info: return decode_as<Info>(payload);
-        case MessageType::Status: return decode_as<Status>(payload);
-        case MessageType::Event: return decode_as<Event>(payload);
+        case MessageType::Hello:
+            return decode_as<Hello>(payload);
+        case MessageType::GetInfo:
+            return decode_as<GetInfo>(payload);
+        case MessageType::SetDepth:
+            return decode_as<SetDepth>(payload);
+        case MessageType::SetSpeed:
+            return decode_as<SetSpeed>(payload);
+        case MessageType::Start:
+            return decode_as<Start>(payload);
+        case MessageType::Stop:
+            return decode_as<Stop>(payload);
+        case MessageType::SetRf:
+            return decode_as<SetRf>(payload);
+        case MessageType::SetLed:
+            return decode_as<SetLed>(payload);
+        case MessageType::Heartbeat:
+            return decode_as<Heartbeat>(payload);
+        case MessageType::EmergencyStop:
+            return decode_as<EmergencyStop>(payload);
+        case MessageType::ClearEmergencyStop:
+            return decode_as<ClearEmergencyStop>(payload);
+        case MessageType::SubscribeStatus:
+            return decode_as<SubscribeStatus>(payload);
+        case MessageType::ClearFaults:
+            return decode_as<ClearFaults>(payload);
+        case MessageType::Ack:
+            return decode_as<Ack>(payload);
+        case MessageType::Nack:
+            return decode_as<Nack>(payload);
+        case MessageType::HelloReply:
+            return decode_as<HelloReply>(payload);
+        case MessageType::Info:
+            return decode_as<Info>(payload);
+        case MessageType::Status:
+            return decode_as<Status>(payload);
+        case MessageType::Event:
+            return decode_as<Event>(payload);
     }
     return std::nullopt;
 }

@@ -14,10 +14,14 @@ namespace penlink::protocol::test {
 using Bytes = std::vector<std::uint8_t>;
 
 /// version | type | seq | length | payload, then the CRC over all of it (or the given crc).
-inline Bytes raw_frame(std::uint8_t version, std::uint8_t type, std::uint16_t seq, std::uint16_t length,
-                       const Bytes& payload) {
-    Bytes raw{version, type, static_cast<std::uint8_t>(seq), static_cast<std::uint8_t>(seq >> 8),
-              static_cast<std::uint8_t>(length), static_cast<std::uint8_t>(length >> 8)};
+inline Bytes raw_frame(std::uint8_t version, std::uint8_t type, std::uint16_t seq,
+                       std::uint16_t length, const Bytes& payload) {
+    Bytes raw{version,
+              type,
+              static_cast<std::uint8_t>(seq),
+              static_cast<std::uint8_t>(seq >> 8),
+              static_cast<std::uint8_t>(length),
+              static_cast<std::uint8_t>(length >> 8)};
     raw.insert(raw.end(), payload.begin(), payload.end());
     const std::uint16_t crc = crc16(raw);
     raw.push_back(static_cast<std::uint8_t>(crc));
@@ -45,13 +49,15 @@ struct Collected {
 };
 
 /// Feeds bytes in chunks of chunk_size (0 = all at once) into decoder, collecting results.
-inline void feed(FrameDecoder& decoder, const Bytes& bytes, Collected& into, std::size_t chunk_size = 0) {
+inline void feed(FrameDecoder& decoder, const Bytes& bytes, Collected& into,
+                 std::size_t chunk_size = 0) {
     const std::size_t step = chunk_size == 0 ? bytes.size() : chunk_size;
     for (std::size_t at = 0; at < bytes.size(); at += step) {
         const std::size_t n = std::min(step, bytes.size() - at);
-        decoder.feed(std::span<const std::uint8_t>(bytes.data() + at, n),
-                     [&into](const DecodedFrame& frame) { into.frames.push_back(frame); },
-                     [&into](FrameError error) { into.errors.push_back(error); });
+        decoder.feed(
+            std::span<const std::uint8_t>(bytes.data() + at, n),
+            [&into](const DecodedFrame& frame) { into.frames.push_back(frame); },
+            [&into](FrameError error) { into.errors.push_back(error); });
     }
 }
 

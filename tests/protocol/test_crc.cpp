@@ -20,7 +20,8 @@ std::uint16_t reference_crc(std::span<const std::uint8_t> data) {
     for (std::uint8_t byte : data) {
         crc = static_cast<std::uint16_t>(crc ^ (byte << 8));
         for (int bit = 0; bit < 8; ++bit) {
-            crc = (crc & 0x8000) ? static_cast<std::uint16_t>((crc << 1) ^ 0x1021) : static_cast<std::uint16_t>(crc << 1);
+            crc = (crc & 0x8000) ? static_cast<std::uint16_t>((crc << 1) ^ 0x1021)
+                                 : static_cast<std::uint16_t>(crc << 1);
         }
     }
     return crc;

@@ -50,7 +50,8 @@ TEST_CASE("every vector decodes back to its header and message", "[frame]") {
 
 TEST_CASE("the largest frame fits kMaxWireFrameSize and decodes", "[frame]") {
     // Heartbeat ignores payload bytes, so it can carry the maximum payload.
-    const Bytes wire = to_wire(raw_frame(1, 0x09, 7, kMaxPayloadSize, Bytes(kMaxPayloadSize, 0x5A)));
+    const Bytes wire =
+        to_wire(raw_frame(1, 0x09, 7, kMaxPayloadSize, Bytes(kMaxPayloadSize, 0x5A)));
     CHECK(wire.size() == kMaxWireFrameSize);
     const Collected collected = feed_all(wire);
     REQUIRE(collected.frames.size() == 1);
@@ -86,24 +87,28 @@ TEST_CASE("decoder rejects each kind of bad frame", "[frame]") {
     }
     SECTION("bad enum in the payload") {
         // SetRf with polarity 7
-        CHECK(error_of(to_wire(raw_frame(1, 0x07, 1, 10, {1, 7, 0xDC, 0x05, 0x40, 0x1F, 0, 0, 0x64, 0}))) ==
+        CHECK(error_of(to_wire(
+                  raw_frame(1, 0x07, 1, 10, {1, 7, 0xDC, 0x05, 0x40, 0x1F, 0, 0, 0x64, 0}))) ==
               FrameError::Payload);
     }
     SECTION("fewer bytes than header and CRC") {
-        CHECK(error_of(to_wire({0x01, 0x09, 0x00, 0x00, 0x00, 0x00, 0x12})) == FrameError::TooShort);
+        CHECK(error_of(to_wire({0x01, 0x09, 0x00, 0x00, 0x00, 0x00, 0x12})) ==
+              FrameError::TooShort);
         CHECK(error_of(to_wire({0x01})) == FrameError::TooShort);
     }
     SECTION("invalid COBS") {
         CHECK(error_of({0x09, 0x01, 0x09, 0x00}) == FrameError::Cobs);  // code runs past the end
     }
     SECTION("payload longer than the maximum") {
-        const Bytes raw = raw_frame(1, 0x09, 1, kMaxPayloadSize + 1, Bytes(kMaxPayloadSize + 1, 0x5A));
+        const Bytes raw =
+            raw_frame(1, 0x09, 1, kMaxPayloadSize + 1, Bytes(kMaxPayloadSize + 1, 0x5A));
         CHECK(error_of(to_wire(raw)) == FrameError::Oversized);
     }
 }
 
 TEST_CASE("trailing payload bytes are accepted and ignored", "[frame]") {
-    const Collected collected = feed_all(to_wire(raw_frame(1, 0x03, 9, 5, {0xE2, 0x04, 0xAA, 0xBB, 0xCC})));
+    const Collected collected =
+        feed_all(to_wire(raw_frame(1, 0x03, 9, 5, {0xE2, 0x04, 0xAA, 0xBB, 0xCC})));
     REQUIRE(collected.frames.size() == 1);
     CHECK(collected.frames[0].header.seq == 9);
     CHECK(collected.frames[0].message == Message{SetDepth{1250}});
@@ -117,8 +122,9 @@ TEST_CASE("encode_frame refuses a message the wire cannot carry", "[frame]") {
 
 TEST_CASE("frame error names", "[frame]") {
     CHECK(std::strcmp(to_string(FrameError::Crc), "CRC mismatch") == 0);
-    for (auto error : {FrameError::Cobs, FrameError::TooShort, FrameError::Oversized, FrameError::Crc,
-                       FrameError::Length, FrameError::Version, FrameError::UnknownType, FrameError::Payload}) {
+    for (auto error :
+         {FrameError::Cobs, FrameError::TooShort, FrameError::Oversized, FrameError::Crc,
+          FrameError::Length, FrameError::Version, FrameError::UnknownType, FrameError::Payload}) {
         CHECK(std::strlen(to_string(error)) > 0);
     }
 }

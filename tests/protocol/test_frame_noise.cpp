@@ -54,7 +54,8 @@ TEST_CASE("empty frames between delimiters are skipped silently", "[frame][strea
 }
 
 TEST_CASE("noise before a frame costs nothing once a delimiter resyncs", "[frame][stream]") {
-    Bytes stream{0x13, 0x37, 0xFF, 0x42, 0x00};  // garbage, then the delimiter a sender flushes with
+    Bytes stream{0x13, 0x37, 0xFF, 0x42,
+                 0x00};  // garbage, then the delimiter a sender flushes with
     append(stream, wire_of(1, kDepth));
     const Collected collected = feed_all(stream);
     REQUIRE(collected.errors.size() == 1);
@@ -91,7 +92,7 @@ TEST_CASE("a zero injected into a frame splits it; the next frame survives", "[f
 TEST_CASE("a truncated frame is dropped at the next delimiter", "[frame][stream]") {
     const Bytes whole = wire_of(2, full_info());
     Bytes stream(whole.begin(), whole.begin() + 40);  // the rest never arrived...
-    stream.push_back(0x00);                             // ...but the sender's next delimiter did
+    stream.push_back(0x00);                           // ...but the sender's next delimiter did
     append(stream, wire_of(3, kDepth));
     const Collected collected = feed_all(stream);
     REQUIRE(collected.frames.size() == 1);
@@ -111,7 +112,8 @@ TEST_CASE("a lost delimiter costs the two frames it joined, no more", "[frame][s
     CHECK(collected.errors.size() == 1);
 }
 
-TEST_CASE("more than kMaxWireFrameSize bytes without a delimiter is one Oversized error", "[frame][stream]") {
+TEST_CASE("more than kMaxWireFrameSize bytes without a delimiter is one Oversized error",
+          "[frame][stream]") {
     Bytes stream(3 * kMaxWireFrameSize, 0x7E);
     stream.push_back(0x00);
     append(stream, wire_of(4, kDepth));
@@ -136,7 +138,8 @@ TEST_CASE("reset drops a partial frame", "[frame][stream]") {
     CHECK(collected.frames[0].header.seq == 5);
 }
 
-TEST_CASE("random garbage mixed with frames: every untouched frame comes out", "[frame][stream][fuzz]") {
+TEST_CASE("random garbage mixed with frames: every untouched frame comes out",
+          "[frame][stream][fuzz]") {
     std::mt19937 random(20240611);
     const auto& samples = doc_vectors();
     Bytes stream;

@@ -45,7 +45,8 @@ std::size_t offset_of_change(const M& base, Mutate mutate) {
     return 0;
 }
 
-std::optional<Message> decode_with_byte(const Message& message, std::size_t offset, std::uint8_t value) {
+std::optional<Message> decode_with_byte(const Message& message, std::size_t offset,
+                                        std::uint8_t value) {
     Bytes payload = payload_of(message);
     REQUIRE(offset < payload.size());
     payload[offset] = value;
@@ -66,7 +67,8 @@ TEST_CASE("extreme field values round-trip", "[messages]") {
     check_round_trip(SetRf{false, RfPolarity::Monopolar, 0xFFFF, 0xFFFFFFFF, 0xFFFF});
     check_round_trip(SetLed{false, 0, 0, LedMode::Continuous, 0xFFFFFFFF, 1000});
     check_round_trip(Nack{MessageType::SetRf, NackReason::Busy, Field::RfPolarity,
-                          std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()});
+                          std::numeric_limits<std::int32_t>::min(),
+                          std::numeric_limits<std::int32_t>::max()});
     check_round_trip(Nack{MessageType::SetLed, NackReason::OutOfRange, Field::LedDuty, -1, 1000});
     Status cold;
     cold.temperature_cdeg = -4000;
@@ -127,7 +129,8 @@ TEST_CASE("decoders reject every short payload", "[messages]") {
         const Bytes payload = payload_of(vector.message);
         for (std::size_t length = 0; length < payload.size(); ++length) {
             INFO("length " << length);
-            CHECK_FALSE(decode_payload(type_of(vector.message), std::span(payload).first(length)).has_value());
+            CHECK_FALSE(decode_payload(type_of(vector.message), std::span(payload).first(length))
+                            .has_value());
         }
     }
 }
@@ -146,8 +149,10 @@ TEST_CASE("decoders ignore trailing bytes", "[messages]") {
 TEST_CASE("decoders reject undefined enum and bool values", "[messages]") {
     const SetRf rf{true, RfPolarity::Bipolar, 1500, 8000, 100};
     CHECK_FALSE(decode_with_byte(rf, 0, 2).has_value());  // enabled must be 0 or 1
-    CHECK_FALSE(decode_with_byte(rf, offset_of_change(rf, [](SetRf& m) { m.polarity = RfPolarity::Monopolar; }), 2)
-                    .has_value());
+    CHECK_FALSE(
+        decode_with_byte(
+            rf, offset_of_change(rf, [](SetRf& m) { m.polarity = RfPolarity::Monopolar; }), 2)
+            .has_value());
 
     const SetLed led{true, 633, 400, LedMode::Pulsed, 1000, 500};
     const auto mode_at = offset_of_change(led, [](SetLed& m) { m.mode = LedMode::Continuous; });
@@ -217,7 +222,8 @@ TEST_CASE("message types, names and direction", "[messages]") {
     CHECK_FALSE(is_request(static_cast<MessageType>(0x00)));
     CHECK_FALSE(is_request(static_cast<MessageType>(0x0E)));
     for (const auto& vector : doc_vectors()) {
-        CHECK(is_request(type_of(vector.message)) == (static_cast<std::uint8_t>(type_of(vector.message)) < 0x80));
+        CHECK(is_request(type_of(vector.message)) ==
+              (static_cast<std::uint8_t>(type_of(vector.message)) < 0x80));
     }
 }
 
