@@ -147,8 +147,10 @@ void PenModel::snapshot(protocol::Status& out) const {
 
     bool emitting = led_.enabled;
     if (emitting && led_.mode == protocol::LedMode::Pulsed) {
-        const double cycles = static_cast<double>(uptime_us_) / kMicrosPerSecond * (led_.pulse_rate_chz / 100.0);
-        emitting = cycles - std::floor(cycles) < led_duty(led_);
+        // Phase in integers (1 cycle = 1e8 us*chz) so the on/off edges fall exactly.
+        constexpr std::uint64_t kCycle = 100'000'000;
+        const std::uint64_t phase_permille = uptime_us_ * led_.pulse_rate_chz % kCycle * 1000 / kCycle;
+        emitting = phase_permille < led_.duty_permille;
     }
     out.led_flags = static_cast<std::uint8_t>((led_.enabled ? 1 : 0) | (emitting ? 2 : 0));
     out.led_wavelength_nm = led_.enabled ? led_.wavelength_nm : 0;

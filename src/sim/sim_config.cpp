@@ -131,7 +131,9 @@ SimConfig default_sim_config() {
     return config;
 }
 
-void apply_sim_options(SimConfig& config, const std::map<std::string, std::string>& options) {
+void apply_sim_options(SimConfig& target, const std::map<std::string, std::string>& options) {
+    // Work on a copy so a bad option leaves the caller's config untouched.
+    SimConfig config = target;
     protocol::Info& info = config.info;
     constexpr auto u32_max = std::numeric_limits<std::uint32_t>::max();
     for (const auto& [key, value] : options) {
@@ -202,6 +204,7 @@ void apply_sim_options(SimConfig& config, const std::map<std::string, std::strin
                                    " Hz exceeds speed_max_hz " +
                                    format_number(info.speed_max_chz / 100.0) + " Hz");
     }
+    target = std::move(config);
 }
 
 }  // namespace penlink::sim

@@ -1,0 +1,171 @@
+// The real penlink-sim binary: pty and TCP, a real host-side port, clean shutdown.
+#include <catch2/catch.hpp>
+
+#ifdef PENLINK_SIM_EXE
+
+#include <array>
+#include <chrono>
+#include <optional>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/serial_port.hpp>
+#include <boost/asio/write.hpp>
+
+#include "protocol/frame.hpp"
+#include "sim_process.hpp"
+
+using namespace std::chrono_literals;
+using namespace penlink;
+using namespace penlink::sim::test;
+
+namespace {
+
+bool is_reply(protocol::MessageType type) {
+    return type == protocol::MessageType::Ack || type == protocol::MessageType::Nack ||
+           type == protocol::MessageType::HelloReply || type == protocol::MessageType::Info;
+}
+
+/// Sends one request and waits (at most 3 s) for the reply with the same seq.
+template <typename Stream>
+std::optional<protocol::Message> exchange(boost::asio::io_context& io, Stream& stream,
+                                          protocol::FrameDecoder& decoder, std::uint16_t seq,
+                                          const protocol::Message& request) {
+    const auto frame = protocol::encode_frame(seq, request);
+    REQUIRE(frame);
+    boost::asio::write(stream, boost::asio::buffer(frame->bytes.data(), frame->size));
+
+    std::optional<protocol::Message> reply;
+    std::array<std::uint8_t, 512> buffer{};
+    bool reading = false;
+    bool failed = false;
+    const auto deadline = std::chrono::steady_clock::now() + 3s;
+    while (!reply && !failed && std::chrono::steady_clock::now() < deadline) {
+        if (!reading) {
+            reading = true;
+            stream.async_read_some(boost::asio::buffer(buffer),
+                                   [&](const boost::system::error_code& error, std::size_t size) {
+                                       reading = false;
+                                       if (error) {
+                                           failed = true;
+                                           return;
+                                       }
+                                       decoder.feed(
+                                           std::span<const std::uint8_t>(buffer.data(), size),
+                                           [&](const protocol::DecodedFrame& decoded) {
+                                               if (decoded.header.seq == seq && is_reply(decoded.header.type)) {
+                                                   reply = decoded.message;
+                                               }
+                                           },
+                                           [](protocol::FrameError) {});
+                                   });
+        }
+        io.restart();
+        io.run_for(50ms);
+    }
+    if (reading) {  // let the cancelled read finish before its buffer goes away
+        stream.cancel();
+        io.restart();
+        io.run_for(1s);
+    }
+    return reply;
+}
+
+template <typename Stream>
+void check_hello_and_info(boost::asio::io_context& io, Stream& stream, std::uint16_t first_seq) {
+    protocol::FrameDecoder decoder;
+    const auto hello = exchange(io, stream, decoder, first_seq, protocol::Hello{});
+    REQUIRE(hello);
+    REQUIRE(std::holds_alternative<protocol::HelloReply>(*hello));
+    const auto info = exchange(io, stream, decoder, static_cast<std::uint16_t>(first_seq + 1),
+                               protocol::GetInfo{});
+    REQUIRE(info);
+    REQUIRE(std::holds_alternative<protocol::Info>(*info));
+    CHECK(std::get<protocol::Info>(*info).model == "PL-SIM-1");
+    CHECK(std::get<protocol::Info>(*info).serial == "SIM000001");
+}
+
+}  // namespace
+
+TEST_CASE("penlink-sim serves a pen on a pseudo-terminal", "[sim][process][pty]") {
+    SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
+    REQUIRE(sim.started());
+    const auto line = sim.read_line();
+    REQUIRE(line);
+    REQUIRE(line->rfind("PTY /dev/", 0) == 0);
+    const std::string path = line->substr(4);
+
+    boost::asio::io_context io;
+    {
+        boost::asio::serial_port port(io, path);
+        check_hello_and_info(io, port, 1);
+    }
+    // The host closed the port; reopening the same path still reaches the pen.
+    {
+        boost::asio::serial_port port(io, path);
+        check_hello_and_info(io, port, 1);
+    }
+    CHECK(sim.signal_and_wait(SIGTERM) == 0);
+}
+
+TEST_CASE("penlink-sim serves a pen on TCP, one client after another", "[sim][process][tcp]") {
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
+    REQUIRE(sim.started());
+    const auto line = sim.read_line();
+    REQUIRE(line);
+    REQUIRE(line->rfind("TCP 127.0.0.1:", 0) == 0);
+    const auto port = static_cast<std::uint16_t>(std::stoi(line->substr(14)));
+    REQUIRE(port != 0);
+
+    boost::asio::io_context io;
+    const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::address_v4::loopback(), port);
+    {
+        boost::asio::ip::tcp::socket socket(io);
+        socket.connect(endpoint);
+        check_hello_and_info(io, socket, 1);
+    }
+    {
+        boost::asio::ip::tcp::socket socket(io);
+        socket.connect(endpoint);
+        check_hello_and_info(io, socket, 1);  // same seqs: a new client starts afresh
+    }
+    CHECK(sim.signal_and_wait(SIGINT) == 0);
+}
+
+TEST_CASE("penlink-sim rejects bad options with a reason and exit code 2", "[sim][process]") {
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--watchdog-ms", "1"}, true);
+    REQUIRE(sim.started());
+    const auto line = sim.read_line();
+    REQUIRE(line);
+    CHECK(line->find("watchdog_ms=1") != std::string::npos);
+    CHECK(sim.wait() == 2);
+
+    SimProcess unknown(PENLINK_SIM_EXE, {"--colour", "red"}, true);
+    const auto reason = unknown.read_line();
+    REQUIRE(reason);
+    CHECK(reason->find("--colour") != std::string::npos);
+    CHECK(unknown.wait() == 2);
+}
+
+TEST_CASE("penlink-sim honours the shape options", "[sim][process]") {
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet", "--model", "PL-TEST", "--no-rf",
+                                     "--depth-max-mm", "2.5", "--set", "serial=XYZ"});
+    const auto line = sim.read_line();
+    REQUIRE(line);
+    const auto port = static_cast<std::uint16_t>(std::stoi(line->substr(14)));
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    socket.connect({boost::asio::ip::address_v4::loopback(), port});
+    protocol::FrameDecoder decoder;
+    const auto info = exchange(io, socket, decoder, 1, protocol::GetInfo{});
+    REQUIRE(info);
+    const auto& got = std::get<protocol::Info>(*info);
+    CHECK(got.model == "PL-TEST");
+    CHECK(got.serial == "XYZ");
+    CHECK(got.depth_max_um == 2500);
+    CHECK((got.addons & protocol::kAddonRf) == 0);
+    CHECK(sim.signal_and_wait(SIGTERM) == 0);
+}
+
+#endif  // PENLINK_SIM_EXE
