@@ -72,8 +72,12 @@ class StatusStream:
                 mailbox.end(StopIteration())
 
         self._connection = pen.on_connection_state(on_connection_state)
-        self._status = pen._subscribe_status(mailbox.push, rate_hz,
-                                             on_end=lambda: mailbox.end(StopIteration()))
+        try:
+            self._status = pen._subscribe_status(mailbox.push, rate_hz,
+                                                 on_end=lambda: mailbox.end(StopIteration()))
+        except BaseException:
+            self._connection.unsubscribe()  # e.g. rate_hz out of range: leave nothing behind
+            raise
 
     @property
     def dropped(self) -> int:
@@ -91,8 +95,9 @@ class StatusStream:
 
     def close(self) -> None:
         """Unsubscribes. Frames already queued can still be read; then iteration stops."""
-        self._status.unsubscribe()
-        self._connection.unsubscribe()
+        if hasattr(self, "_status"):  # not when __init__ failed
+            self._status.unsubscribe()
+            self._connection.unsubscribe()
         self._mailbox.end(StopIteration())
 
     def __enter__(self) -> "StatusStream":
