@@ -1,0 +1,91 @@
+// penctl: command-line control of a penlink microneedling pen, for integrators.
+// Exit codes: 0 ok, 1 pen or SDK error, 2 usage error (130 if Ctrl-C cut the demo short).
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "penlink/penlink.hpp"
+#include "stop_signals.hpp"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitPenError = 1;
+constexpr int kExitUsage = 2;
+
+struct Command {
+    std::string_view name;
+    int (*run)(const penctl::Args&);
+};
+
+constexpr Command kCommands[] = {
+    {"ports", penctl::run_ports},     {"info", penctl::run_info},   {"set", penctl::run_set},
+    {"rf", penctl::run_rf},           {"led", penctl::run_led},     {"monitor", penctl::run_monitor},
+    {"estop", penctl::run_estop},     {"clear-estop", penctl::run_clear_estop},
+    {"demo", penctl::run_demo},
+};
+
+constexpr const char* kUsage =
+    "usage: penctl <command> [options]\n"
+    "Controls a penlink microneedling pen.\n"
+    "\n"
+    "commands:\n"
+    "  ports                 list serial ports\n"
+    "  info URL              device info and capabilities\n"
+    "  set URL ...           depth, speed, depth limit, start or stop the needle\n"
+    "  rf URL --on|--off     RF add-on\n"
+    "  led URL --on|--off    LED add-on\n"
+    "  monitor URL           live status\n"
+    "  estop URL             emergency stop (latches)\n"
+    "  clear-estop URL       release the emergency stop\n"
+    "  demo                  scripted treatment on a simulated pen over a pseudo-terminal\n"
+    "\n"
+    "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or sim://[?rf=1&led=1]\n"
+    "'penctl <command> --help' shows a command's options; --version the library version.\n"
+    "Exit codes: 0 ok, 1 pen or SDK error, 2 usage error.\n";
+
+int fail(int code, const char* reason) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "penctl: %s\n", reason);
+    return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    penctl::block_stop_signals();
+    if (argc < 2) {
+        std::fputs(kUsage, stderr);
+        return kExitUsage;
+    }
+    const std::string_view name = argv[1];
+    if (name == "--help" || name == "-h" || name == "help") {
+        std::fputs(kUsage, stdout);
+        return kExitOk;
+    }
+    if (name == "--version") {
+        std::printf("penctl (penlink %s)\n", penlink::version());
+        return kExitOk;
+    }
+    const penctl::Args args(argv + 2, argv + argc);
+    for (const Command& command : kCommands) {
+        if (command.name != name) continue;
+        try {
+            return command.run(args);
+        } catch (const penctl::UsageError& error) {
+            const std::string reason = std::string(error.what()) + " (see penctl " + std::string(name) + " --help)";
+            return fail(kExitUsage, reason.c_str());
+        } catch (const penlink::InvalidArgumentError& error) {
+            // The SDK refused what the user typed (a malformed URL, say): a usage error.
+            return fail(kExitUsage, error.what());
+        } catch (const std::exception& error) {
+            return fail(kExitPenError, error.what());
+        }
+    }
+    const std::string reason = "unknown command '" + std::string(name) + "' (see penctl --help)";
+    return fail(kExitUsage, reason.c_str());
+}

@@ -1,0 +1,66 @@
+// `penctl monitor`: streams live status until the duration ends or Ctrl-C.
+#include <cstdio>
+
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "link_watch.hpp"
+#include "status_display.hpp"
+
+namespace penctl {
+namespace {
+
+constexpr const char* kMonitorUsage =
+    "usage: penctl monitor URL [--rate-hz N] [--duration-s S]\n"
+    "Shows live status: state, depth actual/set, speed actual/set, battery, temperature,\n"
+    "cartridge strokes, RF impedance and energy, LED dose, faults and dropped frames.\n"
+    "On a terminal the line refreshes in place; otherwise one line per update.\n"
+    "  --rate-hz N             status updates per second (default 10)\n"
+    "  --duration-s S          stop after S seconds (default: until Ctrl-C)\n"
+    "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or sim://[?rf=1&led=1]\n";
+
+}  // namespace
+
+int run_monitor(const Args& args) {
+    const CommandLine line("monitor", args, {{"--rate-hz", true}, {"--duration-s", true}});
+    if (line.help()) {
+        std::fputs(kMonitorUsage, stdout);
+        return 0;
+    }
+    const std::string& url = line.url();
+    const std::int32_t rate_hz = line.whole_number("--rate-hz").value_or(10);
+    if (rate_hz < 1) throw UsageError("--rate-hz must be at least 1, got " + std::to_string(rate_hz));
+    const auto duration_s = line.number("--duration-s");
+    if (duration_s && *duration_s <= 0) throw UsageError("--duration-s must be positive");
+
+    const auto pen = connect_pen(url, true);
+    LinkWatch watch(*pen);
+    StatusDisplay display(stdout, 0);
+    penlink::Pen& pen_ref = *pen;
+    auto subscription = pen->subscribe_status(
+        [&display, &pen_ref](const penlink::Status& status) { display.show(status, pen_ref.dropped_status_frames()); },
+        rate_hz);
+
+    bool finished = false;
+    try {
+        if (duration_s) {
+            finished = watch.pause(seconds_to_ms(*duration_s));
+        } else {
+            // Until Ctrl-C: wait in long slices so a lost link still ends the run promptly.
+            while (watch.pause(std::chrono::hours(1))) {
+            }
+        }
+    } catch (...) {
+        pen->close();
+        display.finish();
+        throw;
+    }
+    // Closing first joins the pen's threads, so no status line can follow the summary.
+    pen->close();
+    display.finish();
+    std::printf("%s: %llu status frames received, %llu dropped\n", finished ? "done" : "interrupted",
+                static_cast<unsigned long long>(pen->received_status_frames()),
+                static_cast<unsigned long long>(pen->dropped_status_frames()));
+    return 0;
+}
+
+}  // namespace penctl
