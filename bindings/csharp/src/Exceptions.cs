@@ -1,0 +1,111 @@
+// Exceptions penlink throws: one hierarchy shared with the C++, Java and Python bindings.
+// Note: TimeoutException and NotSupportedException share simple names with System types;
+// write Penlink.TimeoutException where both namespaces are imported.
+using System;
+
+namespace Penlink
+{
+    /// <summary>Why a penlink call failed. Numbers match the C++ and C APIs and never change.</summary>
+    public enum ErrorCode
+    {
+        Ok = 0,
+        InvalidArgument = -1,
+        OutOfRange = -2,
+        Timeout = -3,
+        ConnectionFailed = -4,
+        ConnectionLost = -5,
+        NotConnected = -6,
+        EmergencyStopped = -7,
+        FaultActive = -8,
+        NotSupported = -9,
+        Rejected = -10,
+        Protocol = -11,
+        Internal = -12,
+        CallbackFailed = -13,
+    }
+
+    /// <summary>Base of every exception penlink throws. The message names the value, the
+    /// limit and the unit where there is one.</summary>
+    public class PenException : Exception
+    {
+        public PenException(ErrorCode code, string message) : base(message) { Code = code; }
+        public ErrorCode Code { get; }
+    }
+
+    /// <summary>Malformed URL, option or argument.</summary>
+    public class InvalidArgumentException : PenException
+    {
+        public InvalidArgumentException(string message) : base(ErrorCode.InvalidArgument, message) { }
+    }
+
+    /// <summary>A value outside the pen's (or the host's) limit. Value and Limit are in Unit.</summary>
+    public class OutOfRangeException : PenException
+    {
+        public OutOfRangeException(string message, double value, double limit, string unit)
+            : base(ErrorCode.OutOfRange, message)
+        {
+            Value = value;
+            Limit = limit;
+            Unit = unit;
+        }
+
+        /// <summary>The refused value, in Unit.</summary>
+        public double Value { get; }
+        /// <summary>The bound it broke (the step for a value off the grid), in Unit.</summary>
+        public double Limit { get; }
+        /// <summary>e.g. "mm", "Hz", "W".</summary>
+        public string Unit { get; }
+    }
+
+    /// <summary>The pen did not acknowledge in time (after retries).</summary>
+    public class TimeoutException : PenException
+    {
+        public TimeoutException(string message) : base(ErrorCode.Timeout, message) { }
+    }
+
+    /// <summary>Opening the link failed, or the link is gone.</summary>
+    public class ConnectionException : PenException
+    {
+        public ConnectionException(ErrorCode code, string message) : base(code, message) { }
+    }
+
+    /// <summary>Refused for safety: emergency stop or a fault is latched.</summary>
+    public class SafetyException : PenException
+    {
+        public SafetyException(ErrorCode code, string message) : base(code, message) { }
+    }
+
+    /// <summary>The pen or its add-ons lack the capability.</summary>
+    public class NotSupportedException : PenException
+    {
+        public NotSupportedException(string message) : base(ErrorCode.NotSupported, message) { }
+    }
+
+    /// <summary>Any other refusal by the pen (busy, wrong state) or a protocol breach.</summary>
+    public class RejectedException : PenException
+    {
+        public RejectedException(ErrorCode code, string message) : base(code, message) { }
+    }
+
+    internal static class Errors
+    {
+        internal static PenException FromNative(int codeValue, string message, double value,
+                                                double limit, string unit)
+        {
+            var code = (ErrorCode)codeValue;
+            switch (code)
+            {
+                case ErrorCode.InvalidArgument: return new InvalidArgumentException(message);
+                case ErrorCode.OutOfRange: return new OutOfRangeException(message, value, limit, unit);
+                case ErrorCode.Timeout: return new TimeoutException(message);
+                case ErrorCode.ConnectionFailed:
+                case ErrorCode.ConnectionLost:
+                case ErrorCode.NotConnected: return new ConnectionException(code, message);
+                case ErrorCode.EmergencyStopped:
+                case ErrorCode.FaultActive: return new SafetyException(code, message);
+                case ErrorCode.NotSupported: return new NotSupportedException(message);
+                default: return new RejectedException(code, message);
+            }
+        }
+    }
+}

@@ -1,0 +1,262 @@
+// A connection to one microneedling pen.
+//
+//   using (var pen = Pen.Connect("sim://?rf=1&led=1"))
+//   {
+//       pen.SetDepthMm(1.0);
+//       pen.SetSpeedHz(100);
+//       using (pen.OnStatus(s => Console.WriteLine(s.DepthActualMm), rateHz: 100))
+//       {
+//           pen.Start();
+//           ...
+//       }
+//   }
+//
+// Threads: methods are thread-safe. Handlers run on the pen's own callback thread, one at a
+// time and in order; they may call any method of the pen but should return quickly. Each
+// command returns once the pen acknowledged it, or throws a PenException subclass.
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+
+namespace Penlink
+{
+    public sealed class Pen : IDisposable
+    {
+        readonly Resources resources;
+
+        Pen(NativePen native)
+        {
+            resources = new Resources(native);
+            Info = Convert.ToDeviceInfo(native.info());
+            Capabilities = Convert.ToCapabilities(native.capabilities());
+        }
+
+        // An undisposed pen that becomes unreachable is closed here, in order: its resources
+        // are still rooted (see Resources), so no proxy or delegate has been finalized yet.
+        ~Pen()
+        {
+            resources.Close();
+        }
+
+        /// <summary>Connects and performs the handshake. URLs: serial:///dev/ttyUSB0?baud=115200,
+        /// tcp://127.0.0.1:7878, sim://?rf=1&amp;led=1. Throws InvalidArgumentException (bad URL),
+        /// ConnectionException (port missing, refused), TimeoutException (no answer) or
+        /// RejectedException (incompatible protocol).</summary>
+        public static Pen Connect(string url, ConnectOptions options = null)
+        {
+            using (var nativeOptions = Convert.ToNative(options ?? new ConnectOptions()))
+                return new Pen(NativePen.connect(url, nativeOptions));
+        }
+
+        public string Url => resources.Native.url();
+        public ConnectionState ConnectionState => (ConnectionState)(int)resources.Native.connection_state();
+        /// <summary>Identity from the handshake.</summary>
+        public DeviceInfo Info { get; }
+        /// <summary>Ranges and add-ons from the handshake.</summary>
+        public Capabilities Capabilities { get; }
+
+        /// <summary>Host-side depth ceiling (e.g. 1.5 mm for a cheek protocol), at most the
+        /// pen's maximum.</summary>
+        public double DepthLimitMm
+        {
+            get { using (var limit = resources.Native.depth_limit()) return limit.in_mm(); }
+            set { using (var limit = NativeDepth.mm(value)) resources.Native.set_depth_limit(limit); }
+        }
+
+        /// <summary>Throws OutOfRangeException outside the pen's range, off its step grid or
+        /// past DepthLimitMm.</summary>
+        public void SetDepthMm(double millimetres)
+        {
+            using (var depth = NativeDepth.mm(millimetres)) resources.Native.set_depth(depth);
+        }
+
+        public void SetSpeedHz(double hertz)
+        {
+            using (var speed = NativeSpeed.hz(hertz)) resources.Native.set_speed(speed);
+        }
+
+        /// <summary>Throws SafetyException while an emergency stop or a fault is latched.</summary>
+        public void Start() => resources.Native.start();
+        public void Stop() => resources.Native.stop();
+
+        /// <summary>Throws NotSupportedException on a pen without the RF add-on.</summary>
+        public void SetRfMode(RfMode mode)
+        {
+            using (var native = Convert.ToNative(mode)) resources.Native.set_rf_mode(native);
+        }
+
+        /// <summary>Throws NotSupportedException without the LED add-on or that wavelength.</summary>
+        public void SetLedMode(LedMode mode)
+        {
+            using (var native = Convert.ToNative(mode)) resources.Native.set_led_mode(native);
+        }
+
+        /// <summary>Stops needle, RF and LED at once; latches until ClearEmergencyStop.</summary>
+        public void EmergencyStop() => resources.Native.emergency_stop();
+        public void ClearEmergencyStop() => resources.Native.clear_emergency_stop();
+        /// <summary>Clears latched faults whose cause has gone.</summary>
+        public void ClearFaults() => resources.Native.clear_faults();
+
+        /// <summary>Calls handler for each status frame; asks the pen to stream at least
+        /// rateHz. Dispose the result to stop; the pen keeps undisposed subscriptions until it
+        /// is closed.</summary>
+        public Subscription OnStatus(Action<Status> handler, int rateHz = 50)
+        {
+            var bridge = new StatusBridge(Require(handler));
+            return Register(resources.Native.subscribe_status(bridge, rateHz), bridge);
+        }
+
+        public Subscription OnEvent(Action<Event> handler)
+        {
+            var bridge = new EventBridge(Require(handler));
+            return Register(resources.Native.subscribe_events(bridge), bridge);
+        }
+
+        /// <summary>reason says why, e.g. "no answer for 500 ms"; empty for ordinary changes.</summary>
+        public Subscription OnConnectionState(Action<ConnectionState, string> handler)
+        {
+            var bridge = new ConnectionBridge(Require(handler));
+            return Register(resources.Native.subscribe_connection_state(bridge), bridge);
+        }
+
+        /// <summary>The newest status frame received, or null if none yet.</summary>
+        public Status? LatestStatus
+        {
+            get
+            {
+                NativePen native = resources.Native;
+                if (!native.has_latest_status()) return null;
+                using (var status = native.latest_status()) return Convert.ToStatus(status);
+            }
+        }
+
+        /// <summary>Status frames the pen sent that never reached a handler.</summary>
+        public ulong DroppedStatusFrames => resources.Native.dropped_status_frames();
+        public ulong ReceivedStatusFrames => resources.Native.received_status_frames();
+
+        /// <summary>Removes every subscription, stops streaming and closes the link.
+        /// Idempotent; later commands throw ConnectionException.</summary>
+        public void Close()
+        {
+            resources.Close();
+            GC.SuppressFinalize(this);
+        }
+
+        public void Dispose() => Close();
+
+        internal Resources NativeResources => resources;
+
+        Subscription Register(NativeSubscription subscription, object bridge)
+        {
+            var registration = new Registration(subscription, bridge);
+            if (!resources.Add(registration))
+            {
+                registration.Unsubscribe();
+                throw new ConnectionException(ErrorCode.NotConnected, "the pen is closed");
+            }
+            return new Subscription(this, registration);
+        }
+
+        static T Require<T>(T handler) where T : class
+        {
+            if (handler == null) throw new InvalidArgumentException("the handler is null");
+            return handler;
+        }
+    }
+
+    /// <summary>The native half of a subscription: the C++ registration and the director
+    /// (with the delegates) it calls.</summary>
+    internal sealed class Registration
+    {
+        readonly NativeSubscription subscription;
+        // Kept only so the collector never frees the director while C++ may call it.
+        readonly object bridge;
+
+        internal Registration(NativeSubscription subscription, object bridge)
+        {
+            this.subscription = subscription;
+            this.bridge = bridge;
+        }
+
+        internal bool IsActive => subscription.active();
+
+        /// <summary>Blocks until the handler is not running (unless called from inside it).</summary>
+        internal void Unsubscribe() => subscription.unsubscribe();
+
+        public override string ToString() => $"Registration({bridge.GetType().Name})";
+    }
+
+    /// <summary>Everything native a pen owns. While the pen is open a GCHandle roots it, so
+    /// none of the proxies, directors or delegates is finalized while C++ may still use them,
+    /// whatever order the collector would pick. Must not refer to the Pen, or the pen could
+    /// never become unreachable.</summary>
+    internal sealed class Resources
+    {
+        internal readonly NativePen Native;
+        readonly HashSet<Registration> registrations = new HashSet<Registration>();
+        GCHandle root;
+        bool closed;
+
+        internal Resources(NativePen native)
+        {
+            Native = native;
+            root = GCHandle.Alloc(this);
+        }
+
+        internal bool Add(Registration registration)
+        {
+            lock (registrations)
+            {
+                if (closed) return false;
+                registrations.Add(registration);
+                return true;
+            }
+        }
+
+        internal void Remove(Registration registration)
+        {
+            // Outside the lock: unsubscribe waits for a running handler that may be subscribing.
+            registration.Unsubscribe();
+            lock (registrations) registrations.Remove(registration);
+        }
+
+        internal void Close()
+        {
+            List<Registration> open;
+            lock (registrations)
+            {
+                if (closed) return;
+                closed = true;
+                open = new List<Registration>(registrations);
+            }
+            foreach (Registration registration in open) registration.Unsubscribe();
+            Native.close();
+            lock (registrations) registrations.Clear();
+            // Later commands still reach the closed native pen (and throw ConnectionException)
+            // through the Pen, which keeps this object reachable; nothing else needs rooting.
+            root.Free();
+        }
+    }
+
+    /// <summary>Keeps a handler registered; Dispose removes it. After Dispose returns the
+    /// handler is not running and will not run again (from inside the handler: not after it
+    /// returns). Keeps its pen reachable.</summary>
+    public sealed class Subscription : IDisposable
+    {
+        readonly Pen pen;
+        readonly Registration registration;
+
+        internal Subscription(Pen pen, Registration registration)
+        {
+            this.pen = pen;
+            this.registration = registration;
+        }
+
+        /// <summary>True until disposed (by this handle or by closing the pen).</summary>
+        public bool IsActive => registration.IsActive;
+
+        public Pen Pen => pen;
+
+        public void Dispose() => pen.NativeResources.Remove(registration);
+    }
+}

@@ -1,0 +1,87 @@
+// Library-wide settings and functions: connection options, version, serial ports, the SDK log.
+using System;
+using System.Collections.Generic;
+
+namespace Penlink
+{
+    /// <summary>How Pen.Connect talks to the pen. Times in milliseconds; 0 for heartbeat and
+    /// link timeout derives them from the pen's watchdog period.</summary>
+    public sealed class ConnectOptions
+    {
+        public int ConnectTimeoutMs { get; set; } = 3000;
+        /// <summary>How long to wait for an acknowledgement before resending.</summary>
+        public int CommandTimeoutMs { get; set; } = 300;
+        /// <summary>Resends (the pen applies a command once) before a TimeoutException.</summary>
+        public int CommandRetries { get; set; } = 2;
+        public int HeartbeatIntervalMs { get; set; }
+        public int LinkTimeoutMs { get; set; }
+        /// <summary>Status rate kept while nobody subscribed (keeps LatestStatus fresh).</summary>
+        public int IdleStatusRateHz { get; set; } = 10;
+        /// <summary>Frames beyond this many queued for handlers are dropped and counted.</summary>
+        public int CallbackQueueCapacity { get; set; } = 4096;
+    }
+
+    /// <summary>A serial port on this machine; UsbVid and UsbPid are 0 if it is not USB.</summary>
+    public sealed class SerialPortInfo
+    {
+        internal SerialPortInfo(string path, string description, bool isUsb, int usbVid, int usbPid,
+                                string manufacturer, string product, string serialNumber)
+        {
+            Path = path;
+            Description = description;
+            IsUsb = isUsb;
+            UsbVid = usbVid;
+            UsbPid = usbPid;
+            Manufacturer = manufacturer;
+            Product = product;
+            SerialNumber = serialNumber;
+        }
+
+        public string Path { get; }
+        public string Description { get; }
+        public bool IsUsb { get; }
+        public int UsbVid { get; }
+        public int UsbPid { get; }
+        public string Manufacturer { get; }
+        public string Product { get; }
+        public string SerialNumber { get; }
+        public override string ToString() => $"{Path} ({Description})";
+    }
+
+    public static class Sdk
+    {
+        static readonly object logLock = new object();
+        // C++ holds only a plain pointer to the log director: keep it referenced here (written,
+        // never read, which is the point).
+#pragma warning disable 414
+        static LogBridge logBridge;
+#pragma warning restore 414
+
+        /// <summary>Version of the native library, "major.minor.patch".</summary>
+        public static string Version => penlink_csharp.version();
+
+        public static IReadOnlyList<SerialPortInfo> ListSerialPorts()
+        {
+            var ports = new List<SerialPortInfo>();
+            using (var native = penlink_csharp.list_serial_ports())
+                foreach (NativeSerialPortInfo port in native) ports.Add(Convert.ToSerialPort(port));
+            return ports.AsReadOnly();
+        }
+
+        /// <summary>Sends SDK log lines at minLevel and above to handler (null: back to stderr).
+        /// The handler may be called from any SDK thread, never two calls at once.</summary>
+        public static void SetLogHandler(Action<LogLevel, string> handler, LogLevel minLevel = LogLevel.Warning)
+        {
+            lock (logLock)
+            {
+                LogBridge bridge = handler == null ? null : new LogBridge(handler);
+                penlink_csharp.set_log_listener(bridge, (NativeLogLevel)(int)minLevel);
+                // Only now, with the new listener installed, may the old one be collected.
+                logBridge = bridge;
+            }
+        }
+
+        /// <summary>Names of the faults set, e.g. "over-temperature, watchdog".</summary>
+        public static string DescribeFaults(Fault faults) => penlink_csharp.describe_faults((uint)faults);
+    }
+}

@@ -1,0 +1,269 @@
+// Values exchanged with a pen. Immutable; units are in the names.
+using System;
+using System.Collections.Generic;
+
+namespace Penlink
+{
+    public enum PenState { Idle = 0, Running = 1, Paused = 2, Fault = 3, EmergencyStopped = 4 }
+    public enum RfPolarity { Monopolar = 0, Bipolar = 1 }
+    public enum ConnectionState { Connecting = 0, Connected = 1, Lost = 2, Closed = 3 }
+    public enum LogLevel { Trace = 0, Debug = 1, Info = 2, Warning = 3, Error = 4, Off = 5 }
+
+    public enum EventKind
+    {
+        FaultRaised = 1,
+        FaultCleared = 2,
+        CartridgeInserted = 3,
+        CartridgeRemoved = 4,
+        ButtonPressed = 5,
+        WatchdogExpired = 6,
+        EmergencyStopped = 7,
+        EmergencyCleared = 8,
+    }
+
+    /// <summary>Bits of Status.FaultBits; the values match the C++ API.</summary>
+    [Flags]
+    public enum Fault : uint
+    {
+        None = 0,
+        OverTemperature = 1u << 0,
+        BatteryCritical = 1u << 1,
+        CartridgeExhausted = 1u << 2,
+        CartridgeMissing = 1u << 3,
+        MotorStall = 1u << 4,
+        RfImpedance = 1u << 5,
+        Watchdog = 1u << 6,
+        EmergencyStop = 1u << 7,
+        Injected = 1u << 8,
+        DepthActuator = 1u << 9,
+    }
+
+    /// <summary>One status frame. A struct, so streaming allocates nothing per frame.</summary>
+    public readonly struct Status
+    {
+        internal Status(uint sequence, uint deviceTimeMs, PenState state, double depthSetMm, double depthActualMm, double speedSetHz, double speedActualHz, int batteryPercent, double temperatureC, uint cartridgeId, uint cartridgeStrokes, uint cartridgeStrokeLimit, bool rfEnabled, bool rfDelivering, int rfImpedanceOhm, double rfEnergyJ, bool ledEnabled, bool ledEmitting, int ledWavelengthNm, double ledDoseJCm2, Fault faults)
+        {
+            Sequence = sequence;
+            DeviceTimeMs = deviceTimeMs;
+            State = state;
+            DepthSetMm = depthSetMm;
+            DepthActualMm = depthActualMm;
+            SpeedSetHz = speedSetHz;
+            SpeedActualHz = speedActualHz;
+            BatteryPercent = batteryPercent;
+            TemperatureC = temperatureC;
+            CartridgeId = cartridgeId;
+            CartridgeStrokes = cartridgeStrokes;
+            CartridgeStrokeLimit = cartridgeStrokeLimit;
+            RfEnabled = rfEnabled;
+            RfDelivering = rfDelivering;
+            RfImpedanceOhm = rfImpedanceOhm;
+            RfEnergyJ = rfEnergyJ;
+            LedEnabled = ledEnabled;
+            LedEmitting = ledEmitting;
+            LedWavelengthNm = ledWavelengthNm;
+            LedDoseJCm2 = ledDoseJCm2;
+            Faults = faults;
+        }
+
+        /// <summary>pen's status counter; gaps are dropped frames</summary>
+        public uint Sequence { get; }
+        /// <summary>pen uptime</summary>
+        public uint DeviceTimeMs { get; }
+        public PenState State { get; }
+        public double DepthSetMm { get; }
+        public double DepthActualMm { get; }
+        public double SpeedSetHz { get; }
+        public double SpeedActualHz { get; }
+        public int BatteryPercent { get; }
+        public double TemperatureC { get; }
+        /// <summary>0 = no cartridge</summary>
+        public uint CartridgeId { get; }
+        public uint CartridgeStrokes { get; }
+        public uint CartridgeStrokeLimit { get; }
+        public bool RfEnabled { get; }
+        public bool RfDelivering { get; }
+        public int RfImpedanceOhm { get; }
+        public double RfEnergyJ { get; }
+        public bool LedEnabled { get; }
+        public bool LedEmitting { get; }
+        public int LedWavelengthNm { get; }
+        public double LedDoseJCm2 { get; }
+        public Fault Faults { get; }
+
+        public override string ToString() =>
+            $"Status(#{Sequence} {State} depth {DepthActualMm:F2}/{DepthSetMm:F2} mm, " +
+            $"speed {SpeedActualHz:F1}/{SpeedSetHz:F1} Hz, faults {Faults})";
+    }
+
+    /// <summary>Something that happened on the pen.</summary>
+    public readonly struct Event
+    {
+        public Event(EventKind kind, uint detail, uint deviceTimeMs)
+        {
+            Kind = kind;
+            Detail = detail;
+            DeviceTimeMs = deviceTimeMs;
+        }
+
+        public EventKind Kind { get; }
+        /// <summary>fault bit index, cartridge id, button index or watchdog period in ms, depending on Kind</summary>
+        public uint Detail { get; }
+        public uint DeviceTimeMs { get; }
+
+        public override string ToString() => $"Event({Kind}, {Detail})";
+    }
+
+    /// <summary>Who the pen is, from the handshake. FirmwareVersion is "major.minor.patch".</summary>
+    public sealed class DeviceInfo
+    {
+        public DeviceInfo(string model, string serialNumber, string firmwareVersion, int protocolVersion)
+        {
+            Model = model;
+            SerialNumber = serialNumber;
+            FirmwareVersion = firmwareVersion;
+            ProtocolVersion = protocolVersion;
+        }
+
+        public string Model { get; }
+        public string SerialNumber { get; }
+        public string FirmwareVersion { get; }
+        public int ProtocolVersion { get; }
+    }
+
+    /// <summary>One fitted LED channel.</summary>
+    public sealed class LedChannel
+    {
+        public LedChannel(int wavelengthNm, double maxIrradianceMwCm2)
+        {
+            WavelengthNm = wavelengthNm;
+            MaxIrradianceMwCm2 = maxIrradianceMwCm2;
+        }
+
+        public int WavelengthNm { get; }
+        public double MaxIrradianceMwCm2 { get; }
+    }
+
+    /// <summary>What the RF add-on can do; Fitted is false without it.</summary>
+    public sealed class RfCapabilities
+    {
+        public RfCapabilities(bool fitted, int frequencyMinKhz, int frequencyMaxKhz, double powerMaxW, int pulseMinMs, int pulseMaxMs, bool monopolar, bool bipolar)
+        {
+            Fitted = fitted;
+            FrequencyMinKhz = frequencyMinKhz;
+            FrequencyMaxKhz = frequencyMaxKhz;
+            PowerMaxW = powerMaxW;
+            PulseMinMs = pulseMinMs;
+            PulseMaxMs = pulseMaxMs;
+            Monopolar = monopolar;
+            Bipolar = bipolar;
+        }
+
+        public bool Fitted { get; }
+        public int FrequencyMinKhz { get; }
+        public int FrequencyMaxKhz { get; }
+        public double PowerMaxW { get; }
+        public int PulseMinMs { get; }
+        public int PulseMaxMs { get; }
+        public bool Monopolar { get; }
+        public bool Bipolar { get; }
+    }
+
+    /// <summary>What the LED add-on can do; Fitted is false without it.</summary>
+    public sealed class LedCapabilities
+    {
+        public LedCapabilities(bool fitted, IReadOnlyList<LedChannel> channels, double pulseRateMinHz, double pulseRateMaxHz)
+        {
+            Fitted = fitted;
+            Channels = channels;
+            PulseRateMinHz = pulseRateMinHz;
+            PulseRateMaxHz = pulseRateMaxHz;
+        }
+
+        public bool Fitted { get; }
+        public IReadOnlyList<LedChannel> Channels { get; }
+        public double PulseRateMinHz { get; }
+        public double PulseRateMaxHz { get; }
+    }
+
+    /// <summary>What the pen reported it can do; the SDK refuses anything outside these.</summary>
+    public sealed class Capabilities
+    {
+        public Capabilities(double depthMinMm, double depthMaxMm, double depthStepMm, double speedMinHz, double speedMaxHz, int watchdogMs, int maxStatusRateHz, RfCapabilities rf, LedCapabilities led)
+        {
+            DepthMinMm = depthMinMm;
+            DepthMaxMm = depthMaxMm;
+            DepthStepMm = depthStepMm;
+            SpeedMinHz = speedMinHz;
+            SpeedMaxHz = speedMaxHz;
+            WatchdogMs = watchdogMs;
+            MaxStatusRateHz = maxStatusRateHz;
+            Rf = rf;
+            Led = led;
+        }
+
+        public double DepthMinMm { get; }
+        public double DepthMaxMm { get; }
+        public double DepthStepMm { get; }
+        public double SpeedMinHz { get; }
+        public double SpeedMaxHz { get; }
+        public int WatchdogMs { get; }
+        public int MaxStatusRateHz { get; }
+        public RfCapabilities Rf { get; }
+        public LedCapabilities Led { get; }
+    }
+
+    /// <summary>RF energy settings (add-on).</summary>
+    public sealed class RfMode
+    {
+        public RfMode(bool enabled, RfPolarity polarity, int frequencyKhz, double powerW, int pulseMs)
+        {
+            Enabled = enabled;
+            Polarity = polarity;
+            FrequencyKhz = frequencyKhz;
+            PowerW = powerW;
+            PulseMs = pulseMs;
+        }
+
+        public bool Enabled { get; }
+        public RfPolarity Polarity { get; }
+        public int FrequencyKhz { get; }
+        public double PowerW { get; }
+        public int PulseMs { get; }
+
+        public static RfMode Off => new RfMode(false, RfPolarity.Bipolar, 1000, 0.0, 100);
+
+        public static RfMode On(RfPolarity polarity, int frequencyKhz, double powerW, int pulseMs) =>
+            new RfMode(true, polarity, frequencyKhz, powerW, pulseMs);
+    }
+
+    /// <summary>LED light settings (add-on). DutyPercent in (0, 100], pulsed only.</summary>
+    public sealed class LedMode
+    {
+        public LedMode(bool enabled, int wavelengthNm, double irradianceMwCm2, bool pulsed, double pulseRateHz, double dutyPercent)
+        {
+            Enabled = enabled;
+            WavelengthNm = wavelengthNm;
+            IrradianceMwCm2 = irradianceMwCm2;
+            Pulsed = pulsed;
+            PulseRateHz = pulseRateHz;
+            DutyPercent = dutyPercent;
+        }
+
+        public bool Enabled { get; }
+        public int WavelengthNm { get; }
+        public double IrradianceMwCm2 { get; }
+        public bool Pulsed { get; }
+        public double PulseRateHz { get; }
+        public double DutyPercent { get; }
+
+        public static LedMode Off => new LedMode(false, 633, 0.0, false, 0.0, 50.0);
+
+        public static LedMode Continuous(int wavelengthNm, double irradianceMwCm2) =>
+            new LedMode(true, wavelengthNm, irradianceMwCm2, false, 0.0, 50.0);
+
+        public static LedMode PulsedAt(int wavelengthNm, double irradianceMwCm2, double pulseRateHz,
+                                       double dutyPercent) =>
+            new LedMode(true, wavelengthNm, irradianceMwCm2, true, pulseRateHz, dutyPercent);
+    }
+}
