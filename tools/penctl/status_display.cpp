@@ -1,5 +1,6 @@
 #include "status_display.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -52,8 +53,14 @@ void StatusDisplay::show(const penlink::Status& status, std::uint64_t dropped_fr
         fault_names_ = status.fault_bits ? penlink::describe_faults(status.fault_bits) : "none";
     }
     char line[512];
-    const std::size_t length = format_status_line(status, dropped_frames, fault_names_.c_str(), line, sizeof line);
+    std::size_t length = format_status_line(status, dropped_frames, fault_names_.c_str(), line, sizeof line);
     if (terminal_) {
+        // A line wider than the terminal would wrap, and \r would then redraw only its last
+        // part; cut it to the current width (asked each time, so resizing just works).
+        winsize size{};
+        if (ioctl(fileno(out_), TIOCGWINSZ, &size) == 0 && size.ws_col > 1) {
+            length = std::min(length, static_cast<std::size_t>(size.ws_col - 1));
+        }
         // \r returns to the line start, ESC[K clears what a longer previous line left behind.
         std::fputc('\r', out_);
         std::fwrite(line, 1, length, out_);
