@@ -71,7 +71,7 @@ TEST_CASE("COBS round trips edge-case inputs", "[cobs]") {
             with_zero.push_back(0);
             check_round_trip(with_zero);
             Bytes leading_zero{0};
-            leading_zero.insert(leading_zero.end(), with_zero.begin(), with_zero.end());
+            for (std::uint8_t byte : with_zero) leading_zero.push_back(byte);
             check_round_trip(leading_zero);
         }
     }

@@ -64,7 +64,7 @@ std::vector<DocVector> read_doc_vectors() {
             *continuing = parse_hex(line.substr(5));
         } else if (continuing != nullptr && line.rfind("  ", 0) == 0) {
             const Bytes more = parse_hex(line);
-            continuing->insert(continuing->end(), more.begin(), more.end());
+            append(*continuing, more);
         } else {
             continuing = nullptr;
         }

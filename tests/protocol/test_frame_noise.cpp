@@ -11,7 +11,6 @@ using namespace penlink::protocol;
 using namespace penlink::protocol::test;
 
 namespace {
-void append(Bytes& to, const Bytes& from) { to.insert(to.end(), from.begin(), from.end()); }
 
 const Message kDepth = SetDepth{1250};
 const Message kSpeed = SetSpeed{10000};

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "frame_test_util.hpp"
 #include "protocol/frame.hpp"
 #include "protocol/messages.hpp"
 #include "sample_messages.hpp"
@@ -14,8 +15,10 @@ using namespace penlink::protocol;
 using penlink::protocol::test::doc_vectors;
 using penlink::protocol::test::full_info;
 
+using penlink::protocol::test::append;
+using penlink::protocol::test::Bytes;
+
 namespace {
-using Bytes = std::vector<std::uint8_t>;
 
 Bytes payload_of(const Message& message) {
     std::array<std::uint8_t, kMaxPayloadSize> buffer{};
@@ -139,7 +142,7 @@ TEST_CASE("decoders ignore trailing bytes", "[messages]") {
     for (const auto& vector : doc_vectors()) {
         INFO(vector.name);
         Bytes payload = payload_of(vector.message);
-        payload.insert(payload.end(), {0xAA, 0x00, 0xFF});
+        append(payload, {0xAA, 0x00, 0xFF});
         const auto decoded = decode_payload(type_of(vector.message), payload);
         REQUIRE(decoded.has_value());
         CHECK(*decoded == vector.message);
