@@ -233,3 +233,19 @@ TEST_CASE("message types, names and direction", "[messages]") {
 TEST_CASE("unknown types do not decode", "[messages]") {
     CHECK_FALSE(decode_payload(static_cast<MessageType>(0x42), {}).has_value());
 }
+
+TEST_CASE("Info payload size is B + 40 + 4N as the spec states", "[messages]") {
+    Info smallest;
+    CHECK(payload_of(smallest).size() == 42);
+    Info largest = full_info();
+    largest.model = std::string(kMaxStringLength, 'm');
+    largest.serial = std::string(kMaxStringLength, 's');
+    largest.led_channel_count = kMaxLedChannels;
+    CHECK(payload_of(largest).size() == 122);
+    CHECK(payload_of(full_info()).size() == 2 + 8 + 10 + 40 + 3 * 4);
+    CHECK(payload_of(Status{}).size() == 50);
+    CHECK(payload_of(Event{}).size() == 9);
+    CHECK(payload_of(Nack{}).size() == 11);
+    CHECK(payload_of(SetRf{}).size() == 10);
+    CHECK(payload_of(SetLed{}).size() == 12);
+}
