@@ -66,8 +66,13 @@ const std::vector<NamedVector>& doc_vectors() {
              1, Nack{MessageType::Hello, NackReason::VersionMismatch, Field::None, 2, 1}},
             {"GetInfo", "GetInfo{}, host seq 2", 2, GetInfo{}},
             {"Info",
-             "Info of a pen with RF and three LED channels (415, 633, 830 nm), echoing seq 2", 2,
-             full_info()},
+             "Info echoing seq 2: model \"PL-1 Pro\", serial \"PL1-000123\", firmware 1.4.2, "
+             "depth 0..3000 um in 50 um steps, speed 5000..15000 chz, watchdog 500 ms, "
+             "max status rate 20000 Hz, addons RF|LED (0x03), RF 1000..2000 kHz, max 20000 mW, "
+             "pulse 10..500 ms, polarities 0x03 (both), 3 LED channels 415 nm/500, "
+             "633 nm/1000, 830 nm/800 (max irradiance in 0.1 mW/cm2), LED pulse rate "
+             "100..10000 chz",
+             2, full_info()},
             {"SetDepth 1.25 mm", "SetDepth{depth_um=1250}, host seq 3", 3, SetDepth{1250}},
             {"Ack", "Ack{request=SetDepth}, echoing seq 3", 3, Ack{MessageType::SetDepth}},
             {"SetDepth 3.5 mm", "SetDepth{depth_um=3500}, host seq 4", 4, SetDepth{3500}},
@@ -88,8 +93,13 @@ const std::vector<NamedVector>& doc_vectors() {
             {"Heartbeat", "Heartbeat{}, host seq 9", 9, Heartbeat{}},
             {"SubscribeStatus 1000 Hz", "SubscribeStatus{rate_hz=1000}, host seq 10", 10,
              SubscribeStatus{1000}},
-            {"Status", "Status of a running pen (RF and LED on), pen frame counter 0x0123", 0x0123,
-             running},
+            {"Status",
+             "Status of a running pen, pen frame counter 0x0123: status_seq 4242, timestamp_ms "
+             "123456, state Running, depth set/actual 1250/1250 um, speed set/actual "
+             "10000/9980 chz, battery 87 %, temperature 3150 (31.50 C), cartridge 1001 with "
+             "52340 of 2000000 strokes used, rf_flags 0x03, impedance 220 ohm, RF energy "
+             "15000 mJ, led_flags 0x03, LED 633 nm, dose 125000 uJ/cm2, no faults",
+             0x0123, running},
             {"Stop", "Stop{}, host seq 11", 11, Stop{}},
             {"EmergencyStop", "EmergencyStop{}, host seq 12", 12, EmergencyStop{}},
             {"Event",
