@@ -29,8 +29,16 @@ final class NativeLoader {
         }
         String override = System.getProperty("penlink.library.path");
         Path directory = override != null ? Path.of(override) : extract();
-        for (String library : LIBRARIES) {
-            System.load(directory.resolve(library).toAbsolutePath().toString());
+        try {
+            for (String library : LIBRARIES) {
+                System.load(directory.resolve(library).toAbsolutePath().toString());
+            }
+        } finally {
+            // Once mapped, the files are no longer needed (Linux keeps them until unmapped), so
+            // nothing is left in the temp directory even if the JVM is killed.
+            if (override == null) {
+                deleteTree(directory);
+            }
         }
         loaded = true;
     }
@@ -47,9 +55,6 @@ final class NativeLoader {
                     Files.copy(in, directory.resolve(library), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            // The libraries stay mapped after deletion on Linux; remove them at exit so temp
-            // directories do not pile up.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(directory)));
             return directory;
         } catch (IOException e) {
             UnsatisfiedLinkError error = new UnsatisfiedLinkError(
