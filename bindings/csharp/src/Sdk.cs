@@ -1,6 +1,10 @@
 // Library-wide settings and functions: connection options, version, serial ports, the SDK log.
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+
+// The tests drive internal hooks (e.g. the native log) directly.
+[assembly: InternalsVisibleTo("PenlinkTests")]
 
 namespace Penlink
 {
