@@ -1,0 +1,168 @@
+// A full treatment session against the real penlink-sim, over a pseudo-terminal (serial
+// transport) and over TCP: connect, read capabilities, set everything, run, stop, and the
+// safety paths (host-side refusals, emergency stop).
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <future>
+
+#include "sim_process.hpp"
+#include "stack_helpers.hpp"
+
+namespace penlink::test {
+namespace {
+
+void check_capabilities(const Pen& pen) {
+    const auto& info = pen.info();
+    CHECK(info.model == "PL-SIM-1");
+    CHECK(info.serial_number == "SIM000001");
+    CHECK_FALSE(info.firmware_version.empty());
+    CHECK(info.protocol_version == 1);
+    const auto& caps = pen.capabilities();
+    CHECK(caps.depth_min_mm == Approx(0.0));
+    CHECK(caps.depth_max_mm == Approx(3.0));
+    CHECK(caps.depth_step_mm == Approx(0.05));
+    CHECK(caps.speed_min_hz == Approx(50.0));
+    CHECK(caps.speed_max_hz == Approx(150.0));
+    CHECK(caps.watchdog_ms == 500);
+    CHECK(caps.rf.fitted);
+    CHECK(caps.led.fitted);
+    CHECK(caps.led.channels.size() == 3);
+}
+
+void run_treatment(Pen& pen) {
+    REQUIRE(pen.connection_state() == ConnectionState::Connected);
+    check_capabilities(pen);
+
+    pen.set_depth(Depth::mm(1.5));
+    pen.set_speed(Speed::hz(120));
+    RfMode rf;
+    rf.enabled = true;
+    rf.polarity = RfPolarity::Bipolar;
+    rf.frequency_khz = 1500;
+    rf.power_w = 10.0;
+    rf.pulse_ms = 100;
+    pen.set_rf_mode(rf);
+    LedMode led;
+    led.enabled = true;
+    led.wavelength_nm = 633;
+    led.irradiance_mw_cm2 = 50.0;
+    pen.set_led_mode(led);
+
+    std::atomic<std::uint64_t> frames{0};
+    auto subscription = pen.subscribe_status([&frames](const Status&) { frames.fetch_add(1); }, 100);
+    pen.start();
+
+    // The actuator and the motor take a while to get there; wait (bounded) until they have.
+    REQUIRE(wait_for_status(pen, [](const Status& s) {
+        return s.state == PenState::Running && std::fabs(s.depth_actual_mm - 1.5) < 0.011 &&
+               std::fabs(s.speed_actual_hz - 120.0) < 0.5;
+    }));
+    const auto running = *pen.latest_status();
+    CHECK(running.depth_set_mm == Approx(1.5));
+    CHECK(running.speed_set_hz == Approx(120.0));
+    CHECK(running.rf_enabled);
+    CHECK(running.led_enabled);
+    CHECK(running.led_wavelength_nm == 633);
+    CHECK(running.cartridge_id != 0);
+    CHECK(running.fault_bits == 0);
+    CHECK(frames.load() > 0);
+
+    pen.stop();
+    REQUIRE(wait_for_status(pen, [](const Status& s) { return s.state == PenState::Idle && s.speed_actual_hz == 0.0; }));
+}
+
+void run_refusals(Pen& pen) {
+    // Refused on the host, with the value, the limit and the unit.
+    try {
+        pen.set_depth(Depth::mm(3.2));
+        FAIL("3.2 mm accepted on a 3.0 mm pen");
+    } catch (const OutOfRangeError& error) {
+        CHECK(std::string(error.what()) == "depth 3.20 mm exceeds the pen's maximum of 3.00 mm");
+        CHECK(error.value() == Approx(3.2));
+        CHECK(error.limit() == Approx(3.0));
+        CHECK(error.unit() == "mm");
+    }
+    CHECK_THROWS_AS(pen.set_speed(Speed::hz(200)), OutOfRangeError);
+    pen.set_depth_limit(Depth::mm(1.5));
+    CHECK(pen.depth_limit() == Depth::mm(1.5));
+    CHECK_THAT(message_of<OutOfRangeError>([&] { pen.set_depth(Depth::mm(2.0)); }),
+               Catch::Contains("2.00 mm") && Catch::Contains("1.50 mm"));
+    CHECK_THROWS_AS(pen.set_depth_limit(Depth::mm(3.5)), OutOfRangeError);
+    pen.set_depth(Depth::mm(1.0));  // still works under the limit
+
+    LedMode led;
+    led.enabled = true;
+    led.wavelength_nm = 500;
+    CHECK_THAT(message_of<NotSupportedError>([&] { pen.set_led_mode(led); }), Catch::Contains("500 nm"));
+
+    // An async refusal arrives through the callback, like any other outcome.
+    std::promise<Result> outcome;
+    auto future = outcome.get_future();
+    pen.set_speed_async(Speed::hz(10), [&outcome](const Result& result) { outcome.set_value(result); });
+    REQUIRE(future.wait_for(kWaitLimit) == std::future_status::ready);
+    const auto result = future.get();
+    CHECK(result.code == ErrorCode::OutOfRange);
+    CHECK(result.unit == "Hz");
+    CHECK_THAT(result.message, Catch::Contains("10 Hz") && Catch::Contains("50 Hz"));
+}
+
+void run_emergency_stop(Pen& pen) {
+    pen.set_depth(Depth::mm(1.0));
+    pen.set_speed(Speed::hz(100));
+    pen.start();
+    REQUIRE(wait_for_status(pen, [](const Status& s) { return s.state == PenState::Running; }));
+
+    pen.emergency_stop();
+    REQUIRE(wait_for_status(pen, [](const Status& s) {
+        return s.state == PenState::EmergencyStopped && (s.fault_bits & FaultEmergencyStop) != 0 &&
+               !s.rf_enabled && !s.led_enabled;
+    }));
+    try {
+        pen.start();
+        FAIL("start accepted while the emergency stop is latched");
+    } catch (const SafetyError& error) {
+        CHECK(error.code() == ErrorCode::EmergencyStopped);
+    }
+    CHECK_THROWS_AS(pen.set_depth(Depth::mm(0.5)), SafetyError);
+    pen.emergency_stop();  // always acknowledged, even when latched
+
+    pen.clear_emergency_stop();
+    REQUIRE(wait_for_status(pen, [](const Status& s) {
+        return s.state == PenState::Idle && (s.fault_bits & FaultEmergencyStop) == 0;
+    }));
+    pen.start();
+    REQUIRE(wait_for_status(pen, [](const Status& s) { return s.state == PenState::Running; }));
+    pen.stop();
+}
+
+TEST_CASE("treatment over a pseudo-terminal (serial transport)", "[stack][serial]") {
+    SimProcess sim(SimProcess::Link::Pty);
+    REQUIRE(sim.url().rfind("serial:///dev/", 0) == 0);
+    auto pen = Pen::connect(sim.url(), stack_options());
+    SECTION("run") { run_treatment(*pen); }
+    SECTION("refusals") { run_refusals(*pen); }
+    SECTION("emergency stop") { run_emergency_stop(*pen); }
+}
+
+TEST_CASE("treatment over TCP", "[stack][tcp]") {
+    SimProcess sim(SimProcess::Link::Tcp);
+    REQUIRE(sim.url().rfind("tcp://127.0.0.1:", 0) == 0);
+    auto pen = Pen::connect(sim.url(), stack_options());
+    SECTION("run") { run_treatment(*pen); }
+    SECTION("refusals") { run_refusals(*pen); }
+    SECTION("emergency stop") { run_emergency_stop(*pen); }
+}
+
+TEST_CASE("closing the pen leaves it closed and later commands fail", "[stack][tcp]") {
+    SimProcess sim(SimProcess::Link::Tcp);
+    auto pen = Pen::connect(sim.url(), stack_options());
+    pen->close();
+    CHECK(pen->connection_state() == ConnectionState::Closed);
+    CHECK_THROWS_AS(pen->set_depth(Depth::mm(1.0)), ConnectionError);
+    pen->close();  // idempotent
+}
+
+}  // namespace
+}  // namespace penlink::test
