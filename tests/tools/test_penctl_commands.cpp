@@ -1,6 +1,8 @@
 // penctl's one-shot commands, run as the built binary against sim:// and a penlink-sim on TCP.
 #include <catch2/catch.hpp>
 
+#include <csignal>
+
 #include "penctl_runner.hpp"
 
 using namespace penlink::tooltest;
@@ -152,5 +154,16 @@ TEST_CASE("estop latches on a pen that outlives penctl; clear-estop releases it"
 TEST_CASE("an unreachable pen is a pen error, exit 1", "[penctl]") {
     const auto result = penctl({"info", "serial:///dev/penlink-no-such-port"});
     CHECK(result.exit_code == 1);
+    CHECK(is_one_line_reason(result.err));
+}
+
+TEST_CASE("monitor ends with exit 1 and one line when the pen goes silent", "[penctl]") {
+    ChildProcess sim(PENLINK_SIM_PATH, {"--tcp", "0", "--quiet", "--silent-after-ms", "300"});
+    REQUIRE(sim.wait_for_output("\n", std::chrono::seconds(10)));
+    const std::string url = "tcp://" + sim.out().substr(4, sim.out().find('\n') - 4);
+
+    const auto result = penctl({"monitor", url, "--duration-s", "20"});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.err, Contains("lost the connection to the pen"));
     CHECK(is_one_line_reason(result.err));
 }

@@ -30,7 +30,7 @@ constexpr Command kCommands[] = {
 };
 
 constexpr const char* kUsage =
-    "usage: penctl <command> [options]\n"
+    "usage: penctl [-v|-vv] <command> [options]\n"
     "Controls a penlink microneedling pen.\n"
     "\n"
     "commands:\n"
@@ -46,7 +46,21 @@ constexpr const char* kUsage =
     "\n"
     "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or sim://[?rf=1&led=1]\n"
     "'penctl <command> --help' shows a command's options; --version the library version.\n"
+    "-v shows the SDK's warnings and progress, -vv also its debug detail.\n"
     "Exit codes: 0 ok, 1 pen or SDK error, 2 usage error.\n";
+
+// The SDK's warnings (retries, heartbeats after a lost link) would bury penctl's one-line
+// reason; by default only its errors show, -v adds warnings and info, -vv debug detail.
+void route_sdk_log(int verbosity) {
+    const penlink::LogLevel level = verbosity >= 2   ? penlink::LogLevel::Debug
+                                    : verbosity == 1 ? penlink::LogLevel::Info
+                                                     : penlink::LogLevel::Error;
+    penlink::set_log_sink(
+        [](penlink::LogLevel message_level, const std::string& message) {
+            std::fprintf(stderr, "penlink %s: %s\n", penlink::to_string(message_level), message.c_str());
+        },
+        level);
+}
 
 int fail(int code, const char* reason) {
     std::fflush(stdout);
@@ -58,6 +72,21 @@ int fail(int code, const char* reason) {
 
 int main(int argc, char** argv) {
     penctl::block_stop_signals();
+    int verbosity = 0;
+    int first = 1;
+    for (; first < argc; ++first) {
+        const std::string_view arg = argv[first];
+        if (arg == "-v" || arg == "--verbose") {
+            verbosity += 1;
+        } else if (arg == "-vv") {
+            verbosity += 2;
+        } else {
+            break;
+        }
+    }
+    route_sdk_log(verbosity);
+    argc -= first - 1;
+    argv += first - 1;
     if (argc < 2) {
         std::fputs(kUsage, stderr);
         return kExitUsage;
