@@ -93,7 +93,8 @@ bool ChildProcess::pump(std::chrono::milliseconds timeout) {
 bool ChildProcess::wait_for_output(const std::string& text, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (out_.find(text) == std::string::npos) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0 || !pump(left)) return out_.find(text) != std::string::npos;
     }
     return true;
@@ -109,7 +110,8 @@ Finished ChildProcess::finish(std::chrono::milliseconds timeout) {
     // Both pipes close when the child exits (grandchildren could keep them open; penctl's
     // simulator child is reaped before penctl exits, so they do not).
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             result.timed_out = true;
             kill_and_reap();

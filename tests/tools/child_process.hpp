@@ -13,10 +13,10 @@
 namespace penlink::tooltest {
 
 struct Finished {
-    int exit_code = -1;     ///< exit status, or -1 if it died of a signal or was killed
+    int exit_code = -1;  ///< exit status, or -1 if it died of a signal or was killed
     bool timed_out = false;
-    std::string out;        ///< everything it wrote to stdout
-    std::string err;        ///< everything it wrote to stderr
+    std::string out;  ///< everything it wrote to stdout
+    std::string err;  ///< everything it wrote to stderr
 };
 
 class ChildProcess {

@@ -9,7 +9,8 @@
 
 namespace penlink::tooltest {
 
-inline Finished penctl(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+inline Finished penctl(const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env = {}) {
     return run(PENCTL_PATH, args, env);
 }
 

@@ -56,12 +56,13 @@ TEST_CASE("rf and led report what the pen refused", "[penctl]") {
     CHECK(wavelength.exit_code == 1);
     CHECK_THAT(wavelength.err, Contains("500 nm"));
 
-    const auto rf_on = penctl({"rf", "sim://", "--on", "--mono", "--frequency-khz", "1500", "--power-w", "3"});
+    const auto rf_on =
+        penctl({"rf", "sim://", "--on", "--mono", "--frequency-khz", "1500", "--power-w", "3"});
     CHECK(rf_on.exit_code == 0);
     CHECK_THAT(rf_on.out, Contains("RF on") && Contains("1500 kHz"));
 
-    const auto led_on = penctl({"led", "sim://", "--on", "--irradiance-mw-cm2", "40", "--pulsed", "--rate-hz", "10",
-                                "--duty-percent", "25"});
+    const auto led_on = penctl({"led", "sim://", "--on", "--irradiance-mw-cm2", "40", "--pulsed",
+                                "--rate-hz", "10", "--duty-percent", "25"});
     CHECK(led_on.exit_code == 0);
     CHECK_THAT(led_on.out, Contains("pulsed at 10 Hz"));
 }

@@ -18,7 +18,8 @@ bool process_gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
 
 }  // namespace
 
-TEST_CASE("demo runs the scripted treatment over a pseudo-terminal and summarises it", "[penctl][demo]") {
+TEST_CASE("demo runs the scripted treatment over a pseudo-terminal and summarises it",
+          "[penctl][demo]") {
     const auto result = penctl({"demo", "--duration-s", "2"});
     INFO(result.out << result.err);
     REQUIRE(result.exit_code == 0);
@@ -59,7 +60,8 @@ TEST_CASE("demo stops on Ctrl-C, summarises and leaves no simulator behind", "[p
 }
 
 TEST_CASE("demo without a simulator fails with a reason", "[penctl][demo]") {
-    const auto result = penctl({"demo", "--duration-s", "2"}, {{"PENLINK_SIM", "/nonexistent/penlink-sim"}});
+    const auto result =
+        penctl({"demo", "--duration-s", "2"}, {{"PENLINK_SIM", "/nonexistent/penlink-sim"}});
     CHECK(result.exit_code == 1);
     CHECK_THAT(result.err, Contains("PENLINK_SIM=/nonexistent/penlink-sim"));
     CHECK(is_one_line_reason(result.err));

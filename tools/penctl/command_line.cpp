@@ -83,14 +83,16 @@ std::optional<std::int32_t> CommandLine::whole_number(std::string_view name) con
     const char* end = text->data() + text->size();
     const auto [ptr, ec] = std::from_chars(text->data(), end, value);
     if (text->empty() || ec != std::errc() || ptr != end) {
-        throw UsageError("option " + std::string(name) + " needs a whole number, got '" + *text + "'");
+        throw UsageError("option " + std::string(name) + " needs a whole number, got '" + *text +
+                         "'");
     }
     return value;
 }
 
 const std::string& CommandLine::url() const {
     if (positionals_.empty()) {
-        throw UsageError(command_ + " needs a pen URL (serial:///dev/ttyUSB0, tcp://HOST:PORT or sim://)");
+        throw UsageError(command_ +
+                         " needs a pen URL (serial:///dev/ttyUSB0, tcp://HOST:PORT or sim://)");
     }
     if (positionals_.size() > 1) {
         throw UsageError(command_ + " takes one pen URL, got also '" + positionals_[1] + "'");
@@ -105,12 +107,14 @@ void CommandLine::expect_no_positionals() const {
 }
 
 void CommandLine::at_most_one_of(std::initializer_list<std::string_view> names) const {
-    const auto count = std::count_if(names.begin(), names.end(), [&](auto name) { return has(name); });
+    const auto count =
+        std::count_if(names.begin(), names.end(), [&](auto name) { return has(name); });
     if (count > 1) throw UsageError("use only one of " + join_names(names));
 }
 
 void CommandLine::exactly_one_of(std::initializer_list<std::string_view> names) const {
-    const auto count = std::count_if(names.begin(), names.end(), [&](auto name) { return has(name); });
+    const auto count =
+        std::count_if(names.begin(), names.end(), [&](auto name) { return has(name); });
     if (count != 1) throw UsageError(command_ + " needs exactly one of " + join_names(names));
 }
 

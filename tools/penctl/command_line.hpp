@@ -28,7 +28,8 @@ struct OptionSpec {
 class CommandLine {
 public:
     /// Throws UsageError for an unknown or repeated option or a missing value.
-    CommandLine(std::string command, const std::vector<std::string>& args, std::vector<OptionSpec> specs);
+    CommandLine(std::string command, const std::vector<std::string>& args,
+                std::vector<OptionSpec> specs);
 
     const std::string& command() const { return command_; }
     bool help() const { return help_; }

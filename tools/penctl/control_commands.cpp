@@ -27,7 +27,8 @@ constexpr const char* kSetUsage =
     "  --start | --stop        start or stop the needle\n";
 
 constexpr const char* kRfUsage =
-    "usage: penctl rf URL --on|--off [--frequency-khz F] [--power-w P] [--pulse-ms T] [--mono|--bipolar]\n"
+    "usage: penctl rf URL --on|--off [--frequency-khz F] [--power-w P] [--pulse-ms T] "
+    "[--mono|--bipolar]\n"
     "Switches the RF add-on on or off.\n"
     "  --frequency-khz F       RF frequency (default 1000 kHz)\n"
     "  --power-w P             RF power in W (default 0)\n"
@@ -74,8 +75,12 @@ void hold(penlink::Pen& pen, const CommandLine& line) {
 
 int run_set(const Args& args) {
     const CommandLine line("set", args,
-                           {{"--depth-mm", true}, {"--speed-hz", true}, {"--depth-limit-mm", true},
-                            {"--start", false}, {"--stop", false}, {"--hold-s", true}});
+                           {{"--depth-mm", true},
+                            {"--speed-hz", true},
+                            {"--depth-limit-mm", true},
+                            {"--start", false},
+                            {"--stop", false},
+                            {"--hold-s", true}});
     if (print_help(line, kSetUsage, true)) return 0;
     const std::string& url = line.url();
     line.at_most_one_of({"--start", "--stop"});
@@ -84,7 +89,8 @@ int run_set(const Args& args) {
     const auto limit = line.number("--depth-limit-mm");
     line.number("--hold-s");  // validate before touching the pen
     if (!depth && !speed && !limit && !line.has("--start") && !line.has("--stop")) {
-        throw UsageError("set needs at least one of --depth-mm, --speed-hz, --depth-limit-mm, --start, --stop");
+        throw UsageError(
+            "set needs at least one of --depth-mm, --speed-hz, --depth-limit-mm, --start, --stop");
     }
 
     const auto pen = connect_pen(url, line.has("--hold-s"));
@@ -114,15 +120,22 @@ int run_set(const Args& args) {
 
 int run_rf(const Args& args) {
     const CommandLine line("rf", args,
-                           {{"--on", false}, {"--off", false}, {"--frequency-khz", true}, {"--power-w", true},
-                            {"--pulse-ms", true}, {"--mono", false}, {"--bipolar", false}, {"--hold-s", true}});
+                           {{"--on", false},
+                            {"--off", false},
+                            {"--frequency-khz", true},
+                            {"--power-w", true},
+                            {"--pulse-ms", true},
+                            {"--mono", false},
+                            {"--bipolar", false},
+                            {"--hold-s", true}});
     if (print_help(line, kRfUsage, true)) return 0;
     const std::string& url = line.url();
     line.exactly_one_of({"--on", "--off"});
     line.at_most_one_of({"--mono", "--bipolar"});
     penlink::RfMode mode;
     mode.enabled = line.has("--on");
-    mode.polarity = line.has("--mono") ? penlink::RfPolarity::Monopolar : penlink::RfPolarity::Bipolar;
+    mode.polarity =
+        line.has("--mono") ? penlink::RfPolarity::Monopolar : penlink::RfPolarity::Bipolar;
     mode.frequency_khz = line.whole_number("--frequency-khz").value_or(mode.frequency_khz);
     mode.power_w = line.number("--power-w").value_or(mode.power_w);
     mode.pulse_ms = line.whole_number("--pulse-ms").value_or(mode.pulse_ms);
@@ -132,7 +145,8 @@ int run_rf(const Args& args) {
     pen->set_rf_mode(mode);
     if (mode.enabled) {
         std::printf("RF on: %s, %d kHz, %.2f W, %d ms pulses\n", penlink::to_string(mode.polarity),
-                    static_cast<int>(mode.frequency_khz), mode.power_w, static_cast<int>(mode.pulse_ms));
+                    static_cast<int>(mode.frequency_khz), mode.power_w,
+                    static_cast<int>(mode.pulse_ms));
     } else {
         std::puts("RF off");
     }
@@ -142,9 +156,14 @@ int run_rf(const Args& args) {
 
 int run_led(const Args& args) {
     const CommandLine line("led", args,
-                           {{"--on", false}, {"--off", false}, {"--wavelength-nm", true},
-                            {"--irradiance-mw-cm2", true}, {"--pulsed", false}, {"--rate-hz", true},
-                            {"--duty-percent", true}, {"--hold-s", true}});
+                           {{"--on", false},
+                            {"--off", false},
+                            {"--wavelength-nm", true},
+                            {"--irradiance-mw-cm2", true},
+                            {"--pulsed", false},
+                            {"--rate-hz", true},
+                            {"--duty-percent", true},
+                            {"--hold-s", true}});
     if (print_help(line, kLedUsage, true)) return 0;
     const std::string& url = line.url();
     line.exactly_one_of({"--on", "--off"});
@@ -165,11 +184,12 @@ int run_led(const Args& args) {
     if (!mode.enabled) {
         std::puts("LED off");
     } else if (mode.pulsed) {
-        std::printf("LED on: %d nm, %.1f mW/cm2, pulsed at %g Hz, %g%% duty\n", static_cast<int>(mode.wavelength_nm),
-                    mode.irradiance_mw_cm2, mode.pulse_rate_hz, mode.duty_percent);
+        std::printf("LED on: %d nm, %.1f mW/cm2, pulsed at %g Hz, %g%% duty\n",
+                    static_cast<int>(mode.wavelength_nm), mode.irradiance_mw_cm2,
+                    mode.pulse_rate_hz, mode.duty_percent);
     } else {
-        std::printf("LED on: %d nm, %.1f mW/cm2, continuous\n", static_cast<int>(mode.wavelength_nm),
-                    mode.irradiance_mw_cm2);
+        std::printf("LED on: %d nm, %.1f mW/cm2, continuous\n",
+                    static_cast<int>(mode.wavelength_nm), mode.irradiance_mw_cm2);
     }
     hold(*pen, line);
     return 0;
@@ -180,7 +200,8 @@ int run_estop(const Args& args) {
     if (print_help(line, kEstopUsage)) return 0;
     const auto pen = connect_pen(line.url(), false);
     pen->emergency_stop();
-    std::puts("emergency stop latched: needle, RF and LED stopped (penctl clear-estop URL releases it)");
+    std::puts(
+        "emergency stop latched: needle, RF and LED stopped (penctl clear-estop URL releases it)");
     return 0;
 }
 

@@ -40,7 +40,8 @@ public:
 
     void show_state() {
         const auto status = pen_.latest_status();
-        display_.note(std::string("  pen state: ") + (status ? penlink::to_string(status->state) : "unknown"));
+        display_.note(std::string("  pen state: ") +
+                      (status ? penlink::to_string(status->state) : "unknown"));
     }
 
     void run() {
@@ -137,16 +138,18 @@ void print_summary(const StatusFigures& figures, const penlink::Pen& pen, double
     const auto& last = figures.last;
     std::printf("summary\n");
     std::printf("  duration:           %.1f s\n", elapsed_s);
-    std::printf("  strokes delivered:  %u\n", static_cast<unsigned>(last.cartridge_strokes - first.cartridge_strokes));
+    std::printf("  strokes delivered:  %u\n",
+                static_cast<unsigned>(last.cartridge_strokes - first.cartridge_strokes));
     std::printf("  RF energy:          %.2f J\n", last.rf_energy_j - first.rf_energy_j);
     std::printf("  LED dose:           %.3f J/cm2\n", last.led_dose_j_cm2 - first.led_dose_j_cm2);
     std::printf("  status frames:      %llu received, %llu dropped\n",
                 static_cast<unsigned long long>(pen.received_status_frames()),
                 static_cast<unsigned long long>(pen.dropped_status_frames()));
-    std::printf("  temperature:        %.1f - %.1f C\n", figures.temperature_min_c, figures.temperature_max_c);
+    std::printf("  temperature:        %.1f - %.1f C\n", figures.temperature_min_c,
+                figures.temperature_max_c);
     std::printf("  battery used:       %d%% (%d%% -> %d%%)\n",
-                static_cast<int>(first.battery_percent - last.battery_percent), static_cast<int>(first.battery_percent),
-                static_cast<int>(last.battery_percent));
+                static_cast<int>(first.battery_percent - last.battery_percent),
+                static_cast<int>(first.battery_percent), static_cast<int>(last.battery_percent));
 }
 
 }  // namespace
@@ -159,12 +162,13 @@ int run_demo(const Args& args) {
     }
     line.expect_no_positionals();
     const double duration_s = line.number("--duration-s").value_or(10.0);
-    if (duration_s < 1.0) throw UsageError("--duration-s must be at least 1 s, got " + std::to_string(duration_s));
+    if (duration_s < 1.0)
+        throw UsageError("--duration-s must be at least 1 s, got " + std::to_string(duration_s));
 
     // Declared before the pen so the pen closes (stopping the needle) before the sim ends.
     SimProcess sim(find_sim_executable(), {"--pty", "--quiet"});
-    std::printf("penlink-sim running (pid %d): %s\nconnecting to %s\n\n", static_cast<int>(sim.pid()),
-                sim.announcement().c_str(), sim.url().c_str());
+    std::printf("penlink-sim running (pid %d): %s\nconnecting to %s\n\n",
+                static_cast<int>(sim.pid()), sim.announcement().c_str(), sim.url().c_str());
     const auto pen = connect_pen(sim.url(), true);
     print_device_info(stdout, *pen);
     std::printf("\n");
@@ -176,7 +180,9 @@ int run_demo(const Args& args) {
     penlink::Pen& pen_ref = *pen;
     const auto started = std::chrono::steady_clock::now();
     auto subscription = pen->subscribe_status(
-        [&display, &pen_ref](const penlink::Status& status) { display.show(status, pen_ref.dropped_status_frames()); },
+        [&display, &pen_ref](const penlink::Status& status) {
+            display.show(status, pen_ref.dropped_status_frames());
+        },
         50);
 
     DemoScript script(*pen, display, watch, duration_s);
@@ -196,7 +202,8 @@ int run_demo(const Args& args) {
     // Closing joins the pen's threads: no status line can land inside the summary.
     pen->close();
     display.finish();
-    const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::printf("\n");
     print_summary(display.figures(), *pen, elapsed_s);
     return exit_code;

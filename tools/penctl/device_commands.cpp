@@ -41,16 +41,17 @@ void print_device_info(std::FILE* out, const penlink::Pen& pen) {
     std::fprintf(out, "serial number    %s\n", info.serial_number.c_str());
     std::fprintf(out, "firmware         %s\n", info.firmware_version.c_str());
     std::fprintf(out, "protocol         v%d\n", static_cast<int>(info.protocol_version));
-    std::fprintf(out, "depth            %.2f - %.2f mm in %.2f mm steps\n", caps.depth_min_mm, caps.depth_max_mm,
-                 caps.depth_step_mm);
+    std::fprintf(out, "depth            %.2f - %.2f mm in %.2f mm steps\n", caps.depth_min_mm,
+                 caps.depth_max_mm, caps.depth_step_mm);
     std::fprintf(out, "speed            %g - %g Hz\n", caps.speed_min_hz, caps.speed_max_hz);
     std::fprintf(out, "watchdog         %d ms\n", static_cast<int>(caps.watchdog_ms));
     std::fprintf(out, "status rate      up to %d Hz\n", static_cast<int>(caps.max_status_rate_hz));
     const auto& rf = caps.rf;
     if (rf.fitted) {
         std::fprintf(out, "RF add-on        %d - %d kHz, up to %.1f W, pulses %d - %d ms, %s\n",
-                     static_cast<int>(rf.frequency_min_khz), static_cast<int>(rf.frequency_max_khz), rf.power_max_w,
-                     static_cast<int>(rf.pulse_min_ms), static_cast<int>(rf.pulse_max_ms), polarities(rf).c_str());
+                     static_cast<int>(rf.frequency_min_khz), static_cast<int>(rf.frequency_max_khz),
+                     rf.power_max_w, static_cast<int>(rf.pulse_min_ms),
+                     static_cast<int>(rf.pulse_max_ms), polarities(rf).c_str());
     } else {
         std::fprintf(out, "RF add-on        not fitted\n");
     }
@@ -59,12 +60,13 @@ void print_device_info(std::FILE* out, const penlink::Pen& pen) {
         std::string channels;
         for (const auto& channel : led.channels) {
             char text[96];
-            std::snprintf(text, sizeof text, "%s%d nm (up to %.1f mW/cm2)", channels.empty() ? "" : ", ",
-                          static_cast<int>(channel.wavelength_nm), channel.max_irradiance_mw_cm2);
+            std::snprintf(text, sizeof text, "%s%d nm (up to %.1f mW/cm2)",
+                          channels.empty() ? "" : ", ", static_cast<int>(channel.wavelength_nm),
+                          channel.max_irradiance_mw_cm2);
             channels += text;
         }
-        std::fprintf(out, "LED add-on       %s; pulse rate %g - %g Hz\n", channels.c_str(), led.pulse_rate_min_hz,
-                     led.pulse_rate_max_hz);
+        std::fprintf(out, "LED add-on       %s; pulse rate %g - %g Hz\n", channels.c_str(),
+                     led.pulse_rate_min_hz, led.pulse_rate_max_hz);
     } else {
         std::fprintf(out, "LED add-on       not fitted\n");
     }
@@ -86,7 +88,8 @@ int run_ports(const Args& args) {
     for (const auto& port : ports) {
         char usb_id[16] = "-";
         if (port.is_usb) {
-            std::snprintf(usb_id, sizeof usb_id, "%04x:%04x", static_cast<unsigned>(port.usb_vid) & 0xffffu,
+            std::snprintf(usb_id, sizeof usb_id, "%04x:%04x",
+                          static_cast<unsigned>(port.usb_vid) & 0xffffu,
                           static_cast<unsigned>(port.usb_pid) & 0xffffu);
         }
         const std::string& description = port.description.empty() ? port.product : port.description;

@@ -22,8 +22,9 @@ LinkWatch::LinkWatch(penlink::Pen& pen) {
 void LinkWatch::throw_if_lost() const {
     const std::lock_guard lock(mutex_);
     if (lost_) {
-        throw penlink::ConnectionError(penlink::ErrorCode::ConnectionLost,
-                                       "lost the connection to the pen" + (reason_.empty() ? "" : ": " + reason_));
+        throw penlink::ConnectionError(
+            penlink::ErrorCode::ConnectionLost,
+            "lost the connection to the pen" + (reason_.empty() ? "" : ": " + reason_));
     }
 }
 
@@ -31,12 +32,17 @@ bool LinkWatch::pause(std::chrono::milliseconds duration) {
     const auto deadline = std::chrono::steady_clock::now() + duration;
     for (;;) {
         throw_if_lost();
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return true;
         switch (wait_for_stop_signal(left)) {
-            case WaitOutcome::Interrupted: return false;
-            case WaitOutcome::TimedOut: throw_if_lost(); return true;
-            case WaitOutcome::Woken: break;  // re-check the link and wait out the rest
+            case WaitOutcome::Interrupted:
+                return false;
+            case WaitOutcome::TimedOut:
+                throw_if_lost();
+                return true;
+            case WaitOutcome::Woken:
+                break;  // re-check the link and wait out the rest
         }
     }
 }

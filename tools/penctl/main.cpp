@@ -23,9 +23,10 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"ports", penctl::run_ports},     {"info", penctl::run_info},   {"set", penctl::run_set},
-    {"rf", penctl::run_rf},           {"led", penctl::run_led},     {"monitor", penctl::run_monitor},
-    {"estop", penctl::run_estop},     {"clear-estop", penctl::run_clear_estop},
+    {"ports", penctl::run_ports}, {"info", penctl::run_info},
+    {"set", penctl::run_set},     {"rf", penctl::run_rf},
+    {"led", penctl::run_led},     {"monitor", penctl::run_monitor},
+    {"estop", penctl::run_estop}, {"clear-estop", penctl::run_clear_estop},
     {"demo", penctl::run_demo},
 };
 
@@ -57,7 +58,8 @@ void route_sdk_log(int verbosity) {
                                                      : penlink::LogLevel::Error;
     penlink::set_log_sink(
         [](penlink::LogLevel message_level, const std::string& message) {
-            std::fprintf(stderr, "penlink %s: %s\n", penlink::to_string(message_level), message.c_str());
+            std::fprintf(stderr, "penlink %s: %s\n", penlink::to_string(message_level),
+                         message.c_str());
         },
         level);
 }
@@ -106,7 +108,8 @@ int main(int argc, char** argv) {
         try {
             return command.run(args);
         } catch (const penctl::UsageError& error) {
-            const std::string reason = std::string(error.what()) + " (see penctl " + std::string(name) + " --help)";
+            const std::string reason =
+                std::string(error.what()) + " (see penctl " + std::string(name) + " --help)";
             return fail(kExitUsage, reason.c_str());
         } catch (const penlink::InvalidArgumentError& error) {
             // The SDK refused what the user typed (a malformed URL, say): a usage error.

@@ -28,7 +28,8 @@ int run_monitor(const Args& args) {
     }
     const std::string& url = line.url();
     const std::int32_t rate_hz = line.whole_number("--rate-hz").value_or(10);
-    if (rate_hz < 1) throw UsageError("--rate-hz must be at least 1, got " + std::to_string(rate_hz));
+    if (rate_hz < 1)
+        throw UsageError("--rate-hz must be at least 1, got " + std::to_string(rate_hz));
     const auto duration_s = line.number("--duration-s");
     if (duration_s && *duration_s <= 0) throw UsageError("--duration-s must be positive");
 
@@ -37,7 +38,9 @@ int run_monitor(const Args& args) {
     StatusDisplay display(stdout, 0);
     penlink::Pen& pen_ref = *pen;
     auto subscription = pen->subscribe_status(
-        [&display, &pen_ref](const penlink::Status& status) { display.show(status, pen_ref.dropped_status_frames()); },
+        [&display, &pen_ref](const penlink::Status& status) {
+            display.show(status, pen_ref.dropped_status_frames());
+        },
         rate_hz);
 
     bool finished = false;
@@ -57,7 +60,8 @@ int run_monitor(const Args& args) {
     // Closing first joins the pen's threads, so no status line can follow the summary.
     pen->close();
     display.finish();
-    std::printf("%s: %llu status frames received, %llu dropped\n", finished ? "done" : "interrupted",
+    std::printf("%s: %llu status frames received, %llu dropped\n",
+                finished ? "done" : "interrupted",
                 static_cast<unsigned long long>(pen->received_status_frames()),
                 static_cast<unsigned long long>(pen->dropped_status_frames()));
     return 0;

@@ -24,7 +24,9 @@ namespace {
 constexpr auto kAnnounceTimeout = std::chrono::seconds(5);
 constexpr auto kExitGrace = std::chrono::seconds(2);
 
-bool is_executable(const std::string& path) { return !path.empty() && access(path.c_str(), X_OK) == 0; }
+bool is_executable(const std::string& path) {
+    return !path.empty() && access(path.c_str(), X_OK) == 0;
+}
 
 std::string directory_of_this_program() {
     char path[4096];
@@ -39,9 +41,11 @@ std::string read_announcement(int fd, pid_t pid) {
     std::string line;
     const auto deadline = std::chrono::steady_clock::now() + kAnnounceTimeout;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
-            throw std::runtime_error("penlink-sim (pid " + std::to_string(pid) + ") did not announce its port within " +
+            throw std::runtime_error("penlink-sim (pid " + std::to_string(pid) +
+                                     ") did not announce its port within " +
                                      std::to_string(kAnnounceTimeout.count()) + " s");
         }
         pollfd readable{fd, POLLIN, 0};
@@ -65,16 +69,18 @@ std::string read_announcement(int fd, pid_t pid) {
 std::string find_sim_executable() {
     if (const char* from_env = std::getenv("PENLINK_SIM"); from_env && *from_env) {
         if (!is_executable(from_env)) {
-            throw std::runtime_error(std::string("PENLINK_SIM=") + from_env + " is not an executable file");
+            throw std::runtime_error(std::string("PENLINK_SIM=") + from_env +
+                                     " is not an executable file");
         }
         return from_env;
     }
     const std::string beside = directory_of_this_program() + "/penlink-sim";
     if (is_executable(beside)) return beside;
     if (is_executable(PENCTL_SIM_BUILD_PATH)) return PENCTL_SIM_BUILD_PATH;
-    throw std::runtime_error("cannot find penlink-sim (looked at $PENLINK_SIM, " + beside +
-                             (std::strlen(PENCTL_SIM_BUILD_PATH) ? std::string(" and ") + PENCTL_SIM_BUILD_PATH : "") +
-                             "); set PENLINK_SIM to its path");
+    throw std::runtime_error(
+        "cannot find penlink-sim (looked at $PENLINK_SIM, " + beside +
+        (std::strlen(PENCTL_SIM_BUILD_PATH) ? std::string(" and ") + PENCTL_SIM_BUILD_PATH : "") +
+        "); set PENLINK_SIM to its path");
 }
 
 SimProcess::SimProcess(const std::string& executable, const std::vector<std::string>& args) {
@@ -88,7 +94,8 @@ SimProcess::SimProcess(const std::string& executable, const std::vector<std::str
 
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
-        throw std::runtime_error(std::string("cannot create a pipe for penlink-sim: ") + std::strerror(errno));
+        throw std::runtime_error(std::string("cannot create a pipe for penlink-sim: ") +
+                                 std::strerror(errno));
     }
     const pid_t parent = getpid();
     pid_ = fork();
@@ -127,7 +134,8 @@ SimProcess::~SimProcess() { stop(); }
 std::string SimProcess::url() const {
     if (announcement_.rfind("PTY ", 0) == 0) return "serial://" + announcement_.substr(4);
     if (announcement_.rfind("TCP ", 0) == 0) return "tcp://" + announcement_.substr(4);
-    throw std::runtime_error("penlink-sim announced '" + announcement_ + "', expected 'PTY /dev/pts/N'");
+    throw std::runtime_error("penlink-sim announced '" + announcement_ +
+                             "', expected 'PTY /dev/pts/N'");
 }
 
 void SimProcess::stop() {

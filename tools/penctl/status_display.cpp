@@ -53,7 +53,8 @@ void StatusDisplay::show(const penlink::Status& status, std::uint64_t dropped_fr
         fault_names_ = status.fault_bits ? penlink::describe_faults(status.fault_bits) : "none";
     }
     char line[512];
-    std::size_t length = format_status_line(status, dropped_frames, fault_names_.c_str(), line, sizeof line);
+    std::size_t length =
+        format_status_line(status, dropped_frames, fault_names_.c_str(), line, sizeof line);
     if (terminal_) {
         // A line wider than the terminal would wrap, and \r would then redraw only its last
         // part; cut it to the current width (asked each time, so resizing just works).

@@ -41,8 +41,10 @@ WaitOutcome wait_for_stop_signal(std::chrono::milliseconds timeout) {
         const auto left = deadline - std::chrono::steady_clock::now();
         if (left <= std::chrono::steady_clock::duration::zero()) return WaitOutcome::TimedOut;
         const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
-        const auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(left - seconds);
-        timespec wait{static_cast<std::time_t>(seconds.count()), static_cast<long>(nanoseconds.count())};
+        const auto nanoseconds =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(left - seconds);
+        timespec wait{static_cast<std::time_t>(seconds.count()),
+                      static_cast<long>(nanoseconds.count())};
         const int signal = sigtimedwait(&set, nullptr, &wait);
         if (signal == SIGINT || signal == SIGTERM) return WaitOutcome::Interrupted;
         if (signal == kWakeSignal) return WaitOutcome::Woken;
