@@ -107,6 +107,11 @@ void Session::connect() {
         throw;
     }
     set_state(ConnectionState::Connected, {});
+    {
+        // A reconnected pen may have restarted and forgotten the rate: ask for it afresh.
+        std::lock_guard lock(subscribers_mutex_);
+        requested_rate_hz_ = 0;
+    }
     update_status_rate();
     run_on_io([this] {
         schedule_heartbeat();
