@@ -54,8 +54,14 @@ TEST_CASE("a silent pen is reported Lost, and later commands fail with Connectio
     }
 
     SECTION("and connect() brings the session back once the pen answers again") {
+        // The pen may have restarted meanwhile, so the session must ask for its status stream
+        // again, at the rate it asked for before.
+        const auto subscribes_before = fixture.pen->count(MessageType::SubscribeStatus);
         fixture.pen->set_silent(false);
         fixture.session->connect();
+        REQUIRE(wait_until([&] { return fixture.pen->count(MessageType::SubscribeStatus) > subscribes_before; }));
+        CHECK(std::get<protocol::SubscribeStatus>(fixture.pen->received(MessageType::SubscribeStatus).back().message)
+                  .rate_hz == test_options().idle_status_rate_hz);
         CHECK(fixture.session->state() == ConnectionState::Connected);
         CHECK(fixture.pen->times_opened() == 2);
         fixture.session->request_sync(protocol::SetDepth{1000});
