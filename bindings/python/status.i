@@ -40,6 +40,33 @@ PyObject* penlink_bool(bool value) {
     return result;
 }
 
+/* A pen's callback thread is a C++ thread: without this, each upcall's PyGILState_Ensure
+ * creates a Python thread state and its Release destroys it again, on every frame. One extra
+ * Ensure per thread keeps the state for the thread's lifetime; it is dropped at thread exit
+ * (pens are closed at interpreter exit, so that happens before finalization). */
+struct PenlinkThreadState {
+    bool kept = false;
+    ~PenlinkThreadState() {
+#if PY_VERSION_HEX >= 0x030D0000
+        const bool finalizing = Py_IsFinalizing();
+#else
+        const bool finalizing = _Py_IsFinalizing();
+#endif
+        if (!kept || !Py_IsInitialized() || finalizing) return;
+        PyGILState_Ensure();                      // GIL back for this thread (count 2)
+        PyGILState_Release(PyGILState_LOCKED);    // count 1, GIL still held
+        PyGILState_Release(PyGILState_UNLOCKED);  // count 0: state deleted, GIL released
+    }
+};
+thread_local PenlinkThreadState penlink_thread_state;
+
+/* Called inside a status or event upcall (GIL held), which only pens' callback threads make. */
+void penlink_keep_thread_state() {
+    if (penlink_thread_state.kept) return;
+    PyGILState_Ensure();
+    penlink_thread_state.kept = true;
+}
+
 }  // namespace
 
 static PyObject* penlink_status_tuple(const penlink::Status& s) {
@@ -113,8 +140,8 @@ static PyObject* penlink_register_types(PyObject* status_type, PyObject* event_t
 }
 %}
 
-%typemap(directorin) const penlink::Status& "$input = penlink_status_tuple($1);"
-%typemap(directorin) const penlink::Event& "$input = penlink_event_tuple($1);"
+%typemap(directorin) const penlink::Status& "penlink_keep_thread_state(); $input = penlink_status_tuple($1);"
+%typemap(directorin) const penlink::Event& "penlink_keep_thread_state(); $input = penlink_event_tuple($1);"
 %typemap(out) penlink::Status "$result = penlink_status_tuple($1);"
 
 /* Touches Python objects: must keep the GIL. */
