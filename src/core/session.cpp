@@ -123,9 +123,9 @@ void Session::connect() {
 
 void Session::close() {
     if (closed_.exchange(true)) return;
-    const auto latest = latest_status();
-    if (state_.load() == ConnectionState::Connected && latest && latest->state == PenState::Running) {
-        // Leave the pen stopped, not running until its watchdog notices we are gone.
+    if (state_.load() == ConnectionState::Connected) {
+        // Leave the pen stopped, not running until its watchdog notices we are gone. Sent even
+        // if no status has shown it running yet: Stop on an idle pen is harmless.
         std::promise<void> stopped;
         auto finished = stopped.get_future();
         boost::asio::post(io_, [this, &stopped] {
@@ -353,8 +353,12 @@ void Session::schedule_heartbeat() {
     heartbeat_timer_.expires_after(interval);
     heartbeat_timer_.async_wait([this](boost::system::error_code error) {
         if (error || !link_open_) return;
-        start_request(protocol::Heartbeat{}, [](const Result& result, const protocol::Message*) {
-            if (!result.ok()) log(LogLevel::Warning, "heartbeat failed: " + result.message);
+        start_request(protocol::Heartbeat{}, [this](const Result& result, const protocol::Message*) {
+            // Say it once per outage, not every period; link loss is reported on its own.
+            const bool link_gone = result.code == ErrorCode::ConnectionLost || result.code == ErrorCode::NotConnected;
+            if (!result.ok() && !link_gone && !heartbeat_failing_)
+                log(LogLevel::Warning, "heartbeat failed: " + result.message);
+            heartbeat_failing_ = !result.ok();
         });
         schedule_heartbeat();
     });

@@ -124,6 +124,7 @@ private:
     std::chrono::steady_clock::time_point last_receive_;
     std::optional<std::uint32_t> last_status_seq_;
     bool link_open_ = false;
+    bool heartbeat_failing_ = false;
     std::uint64_t frame_errors_ = 0;
     Status converted_;  // reused for every frame
 

@@ -38,7 +38,7 @@ void Session::update_status_rate() {
         requested_rate_hz_ = wanted;
     }
     request(protocol::SubscribeStatus{static_cast<std::uint16_t>(wanted)}, [wanted](const Result& result) {
-        if (!result.ok())
+        if (!result.ok() && result.code != ErrorCode::NotConnected && result.code != ErrorCode::ConnectionLost)
             log(LogLevel::Warning, "could not set the status rate to " + std::to_string(wanted) +
                                        " Hz: " + result.message);
     });
