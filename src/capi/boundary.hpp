@@ -3,9 +3,11 @@
 // No exception may cross into C, so every extern "C" body goes through guarded().
 #pragma once
 
+#include <cstring>
 #include <exception>
 #include <new>
 #include <string>
+#include <type_traits>
 
 #include "penlink/errors.hpp"
 #include "penlink/penlink.h"
@@ -39,6 +41,16 @@ int guarded(Body&& body) noexcept {
 template <class T>
 void require(const T* pointer, const char* function, const char* name) {
     if (pointer == nullptr) throw InvalidArgumentError(std::string(function) + ": " + name + " is NULL");
+}
+
+/// The integer a C caller stored in an enum-typed parameter or field. C lets any int through;
+/// in C++ loading an enum object holding a value outside its range is undefined, so the bytes
+/// are copied out instead of the enum being read.
+template <class Enum>
+int raw_enum(const Enum& value) noexcept {
+    std::underlying_type_t<Enum> raw;
+    std::memcpy(&raw, &value, sizeof raw);
+    return static_cast<int>(raw);
 }
 
 /// Checks a struct's version field against the highest this build knows.

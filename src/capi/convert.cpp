@@ -53,13 +53,14 @@ ConnectOptions to_cpp(const pl_connect_options& options) {
 
 RfMode to_cpp(const pl_rf_mode& mode, const char* function) {
     require_version(mode.version, PL_RF_MODE_VERSION, function, "pl_rf_mode");
-    if (mode.polarity != PL_RF_MONOPOLAR && mode.polarity != PL_RF_BIPOLAR) {
-        throw InvalidArgumentError(std::string(function) + ": RF polarity " + std::to_string(mode.polarity) +
+    const int polarity = raw_enum(mode.polarity);
+    if (polarity != PL_RF_MONOPOLAR && polarity != PL_RF_BIPOLAR) {
+        throw InvalidArgumentError(std::string(function) + ": RF polarity " + std::to_string(polarity) +
                                    " is neither PL_RF_MONOPOLAR (0) nor PL_RF_BIPOLAR (1)");
     }
     RfMode out;
     out.enabled = mode.enabled != 0;
-    out.polarity = static_cast<RfPolarity>(mode.polarity);
+    out.polarity = static_cast<RfPolarity>(polarity);
     out.frequency_khz = mode.frequency_khz;
     out.power_w = mode.power_w;
     out.pulse_ms = mode.pulse_ms;

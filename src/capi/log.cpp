@@ -31,7 +31,8 @@ SinkState& sink() {
 
 thread_local const pl_pen* current_callback_pen = nullptr;
 
-LogLevel to_level(pl_log_level level, const char* function) {
+LogLevel to_level(const pl_log_level& requested, const char* function) {
+    const int level = raw_enum(requested);
     if (level < PL_LOG_TRACE || level > PL_LOG_OFF) {
         throw InvalidArgumentError(std::string(function) + ": log level " + std::to_string(level) +
                                    " is outside PL_LOG_TRACE (0) to PL_LOG_OFF (5)");

@@ -49,12 +49,14 @@ int pl_led_mode_init(pl_led_mode* mode, unsigned version) {
     });
 }
 
-const char* pl_pen_state_name(pl_pen_state state) {
+const char* pl_pen_state_name(pl_pen_state requested) {
+    const int state = capi::raw_enum(requested);
     if (state < PL_PEN_IDLE || state > PL_PEN_EMERGENCY_STOPPED) return "unknown";
     return to_string(static_cast<PenState>(state));
 }
 
-const char* pl_connection_state_name(pl_connection_state state) {
+const char* pl_connection_state_name(pl_connection_state requested) {
+    const int state = capi::raw_enum(requested);
     if (state < PL_CONNECTION_CONNECTING || state > PL_CONNECTION_CLOSED) return "unknown";
     return to_string(static_cast<ConnectionState>(state));
 }
