@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <optional>
+#include <thread>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -37,7 +38,7 @@ std::optional<protocol::Message> exchange(boost::asio::io_context& io, Stream& s
     boost::asio::write(stream, boost::asio::buffer(frame->bytes.data(), frame->size));
 
     std::optional<protocol::Message> reply;
-    std::array<std::uint8_t, 512> buffer{};
+    std::array<std::uint8_t, 4096> buffer{};
     bool reading = false;
     bool failed = false;
     const auto deadline = std::chrono::steady_clock::now() + 3s;
@@ -102,6 +103,32 @@ TEST_CASE("penlink-sim serves a pen on a pseudo-terminal", "[sim][process][pty]"
         check_hello_and_info(io, port, 1);
     }
     // The host closed the port; reopening the same path still reaches the pen.
+    {
+        boost::asio::serial_port port(io, path);
+        check_hello_and_info(io, port, 1);
+    }
+    CHECK(sim.signal_and_wait(SIGTERM) == 0);
+}
+
+TEST_CASE("penlink-sim keeps answering a host that stopped reading a fast stream", "[sim][process][pty]") {
+    SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
+    const auto line = sim.read_line();
+    REQUIRE(line);
+    const std::string path = line->substr(4);
+    boost::asio::io_context io;
+    {
+        boost::asio::serial_port port(io, path);
+        protocol::FrameDecoder decoder;
+        const auto subscribed = exchange(io, port, decoder, 1, protocol::SubscribeStatus{20000});
+        REQUIRE(subscribed);
+        REQUIRE(std::holds_alternative<protocol::Ack>(*subscribed));
+        // Not reading: the pty fills up and the sim must drop status, not block.
+        std::this_thread::sleep_for(500ms);
+        const auto heartbeat = exchange(io, port, decoder, 2, protocol::Heartbeat{});
+        REQUIRE(heartbeat);
+        CHECK(std::holds_alternative<protocol::Ack>(*heartbeat));
+    }
+    // Closed while streaming; a new host still gets through the stale bytes to the pen.
     {
         boost::asio::serial_port port(io, path);
         check_hello_and_info(io, port, 1);

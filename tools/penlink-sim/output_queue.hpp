@@ -22,6 +22,8 @@ template <typename Stream>
 class OutputQueue {
 public:
     static constexpr std::size_t kCapacity = 64 * 1024;
+    static constexpr std::size_t kSmallChunk = 512;    // a few whole frames
+    static constexpr std::size_t kHeadroom = 8 * 1024;
 
     explicit OutputQueue(Stream& stream) : stream_(stream), alive_(std::make_shared<bool>(true)) {}
     ~OutputQueue() { *alive_ = false; }
@@ -30,7 +32,10 @@ public:
 
     void push(std::span<const std::uint8_t> bytes) {
         if (failed_) return;
-        if (bytes.size() > kCapacity - count_) {
+        // Bulk chunks (a tick's worth of fast status) must leave headroom, so a reply or an
+        // event still gets through when the host reads slower than the status stream.
+        const std::size_t reserve = bytes.size() > kSmallChunk ? kHeadroom : 0;
+        if (bytes.size() + reserve > kCapacity - count_) {
             dropped_bytes_ += bytes.size();
             return;
         }
