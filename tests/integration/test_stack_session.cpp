@@ -3,9 +3,11 @@
 // safety paths (host-side refusals, emergency stop).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <future>
+#include <mutex>
 
 #include "sim_process.hpp"
 #include "stack_helpers.hpp"
@@ -153,6 +155,44 @@ TEST_CASE("treatment over TCP", "[stack][tcp]") {
     SECTION("run") { run_treatment(*pen); }
     SECTION("refusals") { run_refusals(*pen); }
     SECTION("emergency stop") { run_emergency_stop(*pen); }
+}
+
+TEST_CASE("closing a running pen stops its needle first", "[stack][tcp]") {
+    SimProcess sim(SimProcess::Link::Tcp);
+    {
+        auto pen = Pen::connect(sim.url(), stack_options());
+        pen->set_depth(Depth::mm(1.0));
+        pen->set_speed(Speed::hz(100));
+        pen->start();
+        REQUIRE(wait_for_status(*pen, [](const Status& s) { return s.state == PenState::Running; }));
+    }
+    // Stopped by the closing host, not by the watchdog later: no watchdog fault is latched.
+    auto pen = Pen::connect(sim.url(), stack_options());
+    REQUIRE(wait_for_status(*pen, [](const Status& s) { return s.speed_actual_hz == 0.0; }));
+    const auto status = *pen->latest_status();
+    CHECK(status.state == PenState::Idle);
+    CHECK((status.fault_bits & FaultWatchdog) == 0);
+}
+
+TEST_CASE("emergency stop and its clearing arrive as events", "[stack][tcp]") {
+    SimProcess sim(SimProcess::Link::Tcp);
+    auto pen = Pen::connect(sim.url(), stack_options());
+    std::mutex mutex;
+    std::vector<EventKind> kinds;
+    auto subscription = pen->subscribe_events([&](const Event& event) {
+        std::lock_guard lock(mutex);
+        kinds.push_back(event.kind);
+    });
+    pen->emergency_stop();
+    pen->clear_emergency_stop();
+    REQUIRE(wait_until([&] {
+        std::lock_guard lock(mutex);
+        return std::find(kinds.begin(), kinds.end(), EventKind::EmergencyCleared) != kinds.end();
+    }));
+    std::lock_guard lock(mutex);
+    const auto stopped = std::find(kinds.begin(), kinds.end(), EventKind::EmergencyStopped);
+    const auto cleared = std::find(kinds.begin(), kinds.end(), EventKind::EmergencyCleared);
+    CHECK(stopped < cleared);
 }
 
 TEST_CASE("closing the pen leaves it closed and later commands fail", "[stack][tcp]") {
