@@ -45,7 +45,10 @@ static void penlink_python_raise_other(const char* message) {
 %feature("director:except") {
     if ($error != nullptr) {
         PyErr_Print();
-        throw Swig::DirectorMethodException();
+        /* Not Swig::DirectorMethodException: it would set a Python error again, and when the
+         * upcall came from a Python thread (a log line during a call) that error would leak
+         * into the wrapper that thread is in. */
+        throw std::runtime_error("a Python listener raised; traceback printed to stderr");
     }
 }
 

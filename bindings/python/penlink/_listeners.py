@@ -6,6 +6,7 @@ callback thread, and the next frame must still be delivered."""
 
 from __future__ import annotations
 
+import sys
 import traceback
 from typing import Any, Callable
 
@@ -62,5 +63,9 @@ class LogListener(_native.LogListener):
         self._convert = convert
 
     def on_log(self, level: int, message: str) -> None:
-        # report_callback_error would land right back here; C++ falls back to stderr instead.
-        self._function(self._convert(level), message)
+        try:
+            self._function(self._convert(level), message)
+        except BaseException:  # noqa: BLE001
+            # Reporting through the log would land right back here: stderr is what is left.
+            print(f"penlink: log handler raised on: {message}", file=sys.stderr)
+            traceback.print_exc()

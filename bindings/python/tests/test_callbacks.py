@@ -141,3 +141,35 @@ def test_log_handler_gets_sdk_lines_and_can_be_removed(log_lines) -> None:
     with penlink.connect("sim://"):
         pass
     assert len(log_lines) == count
+
+
+def test_raising_log_handler_does_not_break_the_sdk(capfd) -> None:
+    def broken(level: penlink.LogLevel, message: str) -> None:
+        raise RuntimeError("log handler bug")
+
+    penlink.set_log_handler(broken, penlink.LogLevel.TRACE)
+    try:
+        with penlink.connect("sim://") as pen:
+            pen.set_depth(mm=1.0)
+            assert wait_until(lambda: pen.received_status_frames > 3)
+    finally:
+        penlink.set_log_handler(None)
+    assert "log handler bug" in capfd.readouterr().err
+
+
+def test_raw_director_exception_is_contained(pen: penlink.Pen, capfd) -> None:
+    """The C++ safety net under the package's own try/except: a listener subclassing the SWIG
+    class directly that raises is printed and logged, and delivery goes on."""
+    calls = []
+
+    class RawListener(penlink.native.StatusListener):
+        def on_status(self, status):
+            calls.append(status)
+            raise RuntimeError("raw listener bug")
+
+    listener = RawListener()
+    subscription = pen._native.subscribe_status(listener, 200)
+    assert wait_until(lambda: len(calls) >= 5)
+    subscription.unsubscribe()
+    pen.set_depth(mm=0.5)  # the pen and this thread are fine
+    assert "raw listener bug" in capfd.readouterr().err
