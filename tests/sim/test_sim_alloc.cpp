@@ -2,33 +2,20 @@
 // device streams at 20 kHz into a sink that itself never allocates.
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
 #include <boost/asio/io_context.hpp>
 
+#include "alloc_counter.hpp"
 #include "protocol/frame.hpp"
 #include "sim/sim_device.hpp"
-
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-
-// Replacing the global allocation functions is the standard way to observe heap use; the
-// count covers every thread of this test binary.
-void* operator new(std::size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
-    throw std::bad_alloc();
-}
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
 
 using namespace std::chrono_literals;
 using namespace penlink;
 
 TEST_CASE("status streaming does not allocate per frame", "[sim][device][alloc]") {
+    if (!sim::test::allocation_counting()) {
+        WARN("allocation counting is unavailable in this build (sanitizer); skipped");
+        return;
+    }
     boost::asio::io_context io;
     protocol::FrameDecoder decoder;
     std::size_t statuses = 0;
@@ -47,10 +34,10 @@ TEST_CASE("status streaming does not allocate per frame", "[sim][device][alloc]"
     io.run_for(50ms);  // warm-up: asio's handler memory gets recycled after the first waits
 
     const std::size_t frames_before = statuses;
-    const std::size_t allocations_before = g_allocations.load();
+    const std::size_t allocations_before = sim::test::allocation_count();
     io.restart();
     io.run_for(200ms);
-    const std::size_t allocations = g_allocations.load() - allocations_before;
+    const std::size_t allocations = sim::test::allocation_count() - allocations_before;
     const std::size_t frames = statuses - frames_before;
 
     REQUIRE(frames > 500);
