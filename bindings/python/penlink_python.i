@@ -1,7 +1,8 @@
 /* Python module penlink.native (C++ half: penlink/_native.so): the shared interface plus
- * Python's error hook and fast paths. Users never import it; the pure-Python package penlink wraps it (context manager, iterator,
- * enums, exceptions). threads="1": every call releases the GIL, so a pen's threads can call
- * back into Python (directors take the GIL) while a Python thread waits in C++. */
+ * Python's error hook and fast paths. Users never import it; the pure-Python package penlink
+ * wraps it (context manager, iterator, enums, exceptions). threads="1": every call releases
+ * the GIL, so a pen's threads can call back into Python (directors take the GIL) while a
+ * Python thread waits in C++. */
 %module(package="penlink", directors="1", threads="1") native
 
 %{

@@ -110,7 +110,8 @@ static PyObject* penlink_status_tuple(const penlink::Status& s) {
 static PyObject* penlink_event_tuple(const penlink::Event& e) {
     PyObject* t = penlink_new_tuple(penlink_python_types.event_type, 3);
     if (t == nullptr) return nullptr;
-    PyObject* kind = penlink_enum_member(penlink_python_types.event_kinds, static_cast<long>(e.kind));
+    PyObject* kind =
+        penlink_enum_member(penlink_python_types.event_kinds, static_cast<long>(e.kind));
     PyObject* detail = PyLong_FromUnsignedLong(e.detail);
     PyObject* time = PyLong_FromUnsignedLong(e.device_time_ms);
     PyTuple_SET_ITEM(t, 0, kind);
@@ -126,10 +127,14 @@ static PyObject* penlink_event_tuple(const penlink::Event& e) {
 /* Called once by the penlink package at import, before any pen exists. */
 static PyObject* penlink_register_types(PyObject* status_type, PyObject* event_type,
                                        PyObject* pen_states, PyObject* event_kinds) {
-    if (!PyType_Check(status_type) || !PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(status_type), &PyTuple_Type) ||
-        !PyType_Check(event_type) || !PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(event_type), &PyTuple_Type) ||
-        !PyTuple_Check(pen_states) || !PyTuple_Check(event_kinds)) {
-        PyErr_SetString(PyExc_TypeError, "_register_types needs two tuple subclasses and two tuples");
+    auto is_tuple_type = [](PyObject* type) {
+        return PyType_Check(type) &&
+               PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(type), &PyTuple_Type);
+    };
+    if (!is_tuple_type(status_type) || !is_tuple_type(event_type) || !PyTuple_Check(pen_states) ||
+        !PyTuple_Check(event_kinds)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_register_types needs two tuple subclasses and two tuples");
         return nullptr;
     }
     for (PyObject* object : {status_type, event_type, pen_states, event_kinds}) Py_INCREF(object);
@@ -140,8 +145,10 @@ static PyObject* penlink_register_types(PyObject* status_type, PyObject* event_t
 }
 %}
 
-%typemap(directorin) const penlink::Status& "penlink_keep_thread_state(); $input = penlink_status_tuple($1);"
-%typemap(directorin) const penlink::Event& "penlink_keep_thread_state(); $input = penlink_event_tuple($1);"
+%typemap(directorin) const penlink::Status&
+    "penlink_keep_thread_state(); $input = penlink_status_tuple($1);"
+%typemap(directorin) const penlink::Event&
+    "penlink_keep_thread_state(); $input = penlink_event_tuple($1);"
 %typemap(out) penlink::Status "$result = penlink_status_tuple($1);"
 
 /* Touches Python objects: must keep the GIL. */

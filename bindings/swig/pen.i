@@ -2,7 +2,8 @@
  * penlink::Pen, penlink::Subscription and penlink::ConnectOptions (not wrapped). */
 
 /* Internal constructor: only Pen makes subscriptions. */
-%ignore penlink::bind::Subscription::Subscription(std::shared_ptr<penlink::Pen>, penlink::Subscription);
+%ignore penlink::bind::Subscription::Subscription(std::shared_ptr<penlink::Pen>,
+                                                 penlink::Subscription);
 /* Describes an error for the language hooks; the hosts' exceptions carry the same data. */
 %ignore penlink::bind::error_class_name;
 %ignore penlink::bind::describe_error;

@@ -167,7 +167,9 @@ inline const penlink::Pen*& callback_pen() {
 
 class CallbackScope {
 public:
-    explicit CallbackScope(const penlink::Pen* pen) : previous_(callback_pen()) { callback_pen() = pen; }
+    explicit CallbackScope(const penlink::Pen* pen) : previous_(callback_pen()) {
+        callback_pen() = pen;
+    }
     ~CallbackScope() { callback_pen() = previous_; }
     CallbackScope(const CallbackScope&) = delete;
     CallbackScope& operator=(const CallbackScope&) = delete;
@@ -278,13 +280,11 @@ public:
     Subscription subscribe_status(StatusListener* listener, std::int32_t rate_hz = 50) {
         require(listener, "status");
         const penlink::Pen* raw = pen_.get();
-        return Subscription(pen_, pen_->subscribe_status(
-                                      [listener, raw](const Status& status) {
-                                          detail::CallbackScope scope(raw);
-                                          detail::guarded("status",
-                                                          [&] { listener->on_status(status); });
-                                      },
-                                      rate_hz));
+        auto handler = [listener, raw](const Status& status) {
+            detail::CallbackScope scope(raw);
+            detail::guarded("status", [&] { listener->on_status(status); });
+        };
+        return Subscription(pen_, pen_->subscribe_status(handler, rate_hz));
     }
 
     Subscription subscribe_events(EventListener* listener) {
@@ -299,13 +299,12 @@ public:
     Subscription subscribe_connection_state(ConnectionListener* listener) {
         require(listener, "connection state");
         const penlink::Pen* raw = pen_.get();
-        return Subscription(pen_, pen_->subscribe_connection_state(
-                                      [listener, raw](ConnectionState state, const std::string& reason) {
-                                          detail::CallbackScope scope(raw);
-                                          detail::guarded("connection state", [&] {
-                                              listener->on_connection_state(state, reason);
-                                          });
-                                      }));
+        auto handler = [listener, raw](ConnectionState state, const std::string& reason) {
+            detail::CallbackScope scope(raw);
+            detail::guarded("connection state",
+                            [&] { listener->on_connection_state(state, reason); });
+        };
+        return Subscription(pen_, pen_->subscribe_connection_state(handler));
     }
 
     /// Whether a status frame arrived yet; once true it stays true.

@@ -67,7 +67,8 @@ class StatusStream:
 
         def on_connection_state(state: ConnectionState, reason: str) -> None:
             if state == ConnectionState.LOST:
-                mailbox.end(ConnectionLostError(f"connection lost while streaming status: {reason}"))
+                mailbox.end(ConnectionLostError(
+                    f"connection lost while streaming status: {reason}"))
             elif state == ConnectionState.CLOSED:
                 mailbox.end(StopIteration())
 

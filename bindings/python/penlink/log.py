@@ -41,8 +41,11 @@ _LOGGING_LEVELS = {
 def log_to_logging(level: LogLevel = LogLevel.WARNING, logger_name: str = "penlink") -> None:
     """Sends the SDK's log to the standard logging module (logger "penlink")."""
     logger = logging.getLogger(logger_name)
-    set_log_handler(lambda lvl, message: logger.log(_LOGGING_LEVELS.get(lvl, logging.ERROR), message),
-                    level)
+
+    def forward(sdk_level: LogLevel, message: str) -> None:
+        logger.log(_LOGGING_LEVELS.get(sdk_level, logging.ERROR), message)
+
+    set_log_handler(forward, level)
 
 
 def list_serial_ports() -> List[SerialPortInfo]:
