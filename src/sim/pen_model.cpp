@@ -38,8 +38,10 @@ bool allowed_while_estopped(MessageType type) {
         case MessageType::Heartbeat:
         case MessageType::SubscribeStatus:
         case MessageType::EmergencyStop:
-        case MessageType::ClearEmergencyStop: return true;
-        default: return false;
+        case MessageType::ClearEmergencyStop:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -58,7 +60,8 @@ PenModel::PenModel(const SimConfig& config)
     physics_.temperature_c = config.ambient_temperature_c;
     rf_.frequency_khz = config.info.rf_frequency_min_khz;
     rf_.pulse_ms = config.info.rf_pulse_min_ms;
-    if (config.info.led_channel_count > 0) led_.wavelength_nm = config.info.led_channels[0].wavelength_nm;
+    if (config.info.led_channel_count > 0)
+        led_.wavelength_nm = config.info.led_channels[0].wavelength_nm;
 }
 
 protocol::PenState PenModel::state() const {
@@ -114,8 +117,8 @@ protocol::Message PenModel::handle(const protocol::Message& request) {
 protocol::Message PenModel::on_hello(const protocol::Hello& hello) const {
     if (hello.min_version > protocol::kProtocolVersion ||
         hello.max_version < protocol::kProtocolVersion) {
-        return nack(MessageType::Hello, NackReason::VersionMismatch, Field::None,
-                    hello.min_version, protocol::kProtocolVersion);
+        return nack(MessageType::Hello, NackReason::VersionMismatch, Field::None, hello.min_version,
+                    protocol::kProtocolVersion);
     }
     return protocol::HelloReply{protocol::kProtocolVersion};
 }
@@ -126,7 +129,8 @@ protocol::Message PenModel::on_set_depth(const protocol::SetDepth& request) {
                                    info.depth_min_um, info.depth_max_um)) {
         return *refusal;
     }
-    if (info.depth_step_um > 0 && (request.depth_um - info.depth_min_um) % info.depth_step_um != 0) {
+    if (info.depth_step_um > 0 &&
+        (request.depth_um - info.depth_min_um) % info.depth_step_um != 0) {
         return nack(MessageType::SetDepth, NackReason::OutOfRange, Field::Depth, request.depth_um,
                     info.depth_step_um);
     }
@@ -175,7 +179,8 @@ protocol::Message PenModel::on_set_rf(const protocol::SetRf& request) {
                                    info.rf_frequency_min_khz, info.rf_frequency_max_khz)) {
         return *refusal;
     }
-    if (auto refusal = check_range(type, Field::RfPower, request.power_mw, 0, info.rf_power_max_mw)) {
+    if (auto refusal =
+            check_range(type, Field::RfPower, request.power_mw, 0, info.rf_power_max_mw)) {
         return *refusal;
     }
     if (auto refusal = check_range(type, Field::RfPulse, request.pulse_ms, info.rf_pulse_min_ms,
@@ -199,7 +204,8 @@ protocol::Message PenModel::on_set_led(const protocol::SetLed& request) {
     }
     const protocol::LedChannelInfo* channel = nullptr;
     for (std::size_t i = 0; i < info.led_channel_count && i < info.led_channels.size(); ++i) {
-        if (info.led_channels[i].wavelength_nm == request.wavelength_nm) channel = &info.led_channels[i];
+        if (info.led_channels[i].wavelength_nm == request.wavelength_nm)
+            channel = &info.led_channels[i];
     }
     if (channel == nullptr) {
         return nack(type, NackReason::NotSupported, Field::LedWavelength, request.wavelength_nm, 0);
@@ -237,10 +243,14 @@ bool PenModel::fault_cause_present(std::uint32_t bit) const {
     switch (bit) {
         case protocol::kFaultOverTemperature:
             return physics_.temperature_c > config_.over_temperature_c - kTemperatureHysteresisC;
-        case protocol::kFaultBatteryCritical: return physics_.battery_pct < kBatteryCriticalPct;
-        case protocol::kFaultCartridgeExhausted: return strokes_ >= stroke_limit_;
-        case protocol::kFaultCartridgeMissing: return cartridge_id_ == 0;
-        default: return false;  // watchdog, injected, stall, ...: gone once acknowledged
+        case protocol::kFaultBatteryCritical:
+            return physics_.battery_pct < kBatteryCriticalPct;
+        case protocol::kFaultCartridgeExhausted:
+            return strokes_ >= stroke_limit_;
+        case protocol::kFaultCartridgeMissing:
+            return cartridge_id_ == 0;
+        default:
+            return false;  // watchdog, injected, stall, ...: gone once acknowledged
     }
 }
 

@@ -17,14 +17,14 @@ namespace penlink::sim {
 
 /// Continuous quantities of the pen, in SI-ish units, exposed for tests and status.
 struct PenPhysics {
-    double depth_um = 0.0;          // actuator position
-    double speed_hz = 0.0;          // actual motor speed
-    double stroke_fraction = 0.0;   // strokes not yet counted (below 1)
+    double depth_um = 0.0;         // actuator position
+    double speed_hz = 0.0;         // actual motor speed
+    double stroke_fraction = 0.0;  // strokes not yet counted (below 1)
     double battery_pct = 100.0;
     double temperature_c = 25.0;
     double rf_impedance_ohm = 300.0;
-    double rf_energy_mj = 0.0;      // since power-on
-    double led_dose_uj_cm2 = 0.0;   // since power-on
+    double rf_energy_mj = 0.0;     // since power-on
+    double led_dose_uj_cm2 = 0.0;  // since power-on
 };
 
 /// Fault bits that only a cleared cause may reset (everything except the e-stop bit).

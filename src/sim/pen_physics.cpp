@@ -68,7 +68,8 @@ void PenModel::step_actuators(double dt_s) {
 
     // Strokes follow the actual (ramping) speed, integrated with the trapezoid rule.
     if (cartridge_id_ != 0 && (previous_hz > 0.0 || physics_.speed_hz > 0.0)) {
-        const double strokes = physics_.stroke_fraction + (previous_hz + physics_.speed_hz) / 2.0 * dt_s;
+        const double strokes =
+            physics_.stroke_fraction + (previous_hz + physics_.speed_hz) / 2.0 * dt_s;
         const double whole = std::floor(strokes);
         physics_.stroke_fraction = strokes - whole;
         const double total = strokes_ + whole;
@@ -82,8 +83,7 @@ void PenModel::step_actuators(double dt_s) {
 
 void PenModel::step_energy(double dt_s) {
     const double rf_w = rf_.enabled ? rf_.power_mw / 1000.0 : 0.0;
-    const double led_mw_cm2 =
-        led_.enabled ? led_.irradiance_dmw_cm2 / 10.0 * led_duty(led_) : 0.0;
+    const double led_mw_cm2 = led_.enabled ? led_.irradiance_dmw_cm2 / 10.0 * led_duty(led_) : 0.0;
 
     // RF energy counts only when it reaches the skin: enabled and the needle running.
     if (rf_.enabled && running_) physics_.rf_energy_mj += rf_.power_mw * dt_s;
@@ -102,8 +102,8 @@ void PenModel::step_energy(double dt_s) {
         steady_c + (physics_.temperature_c - steady_c) * std::exp(-dt_s / kThermalTimeConstantS);
 
     const double noise = next_noise() * kImpedanceNoiseOhmPerSqrtS * std::sqrt(dt_s);
-    const double reversion =
-        (kImpedanceMeanOhm - physics_.rf_impedance_ohm) * std::min(1.0, kImpedanceReversionPerS * dt_s);
+    const double reversion = (kImpedanceMeanOhm - physics_.rf_impedance_ohm) *
+                             std::min(1.0, kImpedanceReversionPerS * dt_s);
     physics_.rf_impedance_ohm = std::clamp(physics_.rf_impedance_ohm + reversion + noise,
                                            kImpedanceMinOhm, kImpedanceMaxOhm);
 }
@@ -149,7 +149,8 @@ void PenModel::snapshot(protocol::Status& out) const {
     if (emitting && led_.mode == protocol::LedMode::Pulsed) {
         // Phase in integers (1 cycle = 1e8 us*chz) so the on/off edges fall exactly.
         constexpr std::uint64_t kCycle = 100'000'000;
-        const std::uint64_t phase_permille = uptime_us_ * led_.pulse_rate_chz % kCycle * 1000 / kCycle;
+        const std::uint64_t phase_permille =
+            uptime_us_ * led_.pulse_rate_chz % kCycle * 1000 / kCycle;
         emitting = phase_permille < led_.duty_permille;
     }
     out.led_flags = static_cast<std::uint8_t>((led_.enabled ? 1 : 0) | (emitting ? 2 : 0));

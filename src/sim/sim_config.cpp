@@ -37,11 +37,11 @@ void fit_led(protocol::Info& info) {
     info.addons |= protocol::kAddonLed;
     info.led_channel_count = 3;
     info.led_channels = {};
-    info.led_channels[0] = {415, 1000};  // blue, 100.0 mW/cm2
-    info.led_channels[1] = {633, 1500};  // red, 150.0 mW/cm2
-    info.led_channels[2] = {830, 2000};  // near infrared, 200.0 mW/cm2
-    info.led_pulse_rate_min_chz = 100;       // 1 Hz
-    info.led_pulse_rate_max_chz = 100'000;   // 1000 Hz
+    info.led_channels[0] = {415, 1000};     // blue, 100.0 mW/cm2
+    info.led_channels[1] = {633, 1500};     // red, 150.0 mW/cm2
+    info.led_channels[2] = {830, 2000};     // near infrared, 200.0 mW/cm2
+    info.led_pulse_rate_min_chz = 100;      // 1 Hz
+    info.led_pulse_rate_max_chz = 100'000;  // 1000 Hz
 }
 
 void remove_led(protocol::Info& info) {
@@ -81,7 +81,8 @@ std::uint64_t parse_integer(const std::string& key, const std::string& value, st
     const char* end = value.data() + value.size();
     auto [ptr, ec] = std::from_chars(value.data(), end, parsed);
     const std::string range = "; expected a whole number from " + std::to_string(min) + " to " +
-                              std::to_string(max) + (*unit ? std::string(" ") + unit : std::string());
+                              std::to_string(max) +
+                              (*unit ? std::string(" ") + unit : std::string());
     if (value.empty() || ptr != end || ec == std::errc::invalid_argument) {
         reject(key, value, "is not a whole number" + range);
     }
@@ -156,32 +157,38 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
         } else if (key == "led") {
             parse_flag(key, value) ? fit_led(info) : remove_led(info);
         } else if (key == "watchdog_ms") {
-            info.watchdog_ms = static_cast<std::uint16_t>(parse_integer(key, value, 10, 65535, "ms"));
+            info.watchdog_ms =
+                static_cast<std::uint16_t>(parse_integer(key, value, 10, 65535, "ms"));
         } else if (key == "max_status_hz") {
             info.max_status_rate_hz =
                 static_cast<std::uint16_t>(parse_integer(key, value, 1, 20000, "Hz"));
         } else if (key == "fault_after_ms") {
-            config.fault_after_ms = static_cast<std::uint32_t>(parse_integer(key, value, 0, u32_max, "ms"));
+            config.fault_after_ms =
+                static_cast<std::uint32_t>(parse_integer(key, value, 0, u32_max, "ms"));
         } else if (key == "drop_link_after_ms") {
             config.drop_link_after_ms =
                 static_cast<std::uint32_t>(parse_integer(key, value, 0, u32_max, "ms"));
         } else if (key == "silent_after_ms") {
-            config.silent_after_ms = static_cast<std::uint32_t>(parse_integer(key, value, 0, u32_max, "ms"));
+            config.silent_after_ms =
+                static_cast<std::uint32_t>(parse_integer(key, value, 0, u32_max, "ms"));
         } else if (key == "cartridge_id") {
-            config.cartridge_id = static_cast<std::uint32_t>(parse_integer(key, value, 0, u32_max, ""));
+            config.cartridge_id =
+                static_cast<std::uint32_t>(parse_integer(key, value, 0, u32_max, ""));
         } else if (key == "stroke_limit") {
             config.cartridge_stroke_limit =
                 static_cast<std::uint32_t>(parse_integer(key, value, 1, u32_max, "strokes"));
         } else if (key == "battery_pct") {
             config.battery_pct = parse_number(key, value, 0.0, 100.0, "%");
         } else if (key == "tick_us") {
-            config.tick_us = static_cast<std::uint32_t>(parse_integer(key, value, 50, 100'000, "us"));
+            config.tick_us =
+                static_cast<std::uint32_t>(parse_integer(key, value, 50, 100'000, "us"));
         } else if (key == "ambient_c") {
             config.ambient_temperature_c = parse_number(key, value, -20.0, 60.0, "C");
         } else if (key == "over_temperature_c") {
             config.over_temperature_c = parse_number(key, value, 0.0, 150.0, "C");
         } else if (key == "seed") {
-            config.seed = parse_integer(key, value, 0, std::numeric_limits<std::uint64_t>::max(), "");
+            config.seed =
+                parse_integer(key, value, 0, std::numeric_limits<std::uint64_t>::max(), "");
         } else {
             throw InvalidArgumentError(
                 "unknown sim option '" + key +
@@ -193,16 +200,14 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
     }
     // Cross-field checks run last because std::map visits keys alphabetically, not as given.
     if (info.depth_min_um >= info.depth_max_um) {
-        throw InvalidArgumentError("sim depth range is empty: depth_min_mm " +
-                                   format_number(info.depth_min_um / 1000.0) +
-                                   " mm must be below depth_max_mm " +
-                                   format_number(info.depth_max_um / 1000.0) + " mm");
+        throw InvalidArgumentError(
+            "sim depth range is empty: depth_min_mm " + format_number(info.depth_min_um / 1000.0) +
+            " mm must be below depth_max_mm " + format_number(info.depth_max_um / 1000.0) + " mm");
     }
     if (info.speed_min_chz > info.speed_max_chz) {
-        throw InvalidArgumentError("sim speed range is empty: speed_min_hz " +
-                                   format_number(info.speed_min_chz / 100.0) +
-                                   " Hz exceeds speed_max_hz " +
-                                   format_number(info.speed_max_chz / 100.0) + " Hz");
+        throw InvalidArgumentError(
+            "sim speed range is empty: speed_min_hz " + format_number(info.speed_min_chz / 100.0) +
+            " Hz exceeds speed_max_hz " + format_number(info.speed_max_chz / 100.0) + " Hz");
     }
     target = std::move(config);
 }

@@ -145,12 +145,14 @@ struct SimDevice::Impl {
             flush();  // what was due before going silent still goes out
             silent = true;
         }
-        if (config.drop_link_after_ms != 0 && !link_dropped && now_ms >= config.drop_link_after_ms) {
+        if (config.drop_link_after_ms != 0 && !link_dropped &&
+            now_ms >= config.drop_link_after_ms) {
             link_dropped = true;
             // Posted so the handler may close the link without re-entering this tick.
-            if (drop_link) boost::asio::post(io, [handler = drop_link, token = alive] {
-                if (*token) handler();
-            });
+            if (drop_link)
+                boost::asio::post(io, [handler = drop_link, token = alive] {
+                    if (*token) handler();
+                });
         }
     }
 
@@ -159,7 +161,8 @@ struct SimDevice::Impl {
         if (target_us > model.uptime_us() + kMaxCatchUpUs) {
             std::uint64_t jump = target_us - model.uptime_us() - tick;
             while (jump > 0) {
-                const auto chunk = static_cast<std::uint32_t>(std::min<std::uint64_t>(jump, 1'000'000'000));
+                const auto chunk =
+                    static_cast<std::uint32_t>(std::min<std::uint64_t>(jump, 1'000'000'000));
                 model.step(chunk);
                 jump -= chunk;
             }
@@ -179,7 +182,8 @@ struct SimDevice::Impl {
         timer.expires_at(epoch + std::chrono::microseconds(model.uptime_us() + config.tick_us));
         timer.async_wait([this, token = alive](const boost::system::error_code& error) {
             if (!*token || error || !running) return;
-            const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - epoch);
+            const auto elapsed =
+                std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - epoch);
             advance_to(static_cast<std::uint64_t>(elapsed.count()));
             schedule_tick();
         });

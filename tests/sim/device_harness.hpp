@@ -41,10 +41,9 @@ struct DeviceHarness {
     std::optional<protocol::Message> reply_to(std::uint16_t reply_seq) const {
         for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
             const auto type = it->header.type;
-            const bool is_reply = type == protocol::MessageType::Ack ||
-                                  type == protocol::MessageType::Nack ||
-                                  type == protocol::MessageType::HelloReply ||
-                                  type == protocol::MessageType::Info;
+            const bool is_reply =
+                type == protocol::MessageType::Ack || type == protocol::MessageType::Nack ||
+                type == protocol::MessageType::HelloReply || type == protocol::MessageType::Info;
             if (is_reply && it->header.seq == reply_seq) return it->message;
         }
         return std::nullopt;
@@ -69,7 +68,8 @@ struct DeviceHarness {
     template <typename Pred>
     bool run_until(Pred pred, std::chrono::milliseconds deadline = std::chrono::seconds(3)) {
         const auto end = std::chrono::steady_clock::now() + deadline;
-        while (!pred() && std::chrono::steady_clock::now() < end) run_for(std::chrono::milliseconds(10));
+        while (!pred() && std::chrono::steady_clock::now() < end)
+            run_for(std::chrono::milliseconds(10));
         return pred();
     }
 

@@ -21,7 +21,8 @@ namespace penlink::sim::test {
 class SimProcess {
 public:
     /// Starts penlink-sim with args; its stdout (and stderr, if asked) go to a pipe we read.
-    SimProcess(const std::string& exe, const std::vector<std::string>& args, bool capture_stderr = false) {
+    SimProcess(const std::string& exe, const std::vector<std::string>& args,
+               bool capture_stderr = false) {
         int fds[2];
         if (::pipe2(fds, O_CLOEXEC) != 0) return;
         read_fd_ = fds[0];
@@ -34,7 +35,8 @@ public:
         std::vector<char*> argv;
         for (auto& arg : storage) argv.push_back(arg.data());
         argv.push_back(nullptr);
-        if (::posix_spawn(&pid_, exe.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
+        if (::posix_spawn(&pid_, exe.c_str(), &actions, nullptr, argv.data(), environ) != 0)
+            pid_ = -1;
         posix_spawn_file_actions_destroy(&actions);
         ::close(fds[1]);
     }
@@ -53,7 +55,8 @@ public:
     bool started() const { return pid_ > 0; }
 
     /// The next line of output, or nullopt if none arrives within timeout.
-    std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    std::optional<std::string> read_line(
+        std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         std::string line;
         while (true) {
@@ -63,7 +66,8 @@ public:
             pollfd pfd{read_fd_, POLLIN, 0};
             if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;
             char c = 0;
-            if (::read(read_fd_, &c, 1) != 1) return line.empty() ? std::nullopt : std::optional(line);
+            if (::read(read_fd_, &c, 1) != 1)
+                return line.empty() ? std::nullopt : std::optional(line);
             if (c == '\n') return line;
             line.push_back(c);
         }
@@ -71,7 +75,8 @@ public:
 
     /// Sends sig and waits (bounded) for the exit; returns the exit code, or nullopt if the
     /// process did not exit normally in time.
-    std::optional<int> signal_and_wait(int sig, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    std::optional<int> signal_and_wait(
+        int sig, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
         if (pid_ <= 0) return std::nullopt;
         if (sig != 0) ::kill(pid_, sig);
         return wait(timeout);

@@ -11,7 +11,8 @@ using protocol::NackReason;
 
 namespace {
 
-void check_out_of_range(const protocol::Message& reply, Field field, std::int32_t value, std::int32_t limit) {
+void check_out_of_range(const protocol::Message& reply, Field field, std::int32_t value,
+                        std::int32_t limit) {
     const protocol::Nack nack = nack_of(reply);
     CHECK(nack.reason == NackReason::OutOfRange);
     CHECK(nack.field == field);
@@ -28,7 +29,8 @@ TEST_CASE("depth outside the range or off the step grid is refused", "[sim][limi
     check_out_of_range(model.handle(protocol::SetDepth{3050}), Field::Depth, 3050, 3000);
     check_out_of_range(model.handle(protocol::SetDepth{150}), Field::Depth, 150, 200);
     check_out_of_range(model.handle(protocol::SetDepth{1025}), Field::Depth, 1025, 50);
-    CHECK(nack_of(model.handle(protocol::SetDepth{1025})).request == protocol::MessageType::SetDepth);
+    CHECK(nack_of(model.handle(protocol::SetDepth{1025})).request ==
+          protocol::MessageType::SetDepth);
     CHECK(is_ack(model.handle(protocol::SetDepth{1050})));
     CHECK(is_ack(model.handle(protocol::SetDepth{3000})));
     CHECK(is_ack(model.handle(protocol::SetDepth{200})));
@@ -82,7 +84,8 @@ TEST_CASE("LED settings outside the add-on's ranges are refused", "[sim][limits]
     check_out_of_range(model.handle(led_on(415, 1001)), Field::LedIrradiance, 1001, 1000);
     check_out_of_range(model.handle(led_on(830, 2001)), Field::LedIrradiance, 2001, 2000);
     check_out_of_range(model.handle(led_pulsed(633, 100, 99, 500)), Field::LedPulseRate, 99, 100);
-    check_out_of_range(model.handle(led_pulsed(633, 100, 100001, 500)), Field::LedPulseRate, 100001, 100000);
+    check_out_of_range(model.handle(led_pulsed(633, 100, 100001, 500)), Field::LedPulseRate, 100001,
+                       100000);
     check_out_of_range(model.handle(led_pulsed(633, 100, 1000, 0)), Field::LedDuty, 0, 1);
     check_out_of_range(model.handle(led_pulsed(633, 100, 1000, 1001)), Field::LedDuty, 1001, 1000);
     CHECK_FALSE(model.led_enabled());
@@ -102,7 +105,8 @@ TEST_CASE("add-ons that are not fitted answer NotSupported", "[sim][limits]") {
 
 TEST_CASE("status rate above the pen's maximum is refused", "[sim][limits]") {
     PenModel model(default_sim_config());
-    check_out_of_range(model.handle(protocol::SubscribeStatus{20001}), Field::StatusRate, 20001, 20000);
+    check_out_of_range(model.handle(protocol::SubscribeStatus{20001}), Field::StatusRate, 20001,
+                       20000);
     CHECK(model.status_rate_hz() == 0);
     CHECK(is_ack(model.handle(protocol::SubscribeStatus{20000})));
     CHECK(model.status_rate_hz() == 20000);

@@ -78,7 +78,8 @@ TEST_CASE("an exhausted cartridge faults and stops the needle", "[sim][physics][
                     protocol::kFaultCartridgeExhausted));
 
     CHECK(nack_of(model.handle(protocol::Start{})).reason == protocol::NackReason::BadState);
-    CHECK(nack_of(model.handle(protocol::ClearFaults{})).reason == protocol::NackReason::FaultActive);
+    CHECK(nack_of(model.handle(protocol::ClearFaults{})).reason ==
+          protocol::NackReason::FaultActive);
 
     model.insert_cartridge(2002, 1000);
     auto events = drain_events(model);
@@ -106,7 +107,8 @@ TEST_CASE("battery drains, faster with the motor, RF and LED on", "[sim][physics
     CHECK(snapshot_of(busy).battery_pct < 100);
 }
 
-TEST_CASE("a critically low battery latches a fault that cannot be cleared", "[sim][physics][battery]") {
+TEST_CASE("a critically low battery latches a fault that cannot be cleared",
+          "[sim][physics][battery]") {
     SimConfig config = default_sim_config();
     config.battery_pct = 5.05;
     PenModel model(config);
@@ -115,10 +117,12 @@ TEST_CASE("a critically low battery latches a fault that cannot be cleared", "[s
     CHECK((model.fault_bits() & (1u << protocol::kFaultBatteryCritical)) != 0);
     CHECK(model.state() == protocol::PenState::Fault);
     CHECK_FALSE(model.running());
-    CHECK(nack_of(model.handle(protocol::ClearFaults{})).reason == protocol::NackReason::FaultActive);
+    CHECK(nack_of(model.handle(protocol::ClearFaults{})).reason ==
+          protocol::NackReason::FaultActive);
 }
 
-TEST_CASE("temperature rises with speed and RF power and cools toward ambient", "[sim][physics][thermal]") {
+TEST_CASE("temperature rises with speed and RF power and cools toward ambient",
+          "[sim][physics][thermal]") {
     PenModel idle(default_sim_config());
     PenModel needle(default_sim_config());
     PenModel needle_rf(default_sim_config());
@@ -143,7 +147,8 @@ TEST_CASE("temperature rises with speed and RF power and cools toward ambient", 
     CHECK(needle_rf.physics().temperature_c == Approx(25.0).margin(0.1));
 }
 
-TEST_CASE("over-temperature latches and clears only once the pen has cooled", "[sim][physics][thermal]") {
+TEST_CASE("over-temperature latches and clears only once the pen has cooled",
+          "[sim][physics][thermal]") {
     SimConfig config = default_sim_config();
     config.over_temperature_c = 32.0;
     PenModel model(config);
@@ -153,7 +158,8 @@ TEST_CASE("over-temperature latches and clears only once the pen has cooled", "[
     CHECK((model.fault_bits() & (1u << protocol::kFaultOverTemperature)) != 0);
     CHECK_FALSE(model.running());
     CHECK_FALSE(model.rf_enabled());
-    CHECK(nack_of(model.handle(protocol::ClearFaults{})).reason == protocol::NackReason::FaultActive);
+    CHECK(nack_of(model.handle(protocol::ClearFaults{})).reason ==
+          protocol::NackReason::FaultActive);
     run_for(model, 600.0);
     CHECK(is_ack(model.handle(protocol::ClearFaults{})));
     CHECK(model.state() == protocol::PenState::Idle);
@@ -204,7 +210,7 @@ TEST_CASE("RF impedance drifts within 200-400 ohm, reproducibly per seed", "[sim
 TEST_CASE("LED dose accumulates irradiance times time, pulsed at duty", "[sim][physics][led]") {
     PenModel continuous(default_sim_config());
     PenModel pulsed(default_sim_config());
-    REQUIRE(is_ack(continuous.handle(led_on(633, 1000))));            // 100 mW/cm2
+    REQUIRE(is_ack(continuous.handle(led_on(633, 1000))));             // 100 mW/cm2
     REQUIRE(is_ack(pulsed.handle(led_pulsed(633, 1000, 1000, 250))));  // 10 Hz, 25 %
     run_for(continuous, 2.0);
     run_for(pulsed, 2.0);
@@ -228,7 +234,8 @@ TEST_CASE("LED dose accumulates irradiance times time, pulsed at duty", "[sim][p
     CHECK(snapshot_of(continuous).led_flags == 0);
 }
 
-TEST_CASE("status snapshot reports settings, identity of the cartridge and uptime", "[sim][physics]") {
+TEST_CASE("status snapshot reports settings, identity of the cartridge and uptime",
+          "[sim][physics]") {
     PenModel model(default_sim_config());
     REQUIRE(is_ack(model.handle(protocol::SetDepth{1500})));
     REQUIRE(is_ack(model.handle(protocol::SetSpeed{12000})));

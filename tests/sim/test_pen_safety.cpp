@@ -62,7 +62,8 @@ TEST_CASE("emergency stop halts everything at once and latches", "[sim][safety][
     CHECK(is_ack(model.handle(protocol::Start{})));
 }
 
-TEST_CASE("watchdog fires when the host goes silent while the pen is active", "[sim][safety][watchdog]") {
+TEST_CASE("watchdog fires when the host goes silent while the pen is active",
+          "[sim][safety][watchdog]") {
     PenModel model(default_sim_config());  // 500 ms
     make_busy(model);
     drain_events(model);

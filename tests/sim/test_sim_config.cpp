@@ -90,13 +90,17 @@ TEST_CASE("bad sim options name the key, the value and the valid range", "[sim][
     };
     CHECK_THAT(message_of("depth_max_mm", "12"),
                Contains("depth_max_mm=12") && Contains("out of range") && Contains("10 mm"));
-    CHECK_THAT(message_of("depth_max_mm", "deep"), Contains("depth_max_mm=deep") && Contains("not a number"));
-    CHECK_THAT(message_of("watchdog_ms", "5"), Contains("watchdog_ms=5") && Contains("10 to 65535 ms"));
+    CHECK_THAT(message_of("depth_max_mm", "deep"),
+               Contains("depth_max_mm=deep") && Contains("not a number"));
+    CHECK_THAT(message_of("watchdog_ms", "5"),
+               Contains("watchdog_ms=5") && Contains("10 to 65535 ms"));
     CHECK_THAT(message_of("watchdog_ms", "1.5"), Contains("not a whole number"));
     CHECK_THAT(message_of("rf", "maybe"), Contains("rf=maybe") && Contains("0 or 1"));
     CHECK_THAT(message_of("stroke_limit", "0"), Contains("stroke_limit=0"));
     CHECK_THAT(message_of("model", std::string(33, 'x')), Contains("1 to 32 bytes"));
-    CHECK_THAT(message_of("colour", "red"), Contains("unknown sim option 'colour'") && Contains("depth_max_mm"));
-    CHECK_THAT(message_of("depth_min_mm", "3.0"), Contains("depth_min_mm") && Contains("depth_max_mm"));
+    CHECK_THAT(message_of("colour", "red"),
+               Contains("unknown sim option 'colour'") && Contains("depth_max_mm"));
+    CHECK_THAT(message_of("depth_min_mm", "3.0"),
+               Contains("depth_min_mm") && Contains("depth_max_mm"));
     CHECK_THAT(message_of("fault_after_ms", "99999999999"), Contains("out of range"));
 }

@@ -53,8 +53,10 @@ TEST_CASE("a repeated request is answered again but applied once", "[sim][device
     CHECK(harness.frames.back().header.seq == 100);
     CHECK(std::holds_alternative<protocol::Ack>(harness.frames.back().message));
 
-    const std::uint32_t seen = static_cast<std::uint32_t>(harness.received<protocol::Status>().size());
-    REQUIRE(harness.run_until([&] { return harness.received<protocol::Status>().size() > seen + 2; }));
+    const std::uint32_t seen =
+        static_cast<std::uint32_t>(harness.received<protocol::Status>().size());
+    REQUIRE(
+        harness.run_until([&] { return harness.received<protocol::Status>().size() > seen + 2; }));
     CHECK(last_status(harness)->depth_set_um == 2000);  // the retry did not apply 1000 again
 
     // A refused request is remembered too, with the same Nack.
@@ -67,7 +69,8 @@ TEST_CASE("a repeated request is answered again but applied once", "[sim][device
     harness.send(1, protocol::Hello{});
     harness.send(100, protocol::SetDepth{1000});
     const std::size_t count = harness.received<protocol::Status>().size();
-    REQUIRE(harness.run_until([&] { return harness.received<protocol::Status>().size() > count + 2; }));
+    REQUIRE(
+        harness.run_until([&] { return harness.received<protocol::Status>().size() > count + 2; }));
     CHECK(last_status(harness)->depth_set_um == 1000);
 }
 
@@ -84,8 +87,10 @@ TEST_CASE("reset_link forgets remembered replies", "[sim][device][dedup]") {
     CHECK(harness.received<protocol::Event>().back().kind == protocol::EventKind::EmergencyStopped);
 }
 
-TEST_CASE("status streams at the subscribed rate with consecutive numbers", "[sim][device][status]") {
-    for (const std::uint16_t rate : {std::uint16_t{50}, std::uint16_t{1000}, std::uint16_t{20000}}) {
+TEST_CASE("status streams at the subscribed rate with consecutive numbers",
+          "[sim][device][status]") {
+    for (const std::uint16_t rate :
+         {std::uint16_t{50}, std::uint16_t{1000}, std::uint16_t{20000}}) {
         DYNAMIC_SECTION("rate " << rate << " Hz") {
             DeviceHarness harness;
             harness.device.start();
@@ -99,7 +104,8 @@ TEST_CASE("status streams at the subscribed rate with consecutive numbers", "[si
             }
             // Frames carry their due times, so count and time span agree exactly (within the
             // millisecond rounding of the timestamps), however the scheduler jittered.
-            const double span_s = (statuses.back().timestamp_ms - statuses.front().timestamp_ms) / 1000.0;
+            const double span_s =
+                (statuses.back().timestamp_ms - statuses.front().timestamp_ms) / 1000.0;
             const double expected = span_s * rate + 1;
             // Lower bound loose: a stalled machine makes the device skip frames it missed.
             CHECK(static_cast<double>(statuses.size()) >= expected / 2);
@@ -115,7 +121,8 @@ TEST_CASE("status streams at the subscribed rate with consecutive numbers", "[si
     }
 }
 
-TEST_CASE("events go out as they happen, numbered with the status frames", "[sim][device][events]") {
+TEST_CASE("events go out as they happen, numbered with the status frames",
+          "[sim][device][events]") {
     DeviceHarness harness;
     harness.device.press_button(1);
     harness.device.remove_cartridge();

@@ -45,22 +45,23 @@ std::optional<protocol::Message> exchange(boost::asio::io_context& io, Stream& s
     while (!reply && !failed && std::chrono::steady_clock::now() < deadline) {
         if (!reading) {
             reading = true;
-            stream.async_read_some(boost::asio::buffer(buffer),
-                                   [&](const boost::system::error_code& error, std::size_t size) {
-                                       reading = false;
-                                       if (error) {
-                                           failed = true;
-                                           return;
-                                       }
-                                       decoder.feed(
-                                           std::span<const std::uint8_t>(buffer.data(), size),
-                                           [&](const protocol::DecodedFrame& decoded) {
-                                               if (decoded.header.seq == seq && is_reply(decoded.header.type)) {
-                                                   reply = decoded.message;
-                                               }
-                                           },
-                                           [](protocol::FrameError) {});
-                                   });
+            stream.async_read_some(
+                boost::asio::buffer(buffer),
+                [&](const boost::system::error_code& error, std::size_t size) {
+                    reading = false;
+                    if (error) {
+                        failed = true;
+                        return;
+                    }
+                    decoder.feed(
+                        std::span<const std::uint8_t>(buffer.data(), size),
+                        [&](const protocol::DecodedFrame& decoded) {
+                            if (decoded.header.seq == seq && is_reply(decoded.header.type)) {
+                                reply = decoded.message;
+                            }
+                        },
+                        [](protocol::FrameError) {});
+                });
         }
         io.restart();
         io.run_for(50ms);
@@ -110,7 +111,8 @@ TEST_CASE("penlink-sim serves a pen on a pseudo-terminal", "[sim][process][pty]"
     CHECK(sim.signal_and_wait(SIGTERM) == 0);
 }
 
-TEST_CASE("penlink-sim keeps answering a host that stopped reading a fast stream", "[sim][process][pty]") {
+TEST_CASE("penlink-sim keeps answering a host that stopped reading a fast stream",
+          "[sim][process][pty]") {
     SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
     const auto line = sim.read_line();
     REQUIRE(line);

@@ -36,7 +36,8 @@ std::uint16_t parse_port(const std::string& text) {
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, port);
     if (text.empty() || ec != std::errc() || ptr != end || port > 65535) {
-        throw InvalidArgumentError("--tcp port '" + text + "' is not a port number 0-65535 (0 = any free port)");
+        throw InvalidArgumentError("--tcp port '" + text +
+                                   "' is not a port number 0-65535 (0 = any free port)");
     }
     return static_cast<std::uint16_t>(port);
 }

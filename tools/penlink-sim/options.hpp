@@ -8,7 +8,7 @@
 namespace penlink::simtool {
 
 struct ToolOptions {
-    bool use_tcp = false;       // otherwise a pseudo-terminal
+    bool use_tcp = false;        // otherwise a pseudo-terminal
     std::uint16_t tcp_port = 0;  // 0 = ephemeral
     bool quiet = false;
     bool help = false;

@@ -22,7 +22,7 @@ template <typename Stream>
 class OutputQueue {
 public:
     static constexpr std::size_t kCapacity = 64 * 1024;
-    static constexpr std::size_t kSmallChunk = 512;    // a few whole frames
+    static constexpr std::size_t kSmallChunk = 512;  // a few whole frames
     static constexpr std::size_t kHeadroom = 8 * 1024;
 
     explicit OutputQueue(Stream& stream) : stream_(stream), alive_(std::make_shared<bool>(true)) {}

@@ -85,23 +85,24 @@ void PtyLink::stop() {
 
 void PtyLink::close_link(const std::string& reason) {
     if (!open_) return;
-    if (!quiet_) std::fprintf(stderr, "penlink-sim: closing %s: %s\n", slave_path_.c_str(), reason.c_str());
+    if (!quiet_)
+        std::fprintf(stderr, "penlink-sim: closing %s: %s\n", slave_path_.c_str(), reason.c_str());
     stop();
     if (on_closed_) on_closed_();
 }
 
 void PtyLink::read_next() {
-    master_.async_read_some(
-        boost::asio::buffer(read_buffer_),
-        [this](const boost::system::error_code& error, std::size_t size) {
-            if (error == boost::asio::error::operation_aborted || !open_) return;
-            if (error) {
-                close_link("read failed: " + error.message());
-                return;
-            }
-            device_.receive({read_buffer_.data(), size});
-            read_next();
-        });
+    master_.async_read_some(boost::asio::buffer(read_buffer_),
+                            [this](const boost::system::error_code& error, std::size_t size) {
+                                if (error == boost::asio::error::operation_aborted || !open_)
+                                    return;
+                                if (error) {
+                                    close_link("read failed: " + error.message());
+                                    return;
+                                }
+                                device_.receive({read_buffer_.data(), size});
+                                read_next();
+                            });
 }
 
 }  // namespace penlink::simtool

@@ -37,7 +37,8 @@ void TcpLink::accept_next() {
     acceptor_.async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
         if (!running_) return;
         if (error) {
-            if (!quiet_) std::fprintf(stderr, "penlink-sim: accept failed: %s\n", error.message().c_str());
+            if (!quiet_)
+                std::fprintf(stderr, "penlink-sim: accept failed: %s\n", error.message().c_str());
             accept_next();
             return;
         }
@@ -58,8 +59,8 @@ void TcpLink::accept_next() {
 void TcpLink::read_next(std::shared_ptr<Client> client) {
     auto& buffer = client->read_buffer;
     client->socket.async_read_some(
-        boost::asio::buffer(buffer),
-        [this, client = std::move(client)](const boost::system::error_code& error, std::size_t size) {
+        boost::asio::buffer(buffer), [this, client = std::move(client)](
+                                         const boost::system::error_code& error, std::size_t size) {
             if (!running_ || client != client_) return;  // replaced or shut down meanwhile
             if (error) {
                 drop_client(error == boost::asio::error::eof ? "host disconnected" : "read failed");
