@@ -1,0 +1,119 @@
+// sim:// end to end: a real SimDevice on its own thread, spoken to in protocol frames.
+#include <catch2/catch.hpp>
+
+#include "io_helpers.hpp"
+#include "penlink/errors.hpp"
+#include "protocol/frame.hpp"
+#include "transport/inproc_transport.hpp"
+#include "transport/transport_factory.hpp"
+
+using namespace penlink::transport;
+using namespace penlink::protocol;
+using namespace std::chrono_literals;
+using penlink::transport::test::Collector;
+using penlink::transport::test::IoThread;
+
+namespace {
+
+std::vector<DecodedFrame> decode_all(const std::vector<std::uint8_t>& bytes) {
+    std::vector<DecodedFrame> frames;
+    FrameDecoder decoder;
+    decoder.feed(bytes, [&](const DecodedFrame& frame) { frames.push_back(frame); }, [](FrameError) {});
+    return frames;
+}
+
+// True once bytes hold a frame of the given type.
+auto has_frame(MessageType type) {
+    return [type](const std::vector<std::uint8_t>& bytes) {
+        for (const auto& frame : decode_all(bytes)) {
+            if (frame.header.type == type) return true;
+        }
+        return false;
+    };
+}
+
+void send_frame(IoThread& io, Transport& transport, std::uint16_t seq, const Message& message) {
+    auto wire = encode_frame(seq, message);
+    REQUIRE(wire);
+    io.run([&] { transport.send(wire->view()); });
+}
+
+}  // namespace
+
+TEST_CASE("sim:// answers Hello with a HelloReply echoing the seq", "[inproc]") {
+    IoThread io;
+    Collector collector;
+    auto transport = make_transport(parse_url("sim://"), io.io);
+    CHECK(transport->description() == "in-process simulator");
+    transport->open(collector.receiver(), collector.error_handler(), 2s);
+
+    send_frame(io, *transport, 0x1234, Hello{});
+    auto frames = decode_all(collector.wait_until(has_frame(MessageType::HelloReply)));
+    const DecodedFrame* reply = nullptr;
+    for (const auto& frame : frames) {
+        if (frame.header.type == MessageType::HelloReply) reply = &frame;
+    }
+    REQUIRE(reply != nullptr);
+    CHECK(reply->header.seq == 0x1234);
+    REQUIRE(std::holds_alternative<HelloReply>(reply->message));
+    CHECK(std::get<HelloReply>(reply->message).version == kProtocolVersion);
+
+    io.run([&] { transport->close(); });
+    CHECK(collector.errors().empty());
+}
+
+TEST_CASE("sim:// options reach the device", "[inproc]") {
+    IoThread io;
+    Collector collector;
+    auto transport = make_transport(parse_url("sim://?model=Test%20Pen&rf=0"), io.io);
+    transport->open(collector.receiver(), collector.error_handler(), 2s);
+
+    send_frame(io, *transport, 7, GetInfo{});
+    auto frames = decode_all(collector.wait_until(has_frame(MessageType::Info)));
+    bool found = false;
+    for (const auto& frame : frames) {
+        if (const auto* info = std::get_if<Info>(&frame.message)) {
+            found = true;
+            CHECK(frame.header.seq == 7);
+            CHECK(info->model == "Test Pen");
+            CHECK((info->addons & kAddonRf) == 0);
+        }
+    }
+    CHECK(found);
+    io.run([&] { transport->close(); });
+}
+
+TEST_CASE("sim:// with a bad option fails clearly before opening", "[inproc]") {
+    IoThread io;
+    CHECK_THROWS_AS(make_transport(parse_url("sim://?bogus=1"), io.io), penlink::InvalidArgumentError);
+    CHECK_THROWS_WITH(make_transport(parse_url("sim://?bogus=1"), io.io), Catch::Contains("bogus"));
+    CHECK_THROWS_WITH(make_transport(parse_url("sim://?depth_max_mm=deep"), io.io), Catch::Contains("deep"));
+}
+
+TEST_CASE("a drop_link injection fails the link once", "[inproc]") {
+    IoThread io;
+    Collector collector;
+    auto transport = make_transport(parse_url("sim://?drop_link_after_ms=20"), io.io);
+    transport->open(collector.receiver(), collector.error_handler(), 2s);
+    auto errors = collector.wait_for_error();
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::Contains("dropped the link"));
+
+    // The dead link swallows sends; nothing more is reported.
+    send_frame(io, *transport, 1, Hello{});
+    io.run([&] { transport->close(); });
+    CHECK(collector.errors().size() == 1);
+}
+
+TEST_CASE("sim:// closes, joins its device thread, and reopens", "[inproc]") {
+    IoThread io;
+    auto transport = make_transport(parse_url("sim://"), io.io);
+    for (int round = 0; round < 3; ++round) {
+        Collector collector;
+        transport->open(collector.receiver(), collector.error_handler(), 2s);
+        send_frame(io, *transport, static_cast<std::uint16_t>(round + 1), Hello{});
+        CHECK(has_frame(MessageType::HelloReply)(collector.wait_until(has_frame(MessageType::HelloReply))));
+        io.run([&] { transport->close(); });
+        io.run([&] { transport->close(); });
+    }
+}

@@ -1,0 +1,203 @@
+// SerialTransport against a real pseudo-terminal: the test holds the master side, the
+// transport opens the slave path like any tty.
+#include <catch2/catch.hpp>
+
+#include <poll.h>
+#include <pty.h>
+#include <unistd.h>
+
+#include <array>
+#include <memory>
+
+#include "io_helpers.hpp"
+#include "penlink/errors.hpp"
+#include "transport/serial_ports.hpp"
+#include "transport/serial_transport.hpp"
+#include "transport/transport_factory.hpp"
+
+using namespace penlink::transport;
+using namespace std::chrono_literals;
+using penlink::transport::test::Collector;
+using penlink::transport::test::IoThread;
+
+namespace {
+
+class PseudoTerminal {
+public:
+    PseudoTerminal() {
+        std::array<char, 256> name{};
+        int slave = -1;
+        REQUIRE(::openpty(&master_, &slave, name.data(), nullptr, nullptr) == 0);
+        // The transport opens the slave by path; our own slave fd would only hold it open.
+        ::close(slave);
+        path_ = name.data();
+    }
+    ~PseudoTerminal() { close_master(); }
+    PseudoTerminal(const PseudoTerminal&) = delete;
+    PseudoTerminal& operator=(const PseudoTerminal&) = delete;
+
+    const std::string& path() const { return path_; }
+
+    void write(const std::vector<std::uint8_t>& bytes) {
+        REQUIRE(::write(master_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+    }
+
+    /// Reads until count bytes arrived or nothing arrives for the wait limit.
+    std::vector<std::uint8_t> read(std::size_t count) {
+        std::vector<std::uint8_t> bytes;
+        while (bytes.size() < count) {
+            pollfd poll_fd{master_, POLLIN, 0};
+            if (::poll(&poll_fd, 1, 5000) <= 0) break;
+            std::array<std::uint8_t, 512> chunk{};
+            ssize_t got = ::read(master_, chunk.data(), chunk.size());
+            if (got <= 0) break;
+            bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + got);
+        }
+        return bytes;
+    }
+
+    void close_master() {
+        if (master_ >= 0) ::close(master_);
+        master_ = -1;
+    }
+
+private:
+    int master_ = -1;
+    std::string path_;
+};
+
+std::unique_ptr<Transport> serial_for(IoThread& io, const std::string& path, const std::string& query = {}) {
+    return make_transport(parse_url("serial://" + path + query), io.io);
+}
+
+}  // namespace
+
+TEST_CASE("serial transport carries bytes both ways over a pty, untouched", "[serial]") {
+    IoThread io;
+    PseudoTerminal pty;
+    Collector collector;
+    auto transport = serial_for(io, pty.path(), "?baud=921600");
+    CHECK(transport->description() == "serial " + pty.path() + " at 921600 baud");
+    transport->open(collector.receiver(), collector.error_handler(), 1s);
+
+    // Bytes a cooked tty would eat or rewrite: NUL, CR, LF, ^C, XON, XOFF, DEL, 0xFF.
+    const std::vector<std::uint8_t> inbound{0x00, 0x0d, 0x0a, 0x03, 0x11, 0x13, 0x7f, 0xff, 0x04, 0x1a};
+    pty.write(inbound);
+    CHECK(collector.wait_for_bytes(inbound.size()) == inbound);
+
+    const std::vector<std::uint8_t> outbound{0x0a, 0x00, 0x0d, 0x11, 0x13, 0x03, 0xff, 0x7e};
+    io.run([&] { transport->send(outbound); });
+    CHECK(pty.read(outbound.size()) == outbound);
+
+    io.run([&] { transport->close(); });
+    CHECK(collector.errors().empty());
+}
+
+TEST_CASE("serial transport rejects unsupported baud rates and options up front", "[serial]") {
+    IoThread io;
+    try {
+        serial_for(io, "/dev/ttyUSB0", "?baud=12345");
+        FAIL("baud 12345 accepted");
+    } catch (const penlink::InvalidArgumentError& error) {
+        CHECK_THAT(error.what(), Catch::Contains("baud rate 12345 is not supported") &&
+                                     Catch::Contains("/dev/ttyUSB0") && Catch::Contains("9600") &&
+                                     Catch::Contains("115200") && Catch::Contains("921600"));
+    }
+    CHECK_THROWS_WITH(serial_for(io, "/dev/ttyUSB0", "?baud=fast"), Catch::Contains("'fast' for serial port"));
+    CHECK_THROWS_WITH(serial_for(io, "/dev/ttyUSB0", "?speed=9600"),
+                      Catch::Contains("unknown option 'speed'") && Catch::Contains("'baud'"));
+    CHECK(serial_for(io, "/dev/ttyUSB0")->description() == "serial /dev/ttyUSB0 at 115200 baud");
+}
+
+TEST_CASE("opening a missing serial port fails with ConnectionFailed naming it", "[serial]") {
+    IoThread io;
+    Collector collector;
+    auto transport = serial_for(io, "/dev/ttyUSB-penlink-missing");
+    try {
+        transport->open(collector.receiver(), collector.error_handler(), 1s);
+        FAIL("opened a port that does not exist");
+    } catch (const penlink::ConnectionError& error) {
+        CHECK(error.code() == penlink::ErrorCode::ConnectionFailed);
+        CHECK(std::string(error.what()) == "serial port /dev/ttyUSB-penlink-missing does not exist");
+    }
+}
+
+TEST_CASE("a file that is not a tty is refused as not a serial port", "[serial]") {
+    IoThread io;
+    Collector collector;
+    auto transport = serial_for(io, "/dev/null");
+    CHECK_THROWS_WITH(transport->open(collector.receiver(), collector.error_handler(), 1s),
+                      "/dev/null is not a serial port");
+}
+
+TEST_CASE("a second open of the same serial port fails as busy", "[serial]") {
+    IoThread io;
+    PseudoTerminal pty;
+    Collector first_collector;
+    Collector second_collector;
+    auto first = serial_for(io, pty.path());
+    auto second = serial_for(io, pty.path());
+    first->open(first_collector.receiver(), first_collector.error_handler(), 1s);
+    try {
+        second->open(second_collector.receiver(), second_collector.error_handler(), 1s);
+        FAIL("second open succeeded");
+    } catch (const penlink::ConnectionError& error) {
+        CHECK(error.code() == penlink::ErrorCode::ConnectionFailed);
+        CHECK(std::string(error.what()) == "serial port " + pty.path() + " is busy (opened by another program)");
+    }
+    // Once the first lets go, the port can be had again.
+    io.run([&] { first->close(); });
+    second->open(second_collector.receiver(), second_collector.error_handler(), 1s);
+    pty.write({0x42});
+    CHECK(second_collector.wait_for_bytes(1) == std::vector<std::uint8_t>{0x42});
+    io.run([&] { second->close(); });
+}
+
+TEST_CASE("the pty master vanishing is reported once through the ErrorHandler", "[serial]") {
+    IoThread io;
+    PseudoTerminal pty;
+    Collector collector;
+    auto transport = serial_for(io, pty.path());
+    transport->open(collector.receiver(), collector.error_handler(), 1s);
+    pty.write({1, 2, 3});
+    CHECK(collector.wait_for_bytes(3).size() == 3);
+
+    pty.close_master();
+    auto errors = collector.wait_for_error();
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::Contains("serial port " + pty.path()));
+
+    // Sending on the dead link and a later close report nothing more.
+    io.run([&] { transport->send(std::vector<std::uint8_t>{1, 2, 3}); });
+    io.run([&] { transport->close(); });
+    io.run([] {});
+    CHECK(collector.errors().size() == 1);
+}
+
+TEST_CASE("close stops the handlers and a closed transport can be reopened", "[serial]") {
+    IoThread io;
+    PseudoTerminal pty;
+    Collector collector;
+    auto transport = serial_for(io, pty.path());
+    transport->open(collector.receiver(), collector.error_handler(), 1s);
+    io.run([&] { transport->close(); });
+    io.run([&] { transport->close(); });  // idempotent
+
+    Collector again;
+    transport->open(again.receiver(), again.error_handler(), 1s);
+    pty.write({7, 8});
+    CHECK(again.wait_for_bytes(2) == std::vector<std::uint8_t>{7, 8});
+    io.run([&] { transport->close(); });
+    CHECK(collector.wait_for_bytes(0).empty());
+    CHECK(collector.errors().empty());
+    CHECK(again.errors().empty());
+}
+
+TEST_CASE("serial port enumeration returns without throwing", "[serial]") {
+    std::vector<penlink::SerialPortInfo> ports;
+    REQUIRE_NOTHROW(ports = enumerate_serial_ports());
+    for (const auto& port : ports) {
+        CHECK_FALSE(port.path.empty());
+        if (!port.is_usb) CHECK(port.usb_vid == 0);
+    }
+}

@@ -1,0 +1,223 @@
+// TcpTransport against a real acceptor on 127.0.0.1 (an ephemeral port), served on its own
+// io thread like a pen on the network would be.
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <numeric>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include "io_helpers.hpp"
+#include "penlink/errors.hpp"
+#include "transport/stream_link.hpp"
+#include "transport/tcp_transport.hpp"
+#include "transport/transport_factory.hpp"
+
+using namespace penlink::transport;
+using namespace std::chrono_literals;
+using boost::asio::ip::tcp;
+using penlink::transport::test::Collector;
+using penlink::transport::test::IoThread;
+using penlink::transport::test::kWaitLimit;
+
+namespace {
+
+class Server {
+public:
+    Server() : acceptor_(io_.io, tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0)) {}
+    ~Server() {
+        io_.run([&] {
+            boost::system::error_code ignored;
+            if (peer_) peer_->close(ignored);
+            acceptor_.close(ignored);
+        });
+    }
+
+    std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+    std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port()); }
+
+    /// Starts accepting one connection; wait_accepted() waits for it.
+    void accept() {
+        io_.run([&] {
+            acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+                if (!ec) peer_.emplace(std::move(socket));
+                accepted_.set_value(!ec);
+            });
+        });
+    }
+    bool wait_accepted() {
+        auto future = accepted_.get_future();
+        return future.wait_for(kWaitLimit) == std::future_status::ready && future.get();
+    }
+
+    /// Reads exactly count bytes (or whatever came before an error or the wait limit).
+    std::vector<std::uint8_t> read(std::size_t count) {
+        auto buffer = std::make_shared<std::vector<std::uint8_t>>(count);
+        auto done = std::make_shared<std::promise<std::size_t>>();
+        auto future = done->get_future();
+        io_.run([&] {
+            boost::asio::async_read(*peer_, boost::asio::buffer(*buffer),
+                                    [buffer, done](const boost::system::error_code&, std::size_t size) {
+                                        done->set_value(size);
+                                    });
+        });
+        if (future.wait_for(kWaitLimit) != std::future_status::ready) {
+            io_.run([&] { peer_->cancel(); });
+            future.wait();
+        }
+        buffer->resize(future.get());
+        return *buffer;
+    }
+
+    void write(const std::vector<std::uint8_t>& bytes) {
+        io_.run([&] { boost::asio::write(*peer_, boost::asio::buffer(bytes)); });
+    }
+    void close_peer() {
+        io_.run([&] { peer_->close(); });
+    }
+
+private:
+    IoThread io_;
+    tcp::acceptor acceptor_;
+    std::optional<tcp::socket> peer_;
+    std::promise<bool> accepted_;
+};
+
+struct Connected {
+    IoThread io;
+    Server server;
+    Collector collector;
+    std::unique_ptr<Transport> transport;
+
+    Connected() {
+        server.accept();
+        transport = make_transport(parse_url(server.url()), io.io);
+        transport->open(collector.receiver(), collector.error_handler(), 2s);
+        REQUIRE(server.wait_accepted());
+    }
+    ~Connected() {
+        io.run([&] { transport->close(); });
+    }
+};
+
+}  // namespace
+
+TEST_CASE("tcp transport round-trips bytes with a real peer", "[tcp]") {
+    Connected link;
+    CHECK(link.transport->description() == "tcp 127.0.0.1:" + std::to_string(link.server.port()));
+
+    const std::vector<std::uint8_t> outbound{0x02, 0x01, 0x00, 0xff, 0x00};
+    link.io.run([&] { link.transport->send(outbound); });
+    CHECK(link.server.read(outbound.size()) == outbound);
+
+    const std::vector<std::uint8_t> inbound{0x00, 0x11, 0x22, 0x33};
+    link.server.write(inbound);
+    CHECK(link.collector.wait_for_bytes(inbound.size()) == inbound);
+    CHECK(link.collector.errors().empty());
+}
+
+TEST_CASE("many small sends arrive complete and in call order", "[tcp]") {
+    Connected link;
+    // 20,000 sends of 1-7 bytes each, issued back to back so most queue behind a write in flight.
+    std::vector<std::uint8_t> expected;
+    link.io.run([&] {
+        std::uint8_t counter = 0;
+        for (int i = 0; i < 20'000; ++i) {
+            std::array<std::uint8_t, 7> chunk{};
+            std::size_t size = static_cast<std::size_t>(i % 7) + 1;
+            for (std::size_t j = 0; j < size; ++j) chunk[j] = counter++;
+            link.transport->send(std::span<const std::uint8_t>(chunk.data(), size));
+            expected.insert(expected.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(size));
+        }
+    });
+    CHECK(link.server.read(expected.size()) == expected);
+    CHECK(link.collector.errors().empty());
+}
+
+TEST_CASE("large bursts in both directions arrive intact", "[tcp]") {
+    Connected link;
+    std::vector<std::uint8_t> burst(600'000);
+    for (std::size_t i = 0; i < burst.size(); ++i) burst[i] = static_cast<std::uint8_t>((i * 31) ^ (i >> 8));
+    link.io.run([&] {
+        link.transport->send(burst);
+        link.transport->send(burst);  // queued behind the first while it is in flight
+    });
+    auto received = link.server.read(burst.size() * 2);
+    REQUIRE(received.size() == burst.size() * 2);
+    CHECK(std::equal(burst.begin(), burst.end(), received.begin()));
+    CHECK(std::equal(burst.begin(), burst.end(), received.begin() + static_cast<std::ptrdiff_t>(burst.size())));
+
+    link.server.write(burst);
+    CHECK(link.collector.wait_for_bytes(burst.size()) == burst);
+    CHECK(link.collector.errors().empty());
+}
+
+TEST_CASE("a send queue beyond its limit fails the link once", "[tcp]") {
+    Connected link;
+    std::vector<std::uint8_t> chunk(kMaxQueuedBytes / 2 + 1, 0x55);
+    link.io.run([&] {
+        link.transport->send(chunk);  // goes in flight
+        link.transport->send(chunk);  // queued
+        link.transport->send(chunk);  // would exceed the queue limit
+        link.transport->send(chunk);  // the link is already failed: ignored
+    });
+    auto errors = link.collector.wait_for_error();
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::Contains("send queue") && Catch::Contains("not reading"));
+}
+
+TEST_CASE("the server closing the connection is reported once", "[tcp]") {
+    Connected link;
+    link.server.close_peer();
+    auto errors = link.collector.wait_for_error();
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::Contains("127.0.0.1:" + std::to_string(link.server.port())) &&
+                              Catch::Contains("closed by the other end"));
+    link.io.run([&] { link.transport->send(std::vector<std::uint8_t>{1}); });
+    link.io.run([] {});
+    CHECK(link.collector.errors().size() == 1);
+}
+
+TEST_CASE("connecting to a closed port fails with ConnectionFailed naming host:port", "[tcp]") {
+    IoThread io;
+    std::uint16_t port = 0;
+    {
+        // Bind and release an ephemeral port so nothing listens there.
+        tcp::acceptor probe(io.io, tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
+        port = probe.local_endpoint().port();
+    }
+    Collector collector;
+    auto transport = make_transport(parse_url("tcp://127.0.0.1:" + std::to_string(port)), io.io);
+    try {
+        transport->open(collector.receiver(), collector.error_handler(), 2s);
+        FAIL("connected to a closed port");
+    } catch (const penlink::ConnectionError& error) {
+        CHECK(error.code() == penlink::ErrorCode::ConnectionFailed);
+        CHECK_THAT(error.what(), Catch::Contains("127.0.0.1:" + std::to_string(port)) &&
+                                     Catch::Contains("refused"));
+    }
+}
+
+TEST_CASE("an unresolvable host fails with ConnectionFailed naming it", "[tcp]") {
+    IoThread io;
+    Collector collector;
+    auto transport = make_transport(parse_url("tcp://no-such-host.invalid:7878"), io.io);
+    try {
+        transport->open(collector.receiver(), collector.error_handler(), 3s);
+        FAIL("resolved a .invalid host");
+    } catch (const penlink::TimeoutError&) {
+        SUCCEED("resolution outlasted the timeout");  // a slow resolver is not our bug
+    } catch (const penlink::ConnectionError& error) {
+        CHECK_THAT(error.what(), Catch::Contains("no-such-host.invalid"));
+    }
+}
+
+TEST_CASE("tcp URLs with options are rejected", "[tcp]") {
+    IoThread io;
+    CHECK_THROWS_AS(make_transport(parse_url("tcp://127.0.0.1:7878?nodelay=0"), io.io),
+                    penlink::InvalidArgumentError);
+    CHECK_THROWS_WITH(make_transport(parse_url("tcp://127.0.0.1:7878?nodelay=0"), io.io),
+                      Catch::Contains("unknown option 'nodelay'"));
+}
