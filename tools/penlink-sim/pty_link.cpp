@@ -77,6 +77,10 @@ void PtyLink::stop() {
     if (!open_ && slave_fd_ < 0) return;
     open_ = false;
     device_.stop();
+    if (!quiet_ && output_.dropped_bytes() > 0) {
+        std::fprintf(stderr, "penlink-sim: dropped %llu bytes nobody read from %s\n",
+                     static_cast<unsigned long long>(output_.dropped_bytes()), slave_path_.c_str());
+    }
     boost::system::error_code ignored;
     master_.close(ignored);
     if (slave_fd_ >= 0) ::close(slave_fd_);

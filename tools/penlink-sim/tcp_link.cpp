@@ -73,7 +73,10 @@ void TcpLink::read_next(std::shared_ptr<Client> client) {
 
 void TcpLink::drop_client(const char* reason) {
     if (!client_) return;
-    if (!quiet_) std::fprintf(stderr, "penlink-sim: closing client: %s\n", reason);
+    if (!quiet_) {
+        std::fprintf(stderr, "penlink-sim: closing client: %s (%llu bytes dropped unread)\n",
+                     reason, static_cast<unsigned long long>(client_->output.dropped_bytes()));
+    }
     boost::system::error_code ignored;
     client_->socket.shutdown(tcp::socket::shutdown_both, ignored);
     client_->socket.close(ignored);
