@@ -21,11 +21,13 @@ double nanoseconds_per_call(long iterations, Call&& call) {
     const auto begin = std::chrono::steady_clock::now();
     for (long i = 0; i < iterations; ++i) call();
     const auto elapsed = std::chrono::steady_clock::now() - begin;
-    return std::chrono::duration<double, std::nano>(elapsed).count() / static_cast<double>(iterations);
+    return std::chrono::duration<double, std::nano>(elapsed).count() /
+           static_cast<double>(iterations);
 }
 
 void report(const char* name, double c_ns, double cpp_ns) {
-    std::printf("%-22s C %8.1f ns/call   C++ %8.1f ns/call   ratio %.2f\n", name, c_ns, cpp_ns, c_ns / cpp_ns);
+    std::printf("%-22s C %8.1f ns/call   C++ %8.1f ns/call   ratio %.2f\n", name, c_ns, cpp_ns,
+                c_ns / cpp_ns);
 }
 
 }  // namespace
@@ -57,7 +59,8 @@ int main(int argc, char** argv) {
         pl_pen_depth_limit_um(&limit, c_pen);
         sink += limit;
     });
-    const double cpp_limit = nanoseconds_per_call(iterations, [&] { sink += cpp_pen->depth_limit().in_um(); });
+    const double cpp_limit =
+        nanoseconds_per_call(iterations, [&] { sink += cpp_pen->depth_limit().in_um(); });
 
     const double c_status = nanoseconds_per_call(iterations, [&] {
         pl_status status;

@@ -49,13 +49,13 @@ extern "C" {
 /** The header's version as one number, major * 10000 + minor * 100 + patch. */
 #define PL_VERSION_NUMBER (PL_VERSION_MAJOR * 10000 + PL_VERSION_MINOR * 100 + PL_VERSION_PATCH)
 /** True when the header is at least version maj.min.pat. */
-#define PL_VERSION_CHECK(maj, min, pat) (PL_VERSION_NUMBER >= ((maj) * 10000 + (min) * 100 + (pat)))
+#define PL_VERSION_CHECK(maj, min, pat) (PL_VERSION_NUMBER >= ((maj)*10000 + (min)*100 + (pat)))
 
 /** Version of the library actually loaded (may be newer than the header). Any pointer may be
  * NULL. Any thread. */
-PENLINK_EXPORT void pl_version(int *major, int *minor, int *patch);
+PENLINK_EXPORT void pl_version(int* major, int* minor, int* patch);
 /** Version of the loaded library, "major.minor.patch". Static; never NULL. Any thread. */
-PENLINK_EXPORT const char *pl_version_string(void);
+PENLINK_EXPORT const char* pl_version_string(void);
 /**@}*/
 
 /** @name Errors */
@@ -63,35 +63,35 @@ PENLINK_EXPORT const char *pl_version_string(void);
 /** Error codes; equal to penlink::ErrorCode. Never renumbered. */
 typedef enum pl_error_code {
     PL_OK = 0,
-    PL_EINVAL = -1,      /**< NULL or malformed argument, URL, option or handle */
-    PL_ERANGE = -2,      /**< a value outside the pen's or the user's limit */
-    PL_ETIMEOUT = -3,    /**< the pen did not answer in time */
-    PL_ECONNECT = -4,    /**< could not open the port or reach the address */
-    PL_ELOST = -5,       /**< the link went silent or closed while in use */
-    PL_ENOTCONN = -6,    /**< the pen is closed */
-    PL_EESTOP = -7,      /**< refused: emergency stop latched */
-    PL_EFAULT = -8,      /**< refused: a fault is latched */
-    PL_ENOTSUP = -9,     /**< the pen or its add-ons lack this capability */
-    PL_EREJECTED = -10,  /**< the pen refused for another reason (busy, bad state) */
-    PL_EPROTO = -11,     /**< the pen broke the protocol */
-    PL_EINTERNAL = -12,  /**< a bug in penlink (or out of memory) */
-    PL_ECALLBACK = -13   /**< a user callback failed */
+    PL_EINVAL = -1,     /**< NULL or malformed argument, URL, option or handle */
+    PL_ERANGE = -2,     /**< a value outside the pen's or the user's limit */
+    PL_ETIMEOUT = -3,   /**< the pen did not answer in time */
+    PL_ECONNECT = -4,   /**< could not open the port or reach the address */
+    PL_ELOST = -5,      /**< the link went silent or closed while in use */
+    PL_ENOTCONN = -6,   /**< the pen is closed */
+    PL_EESTOP = -7,     /**< refused: emergency stop latched */
+    PL_EFAULT = -8,     /**< refused: a fault is latched */
+    PL_ENOTSUP = -9,    /**< the pen or its add-ons lack this capability */
+    PL_EREJECTED = -10, /**< the pen refused for another reason (busy, bad state) */
+    PL_EPROTO = -11,    /**< the pen broke the protocol */
+    PL_EINTERNAL = -12, /**< a bug in penlink (or out of memory) */
+    PL_ECALLBACK = -13  /**< a user callback failed */
 } pl_error_code;
 
 /** Message of the last failure on this thread; "" if none. Library-owned, valid until the next
  * failing call on this thread. Never NULL. */
-PENLINK_EXPORT const char *pl_error_last(void);
+PENLINK_EXPORT const char* pl_error_last(void);
 /** Code of the last failure on this thread (PL_OK if none). */
 PENLINK_EXPORT int pl_error_last_code(void);
 /** If the last failure on this thread was PL_ERANGE with known numbers, stores the offending
  * value, the limit it broke and their unit (e.g. "mm", "Hz", "W"; library-owned) and returns 1.
  * Otherwise stores 0, 0, "" and returns 0. Any pointer may be NULL. Does not change the last
  * error. */
-PENLINK_EXPORT int pl_error_last_range(double *value, double *limit, const char **unit);
+PENLINK_EXPORT int pl_error_last_range(double* value, double* limit, const char** unit);
 /** Forgets the last failure of this thread. */
 PENLINK_EXPORT void pl_error_clear(void);
 /** Short static description of a code ("out of range"). Never NULL. Any thread. */
-PENLINK_EXPORT const char *pl_strerror(int code);
+PENLINK_EXPORT const char* pl_strerror(int code);
 /**@}*/
 
 /** @name Enumerations (values fixed forever) */
@@ -145,15 +145,16 @@ typedef enum pl_event_kind {
     PL_EVENT_EMERGENCY_CLEARED = 8
 } pl_event_kind;
 
-/** Static names ("Running", "Connected", "Bipolar", "Warning"); never NULL. Any thread. */
-PENLINK_EXPORT const char *pl_pen_state_name(pl_pen_state state);
-PENLINK_EXPORT const char *pl_connection_state_name(pl_connection_state state);
+/** Static names of states (e.g. "running", "connected"); "unknown" for values outside the enum.
+ * Never NULL. Any thread. */
+PENLINK_EXPORT const char* pl_pen_state_name(pl_pen_state state);
+PENLINK_EXPORT const char* pl_connection_state_name(pl_connection_state state);
 
 /** Writes the names of the faults set in fault_bits, comma separated ("over-temperature,
  * watchdog"; "" if none), into buffer, truncated to buffer_size - 1 bytes and NUL-terminated.
  * *needed (may be NULL) receives the full size including the NUL. buffer may be NULL only when
  * buffer_size is 0. Any thread. */
-PENLINK_EXPORT int pl_faults_describe(char *buffer, size_t buffer_size, size_t *needed,
+PENLINK_EXPORT int pl_faults_describe(char* buffer, size_t buffer_size, size_t* needed,
                                       uint32_t fault_bits);
 /**@}*/
 
@@ -164,16 +165,16 @@ PENLINK_EXPORT int pl_faults_describe(char *buffer, size_t buffer_size, size_t *
 #define PL_LOG_UNCHANGED (-1)
 
 typedef struct pl_connect_options {
-    unsigned version;              /**< PL_CONNECT_OPTIONS_VERSION */
-    int32_t connect_timeout_ms;    /**< link opening plus handshake; default 3000 */
-    int32_t command_timeout_ms;    /**< wait for an acknowledgement before resending; 300 */
-    int32_t command_retries;       /**< resends (same sequence number) before PL_ETIMEOUT; 2 */
-    int32_t heartbeat_interval_ms; /**< 0 = a quarter of the pen's watchdog period */
-    int32_t link_timeout_ms;       /**< pen silence that counts as lost; 0 = watchdog period */
-    int32_t idle_status_rate_hz;   /**< status rate while nobody subscribed; 10 */
+    unsigned version;                /**< PL_CONNECT_OPTIONS_VERSION */
+    int32_t connect_timeout_ms;      /**< link opening plus handshake; default 3000 */
+    int32_t command_timeout_ms;      /**< wait for an acknowledgement before resending; 300 */
+    int32_t command_retries;         /**< resends (same sequence number) before PL_ETIMEOUT; 2 */
+    int32_t heartbeat_interval_ms;   /**< 0 = a quarter of the pen's watchdog period */
+    int32_t link_timeout_ms;         /**< pen silence that counts as lost; 0 = watchdog period */
+    int32_t idle_status_rate_hz;     /**< status rate while nobody subscribed; 10 */
     int32_t callback_queue_capacity; /**< status frames beyond it are dropped and counted; 4096 */
-    int log_level;                 /**< a pl_log_level applied process-wide at connect, or
-                                        PL_LOG_UNCHANGED (default) */
+    int log_level;                   /**< a pl_log_level applied process-wide at connect, or
+                                          PL_LOG_UNCHANGED (default) */
 } pl_connect_options;
 
 #define PL_CONNECT_OPTIONS_INIT \
@@ -181,7 +182,7 @@ typedef struct pl_connect_options {
 
 /** Fills opts with the defaults of the given version (pass PL_CONNECT_OPTIONS_VERSION).
  * PL_EINVAL if opts is NULL or the version unknown. Any thread. */
-PENLINK_EXPORT int pl_connect_options_init(pl_connect_options *opts, unsigned version);
+PENLINK_EXPORT int pl_connect_options_init(pl_connect_options* opts, unsigned version);
 /**@}*/
 
 /** @name Values */
@@ -229,9 +230,10 @@ typedef struct pl_rf_mode {
     double power_w;
     int32_t pulse_ms;
 } pl_rf_mode;
-#define PL_RF_MODE_INIT { PL_RF_MODE_VERSION, 0, PL_RF_BIPOLAR, 1000, 0.0, 100 }
+#define PL_RF_MODE_INIT \
+    { PL_RF_MODE_VERSION, 0, PL_RF_BIPOLAR, 1000, 0.0, 100 }
 /** Fills mode with defaults (RF off). PL_EINVAL if mode is NULL or the version unknown. */
-PENLINK_EXPORT int pl_rf_mode_init(pl_rf_mode *mode, unsigned version);
+PENLINK_EXPORT int pl_rf_mode_init(pl_rf_mode* mode, unsigned version);
 
 #define PL_LED_MODE_VERSION 1
 /** LED light settings (add-on). wavelength_nm picks a fitted channel. */
@@ -244,9 +246,10 @@ typedef struct pl_led_mode {
     double pulse_rate_hz; /**< pulsed only */
     double duty_percent;  /**< pulsed only, (0, 100] */
 } pl_led_mode;
-#define PL_LED_MODE_INIT { PL_LED_MODE_VERSION, 0, 633, 0.0, 0, 0.0, 50.0 }
+#define PL_LED_MODE_INIT \
+    { PL_LED_MODE_VERSION, 0, 633, 0.0, 0, 0.0, 50.0 }
 /** Fills mode with defaults (LED off). PL_EINVAL if mode is NULL or the version unknown. */
-PENLINK_EXPORT int pl_led_mode_init(pl_led_mode *mode, unsigned version);
+PENLINK_EXPORT int pl_led_mode_init(pl_led_mode* mode, unsigned version);
 
 /** One status frame from the pen. Booleans are 0/1. */
 typedef struct pl_status {
@@ -284,22 +287,22 @@ typedef struct pl_pen pl_pen;
 /** Connects and performs the handshake. url: "serial:///dev/ttyUSB0?baud=115200",
  * "tcp://127.0.0.1:7878" or "sim://?rf=1&led=1". opts may be NULL for defaults. Blocks up to
  * opts->connect_timeout_ms. On failure *out is NULL. Any thread. */
-PENLINK_EXPORT int pl_pen_connect(pl_pen **out, const char *url, const pl_connect_options *opts);
+PENLINK_EXPORT int pl_pen_connect(pl_pen** out, const char* url, const pl_connect_options* opts);
 
 /** Closes the link (stopping the needle first if it can). Idempotent; later commands fail
  * with PL_ENOTCONN. Any thread, callbacks included. */
-PENLINK_EXPORT int pl_pen_close(pl_pen *pen);
+PENLINK_EXPORT int pl_pen_close(pl_pen* pen);
 
 /** Closes and frees the pen; its subscriptions stop (free them too, before or after). NULL is
  * ignored. Must not be called from one of this pen's callbacks (that is detected, logged, and
  * the pen is left alive) nor while another thread uses the pen. */
-PENLINK_EXPORT void pl_pen_free(pl_pen *pen);
+PENLINK_EXPORT void pl_pen_free(pl_pen* pen);
 
 /** The URL the pen was opened with; valid until pl_pen_free(). Any thread. */
-PENLINK_EXPORT int pl_pen_url(const char **out, const pl_pen *pen);
-PENLINK_EXPORT int pl_pen_connection_state(pl_connection_state *out, const pl_pen *pen);
-PENLINK_EXPORT int pl_pen_info(pl_device_info *out, const pl_pen *pen);
-PENLINK_EXPORT int pl_pen_capabilities(pl_capabilities *out, const pl_pen *pen);
+PENLINK_EXPORT int pl_pen_url(const char** out, const pl_pen* pen);
+PENLINK_EXPORT int pl_pen_connection_state(pl_connection_state* out, const pl_pen* pen);
+PENLINK_EXPORT int pl_pen_info(pl_device_info* out, const pl_pen* pen);
+PENLINK_EXPORT int pl_pen_capabilities(pl_capabilities* out, const pl_pen* pen);
 /**@}*/
 
 /** @name Commands
@@ -308,22 +311,22 @@ PENLINK_EXPORT int pl_pen_capabilities(pl_capabilities *out, const pl_pen *pen);
  * sent. */
 /**@{*/
 /** Host-side depth ceiling, at most the pen's maximum (e.g. 1500 um for a cheek protocol). */
-PENLINK_EXPORT int pl_pen_set_depth_limit_um(pl_pen *pen, int32_t limit_um);
-PENLINK_EXPORT int pl_pen_depth_limit_um(int32_t *out, const pl_pen *pen);
-PENLINK_EXPORT int pl_pen_set_depth_um(pl_pen *pen, int32_t depth_um);
+PENLINK_EXPORT int pl_pen_set_depth_limit_um(pl_pen* pen, int32_t limit_um);
+PENLINK_EXPORT int pl_pen_depth_limit_um(int32_t* out, const pl_pen* pen);
+PENLINK_EXPORT int pl_pen_set_depth_um(pl_pen* pen, int32_t depth_um);
 /** Same as pl_pen_set_depth_um with depth_mm rounded to the nearest micrometre. */
-PENLINK_EXPORT int pl_pen_set_depth_mm(pl_pen *pen, double depth_mm);
-PENLINK_EXPORT int pl_pen_set_speed_hz(pl_pen *pen, double speed_hz);
-PENLINK_EXPORT int pl_pen_start(pl_pen *pen);
-PENLINK_EXPORT int pl_pen_stop(pl_pen *pen);
-PENLINK_EXPORT int pl_pen_set_rf_mode(pl_pen *pen, const pl_rf_mode *mode);
-PENLINK_EXPORT int pl_pen_set_led_mode(pl_pen *pen, const pl_led_mode *mode);
+PENLINK_EXPORT int pl_pen_set_depth_mm(pl_pen* pen, double depth_mm);
+PENLINK_EXPORT int pl_pen_set_speed_hz(pl_pen* pen, double speed_hz);
+PENLINK_EXPORT int pl_pen_start(pl_pen* pen);
+PENLINK_EXPORT int pl_pen_stop(pl_pen* pen);
+PENLINK_EXPORT int pl_pen_set_rf_mode(pl_pen* pen, const pl_rf_mode* mode);
+PENLINK_EXPORT int pl_pen_set_led_mode(pl_pen* pen, const pl_led_mode* mode);
 /** Stops needle, RF and LED at once and latches until pl_pen_clear_emergency_stop(). Sent ahead
  * of anything queued. */
-PENLINK_EXPORT int pl_pen_emergency_stop(pl_pen *pen);
-PENLINK_EXPORT int pl_pen_clear_emergency_stop(pl_pen *pen);
+PENLINK_EXPORT int pl_pen_emergency_stop(pl_pen* pen);
+PENLINK_EXPORT int pl_pen_clear_emergency_stop(pl_pen* pen);
 /** Clears latched faults whose cause has gone. */
-PENLINK_EXPORT int pl_pen_clear_faults(pl_pen *pen);
+PENLINK_EXPORT int pl_pen_clear_faults(pl_pen* pen);
 /**@}*/
 
 /** @name Asynchronous commands
@@ -331,15 +334,19 @@ PENLINK_EXPORT int pl_pen_clear_faults(pl_pen *pen);
  * callback thread with the outcome (0 or PL_E...). Inside `done`, pl_error_last() and
  * pl_error_last_range() describe that outcome. `done` may be NULL (fire and forget). */
 /**@{*/
-typedef int (*pl_done_cb)(int result, void *payload);
-PENLINK_EXPORT int pl_pen_set_depth_um_async(pl_pen *pen, int32_t depth_um, pl_done_cb done, void *payload);
-PENLINK_EXPORT int pl_pen_set_speed_hz_async(pl_pen *pen, double speed_hz, pl_done_cb done, void *payload);
-PENLINK_EXPORT int pl_pen_start_async(pl_pen *pen, pl_done_cb done, void *payload);
-PENLINK_EXPORT int pl_pen_stop_async(pl_pen *pen, pl_done_cb done, void *payload);
-PENLINK_EXPORT int pl_pen_set_rf_mode_async(pl_pen *pen, const pl_rf_mode *mode, pl_done_cb done, void *payload);
-PENLINK_EXPORT int pl_pen_set_led_mode_async(pl_pen *pen, const pl_led_mode *mode, pl_done_cb done, void *payload);
-PENLINK_EXPORT int pl_pen_emergency_stop_async(pl_pen *pen, pl_done_cb done, void *payload);
-PENLINK_EXPORT int pl_pen_clear_emergency_stop_async(pl_pen *pen, pl_done_cb done, void *payload);
+typedef int (*pl_done_cb)(int result, void* payload);
+PENLINK_EXPORT int pl_pen_set_depth_um_async(pl_pen* pen, int32_t depth_um, pl_done_cb done,
+                                             void* payload);
+PENLINK_EXPORT int pl_pen_set_speed_hz_async(pl_pen* pen, double speed_hz, pl_done_cb done,
+                                             void* payload);
+PENLINK_EXPORT int pl_pen_start_async(pl_pen* pen, pl_done_cb done, void* payload);
+PENLINK_EXPORT int pl_pen_stop_async(pl_pen* pen, pl_done_cb done, void* payload);
+PENLINK_EXPORT int pl_pen_set_rf_mode_async(pl_pen* pen, const pl_rf_mode* mode, pl_done_cb done,
+                                            void* payload);
+PENLINK_EXPORT int pl_pen_set_led_mode_async(pl_pen* pen, const pl_led_mode* mode, pl_done_cb done,
+                                             void* payload);
+PENLINK_EXPORT int pl_pen_emergency_stop_async(pl_pen* pen, pl_done_cb done, void* payload);
+PENLINK_EXPORT int pl_pen_clear_emergency_stop_async(pl_pen* pen, pl_done_cb done, void* payload);
 /**@}*/
 
 /** @name Streams and subscriptions
@@ -349,57 +356,57 @@ PENLINK_EXPORT int pl_pen_clear_emergency_stop_async(pl_pen *pen, pl_done_cb don
 /** Keeps a callback registered until pl_subscription_free(). */
 typedef struct pl_subscription pl_subscription;
 
-typedef int (*pl_status_cb)(const pl_status *status, void *payload);
-typedef int (*pl_event_cb)(const pl_event *event, void *payload);
+typedef int (*pl_status_cb)(const pl_status* status, void* payload);
+typedef int (*pl_event_cb)(const pl_event* event, void* payload);
 /** reason says why (e.g. "no answer for 500 ms"); "" for ordinary changes. */
-typedef int (*pl_connection_state_cb)(pl_connection_state state, const char *reason, void *payload);
+typedef int (*pl_connection_state_cb)(pl_connection_state state, const char* reason, void* payload);
 
 /** Calls cb for each status frame; asks the pen to stream at least rate_hz. Any thread. */
-PENLINK_EXPORT int pl_pen_subscribe_status(pl_subscription **out, pl_pen *pen, int32_t rate_hz,
-                                           pl_status_cb cb, void *payload);
-PENLINK_EXPORT int pl_pen_subscribe_events(pl_subscription **out, pl_pen *pen, pl_event_cb cb,
-                                           void *payload);
-PENLINK_EXPORT int pl_pen_subscribe_connection_state(pl_subscription **out, pl_pen *pen,
-                                                     pl_connection_state_cb cb, void *payload);
+PENLINK_EXPORT int pl_pen_subscribe_status(pl_subscription** out, pl_pen* pen, int32_t rate_hz,
+                                           pl_status_cb cb, void* payload);
+PENLINK_EXPORT int pl_pen_subscribe_events(pl_subscription** out, pl_pen* pen, pl_event_cb cb,
+                                           void* payload);
+PENLINK_EXPORT int pl_pen_subscribe_connection_state(pl_subscription** out, pl_pen* pen,
+                                                     pl_connection_state_cb cb, void* payload);
 /** Unsubscribes and frees. After it returns the callback is not running and will not run again
  * (called from inside that callback: not again after it returns). NULL is ignored. Works before
  * or after pl_pen_free() of its pen. Any thread. */
-PENLINK_EXPORT void pl_subscription_free(pl_subscription *subscription);
+PENLINK_EXPORT void pl_subscription_free(pl_subscription* subscription);
 
 /** Copies the newest status frame into *out and sets *available to 1; if none has arrived yet,
  * zeroes *out and sets *available to 0. available may be NULL. Does not block; any thread. */
-PENLINK_EXPORT int pl_pen_latest_status(pl_status *out, int *available, const pl_pen *pen);
+PENLINK_EXPORT int pl_pen_latest_status(pl_status* out, int* available, const pl_pen* pen);
 /** Status frames the pen sent that never reached a callback (lost, or dropped from a full
  * callback queue), and frames received. Any thread. */
-PENLINK_EXPORT int pl_pen_dropped_status_frames(uint64_t *out, const pl_pen *pen);
-PENLINK_EXPORT int pl_pen_received_status_frames(uint64_t *out, const pl_pen *pen);
+PENLINK_EXPORT int pl_pen_dropped_status_frames(uint64_t* out, const pl_pen* pen);
+PENLINK_EXPORT int pl_pen_received_status_frames(uint64_t* out, const pl_pen* pen);
 /**@}*/
 
 /** @name Serial ports */
 /**@{*/
 /** One serial port. Strings are owned by the list; never NULL ("" when unknown). */
 typedef struct pl_serial_port_info {
-    const char *path; /**< e.g. "/dev/ttyACM0" */
-    const char *description;
+    const char* path; /**< e.g. "/dev/ttyACM0" */
+    const char* description;
     int is_usb;
     int32_t usb_vid, usb_pid; /**< 0 if not USB */
-    const char *manufacturer;
-    const char *product;
-    const char *serial_number;
+    const char* manufacturer;
+    const char* product;
+    const char* serial_number;
 } pl_serial_port_info;
 
 /** A snapshot of the machine's serial ports. Not thread-safe to free while others read it. */
 typedef struct pl_serial_port_list pl_serial_port_list;
 
 /** Enumerates the serial ports now (PL_ECONNECT if the OS refuses). Any thread. */
-PENLINK_EXPORT int pl_serial_ports_enumerate(pl_serial_port_list **out);
+PENLINK_EXPORT int pl_serial_ports_enumerate(pl_serial_port_list** out);
 /** Number of ports; 0 for NULL. */
-PENLINK_EXPORT size_t pl_serial_port_list_count(const pl_serial_port_list *list);
+PENLINK_EXPORT size_t pl_serial_port_list_count(const pl_serial_port_list* list);
 /** The index-th port, or NULL if index >= count or list is NULL. Valid until the list is freed. */
-PENLINK_EXPORT const pl_serial_port_info *pl_serial_port_list_get(const pl_serial_port_list *list,
+PENLINK_EXPORT const pl_serial_port_info* pl_serial_port_list_get(const pl_serial_port_list* list,
                                                                   size_t index);
 /** NULL is ignored. */
-PENLINK_EXPORT void pl_serial_port_list_free(pl_serial_port_list *list);
+PENLINK_EXPORT void pl_serial_port_list_free(pl_serial_port_list* list);
 /**@}*/
 
 /** @name Log */
@@ -407,11 +414,11 @@ PENLINK_EXPORT void pl_serial_port_list_free(pl_serial_port_list *list);
 /** Receives the SDK's log lines. Called from any SDK thread, never concurrently; message is
  * valid during the call. It returns nothing because there is nowhere left to report a failure
  * of the log itself. */
-typedef void (*pl_log_cb)(pl_log_level level, const char *message, void *payload);
+typedef void (*pl_log_cb)(pl_log_level level, const char* message, void* payload);
 
 /** Sends log lines at min_level and above to cb; cb NULL silences the log. The default (before
  * any call) writes warnings and errors to stderr. Process-wide; any thread. */
-PENLINK_EXPORT int pl_log_set_sink(pl_log_cb cb, pl_log_level min_level, void *payload);
+PENLINK_EXPORT int pl_log_set_sink(pl_log_cb cb, pl_log_level min_level, void* payload);
 /** Changes the minimum level of the current sink. Process-wide; any thread. */
 PENLINK_EXPORT int pl_log_set_level(pl_log_level min_level);
 /**@}*/

@@ -58,10 +58,10 @@ int set_error(const Result& result) {
 
 void require_version(unsigned version, unsigned highest, const char* function, const char* type) {
     if (version == 0 || version > highest) {
-        throw InvalidArgumentError(std::string(function) + ": " + type + " version " + std::to_string(version) +
-                                   " is not supported by penlink " PENLINK_VERSION_STRING
-                                   " (known versions 1 to " + std::to_string(highest) +
-                                   "; initialise it with the _INIT macro or _init function)");
+        throw InvalidArgumentError(
+            std::string(function) + ": " + type + " version " + std::to_string(version) +
+            " is not supported by penlink " PENLINK_VERSION_STRING " (known versions 1 to " +
+            std::to_string(highest) + "; initialise it with the _INIT macro or _init function)");
     }
 }
 

@@ -40,7 +40,8 @@ int guarded(Body&& body) noexcept {
 /// Throws InvalidArgumentError "<function>: <name> is NULL" when pointer is null.
 template <class T>
 void require(const T* pointer, const char* function, const char* name) {
-    if (pointer == nullptr) throw InvalidArgumentError(std::string(function) + ": " + name + " is NULL");
+    if (pointer == nullptr)
+        throw InvalidArgumentError(std::string(function) + ": " + name + " is NULL");
 }
 
 /// The integer a C caller stored in an enum-typed parameter or field. C lets any int through;

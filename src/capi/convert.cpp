@@ -11,8 +11,8 @@ namespace {
 
 void check_non_negative(std::int32_t value, const char* field, const char* unit) {
     if (value < 0) {
-        throw InvalidArgumentError(std::string("pl_connect_options.") + field + " " + std::to_string(value) + unit +
-                                   " must not be negative");
+        throw InvalidArgumentError(std::string("pl_connect_options.") + field + " " +
+                                   std::to_string(value) + unit + " must not be negative");
     }
 }
 
@@ -25,7 +25,8 @@ void copy_string(const std::string& text, char (&out)[PL_INFO_STRING_SIZE]) noex
 }  // namespace
 
 ConnectOptions to_cpp(const pl_connect_options& options) {
-    require_version(options.version, PL_CONNECT_OPTIONS_VERSION, "pl_pen_connect", "pl_connect_options");
+    require_version(options.version, PL_CONNECT_OPTIONS_VERSION, "pl_pen_connect",
+                    "pl_connect_options");
     check_non_negative(options.connect_timeout_ms, "connect_timeout_ms", " ms");
     check_non_negative(options.command_timeout_ms, "command_timeout_ms", " ms");
     check_non_negative(options.command_retries, "command_retries", "");
@@ -34,11 +35,14 @@ ConnectOptions to_cpp(const pl_connect_options& options) {
     check_non_negative(options.idle_status_rate_hz, "idle_status_rate_hz", " Hz");
     if (options.callback_queue_capacity < 1) {
         throw InvalidArgumentError("pl_connect_options.callback_queue_capacity " +
-                                   std::to_string(options.callback_queue_capacity) + " must be at least 1");
+                                   std::to_string(options.callback_queue_capacity) +
+                                   " must be at least 1");
     }
-    if (options.log_level != PL_LOG_UNCHANGED && (options.log_level < PL_LOG_TRACE || options.log_level > PL_LOG_OFF)) {
-        throw InvalidArgumentError("pl_connect_options.log_level " + std::to_string(options.log_level) +
-                                   " is outside PL_LOG_TRACE (0) to PL_LOG_OFF (5) and not PL_LOG_UNCHANGED (-1)");
+    if (options.log_level != PL_LOG_UNCHANGED &&
+        (options.log_level < PL_LOG_TRACE || options.log_level > PL_LOG_OFF)) {
+        throw InvalidArgumentError(
+            "pl_connect_options.log_level " + std::to_string(options.log_level) +
+            " is outside PL_LOG_TRACE (0) to PL_LOG_OFF (5) and not PL_LOG_UNCHANGED (-1)");
     }
     ConnectOptions out;
     out.connect_timeout = std::chrono::milliseconds(options.connect_timeout_ms);
@@ -55,7 +59,8 @@ RfMode to_cpp(const pl_rf_mode& mode, const char* function) {
     require_version(mode.version, PL_RF_MODE_VERSION, function, "pl_rf_mode");
     const int polarity = raw_enum(mode.polarity);
     if (polarity != PL_RF_MONOPOLAR && polarity != PL_RF_BIPOLAR) {
-        throw InvalidArgumentError(std::string(function) + ": RF polarity " + std::to_string(polarity) +
+        throw InvalidArgumentError(std::string(function) + ": RF polarity " +
+                                   std::to_string(polarity) +
                                    " is neither PL_RF_MONOPOLAR (0) nor PL_RF_BIPOLAR (1)");
     }
     RfMode out;

@@ -53,15 +53,17 @@ void log(LogLevel level, const char* message) {
     }
 }
 
-CallbackScope::CallbackScope(const pl_pen* pen) : previous_(current_callback_pen) { current_callback_pen = pen; }
+CallbackScope::CallbackScope(const pl_pen* pen) : previous_(current_callback_pen) {
+    current_callback_pen = pen;
+}
 CallbackScope::~CallbackScope() { current_callback_pen = previous_; }
 
 bool in_callback_of(const pl_pen* pen) { return pen != nullptr && current_callback_pen == pen; }
 
 void report_callback_failure(const char* callback, int returned) {
     char line[160];
-    std::snprintf(line, sizeof line, "%s callback returned %d (expected 0); it stays registered", callback,
-                  returned);
+    std::snprintf(line, sizeof line, "%s callback returned %d (expected 0); it stays registered",
+                  callback, returned);
     log(LogLevel::Warning, line);
 }
 
@@ -86,7 +88,8 @@ int pl_log_set_sink(pl_log_cb cb, pl_log_level min_level, void* payload) {
         if (cb == nullptr) {
             set_log_sink({}, level);
         } else {
-            set_log_sink([](LogLevel line_level, const std::string& message) { capi::log(line_level, message.c_str()); },
+            set_log_sink([](LogLevel line_level,
+                            const std::string& message) { capi::log(line_level, message.c_str()); },
                          level);
         }
         return 0;

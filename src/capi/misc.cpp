@@ -22,7 +22,8 @@ const char* pl_version_string(void) { return PENLINK_VERSION_STRING; }
 int pl_connect_options_init(pl_connect_options* opts, unsigned version) {
     return capi::guarded([&] {
         capi::require(opts, "pl_connect_options_init", "opts");
-        capi::require_version(version, PL_CONNECT_OPTIONS_VERSION, "pl_connect_options_init", "pl_connect_options");
+        capi::require_version(version, PL_CONNECT_OPTIONS_VERSION, "pl_connect_options_init",
+                              "pl_connect_options");
         *opts = pl_connect_options PL_CONNECT_OPTIONS_INIT;
         opts->version = version;
         return 0;

@@ -53,7 +53,8 @@ void pl_pen_free(pl_pen* pen) {
     }
     std::vector<std::shared_ptr<Subscription>> subscriptions;
     if (!capi::unregister_pen(pen, subscriptions)) {
-        capi::log(LogLevel::Error, "pl_pen_free: pointer is not a live pl_pen (freed twice?); ignored");
+        capi::log(LogLevel::Error,
+                  "pl_pen_free: pointer is not a live pl_pen (freed twice?); ignored");
         return;
     }
     std::unique_ptr<pl_pen> owned(pen);
@@ -78,7 +79,8 @@ int pl_pen_url(const char** out, const pl_pen* pen) {
 int pl_pen_connection_state(pl_connection_state* out, const pl_pen* pen) {
     return guarded([&] {
         require(out, "pl_pen_connection_state", "out");
-        *out = static_cast<pl_connection_state>(live_pen(pen, "pl_pen_connection_state").pen->connection_state());
+        *out = static_cast<pl_connection_state>(
+            live_pen(pen, "pl_pen_connection_state").pen->connection_state());
         return 0;
     });
 }

@@ -18,10 +18,10 @@ int pl_serial_ports_enumerate(pl_serial_port_list** out) {
         list->views.reserve(list->ports.size());
         // views point into ports, which is never resized after this.
         for (const auto& port : list->ports) {
-            list->views.push_back(pl_serial_port_info{port.path.c_str(), port.description.c_str(),
-                                                      port.is_usb ? 1 : 0, port.usb_vid, port.usb_pid,
-                                                      port.manufacturer.c_str(), port.product.c_str(),
-                                                      port.serial_number.c_str()});
+            list->views.push_back(pl_serial_port_info{
+                port.path.c_str(), port.description.c_str(), port.is_usb ? 1 : 0, port.usb_vid,
+                port.usb_pid, port.manufacturer.c_str(), port.product.c_str(),
+                port.serial_number.c_str()});
         }
         capi::register_handle(list.get(), capi::HandleKind::SerialPortList);
         *out = list.release();
@@ -43,7 +43,8 @@ const pl_serial_port_info* pl_serial_port_list_get(const pl_serial_port_list* li
 void pl_serial_port_list_free(pl_serial_port_list* list) {
     if (list == nullptr) return;
     if (!capi::unregister_handle(list, capi::HandleKind::SerialPortList)) {
-        capi::log(LogLevel::Error, "pl_serial_port_list_free: pointer is not a live pl_serial_port_list; ignored");
+        capi::log(LogLevel::Error,
+                  "pl_serial_port_list_free: pointer is not a live pl_serial_port_list; ignored");
         return;
     }
     std::unique_ptr<pl_serial_port_list> owned(list);

@@ -27,7 +27,8 @@ int adopt(pl_subscription** out, pl_pen& pen, Subscription subscription) {
 
 extern "C" {
 
-int pl_pen_subscribe_status(pl_subscription** out, pl_pen* pen, int32_t rate_hz, pl_status_cb cb, void* payload) {
+int pl_pen_subscribe_status(pl_subscription** out, pl_pen* pen, int32_t rate_hz, pl_status_cb cb,
+                            void* payload) {
     return guarded([&] {
         require(out, "pl_pen_subscribe_status", "out");
         *out = nullptr;
@@ -69,11 +70,13 @@ int pl_pen_subscribe_connection_state(pl_subscription** out, pl_pen* pen, pl_con
         require(out, "pl_pen_subscribe_connection_state", "out");
         *out = nullptr;
         auto& live = live_pen(pen, "pl_pen_subscribe_connection_state");
-        if (cb == nullptr) throw InvalidArgumentError("pl_pen_subscribe_connection_state: cb is NULL");
+        if (cb == nullptr)
+            throw InvalidArgumentError("pl_pen_subscribe_connection_state: cb is NULL");
         auto subscription = live.pen->subscribe_connection_state(
             [pen, cb, payload](ConnectionState state, const std::string& reason) {
                 capi::CallbackScope scope(pen);
-                const int returned = cb(static_cast<pl_connection_state>(state), reason.c_str(), payload);
+                const int returned =
+                    cb(static_cast<pl_connection_state>(state), reason.c_str(), payload);
                 if (returned != 0) capi::report_callback_failure("connection state", returned);
             });
         return adopt(out, live, std::move(subscription));
@@ -83,7 +86,9 @@ int pl_pen_subscribe_connection_state(pl_subscription** out, pl_pen* pen, pl_con
 void pl_subscription_free(pl_subscription* subscription) {
     if (subscription == nullptr) return;
     if (!capi::unregister_subscription(subscription)) {
-        capi::log(LogLevel::Error, "pl_subscription_free: pointer is not a live pl_subscription (freed twice?); ignored");
+        capi::log(
+            LogLevel::Error,
+            "pl_subscription_free: pointer is not a live pl_subscription (freed twice?); ignored");
         return;
     }
     std::unique_ptr<pl_subscription> owned(subscription);
@@ -92,7 +97,8 @@ void pl_subscription_free(pl_subscription* subscription) {
     } catch (const std::exception& error) {
         capi::log(LogLevel::Error, (std::string("pl_subscription_free: ") + error.what()).c_str());
     } catch (...) {
-        capi::log(LogLevel::Error, "pl_subscription_free: unexpected exception while unsubscribing");
+        capi::log(LogLevel::Error,
+                  "pl_subscription_free: unexpected exception while unsubscribing");
     }
 }
 

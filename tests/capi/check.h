@@ -9,40 +9,41 @@
 
 #include "penlink/penlink.h"
 
-#define CHECK(condition)                                                                       \
-    do {                                                                                       \
-        if (!(condition)) {                                                                    \
+#define CHECK(condition)                                                                        \
+    do {                                                                                        \
+        if (!(condition)) {                                                                     \
             fprintf(stderr, "%s:%d: CHECK(%s) failed; last error %d: %s\n", __FILE__, __LINE__, \
                     #condition, pl_error_last_code(), pl_error_last());                         \
-            exit(1);                                                                           \
-        }                                                                                      \
+            exit(1);                                                                            \
+        }                                                                                       \
     } while (0)
 
 /* Checks that call returned code, and that the message mentions text. */
-#define CHECK_FAILS(call, code, text)                                                          \
-    do {                                                                                       \
-        int check_rc_ = (call);                                                                \
-        if (check_rc_ != (code) || strstr(pl_error_last(), (text)) == NULL) {                  \
-            fprintf(stderr, "%s:%d: %s returned %d (%s), expected %d with \"%s\" in the message\n", \
-                    __FILE__, __LINE__, #call, check_rc_, pl_error_last(), (code), (text));     \
-            exit(1);                                                                           \
-        }                                                                                      \
+#define CHECK_FAILS(call, code, text)                                                       \
+    do {                                                                                    \
+        int check_rc_ = (call);                                                             \
+        if (check_rc_ != (code) || strstr(pl_error_last(), (text)) == NULL) {               \
+            fprintf(stderr,                                                                 \
+                    "%s:%d: %s returned %d (%s), expected %d with \"%s\" in the message\n", \
+                    __FILE__, __LINE__, #call, check_rc_, pl_error_last(), (code), (text)); \
+            exit(1);                                                                        \
+        }                                                                                   \
     } while (0)
 
-#define CHECK_OK(call)                                                                         \
-    do {                                                                                       \
-        int check_rc_ = (call);                                                                \
-        if (check_rc_ != 0) {                                                                  \
-            fprintf(stderr, "%s:%d: %s returned %d (%s): %s\n", __FILE__, __LINE__, #call,      \
-                    check_rc_, pl_strerror(check_rc_), pl_error_last());                        \
-            exit(1);                                                                           \
-        }                                                                                      \
+#define CHECK_OK(call)                                                                     \
+    do {                                                                                   \
+        int check_rc_ = (call);                                                            \
+        if (check_rc_ != 0) {                                                              \
+            fprintf(stderr, "%s:%d: %s returned %d (%s): %s\n", __FILE__, __LINE__, #call, \
+                    check_rc_, pl_strerror(check_rc_), pl_error_last());                   \
+            exit(1);                                                                       \
+        }                                                                                  \
     } while (0)
 
-#define RUN(test)                           \
-    do {                                    \
-        fprintf(stderr, "-- %s\n", #test);  \
-        test();                             \
+#define RUN(test)                          \
+    do {                                   \
+        fprintf(stderr, "-- %s\n", #test); \
+        test();                            \
     } while (0)
 
 #endif

@@ -13,8 +13,8 @@
 
 /* After the first line the simulator may keep writing; a thread drains the pipe so it never
  * blocks on a full pipe, and holding the read end open spares it a SIGPIPE. */
-static void *drain(void *arg) {
-    int fd = *(int *)arg;
+static void* drain(void* arg) {
+    int fd = *(int*)arg;
     char buffer[512];
     while (read(fd, buffer, sizeof buffer) > 0) {
     }
@@ -25,7 +25,7 @@ static void *drain(void *arg) {
 static int drain_fd;
 
 /* Reads one line with a deadline; returns its length or -1. */
-static int read_line(int fd, char *line, size_t size, int timeout_ms) {
+static int read_line(int fd, char* line, size_t size, int timeout_ms) {
     size_t used = 0;
     while (used + 1 < size) {
         struct pollfd poller;
@@ -44,7 +44,7 @@ static int read_line(int fd, char *line, size_t size, int timeout_ms) {
     return (int)used;
 }
 
-int spawn_sim(spawned_sim *sim, const char *executable, int timeout_ms) {
+int spawn_sim(spawned_sim* sim, const char* executable, int timeout_ms) {
     int pipe_fds[2];
     char line[128];
     unsigned port = 0;
@@ -62,14 +62,15 @@ int spawn_sim(spawned_sim *sim, const char *executable, int timeout_ms) {
         dup2(pipe_fds[1], STDOUT_FILENO);
         close(pipe_fds[0]);
         close(pipe_fds[1]);
-        execl(executable, executable, "--tcp", "0", (char *)NULL);
+        execl(executable, executable, "--tcp", "0", (char*)NULL);
         fprintf(stderr, "cannot run %s: %s\n", executable, strerror(errno));
         _exit(127);
     }
     close(pipe_fds[1]);
-    if (read_line(pipe_fds[0], line, sizeof line, timeout_ms) < 0 || sscanf(line, "TCP 127.0.0.1:%u", &port) != 1 ||
-        port == 0 || port > 65535) {
-        fprintf(stderr, "%s did not print \"TCP 127.0.0.1:PORT\" within %d ms\n", executable, timeout_ms);
+    if (read_line(pipe_fds[0], line, sizeof line, timeout_ms) < 0 ||
+        sscanf(line, "TCP 127.0.0.1:%u", &port) != 1 || port == 0 || port > 65535) {
+        fprintf(stderr, "%s did not print \"TCP 127.0.0.1:PORT\" within %d ms\n", executable,
+                timeout_ms);
         close(pipe_fds[0]);
         stop_sim(sim);
         return -1;
@@ -80,7 +81,7 @@ int spawn_sim(spawned_sim *sim, const char *executable, int timeout_ms) {
     return 0;
 }
 
-void stop_sim(spawned_sim *sim) {
+void stop_sim(spawned_sim* sim) {
     int status;
     int waited_ms;
     struct timespec pause = {0, 20 * 1000000L};

@@ -11,16 +11,16 @@
 #include "spawn_sim.h"
 #include "waiter.h"
 
-static int count_status(const pl_status *status, void *payload) {
-    waiter *frames = (waiter *)payload;
+static int count_status(const pl_status* status, void* payload) {
+    waiter* frames = (waiter*)payload;
     waiter_bump(frames, (int)status->state);
     return 0;
 }
 
 /* Waits (bounded) until a status frame reports state. */
-static int wait_for_state(pl_pen *pen, pl_pen_state state, int timeout_ms) {
+static int wait_for_state(pl_pen* pen, pl_pen_state state, int timeout_ms) {
     waiter frames;
-    pl_subscription *subscription = NULL;
+    pl_subscription* subscription = NULL;
     long seen = 0;
     int reached = 0;
     waiter_init(&frames);
@@ -34,18 +34,18 @@ static int wait_for_state(pl_pen *pen, pl_pen_state state, int timeout_ms) {
     return reached;
 }
 
-static void run_scenario(const char *url) {
+static void run_scenario(const char* url) {
     pl_connect_options options = PL_CONNECT_OPTIONS_INIT;
-    pl_pen *pen = NULL;
+    pl_pen* pen = NULL;
     pl_device_info info;
     pl_capabilities caps;
     pl_led_mode led = PL_LED_MODE_INIT;
     pl_rf_mode rf = PL_RF_MODE_INIT;
-    pl_subscription *subscription = NULL;
+    pl_subscription* subscription = NULL;
     waiter frames;
     int32_t too_deep_um;
     double value, limit;
-    const char *unit;
+    const char* unit;
     char expected[64];
 
     fprintf(stderr, "-- scenario against %s\n", url);
@@ -118,7 +118,7 @@ static void run_scenario(const char *url) {
 static spawned_sim sim;
 static void stop_spawned_sim(void) { stop_sim(&sim); }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     if (argc == 3 && strcmp(argv[1], "--spawn") == 0) {
         if (spawn_sim(&sim, argv[2], 10000) != 0) return 1;
         atexit(stop_spawned_sim);

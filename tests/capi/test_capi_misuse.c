@@ -14,10 +14,10 @@
 static pthread_mutex_t log_mutex = PTHREAD_MUTEX_INITIALIZER;
 static char log_text[8192];
 
-static void capture_log(pl_log_level level, const char *message, void *payload) {
+static void capture_log(pl_log_level level, const char* message, void* payload) {
     size_t used;
     (void)level;
-    CHECK(payload == (void *)log_text);
+    CHECK(payload == (void*)log_text);
     pthread_mutex_lock(&log_mutex);
     used = strlen(log_text);
     if (used + strlen(message) + 2 < sizeof log_text) {
@@ -27,7 +27,7 @@ static void capture_log(pl_log_level level, const char *message, void *payload) 
     pthread_mutex_unlock(&log_mutex);
 }
 
-static int log_contains(const char *text) {
+static int log_contains(const char* text) {
     int found;
     pthread_mutex_lock(&log_mutex);
     found = strstr(log_text, text) != NULL;
@@ -35,8 +35,8 @@ static int log_contains(const char *text) {
     return found;
 }
 
-static pl_pen *connect_sim(void) {
-    pl_pen *pen = NULL;
+static pl_pen* connect_sim(void) {
+    pl_pen* pen = NULL;
     CHECK_OK(pl_pen_connect(&pen, SIM_URL, NULL));
     return pen;
 }
@@ -51,7 +51,8 @@ static void test_version_and_codes(void) {
     CHECK(strcmp(pl_version_string(), expected) == 0);
     CHECK(PL_VERSION_CHECK(1, 0, 0));
     CHECK(!PL_VERSION_CHECK(PL_VERSION_MAJOR + 1, 0, 0));
-    CHECK(PL_VERSION_NUMBER == PL_VERSION_MAJOR * 10000 + PL_VERSION_MINOR * 100 + PL_VERSION_PATCH);
+    CHECK(PL_VERSION_NUMBER ==
+          PL_VERSION_MAJOR * 10000 + PL_VERSION_MINOR * 100 + PL_VERSION_PATCH);
 
     CHECK(PL_EINVAL == -1 && PL_ERANGE == -2 && PL_ETIMEOUT == -3 && PL_ECONNECT == -4);
     CHECK(PL_ELOST == -5 && PL_ENOTCONN == -6 && PL_EESTOP == -7 && PL_EFAULT == -8);
@@ -73,7 +74,7 @@ static void test_struct_versions(void) {
     pl_connect_options options;
     pl_rf_mode rf;
     pl_led_mode led;
-    pl_pen *pen = (pl_pen *)&options; /* must be set to NULL on failure */
+    pl_pen* pen = (pl_pen*)&options; /* must be set to NULL on failure */
     const pl_connect_options defaults = PL_CONNECT_OPTIONS_INIT;
 
     CHECK_OK(pl_connect_options_init(&options, PL_CONNECT_OPTIONS_VERSION));
@@ -100,7 +101,7 @@ static void test_struct_versions(void) {
 }
 
 static void test_null_arguments(void) {
-    pl_pen *pen = NULL;
+    pl_pen* pen = NULL;
     pl_status status;
     int32_t depth;
     CHECK_FAILS(pl_pen_connect(NULL, SIM_URL, NULL), PL_EINVAL, "out");
@@ -122,7 +123,7 @@ static void test_null_arguments(void) {
 }
 
 static void test_bad_urls(void) {
-    pl_pen *pen = NULL;
+    pl_pen* pen = NULL;
     CHECK_FAILS(pl_pen_connect(&pen, "foo://x", NULL), PL_EINVAL, "foo");
     CHECK(pen == NULL);
     /* Port 1 on loopback: nobody listens, the connection is refused. */
@@ -131,7 +132,7 @@ static void test_bad_urls(void) {
 }
 
 static void test_pen_with_null_outputs(void) {
-    pl_pen *pen = connect_sim();
+    pl_pen* pen = connect_sim();
     pl_led_mode led = PL_LED_MODE_INIT;
     pl_rf_mode rf = PL_RF_MODE_INIT;
     CHECK_FAILS(pl_pen_info(NULL, pen), PL_EINVAL, "out is NULL");
@@ -147,8 +148,8 @@ static void test_pen_with_null_outputs(void) {
 }
 
 static void test_use_after_free(void) {
-    pl_pen *pen = connect_sim();
-    pl_pen *stale = pen;
+    pl_pen* pen = connect_sim();
+    pl_pen* stale = pen;
     pl_log_set_sink(capture_log, PL_LOG_WARNING, log_text);
     pl_pen_free(pen);
     CHECK_FAILS(pl_pen_start(stale), PL_EINVAL, "not a live pl_pen");
@@ -157,12 +158,12 @@ static void test_use_after_free(void) {
 }
 
 static void test_info_and_limits(void) {
-    pl_pen *pen = connect_sim();
-    const char *url = NULL;
+    pl_pen* pen = connect_sim();
+    const char* url = NULL;
     pl_connection_state state = PL_CONNECTION_CLOSED;
     int32_t limit_um = 0;
     double value, limit;
-    const char *unit;
+    const char* unit;
     CHECK_OK(pl_pen_url(&url, pen));
     CHECK(strcmp(url, SIM_URL) == 0);
     CHECK_OK(pl_pen_connection_state(&state, pen));
@@ -173,7 +174,8 @@ static void test_info_and_limits(void) {
     CHECK_OK(pl_pen_set_depth_mm(pen, 1.25));
     CHECK(pl_pen_set_depth_um(pen, 2000) == PL_ERANGE);
     CHECK(pl_error_last_range(&value, &limit, &unit) == 1);
-    CHECK(value > 1.999 && value < 2.001 && limit > 1.499 && limit < 1.501 && strcmp(unit, "mm") == 0);
+    CHECK(value > 1.999 && value < 2.001 && limit > 1.499 && limit < 1.501 &&
+          strcmp(unit, "mm") == 0);
     CHECK(strstr(pl_error_last(), "1.5") != NULL);
     CHECK_FAILS(pl_pen_set_speed_hz(pen, 1000.0), PL_ERANGE, "Hz");
     CHECK(pl_pen_start(pen) == 0);
@@ -191,17 +193,17 @@ static void test_info_and_limits(void) {
     pl_pen_free(pen);
 }
 
-static int record_result(int result, void *payload) {
+static int record_result(int result, void* payload) {
     double value = 0, limit = 0;
-    const char *unit = "";
+    const char* unit = "";
     int has_range = pl_error_last_range(&value, &limit, &unit);
     /* encode: result in the low bits, range knowledge in bit 8 */
-    waiter_bump((waiter *)payload, (result & 0xff) | (has_range ? 0x100 : 0));
+    waiter_bump((waiter*)payload, (result & 0xff) | (has_range ? 0x100 : 0));
     return 0;
 }
 
 static void test_async(void) {
-    pl_pen *pen = connect_sim();
+    pl_pen* pen = connect_sim();
     waiter done;
     int rc;
     waiter_init(&done);
@@ -230,17 +232,17 @@ static void test_async(void) {
 /* A status callback that reports failure, and one that tries to free its own pen. */
 typedef struct misbehaving {
     waiter frames;
-    pl_pen *pen;
+    pl_pen* pen;
 } misbehaving;
 
-static int fail_status(const pl_status *status, void *payload) {
+static int fail_status(const pl_status* status, void* payload) {
     (void)status;
-    waiter_bump(&((misbehaving *)payload)->frames, 0);
+    waiter_bump(&((misbehaving*)payload)->frames, 0);
     return 7;
 }
 
-static int free_own_pen(const pl_status *status, void *payload) {
-    misbehaving *state = (misbehaving *)payload;
+static int free_own_pen(const pl_status* status, void* payload) {
+    misbehaving* state = (misbehaving*)payload;
     (void)status;
     if (waiter_count(&state->frames) == 0) pl_pen_free(state->pen); /* refused: would deadlock */
     waiter_bump(&state->frames, 0);
@@ -249,7 +251,7 @@ static int free_own_pen(const pl_status *status, void *payload) {
 
 static void test_misbehaving_callbacks(void) {
     misbehaving state;
-    pl_subscription *subscription = NULL;
+    pl_subscription* subscription = NULL;
     int32_t limit_um = 0;
     pl_log_set_sink(capture_log, PL_LOG_WARNING, log_text);
     waiter_init(&state.frames);
@@ -271,19 +273,19 @@ static void test_misbehaving_callbacks(void) {
     waiter_destroy(&state.frames);
 }
 
-static int count_state(pl_connection_state state, const char *reason, void *payload) {
+static int count_state(pl_connection_state state, const char* reason, void* payload) {
     CHECK(reason != NULL);
-    waiter_bump((waiter *)payload, (int)state);
+    waiter_bump((waiter*)payload, (int)state);
     return 0;
 }
 
-static int count_event(const pl_event *event, void *payload) {
-    waiter_bump((waiter *)payload, (int)event->kind);
+static int count_event(const pl_event* event, void* payload) {
+    waiter_bump((waiter*)payload, (int)event->kind);
     return 0;
 }
 
 static void test_events_and_connection_state(void) {
-    pl_pen *pen = connect_sim();
+    pl_pen* pen = connect_sim();
     pl_subscription *states = NULL, *events = NULL;
     waiter state_changes, event_count;
     pl_status status;
@@ -315,7 +317,7 @@ static void test_events_and_connection_state(void) {
 }
 
 static void test_serial_ports_and_faults(void) {
-    pl_serial_port_list *list = NULL;
+    pl_serial_port_list* list = NULL;
     size_t count, i, needed = 0;
     char text[256];
     char tiny[4];
@@ -323,15 +325,17 @@ static void test_serial_ports_and_faults(void) {
     CHECK(rc == 0 || rc == PL_ECONNECT);
     count = pl_serial_port_list_count(list);
     for (i = 0; i < count; ++i) {
-        const pl_serial_port_info *port = pl_serial_port_list_get(list, i);
-        CHECK(port != NULL && port->path != NULL && port->path[0] != '\0' && port->description != NULL);
+        const pl_serial_port_info* port = pl_serial_port_list_get(list, i);
+        CHECK(port != NULL && port->path != NULL && port->path[0] != '\0' &&
+              port->description != NULL);
     }
     CHECK(pl_serial_port_list_get(list, count) == NULL);
     pl_serial_port_list_free(list);
 
     CHECK_OK(pl_faults_describe(text, sizeof text, &needed, 0));
     CHECK(text[0] == '\0' && needed == 1);
-    CHECK_OK(pl_faults_describe(text, sizeof text, &needed, PL_FAULT_WATCHDOG | PL_FAULT_OVER_TEMPERATURE));
+    CHECK_OK(pl_faults_describe(text, sizeof text, &needed,
+                                PL_FAULT_WATCHDOG | PL_FAULT_OVER_TEMPERATURE));
     CHECK(strlen(text) + 1 == needed && strchr(text, ',') != NULL);
     CHECK_OK(pl_faults_describe(tiny, sizeof tiny, NULL, PL_FAULT_WATCHDOG));
     CHECK(strlen(tiny) == 3);

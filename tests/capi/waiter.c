@@ -3,19 +3,19 @@
 
 #include <time.h>
 
-void waiter_init(waiter *w) {
+void waiter_init(waiter* w) {
     pthread_mutex_init(&w->mutex, NULL);
     pthread_cond_init(&w->changed, NULL);
     w->count = 0;
     w->last_value = 0;
 }
 
-void waiter_destroy(waiter *w) {
+void waiter_destroy(waiter* w) {
     pthread_cond_destroy(&w->changed);
     pthread_mutex_destroy(&w->mutex);
 }
 
-void waiter_bump(waiter *w, int value) {
+void waiter_bump(waiter* w, int value) {
     pthread_mutex_lock(&w->mutex);
     w->count += 1;
     w->last_value = value;
@@ -23,7 +23,7 @@ void waiter_bump(waiter *w, int value) {
     pthread_mutex_unlock(&w->mutex);
 }
 
-long waiter_count(waiter *w) {
+long waiter_count(waiter* w) {
     long count;
     pthread_mutex_lock(&w->mutex);
     count = w->count;
@@ -31,7 +31,7 @@ long waiter_count(waiter *w) {
     return count;
 }
 
-int waiter_last(waiter *w) {
+int waiter_last(waiter* w) {
     int value;
     pthread_mutex_lock(&w->mutex);
     value = w->last_value;
@@ -39,7 +39,7 @@ int waiter_last(waiter *w) {
     return value;
 }
 
-int waiter_wait(waiter *w, long target, int timeout_ms) {
+int waiter_wait(waiter* w, long target, int timeout_ms) {
     struct timespec deadline;
     int reached;
     clock_gettime(CLOCK_REALTIME, &deadline);

@@ -12,13 +12,13 @@ typedef struct waiter {
     int last_value; /* whatever the callback wants to report, e.g. a result code */
 } waiter;
 
-void waiter_init(waiter *w);
-void waiter_destroy(waiter *w);
+void waiter_init(waiter* w);
+void waiter_destroy(waiter* w);
 /* Adds one and records value; wakes the waiter. */
-void waiter_bump(waiter *w, int value);
-long waiter_count(waiter *w);
-int waiter_last(waiter *w);
+void waiter_bump(waiter* w, int value);
+long waiter_count(waiter* w);
+int waiter_last(waiter* w);
 /* Waits until count >= target or timeout_ms passes; returns 1 if reached. */
-int waiter_wait(waiter *w, long target, int timeout_ms);
+int waiter_wait(waiter* w, long target, int timeout_ms);
 
 #endif

@@ -10,7 +10,7 @@
 #error "penlink 1.0.0 or newer expected"
 #endif
 
-static int on_status(const pl_status *status, void *payload) {
+static int on_status(const pl_status* status, void* payload) {
     (void)status;
     (void)payload;
     return 0;
@@ -19,10 +19,10 @@ static int on_status(const pl_status *status, void *payload) {
 int main(void) {
     int major = 0, minor = 0, patch = 0;
     pl_connect_options options;
-    pl_pen *pen = NULL;
-    pl_subscription *subscription = NULL;
+    pl_pen* pen = NULL;
+    pl_subscription* subscription = NULL;
     double value = 0, limit = 0;
-    const char *unit = NULL;
+    const char* unit = NULL;
     int rc;
 
     pl_version(&major, &minor, &patch);
@@ -38,7 +38,8 @@ int main(void) {
     }
     if (pl_pen_subscribe_status(&subscription, pen, 50, on_status, NULL) != 0) return 1;
     rc = pl_pen_set_depth_um(pen, 99000);
-    if (rc != PL_ERANGE || pl_error_last_range(&value, &limit, &unit) != 1 || strcmp(unit, "mm") != 0) {
+    if (rc != PL_ERANGE || pl_error_last_range(&value, &limit, &unit) != 1 ||
+        strcmp(unit, "mm") != 0) {
         fprintf(stderr, "expected an out-of-range error in mm, got %d: %s\n", rc, pl_error_last());
         return 1;
     }
