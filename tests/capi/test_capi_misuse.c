@@ -273,6 +273,52 @@ static void test_misbehaving_callbacks(void) {
     waiter_destroy(&state.frames);
 }
 
+/* Closes the pen and frees its own subscription from inside the callback: both allowed. */
+typedef struct self_closing {
+    waiter calls;
+    pl_pen* pen;
+    pl_subscription* subscription;
+    int close_result;
+} self_closing;
+
+static int close_from_callback(const pl_status* status, void* payload) {
+    self_closing* state = (self_closing*)payload;
+    pl_subscription* own;
+    (void)status;
+    /* Frames may arrive before pl_pen_subscribe_status has stored the handle; wait for it. */
+    pthread_mutex_lock(&state->calls.mutex);
+    own = state->subscription;
+    pthread_mutex_unlock(&state->calls.mutex);
+    if (own == NULL || waiter_count(&state->calls) > 0) return 0;
+    state->close_result = pl_pen_close(state->pen);
+    pl_subscription_free(own);
+    waiter_bump(&state->calls, 0);
+    return 0;
+}
+
+static void test_close_from_callback(void) {
+    self_closing state;
+    pl_connection_state connection = PL_CONNECTION_CONNECTED;
+    waiter_init(&state.calls);
+    state.pen = connect_sim();
+    state.close_result = -100;
+    state.subscription = NULL;
+    {
+        pl_subscription* subscription = NULL;
+        CHECK_OK(
+            pl_pen_subscribe_status(&subscription, state.pen, 100, close_from_callback, &state));
+        pthread_mutex_lock(&state.calls.mutex);
+        state.subscription = subscription;
+        pthread_mutex_unlock(&state.calls.mutex);
+    }
+    CHECK(waiter_wait(&state.calls, 1, 5000));
+    CHECK(state.close_result == 0);
+    CHECK_OK(pl_pen_connection_state(&connection, state.pen));
+    CHECK(connection == PL_CONNECTION_CLOSED);
+    pl_pen_free(state.pen);
+    waiter_destroy(&state.calls);
+}
+
 static int count_state(pl_connection_state state, const char* reason, void* payload) {
     CHECK(reason != NULL);
     waiter_bump((waiter*)payload, (int)state);
@@ -353,6 +399,7 @@ int main(void) {
     RUN(test_info_and_limits);
     RUN(test_async);
     RUN(test_misbehaving_callbacks);
+    RUN(test_close_from_callback);
     RUN(test_events_and_connection_state);
     RUN(test_serial_ports_and_faults);
     CHECK_OK(pl_log_set_sink(NULL, PL_LOG_OFF, NULL));
