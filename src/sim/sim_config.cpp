@@ -161,7 +161,7 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
                 static_cast<std::uint16_t>(parse_integer(key, value, 10, 65535, "ms"));
         } else if (key == "max_status_hz") {
             info.max_status_rate_hz =
-                static_cast<std::uint16_t>(parse_integer(key, value, 1, 20000, "Hz"));
+                static_cast<std::uint16_t>(parse_integer(key, value, 1, 65535, "Hz"));
         } else if (key == "fault_after_ms") {
             config.fault_after_ms =
                 static_cast<std::uint32_t>(parse_integer(key, value, 0, u32_max, "ms"));
