@@ -8,11 +8,12 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/post.hpp>
 
 #include "penlink/errors.hpp"
 #include "sim/sim_device.hpp"
+#include "transport/handler_slot.hpp"
 
 namespace penlink::transport {
 
@@ -45,7 +46,10 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
             was_empty = to_device.empty();
             to_device.insert(to_device.end(), bytes.begin(), bytes.end());
         }
-        if (was_empty) boost::asio::post(device_io, [this] { drain_to_device(); });
+        if (was_empty) {
+            boost::asio::post(device_io, boost::asio::bind_allocator(SlotAllocator<std::byte>(to_device_slot),
+                                                                     [this] { drain_to_device(); }));
+        }
     }
 
     void drain_to_host() {
@@ -95,7 +99,10 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
             was_empty = to_host.empty();
             to_host.insert(to_host.end(), bytes.begin(), bytes.end());
         }
-        if (was_empty) boost::asio::post(host_io, [self = shared_from_this()] { self->drain_to_host(); });
+        if (was_empty) {
+            boost::asio::post(host_io, boost::asio::bind_allocator(SlotAllocator<std::byte>(to_host_slot),
+                                                                   [self = shared_from_this()] { self->drain_to_host(); }));
+        }
     }
 
     void drain_to_device() {
@@ -147,6 +154,11 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     std::unique_ptr<sim::SimDevice> device;  // device thread
     std::vector<std::uint8_t> device_scratch;
     std::thread device_thread;
+
+    // At most one drain per direction is queued at a time (see send and from_device), so each
+    // direction reuses one block of handler memory instead of the heap.
+    std::shared_ptr<HandlerSlot> to_device_slot = std::make_shared<HandlerSlot>();
+    std::shared_ptr<HandlerSlot> to_host_slot = std::make_shared<HandlerSlot>();
 
     std::mutex mutex;  // guards the three below
     std::vector<std::uint8_t> to_device;
