@@ -135,3 +135,30 @@ TEST_CASE("tcp URLs with options are rejected", "[tcp]") {
     CHECK_THROWS_WITH(make_transport(parse_url("tcp://127.0.0.1:7878?nodelay=0"), io.io),
                       Catch::Contains("unknown option 'nodelay'"));
 }
+
+TEST_CASE("a connect that gets no answer times out with TimeoutError", "[tcp]") {
+    IoThread io;
+    // A listener that never accepts: once its backlog is full the kernel drops further SYNs,
+    // so the next connect gets no answer at all, like a pen that is switched off.
+    tcp::acceptor listener(io.io, tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
+    listener.listen(0);
+    const std::string address = "127.0.0.1:" + std::to_string(listener.local_endpoint().port());
+
+    std::vector<std::unique_ptr<Transport>> fillers;
+    std::optional<std::string> timeout_message;
+    for (int attempt = 0; attempt < 16 && !timeout_message; ++attempt) {
+        auto transport = make_transport(parse_url("tcp://" + address), io.io);
+        try {
+            transport->open([](std::span<const std::uint8_t>) {}, [](const std::string&) {}, 300ms);
+            fillers.push_back(std::move(transport));
+        } catch (const penlink::TimeoutError& error) {
+            CHECK(error.code() == penlink::ErrorCode::Timeout);
+            timeout_message = error.what();
+        }
+    }
+    REQUIRE(timeout_message);
+    CHECK(*timeout_message == "connecting to tcp " + address + " timed out after 300 ms");
+    io.run([&] {
+        for (auto& filler : fillers) filler->close();
+    });
+}
