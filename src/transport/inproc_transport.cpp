@@ -203,7 +203,8 @@ void InprocTransport::open(ReceiveHandler on_receive, ErrorHandler on_error, std
 }
 
 void InprocTransport::send(std::span<const std::uint8_t> bytes) {
-    if (link_) link_->send(bytes);
+    // A local reference: a failing send calls the ErrorHandler, which may close() and drop link_.
+    if (auto link = link_) link->send(bytes);
 }
 
 void InprocTransport::close() {

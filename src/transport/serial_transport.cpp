@@ -200,7 +200,8 @@ void SerialTransport::open(ReceiveHandler on_receive, ErrorHandler on_error, std
 }
 
 void SerialTransport::send(std::span<const std::uint8_t> bytes) {
-    if (link_) link_->send(bytes);
+    // A local reference: a failing send calls the ErrorHandler, which may close() and drop link_.
+    if (auto link = link_) link->send(bytes);
 }
 
 void SerialTransport::close() {

@@ -109,7 +109,8 @@ void TcpTransport::open(ReceiveHandler on_receive, ErrorHandler on_error, std::c
 }
 
 void TcpTransport::send(std::span<const std::uint8_t> bytes) {
-    if (link_) link_->send(bytes);
+    // A local reference: a failing send calls the ErrorHandler, which may close() and drop link_.
+    if (auto link = link_) link->send(bytes);
 }
 
 void TcpTransport::close() {

@@ -162,3 +162,48 @@ TEST_CASE("a connect that gets no answer times out with TimeoutError", "[tcp]") 
         for (auto& filler : fillers) filler->close();
     });
 }
+
+TEST_CASE("handlers may close the transport from inside a callback", "[tcp]") {
+    IoThread io;
+    penlink::transport::test::Server server;
+    server.accept();
+    auto transport = make_transport(parse_url(server.url()), io.io);
+    Collector collector;
+    auto record_error = collector.error_handler();
+    // As the session does: on a link error, close the link right there.
+    transport->open([](std::span<const std::uint8_t>) {},
+                    [&](const std::string& reason) {
+                        transport->close();
+                        record_error(reason);
+                    },
+                    2s);
+    REQUIRE(server.wait_accepted());
+    std::vector<std::uint8_t> chunk(kMaxQueuedBytes / 2 + 1, 0x55);
+    io.run([&] {
+        for (int i = 0; i < 4; ++i) transport->send(chunk);
+    });
+    CHECK(collector.wait_for_error().size() == 1);
+    io.run([&] { transport->send(chunk); });  // closed: ignored
+    CHECK(collector.errors().size() == 1);
+
+    // And a receive handler that closes: later bytes are not delivered.
+    penlink::transport::test::Server second;
+    second.accept();
+    auto closing = make_transport(parse_url(second.url()), io.io);
+    Collector received;
+    auto record_bytes = received.receiver();
+    closing->open(
+        [&](std::span<const std::uint8_t> bytes) {
+            record_bytes(bytes);
+            closing->close();
+        },
+        received.error_handler(), 2s);
+    REQUIRE(second.wait_accepted());
+    second.write({1});
+    CHECK(received.wait_for_bytes(1) == std::vector<std::uint8_t>{1});
+    second.write({2});
+    second.close_peer();
+    io.run([] {});
+    CHECK(received.wait_for_bytes(0) == std::vector<std::uint8_t>{1});
+    CHECK(received.errors().empty());
+}
