@@ -23,9 +23,19 @@ configure_and_build() {  # dir, then cmake options
 
 step "release build with bindings"
 build="$root/build/ci"
-bash "$root/bindings/python/ci.sh" --deps-only 2>/dev/null || true
-configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON
-ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 300
+python=$(command -v python3)
+"$python" -m pip install --quiet --disable-pip-version-check "pytest>=7"
+configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON \
+    -DPython3_EXECUTABLE="$python"
+ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
+
+step "pip install of the repository into a fresh venv, then the Python suite against it"
+venv=$(mktemp -d)
+trap 'rm -rf "$venv"' EXIT
+"$python" -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check "$root" "pytest>=7"
+(cd "$venv" && PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" \
+    "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/bindings/python/tests")
 
 [ "$quick" = --quick ] && exit 0
 
@@ -42,4 +52,4 @@ cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE
     -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build "$tsan" -j "$jobs" --target test_core test_integration penlink-sim
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 300 -R '^test_(core|integration): '
+    ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 300 -R '^test_(core|integration):'
