@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "penlink/penlink.hpp"
+#include "protocol/frame.hpp"
 #include "sim_process.hpp"
 #include "stats.hpp"
 
@@ -63,6 +64,41 @@ std::vector<double> raw_pty_echo(int rounds) {
     return samples;
 }
 
+// The same request as set_depth, written by hand straight to penlink-sim's pty: what the
+// simulated device itself costs, without the SDK.
+std::vector<double> raw_frames_to_sim(int rounds) {
+    bench::SimProcess sim({"--pty", "--quiet"});
+    const int fd = open(sim.pty_path().c_str(), O_RDWR | O_NOCTTY);
+    if (fd < 0) std::abort();
+    termios raw{};
+    tcgetattr(fd, &raw);
+    cfmakeraw(&raw);
+    tcsetattr(fd, TCSANOW, &raw);
+    std::vector<double> samples;
+    penlink::protocol::FrameDecoder decoder;
+    const auto hello = penlink::protocol::encode_frame(1, penlink::protocol::Hello{});
+    if (write(fd, hello->bytes.data(), hello->size) < 0) std::abort();
+    for (int i = 0; i < rounds + 100; ++i) {
+        const auto seq = static_cast<std::uint16_t>(i + 2);
+        const auto frame = penlink::protocol::encode_frame(
+            seq, penlink::protocol::SetDepth{static_cast<std::uint16_t>(i % 2 ? 1000 : 1050)});
+        const auto start = Clock::now();
+        if (write(fd, frame->bytes.data(), frame->size) < 0) std::abort();
+        bool acked = false;
+        while (!acked) {
+            std::uint8_t buffer[512];
+            const ssize_t n = read(fd, buffer, sizeof buffer);
+            if (n <= 0) std::abort();
+            decoder.feed(std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(n)),
+                         [&](const penlink::protocol::DecodedFrame& f) { acked |= f.header.seq == seq; },
+                         [](penlink::protocol::FrameError) {});
+        }
+        if (i >= 100) samples.push_back(micros(Clock::now() - start));
+    }
+    close(fd);
+    return samples;
+}
+
 std::vector<double> sdk_set_depth(int rounds) {
     bench::SimProcess sim({"--pty", "--quiet"});
     auto pen = penlink::Pen::connect(sim.url());
@@ -82,11 +118,14 @@ int main(int argc, char** argv) {
     const int rounds = argc > 1 ? std::atoi(argv[1]) : 2000;
     penlink::set_log_level(penlink::LogLevel::Error);
     const auto echo = raw_pty_echo(rounds);
+    const auto device = raw_frames_to_sim(rounds);
     const auto sdk = sdk_set_depth(rounds);
     const double echo_median = bench::percentile(echo, 0.5), echo_p99 = bench::percentile(echo, 0.99);
     const double sdk_median = bench::percentile(sdk, 0.5), sdk_p99 = bench::percentile(sdk, 0.99);
     std::printf("command round trip over a pty, %d rounds each\n", rounds);
     std::printf("  raw pty echo (12 bytes):    median %8.1f us   p99 %8.1f us\n", echo_median, echo_p99);
+    std::printf("  raw SetDepth to penlink-sim: median %7.1f us   p99 %8.1f us\n", bench::percentile(device, 0.5),
+                bench::percentile(device, 0.99));
     std::printf("  set_depth acknowledged:     median %8.1f us   p99 %8.1f us\n", sdk_median, sdk_p99);
     std::printf("  ratio set_depth/raw echo:   median %8.2fx     p99 %8.2fx\n", sdk_median / echo_median,
                 sdk_p99 / echo_p99);

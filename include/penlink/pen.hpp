@@ -56,8 +56,8 @@ struct ConnectOptions {
     int command_retries = 2;
     /// Heartbeat period; 0 = a quarter of the pen's watchdog period.
     std::chrono::milliseconds heartbeat_interval{0};
-    /// Silence from the pen after which the connection counts as lost; 0 = the pen's watchdog
-    /// period (at least 500 ms).
+    /// Silence from the pen after which the connection counts as lost; 0 = twice the pen's
+    /// watchdog period, at least 1000 ms.
     std::chrono::milliseconds link_timeout{0};
     /// Status rate requested while nobody subscribed (keeps latest_status() fresh), in Hz.
     std::int32_t idle_status_rate_hz = 10;
