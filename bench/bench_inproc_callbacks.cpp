@@ -11,7 +11,9 @@
 int main(int argc, char** argv) {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
     penlink::set_log_level(penlink::LogLevel::Error);
-    auto pen = penlink::Pen::connect("sim://");
+    // e.g. "sim://?max_status_hz=65535" to stream at the wire's highest rate
+    const char* url = argc > 2 ? argv[2] : "sim://";
+    auto pen = penlink::Pen::connect(url);
     const int rate = pen->capabilities().max_status_rate_hz;
     std::atomic<unsigned long long> delivered{0};
     auto subscription = pen->subscribe_status([&](const penlink::Status&) { ++delivered; }, rate);
