@@ -87,6 +87,11 @@ public:
     /// Stops streaming, closes the link. Idempotent. Later commands throw ConnectionError.
     void close();
 
+    /// After the connection was lost: opens the link again and redoes the handshake; callbacks
+    /// stay registered and the status rate is requested again. Does nothing while connected.
+    /// Throws like connect(), and ConnectionError if a different pen answers.
+    void reconnect();
+
     const std::string& url() const;
     ConnectionState connection_state() const;
     const DeviceInfo& info() const;

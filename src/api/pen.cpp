@@ -39,6 +39,7 @@ Pen::Pen(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Pen::~Pen() { close(); }
 
 void Pen::close() { impl_->session->close(); }
+void Pen::reconnect() { impl_->session->connect(); }
 const std::string& Pen::url() const { return impl_->session->url(); }
 ConnectionState Pen::connection_state() const { return impl_->session->state(); }
 const DeviceInfo& Pen::info() const { return impl_->session->device_info(); }

@@ -74,6 +74,8 @@ void Session::run_on_io(Fn&& fn) {
 
 void Session::connect() {
     if (closed_.load()) throw ConnectionError(ErrorCode::NotConnected, "pen at " + url_ + " is closed");
+    std::lock_guard connect_lock(connect_mutex_);
+    if (state_.load() == ConnectionState::Connected) return;
     set_state(ConnectionState::Connecting, {});
     try {
         run_on_io([this] {
@@ -97,13 +99,24 @@ void Session::connect() {
         const auto info_message = request_sync_reply(protocol::GetInfo{});
         const auto* info = std::get_if<protocol::Info>(&info_message);
         if (!info) throw RejectedError(ErrorCode::Protocol, "pen at " + url_ + " sent no device info");
-        device_info_ = to_device_info(*info, reply->version);
-        capabilities_ = to_capabilities(*info);
+        auto identity = to_device_info(*info, reply->version);
+        if (!handshake_done_) {
+            device_info_ = std::move(identity);
+            capabilities_ = to_capabilities(*info);
+            handshake_done_ = true;
+        } else if (identity.serial_number != device_info_.serial_number || identity.model != device_info_.model) {
+            // Info and capabilities are read without locks once connected, so they never change;
+            // a different pen needs a new Pen.
+            throw ConnectionError(ErrorCode::ConnectionFailed,
+                                  "a different pen answered at " + url_ + ": expected " + device_info_.model + " " +
+                                      device_info_.serial_number + ", found " + identity.model + " " +
+                                      identity.serial_number);
+        }
     } catch (const Error& error) {
         run_on_io([this] {
             if (link_open_) shut_link();
         });
-        set_state(ConnectionState::Closed, error.what());
+        set_state(handshake_done_ ? ConnectionState::Lost : ConnectionState::Closed, error.what());
         throw;
     }
     set_state(ConnectionState::Connected, {});

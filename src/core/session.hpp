@@ -143,6 +143,8 @@ private:
     std::vector<std::shared_ptr<HandlerEntry<EventHandler>>> event_handlers_;
     std::vector<std::shared_ptr<HandlerEntry<ConnectionStateHandler>>> state_handlers_;
     std::atomic<bool> closed_{false};
+    std::mutex connect_mutex_;     // one connect() at a time
+    bool handshake_done_ = false;  // guarded by connect_mutex_; info is fixed from then on
 };
 
 }  // namespace penlink::core

@@ -116,6 +116,26 @@ TEST_CASE("a dropped TCP link is reported lost, and a new connect works", "[stac
     CHECK(pen->connection_state() == ConnectionState::Lost);
 }
 
+TEST_CASE("reconnect() revives a lost pen with its subscriptions", "[stack][link]") {
+    SimProcess sim(SimProcess::Link::Tcp, {"--drop-link-after-ms", "1500"});
+    auto pen = Pen::connect(sim.url(), stack_options());
+    StateLog states;
+    auto state_subscription = pen->subscribe_connection_state(states.handler());
+    std::atomic<int> frames{0};
+    auto status_subscription = pen->subscribe_status([&](const Status&) { ++frames; }, 100);
+    REQUIRE(wait_until([&] { return pen->connection_state() == ConnectionState::Lost; }));
+
+    pen->reconnect();
+    CHECK(pen->connection_state() == ConnectionState::Connected);
+    CHECK(wait_until([&] { return states.saw(ConnectionState::Connected); }));
+    const int before = frames.load();
+    REQUIRE(wait_until([&] { return frames.load() > before + 20; }));  // the same callback, fed again
+    start_running(*pen);
+    pen->stop();
+    pen->reconnect();  // connected: nothing to do
+    CHECK(pen->connection_state() == ConnectionState::Connected);
+}
+
 TEST_CASE("a dropped serial link (the simulator exits) is reported lost", "[stack][link]") {
     SimProcess sim(SimProcess::Link::Pty, {"--drop-link-after-ms", "2000"});
     auto pen = Pen::connect(sim.url(), stack_options());
