@@ -33,7 +33,15 @@ extern "C" void* aligned_alloc(std::size_t alignment, std::size_t size) noexcept
     return ::posix_memalign(&p, alignment, size == 0 ? 1 : size) == 0 ? p : nullptr;
 }
 
-// The default operator delete (libstdc++: std::free) matches this malloc, so it is not replaced.
+// Replaced to match the malloc above (sanitizers check the pairing). Out of line, so GCC does not
+// mistake the new/delete pairs it inlines for a mismatch.
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    if (counting || counting_all.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+    return std::malloc(size == 0 ? 1 : size);
+}
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 using namespace penlink::transport;
 using namespace penlink::protocol;
