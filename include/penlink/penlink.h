@@ -293,6 +293,11 @@ PENLINK_EXPORT int pl_pen_connect(pl_pen** out, const char* url, const pl_connec
  * with PL_ENOTCONN. Any thread, callbacks included. */
 PENLINK_EXPORT int pl_pen_close(pl_pen* pen);
 
+/** After the connection was lost, opens the link again and redoes the handshake; callbacks stay
+ * registered. 0 if already connected. PL_ECONNECT if a different pen answers. Any thread except
+ * this pen's callbacks; blocks up to the connect timeout. */
+PENLINK_EXPORT int pl_pen_reconnect(pl_pen* pen);
+
 /** Closes and frees the pen; its subscriptions stop (free them too, before or after). NULL is
  * ignored. Must not be called from one of this pen's callbacks (that is detected, logged, and
  * the pen is left alive) nor while another thread uses the pen. */

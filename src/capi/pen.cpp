@@ -137,6 +137,13 @@ int pl_pen_set_speed_hz(pl_pen* pen, double speed_hz) {
     });
 }
 
+int pl_pen_reconnect(pl_pen* pen) {
+    return guarded([&] {
+        live_pen(pen, "pl_pen_reconnect").pen->reconnect();
+        return 0;
+    });
+}
+
 int pl_pen_start(pl_pen* pen) {
     return guarded([&] {
         live_pen(pen, "pl_pen_start").pen->start();

@@ -108,6 +108,7 @@ static void test_null_arguments(void) {
     CHECK_FAILS(pl_pen_connect(&pen, NULL, NULL), PL_EINVAL, "url");
     CHECK_FAILS(pl_pen_set_depth_um(NULL, 100), PL_EINVAL, "pl_pen_set_depth_um: pen is NULL");
     CHECK_FAILS(pl_pen_start(NULL), PL_EINVAL, "pen is NULL");
+    CHECK_FAILS(pl_pen_reconnect(NULL), PL_EINVAL, "pen is NULL");
     CHECK_FAILS(pl_pen_emergency_stop(NULL), PL_EINVAL, "pen is NULL");
     CHECK_FAILS(pl_pen_latest_status(&status, NULL, NULL), PL_EINVAL, "pen is NULL");
     CHECK_FAILS(pl_pen_depth_limit_um(&depth, NULL), PL_EINVAL, "pen is NULL");
@@ -179,6 +180,7 @@ static void test_info_and_limits(void) {
     CHECK(strstr(pl_error_last(), "1.5") != NULL);
     CHECK_FAILS(pl_pen_set_speed_hz(pen, 1000.0), PL_ERANGE, "Hz");
     CHECK(pl_pen_start(pen) == 0);
+    CHECK_OK(pl_pen_reconnect(pen)); /* connected: nothing to do */
     CHECK_OK(pl_pen_clear_faults(pen));
     CHECK_OK(pl_pen_stop(pen));
     /* a non-range error leaves no range numbers behind */
@@ -190,6 +192,7 @@ static void test_info_and_limits(void) {
     CHECK_OK(pl_pen_connection_state(&state, pen));
     CHECK(state == PL_CONNECTION_CLOSED);
     CHECK(pl_pen_start(pen) == PL_ENOTCONN);
+    CHECK(pl_pen_reconnect(pen) == PL_ENOTCONN);
     pl_pen_free(pen);
 }
 
