@@ -18,7 +18,8 @@ class HandlerSlot {
 public:
     /// The block, or nullptr if it is in use or too small.
     void* try_take(std::size_t size) {
-        if (size > storage_.size() || in_use_.exchange(true, std::memory_order_acquire)) return nullptr;
+        if (size > storage_.size() || in_use_.exchange(true, std::memory_order_acquire))
+            return nullptr;
         return storage_.data();
     }
     /// Gives the block back if p is it; false otherwise.

@@ -47,8 +47,9 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
             to_device.insert(to_device.end(), bytes.begin(), bytes.end());
         }
         if (was_empty) {
-            boost::asio::post(device_io, boost::asio::bind_allocator(SlotAllocator<std::byte>(to_device_slot),
-                                                                     [this] { drain_to_device(); }));
+            boost::asio::post(device_io,
+                              boost::asio::bind_allocator(SlotAllocator<std::byte>(to_device_slot),
+                                                          [this] { drain_to_device(); }));
         }
     }
 
@@ -81,8 +82,8 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     // ---- device side (device thread) ---------------------------------------------------------
 
     void start_device(const sim::SimConfig& config) {
-        device = std::make_unique<sim::SimDevice>(device_io, config,
-                                                  [this](std::span<const std::uint8_t> bytes) { from_device(bytes); });
+        device = std::make_unique<sim::SimDevice>(
+            device_io, config, [this](std::span<const std::uint8_t> bytes) { from_device(bytes); });
         device->on_drop_link([this] {
             boost::asio::post(host_io, [self = shared_from_this()] {
                 self->fail(std::string(kName) + " dropped the link (injected fault)");
@@ -100,8 +101,9 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
             to_host.insert(to_host.end(), bytes.begin(), bytes.end());
         }
         if (was_empty) {
-            boost::asio::post(host_io, boost::asio::bind_allocator(SlotAllocator<std::byte>(to_host_slot),
-                                                                   [self = shared_from_this()] { self->drain_to_host(); }));
+            boost::asio::post(host_io, boost::asio::bind_allocator(
+                                           SlotAllocator<std::byte>(to_host_slot),
+                                           [self = shared_from_this()] { self->drain_to_host(); }));
         }
     }
 
@@ -173,7 +175,8 @@ InprocTransport::InprocTransport(boost::asio::io_context& io, const Url& url)
 
 InprocTransport::~InprocTransport() { close(); }
 
-void InprocTransport::open(ReceiveHandler on_receive, ErrorHandler on_error, std::chrono::milliseconds timeout) {
+void InprocTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
+                           std::chrono::milliseconds timeout) {
     close();
     auto link = std::make_shared<Link>(io_);
     link->on_receive = std::move(on_receive);
@@ -187,7 +190,8 @@ void InprocTransport::open(ReceiveHandler on_receive, ErrorHandler on_error, std
     });
     if (ready.wait_for(timeout) != std::future_status::ready) {
         link->close();
-        throw TimeoutError(std::string(kName) + " did not start within " + std::to_string(timeout.count()) + " ms");
+        throw TimeoutError(std::string(kName) + " did not start within " +
+                           std::to_string(timeout.count()) + " ms");
     }
     try {
         ready.get();

@@ -29,7 +29,8 @@ public:
     ~InprocTransport() override;
 
     /// Starts the device thread and waits (up to timeout) until the device runs.
-    void open(ReceiveHandler on_receive, ErrorHandler on_error, std::chrono::milliseconds timeout) override;
+    void open(ReceiveHandler on_receive, ErrorHandler on_error,
+              std::chrono::milliseconds timeout) override;
     void send(std::span<const std::uint8_t> bytes) override;
     void close() override;
     std::string description() const override;

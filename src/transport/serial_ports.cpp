@@ -60,7 +60,8 @@ std::vector<SerialPortInfo> enumerate_serial_ports() {
             reason = text_or_empty(message);
             sp_free_error_message(message);
         }
-        throw ConnectionError(ErrorCode::ConnectionFailed, "could not list serial ports: " + reason);
+        throw ConnectionError(ErrorCode::ConnectionFailed,
+                              "could not list serial ports: " + reason);
     }
     std::vector<SerialPortInfo> ports;
     for (sp_port** port = list.get(); port && *port; ++port) ports.push_back(describe(*port));

@@ -84,17 +84,20 @@ private:
         case ENOENT:
         case ENODEV:
         case ENXIO:
-            throw ConnectionError(ErrorCode::ConnectionFailed, "serial port " + path + " does not exist");
+            throw ConnectionError(ErrorCode::ConnectionFailed,
+                                  "serial port " + path + " does not exist");
         case EACCES:
         case EPERM:
             throw ConnectionError(ErrorCode::ConnectionFailed,
                                   "permission denied opening serial port " + path +
                                       "; add your user to the group that owns it (often 'dialout') "
                                       "and log in again");
-        case EBUSY: throw_busy(path);
+        case EBUSY:
+            throw_busy(path);
         default:
-            throw ConnectionError(ErrorCode::ConnectionFailed,
-                                  "could not open serial port " + path + ": " + std::strerror(error));
+            throw ConnectionError(
+                ErrorCode::ConnectionFailed,
+                "could not open serial port " + path + ": " + std::strerror(error));
     }
 }
 
@@ -106,8 +109,9 @@ void configure_line(int fd, const std::string& path, unsigned baud_rate) {
         if (error == ENOTTY || error == EINVAL) {
             throw ConnectionError(ErrorCode::ConnectionFailed, path + " is not a serial port");
         }
-        throw ConnectionError(ErrorCode::ConnectionFailed,
-                              "could not read the settings of serial port " + path + ": " + std::strerror(error));
+        throw ConnectionError(
+            ErrorCode::ConnectionFailed,
+            "could not read the settings of serial port " + path + ": " + std::strerror(error));
     }
     ::cfmakeraw(&tty);
     tty.c_cflag &= ~static_cast<tcflag_t>(CSIZE | PARENB | CSTOPB | CRTSCTS);
@@ -118,9 +122,9 @@ void configure_line(int fd, const std::string& path, unsigned baud_rate) {
     speed_t speed = speed_constant(baud_rate);
     if (::cfsetispeed(&tty, speed) != 0 || ::cfsetospeed(&tty, speed) != 0 ||
         ::tcsetattr(fd, TCSANOW, &tty) != 0) {
-        throw ConnectionError(ErrorCode::ConnectionFailed, "could not set serial port " + path + " to " +
-                                                               std::to_string(baud_rate) +
-                                                               " baud 8N1: " + std::strerror(errno));
+        throw ConnectionError(ErrorCode::ConnectionFailed,
+                              "could not set serial port " + path + " to " +
+                                  std::to_string(baud_rate) + " baud 8N1: " + std::strerror(errno));
     }
 }
 
@@ -130,14 +134,16 @@ std::string describe_serial_error(const std::string& name, const boost::system::
     if (ec == boost::system::errc::io_error || ec == boost::system::errc::no_such_device) {
         return name + " was disconnected (" + ec.message() + "); was the pen unplugged?";
     }
-    return name + (while_writing ? " failed while writing: " : " failed while reading: ") + ec.message();
+    return name + (while_writing ? " failed while writing: " : " failed while reading: ") +
+           ec.message();
 }
 
 }  // namespace
 
 std::span<const unsigned> supported_baud_rates() { return kBaudRateValues; }
 
-SerialTransport::SerialTransport(boost::asio::io_context& io, const Url& url) : io_(io), path_(url.path) {
+SerialTransport::SerialTransport(boost::asio::io_context& io, const Url& url)
+    : io_(io), path_(url.path) {
     if (path_.empty()) {
         throw InvalidArgumentError("serial URL has no device path; expected serial:///dev/ttyUSB0");
     }
@@ -158,8 +164,8 @@ SerialTransport::SerialTransport(boost::asio::io_context& io, const Url& url) : 
         bool supported = false;
         for (unsigned candidate : kBaudRateValues) supported = supported || candidate == rate;
         if (!supported) {
-            throw InvalidArgumentError("baud rate " + text + " is not supported for serial port " + path_ +
-                                       "; supported rates: " + supported_list());
+            throw InvalidArgumentError("baud rate " + text + " is not supported for serial port " +
+                                       path_ + "; supported rates: " + supported_list());
         }
         baud_rate_ = rate;
     }
@@ -167,7 +173,8 @@ SerialTransport::SerialTransport(boost::asio::io_context& io, const Url& url) : 
 
 SerialTransport::~SerialTransport() { close(); }
 
-void SerialTransport::open(ReceiveHandler on_receive, ErrorHandler on_error, std::chrono::milliseconds) {
+void SerialTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
+                           std::chrono::milliseconds) {
     // Opening a tty with O_NONBLOCK never waits for carrier, so the timeout has nothing to bound.
     close();
     FileDescriptor fd(::open(path_.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
@@ -186,8 +193,9 @@ void SerialTransport::open(ReceiveHandler on_receive, ErrorHandler on_error, std
     boost::system::error_code ec;
     port.assign(fd.get(), ec);
     if (ec) {
-        throw ConnectionError(ErrorCode::ConnectionFailed,
-                              "could not register serial port " + path_ + " with the I/O loop: " + ec.message());
+        throw ConnectionError(
+            ErrorCode::ConnectionFailed,
+            "could not register serial port " + path_ + " with the I/O loop: " + ec.message());
     }
     fd.release();
 

@@ -41,8 +41,8 @@ class StreamLink : public std::enable_shared_from_this<StreamLink<Stream>> {
 public:
     /// describe_error turns a read/write failure into the text given to the ErrorHandler,
     /// e.g. "serial port /dev/ttyUSB0 was disconnected".
-    using ErrorDescriber = std::string (*)(const std::string& name, const boost::system::error_code& ec,
-                                           bool while_writing);
+    using ErrorDescriber = std::string (*)(const std::string& name,
+                                           const boost::system::error_code& ec, bool while_writing);
 
     StreamLink(Stream stream, std::string name, ErrorDescriber describe_error)
         : stream_(std::move(stream)), name_(std::move(name)), describe_error_(describe_error) {
@@ -108,10 +108,9 @@ private:
         std::swap(pending_, in_flight_);
         writing_ = true;
         auto self = this->shared_from_this();
-        boost::asio::async_write(stream_, boost::asio::buffer(in_flight_),
-                                 [self](const boost::system::error_code& ec, std::size_t) {
-                                     self->on_written(ec);
-                                 });
+        boost::asio::async_write(
+            stream_, boost::asio::buffer(in_flight_),
+            [self](const boost::system::error_code& ec, std::size_t) { self->on_written(ec); });
     }
 
     void on_written(const boost::system::error_code& ec) {

@@ -15,10 +15,12 @@ namespace {
 
 using boost::asio::ip::tcp;
 
-std::string describe_tcp_error(const std::string& name, const boost::system::error_code& ec, bool while_writing) {
+std::string describe_tcp_error(const std::string& name, const boost::system::error_code& ec,
+                               bool while_writing) {
     if (ec == boost::asio::error::eof) return name + " was closed by the other end";
     if (ec == boost::asio::error::connection_reset) return name + " was reset by the other end";
-    return name + (while_writing ? " failed while writing: " : " failed while reading: ") + ec.message();
+    return name + (while_writing ? " failed while writing: " : " failed while reading: ") +
+           ec.message();
 }
 
 }  // namespace
@@ -26,11 +28,12 @@ std::string describe_tcp_error(const std::string& name, const boost::system::err
 TcpTransport::TcpTransport(boost::asio::io_context& io, const Url& url)
     : io_(io), host_(url.host), port_(url.port) {
     if (host_.empty() || port_ == 0) {
-        throw InvalidArgumentError("tcp URL needs a host and a port; expected tcp://127.0.0.1:7878");
+        throw InvalidArgumentError(
+            "tcp URL needs a host and a port; expected tcp://127.0.0.1:7878");
     }
     if (!url.query.empty()) {
-        throw InvalidArgumentError("unknown option '" + url.query.begin()->first + "' for tcp " + address() +
-                                   "; the tcp transport takes no options");
+        throw InvalidArgumentError("unknown option '" + url.query.begin()->first + "' for tcp " +
+                                   address() + "; the tcp transport takes no options");
     }
 }
 
@@ -41,7 +44,8 @@ std::string TcpTransport::address() const {
     return (ipv6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
 }
 
-void TcpTransport::open(ReceiveHandler on_receive, ErrorHandler on_error, std::chrono::milliseconds timeout) {
+void TcpTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
+                        std::chrono::milliseconds timeout) {
     close();
     // A private context lets open() block on the caller's thread with a deadline, without
     // depending on (or stalling) the shared io thread.
@@ -53,22 +57,22 @@ void TcpTransport::open(ReceiveHandler on_receive, ErrorHandler on_error, std::c
     std::optional<boost::system::error_code> connect_error;
     bool timed_out = false;
 
-    resolver.async_resolve(host_, std::to_string(port_),
-                           [&](const boost::system::error_code& ec, const tcp::resolver::results_type& results) {
-                               if (timed_out) return;
-                               if (ec) {
-                                   resolve_error = ec;
-                                   deadline.cancel();
-                                   return;
-                               }
-                               boost::asio::async_connect(socket, results,
-                                                          [&](const boost::system::error_code& error,
-                                                              const tcp::endpoint&) {
-                                                              if (timed_out) return;
-                                                              connect_error = error;
-                                                              deadline.cancel();
-                                                          });
-                           });
+    resolver.async_resolve(
+        host_, std::to_string(port_),
+        [&](const boost::system::error_code& ec, const tcp::resolver::results_type& results) {
+            if (timed_out) return;
+            if (ec) {
+                resolve_error = ec;
+                deadline.cancel();
+                return;
+            }
+            boost::asio::async_connect(
+                socket, results, [&](const boost::system::error_code& error, const tcp::endpoint&) {
+                    if (timed_out) return;
+                    connect_error = error;
+                    deadline.cancel();
+                });
+        });
     deadline.expires_after(timeout);
     deadline.async_wait([&](const boost::system::error_code& ec) {
         if (ec) return;  // cancelled: the attempt finished first
@@ -84,24 +88,28 @@ void TcpTransport::open(ReceiveHandler on_receive, ErrorHandler on_error, std::c
                            std::to_string(timeout.count()) + " ms");
     }
     if (resolve_error) {
-        throw ConnectionError(ErrorCode::ConnectionFailed, "could not resolve host '" + host_ + "' for tcp " +
-                                                               address() + ": " + resolve_error->message());
+        throw ConnectionError(ErrorCode::ConnectionFailed, "could not resolve host '" + host_ +
+                                                               "' for tcp " + address() + ": " +
+                                                               resolve_error->message());
     }
     if (!connect_error || *connect_error) {
         std::string reason = connect_error ? connect_error->message() : "no address to connect to";
-        throw ConnectionError(ErrorCode::ConnectionFailed, "could not connect to tcp " + address() + ": " + reason);
+        throw ConnectionError(ErrorCode::ConnectionFailed,
+                              "could not connect to tcp " + address() + ": " + reason);
     }
 
     boost::system::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
     tcp::endpoint local = socket.local_endpoint(ec);
     if (ec) {
-        throw ConnectionError(ErrorCode::ConnectionFailed,
-                              "connection to tcp " + address() + " failed right after connecting: " + ec.message());
+        throw ConnectionError(
+            ErrorCode::ConnectionFailed,
+            "connection to tcp " + address() + " failed right after connecting: " + ec.message());
     }
     tcp::socket shared_socket(io_, local.protocol(), socket.release());
 
-    link_ = std::make_shared<Link>(std::move(shared_socket), "tcp connection to " + address(), &describe_tcp_error);
+    link_ = std::make_shared<Link>(std::move(shared_socket), "tcp connection to " + address(),
+                                   &describe_tcp_error);
     boost::asio::post(io_, [link = link_, on_receive = std::move(on_receive),
                             on_error = std::move(on_error)]() mutable {
         link->start(std::move(on_receive), std::move(on_error));

@@ -25,7 +25,8 @@ public:
     TcpTransport(boost::asio::io_context& io, const Url& url);
     ~TcpTransport() override;
 
-    void open(ReceiveHandler on_receive, ErrorHandler on_error, std::chrono::milliseconds timeout) override;
+    void open(ReceiveHandler on_receive, ErrorHandler on_error,
+              std::chrono::milliseconds timeout) override;
     void send(std::span<const std::uint8_t> bytes) override;
     void close() override;
     std::string description() const override;

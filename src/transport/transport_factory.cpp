@@ -11,7 +11,8 @@ std::unique_ptr<Transport> make_transport(const Url& url, boost::asio::io_contex
     if (url.scheme == "serial") return std::make_unique<SerialTransport>(io, url);
     if (url.scheme == "tcp") return std::make_unique<TcpTransport>(io, url);
     if (url.scheme == "sim") return std::make_unique<InprocTransport>(io, url);
-    throw InvalidArgumentError("unknown transport scheme '" + url.scheme + "'; expected serial, tcp or sim");
+    throw InvalidArgumentError("unknown transport scheme '" + url.scheme +
+                               "'; expected serial, tcp or sim");
 }
 
 }  // namespace penlink::transport

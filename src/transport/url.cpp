@@ -15,7 +15,8 @@ constexpr std::string_view kSerialForm = "serial:///dev/ttyUSB0?baud=115200";
 constexpr std::string_view kTcpForm = "tcp://<host>:<port>, e.g. tcp://127.0.0.1:7878";
 constexpr std::string_view kSimForm = "sim:// or sim://?key=value&key=value";
 
-[[noreturn]] void fail(const std::string& url, const std::string& problem, std::string_view expected) {
+[[noreturn]] void fail(const std::string& url, const std::string& problem,
+                       std::string_view expected) {
     std::string message = "invalid connection URL '" + url + "': " + problem;
     if (!expected.empty()) {
         message += "; expected ";
@@ -43,7 +44,9 @@ std::string percent_decode(std::string_view text, const std::string& url, std::s
         std::optional<int> high = i + 1 < text.size() ? hex_digit(text[i + 1]) : std::nullopt;
         std::optional<int> low = i + 2 < text.size() ? hex_digit(text[i + 2]) : std::nullopt;
         if (!high || !low) {
-            fail(url, "bad percent escape '" + std::string(text.substr(i, 3)) + "' in " + std::string(what),
+            fail(url,
+                 "bad percent escape '" + std::string(text.substr(i, 3)) + "' in " +
+                     std::string(what),
                  "'%' followed by two hex digits, e.g. %20");
         }
         out += static_cast<char>(*high * 16 + *low);
@@ -63,7 +66,8 @@ std::map<std::string, std::string> parse_query(std::string_view query, const std
         if (eq == std::string_view::npos) {
             fail(url, "query parameter '" + std::string(pair) + "' has no value", "key=value");
         }
-        if (eq == 0) fail(url, "query parameter '" + std::string(pair) + "' has no name", "key=value");
+        if (eq == 0)
+            fail(url, "query parameter '" + std::string(pair) + "' has no name", "key=value");
         std::string key = percent_decode(pair.substr(0, eq), url, "a query key");
         std::string value = percent_decode(pair.substr(eq + 1), url, "the value of '" + key + "'");
         if (!result.emplace(key, std::move(value)).second) {
@@ -78,7 +82,8 @@ void parse_serial(std::string_view rest, const std::string& url, Url& out) {
         rest.remove_prefix(2);
         if (!rest.starts_with('/')) {
             // serial://dev/ttyUSB0 would make "dev" a host name; say how to write it instead.
-            fail(url, "the device path must be absolute, after an empty host (three slashes)", kSerialForm);
+            fail(url, "the device path must be absolute, after an empty host (three slashes)",
+                 kSerialForm);
         }
     } else if (!rest.starts_with('/')) {
         fail(url, "missing device path", kSerialForm);
@@ -114,7 +119,8 @@ void parse_tcp(std::string_view rest, const std::string& url, Url& out) {
     std::string_view port;
     if (rest.starts_with('[')) {  // IPv6 literal: [::1]:7878
         std::size_t close = rest.find(']');
-        if (close == std::string_view::npos) fail(url, "unterminated '[' in the IPv6 address", kTcpForm);
+        if (close == std::string_view::npos)
+            fail(url, "unterminated '[' in the IPv6 address", kTcpForm);
         host = rest.substr(1, close - 1);
         std::string_view after = rest.substr(close + 1);
         if (!after.starts_with(':')) fail(url, "missing port", kTcpForm);
@@ -139,7 +145,8 @@ void parse_sim(std::string_view rest, const std::string& url) {
     if (rest.starts_with("//")) rest.remove_prefix(2);
     if (rest == "/") rest = {};
     if (!rest.empty()) {
-        fail(url, "unexpected '" + std::string(rest) + "' (the simulator takes only options)", kSimForm);
+        fail(url, "unexpected '" + std::string(rest) + "' (the simulator takes only options)",
+             kSimForm);
     }
 }
 
@@ -151,15 +158,17 @@ std::string Url::get(const std::string& key, const std::string& fallback) const 
 }
 
 Url parse_url(const std::string& text) {
-    if (text.empty()) fail(text, "the URL is empty", "serial:///dev/ttyUSB0, tcp://127.0.0.1:7878 or sim://");
+    if (text.empty())
+        fail(text, "the URL is empty", "serial:///dev/ttyUSB0, tcp://127.0.0.1:7878 or sim://");
     std::size_t colon = text.find(':');
     if (colon == std::string::npos || colon == 0) {
         fail(text, "missing scheme", "serial:///dev/ttyUSB0, tcp://127.0.0.1:7878 or sim://");
     }
     Url url;
     url.scheme = text.substr(0, colon);
-    std::transform(url.scheme.begin(), url.scheme.end(), url.scheme.begin(),
-                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
+    std::transform(url.scheme.begin(), url.scheme.end(), url.scheme.begin(), [](unsigned char c) {
+        return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    });
 
     std::string_view rest = std::string_view(text).substr(colon + 1);
     std::size_t question = rest.find('?');

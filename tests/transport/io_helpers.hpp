@@ -80,7 +80,8 @@ public:
         return bytes_;
     }
     /// Waits until pred(bytes) holds or the limit passes; returns the bytes.
-    std::vector<std::uint8_t> wait_until(const std::function<bool(const std::vector<std::uint8_t>&)>& pred) {
+    std::vector<std::uint8_t> wait_until(
+        const std::function<bool(const std::vector<std::uint8_t>&)>& pred) {
         std::unique_lock lock(mutex_);
         changed_.wait_for(lock, kWaitLimit, [&] { return pred(bytes_); });
         return bytes_;

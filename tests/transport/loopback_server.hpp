@@ -54,9 +54,8 @@ public:
         auto future = done->get_future();
         io_.run([&] {
             boost::asio::async_read(*peer_, boost::asio::buffer(*buffer),
-                                    [buffer, done](const boost::system::error_code&, std::size_t size) {
-                                        done->set_value(size);
-                                    });
+                                    [buffer, done](const boost::system::error_code&,
+                                                   std::size_t size) { done->set_value(size); });
         });
         if (future.wait_for(kWaitLimit) != std::future_status::ready) {
             io_.run([&] { peer_->cancel(); });

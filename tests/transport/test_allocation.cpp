@@ -20,14 +20,16 @@ std::atomic<long> allocations{0};
 }  // namespace
 
 void* operator new(std::size_t size) {
-    if (counting || counting_all.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+    if (counting || counting_all.load(std::memory_order_relaxed))
+        allocations.fetch_add(1, std::memory_order_relaxed);
     if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
     throw std::bad_alloc();
 }
 // Asio allocates handler memory with aligned_alloc, not operator new; this definition takes
 // the place of libc's within this executable. free() releases posix_memalign memory.
 extern "C" void* aligned_alloc(std::size_t alignment, std::size_t size) noexcept {
-    if (counting || counting_all.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+    if (counting || counting_all.load(std::memory_order_relaxed))
+        allocations.fetch_add(1, std::memory_order_relaxed);
     void* p = nullptr;
     if (alignment < sizeof(void*)) alignment = sizeof(void*);
     return ::posix_memalign(&p, alignment, size == 0 ? 1 : size) == 0 ? p : nullptr;
@@ -36,7 +38,8 @@ extern "C" void* aligned_alloc(std::size_t alignment, std::size_t size) noexcept
 // Replaced to match the malloc above (sanitizers check the pairing). Out of line, so GCC does not
 // mistake the new/delete pairs it inlines for a mismatch.
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    if (counting || counting_all.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+    if (counting || counting_all.load(std::memory_order_relaxed))
+        allocations.fetch_add(1, std::memory_order_relaxed);
     return std::malloc(size == 0 ? 1 : size);
 }
 [[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
@@ -114,7 +117,8 @@ TEST_CASE("bursts of small TCP sends do not allocate once warmed up", "[tcp][all
     CHECK(link.io.run([] { return stop_counting(); }) <= kHarnessAllowance);
 }
 
-TEST_CASE("the in-process status stream does not allocate on either thread", "[inproc][allocation]") {
+TEST_CASE("the in-process status stream does not allocate on either thread",
+          "[inproc][allocation]") {
     IoThread io;
     ByteCounter counter;
     auto transport = make_transport(parse_url("sim://"), io.io);

@@ -18,7 +18,8 @@ namespace {
 std::vector<DecodedFrame> decode_all(const std::vector<std::uint8_t>& bytes) {
     std::vector<DecodedFrame> frames;
     FrameDecoder decoder;
-    decoder.feed(bytes, [&](const DecodedFrame& frame) { frames.push_back(frame); }, [](FrameError) {});
+    decoder.feed(
+        bytes, [&](const DecodedFrame& frame) { frames.push_back(frame); }, [](FrameError) {});
     return frames;
 }
 
@@ -85,9 +86,11 @@ TEST_CASE("sim:// options reach the device", "[inproc]") {
 
 TEST_CASE("sim:// with a bad option fails clearly before opening", "[inproc]") {
     IoThread io;
-    CHECK_THROWS_AS(make_transport(parse_url("sim://?bogus=1"), io.io), penlink::InvalidArgumentError);
+    CHECK_THROWS_AS(make_transport(parse_url("sim://?bogus=1"), io.io),
+                    penlink::InvalidArgumentError);
     CHECK_THROWS_WITH(make_transport(parse_url("sim://?bogus=1"), io.io), Catch::Contains("bogus"));
-    CHECK_THROWS_WITH(make_transport(parse_url("sim://?depth_max_mm=deep"), io.io), Catch::Contains("deep"));
+    CHECK_THROWS_WITH(make_transport(parse_url("sim://?depth_max_mm=deep"), io.io),
+                      Catch::Contains("deep"));
 }
 
 TEST_CASE("a drop_link injection fails the link once", "[inproc]") {
@@ -112,7 +115,8 @@ TEST_CASE("sim:// closes, joins its device thread, and reopens", "[inproc]") {
         Collector collector;
         transport->open(collector.receiver(), collector.error_handler(), 2s);
         send_frame(io, *transport, static_cast<std::uint16_t>(round + 1), Hello{});
-        CHECK(has_frame(MessageType::HelloReply)(collector.wait_until(has_frame(MessageType::HelloReply))));
+        CHECK(has_frame(MessageType::HelloReply)(
+            collector.wait_until(has_frame(MessageType::HelloReply))));
         io.run([&] { transport->close(); });
         io.run([&] { transport->close(); });
     }

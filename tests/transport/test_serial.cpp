@@ -66,7 +66,8 @@ private:
     std::string path_;
 };
 
-std::unique_ptr<Transport> serial_for(IoThread& io, const std::string& path, const std::string& query = {}) {
+std::unique_ptr<Transport> serial_for(IoThread& io, const std::string& path,
+                                      const std::string& query = {}) {
     return make_transport(parse_url("serial://" + path + query), io.io);
 }
 
@@ -81,7 +82,8 @@ TEST_CASE("serial transport carries bytes both ways over a pty, untouched", "[se
     transport->open(collector.receiver(), collector.error_handler(), 1s);
 
     // Bytes a cooked tty would eat or rewrite: NUL, CR, LF, ^C, XON, XOFF, DEL, 0xFF.
-    const std::vector<std::uint8_t> inbound{0x00, 0x0d, 0x0a, 0x03, 0x11, 0x13, 0x7f, 0xff, 0x04, 0x1a};
+    const std::vector<std::uint8_t> inbound{0x00, 0x0d, 0x0a, 0x03, 0x11,
+                                            0x13, 0x7f, 0xff, 0x04, 0x1a};
     pty.write(inbound);
     CHECK(collector.wait_for_bytes(inbound.size()) == inbound);
 
@@ -103,7 +105,8 @@ TEST_CASE("serial transport rejects unsupported baud rates and options up front"
                                      Catch::Contains("/dev/ttyUSB0") && Catch::Contains("9600") &&
                                      Catch::Contains("115200") && Catch::Contains("921600"));
     }
-    CHECK_THROWS_WITH(serial_for(io, "/dev/ttyUSB0", "?baud=fast"), Catch::Contains("'fast' for serial port"));
+    CHECK_THROWS_WITH(serial_for(io, "/dev/ttyUSB0", "?baud=fast"),
+                      Catch::Contains("'fast' for serial port"));
     CHECK_THROWS_WITH(serial_for(io, "/dev/ttyUSB0", "?speed=9600"),
                       Catch::Contains("unknown option 'speed'") && Catch::Contains("'baud'"));
     CHECK(serial_for(io, "/dev/ttyUSB0")->description() == "serial /dev/ttyUSB0 at 115200 baud");
@@ -118,7 +121,8 @@ TEST_CASE("opening a missing serial port fails with ConnectionFailed naming it",
         FAIL("opened a port that does not exist");
     } catch (const penlink::ConnectionError& error) {
         CHECK(error.code() == penlink::ErrorCode::ConnectionFailed);
-        CHECK(std::string(error.what()) == "serial port /dev/ttyUSB-penlink-missing does not exist");
+        CHECK(std::string(error.what()) ==
+              "serial port /dev/ttyUSB-penlink-missing does not exist");
     }
 }
 
@@ -143,7 +147,8 @@ TEST_CASE("a second open of the same serial port fails as busy", "[serial]") {
         FAIL("second open succeeded");
     } catch (const penlink::ConnectionError& error) {
         CHECK(error.code() == penlink::ErrorCode::ConnectionFailed);
-        CHECK(std::string(error.what()) == "serial port " + pty.path() + " is busy (opened by another program)");
+        CHECK(std::string(error.what()) ==
+              "serial port " + pty.path() + " is busy (opened by another program)");
     }
     // Once the first lets go, the port can be had again.
     io.run([&] { first->close(); });

@@ -43,7 +43,8 @@ TEST_CASE("many small sends arrive complete and in call order", "[tcp]") {
             std::size_t size = static_cast<std::size_t>(i % 7) + 1;
             for (std::size_t j = 0; j < size; ++j) chunk[j] = counter++;
             link.transport->send(std::span<const std::uint8_t>(chunk.data(), size));
-            expected.insert(expected.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(size));
+            expected.insert(expected.end(), chunk.begin(),
+                            chunk.begin() + static_cast<std::ptrdiff_t>(size));
         }
     });
     CHECK(link.server.read(expected.size()) == expected);
@@ -53,7 +54,8 @@ TEST_CASE("many small sends arrive complete and in call order", "[tcp]") {
 TEST_CASE("large bursts in both directions arrive intact", "[tcp]") {
     Connected link;
     std::vector<std::uint8_t> burst(600'000);
-    for (std::size_t i = 0; i < burst.size(); ++i) burst[i] = static_cast<std::uint8_t>((i * 31) ^ (i >> 8));
+    for (std::size_t i = 0; i < burst.size(); ++i)
+        burst[i] = static_cast<std::uint8_t>((i * 31) ^ (i >> 8));
     link.io.run([&] {
         link.transport->send(burst);
         link.transport->send(burst);  // queued behind the first while it is in flight
@@ -61,7 +63,8 @@ TEST_CASE("large bursts in both directions arrive intact", "[tcp]") {
     auto received = link.server.read(burst.size() * 2);
     REQUIRE(received.size() == burst.size() * 2);
     CHECK(std::equal(burst.begin(), burst.end(), received.begin()));
-    CHECK(std::equal(burst.begin(), burst.end(), received.begin() + static_cast<std::ptrdiff_t>(burst.size())));
+    CHECK(std::equal(burst.begin(), burst.end(),
+                     received.begin() + static_cast<std::ptrdiff_t>(burst.size())));
 
     link.server.write(burst);
     CHECK(link.collector.wait_for_bytes(burst.size()) == burst);

@@ -75,7 +75,8 @@ TEST_CASE("bad URLs name the URL, the problem and the expected form", "[url]") {
     CHECK_THAT(error_of("serial:"), Catch::Contains("missing device path"));
     CHECK_THAT(error_of("serial:///"), Catch::Contains("missing device path"));
 
-    CHECK_THAT(error_of("tcp://127.0.0.1"), Catch::Contains("missing port") && Catch::Contains("tcp://<host>:<port>"));
+    CHECK_THAT(error_of("tcp://127.0.0.1"),
+               Catch::Contains("missing port") && Catch::Contains("tcp://<host>:<port>"));
     CHECK_THAT(error_of("tcp://:7878"), Catch::Contains("missing host"));
     CHECK_THAT(error_of("tcp://127.0.0.1:0"), Catch::Contains("port 0 is outside 1-65535"));
     CHECK_THAT(error_of("tcp://127.0.0.1:65536"), Catch::Contains("port 65536 is outside 1-65535"));
@@ -85,7 +86,8 @@ TEST_CASE("bad URLs name the URL, the problem and the expected form", "[url]") {
     CHECK_THAT(error_of("tcp:127.0.0.1:78"), Catch::Contains("'//'"));
 
     CHECK_THAT(error_of("sim://pen"), Catch::Contains("unexpected 'pen'"));
-    CHECK_THAT(error_of("sim://?rf"), Catch::Contains("'rf' has no value") && Catch::Contains("key=value"));
+    CHECK_THAT(error_of("sim://?rf"),
+               Catch::Contains("'rf' has no value") && Catch::Contains("key=value"));
     CHECK_THAT(error_of("sim://?rf=1&rf=0"), Catch::Contains("'rf' is given twice"));
     CHECK_THAT(error_of("sim://?model=a%2"), Catch::Contains("bad percent escape '%2'"));
     CHECK_THAT(error_of("sim://?model=a%zz"), Catch::Contains("bad percent escape '%zz'"));
