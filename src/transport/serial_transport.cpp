@@ -199,12 +199,10 @@ void SerialTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
     }
     fd.release();
 
-    link_ = std::make_shared<Link>(std::move(port), "serial port " + path_, &describe_serial_error);
+    link_ = std::make_shared<Link>(std::move(port), "serial port " + path_, &describe_serial_error,
+                                   std::move(on_receive), std::move(on_error));
     // Reading starts on the io thread, where every later use of the link happens.
-    boost::asio::post(io_, [link = link_, on_receive = std::move(on_receive),
-                            on_error = std::move(on_error)]() mutable {
-        link->start(std::move(on_receive), std::move(on_error));
-    });
+    boost::asio::post(io_, [link = link_] { link->start(); });
 }
 
 void SerialTransport::send(std::span<const std::uint8_t> bytes) {

@@ -2,7 +2,9 @@
 // fixed buffer, an ordered send queue, and "report the first failure once". SerialTransport and
 // TcpTransport each open their stream their own way and then hand it to a StreamLink.
 //
-// Thread rule: after start(), every member is used on the stream's io_context thread only.
+// Thread rule: it is built on the thread that opens; from start() on, every member is used on
+// the stream's io_context thread only. The handlers are installed at construction, so a send
+// that fails before reading has started is still reported.
 // The link lives in a shared_ptr that its pending handlers share, so a transport may drop its
 // reference in close() while completions are still queued; they then find the link closed and
 // return without touching the user's handlers.
@@ -44,19 +46,22 @@ public:
     using ErrorDescriber = std::string (*)(const std::string& name,
                                            const boost::system::error_code& ec, bool while_writing);
 
-    StreamLink(Stream stream, std::string name, ErrorDescriber describe_error)
-        : stream_(std::move(stream)), name_(std::move(name)), describe_error_(describe_error) {
+    StreamLink(Stream stream, std::string name, ErrorDescriber describe_error,
+               Transport::ReceiveHandler on_receive, Transport::ErrorHandler on_error)
+        : stream_(std::move(stream)),
+          name_(std::move(name)),
+          describe_error_(describe_error),
+          on_receive_(std::move(on_receive)),
+          on_error_(std::move(on_error)) {
         pending_.reserve(kInitialQueueCapacity);
         in_flight_.reserve(kInitialQueueCapacity);
     }
 
     Stream& stream() { return stream_; }
 
-    /// Installs the handlers and starts reading. Call on the io thread.
-    void start(Transport::ReceiveHandler on_receive, Transport::ErrorHandler on_error) {
-        if (closed_) return;
-        on_receive_ = std::move(on_receive);
-        on_error_ = std::move(on_error);
+    /// Starts reading. Call on the io thread.
+    void start() {
+        if (closed_ || failed_) return;
         read_next();
     }
 

@@ -109,11 +109,9 @@ void TcpTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
     tcp::socket shared_socket(io_, local.protocol(), socket.release());
 
     link_ = std::make_shared<Link>(std::move(shared_socket), "tcp connection to " + address(),
-                                   &describe_tcp_error);
-    boost::asio::post(io_, [link = link_, on_receive = std::move(on_receive),
-                            on_error = std::move(on_error)]() mutable {
-        link->start(std::move(on_receive), std::move(on_error));
-    });
+                                   &describe_tcp_error, std::move(on_receive), std::move(on_error));
+    // Reading starts on the io thread, where every later use of the link happens.
+    boost::asio::post(io_, [link = link_] { link->start(); });
 }
 
 void TcpTransport::send(std::span<const std::uint8_t> bytes) {
