@@ -260,6 +260,7 @@ public:
     }
 
     void close() { pen_->close(); }
+    void reconnect() { pen_->reconnect(); }
     std::string url() const { return pen_->url(); }
     ConnectionState connection_state() const { return pen_->connection_state(); }
     DeviceInfo info() const { return pen_->info(); }

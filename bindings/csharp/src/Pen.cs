@@ -134,6 +134,11 @@ namespace Penlink
         public ulong DroppedStatusFrames => resources.Native.dropped_status_frames();
         public ulong ReceivedStatusFrames => resources.Native.received_status_frames();
 
+        /// <summary>After the connection was lost: opens the link again and redoes the
+        /// handshake; handlers stay registered. Does nothing while connected; throws
+        /// ConnectionException if a different pen answers.</summary>
+        public void Reconnect() => resources.Native.reconnect();
+
         /// <summary>Removes every subscription, stops streaming and closes the link.
         /// Idempotent; later commands throw ConnectionException.</summary>
         public void Close()

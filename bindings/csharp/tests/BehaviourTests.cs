@@ -17,6 +17,17 @@ namespace Penlink.Tests
         }
 
         [Test]
+        public void ReconnectIsANoOpWhileConnectedAndFailsOnceClosed()
+        {
+            var pen = Pen.Connect("sim://");
+            pen.Reconnect();
+            Assert.AreEqual(ConnectionState.Connected, pen.ConnectionState);
+            pen.SetDepthMm(1.0);
+            pen.Close();
+            Assert.Throws<ConnectionException>(() => pen.Reconnect());
+        }
+
+        [Test]
         public void RefusedTcpConnectionIsAConnectionError()
         {
             // Port 1 on loopback: nothing listens there, so the connect is refused at once.

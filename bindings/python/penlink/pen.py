@@ -98,6 +98,12 @@ class Pen:
         self._native.close()
         _open_pens.discard(self)
 
+    def reconnect(self) -> None:
+        """After the connection was lost: opens the link again and redoes the handshake.
+        Callbacks stay registered. Does nothing while connected; raises ConnectionError if a
+        different pen answers."""
+        self._native.reconnect()
+
     def __enter__(self) -> "Pen":
         return self
 

@@ -166,6 +166,13 @@ public final class Pen implements AutoCloseable {
         return resources.pen.received_status_frames().longValue();
     }
 
+    /** After the connection was lost: opens the link again and redoes the handshake; listeners
+     * stay registered. Does nothing while connected; throws {@link ConnectionException} if a
+     * different pen answers. */
+    public void reconnect() {
+        resources.pen.reconnect();
+    }
+
     /** Removes every subscription, stops streaming and closes the link. Idempotent; later
      * commands throw {@link ConnectionException}. */
     @Override

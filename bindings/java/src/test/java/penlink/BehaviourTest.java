@@ -23,6 +23,16 @@ class BehaviourTest {
     }
 
     @Test
+    void reconnectIsANoOpWhileConnectedAndFailsOnceClosed() {
+        Pen pen = Pen.connect("sim://");
+        pen.reconnect();
+        assertEquals(ConnectionState.CONNECTED, pen.connectionState());
+        pen.setDepthMm(1.0);
+        pen.close();
+        assertThrows(ConnectionException.class, pen::reconnect);
+    }
+
+    @Test
     void refusedTcpConnectionIsAConnectionError() {
         // Port 1 on loopback: nothing listens there, so the connect is refused at once.
         ConnectionException error = assertThrows(ConnectionException.class,
