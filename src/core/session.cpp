@@ -78,17 +78,16 @@ void Session::connect() {
     if (state_.load() == ConnectionState::Connected) return;
     set_state(ConnectionState::Connecting, {});
     try {
+        // Open before the transport starts reading: a failure it reports at once must count.
         run_on_io([this] {
             decoder_.reset();
             last_status_seq_.reset();
+            link_open_ = true;
+            last_receive_ = Clock::now();
         });
         link_->open([this](std::span<const std::uint8_t> bytes) { on_bytes(bytes); },
                     [this](const std::string& reason) { on_link_error(reason); },
                     options_.connect_timeout);
-        run_on_io([this] {
-            link_open_ = true;
-            last_receive_ = Clock::now();
-        });
 
         const auto hello = request_sync_reply(protocol::Hello{});
         const auto* reply = std::get_if<protocol::HelloReply>(&hello);
