@@ -1,6 +1,7 @@
 # CTest script: installs the build tree into a fresh prefix, then compiles consumer.c as strict
 # C99 against the installed headers only and runs it against the installed library.
-# Variables: BUILD_DIR PREFIX LIBDIR C_COMPILER CXX_COMPILER SOURCE
+# Variables: BUILD_DIR PREFIX LIBDIR C_COMPILER CXX_COMPILER SOURCE [SANITIZE]
+# SANITIZE: the sanitizers the library was built with; the consumer must link their runtimes.
 file(REMOVE_RECURSE "${PREFIX}")
 execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}"
                 RESULT_VARIABLE result OUTPUT_QUIET)
@@ -14,8 +15,12 @@ foreach(generated export.h version.h penlink.h)
 endforeach()
 
 set(lib "${PREFIX}/${LIBDIR}")
+set(sanitize_flags "")
+if(SANITIZE)
+    set(sanitize_flags "-fsanitize=${SANITIZE}")
+endif()
 execute_process(
-    COMMAND "${C_COMPILER}" -std=c99 -Wall -Wextra -pedantic -Werror "-I${PREFIX}/include" "${SOURCE}"
+    COMMAND "${C_COMPILER}" -std=c99 -Wall -Wextra -pedantic -Werror ${sanitize_flags} "-I${PREFIX}/include" "${SOURCE}"
             "-L${lib}" -lpenlink "-Wl,-rpath,${lib}" -o "${PREFIX}/consumer"
     RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
