@@ -1,5 +1,6 @@
 # CTest script: installs the build tree into a fresh prefix, then compiles consumer.c as strict
-# C99 against the installed headers only and runs it against the installed library.
+# C99 against the installed headers only (flags from the installed pkg-config file) and runs it
+# against the installed library; then builds a C++ consumer with find_package(penlink).
 # Variables: BUILD_DIR PREFIX LIBDIR C_COMPILER CXX_COMPILER SOURCE [SANITIZE]
 # SANITIZE: the sanitizers the library was built with; the consumer must link their runtimes.
 file(REMOVE_RECURSE "${PREFIX}")
@@ -19,9 +20,16 @@ set(sanitize_flags "")
 if(SANITIZE)
     set(sanitize_flags "-fsanitize=${SANITIZE}")
 endif()
+set(ENV{PKG_CONFIG_PATH} "${lib}/pkgconfig")
+execute_process(COMMAND pkg-config --cflags --libs penlink OUTPUT_VARIABLE pc_flags
+                RESULT_VARIABLE result OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "pkg-config does not know the installed penlink.pc")
+endif()
+separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
 execute_process(
-    COMMAND "${C_COMPILER}" -std=c99 -Wall -Wextra -pedantic -Werror ${sanitize_flags} "-I${PREFIX}/include" "${SOURCE}"
-            "-L${lib}" -lpenlink "-Wl,-rpath,${lib}" -o "${PREFIX}/consumer"
+    COMMAND "${C_COMPILER}" -std=c99 -Wall -Wextra -pedantic -Werror ${sanitize_flags} "${SOURCE}"
+            ${pc_flags} "-Wl,-rpath,${lib}" -o "${PREFIX}/consumer"
     RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
     message(FATAL_ERROR "compiling ${SOURCE} as C99 against the installed header failed")
@@ -41,4 +49,29 @@ execute_process(COMMAND "${PREFIX}/consumer" RESULT_VARIABLE result OUTPUT_VARIA
 message(STATUS "${output}")
 if(NOT result EQUAL 0)
     message(FATAL_ERROR "the consumer built against the installed library failed: ${result}")
+endif()
+
+# find_package(penlink) from a separate CMake project, against the installed package only.
+get_filename_component(consumer_dir "${SOURCE}" DIRECTORY)
+set(cmake_build "${PREFIX}/cmake-consumer-build")
+set(cxx_flags "")
+if(SANITIZE)
+    set(cxx_flags "-fsanitize=${SANITIZE}")
+endif()
+execute_process(COMMAND "${CMAKE_COMMAND}" -S "${consumer_dir}/cmake_consumer" -B "${cmake_build}"
+                        "-DCMAKE_PREFIX_PATH=${PREFIX}" "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
+                        "-DCMAKE_CXX_FLAGS=${cxx_flags}" "-DCMAKE_BUILD_RPATH=${lib}"
+                RESULT_VARIABLE result OUTPUT_QUIET)
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "find_package(penlink) against ${PREFIX} failed")
+endif()
+execute_process(COMMAND "${CMAKE_COMMAND}" --build "${cmake_build}" RESULT_VARIABLE result OUTPUT_QUIET)
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "building the find_package(penlink) consumer failed")
+endif()
+execute_process(COMMAND "${cmake_build}/consumer" RESULT_VARIABLE result OUTPUT_VARIABLE output
+                ERROR_VARIABLE output TIMEOUT 60)
+message(STATUS "${output}")
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "the find_package(penlink) consumer failed: ${result}")
 endif()
