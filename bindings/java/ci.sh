@@ -8,7 +8,9 @@ set -euo pipefail
 build_dir=$(realpath "${1:?usage: $0 <cmake build dir configured with PENLINK_BUILD_BINDINGS=ON>}")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-cmake --build "$build_dir" --target penlink_java penlink-sim -j2
+# penlink_jar has Maven compile and pack the binding once; `mvn test` below then finds the
+# main classes up to date and only compiles and runs the tests.
+cmake --build "$build_dir" --target penlink_jar penlink-sim -j2
 mvn -B -q -f "$here/pom.xml" test \
     -Dpenlink.build.dir="$build_dir" \
     -Dpenlink.sim="$build_dir/tools/penlink-sim/penlink-sim" \
