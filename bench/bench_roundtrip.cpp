@@ -12,9 +12,9 @@
 #include <cstdlib>
 #include <vector>
 
+#include "penlink-sim/launcher.hpp"
 #include "penlink/penlink.hpp"
 #include "protocol/frame.hpp"
-#include "sim_process.hpp"
 #include "stats.hpp"
 
 namespace {
@@ -67,7 +67,7 @@ std::vector<double> raw_pty_echo(int rounds) {
 // The same request as set_depth, written by hand straight to penlink-sim's pty: what the
 // simulated device itself costs, without the SDK.
 std::vector<double> raw_frames_to_sim(int rounds) {
-    bench::SimProcess sim({"--pty", "--quiet"});
+    penlink::simtool::SimProcess sim(PENLINK_SIM_PATH, {"--pty", "--quiet"});
     const int fd = open(sim.pty_path().c_str(), O_RDWR | O_NOCTTY);
     if (fd < 0) std::abort();
     termios raw{};
@@ -100,7 +100,7 @@ std::vector<double> raw_frames_to_sim(int rounds) {
 }
 
 std::vector<double> sdk_set_depth(int rounds) {
-    bench::SimProcess sim({"--pty", "--quiet"});
+    penlink::simtool::SimProcess sim(PENLINK_SIM_PATH, {"--pty", "--quiet"});
     auto pen = penlink::Pen::connect(sim.url());
     std::vector<double> samples;
     for (int i = 0; i < rounds + 100; ++i) {

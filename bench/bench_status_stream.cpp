@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "alloc_counter.hpp"
+#include "penlink-sim/launcher.hpp"
 #include "penlink/penlink.hpp"
-#include "sim_process.hpp"
 
 namespace {
 
@@ -55,7 +55,8 @@ Sample measure(penlink::Pen& pen, int rate_hz, double seconds) {
 int main(int argc, char** argv) {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
     penlink::set_log_level(penlink::LogLevel::Error);
-    bench::SimProcess sim({"--pty", "--quiet", "--max-status-hz", "20000"});
+    penlink::simtool::SimProcess sim(PENLINK_SIM_PATH,
+                                     {"--pty", "--quiet", "--max-status-hz", "20000"});
     auto pen = penlink::Pen::connect(sim.url());
     std::printf("status streaming over a pty (%s), %.1f s per rate\n", sim.pty_path().c_str(), seconds);
     std::printf("  %9s %12s %9s %14s %18s\n", "asked Hz", "got frames/s", "dropped", "SDK CPU % core",

@@ -5,11 +5,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "sim_process.hpp"
+#include "penlink-sim/launcher.hpp"
 #include "stack_helpers.hpp"
 
 namespace penlink::test {
 namespace {
+
+using simtool::SimProcess;
 
 /// A loopback TCP port with nothing listening: bind an ephemeral port, then give it back.
 std::uint16_t unused_tcp_port() {
@@ -27,8 +29,9 @@ std::uint16_t unused_tcp_port() {
 }
 
 TEST_CASE("two pens in one process are independent", "[stack][connect]") {
-    SimProcess first_sim(SimProcess::Link::Pty, {"--serial", "SIM-A"});
-    SimProcess second_sim(SimProcess::Link::Tcp, {"--serial", "SIM-B", "--depth-max-mm", "2.0"});
+    SimProcess first_sim(PENLINK_SIM_EXE, {"--pty", "--quiet", "--serial", "SIM-A"});
+    SimProcess second_sim(PENLINK_SIM_EXE,
+                          {"--tcp", "0", "--quiet", "--serial", "SIM-B", "--depth-max-mm", "2.0"});
     auto first = Pen::connect(first_sim.url(), stack_options());
     auto second = Pen::connect(second_sim.url(), stack_options());
     CHECK(first->info().serial_number == "SIM-A");
@@ -65,7 +68,7 @@ TEST_CASE("a serial port that does not exist gives a ConnectionError naming it",
 }
 
 TEST_CASE("a serial port already in use gives a ConnectionError saying so", "[stack][connect]") {
-    SimProcess sim(SimProcess::Link::Pty);
+    SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
     auto first = Pen::connect(sim.url(), stack_options());
     try {
         Pen::connect(sim.url(), stack_options());

@@ -5,11 +5,13 @@
 #include <atomic>
 #include <mutex>
 
-#include "sim_process.hpp"
+#include "penlink-sim/launcher.hpp"
 #include "stack_helpers.hpp"
 
 namespace penlink::test {
 namespace {
+
+using simtool::SimProcess;
 
 void start_running(Pen& pen) {
     pen.set_depth(Depth::mm(1.0));
@@ -19,7 +21,7 @@ void start_running(Pen& pen) {
 }
 
 TEST_CASE("the pen's watchdog stops a running pen when the host goes silent", "[stack][watchdog]") {
-    SimProcess sim(SimProcess::Link::Tcp);
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
     // A host that sends no heartbeats (one an hour) and does not give up on the pen itself:
     // after start the pen hears nothing more, while its status stream keeps the link alive.
     auto options = stack_options();
@@ -61,7 +63,7 @@ TEST_CASE("the pen's watchdog stops a running pen when the host goes silent", "[
 }
 
 TEST_CASE("heartbeats keep a running pen's watchdog fed", "[stack][watchdog]") {
-    SimProcess sim(SimProcess::Link::Tcp);
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
     auto pen = Pen::connect(sim.url(), stack_options());
     start_running(*pen);
     // Several watchdog periods with no command but heartbeats: still running, no fault.
@@ -74,7 +76,7 @@ TEST_CASE("heartbeats keep a running pen's watchdog fed", "[stack][watchdog]") {
 }
 
 TEST_CASE("a pen that stops answering is reported lost", "[stack][link]") {
-    SimProcess sim(SimProcess::Link::Pty, {"--silent-after-ms", "3000"});
+    SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet", "--silent-after-ms", "3000"});
     auto pen = Pen::connect(sim.url(), stack_options());
     StateLog states;
     auto subscription = pen->subscribe_connection_state(states.handler());
@@ -92,7 +94,7 @@ TEST_CASE("a pen that stops answering is reported lost", "[stack][link]") {
 }
 
 TEST_CASE("a dropped TCP link is reported lost, and a new connect works", "[stack][link]") {
-    SimProcess sim(SimProcess::Link::Tcp, {"--drop-link-after-ms", "2000"});
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet", "--drop-link-after-ms", "2000"});
     auto pen = Pen::connect(sim.url(), stack_options());
     StateLog states;
     auto subscription = pen->subscribe_connection_state(states.handler());
@@ -117,7 +119,7 @@ TEST_CASE("a dropped TCP link is reported lost, and a new connect works", "[stac
 }
 
 TEST_CASE("reconnect() revives a lost pen with its subscriptions", "[stack][link]") {
-    SimProcess sim(SimProcess::Link::Tcp, {"--drop-link-after-ms", "1500"});
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet", "--drop-link-after-ms", "1500"});
     auto pen = Pen::connect(sim.url(), stack_options());
     StateLog states;
     auto state_subscription = pen->subscribe_connection_state(states.handler());
@@ -137,7 +139,7 @@ TEST_CASE("reconnect() revives a lost pen with its subscriptions", "[stack][link
 }
 
 TEST_CASE("a dropped serial link (the simulator exits) is reported lost", "[stack][link]") {
-    SimProcess sim(SimProcess::Link::Pty, {"--drop-link-after-ms", "2000"});
+    SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet", "--drop-link-after-ms", "2000"});
     auto pen = Pen::connect(sim.url(), stack_options());
     REQUIRE(wait_until([&] { return pen->connection_state() == ConnectionState::Lost; }));
     CHECK_THROWS_AS(pen->set_speed(Speed::hz(100)), ConnectionError);

@@ -9,11 +9,13 @@
 #include <future>
 #include <mutex>
 
-#include "sim_process.hpp"
+#include "penlink-sim/launcher.hpp"
 #include "stack_helpers.hpp"
 
 namespace penlink::test {
 namespace {
+
+using simtool::SimProcess;
 
 void check_capabilities(const Pen& pen) {
     const auto& info = pen.info();
@@ -140,7 +142,7 @@ void run_emergency_stop(Pen& pen) {
 }
 
 TEST_CASE("treatment over a pseudo-terminal (serial transport)", "[stack][serial]") {
-    SimProcess sim(SimProcess::Link::Pty);
+    SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
     REQUIRE(sim.url().rfind("serial:///dev/", 0) == 0);
     auto pen = Pen::connect(sim.url(), stack_options());
     SECTION("run") { run_treatment(*pen); }
@@ -149,7 +151,7 @@ TEST_CASE("treatment over a pseudo-terminal (serial transport)", "[stack][serial
 }
 
 TEST_CASE("treatment over TCP", "[stack][tcp]") {
-    SimProcess sim(SimProcess::Link::Tcp);
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
     REQUIRE(sim.url().rfind("tcp://127.0.0.1:", 0) == 0);
     auto pen = Pen::connect(sim.url(), stack_options());
     SECTION("run") { run_treatment(*pen); }
@@ -158,7 +160,7 @@ TEST_CASE("treatment over TCP", "[stack][tcp]") {
 }
 
 TEST_CASE("closing a running pen stops its needle first", "[stack][tcp]") {
-    SimProcess sim(SimProcess::Link::Tcp);
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
     {
         auto pen = Pen::connect(sim.url(), stack_options());
         pen->set_depth(Depth::mm(1.0));
@@ -175,7 +177,7 @@ TEST_CASE("closing a running pen stops its needle first", "[stack][tcp]") {
 }
 
 TEST_CASE("emergency stop and its clearing arrive as events", "[stack][tcp]") {
-    SimProcess sim(SimProcess::Link::Tcp);
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
     auto pen = Pen::connect(sim.url(), stack_options());
     std::mutex mutex;
     std::vector<EventKind> kinds;
@@ -196,7 +198,7 @@ TEST_CASE("emergency stop and its clearing arrive as events", "[stack][tcp]") {
 }
 
 TEST_CASE("closing the pen leaves it closed and later commands fail", "[stack][tcp]") {
-    SimProcess sim(SimProcess::Link::Tcp);
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
     auto pen = Pen::connect(sim.url(), stack_options());
     pen->close();
     CHECK(pen->connection_state() == ConnectionState::Closed);

@@ -9,8 +9,12 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "link_watch.hpp"
-#include "sim_process.hpp"
+#include "penlink-sim/launcher.hpp"
 #include "status_display.hpp"
+
+#ifndef PENCTL_SIM_BUILD_PATH
+#define PENCTL_SIM_BUILD_PATH ""
+#endif
 
 namespace penctl {
 namespace {
@@ -166,7 +170,16 @@ int run_demo(const Args& args) {
         throw UsageError("--duration-s must be at least 1 s, got " + std::to_string(duration_s));
 
     // Declared before the pen so the pen closes (stopping the needle) before the sim ends.
-    SimProcess sim(find_sim_executable(), {"--pty", "--quiet"});
+    // Its own process group, so Ctrl-C reaches penctl only and penctl stops the pen before it
+    // ends the sim; it dies with penctl even if penctl is killed.
+    penlink::simtool::LaunchOptions launch;
+    launch.start_timeout = std::chrono::seconds(5);
+    launch.stop_grace = std::chrono::seconds(2);
+    launch.own_process_group = true;
+    launch.die_with_parent = true;
+    const penlink::simtool::SimProcess sim(
+        penlink::simtool::locate_sim_executable(PENCTL_SIM_BUILD_PATH), {"--pty", "--quiet"},
+        launch);
     std::printf("penlink-sim running (pid %d): %s\nconnecting to %s\n\n",
                 static_cast<int>(sim.pid()), sim.announcement().c_str(), sim.url().c_str());
     const auto pen = connect_pen(sim.url(), true);
