@@ -11,7 +11,8 @@ public static class CSharpCallbacksBench
     public static int Main(string[] args)
     {
         double seconds = args.Length > 0 ? double.Parse(args[0]) : 3.0;
-        using (Pen pen = Pen.Connect("sim://", new ConnectOptions { CallbackQueueCapacity = 65536 }))
+        string url = args.Length > 1 ? args[1] : "sim://";  // e.g. sim://?max_status_hz=65535
+        using (Pen pen = Pen.Connect(url, new ConnectOptions { CallbackQueueCapacity = 65536 }))
         {
             int rate = pen.Capabilities.MaxStatusRateHz;
             long calls = 0;

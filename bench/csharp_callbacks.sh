@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the C# binding in a CMake build tree and runs bench/csharp_callbacks.cs against it.
-# Usage: bench/csharp_callbacks.sh <build-dir> [seconds]
+# Usage: bench/csharp_callbacks.sh <build-dir> [seconds] [url]
 set -euo pipefail
-build_dir=$(realpath "${1:?usage: $0 <cmake build dir configured with PENLINK_BUILD_BINDINGS=ON> [seconds]}")
+build_dir=$(realpath "${1:?usage: $0 <cmake build dir configured with PENLINK_BUILD_BINDINGS=ON> [seconds] [url]}")
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 cmake --build "$build_dir" --target penlink_csharp_assembly -j2
@@ -12,4 +12,4 @@ mkdir -p "$bench"
 cp "$out"/Penlink.dll "$out"/libpenlink_csharp.so "$out"/libpenlink.so.* "$bench"/
 mcs -nologo -langversion:7.2 -optimize+ -r:"$bench/Penlink.dll" -out:"$bench/csharp_callbacks.exe" \
     "$root/bench/csharp_callbacks.cs"
-mono "$bench/csharp_callbacks.exe" "${2:-3}"
+mono "$bench/csharp_callbacks.exe" "${2:-3}" "${3:-sim://}"

@@ -12,7 +12,8 @@ import penlink.Subscription;
 public class JavaCallbacksBench {
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3.0;
-        try (Pen pen = Pen.connect("sim://",
+        String url = args.length > 1 ? args[1] : "sim://";  // e.g. sim://?max_status_hz=65535
+        try (Pen pen = Pen.connect(url,
                 ConnectOptions.defaults().withCallbackQueueCapacity(65536))) {
             int rate = pen.capabilities().maxStatusRateHz();
             AtomicLong calls = new AtomicLong();
