@@ -56,13 +56,13 @@ int main(int argc, char** argv) {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
     penlink::set_log_level(penlink::LogLevel::Error);
     penlink::simtool::SimProcess sim(PENLINK_SIM_PATH,
-                                     {"--pty", "--quiet", "--max-status-hz", "20000"});
+                                     {"--pty", "--quiet", "--max-status-hz", "65535"});
     auto pen = penlink::Pen::connect(sim.url());
     std::printf("status streaming over a pty (%s), %.1f s per rate\n", sim.pty_path().c_str(), seconds);
     std::printf("  %9s %12s %9s %14s %18s\n", "asked Hz", "got frames/s", "dropped", "SDK CPU % core",
                 "allocs per frame");
     int best = 0;
-    for (int rate : {1000, 2000, 5000, 10000, 20000}) {
+    for (int rate : {1000, 2000, 5000, 10000, 20000, 40000, 60000}) {
         if (rate > pen->capabilities().max_status_rate_hz) break;
         const Sample s = measure(*pen, rate, seconds);
         std::printf("  %9d %12.0f %9llu %14.1f %18.4f\n", s.rate_hz, s.frames_per_s, s.dropped, s.cpu_percent,
