@@ -21,9 +21,10 @@ int main(int argc, char** argv) {
     const auto before = delivered.load();
     const auto start = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double per_second = static_cast<double>(delivered.load() - before) / wall;
-    std::printf("C++ status callbacks from sim:// at %d Hz: %.0f/s (dropped %llu)\n", rate, per_second,
-                static_cast<unsigned long long>(pen->dropped_status_frames()));
+    std::printf("C++ status callbacks from sim:// at %d Hz: %.0f/s (dropped %llu)\n", rate,
+                per_second, static_cast<unsigned long long>(pen->dropped_status_frames()));
     return 0;
 }

@@ -89,9 +89,10 @@ std::vector<double> raw_frames_to_sim(int rounds) {
             std::uint8_t buffer[512];
             const ssize_t n = read(fd, buffer, sizeof buffer);
             if (n <= 0) std::abort();
-            decoder.feed(std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(n)),
-                         [&](const penlink::protocol::DecodedFrame& f) { acked |= f.header.seq == seq; },
-                         [](penlink::protocol::FrameError) {});
+            decoder.feed(
+                std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(n)),
+                [&](const penlink::protocol::DecodedFrame& f) { acked |= f.header.seq == seq; },
+                [](penlink::protocol::FrameError) {});
         }
         if (i >= 100) samples.push_back(micros(Clock::now() - start));
     }
@@ -120,14 +121,17 @@ int main(int argc, char** argv) {
     const auto echo = raw_pty_echo(rounds);
     const auto device = raw_frames_to_sim(rounds);
     const auto sdk = sdk_set_depth(rounds);
-    const double echo_median = bench::percentile(echo, 0.5), echo_p99 = bench::percentile(echo, 0.99);
+    const double echo_median = bench::percentile(echo, 0.5),
+                 echo_p99 = bench::percentile(echo, 0.99);
     const double sdk_median = bench::percentile(sdk, 0.5), sdk_p99 = bench::percentile(sdk, 0.99);
     std::printf("command round trip over a pty, %d rounds each\n", rounds);
-    std::printf("  raw pty echo (12 bytes):    median %8.1f us   p99 %8.1f us\n", echo_median, echo_p99);
-    std::printf("  raw SetDepth to penlink-sim: median %7.1f us   p99 %8.1f us\n", bench::percentile(device, 0.5),
-                bench::percentile(device, 0.99));
-    std::printf("  set_depth acknowledged:     median %8.1f us   p99 %8.1f us\n", sdk_median, sdk_p99);
-    std::printf("  ratio set_depth/raw echo:   median %8.2fx     p99 %8.2fx\n", sdk_median / echo_median,
-                sdk_p99 / echo_p99);
+    std::printf("  raw pty echo (12 bytes):    median %8.1f us   p99 %8.1f us\n", echo_median,
+                echo_p99);
+    std::printf("  raw SetDepth to penlink-sim: median %7.1f us   p99 %8.1f us\n",
+                bench::percentile(device, 0.5), bench::percentile(device, 0.99));
+    std::printf("  set_depth acknowledged:     median %8.1f us   p99 %8.1f us\n", sdk_median,
+                sdk_p99);
+    std::printf("  ratio set_depth/raw echo:   median %8.2fx     p99 %8.2fx\n",
+                sdk_median / echo_median, sdk_p99 / echo_p99);
     return 0;
 }

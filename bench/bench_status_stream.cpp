@@ -18,7 +18,9 @@ namespace {
 double cpu_seconds() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+    const auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6;
+    };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
@@ -40,7 +42,8 @@ Sample measure(penlink::Pen& pen, int rate_hz, double seconds) {
     const double cpu_before = cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu = cpu_seconds() - cpu_before;
     const auto frames = delivered.load() - delivered_before;
     const auto allocations = bench::allocations.load() - allocations_before;
@@ -58,15 +61,16 @@ int main(int argc, char** argv) {
     penlink::simtool::SimProcess sim(PENLINK_SIM_PATH,
                                      {"--pty", "--quiet", "--max-status-hz", "65535"});
     auto pen = penlink::Pen::connect(sim.url());
-    std::printf("status streaming over a pty (%s), %.1f s per rate\n", sim.pty_path().c_str(), seconds);
-    std::printf("  %9s %12s %9s %14s %18s\n", "asked Hz", "got frames/s", "dropped", "SDK CPU % core",
-                "allocs per frame");
+    std::printf("status streaming over a pty (%s), %.1f s per rate\n", sim.pty_path().c_str(),
+                seconds);
+    std::printf("  %9s %12s %9s %14s %18s\n", "asked Hz", "got frames/s", "dropped",
+                "SDK CPU % core", "allocs per frame");
     int best = 0;
     for (int rate : {1000, 2000, 5000, 10000, 20000, 40000, 60000}) {
         if (rate > pen->capabilities().max_status_rate_hz) break;
         const Sample s = measure(*pen, rate, seconds);
-        std::printf("  %9d %12.0f %9llu %14.1f %18.4f\n", s.rate_hz, s.frames_per_s, s.dropped, s.cpu_percent,
-                    s.allocations_per_frame);
+        std::printf("  %9d %12.0f %9llu %14.1f %18.4f\n", s.rate_hz, s.frames_per_s, s.dropped,
+                    s.cpu_percent, s.allocations_per_frame);
         if (s.dropped == 0 && s.frames_per_s > 0.95 * rate) best = rate;
     }
     std::printf("  highest rate sustained with zero drops: %d Hz\n", best);

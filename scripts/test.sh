@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every penlink test suite on a fresh Debian 12 machine, installing what it needs:
+#   0. clang-format check of every C/C++ file
 #   1. release build, warnings as errors, with bindings: all CTest suites (Catch2 per layer,
 #      C tests, and the Python, Java and C# suites run by pytest, Maven/JUnit 5 and NUnit)
 #   2. the C/C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer
@@ -20,6 +21,13 @@ configure_and_build() {  # dir, then cmake options
     cmake -S "$root" -B "$dir" -G Ninja -DPENLINK_WERROR=ON "$@" >/dev/null
     cmake --build "$dir" -j "$jobs"
 }
+
+step "formatting (clang-format, .clang-format)"
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git -C "$root" ls-files -z '*.cpp' '*.hpp' '*.h' '*.c' |
+        (cd "$root" && xargs -0 clang-format --dry-run --Werror)
+    echo "formatting ok"
+fi
 
 step "release build with bindings"
 build="$root/build/ci"

@@ -22,10 +22,9 @@ inline void raise(JNIEnv* jenv, int code, const char* message, double value, dou
     jstring jmessage = from_native ? jenv->NewStringUTF(message) : nullptr;
     jstring junit = jmessage ? jenv->NewStringUTF(unit) : nullptr;
     if (junit != nullptr) {
-        auto exception = static_cast<jthrowable>(
-            jenv->CallStaticObjectMethod(errors, from_native, static_cast<jint>(code), jmessage,
-                                         static_cast<jdouble>(value), static_cast<jdouble>(limit),
-                                         junit));
+        auto exception = static_cast<jthrowable>(jenv->CallStaticObjectMethod(
+            errors, from_native, static_cast<jint>(code), jmessage, static_cast<jdouble>(value),
+            static_cast<jdouble>(limit), junit));
         if (exception != nullptr && !jenv->ExceptionCheck()) jenv->Throw(exception);
         if (exception != nullptr) jenv->DeleteLocalRef(exception);
     }

@@ -109,9 +109,8 @@ inline void set_log_listener(LogListener* listener, LogLevel min_level = LogLeve
     // The forwarding sink is installed once and never replaced: swapping the SDK sink while
     // holding our mutex would invert the lock order against a sink call in progress.
     std::call_once(state.sink_installed, [] {
-        penlink::set_log_sink([](LogLevel level, const std::string& message) {
-            detail::write_log(level, message);
-        });
+        penlink::set_log_sink(
+            [](LogLevel level, const std::string& message) { detail::write_log(level, message); });
     });
     {
         std::lock_guard<std::recursive_mutex> lock(state.mutex);
@@ -133,20 +132,29 @@ inline void report_callback_error(const std::string& message) noexcept {
 /// closed), SafetyError, NotSupportedError, RejectedError.
 inline const char* error_class_name(const Error& error) noexcept {
     switch (error.code()) {
-        case ErrorCode::InvalidArgument: return "InvalidArgumentError";
-        case ErrorCode::OutOfRange: return "OutOfRangeError";
-        case ErrorCode::Timeout: return "TimeoutError";
-        case ErrorCode::ConnectionFailed: return "ConnectionError";
+        case ErrorCode::InvalidArgument:
+            return "InvalidArgumentError";
+        case ErrorCode::OutOfRange:
+            return "OutOfRangeError";
+        case ErrorCode::Timeout:
+            return "TimeoutError";
+        case ErrorCode::ConnectionFailed:
+            return "ConnectionError";
         case ErrorCode::ConnectionLost:
-        case ErrorCode::NotConnected: return "ConnectionLostError";
+        case ErrorCode::NotConnected:
+            return "ConnectionLostError";
         case ErrorCode::EmergencyStopped:
-        case ErrorCode::FaultActive: return "SafetyError";
-        case ErrorCode::NotSupported: return "NotSupportedError";
+        case ErrorCode::FaultActive:
+            return "SafetyError";
+        case ErrorCode::NotSupported:
+            return "NotSupportedError";
         case ErrorCode::Rejected:
         case ErrorCode::Protocol:
         case ErrorCode::Internal:
-        case ErrorCode::CallbackFailed: return "RejectedError";
-        case ErrorCode::Ok: break;
+        case ErrorCode::CallbackFailed:
+            return "RejectedError";
+        case ErrorCode::Ok:
+            break;
     }
     return "PenError";
 }

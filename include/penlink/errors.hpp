@@ -53,7 +53,8 @@ public:
 /// A value outside a limit. value() and limit() are in unit() (e.g. "mm", "Hz", "W").
 class PENLINK_EXPORT OutOfRangeError : public Error {
 public:
-    OutOfRangeError(const std::string& message, double value, double limit, const std::string& unit);
+    OutOfRangeError(const std::string& message, double value, double limit,
+                    const std::string& unit);
     ~OutOfRangeError() override;
     double value() const noexcept { return value_; }
     double limit() const noexcept { return limit_; }
@@ -110,9 +111,9 @@ PENLINK_EXPORT void throw_error(ErrorCode code, const std::string& message);
 struct PENLINK_EXPORT Result {
     ErrorCode code = ErrorCode::Ok;
     std::string message;
-    double value = 0;   ///< for OutOfRange: the offending value, in unit
-    double limit = 0;   ///< for OutOfRange: the limit it broke, in unit
-    std::string unit;   ///< for OutOfRange: e.g. "mm"
+    double value = 0;  ///< for OutOfRange: the offending value, in unit
+    double limit = 0;  ///< for OutOfRange: the limit it broke, in unit
+    std::string unit;  ///< for OutOfRange: e.g. "mm"
 
     bool ok() const noexcept { return code == ErrorCode::Ok; }
     /// A failed outcome with a message.

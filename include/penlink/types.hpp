@@ -17,7 +17,8 @@ public:
     constexpr Depth() = default;
     static constexpr Depth um(std::int32_t micrometres) { return Depth(micrometres); }
     static constexpr Depth mm(double millimetres) {
-        return Depth(static_cast<std::int32_t>(millimetres * 1000.0 + (millimetres < 0 ? -0.5 : 0.5)));
+        return Depth(
+            static_cast<std::int32_t>(millimetres * 1000.0 + (millimetres < 0 ? -0.5 : 0.5)));
     }
     constexpr std::int32_t in_um() const { return um_; }
     constexpr double in_mm() const { return um_ / 1000.0; }
@@ -28,7 +29,8 @@ private:
     std::int32_t um_ = 0;
 };
 
-/// A needle speed in strokes per second. Stored in centi-hertz; Speed::hz(100) == Speed::chz(10000).
+/// A needle speed in strokes per second. Stored in centi-hertz; Speed::hz(100) ==
+/// Speed::chz(10000).
 class Speed {
 public:
     constexpr Speed() = default;

@@ -15,7 +15,8 @@ void check_options(const ConnectOptions& options) {
     positive("connect_timeout", options.connect_timeout);
     positive("command_timeout", options.command_timeout);
     if (options.command_retries < 0 || options.command_retries > 100)
-        throw InvalidArgumentError("command_retries must be 0..100, got " + std::to_string(options.command_retries));
+        throw InvalidArgumentError("command_retries must be 0..100, got " +
+                                   std::to_string(options.command_retries));
     if (options.heartbeat_interval.count() < 0 || options.link_timeout.count() < 0)
         throw InvalidArgumentError("heartbeat_interval and link_timeout must not be negative");
     if (options.idle_status_rate_hz < 0)
@@ -63,6 +64,8 @@ Subscription Pen::subscribe_connection_state(ConnectionStateHandler handler) {
 
 std::optional<Status> Pen::latest_status() const { return impl_->session->latest_status(); }
 std::uint64_t Pen::dropped_status_frames() const { return impl_->session->dropped_status_frames(); }
-std::uint64_t Pen::received_status_frames() const { return impl_->session->received_status_frames(); }
+std::uint64_t Pen::received_status_frames() const {
+    return impl_->session->received_status_frames();
+}
 
 }  // namespace penlink

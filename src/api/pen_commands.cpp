@@ -28,7 +28,8 @@ void send_async(core::Session& session, ResultHandler done, Check&& check) {
 }  // namespace
 
 void Pen::set_depth(Depth depth) {
-    send_sync(*impl_->session, [&] { return core::check_depth(depth, capabilities(), impl_->depth_limit()); });
+    send_sync(*impl_->session,
+              [&] { return core::check_depth(depth, capabilities(), impl_->depth_limit()); });
 }
 void Pen::set_depth_async(Depth depth, ResultHandler done) {
     send_async(*impl_->session, std::move(done),
@@ -38,25 +39,32 @@ void Pen::set_speed(Speed speed) {
     send_sync(*impl_->session, [&] { return core::check_speed(speed, capabilities()); });
 }
 void Pen::set_speed_async(Speed speed, ResultHandler done) {
-    send_async(*impl_->session, std::move(done), [&] { return core::check_speed(speed, capabilities()); });
+    send_async(*impl_->session, std::move(done),
+               [&] { return core::check_speed(speed, capabilities()); });
 }
 void Pen::set_rf_mode(const RfMode& mode) {
     send_sync(*impl_->session, [&] { return core::check_rf(mode, capabilities()); });
 }
 void Pen::set_rf_mode_async(const RfMode& mode, ResultHandler done) {
-    send_async(*impl_->session, std::move(done), [&] { return core::check_rf(mode, capabilities()); });
+    send_async(*impl_->session, std::move(done),
+               [&] { return core::check_rf(mode, capabilities()); });
 }
 void Pen::set_led_mode(const LedMode& mode) {
     send_sync(*impl_->session, [&] { return core::check_led(mode, capabilities()); });
 }
 void Pen::set_led_mode_async(const LedMode& mode, ResultHandler done) {
-    send_async(*impl_->session, std::move(done), [&] { return core::check_led(mode, capabilities()); });
+    send_async(*impl_->session, std::move(done),
+               [&] { return core::check_led(mode, capabilities()); });
 }
 
 void Pen::start() { impl_->session->request_sync(protocol::Start{}); }
-void Pen::start_async(ResultHandler done) { impl_->session->request(protocol::Start{}, std::move(done)); }
+void Pen::start_async(ResultHandler done) {
+    impl_->session->request(protocol::Start{}, std::move(done));
+}
 void Pen::stop() { impl_->session->request_sync(protocol::Stop{}); }
-void Pen::stop_async(ResultHandler done) { impl_->session->request(protocol::Stop{}, std::move(done)); }
+void Pen::stop_async(ResultHandler done) {
+    impl_->session->request(protocol::Stop{}, std::move(done));
+}
 void Pen::emergency_stop() { impl_->session->request_sync(protocol::EmergencyStop{}); }
 void Pen::emergency_stop_async(ResultHandler done) {
     impl_->session->request(protocol::EmergencyStop{}, std::move(done));

@@ -1,5 +1,5 @@
-#include "penlink/pen.hpp"
 #include "transport/serial_ports.hpp"
+#include "penlink/pen.hpp"
 
 namespace penlink {
 

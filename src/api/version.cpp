@@ -1,5 +1,5 @@
-#include "penlink/pen.hpp"
 #include "penlink/version.h"
+#include "penlink/pen.hpp"
 
 namespace penlink {
 

@@ -4,25 +4,40 @@ namespace penlink {
 
 const char* to_string(ErrorCode code) noexcept {
     switch (code) {
-        case ErrorCode::Ok: return "ok";
-        case ErrorCode::InvalidArgument: return "invalid argument";
-        case ErrorCode::OutOfRange: return "out of range";
-        case ErrorCode::Timeout: return "timed out";
-        case ErrorCode::ConnectionFailed: return "connection failed";
-        case ErrorCode::ConnectionLost: return "connection lost";
-        case ErrorCode::NotConnected: return "not connected";
-        case ErrorCode::EmergencyStopped: return "emergency stop latched";
-        case ErrorCode::FaultActive: return "fault active";
-        case ErrorCode::NotSupported: return "not supported";
-        case ErrorCode::Rejected: return "rejected by the pen";
-        case ErrorCode::Protocol: return "protocol error";
-        case ErrorCode::Internal: return "internal error";
-        case ErrorCode::CallbackFailed: return "callback failed";
+        case ErrorCode::Ok:
+            return "ok";
+        case ErrorCode::InvalidArgument:
+            return "invalid argument";
+        case ErrorCode::OutOfRange:
+            return "out of range";
+        case ErrorCode::Timeout:
+            return "timed out";
+        case ErrorCode::ConnectionFailed:
+            return "connection failed";
+        case ErrorCode::ConnectionLost:
+            return "connection lost";
+        case ErrorCode::NotConnected:
+            return "not connected";
+        case ErrorCode::EmergencyStopped:
+            return "emergency stop latched";
+        case ErrorCode::FaultActive:
+            return "fault active";
+        case ErrorCode::NotSupported:
+            return "not supported";
+        case ErrorCode::Rejected:
+            return "rejected by the pen";
+        case ErrorCode::Protocol:
+            return "protocol error";
+        case ErrorCode::Internal:
+            return "internal error";
+        case ErrorCode::CallbackFailed:
+            return "callback failed";
     }
     return "unknown error";
 }
 
-Error::Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+Error::Error(ErrorCode code, const std::string& message)
+    : std::runtime_error(message), code_(code) {}
 Error::~Error() = default;
 
 InvalidArgumentError::InvalidArgumentError(const std::string& message)
@@ -37,7 +52,8 @@ OutOfRangeError::~OutOfRangeError() = default;
 TimeoutError::TimeoutError(const std::string& message) : Error(ErrorCode::Timeout, message) {}
 TimeoutError::~TimeoutError() = default;
 
-ConnectionError::ConnectionError(ErrorCode code, const std::string& message) : Error(code, message) {}
+ConnectionError::ConnectionError(ErrorCode code, const std::string& message)
+    : Error(code, message) {}
 ConnectionError::~ConnectionError() = default;
 
 SafetyError::SafetyError(ErrorCode code, const std::string& message) : Error(code, message) {}
@@ -52,20 +68,28 @@ RejectedError::~RejectedError() = default;
 
 void throw_error(ErrorCode code, const std::string& message) {
     switch (code) {
-        case ErrorCode::Ok: return;
-        case ErrorCode::InvalidArgument: throw InvalidArgumentError(message);
-        case ErrorCode::OutOfRange: throw OutOfRangeError(message, 0, 0, "");
-        case ErrorCode::Timeout: throw TimeoutError(message);
+        case ErrorCode::Ok:
+            return;
+        case ErrorCode::InvalidArgument:
+            throw InvalidArgumentError(message);
+        case ErrorCode::OutOfRange:
+            throw OutOfRangeError(message, 0, 0, "");
+        case ErrorCode::Timeout:
+            throw TimeoutError(message);
         case ErrorCode::ConnectionFailed:
         case ErrorCode::ConnectionLost:
-        case ErrorCode::NotConnected: throw ConnectionError(code, message);
+        case ErrorCode::NotConnected:
+            throw ConnectionError(code, message);
         case ErrorCode::EmergencyStopped:
-        case ErrorCode::FaultActive: throw SafetyError(code, message);
-        case ErrorCode::NotSupported: throw NotSupportedError(message);
+        case ErrorCode::FaultActive:
+            throw SafetyError(code, message);
+        case ErrorCode::NotSupported:
+            throw NotSupportedError(message);
         case ErrorCode::Rejected:
         case ErrorCode::Protocol:
         case ErrorCode::Internal:
-        case ErrorCode::CallbackFailed: throw RejectedError(code, message);
+        case ErrorCode::CallbackFailed:
+            throw RejectedError(code, message);
     }
     throw RejectedError(ErrorCode::Internal, message);
 }

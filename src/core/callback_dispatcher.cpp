@@ -65,7 +65,8 @@ void CallbackDispatcher::post(std::function<void()> task) {
     state_->wake.notify_one();
 }
 
-std::shared_ptr<CallbackDispatcher::StatusEntry> CallbackDispatcher::add_status(StatusHandler handler) {
+std::shared_ptr<CallbackDispatcher::StatusEntry> CallbackDispatcher::add_status(
+    StatusHandler handler) {
     auto entry = std::make_shared<StatusEntry>(std::move(handler));
     std::lock_guard lock(state_->handlers_mutex);
     state_->status_handlers.push_back(entry);

@@ -37,7 +37,8 @@ Capabilities to_capabilities(const protocol::Info& info) {
         caps.led.fitted = true;
         for (std::size_t i = 0; i < info.led_channel_count && i < info.led_channels.size(); ++i) {
             const auto& channel = info.led_channels[i];
-            caps.led.channels.push_back({channel.wavelength_nm, channel.max_irradiance_dmw_cm2 / 10.0});
+            caps.led.channels.push_back(
+                {channel.wavelength_nm, channel.max_irradiance_dmw_cm2 / 10.0});
         }
         caps.led.pulse_rate_min_hz = info.led_pulse_rate_min_chz / 100.0;
         caps.led.pulse_rate_max_hz = info.led_pulse_rate_max_chz / 100.0;

@@ -15,17 +15,19 @@ namespace {
     const auto show = [&](double v) {
         return (decimals >= 0 ? format_fixed(v, decimals) : format_number(v)) + " " + unit;
     };
-    throw OutOfRangeError(what + " " + show(value) + " " + relation + " " + bound_name + " of " +
-                              show(limit),
-                          value, limit, unit);
+    throw OutOfRangeError(
+        what + " " + show(value) + " " + relation + " " + bound_name + " of " + show(limit), value,
+        limit, unit);
 }
 
 void check_between(const std::string& what, double value, double min, double max,
                    const std::string& unit, int decimals = -1) {
     // Allow for the rounding of a double to the wire's integer units.
     const double slack = 1e-9 * std::max(1.0, std::fabs(max));
-    if (value > max + slack) out_of_range(what, value, "exceeds", "the pen's maximum", max, unit, decimals);
-    if (value < min - slack) out_of_range(what, value, "is below", "the pen's minimum", min, unit, decimals);
+    if (value > max + slack)
+        out_of_range(what, value, "exceeds", "the pen's maximum", max, unit, decimals);
+    if (value < min - slack)
+        out_of_range(what, value, "is below", "the pen's minimum", min, unit, decimals);
 }
 
 }  // namespace
@@ -50,13 +52,14 @@ protocol::SetDepth check_depth(Depth depth, const Capabilities& caps, Depth user
     const double mm = depth.in_mm();
     check_between("depth", mm, caps.depth_min_mm, caps.depth_max_mm, "mm", 2);
     if (depth.in_um() > user_limit.in_um()) {
-        out_of_range("depth", mm, "exceeds", "the depth limit set for this session", user_limit.in_mm(),
-                     "mm", 2);
+        out_of_range("depth", mm, "exceeds", "the depth limit set for this session",
+                     user_limit.in_mm(), "mm", 2);
     }
     const auto step_um = static_cast<std::int32_t>(std::lround(caps.depth_step_mm * 1000.0));
     const auto min_um = static_cast<std::int32_t>(std::lround(caps.depth_min_mm * 1000.0));
     if (step_um > 0 && (depth.in_um() - min_um) % step_um != 0) {
-        throw OutOfRangeError("depth " + format_fixed(mm, 3) + " mm is not a multiple of the pen's " +
+        throw OutOfRangeError("depth " + format_fixed(mm, 3) +
+                                  " mm is not a multiple of the pen's " +
                                   format_fixed(caps.depth_step_mm, 2) + " mm step",
                               mm, caps.depth_step_mm, "mm");
     }
@@ -75,7 +78,8 @@ protocol::SetRf check_rf(const RfMode& mode, const Capabilities& caps) {
         throw NotSupportedError("this pen's RF add-on does not support monopolar mode");
     if (mode.polarity == RfPolarity::Bipolar && !rf.bipolar)
         throw NotSupportedError("this pen's RF add-on does not support bipolar mode");
-    check_between("RF frequency", mode.frequency_khz, rf.frequency_min_khz, rf.frequency_max_khz, "kHz");
+    check_between("RF frequency", mode.frequency_khz, rf.frequency_min_khz, rf.frequency_max_khz,
+                  "kHz");
     check_between("RF power", mode.power_w, 0.0, rf.power_max_w, "W");
     check_between("RF pulse length", mode.pulse_ms, rf.pulse_min_ms, rf.pulse_max_ms, "ms");
     protocol::SetRf out;
@@ -104,7 +108,8 @@ protocol::SetLed check_led(const LedMode& mode, const Capabilities& caps) {
     check_between("LED irradiance at " + std::to_string(mode.wavelength_nm) + " nm",
                   mode.irradiance_mw_cm2, 0.0, channel->max_irradiance_mw_cm2, "mW/cm2");
     if (mode.pulsed) {
-        check_between("LED pulse rate", mode.pulse_rate_hz, led.pulse_rate_min_hz, led.pulse_rate_max_hz, "Hz");
+        check_between("LED pulse rate", mode.pulse_rate_hz, led.pulse_rate_min_hz,
+                      led.pulse_rate_max_hz, "Hz");
         check_between("LED duty cycle", mode.duty_percent, 0.1, 100.0, "%");
     }
     protocol::SetLed out;

@@ -16,19 +16,32 @@ struct FieldUnits {
 FieldUnits units_of(protocol::Field field) {
     using protocol::Field;
     switch (field) {
-        case Field::Depth: return {"depth", "mm", 0.001};
-        case Field::Speed: return {"speed", "Hz", 0.01};
-        case Field::RfFrequency: return {"RF frequency", "kHz", 1.0};
-        case Field::RfPower: return {"RF power", "W", 0.001};
-        case Field::RfPulse: return {"RF pulse length", "ms", 1.0};
-        case Field::LedWavelength: return {"LED wavelength", "nm", 1.0};
-        case Field::LedIrradiance: return {"LED irradiance", "mW/cm2", 0.1};
-        case Field::LedPulseRate: return {"LED pulse rate", "Hz", 0.01};
-        case Field::LedDuty: return {"LED duty cycle", "%", 0.1};
-        case Field::StatusRate: return {"status rate", "Hz", 1.0};
-        case Field::RfPolarity: return {"RF polarity", "", 1.0};
-        case Field::LedMode: return {"LED mode", "", 1.0};
-        case Field::None: break;
+        case Field::Depth:
+            return {"depth", "mm", 0.001};
+        case Field::Speed:
+            return {"speed", "Hz", 0.01};
+        case Field::RfFrequency:
+            return {"RF frequency", "kHz", 1.0};
+        case Field::RfPower:
+            return {"RF power", "W", 0.001};
+        case Field::RfPulse:
+            return {"RF pulse length", "ms", 1.0};
+        case Field::LedWavelength:
+            return {"LED wavelength", "nm", 1.0};
+        case Field::LedIrradiance:
+            return {"LED irradiance", "mW/cm2", 0.1};
+        case Field::LedPulseRate:
+            return {"LED pulse rate", "Hz", 0.01};
+        case Field::LedDuty:
+            return {"LED duty cycle", "%", 0.1};
+        case Field::StatusRate:
+            return {"status rate", "Hz", 1.0};
+        case Field::RfPolarity:
+            return {"RF polarity", "", 1.0};
+        case Field::LedMode:
+            return {"LED mode", "", 1.0};
+        case Field::None:
+            break;
     }
     return {"value", "", 1.0};
 }
@@ -36,14 +49,20 @@ FieldUnits units_of(protocol::Field field) {
 ErrorCode code_of(protocol::NackReason reason) {
     using protocol::NackReason;
     switch (reason) {
-        case NackReason::OutOfRange: return ErrorCode::OutOfRange;
-        case NackReason::FaultActive: return ErrorCode::FaultActive;
-        case NackReason::EmergencyStopped: return ErrorCode::EmergencyStopped;
-        case NackReason::NotSupported: return ErrorCode::NotSupported;
-        case NackReason::Malformed: return ErrorCode::Protocol;
+        case NackReason::OutOfRange:
+            return ErrorCode::OutOfRange;
+        case NackReason::FaultActive:
+            return ErrorCode::FaultActive;
+        case NackReason::EmergencyStopped:
+            return ErrorCode::EmergencyStopped;
+        case NackReason::NotSupported:
+            return ErrorCode::NotSupported;
+        case NackReason::Malformed:
+            return ErrorCode::Protocol;
         case NackReason::Busy:
         case NackReason::BadState:
-        case NackReason::VersionMismatch: return ErrorCode::Rejected;
+        case NackReason::VersionMismatch:
+            return ErrorCode::Rejected;
     }
     return ErrorCode::Rejected;
 }
@@ -51,14 +70,22 @@ ErrorCode code_of(protocol::NackReason reason) {
 const char* explain(protocol::NackReason reason) {
     using protocol::NackReason;
     switch (reason) {
-        case NackReason::OutOfRange: return "a value is out of range";
-        case NackReason::Busy: return "the pen is busy";
-        case NackReason::FaultActive: return "a fault is latched on the pen; clear it first";
-        case NackReason::EmergencyStopped: return "the emergency stop is latched; clear it first";
-        case NackReason::NotSupported: return "the pen does not support this";
-        case NackReason::Malformed: return "the pen could not read the request";
-        case NackReason::BadState: return "the pen cannot do this in its current state";
-        case NackReason::VersionMismatch: return "no protocol version in common with the pen";
+        case NackReason::OutOfRange:
+            return "a value is out of range";
+        case NackReason::Busy:
+            return "the pen is busy";
+        case NackReason::FaultActive:
+            return "a fault is latched on the pen; clear it first";
+        case NackReason::EmergencyStopped:
+            return "the emergency stop is latched; clear it first";
+        case NackReason::NotSupported:
+            return "the pen does not support this";
+        case NackReason::Malformed:
+            return "the pen could not read the request";
+        case NackReason::BadState:
+            return "the pen cannot do this in its current state";
+        case NackReason::VersionMismatch:
+            return "no protocol version in common with the pen";
     }
     return "refused";
 }

@@ -4,9 +4,10 @@ namespace penlink {
 
 std::string describe_faults(std::uint32_t fault_bits) {
     static constexpr const char* kNames[] = {
-        "over-temperature", "battery critical", "cartridge exhausted", "cartridge missing",
-        "motor stall",      "RF impedance",     "watchdog",            "emergency stop",
-        "injected fault",   "depth actuator"};
+        "over-temperature",  "battery critical", "cartridge exhausted",
+        "cartridge missing", "motor stall",      "RF impedance",
+        "watchdog",          "emergency stop",   "injected fault",
+        "depth actuator"};
     std::string text;
     for (std::uint32_t bit = 0; bit < 32; ++bit) {
         if (!(fault_bits & (1u << bit))) continue;
@@ -18,21 +19,30 @@ std::string describe_faults(std::uint32_t fault_bits) {
 
 const char* to_string(PenState state) noexcept {
     switch (state) {
-        case PenState::Idle: return "idle";
-        case PenState::Running: return "running";
-        case PenState::Paused: return "paused";
-        case PenState::Fault: return "fault";
-        case PenState::EmergencyStopped: return "e-stopped";
+        case PenState::Idle:
+            return "idle";
+        case PenState::Running:
+            return "running";
+        case PenState::Paused:
+            return "paused";
+        case PenState::Fault:
+            return "fault";
+        case PenState::EmergencyStopped:
+            return "e-stopped";
     }
     return "unknown";
 }
 
 const char* to_string(ConnectionState state) noexcept {
     switch (state) {
-        case ConnectionState::Connecting: return "connecting";
-        case ConnectionState::Connected: return "connected";
-        case ConnectionState::Lost: return "lost";
-        case ConnectionState::Closed: return "closed";
+        case ConnectionState::Connecting:
+            return "connecting";
+        case ConnectionState::Connected:
+            return "connected";
+        case ConnectionState::Lost:
+            return "lost";
+        case ConnectionState::Closed:
+            return "closed";
     }
     return "unknown";
 }
@@ -43,12 +53,18 @@ const char* to_string(RfPolarity polarity) noexcept {
 
 const char* to_string(LogLevel level) noexcept {
     switch (level) {
-        case LogLevel::Trace: return "trace";
-        case LogLevel::Debug: return "debug";
-        case LogLevel::Info: return "info";
-        case LogLevel::Warning: return "warning";
-        case LogLevel::Error: return "error";
-        case LogLevel::Off: return "off";
+        case LogLevel::Trace:
+            return "trace";
+        case LogLevel::Debug:
+            return "debug";
+        case LogLevel::Info:
+            return "info";
+        case LogLevel::Warning:
+            return "warning";
+        case LogLevel::Error:
+            return "error";
+        case LogLevel::Off:
+            return "off";
     }
     return "unknown";
 }

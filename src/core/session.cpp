@@ -29,8 +29,10 @@ std::uint16_t random_start_seq() {
 bool reply_matches(protocol::MessageType request, const protocol::Message& reply) {
     if (const auto* ack = std::get_if<protocol::Ack>(&reply)) return ack->request == request;
     if (const auto* nack = std::get_if<protocol::Nack>(&reply)) return nack->request == request;
-    if (std::holds_alternative<protocol::HelloReply>(reply)) return request == protocol::MessageType::Hello;
-    if (std::holds_alternative<protocol::Info>(reply)) return request == protocol::MessageType::GetInfo;
+    if (std::holds_alternative<protocol::HelloReply>(reply))
+        return request == protocol::MessageType::Hello;
+    if (std::holds_alternative<protocol::Info>(reply))
+        return request == protocol::MessageType::GetInfo;
     return false;
 }
 
@@ -40,7 +42,9 @@ long long count_ms(milliseconds value) { return static_cast<long long>(value.cou
 
 Session::LinkFactory Session::link_for_url(const std::string& url) {
     auto parsed = transport::parse_url(url);
-    return [parsed = std::move(parsed)](boost::asio::io_context& io) { return transport::make_transport(parsed, io); };
+    return [parsed = std::move(parsed)](boost::asio::io_context& io) {
+        return transport::make_transport(parsed, io);
+    };
 }
 
 Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions options)
@@ -73,7 +77,8 @@ void Session::run_on_io(Fn&& fn) {
 }
 
 void Session::connect() {
-    if (closed_.load()) throw ConnectionError(ErrorCode::NotConnected, "pen at " + url_ + " is closed");
+    if (closed_.load())
+        throw ConnectionError(ErrorCode::NotConnected, "pen at " + url_ + " is closed");
     std::lock_guard connect_lock(connect_mutex_);
     if (state_.load() == ConnectionState::Connected) return;
     set_state(ConnectionState::Connecting, {});
@@ -92,24 +97,27 @@ void Session::connect() {
         const auto hello = request_sync_reply(protocol::Hello{});
         const auto* reply = std::get_if<protocol::HelloReply>(&hello);
         if (!reply || reply->version != protocol::kProtocolVersion) {
-            throw RejectedError(ErrorCode::Protocol,
-                                "pen at " + url_ + " answered Hello with an unsupported protocol version");
+            throw RejectedError(
+                ErrorCode::Protocol,
+                "pen at " + url_ + " answered Hello with an unsupported protocol version");
         }
         const auto info_message = request_sync_reply(protocol::GetInfo{});
         const auto* info = std::get_if<protocol::Info>(&info_message);
-        if (!info) throw RejectedError(ErrorCode::Protocol, "pen at " + url_ + " sent no device info");
+        if (!info)
+            throw RejectedError(ErrorCode::Protocol, "pen at " + url_ + " sent no device info");
         auto identity = to_device_info(*info, reply->version);
         if (!handshake_done_) {
             device_info_ = std::move(identity);
             capabilities_ = to_capabilities(*info);
             handshake_done_ = true;
-        } else if (identity.serial_number != device_info_.serial_number || identity.model != device_info_.model) {
+        } else if (identity.serial_number != device_info_.serial_number ||
+                   identity.model != device_info_.model) {
             // Info and capabilities are read without locks once connected, so they never change;
             // a different pen needs a new Pen.
             throw ConnectionError(ErrorCode::ConnectionFailed,
-                                  "a different pen answered at " + url_ + ": expected " + device_info_.model + " " +
-                                      device_info_.serial_number + ", found " + identity.model + " " +
-                                      identity.serial_number);
+                                  "a different pen answered at " + url_ + ": expected " +
+                                      device_info_.model + " " + device_info_.serial_number +
+                                      ", found " + identity.model + " " + identity.serial_number);
         }
     } catch (const Error& error) {
         run_on_io([this] {
@@ -165,7 +173,8 @@ void Session::request(const protocol::Message& message, ResultHandler done) {
         if (done) dispatcher_.post([done, result] { done(result); });
     };
     if (closed_.load()) {
-        deliver(Result::failure(ErrorCode::NotConnected, "the pen at " + url_ + " is closed"), nullptr);
+        deliver(Result::failure(ErrorCode::NotConnected, "the pen at " + url_ + " is closed"),
+                nullptr);
         return;
     }
     boost::asio::post(io_, [this, message, deliver = std::move(deliver)]() mutable {
@@ -178,7 +187,8 @@ void Session::request_failed(const Result& result, ResultHandler done) {
 }
 
 protocol::Message Session::request_sync_reply(const protocol::Message& message) {
-    if (closed_.load()) throw ConnectionError(ErrorCode::NotConnected, "the pen at " + url_ + " is closed");
+    if (closed_.load())
+        throw ConnectionError(ErrorCode::NotConnected, "the pen at " + url_ + " is closed");
     struct Outcome {
         Result result;
         protocol::Message reply;
@@ -191,10 +201,12 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message) 
         });
     });
     // Retries bound the wait; the margin only guards against a stalled I/O thread.
-    const auto bound = options_.command_timeout * (options_.command_retries + 1) + milliseconds(2000);
+    const auto bound =
+        options_.command_timeout * (options_.command_retries + 1) + milliseconds(2000);
     if (future.wait_for(bound) != std::future_status::ready) {
-        throw TimeoutError(std::string("no outcome for ") + protocol::to_string(protocol::type_of(message)) +
-                           " within " + std::to_string(count_ms(bound)) + " ms");
+        throw TimeoutError(std::string("no outcome for ") +
+                           protocol::to_string(protocol::type_of(message)) + " within " +
+                           std::to_string(count_ms(bound)) + " ms");
     }
     auto outcome = future.get();
     outcome.result.throw_if_error();
@@ -207,9 +219,10 @@ void Session::start_request(const protocol::Message& message, ReplyHandler done)
     const auto type = protocol::type_of(message);
     if (!link_open_) {
         const bool lost = state_.load() == ConnectionState::Lost;
-        done(Result::failure(lost ? ErrorCode::ConnectionLost : ErrorCode::NotConnected,
-                             std::string("cannot send ") + protocol::to_string(type) + ": the pen at " + url_ +
-                                 (lost ? " is disconnected (connection lost)" : " is not connected")),
+        done(Result::failure(
+                 lost ? ErrorCode::ConnectionLost : ErrorCode::NotConnected,
+                 std::string("cannot send ") + protocol::to_string(type) + ": the pen at " + url_ +
+                     (lost ? " is disconnected (connection lost)" : " is not connected")),
              nullptr);
         return;
     }
@@ -217,7 +230,8 @@ void Session::start_request(const protocol::Message& message, ReplyHandler done)
     while (pending_.count(seq) != 0) seq = next_seq_++;
     auto frame = protocol::encode_frame(seq, message);
     if (!frame) {
-        done(Result::failure(ErrorCode::Internal, std::string(protocol::to_string(type)) + " does not fit in a frame"),
+        done(Result::failure(ErrorCode::Internal,
+                             std::string(protocol::to_string(type)) + " does not fit in a frame"),
              nullptr);
         return;
     }
@@ -234,26 +248,29 @@ void Session::start_request(const protocol::Message& message, ReplyHandler done)
 void Session::arm_retry(std::uint16_t seq) {
     auto& pending = *pending_.at(seq);
     pending.timer.expires_after(options_.command_timeout);
-    pending.timer.async_wait([this, seq, attempt = pending.attempts](boost::system::error_code error) {
-        if (error) return;
-        const auto it = pending_.find(seq);
-        if (it == pending_.end() || it->second->attempts != attempt) return;
-        auto& entry = *it->second;
-        if (entry.attempts <= options_.command_retries) {
-            ++entry.attempts;
-            log(LogLevel::Debug, std::string("resending ") + protocol::to_string(entry.type) + " seq " +
-                                     std::to_string(seq) + " (attempt " + std::to_string(entry.attempts) + ")");
-            link_->send(entry.frame.view());
-            arm_retry(seq);
-            return;
-        }
-        auto done = std::move(entry.done);
-        const std::string text = std::string("the pen did not acknowledge ") + protocol::to_string(entry.type) +
-                                 " within " + std::to_string(count_ms(options_.command_timeout)) + " ms (" +
-                                 std::to_string(entry.attempts) + " attempts)";
-        pending_.erase(it);
-        done(Result::failure(ErrorCode::Timeout, text), nullptr);
-    });
+    pending.timer.async_wait(
+        [this, seq, attempt = pending.attempts](boost::system::error_code error) {
+            if (error) return;
+            const auto it = pending_.find(seq);
+            if (it == pending_.end() || it->second->attempts != attempt) return;
+            auto& entry = *it->second;
+            if (entry.attempts <= options_.command_retries) {
+                ++entry.attempts;
+                log(LogLevel::Debug, std::string("resending ") + protocol::to_string(entry.type) +
+                                         " seq " + std::to_string(seq) + " (attempt " +
+                                         std::to_string(entry.attempts) + ")");
+                link_->send(entry.frame.view());
+                arm_retry(seq);
+                return;
+            }
+            auto done = std::move(entry.done);
+            const std::string text = std::string("the pen did not acknowledge ") +
+                                     protocol::to_string(entry.type) + " within " +
+                                     std::to_string(count_ms(options_.command_timeout)) + " ms (" +
+                                     std::to_string(entry.attempts) + " attempts)";
+            pending_.erase(it);
+            done(Result::failure(ErrorCode::Timeout, text), nullptr);
+        });
 }
 
 void Session::fail_all_pending(ErrorCode code, const std::string& reason) {
@@ -261,7 +278,8 @@ void Session::fail_all_pending(ErrorCode code, const std::string& reason) {
     pending_.clear();
     for (auto& [seq, entry] : pending) {
         entry->timer.cancel();
-        entry->done(Result::failure(code, std::string(protocol::to_string(entry->type)) + " failed: " + reason),
+        entry->done(Result::failure(
+                        code, std::string(protocol::to_string(entry->type)) + " failed: " + reason),
                     nullptr);
     }
 }
@@ -274,7 +292,8 @@ void Session::on_bytes(std::span<const std::uint8_t> bytes) {
         [this](protocol::FrameError error) {
             ++frame_errors_;
             if (log_enabled(LogLevel::Debug))
-                log(LogLevel::Debug, std::string("dropped a frame from the pen: ") + protocol::to_string(error));
+                log(LogLevel::Debug,
+                    std::string("dropped a frame from the pen: ") + protocol::to_string(error));
         });
 }
 
@@ -288,8 +307,8 @@ void Session::on_frame(const protocol::DecodedFrame& frame) {
     } else if (!protocol::is_request(frame.header.type)) {
         on_reply(frame.header.seq, message);
     } else {
-        log(LogLevel::Warning, std::string("the pen sent a host request (") + protocol::to_string(frame.header.type) +
-                                   "); ignored");
+        log(LogLevel::Warning, std::string("the pen sent a host request (") +
+                                   protocol::to_string(frame.header.type) + "); ignored");
     }
 }
 
@@ -297,7 +316,8 @@ void Session::on_reply(std::uint16_t seq, const protocol::Message& reply) {
     const auto it = pending_.find(seq);
     if (it == pending_.end() || !reply_matches(it->second->type, reply)) {
         // A second answer to a resent request, or a leftover from an earlier session.
-        log(LogLevel::Debug, "ignored a reply with no matching request (seq " + std::to_string(seq) + ")");
+        log(LogLevel::Debug,
+            "ignored a reply with no matching request (seq " + std::to_string(seq) + ")");
         return;
     }
     it->second->timer.cancel();
@@ -361,31 +381,36 @@ void Session::shut_link() {
 
 void Session::schedule_heartbeat() {
     auto interval = options_.heartbeat_interval;
-    if (interval <= milliseconds(0)) interval = milliseconds(std::max(20, capabilities_.watchdog_ms / 4));
+    if (interval <= milliseconds(0))
+        interval = milliseconds(std::max(20, capabilities_.watchdog_ms / 4));
     heartbeat_timer_.expires_after(interval);
     heartbeat_timer_.async_wait([this](boost::system::error_code error) {
         if (error || !link_open_) return;
-        start_request(protocol::Heartbeat{}, [this](const Result& result, const protocol::Message*) {
-            // Say it once per outage, not every period; link loss is reported on its own.
-            const bool link_gone = result.code == ErrorCode::ConnectionLost || result.code == ErrorCode::NotConnected;
-            if (!result.ok() && !link_gone && !heartbeat_failing_)
-                log(LogLevel::Warning, "heartbeat failed: " + result.message);
-            heartbeat_failing_ = !result.ok();
-        });
+        start_request(protocol::Heartbeat{},
+                      [this](const Result& result, const protocol::Message*) {
+                          // Say it once per outage, not every period; link loss is reported on its
+                          // own.
+                          const bool link_gone = result.code == ErrorCode::ConnectionLost ||
+                                                 result.code == ErrorCode::NotConnected;
+                          if (!result.ok() && !link_gone && !heartbeat_failing_)
+                              log(LogLevel::Warning, "heartbeat failed: " + result.message);
+                          heartbeat_failing_ = !result.ok();
+                      });
         schedule_heartbeat();
     });
 }
 
 void Session::schedule_link_check() {
     auto timeout = options_.link_timeout;
-    if (timeout <= milliseconds(0)) timeout = milliseconds(std::max(1000, 2 * capabilities_.watchdog_ms));
+    if (timeout <= milliseconds(0))
+        timeout = milliseconds(std::max(1000, 2 * capabilities_.watchdog_ms));
     link_timer_.expires_after(timeout / 4);
     link_timer_.async_wait([this, timeout](boost::system::error_code error) {
         if (error || !link_open_) return;
         const auto silent = std::chrono::duration_cast<milliseconds>(Clock::now() - last_receive_);
         if (silent > timeout) {
-            on_link_error("no answer from the pen for " + std::to_string(count_ms(silent)) + " ms (limit " +
-                          std::to_string(count_ms(timeout)) + " ms)");
+            on_link_error("no answer from the pen for " + std::to_string(count_ms(silent)) +
+                          " ms (limit " + std::to_string(count_ms(timeout)) + " ms)");
             return;
         }
         schedule_link_check();

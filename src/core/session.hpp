@@ -15,9 +15,9 @@
 #include <mutex>
 #include <optional>
 #include <set>
-#include <vector>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -35,7 +35,8 @@ namespace penlink::core {
 class Session : public std::enable_shared_from_this<Session> {
 public:
     /// Makes the link on the session's io_context (tests pass a fake one here).
-    using LinkFactory = std::function<std::unique_ptr<transport::Transport>(boost::asio::io_context&)>;
+    using LinkFactory =
+        std::function<std::unique_ptr<transport::Transport>(boost::asio::io_context&)>;
 
     /// Builds the session and its link; does not open it. Throws what the factory throws.
     Session(const LinkFactory& make_link, std::string url, ConnectOptions options);
@@ -130,8 +131,8 @@ private:
 
     // Shared state
     std::atomic<ConnectionState> state_{ConnectionState::Closed};
-    DeviceInfo device_info_;      // written before Connected, then read-only
-    Capabilities capabilities_;   // likewise
+    DeviceInfo device_info_;     // written before Connected, then read-only
+    Capabilities capabilities_;  // likewise
     std::atomic<std::uint64_t> dropped_{0};
     std::atomic<std::uint64_t> received_{0};
     mutable std::mutex latest_mutex_;

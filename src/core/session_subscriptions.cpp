@@ -16,7 +16,8 @@ std::optional<Status> Session::latest_status() const {
 void Session::set_state(ConnectionState state, const std::string& reason) {
     const auto previous = state_.exchange(state);
     if (previous == state) return;
-    log(LogLevel::Info, "pen " + url_ + " is " + to_string(state) + (reason.empty() ? "" : ": " + reason));
+    log(LogLevel::Info,
+        "pen " + url_ + " is " + to_string(state) + (reason.empty() ? "" : ": " + reason));
     std::vector<std::shared_ptr<HandlerEntry<ConnectionStateHandler>>> handlers;
     {
         std::lock_guard lock(subscribers_mutex_);
@@ -32,16 +33,19 @@ void Session::update_status_rate() {
     std::int32_t wanted = 0;
     {
         std::lock_guard lock(subscribers_mutex_);
-        wanted = std::max(options_.idle_status_rate_hz, status_rates_.empty() ? 0 : *status_rates_.rbegin());
+        wanted = std::max(options_.idle_status_rate_hz,
+                          status_rates_.empty() ? 0 : *status_rates_.rbegin());
         wanted = std::clamp(wanted, 0, capabilities_.max_status_rate_hz);
         if (wanted == requested_rate_hz_ || state_.load() != ConnectionState::Connected) return;
         requested_rate_hz_ = wanted;
     }
-    request(protocol::SubscribeStatus{static_cast<std::uint16_t>(wanted)}, [wanted](const Result& result) {
-        if (!result.ok() && result.code != ErrorCode::NotConnected && result.code != ErrorCode::ConnectionLost)
-            log(LogLevel::Warning, "could not set the status rate to " + std::to_string(wanted) +
-                                       " Hz: " + result.message);
-    });
+    request(protocol::SubscribeStatus{static_cast<std::uint16_t>(wanted)},
+            [wanted](const Result& result) {
+                if (!result.ok() && result.code != ErrorCode::NotConnected &&
+                    result.code != ErrorCode::ConnectionLost)
+                    log(LogLevel::Warning, "could not set the status rate to " +
+                                               std::to_string(wanted) + " Hz: " + result.message);
+            });
 }
 
 Subscription Session::subscribe_status(StatusHandler handler, std::int32_t rate_hz) {

@@ -93,7 +93,8 @@ public:
     }
 
     /// Decodes one COBS-encoded frame without its delimiter. Returns an error or nullopt.
-    static std::optional<FrameError> decode(std::span<const std::uint8_t> encoded, DecodedFrame& out);
+    static std::optional<FrameError> decode(std::span<const std::uint8_t> encoded,
+                                            DecodedFrame& out);
 
     /// Drops any partial frame (e.g. after reconnect).
     void reset() {

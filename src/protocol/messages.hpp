@@ -21,8 +21,8 @@ inline constexpr std::uint8_t kProtocolVersion = 1;
 
 enum class MessageType : std::uint8_t {
     // host -> pen requests (each answered by Ack, Nack, or the reply named)
-    Hello = 0x01,            // -> HelloReply
-    GetInfo = 0x02,          // -> Info
+    Hello = 0x01,    // -> HelloReply
+    GetInfo = 0x02,  // -> Info
     SetDepth = 0x03,
     SetSpeed = 0x04,
     Start = 0x05,
@@ -39,20 +39,20 @@ enum class MessageType : std::uint8_t {
     Nack = 0x81,
     HelloReply = 0x82,
     Info = 0x83,
-    Status = 0x84,   // unsolicited, at the subscribed rate
-    Event = 0x85,    // unsolicited
+    Status = 0x84,  // unsolicited, at the subscribed rate
+    Event = 0x85,   // unsolicited
 };
 
 /// Why a pen refused a request (Nack.reason). Values are fixed forever.
 enum class NackReason : std::uint8_t {
-    OutOfRange = 1,       // a field is outside the pen's range; Nack carries value and limit
-    Busy = 2,             // the pen cannot do this now (e.g. set depth while the actuator homes)
-    FaultActive = 3,      // a fault is latched; clear it first
-    EmergencyStopped = 4, // e-stop is latched; only ClearEmergencyStop is accepted
-    NotSupported = 5,     // message or add-on not fitted/known
-    Malformed = 6,        // payload length or content invalid
-    BadState = 7,         // e.g. Start without a cartridge
-    VersionMismatch = 8,  // Hello with no common version
+    OutOfRange = 1,        // a field is outside the pen's range; Nack carries value and limit
+    Busy = 2,              // the pen cannot do this now (e.g. set depth while the actuator homes)
+    FaultActive = 3,       // a fault is latched; clear it first
+    EmergencyStopped = 4,  // e-stop is latched; only ClearEmergencyStop is accepted
+    NotSupported = 5,      // message or add-on not fitted/known
+    Malformed = 6,         // payload length or content invalid
+    BadState = 7,          // e.g. Start without a cartridge
+    VersionMismatch = 8,   // Hello with no common version
 };
 
 /// Which request field a Nack names (Nack.field).
@@ -72,7 +72,13 @@ enum class Field : std::uint8_t {
     LedMode = 12,
 };
 
-enum class PenState : std::uint8_t { Idle = 0, Running = 1, Paused = 2, Fault = 3, EmergencyStopped = 4 };
+enum class PenState : std::uint8_t {
+    Idle = 0,
+    Running = 1,
+    Paused = 2,
+    Fault = 3,
+    EmergencyStopped = 4
+};
 enum class RfPolarity : std::uint8_t { Monopolar = 0, Bipolar = 1 };
 enum class LedMode : std::uint8_t { Continuous = 0, Pulsed = 1 };
 
@@ -145,8 +151,8 @@ struct SetLed {
     std::uint16_t wavelength_nm = 0;
     std::uint16_t irradiance_dmw_cm2 = 0;  // deci-mW/cm2 (0.1 mW/cm2)
     LedMode mode = LedMode::Continuous;
-    std::uint32_t pulse_rate_chz = 0;      // pulsed mode only
-    std::uint16_t duty_permille = 0;       // pulsed mode only, 1..1000
+    std::uint32_t pulse_rate_chz = 0;  // pulsed mode only
+    std::uint16_t duty_permille = 0;   // pulsed mode only, 1..1000
     bool operator==(const SetLed&) const = default;
 };
 struct Heartbeat {
@@ -192,8 +198,8 @@ struct LedChannelInfo {
 };
 
 struct Info {
-    std::string model;          // UTF-8, at most kMaxStringLength bytes
-    std::string serial;         // UTF-8, at most kMaxStringLength bytes
+    std::string model;   // UTF-8, at most kMaxStringLength bytes
+    std::string serial;  // UTF-8, at most kMaxStringLength bytes
     std::uint8_t fw_major = 0, fw_minor = 0, fw_patch = 0;
     std::uint16_t depth_min_um = 0, depth_max_um = 0, depth_step_um = 0;
     std::uint16_t speed_min_chz = 0, speed_max_chz = 0;
@@ -213,8 +219,8 @@ struct Info {
 };
 
 struct Status {
-    std::uint32_t status_seq = 0;     // +1 per status frame sent; gaps = drops
-    std::uint32_t timestamp_ms = 0;   // device uptime
+    std::uint32_t status_seq = 0;    // +1 per status frame sent; gaps = drops
+    std::uint32_t timestamp_ms = 0;  // device uptime
     PenState state = PenState::Idle;
     std::uint16_t depth_set_um = 0, depth_actual_um = 0;
     std::uint16_t speed_set_chz = 0, speed_actual_chz = 0;
@@ -223,10 +229,10 @@ struct Status {
     std::uint32_t cartridge_id = 0;     // 0 = no cartridge
     std::uint32_t cartridge_strokes = 0;
     std::uint32_t cartridge_stroke_limit = 0;
-    std::uint8_t rf_flags = 0;          // bit 0 enabled, bit 1 delivering
+    std::uint8_t rf_flags = 0;  // bit 0 enabled, bit 1 delivering
     std::uint16_t rf_impedance_ohm = 0;
-    std::uint32_t rf_energy_mj = 0;     // delivered since power-on
-    std::uint8_t led_flags = 0;         // bit 0 enabled, bit 1 emitting
+    std::uint32_t rf_energy_mj = 0;  // delivered since power-on
+    std::uint8_t led_flags = 0;      // bit 0 enabled, bit 1 emitting
     std::uint16_t led_wavelength_nm = 0;
     std::uint32_t led_dose_uj_cm2 = 0;  // micro-J/cm2, delivered since power-on
     std::uint32_t fault_bits = 0;       // see FaultBit

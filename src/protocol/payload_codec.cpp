@@ -86,33 +86,23 @@ bool is_valid_utf8(const std::string& text) {
 // One overload per message: the field order here IS the wire layout (docs/protocol.md).
 // M is the message type, const when encoding; Io is ByteWriter or ByteReader.
 template <typename Io, typename M>
-void fields(Io&, M&)
-    requires(std::is_empty_v<std::remove_const_t<M>>)
-{}
+void fields(Io&, M&) requires(std::is_empty_v<std::remove_const_t<M>>) {}
 
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, Hello>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Hello> {
     io.field(m.min_version);
     io.field(m.max_version);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, SetDepth>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetDepth> {
     io.field(m.depth_um);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, SetSpeed>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetSpeed> {
     io.field(m.speed_chz);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, SetRf>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetRf> {
     io.field(m.enabled);
     io.field(m.polarity);
     io.field(m.frequency_khz);
@@ -120,9 +110,7 @@ void fields(Io& io, M& m)
     io.field(m.pulse_ms);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, SetLed>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetLed> {
     io.field(m.enabled);
     io.field(m.wavelength_nm);
     io.field(m.irradiance_dmw_cm2);
@@ -131,21 +119,15 @@ void fields(Io& io, M& m)
     io.field(m.duty_permille);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, SubscribeStatus>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SubscribeStatus> {
     io.field(m.rate_hz);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, Ack>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Ack> {
     io.field(m.request);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, Nack>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Nack> {
     io.field(m.request);
     io.field(m.reason);
     io.field(m.field);
@@ -153,15 +135,11 @@ void fields(Io& io, M& m)
     io.field(m.limit);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, HelloReply>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, HelloReply> {
     io.field(m.version);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, Info>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Info> {
     io.string(m.model, kMaxStringLength);
     io.string(m.serial, kMaxStringLength);
     io.field(m.fw_major);
@@ -196,9 +174,7 @@ void fields(Io& io, M& m)
     io.field(m.led_pulse_rate_max_chz);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, Status>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Status> {
     io.field(m.status_seq);
     io.field(m.timestamp_ms);
     io.field(m.state);
@@ -220,9 +196,7 @@ void fields(Io& io, M& m)
     io.field(m.fault_bits);
 }
 template <typename Io, typename M>
-void fields(Io& io, M& m)
-    requires std::is_same_v<std::remove_const_t<M>, Event>
-{
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Event> {
     io.field(m.kind);
     io.field(m.detail);
     io.field(m.timestamp_ms);

@@ -10,20 +10,20 @@
 namespace penlink::sim {
 
 struct SimConfig {
-    protocol::Info info;                     // identity and ranges the pen reports
-    std::uint32_t cartridge_id = 1001;       // 0 = start with no cartridge
+    protocol::Info info;                // identity and ranges the pen reports
+    std::uint32_t cartridge_id = 1001;  // 0 = start with no cartridge
     std::uint32_t cartridge_stroke_limit = 2'000'000;
-    std::uint32_t tick_us = 1000;            // physics step
-    double depth_travel_mm_per_s = 5.0;      // actuator speed
-    double speed_ramp_hz_per_s = 400.0;      // motor ramp
-    std::uint32_t fault_after_ms = 0;        // 0 = never; raise kFaultInjected after this
-    std::uint32_t drop_link_after_ms = 0;    // 0 = never; ask the host link to drop
-    std::uint32_t silent_after_ms = 0;       // 0 = never; stop answering (link stays up)
+    std::uint32_t tick_us = 1000;          // physics step
+    double depth_travel_mm_per_s = 5.0;    // actuator speed
+    double speed_ramp_hz_per_s = 400.0;    // motor ramp
+    std::uint32_t fault_after_ms = 0;      // 0 = never; raise kFaultInjected after this
+    std::uint32_t drop_link_after_ms = 0;  // 0 = never; ask the host link to drop
+    std::uint32_t silent_after_ms = 0;     // 0 = never; stop answering (link stays up)
     double battery_pct = 100.0;
     // Added by the sim implementation (additive): thermal model and the seed of the
     // deterministic RF-impedance drift, so tests can provoke over-temperature and replay runs.
     double ambient_temperature_c = 25.0;
-    double over_temperature_c = 50.0;        // latch kFaultOverTemperature above this
+    double over_temperature_c = 50.0;  // latch kFaultOverTemperature above this
     std::uint64_t seed = 1;
 };
 

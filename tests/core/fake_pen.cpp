@@ -41,12 +41,14 @@ protocol::Info fake_pen_info() {
 // The transport half: lives inside the session, forwards to the shared FakePen.
 class FakeTransport final : public transport::Transport {
 public:
-    FakeTransport(boost::asio::io_context& io, std::shared_ptr<FakePen> pen) : io_(io), pen_(std::move(pen)) {
+    FakeTransport(boost::asio::io_context& io, std::shared_ptr<FakePen> pen)
+        : io_(io), pen_(std::move(pen)) {
         pen_->attach(&io_);
     }
     ~FakeTransport() override { pen_->detach(&io_); }
 
-    void open(ReceiveHandler on_receive, ErrorHandler on_error, std::chrono::milliseconds) override {
+    void open(ReceiveHandler on_receive, ErrorHandler on_error,
+              std::chrono::milliseconds) override {
         // The session resets its own decoder on (re)connect; so does the pen.
         decoder_.reset();
         pen_->opened(std::move(on_receive), std::move(on_error));
@@ -72,7 +74,8 @@ private:
 };
 
 core::Session::LinkFactory FakePen::link_factory() {
-    return [self = shared_from_this()](boost::asio::io_context& io) -> std::unique_ptr<transport::Transport> {
+    return [self = shared_from_this()](
+               boost::asio::io_context& io) -> std::unique_ptr<transport::Transport> {
         return std::make_unique<FakeTransport>(io, self);
     };
 }
@@ -90,7 +93,8 @@ void FakePen::detach(boost::asio::io_context* io) {
     on_error_ = nullptr;
 }
 
-void FakePen::opened(transport::Transport::ReceiveHandler on_receive, transport::Transport::ErrorHandler on_error) {
+void FakePen::opened(transport::Transport::ReceiveHandler on_receive,
+                     transport::Transport::ErrorHandler on_error) {
     std::lock_guard lock(mutex_);
     on_receive_ = std::move(on_receive);
     on_error_ = std::move(on_error);
@@ -149,8 +153,12 @@ void FakePen::on_request(const ReceivedFrame& frame) {
 void FakePen::answer(const ReceivedFrame& frame) {
     using protocol::MessageType;
     switch (frame.type) {
-        case MessageType::Hello: send(frame.seq, protocol::HelloReply{protocol::kProtocolVersion}); return;
-        case MessageType::GetInfo: send(frame.seq, info()); return;
+        case MessageType::Hello:
+            send(frame.seq, protocol::HelloReply{protocol::kProtocolVersion});
+            return;
+        case MessageType::GetInfo:
+            send(frame.seq, info());
+            return;
         case MessageType::SubscribeStatus: {
             const auto rate = std::get<protocol::SubscribeStatus>(frame.message).rate_hz;
             const auto max = info().max_status_rate_hz;
@@ -161,7 +169,8 @@ void FakePen::answer(const ReceivedFrame& frame) {
             }
             break;
         }
-        default: break;
+        default:
+            break;
     }
     send(frame.seq, protocol::Ack{frame.type});
 }

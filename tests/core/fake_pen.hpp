@@ -87,7 +87,8 @@ private:
 
     void attach(boost::asio::io_context* io);
     void detach(boost::asio::io_context* io);
-    void opened(transport::Transport::ReceiveHandler on_receive, transport::Transport::ErrorHandler on_error);
+    void opened(transport::Transport::ReceiveHandler on_receive,
+                transport::Transport::ErrorHandler on_error);
     void closed();
     void on_request(const ReceivedFrame& frame);
     /// Posts bytes to the session's I/O thread; they reach the session only if the link is open.

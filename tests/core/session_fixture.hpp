@@ -84,11 +84,15 @@ private:
 class LogCapture {
 public:
     explicit LogCapture(LogLevel level = LogLevel::Warning) {
-        core::set_log_sink([this](LogLevel, const std::string& message) { lines_.add(message); }, level);
+        core::set_log_sink([this](LogLevel, const std::string& message) { lines_.add(message); },
+                           level);
     }
     ~LogCapture() {
-        core::set_log_sink([](LogLevel, const std::string& message) { std::fprintf(stderr, "penlink: %s\n", message.c_str()); },
-                           LogLevel::Warning);
+        core::set_log_sink(
+            [](LogLevel, const std::string& message) {
+                std::fprintf(stderr, "penlink: %s\n", message.c_str());
+            },
+            LogLevel::Warning);
     }
     LogCapture(const LogCapture&) = delete;
     LogCapture& operator=(const LogCapture&) = delete;

@@ -45,7 +45,8 @@ TEST_CASE("depth within range and on the grid converts to micrometres", "[limits
 }
 
 TEST_CASE("depth above the maximum is refused with value, limit and unit", "[limits][depth]") {
-    const auto error = out_of_range([] { core::check_depth(Depth::mm(3.2), caps(), Depth::mm(2.5)); });
+    const auto error =
+        out_of_range([] { core::check_depth(Depth::mm(3.2), caps(), Depth::mm(2.5)); });
     CHECK(error.code() == ErrorCode::OutOfRange);
     CHECK(error.value() == Approx(3.2));
     CHECK(error.limit() == Approx(2.5));
@@ -54,13 +55,15 @@ TEST_CASE("depth above the maximum is refused with value, limit and unit", "[lim
 }
 
 TEST_CASE("depth below the minimum is refused", "[limits][depth]") {
-    const auto error = out_of_range([] { core::check_depth(Depth::mm(0.1), caps(), Depth::mm(2.5)); });
+    const auto error =
+        out_of_range([] { core::check_depth(Depth::mm(0.1), caps(), Depth::mm(2.5)); });
     CHECK(error.limit() == Approx(0.25));
     CHECK_THAT(error.what(), Contains("0.10 mm") && Contains("minimum") && Contains("0.25 mm"));
 }
 
 TEST_CASE("depth off the step grid is refused, naming the step", "[limits][depth]") {
-    const auto error = out_of_range([] { core::check_depth(Depth::um(1234), caps(), Depth::mm(2.5)); });
+    const auto error =
+        out_of_range([] { core::check_depth(Depth::um(1234), caps(), Depth::mm(2.5)); });
     CHECK(error.value() == Approx(1.234));
     CHECK(error.limit() == Approx(0.05));
     CHECK(error.unit() == "mm");
@@ -68,7 +71,8 @@ TEST_CASE("depth off the step grid is refused, naming the step", "[limits][depth
 }
 
 TEST_CASE("depth above the user's depth limit is refused", "[limits][depth]") {
-    const auto error = out_of_range([] { core::check_depth(Depth::mm(2.0), caps(), Depth::mm(1.5)); });
+    const auto error =
+        out_of_range([] { core::check_depth(Depth::mm(2.0), caps(), Depth::mm(1.5)); });
     CHECK(error.value() == Approx(2.0));
     CHECK(error.limit() == Approx(1.5));
     CHECK_THAT(error.what(), Contains("2.00 mm") && Contains("depth limit") && Contains("1.50 mm"));
@@ -139,7 +143,8 @@ TEST_CASE("RF settings are checked against the add-on", "[limits][rf]") {
         CHECK(error.unit() == "ms");
         CHECK_THAT(error.what(), Contains("RF pulse length 600 ms") && Contains("500 ms"));
         mode.pulse_ms = 5;
-        CHECK_THAT(out_of_range([&] { core::check_rf(mode, caps()); }).what(), Contains("5 ms") && Contains("10 ms"));
+        CHECK_THAT(out_of_range([&] { core::check_rf(mode, caps()); }).what(),
+                   Contains("5 ms") && Contains("10 ms"));
     }
     SECTION("polarity the add-on lacks") {
         auto mode = valid_rf();
@@ -186,7 +191,8 @@ TEST_CASE("LED settings are checked against the fitted channels", "[limits][led]
         const auto error = out_of_range([&] { core::check_led(mode, caps()); });
         CHECK(error.unit() == "mW/cm2");
         CHECK(error.limit() == Approx(150.0));
-        CHECK_THAT(error.what(), Contains("633 nm") && Contains("160 mW/cm2") && Contains("150 mW/cm2"));
+        CHECK_THAT(error.what(),
+                   Contains("633 nm") && Contains("160 mW/cm2") && Contains("150 mW/cm2"));
         // The blue channel has a lower ceiling.
         mode.wavelength_nm = 415;
         mode.irradiance_mw_cm2 = 120.0;
@@ -199,7 +205,8 @@ TEST_CASE("LED settings are checked against the fitted channels", "[limits][led]
         CHECK(error.unit() == "Hz");
         CHECK_THAT(error.what(), Contains("LED pulse rate 2000 Hz") && Contains("1000 Hz"));
         mode.pulse_rate_hz = 0.5;
-        CHECK_THAT(out_of_range([&] { core::check_led(mode, caps()); }).what(), Contains("0.5 Hz") && Contains("1 Hz"));
+        CHECK_THAT(out_of_range([&] { core::check_led(mode, caps()); }).what(),
+                   Contains("0.5 Hz") && Contains("1 Hz"));
     }
     SECTION("duty cycle") {
         auto mode = valid_led();

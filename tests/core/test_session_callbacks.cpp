@@ -31,7 +31,8 @@ private:
     bool open_ = false;
 };
 
-TEST_CASE("completions and status callbacks run on one callback thread, not the caller's", "[session][callbacks]") {
+TEST_CASE("completions and status callbacks run on one callback thread, not the caller's",
+          "[session][callbacks]") {
     SessionFixture fixture;
     std::promise<std::thread::id> status_thread, completion_thread;
     std::atomic<bool> status_seen{false};
@@ -41,8 +42,9 @@ TEST_CASE("completions and status callbacks run on one callback thread, not the 
         },
         20);
     fixture.pen->send_status(0);
-    fixture.session->request(protocol::Stop{},
-                             [&](const Result&) { completion_thread.set_value(std::this_thread::get_id()); });
+    fixture.session->request(protocol::Stop{}, [&](const Result&) {
+        completion_thread.set_value(std::this_thread::get_id());
+    });
     auto status_id = status_thread.get_future();
     auto completion_id = completion_thread.get_future();
     REQUIRE(status_id.wait_for(kWaitLimit) == std::future_status::ready);
@@ -52,7 +54,8 @@ TEST_CASE("completions and status callbacks run on one callback thread, not the 
     CHECK(id != std::this_thread::get_id());
 }
 
-TEST_CASE("frames that do not fit behind a slow callback are dropped and counted", "[session][callbacks]") {
+TEST_CASE("frames that do not fit behind a slow callback are dropped and counted",
+          "[session][callbacks]") {
     auto options = test_options();
     options.callback_queue_capacity = 4;
     SessionFixture fixture(options);
@@ -69,7 +72,8 @@ TEST_CASE("frames that do not fit behind a slow callback are dropped and counted
     // All frames reach the session while the callback is stuck on the first one.
     REQUIRE(wait_until([&] { return fixture.session->received_status_frames() == kFrames; }));
     gate.open();
-    REQUIRE(wait_until([&] { return delivered.load() + fixture.session->dropped_status_frames() == kFrames; }));
+    REQUIRE(wait_until(
+        [&] { return delivered.load() + fixture.session->dropped_status_frames() == kFrames; }));
     CHECK(fixture.session->dropped_status_frames() > 0);
     CHECK(delivered.load() <= 1 + 4);  // the one running plus a full queue
 }

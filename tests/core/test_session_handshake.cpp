@@ -10,7 +10,8 @@ namespace {
 
 using protocol::MessageType;
 
-TEST_CASE("handshake sends Hello then GetInfo and fills device info and capabilities", "[session][handshake]") {
+TEST_CASE("handshake sends Hello then GetInfo and fills device info and capabilities",
+          "[session][handshake]") {
     SessionFixture fixture;
     auto& session = *fixture.session;
 
@@ -57,7 +58,8 @@ TEST_CASE("after the handshake the session asks for the idle status rate", "[ses
     SessionFixture fixture;
     REQUIRE(wait_until([&] { return fixture.pen->count(MessageType::SubscribeStatus) >= 1; }));
     const auto subscribe = fixture.pen->received(MessageType::SubscribeStatus).front();
-    CHECK(std::get<protocol::SubscribeStatus>(subscribe.message).rate_hz == test_options().idle_status_rate_hz);
+    CHECK(std::get<protocol::SubscribeStatus>(subscribe.message).rate_hz ==
+          test_options().idle_status_rate_hz);
 }
 
 TEST_CASE("a pen without add-ons reports none fitted", "[session][handshake]") {
@@ -71,7 +73,8 @@ TEST_CASE("a pen without add-ons reports none fitted", "[session][handshake]") {
     CHECK(fixture.session->capabilities().led.channels.empty());
 }
 
-TEST_CASE("a pen answering Hello with another protocol version is refused", "[session][handshake]") {
+TEST_CASE("a pen answering Hello with another protocol version is refused",
+          "[session][handshake]") {
     SessionFixture fixture(test_options(), false);
     fixture.pen->set_hook([](FakePen& pen, const ReceivedFrame& frame) {
         if (frame.type != MessageType::Hello) return false;
@@ -89,7 +92,8 @@ TEST_CASE("a pen answering Hello with another protocol version is refused", "[se
     CHECK_FALSE(fixture.pen->link_open());
 }
 
-TEST_CASE("a pen that never answers the handshake gives a TimeoutError and a closed link", "[session][handshake]") {
+TEST_CASE("a pen that never answers the handshake gives a TimeoutError and a closed link",
+          "[session][handshake]") {
     auto options = test_options();
     options.command_timeout = std::chrono::milliseconds(50);
     options.command_retries = 1;
@@ -117,7 +121,8 @@ TEST_CASE("an acknowledged command completes, sync and async", "[session][comman
 
     std::promise<Result> outcome;
     auto future = outcome.get_future();
-    session.request(protocol::SetSpeed{12000}, [&outcome](const Result& result) { outcome.set_value(result); });
+    session.request(protocol::SetSpeed{12000},
+                    [&outcome](const Result& result) { outcome.set_value(result); });
     REQUIRE(future.wait_for(kWaitLimit) == std::future_status::ready);
     CHECK(future.get().ok());
     CHECK(fixture.pen->count(MessageType::SetSpeed) == 1);
@@ -136,7 +141,8 @@ TEST_CASE("each new command gets a new sequence number", "[session][commands]") 
     CHECK(start[0].seq != depth[1].seq);
 }
 
-TEST_CASE("a Nack OutOfRange becomes an OutOfRangeError naming value, limit and unit", "[session][commands]") {
+TEST_CASE("a Nack OutOfRange becomes an OutOfRangeError naming value, limit and unit",
+          "[session][commands]") {
     SessionFixture fixture;
     fixture.pen->set_hook([](FakePen& pen, const ReceivedFrame& frame) {
         if (frame.type != MessageType::SetDepth) return false;
@@ -163,11 +169,20 @@ TEST_CASE("other Nack reasons map to their typed errors", "[session][commands]")
         using protocol::NackReason;
         NackReason reason{};
         switch (frame.type) {
-            case MessageType::Start: reason = NackReason::EmergencyStopped; break;
-            case MessageType::SetRf: reason = NackReason::FaultActive; break;
-            case MessageType::SetLed: reason = NackReason::NotSupported; break;
-            case MessageType::Stop: reason = NackReason::BadState; break;
-            default: return false;
+            case MessageType::Start:
+                reason = NackReason::EmergencyStopped;
+                break;
+            case MessageType::SetRf:
+                reason = NackReason::FaultActive;
+                break;
+            case MessageType::SetLed:
+                reason = NackReason::NotSupported;
+                break;
+            case MessageType::Stop:
+                reason = NackReason::BadState;
+                break;
+            default:
+                return false;
         }
         pen.send(frame.seq, protocol::Nack{frame.type, reason, protocol::Field::None, 0, 0});
         return true;

@@ -28,14 +28,17 @@ TEST_CASE("the default heartbeat follows the pen's watchdog period", "[session][
     CHECK(wait_until([&] { return fixture.pen->count(MessageType::Heartbeat) >= 2; }));
 }
 
-TEST_CASE("a silent pen is reported Lost, and later commands fail with ConnectionError", "[session][link]") {
+TEST_CASE("a silent pen is reported Lost, and later commands fail with ConnectionError",
+          "[session][link]") {
     auto options = test_options();
     options.link_timeout = std::chrono::milliseconds(300);
     options.heartbeat_interval = std::chrono::milliseconds(50);
     SessionFixture fixture(options);
     Recorder<std::pair<ConnectionState, std::string>> states;
     auto subscription = fixture.session->subscribe_connection_state(
-        [&states](ConnectionState state, const std::string& reason) { states.add({state, reason}); });
+        [&states](ConnectionState state, const std::string& reason) {
+            states.add({state, reason});
+        });
 
     fixture.pen->set_silent(true);
     REQUIRE(wait_until([&] { return fixture.session->state() == ConnectionState::Lost; }));
@@ -59,8 +62,10 @@ TEST_CASE("a silent pen is reported Lost, and later commands fail with Connectio
         const auto subscribes_before = fixture.pen->count(MessageType::SubscribeStatus);
         fixture.pen->set_silent(false);
         fixture.session->connect();
-        REQUIRE(wait_until([&] { return fixture.pen->count(MessageType::SubscribeStatus) > subscribes_before; }));
-        CHECK(std::get<protocol::SubscribeStatus>(fixture.pen->received(MessageType::SubscribeStatus).back().message)
+        REQUIRE(wait_until(
+            [&] { return fixture.pen->count(MessageType::SubscribeStatus) > subscribes_before; }));
+        CHECK(std::get<protocol::SubscribeStatus>(
+                  fixture.pen->received(MessageType::SubscribeStatus).back().message)
                   .rate_hz == test_options().idle_status_rate_hz);
         CHECK(fixture.session->state() == ConnectionState::Connected);
         CHECK(fixture.pen->times_opened() == 2);
@@ -72,13 +77,15 @@ TEST_CASE("a silent pen is reported Lost, and later commands fail with Connectio
     }
 }
 
-TEST_CASE("a transport error mid-command fails the pending command with ConnectionLost", "[session][link]") {
+TEST_CASE("a transport error mid-command fails the pending command with ConnectionLost",
+          "[session][link]") {
     SessionFixture fixture;
     fixture.pen->mute(MessageType::SetDepth);
 
     std::promise<Result> outcome;
     auto future = outcome.get_future();
-    fixture.session->request(protocol::SetDepth{1500}, [&outcome](const Result& result) { outcome.set_value(result); });
+    fixture.session->request(protocol::SetDepth{1500},
+                             [&outcome](const Result& result) { outcome.set_value(result); });
     REQUIRE(wait_until([&] { return fixture.pen->count(MessageType::SetDepth) >= 1; }));
     fixture.pen->fail_link("cable pulled");
 
@@ -90,10 +97,12 @@ TEST_CASE("a transport error mid-command fails the pending command with Connecti
     CHECK_THROWS_AS(fixture.session->request_sync(protocol::Stop{}), ConnectionError);
 }
 
-TEST_CASE("a synchronous command blocked on a failing link returns, never hangs", "[session][link]") {
+TEST_CASE("a synchronous command blocked on a failing link returns, never hangs",
+          "[session][link]") {
     SessionFixture fixture;
     fixture.pen->mute(MessageType::Start);
-    auto caller = std::async(std::launch::async, [&] { fixture.session->request_sync(protocol::Start{}); });
+    auto caller =
+        std::async(std::launch::async, [&] { fixture.session->request_sync(protocol::Start{}); });
     REQUIRE(wait_until([&] { return fixture.pen->count(MessageType::Start) >= 1; }));
     fixture.pen->fail_link("port vanished");
     REQUIRE(caller.wait_for(kWaitLimit) == std::future_status::ready);
@@ -110,7 +119,8 @@ TEST_CASE("closing a session fails what is still pending and later commands", "[
     fixture.pen->mute(MessageType::SetSpeed);
     std::promise<Result> outcome;
     auto future = outcome.get_future();
-    fixture.session->request(protocol::SetSpeed{9000}, [&outcome](const Result& result) { outcome.set_value(result); });
+    fixture.session->request(protocol::SetSpeed{9000},
+                             [&outcome](const Result& result) { outcome.set_value(result); });
     REQUIRE(wait_until([&] { return fixture.pen->count(MessageType::SetSpeed) >= 1; }));
     fixture.session->close();
     REQUIRE(future.wait_for(kWaitLimit) == std::future_status::ready);

@@ -12,7 +12,8 @@ namespace {
 
 using protocol::MessageType;
 
-TEST_CASE("a lost first frame is resent with the same sequence number and succeeds", "[session][retry]") {
+TEST_CASE("a lost first frame is resent with the same sequence number and succeeds",
+          "[session][retry]") {
     SessionFixture fixture;
     std::atomic<int> seen{0};
     fixture.pen->set_hook([&seen](FakePen&, const ReceivedFrame& frame) {
@@ -27,7 +28,8 @@ TEST_CASE("a lost first frame is resent with the same sequence number and succee
     CHECK(frames[0].message == frames[1].message);
 }
 
-TEST_CASE("a pen that never answers gives a TimeoutError after retries + 1 attempts", "[session][retry]") {
+TEST_CASE("a pen that never answers gives a TimeoutError after retries + 1 attempts",
+          "[session][retry]") {
     auto options = test_options();
     options.command_timeout = std::chrono::milliseconds(100);
     options.command_retries = 2;
@@ -88,15 +90,18 @@ TEST_CASE("a late duplicate reply is ignored", "[session][retry]") {
     // command that follows.
     std::atomic<int> depth_frames{0};
     pen.set_hook([&depth_frames](FakePen& p, const ReceivedFrame& frame) {
-        if (frame.type == MessageType::SetDepth && depth_frames.fetch_add(1) == 0) return true;  // "slow" first
+        if (frame.type == MessageType::SetDepth && depth_frames.fetch_add(1) == 0)
+            return true;  // "slow" first
         if (frame.type == MessageType::SetDepth) {
             p.send(frame.seq, protocol::Ack{MessageType::SetDepth});
-            p.send(frame.seq, protocol::Ack{MessageType::SetDepth});  // the late answer to attempt 1
+            p.send(frame.seq,
+                   protocol::Ack{MessageType::SetDepth});  // the late answer to attempt 1
             return true;
         }
         if (frame.type == MessageType::SetSpeed) {
-            p.send(frame.seq, protocol::Nack{MessageType::SetSpeed, protocol::NackReason::OutOfRange,
-                                             protocol::Field::Speed, 20000, 15000});
+            p.send(frame.seq,
+                   protocol::Nack{MessageType::SetSpeed, protocol::NackReason::OutOfRange,
+                                  protocol::Field::Speed, 20000, 15000});
             return true;
         }
         return false;
@@ -112,13 +117,15 @@ TEST_CASE("requests in flight at once are matched to their own replies", "[sessi
     std::optional<ReceivedFrame> held;
     bool answered = false;
     fixture.pen->set_hook([&](FakePen& p, const ReceivedFrame& frame) {
-        if (frame.type != MessageType::SetDepth && frame.type != MessageType::SetSpeed) return false;
+        if (frame.type != MessageType::SetDepth && frame.type != MessageType::SetSpeed)
+            return false;
         std::lock_guard lock(mutex);
         if (answered) return true;
         if (!held) {
             held = frame;
         } else if (frame.type != held->type) {
-            p.send(frame.seq, protocol::Nack{frame.type, protocol::NackReason::Busy, protocol::Field::None, 0, 0});
+            p.send(frame.seq, protocol::Nack{frame.type, protocol::NackReason::Busy,
+                                             protocol::Field::None, 0, 0});
             p.answer(*held);
             answered = true;
         }
@@ -128,8 +135,10 @@ TEST_CASE("requests in flight at once are matched to their own replies", "[sessi
     auto depth = depth_done.get_future();
     auto speed = speed_done.get_future();
     // Posted in call order, so SetDepth leaves first.
-    fixture.session->request(protocol::SetDepth{1000}, [&](const Result& r) { depth_done.set_value(r); });
-    fixture.session->request(protocol::SetSpeed{9000}, [&](const Result& r) { speed_done.set_value(r); });
+    fixture.session->request(protocol::SetDepth{1000},
+                             [&](const Result& r) { depth_done.set_value(r); });
+    fixture.session->request(protocol::SetSpeed{9000},
+                             [&](const Result& r) { speed_done.set_value(r); });
     REQUIRE(depth.wait_for(kWaitLimit) == std::future_status::ready);
     REQUIRE(speed.wait_for(kWaitLimit) == std::future_status::ready);
     CHECK(depth.get().ok());

@@ -32,8 +32,8 @@ TEST_CASE("sequence gaps in status frames are counted as dropped", "[session][st
 TEST_CASE("status subscribers get every frame, in order", "[session][status]") {
     SessionFixture fixture;
     Recorder<std::uint32_t> sequences;
-    auto subscription =
-        fixture.session->subscribe_status([&sequences](const Status& s) { sequences.add(s.sequence); }, 50);
+    auto subscription = fixture.session->subscribe_status(
+        [&sequences](const Status& s) { sequences.add(s.sequence); }, 50);
     CHECK(subscription.active());
     REQUIRE(wait_until([&] { return last_requested_rate(*fixture.pen) == 50; }));
 
@@ -49,7 +49,8 @@ TEST_CASE("unsubscribe stops the frames and lowers the requested rate", "[sessio
     SessionFixture fixture;
     auto& pen = *fixture.pen;
     Recorder<std::uint32_t> first, sentinel;
-    auto first_subscription = fixture.session->subscribe_status([&](const Status& s) { first.add(s.sequence); }, 50);
+    auto first_subscription =
+        fixture.session->subscribe_status([&](const Status& s) { first.add(s.sequence); }, 50);
     auto sentinel_subscription =
         fixture.session->subscribe_status([&](const Status& s) { sentinel.add(s.sequence); }, 20);
 
@@ -67,7 +68,8 @@ TEST_CASE("unsubscribe stops the frames and lowers the requested rate", "[sessio
     CHECK(first.size() == 10);
 
     sentinel_subscription.unsubscribe();
-    REQUIRE(wait_until([&] { return last_requested_rate(pen) == test_options().idle_status_rate_hz; }));
+    REQUIRE(
+        wait_until([&] { return last_requested_rate(pen) == test_options().idle_status_rate_hz; }));
 }
 
 TEST_CASE("a destroyed subscription handle unsubscribes", "[session][status]") {
@@ -76,7 +78,8 @@ TEST_CASE("a destroyed subscription handle unsubscribes", "[session][status]") {
     auto sentinel_subscription =
         fixture.session->subscribe_status([&](const Status& s) { sentinel.add(s.sequence); }, 20);
     {
-        auto scoped = fixture.session->subscribe_status([&](const Status& s) { gone.add(s.sequence); }, 20);
+        auto scoped =
+            fixture.session->subscribe_status([&](const Status& s) { gone.add(s.sequence); }, 20);
         fixture.pen->send_status(0);
         REQUIRE(wait_until([&] { return gone.size() == 1; }));
     }
@@ -111,7 +114,8 @@ TEST_CASE("a status callback can unsubscribe itself", "[session][status]") {
     CHECK_FALSE(self.active());
 }
 
-TEST_CASE("a callback that throws is logged and the next frames still arrive", "[session][status]") {
+TEST_CASE("a callback that throws is logged and the next frames still arrive",
+          "[session][status]") {
     LogCapture log;
     SessionFixture fixture;
     Recorder<std::uint32_t> seen;
@@ -130,8 +134,9 @@ TEST_CASE("a callback that throws is logged and the next frames still arrive", "
 TEST_CASE("events reach event subscribers", "[session][status]") {
     SessionFixture fixture;
     Recorder<std::pair<EventKind, std::uint32_t>> events;
-    auto subscription =
-        fixture.session->subscribe_events([&](const Event& e) { events.add({e.kind, e.detail}); });
+    auto subscription = fixture.session->subscribe_events([&](const Event& e) {
+        events.add({e.kind, e.detail});
+    });
     fixture.pen->send_event(protocol::EventKind::WatchdogExpired, 500);
     fixture.pen->send_event(protocol::EventKind::CartridgeInserted, 1001);
     REQUIRE(wait_until([&] { return events.size() == 2; }));
@@ -155,7 +160,8 @@ TEST_CASE("two callbacks of one session never run at once", "[session][status]")
     auto status_a = fixture.session->subscribe_status([&](const Status&) { guard(); }, 50);
     auto status_b = fixture.session->subscribe_status([&](const Status&) { guard(); }, 20);
     auto events = fixture.session->subscribe_events([&](const Event&) { guard(); });
-    auto states = fixture.session->subscribe_connection_state([&](ConnectionState, const std::string&) { guard(); });
+    auto states = fixture.session->subscribe_connection_state(
+        [&](ConnectionState, const std::string&) { guard(); });
 
     constexpr int kRounds = 40;
     std::atomic<int> completions{0};
@@ -167,7 +173,8 @@ TEST_CASE("two callbacks of one session never run at once", "[session][status]")
             completions.fetch_add(1);
         });
     }
-    REQUIRE(wait_until([&] { return calls.load() >= kRounds * 4 && completions.load() == kRounds; }));
+    REQUIRE(
+        wait_until([&] { return calls.load() >= kRounds * 4 && completions.load() == kRounds; }));
     CHECK(overlaps.load() == 0);
 }
 
@@ -180,7 +187,8 @@ TEST_CASE("a status rate above the pen's maximum is an OutOfRangeError", "[sessi
         CHECK(error.value() == Approx(500));
         CHECK(error.limit() == Approx(100));
         CHECK(error.unit() == "Hz");
-        CHECK_THAT(error.what(), Catch::Contains("status rate 500 Hz") && Catch::Contains("100 Hz"));
+        CHECK_THAT(error.what(),
+                   Catch::Contains("status rate 500 Hz") && Catch::Contains("100 Hz"));
     }
     CHECK_THROWS_AS(fixture.session->subscribe_status([](const Status&) {}, 0), OutOfRangeError);
     CHECK_THROWS_AS(fixture.session->subscribe_status(nullptr, 10), InvalidArgumentError);

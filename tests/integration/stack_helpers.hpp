@@ -18,7 +18,8 @@ namespace penlink::test {
 inline constexpr std::chrono::seconds kWaitLimit{10};
 
 /// Polls predicate until it holds or timeout passes; returns its last value.
-inline bool wait_until(const std::function<bool()>& predicate, std::chrono::milliseconds timeout = kWaitLimit) {
+inline bool wait_until(const std::function<bool()>& predicate,
+                       std::chrono::milliseconds timeout = kWaitLimit) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!predicate()) {
         if (std::chrono::steady_clock::now() >= deadline) return predicate();

@@ -57,13 +57,15 @@ TEST_CASE("two pens in one process are independent", "[stack][connect]") {
     CHECK(second->connection_state() == ConnectionState::Connected);
 }
 
-TEST_CASE("a serial port that does not exist gives a ConnectionError naming it", "[stack][connect]") {
+TEST_CASE("a serial port that does not exist gives a ConnectionError naming it",
+          "[stack][connect]") {
     try {
         Pen::connect("serial:///dev/penlink-no-such-port", stack_options());
         FAIL("connected to a port that does not exist");
     } catch (const ConnectionError& error) {
         CHECK(error.code() == ErrorCode::ConnectionFailed);
-        CHECK_THAT(error.what(), Catch::Contains("/dev/penlink-no-such-port") && Catch::Contains("does not exist"));
+        CHECK_THAT(error.what(), Catch::Contains("/dev/penlink-no-such-port") &&
+                                     Catch::Contains("does not exist"));
     }
 }
 
@@ -113,7 +115,8 @@ TEST_CASE("a TCP port with nothing listening gives ConnectionError", "[stack][co
     }
 }
 
-TEST_CASE("sim:// with bad options gives InvalidArgumentError naming the option", "[stack][connect]") {
+TEST_CASE("sim:// with bad options gives InvalidArgumentError naming the option",
+          "[stack][connect]") {
     CHECK_THAT(message_of<InvalidArgumentError>([] { Pen::connect("sim://?depth_max_mm=deep"); }),
                Catch::Contains("depth_max_mm"));
     CHECK_THAT(message_of<InvalidArgumentError>([] { Pen::connect("sim://?no_such_option=1"); }),

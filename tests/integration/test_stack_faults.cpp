@@ -17,7 +17,9 @@ void start_running(Pen& pen) {
     pen.set_depth(Depth::mm(1.0));
     pen.set_speed(Speed::hz(100));
     pen.start();
-    REQUIRE(wait_for_status(pen, [](const Status& s) { return s.state == PenState::Running && s.speed_actual_hz > 0; }));
+    REQUIRE(wait_for_status(pen, [](const Status& s) {
+        return s.state == PenState::Running && s.speed_actual_hz > 0;
+    }));
 }
 
 TEST_CASE("the pen's watchdog stops a running pen when the host goes silent", "[stack][watchdog]") {
@@ -38,8 +40,8 @@ TEST_CASE("the pen's watchdog stops a running pen when the host goes silent", "[
     start_running(*pen);
 
     REQUIRE(wait_for_status(*pen, [](const Status& s) {
-        return s.state == PenState::Fault && (s.fault_bits & FaultWatchdog) != 0 && s.speed_actual_hz == 0.0 &&
-               !s.rf_enabled && !s.led_enabled;
+        return s.state == PenState::Fault && (s.fault_bits & FaultWatchdog) != 0 &&
+               s.speed_actual_hz == 0.0 && !s.rf_enabled && !s.led_enabled;
     }));
     REQUIRE(wait_until([&] {
         std::lock_guard lock(mutex);
@@ -57,7 +59,8 @@ TEST_CASE("the pen's watchdog stops a running pen when the host goes silent", "[
         CHECK(error.code() == ErrorCode::FaultActive);
     }
     pen->clear_faults();
-    REQUIRE(wait_for_status(*pen, [](const Status& s) { return (s.fault_bits & FaultWatchdog) == 0; }));
+    REQUIRE(
+        wait_for_status(*pen, [](const Status& s) { return (s.fault_bits & FaultWatchdog) == 0; }));
     pen->start();
     pen->stop();
 }
@@ -131,7 +134,8 @@ TEST_CASE("reconnect() revives a lost pen with its subscriptions", "[stack][link
     CHECK(pen->connection_state() == ConnectionState::Connected);
     CHECK(wait_until([&] { return states.saw(ConnectionState::Connected); }));
     const int before = frames.load();
-    REQUIRE(wait_until([&] { return frames.load() > before + 20; }));  // the same callback, fed again
+    REQUIRE(
+        wait_until([&] { return frames.load() > before + 20; }));  // the same callback, fed again
     start_running(*pen);
     pen->stop();
     pen->reconnect();  // connected: nothing to do

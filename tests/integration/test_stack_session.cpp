@@ -55,7 +55,8 @@ void run_treatment(Pen& pen) {
     pen.set_led_mode(led);
 
     std::atomic<std::uint64_t> frames{0};
-    auto subscription = pen.subscribe_status([&frames](const Status&) { frames.fetch_add(1); }, 100);
+    auto subscription =
+        pen.subscribe_status([&frames](const Status&) { frames.fetch_add(1); }, 100);
     pen.start();
 
     // The actuator and the motor take a while to get there; wait (bounded) until they have.
@@ -74,7 +75,9 @@ void run_treatment(Pen& pen) {
     CHECK(frames.load() > 0);
 
     pen.stop();
-    REQUIRE(wait_for_status(pen, [](const Status& s) { return s.state == PenState::Idle && s.speed_actual_hz == 0.0; }));
+    REQUIRE(wait_for_status(pen, [](const Status& s) {
+        return s.state == PenState::Idle && s.speed_actual_hz == 0.0;
+    }));
 }
 
 void run_refusals(Pen& pen) {
@@ -99,12 +102,14 @@ void run_refusals(Pen& pen) {
     LedMode led;
     led.enabled = true;
     led.wavelength_nm = 500;
-    CHECK_THAT(message_of<NotSupportedError>([&] { pen.set_led_mode(led); }), Catch::Contains("500 nm"));
+    CHECK_THAT(message_of<NotSupportedError>([&] { pen.set_led_mode(led); }),
+               Catch::Contains("500 nm"));
 
     // An async refusal arrives through the callback, like any other outcome.
     std::promise<Result> outcome;
     auto future = outcome.get_future();
-    pen.set_speed_async(Speed::hz(10), [&outcome](const Result& result) { outcome.set_value(result); });
+    pen.set_speed_async(Speed::hz(10),
+                        [&outcome](const Result& result) { outcome.set_value(result); });
     REQUIRE(future.wait_for(kWaitLimit) == std::future_status::ready);
     const auto result = future.get();
     CHECK(result.code == ErrorCode::OutOfRange);
@@ -166,7 +171,8 @@ TEST_CASE("closing a running pen stops its needle first", "[stack][tcp]") {
         pen->set_depth(Depth::mm(1.0));
         pen->set_speed(Speed::hz(100));
         pen->start();
-        REQUIRE(wait_for_status(*pen, [](const Status& s) { return s.state == PenState::Running; }));
+        REQUIRE(
+            wait_for_status(*pen, [](const Status& s) { return s.state == PenState::Running; }));
     }
     // Stopped by the closing host, not by the watchdog later: no watchdog fault is latched.
     auto pen = Pen::connect(sim.url(), stack_options());
