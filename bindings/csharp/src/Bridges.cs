@@ -8,15 +8,16 @@ namespace Penlink
 {
     internal static class CallbackErrors
     {
-        // A delegate that throws on every frame would flood stderr at thousands of lines a
-        // second: the first failure is printed in full, later ones at 10, 100, 1000 ...
+        // Reported through penlink's log (Sdk.SetLogHandler, stderr by default). A delegate that
+        // throws on every frame would flood it at thousands of lines a second: the first
+        // failure is reported in full, later ones at 10, 100, 1000 ...
         internal static void Report(string what, ref long failures, Exception error)
         {
             long count = Interlocked.Increment(ref failures);
             if (count == 1)
-                Console.Error.WriteLine($"penlink: {what} handler threw; the SDK carries on: {error}");
+                penlink_csharp.report_callback_error($"{what} handler threw; the SDK carries on: {error}");
             else if (IsPowerOfTen(count))
-                Console.Error.WriteLine($"penlink: {what} handler has thrown {count} times, last: {error.Message}");
+                penlink_csharp.report_callback_error($"{what} handler has thrown {count} times, last: {error.Message}");
         }
 
         static bool IsPowerOfTen(long value)

@@ -66,6 +66,26 @@ namespace Penlink.Tests
         [Test]
         public void ThrowingHandlerDoesNotStopTheSdk()
         {
+            var reported = new ManualResetEventSlim();
+            Sdk.SetLogHandler((level, message) =>
+            {
+                if (level == LogLevel.Error && message.Contains("status handler threw") &&
+                    message.Contains("handler bug"))
+                    reported.Set();
+            });
+            try
+            {
+                ThrowingHandlerScenario();
+                Assert.IsTrue(reported.Wait(TimeSpan.FromSeconds(5)), "the failure reached penlink's log");
+            }
+            finally
+            {
+                Sdk.SetLogHandler(null);
+            }
+        }
+
+        static void ThrowingHandlerScenario()
+        {
             using (var pen = Pen.Connect("sim://"))
             {
                 var healthy = new CountdownEvent(100);

@@ -10,19 +10,20 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Bridges {
     private Bridges() {}
 
-    private static final System.Logger LOG = System.getLogger("penlink");
-
     /**
-     * Logs a listener failure. A listener that throws on every frame would flood the log at
-     * thousands of lines a second, so only the first failure carries a stack trace and later
-     * ones are counted, logged at 10, 100, 1000 ... failures.
+     * Reports a listener failure through penlink's log (the sink set with
+     * {@link Penlink#setLogListener}, stderr by default). A listener that throws on every frame
+     * would flood the log at thousands of lines a second, so only the first failure carries a
+     * stack trace and later ones are counted, logged at 10, 100, 1000 ... failures.
      */
     static void report(String what, AtomicLong failures, Throwable error) {
         long count = failures.incrementAndGet();
         if (count == 1) {
-            LOG.log(System.Logger.Level.ERROR, what + " listener threw; the SDK carries on", error);
+            java.io.StringWriter trace = new java.io.StringWriter();
+            error.printStackTrace(new java.io.PrintWriter(trace));
+            PenlinkNative.report_callback_error(what + " listener threw; the SDK carries on: " + trace);
         } else if (isPowerOfTen(count)) {
-            LOG.log(System.Logger.Level.ERROR, what + " listener has thrown " + count
+            PenlinkNative.report_callback_error(what + " listener has thrown " + count
                     + " times, last: " + error);
         }
     }

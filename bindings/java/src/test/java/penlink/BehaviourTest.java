@@ -67,6 +67,13 @@ class BehaviourTest {
 
     @Test
     void throwingListenerDoesNotStopTheSdk() throws Exception {
+        CountDownLatch reported = new CountDownLatch(1);
+        Penlink.setLogListener((level, message) -> {
+            if (level == LogLevel.ERROR && message.contains("status listener threw")
+                    && message.contains("listener bug")) {
+                reported.countDown();
+            }
+        }, LogLevel.WARNING);
         try (Pen pen = Pen.connect("sim://")) {
             CountDownLatch healthy = new CountDownLatch(100);
             AtomicInteger thrown = new AtomicInteger();
@@ -78,6 +85,9 @@ class BehaviourTest {
             }
             assertTrue(thrown.get() > 0);
             pen.setDepthMm(0.5);  // the pen still answers
+            assertTrue(reported.await(5, TimeUnit.SECONDS), "the failure reached penlink's log");
+        } finally {
+            Penlink.setLogListener(null, LogLevel.WARNING);
         }
     }
 
