@@ -32,6 +32,11 @@
 
 namespace penlink::core {
 
+using Clock = std::chrono::steady_clock;
+inline long long count_ms(std::chrono::milliseconds value) {
+    return static_cast<long long>(value.count());
+}
+
 class Session : public std::enable_shared_from_this<Session> {
 public:
     /// Makes the link on the session's io_context (tests pass a fake one here).
