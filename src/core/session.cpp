@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "core/conversions.hpp"
 #include "core/log.hpp"
 #include "core/subscription_impl.hpp"
 #include "transport/transport_factory.hpp"
