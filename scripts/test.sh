@@ -31,7 +31,11 @@ fi
 
 step "release build with bindings"
 build="$root/build/ci"
-python=$(command -v python3)
+# A private venv for the Python test tools: works with any python3 (Debian's refuses a global
+# pip install), and CMake builds the binding for exactly this interpreter.
+tools_venv="$root/build/venv"
+[ -x "$tools_venv/bin/python" ] || python3 -m venv "$tools_venv"
+python="$tools_venv/bin/python"
 "$python" -m pip install --quiet --disable-pip-version-check "pytest>=7"
 configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON \
     -DPython3_EXECUTABLE="$python"
@@ -40,7 +44,7 @@ ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
 step "pip install of the repository into a fresh venv, then the Python suite against it"
 venv=$(mktemp -d)
 trap 'rm -rf "$venv"' EXIT
-"$python" -m venv "$venv"
+python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check "$root" "pytest>=7"
 (cd "$venv" && PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" \
     "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/bindings/python/tests")
