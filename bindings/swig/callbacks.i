@@ -6,3 +6,6 @@
 %feature("director") penlink::bind::EventListener;
 %feature("director") penlink::bind::ConnectionListener;
 %feature("director") penlink::bind::LogListener;
+/* Told the outcome of one asynchronous command, then deleted by C++: the host gives up
+ * ownership when it passes one in (see penlink_completion.hpp). */
+%feature("director") penlink::bind::CompletionListener;

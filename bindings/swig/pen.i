@@ -14,4 +14,5 @@ namespace penlink {
 void set_log_level(LogLevel min_level);
 }
 
+%include "penlink_completion.hpp"
 %include "penlink_bind.hpp"

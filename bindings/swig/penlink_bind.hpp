@@ -9,6 +9,8 @@
 ///   too, so garbage-collected hosts may destroy pens and subscriptions in any order.
 /// - The host language must keep each listener referenced for as long as its Subscription
 ///   lives (the C++ side only holds a plain pointer to it).
+/// - Asynchronous commands are the exception: their CompletionListener is handed over to C++,
+///   which deletes it once it has been told the outcome (penlink_completion.hpp).
 ///
 /// Threads: listeners run on the pen's callback thread (see penlink/pen.hpp). Header-only, so
 /// each language module compiles its own copy and no extra library ships.
@@ -25,6 +27,7 @@
 #include <vector>
 
 #include "penlink/penlink.hpp"
+#include "penlink_completion.hpp"
 
 namespace penlink::bind {
 
@@ -126,37 +129,10 @@ inline void report_callback_error(const std::string& message) noexcept {
 
 // --- errors ----------------------------------------------------------------------------------
 
-/// Name of the host-language exception class for a penlink error; the same names in every
-/// language: PenError (base), InvalidArgumentError, OutOfRangeError, TimeoutError,
-/// ConnectionError, ConnectionLostError (a ConnectionError: the link went away or the pen is
-/// closed), SafetyError, NotSupportedError, RejectedError.
+/// Name of the host-language exception class for a penlink error (see the ErrorCode overload
+/// in penlink_completion.hpp).
 inline const char* error_class_name(const Error& error) noexcept {
-    switch (error.code()) {
-        case ErrorCode::InvalidArgument:
-            return "InvalidArgumentError";
-        case ErrorCode::OutOfRange:
-            return "OutOfRangeError";
-        case ErrorCode::Timeout:
-            return "TimeoutError";
-        case ErrorCode::ConnectionFailed:
-            return "ConnectionError";
-        case ErrorCode::ConnectionLost:
-        case ErrorCode::NotConnected:
-            return "ConnectionLostError";
-        case ErrorCode::EmergencyStopped:
-        case ErrorCode::FaultActive:
-            return "SafetyError";
-        case ErrorCode::NotSupported:
-            return "NotSupportedError";
-        case ErrorCode::Rejected:
-        case ErrorCode::Protocol:
-        case ErrorCode::Internal:
-        case ErrorCode::CallbackFailed:
-            return "RejectedError";
-        case ErrorCode::Ok:
-            break;
-    }
-    return "PenError";
+    return error_class_name(error.code());
 }
 
 /// value, limit and unit of an OutOfRangeError; zeros and "" for other errors.
@@ -212,6 +188,37 @@ struct PenDeleter {
                                   error.what());
         }
     }
+};
+
+/// Owns one command's listener until it has been told the outcome, once, then deletes it.
+/// The SDK calls every ResultHandler it accepted, except one it can no longer deliver (issued
+/// after close(), or still queued when the pen was destroyed): that handler is destroyed
+/// uncalled. The last copy going away untold then reports the command as not delivered, so a
+/// host's future never hangs.
+class Completion {
+public:
+    explicit Completion(std::unique_ptr<CompletionListener> listener)
+        : listener_(std::move(listener)) {}
+    ~Completion() {
+        finish(Result::failure(ErrorCode::NotConnected,
+                               "the command was not delivered: the pen is closed"));
+    }
+    Completion(const Completion&) = delete;
+    Completion& operator=(const Completion&) = delete;
+
+    /// Tells the listener (the first call only), then deletes it.
+    void finish(const Result& result) noexcept {
+        std::unique_ptr<CompletionListener> listener;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            listener = std::move(listener_);
+        }
+        if (listener) guarded("completion", [&] { listener->on_done(to_outcome(result)); });
+    }
+
+private:
+    std::mutex mutex_;
+    std::unique_ptr<CompletionListener> listener_;  // null once told
 };
 
 inline penlink::ConnectOptions to_native(const ConnectOptions& options) {
@@ -286,6 +293,30 @@ public:
     void clear_emergency_stop() { pen_->clear_emergency_stop(); }
     void clear_faults() { pen_->clear_faults(); }
 
+    // Asynchronous twins: they return at once and tell done the outcome exactly once, on the
+    // callback thread; a refusal on the host (out of range) arrives there too, never as a
+    // throw. done is taken over (see penlink_completion.hpp) and deleted after it ran.
+    void set_depth_async(Depth depth, CompletionListener* done) {
+        pen_->set_depth_async(depth, completion(done));
+    }
+    void set_speed_async(Speed speed, CompletionListener* done) {
+        pen_->set_speed_async(speed, completion(done));
+    }
+    void start_async(CompletionListener* done) { pen_->start_async(completion(done)); }
+    void stop_async(CompletionListener* done) { pen_->stop_async(completion(done)); }
+    void set_rf_mode_async(const RfMode& mode, CompletionListener* done) {
+        pen_->set_rf_mode_async(mode, completion(done));
+    }
+    void set_led_mode_async(const LedMode& mode, CompletionListener* done) {
+        pen_->set_led_mode_async(mode, completion(done));
+    }
+    void emergency_stop_async(CompletionListener* done) {
+        pen_->emergency_stop_async(completion(done));
+    }
+    void clear_emergency_stop_async(CompletionListener* done) {
+        pen_->clear_emergency_stop_async(completion(done));
+    }
+
     Subscription subscribe_status(StatusListener* listener, std::int32_t rate_hz = 50) {
         require(listener, "status");
         const penlink::Pen* raw = pen_.get();
@@ -333,6 +364,18 @@ private:
     static void require(const void* listener, const char* what) {
         if (listener == nullptr)
             throw InvalidArgumentError(std::string("the ") + what + " listener is null");
+    }
+
+    ResultHandler completion(CompletionListener* done) const {
+        require(done, "completion");
+        auto owned = std::make_shared<detail::Completion>(std::unique_ptr<CompletionListener>(done));
+        const penlink::Pen* raw = pen_.get();
+        // Only a plain pointer to the pen: a pending command must not keep it open. Closing or
+        // destroying the pen fails what is pending, which still reaches done.
+        return [owned, raw](const Result& result) {
+            detail::CallbackScope scope(raw);
+            owned->finish(result);
+        };
     }
 
     std::shared_ptr<penlink::Pen> pen_;

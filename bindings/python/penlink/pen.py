@@ -13,9 +13,10 @@ import atexit
 import dataclasses
 import threading
 import weakref
+from concurrent.futures import Future
 from typing import Any, Callable, Optional, Set
 
-from . import _convert, _listeners
+from . import _async, _convert, _listeners
 from . import native as _native
 from ._stream import StatusStream
 from .errors import InvalidArgumentError
@@ -151,10 +152,7 @@ class Pen:
 
     def set_depth(self, *, mm: Optional[float] = None, um: Optional[int] = None) -> None:
         """Needle depth, in exactly one unit: set_depth(mm=1.25) or set_depth(um=1250)."""
-        if (mm is None) == (um is None):
-            raise InvalidArgumentError("set_depth takes exactly one of mm= or um=")
-        depth = _native.Depth.mm(float(mm)) if mm is not None else _native.Depth.um(int(um))
-        self._native.set_depth(depth)
+        self._native.set_depth(_depth("set_depth", mm, um))
 
     def set_speed(self, *, hz: float) -> None:
         """Needle speed in strokes per second: set_speed(hz=100)."""
@@ -192,6 +190,49 @@ class Pen:
     def clear_faults(self) -> None:
         """Clears latched faults whose cause has gone."""
         self._native.clear_faults()
+
+    # --- asynchronous commands --------------------------------------------------------------
+    # Each returns a concurrent.futures.Future at once. It resolves to None once the pen
+    # acknowledged, or fails with the PenError subclass the synchronous call would raise; a
+    # refusal on the host (out of range) arrives through the future too. Futures resolve on
+    # the pen's callback thread, so callbacks added with add_done_callback run there. In
+    # asyncio: `await asyncio.wrap_future(pen.start_async())`. Closing the pen, or losing the
+    # link, fails what is in flight with ConnectionLostError.
+
+    def set_depth_async(self, *, mm: Optional[float] = None,
+                        um: Optional[int] = None) -> "Future[None]":
+        depth = _depth("set_depth_async", mm, um)
+        return _async.submit(lambda done: self._native.set_depth_async(depth, done))
+
+    def set_speed_async(self, *, hz: float) -> "Future[None]":
+        speed = _native.Speed.hz(float(hz))
+        return _async.submit(lambda done: self._native.set_speed_async(speed, done))
+
+    def start_async(self) -> "Future[None]":
+        return _async.submit(self._native.start_async)
+
+    def stop_async(self) -> "Future[None]":
+        return _async.submit(self._native.stop_async)
+
+    def set_rf_async(self, mode: Optional[RfMode] = None, **fields: Any) -> "Future[None]":
+        native = _convert.rf_mode(_mode(RfMode, mode, fields))
+        return _async.submit(lambda done: self._native.set_rf_mode_async(native, done))
+
+    def rf_off_async(self) -> "Future[None]":
+        return self.set_rf_async(RfMode(enabled=False))
+
+    def set_led_async(self, mode: Optional[LedMode] = None, **fields: Any) -> "Future[None]":
+        native = _convert.led_mode(_mode(LedMode, mode, fields))
+        return _async.submit(lambda done: self._native.set_led_mode_async(native, done))
+
+    def led_off_async(self) -> "Future[None]":
+        return self.set_led_async(LedMode(enabled=False))
+
+    def emergency_stop_async(self) -> "Future[None]":
+        return _async.submit(self._native.emergency_stop_async)
+
+    def clear_emergency_stop_async(self) -> "Future[None]":
+        return _async.submit(self._native.clear_emergency_stop_async)
 
     # --- status and events ------------------------------------------------------------------
 
@@ -253,6 +294,12 @@ class Pen:
     def _forget(self, subscription: Subscription) -> None:
         with self._lock:
             self._subscriptions.discard(subscription)
+
+
+def _depth(what: str, mm: Optional[float], um: Optional[int]) -> Any:
+    if (mm is None) == (um is None):
+        raise InvalidArgumentError(f"{what} takes exactly one of mm= or um=")
+    return _native.Depth.mm(float(mm)) if mm is not None else _native.Depth.um(int(um))
 
 
 def _mode(cls: Any, mode: Any, fields: dict) -> Any:
