@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A connection to one microneedling pen.
@@ -22,7 +23,8 @@ import java.util.Set;
  *
  * <p>Threads: methods are thread-safe. Listeners run on the pen's own callback thread, one at
  * a time and in order; they may call any method of the pen but should return quickly. Each
- * command returns once the pen acknowledged it, or throws a {@link PenException} subclass.
+ * command returns once the pen acknowledged it, or throws a {@link PenException} subclass;
+ * its {@code ...Async} twin returns a {@link CompletableFuture} instead.
  *
  * <p>Close the pen (try-with-resources) when done. A pen that becomes unreachable unclosed is
  * closed by a cleaner, with its subscriptions removed before anything native is freed.
@@ -127,6 +129,50 @@ public final class Pen implements AutoCloseable {
     /** Clears latched faults whose cause has gone. */
     public void clearFaults() {
         resources.pen.clear_faults();
+    }
+
+    // Asynchronous twins of the commands above. Each returns at once; the future completes
+    // with null once the pen acknowledged, or exceptionally with the PenException subclass the
+    // blocking call would throw (a refusal on the host, such as a value out of range, arrives
+    // the same way, never as a throw). Futures complete on the pen's callback thread, where
+    // non-async dependent stages (thenRun, whenComplete) then run too: use the *Async stage
+    // methods to move work elsewhere. Closing the pen or losing the link completes what is in
+    // flight with a ConnectionException.
+
+    public CompletableFuture<Void> setDepthMmAsync(double millimetres) {
+        NativeDepth depth = NativeDepth.mm(millimetres);
+        return Completions.submit(done -> resources.pen.set_depth_async(depth, done));
+    }
+
+    public CompletableFuture<Void> setSpeedHzAsync(double hertz) {
+        NativeSpeed speed = NativeSpeed.hz(hertz);
+        return Completions.submit(done -> resources.pen.set_speed_async(speed, done));
+    }
+
+    public CompletableFuture<Void> startAsync() {
+        return Completions.submit(resources.pen::start_async);
+    }
+
+    public CompletableFuture<Void> stopAsync() {
+        return Completions.submit(resources.pen::stop_async);
+    }
+
+    public CompletableFuture<Void> setRfModeAsync(RfMode mode) {
+        NativeRfMode nativeMode = Convert.rfMode(mode);
+        return Completions.submit(done -> resources.pen.set_rf_mode_async(nativeMode, done));
+    }
+
+    public CompletableFuture<Void> setLedModeAsync(LedMode mode) {
+        NativeLedMode nativeMode = Convert.ledMode(mode);
+        return Completions.submit(done -> resources.pen.set_led_mode_async(nativeMode, done));
+    }
+
+    public CompletableFuture<Void> emergencyStopAsync() {
+        return Completions.submit(resources.pen::emergency_stop_async);
+    }
+
+    public CompletableFuture<Void> clearEmergencyStopAsync() {
+        return Completions.submit(resources.pen::clear_emergency_stop_async);
     }
 
     /** Status frames at the pen's default subscription rate (50 Hz). */
