@@ -4,7 +4,7 @@
 #   1. release build, warnings as errors, with bindings: all CTest suites (Catch2 per layer,
 #      C tests, and the Python, Java and C# suites run by pytest, Maven/JUnit 5 and NUnit)
 #   2. the C/C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. the core and integration suites under ThreadSanitizer
+#   3. the core, transport, integration and C ABI suites under ThreadSanitizer
 # Usage: scripts/test.sh [--quick]   (--quick: step 1 only)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -58,10 +58,12 @@ configure_and_build "$asan" -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=address,
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 300
 
-step "ThreadSanitizer (core, integration)"
+step "ThreadSanitizer (core, transport, integration, C ABI)"
 tsan="$root/build/tsan"
 cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=thread \
     -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build "$tsan" -j "$jobs" --target test_core test_integration penlink-sim
+cmake --build "$tsan" -j "$jobs" --target test_core test_transport test_integration \
+    test_capi_misuse test_capi_acceptance penlink-sim
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 300 -R '^test_(core|integration):'
+    ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 300 \
+    -R '^(test_(core|transport|integration):|capi_misuse|capi_acceptance)'
