@@ -13,10 +13,12 @@
 //
 // Threads: methods are thread-safe. Handlers run on the pen's own callback thread, one at a
 // time and in order; they may call any method of the pen but should return quickly. Each
-// command returns once the pen acknowledged it, or throws a PenException subclass.
+// command returns once the pen acknowledged it, or throws a PenException subclass; its ...Async
+// twin returns a Task instead.
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
+using System.Threading.Tasks;
 
 namespace Penlink
 {
@@ -96,6 +98,42 @@ namespace Penlink
         public void ClearEmergencyStop() => resources.Native.clear_emergency_stop();
         /// <summary>Clears latched faults whose cause has gone.</summary>
         public void ClearFaults() => resources.Native.clear_faults();
+
+        // Asynchronous twins of the commands above. Each returns at once; the task completes
+        // once the pen acknowledged, or faults with the PenException subclass the blocking call
+        // would throw (a refusal on the host, such as a value out of range, arrives the same
+        // way, never as a throw). Continuations never run on the pen's callback thread.
+        // Closing the pen or losing the link faults what is in flight with ConnectionException.
+
+        public Task SetDepthMmAsync(double millimetres)
+        {
+            using (var depth = NativeDepth.mm(millimetres))
+                return CompletionBridge.Submit(done => resources.Native.set_depth_async(depth, done));
+        }
+
+        public Task SetSpeedHzAsync(double hertz)
+        {
+            using (var speed = NativeSpeed.hz(hertz))
+                return CompletionBridge.Submit(done => resources.Native.set_speed_async(speed, done));
+        }
+
+        public Task StartAsync() => CompletionBridge.Submit(resources.Native.start_async);
+        public Task StopAsync() => CompletionBridge.Submit(resources.Native.stop_async);
+
+        public Task SetRfModeAsync(RfMode mode)
+        {
+            using (var native = Convert.ToNative(mode))
+                return CompletionBridge.Submit(done => resources.Native.set_rf_mode_async(native, done));
+        }
+
+        public Task SetLedModeAsync(LedMode mode)
+        {
+            using (var native = Convert.ToNative(mode))
+                return CompletionBridge.Submit(done => resources.Native.set_led_mode_async(native, done));
+        }
+
+        public Task EmergencyStopAsync() => CompletionBridge.Submit(resources.Native.emergency_stop_async);
+        public Task ClearEmergencyStopAsync() => CompletionBridge.Submit(resources.Native.clear_emergency_stop_async);
 
         /// <summary>Calls handler for each status frame; asks the pen to stream at least
         /// rateHz. Dispose the result to stop; the pen keeps undisposed subscriptions until it

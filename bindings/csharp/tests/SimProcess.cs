@@ -20,11 +20,12 @@ namespace Penlink.Tests
 
         public string Url { get; }
 
-        public static SimProcess Start()
+        /// <summary>extraArguments, e.g. "--silent-after-ms 1000", follow "--tcp 0".</summary>
+        public static SimProcess Start(string extraArguments = "")
         {
             string executable = Environment.GetEnvironmentVariable("PENLINK_SIM") ?? "";
             Assert.IsTrue(File.Exists(executable), "PENLINK_SIM must name penlink-sim, got '" + executable + "'");
-            var info = new ProcessStartInfo(executable, "--tcp 0")
+            var info = new ProcessStartInfo(executable, ("--tcp 0 " + extraArguments).Trim())
             {
                 UseShellExecute = false,
                 RedirectStandardOutput = true,
