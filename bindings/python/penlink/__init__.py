@@ -13,6 +13,9 @@ streaming) over serial, TCP or the built-in simulator.
             break
         pen.stop()
 
+Every command has an _async twin returning a concurrent.futures.Future (None, or the same
+PenError); asyncio code awaits `asyncio.wrap_future(pen.set_depth_async(mm=1.0))`.
+
 Depth and speed are set with the unit as the keyword (set_depth(mm=...) or um=...,
 set_speed(hz=...)) so a value never travels without its unit. Errors are PenError
 subclasses (see penlink.errors). Status frames and events are immutable named tuples.
