@@ -368,7 +368,8 @@ private:
 
     ResultHandler completion(CompletionListener* done) const {
         require(done, "completion");
-        auto owned = std::make_shared<detail::Completion>(std::unique_ptr<CompletionListener>(done));
+        auto owned =
+            std::make_shared<detail::Completion>(std::unique_ptr<CompletionListener>(done));
         const penlink::Pen* raw = pen_.get();
         // Only a plain pointer to the pen: a pending command must not keep it open. Closing or
         // destroying the pen fails what is pending, which still reaches done.
