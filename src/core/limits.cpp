@@ -52,8 +52,8 @@ protocol::SetDepth check_depth(Depth depth, const Capabilities& caps, Depth user
     const double mm = depth.in_mm();
     check_between("depth", mm, caps.depth_min_mm, caps.depth_max_mm, "mm", 2);
     if (depth.in_um() > user_limit.in_um()) {
-        out_of_range("depth", mm, "exceeds", "the depth limit set for this session",
-                     user_limit.in_mm(), "mm", 2);
+        out_of_range("depth", mm, "exceeds", "this session's depth limit", user_limit.in_mm(), "mm",
+                     2);
     }
     const auto step_um = static_cast<std::int32_t>(std::lround(caps.depth_step_mm * 1000.0));
     const auto min_um = static_cast<std::int32_t>(std::lround(caps.depth_min_mm * 1000.0));
