@@ -103,7 +103,8 @@ public:
     Depth depth_limit() const;
 
     // Each command returns once the pen acknowledged, or throws. The _async twin returns at
-    // once and calls done on the callback thread with the same outcome.
+    // once and calls done exactly once with the same outcome: on the callback thread, or, if
+    // the pen is already closed, on the calling thread before the call returns.
     void set_depth(Depth depth);
     void set_depth_async(Depth depth, ResultHandler done);
     void set_speed(Speed speed);

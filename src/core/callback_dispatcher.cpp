@@ -56,13 +56,14 @@ bool CallbackDispatcher::push_status(const Status& status) {
     return true;
 }
 
-void CallbackDispatcher::post(std::function<void()> task) {
+bool CallbackDispatcher::post(std::function<void()> task) {
     {
         std::lock_guard lock(state_->mutex);
-        if (state_->stopping && !on_callback_thread()) return;
+        if (state_->stopping && !on_callback_thread()) return false;
         state_->tasks.push_back(std::move(task));
     }
     state_->wake.notify_one();
+    return true;
 }
 
 std::shared_ptr<CallbackDispatcher::StatusEntry> CallbackDispatcher::add_status(

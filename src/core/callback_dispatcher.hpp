@@ -43,8 +43,8 @@ public:
     /// Queues a status frame for the status handlers. Returns false (frame dropped) if the ring
     /// is full. Cheap no-op returning true when nobody listens.
     bool push_status(const Status& status);
-    /// Queues a callback task.
-    void post(std::function<void()> task);
+    /// Queues a callback task. Returns false (task not queued) once stop() has begun.
+    bool post(std::function<void()> task);
 
     /// Registers a status handler; the returned entry is what remove_status() takes.
     std::shared_ptr<StatusEntry> add_status(StatusHandler handler);

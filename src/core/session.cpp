@@ -127,7 +127,11 @@ void Session::connect() {
 }
 
 void Session::close() {
-    if (closed_.exchange(true)) return;
+    {
+        // After this, request() posts nothing more to the I/O thread (see below).
+        std::lock_guard lock(post_mutex_);
+        if (closed_.exchange(true)) return;
+    }
     if (state_.load() == ConnectionState::Connected) {
         // Leave the pen stopped, not running until its watchdog notices we are gone. Sent even
         // if no status has shown it running yet: Stop on an idle pen is harmless.
@@ -147,44 +151,66 @@ void Session::close() {
     work_.reset();
     io_.stop();
     if (io_thread_.joinable()) io_thread_.join();
+    // Requests posted while we were closing are still queued: run them here (the I/O thread is
+    // gone, so this thread may touch its state) so that each completes with NotConnected
+    // instead of being dropped unanswered.
+    io_.restart();
+    io_.poll();
     set_state(ConnectionState::Closed, {});
     dispatcher_.stop();
+}
+
+void Session::deliver(const ResultHandler& done, const Result& result) {
+    if (!done) return;
+    if (dispatcher_.post([done, result] { done(result); })) return;
+    // The callback thread has stopped (the pen is closed): answer on this thread rather than
+    // never.
+    try {
+        done(result);
+    } catch (const std::exception& error) {
+        report_callback_exception("completion", error.what());
+    } catch (...) {
+        report_callback_exception("completion", "unknown exception");
+    }
 }
 
 // ---- requests ---------------------------------------------------------------------------
 
 void Session::request(const protocol::Message& message, ResultHandler done) {
-    auto deliver = [this, done = std::move(done)](const Result& result, const protocol::Message*) {
-        if (done) dispatcher_.post([done, result] { done(result); });
-    };
-    if (closed_.load()) {
-        deliver(Result::failure(ErrorCode::NotConnected, "the pen at " + url_ + " is closed"),
-                nullptr);
-        return;
+    {
+        std::lock_guard lock(post_mutex_);
+        if (!closed_.load()) {
+            boost::asio::post(io_, [this, message, done = std::move(done)]() mutable {
+                start_request(message, [this, done = std::move(done)](const Result& result,
+                                                                      const protocol::Message*) {
+                    deliver(done, result);
+                });
+            });
+            return;
+        }
     }
-    boost::asio::post(io_, [this, message, deliver = std::move(deliver)]() mutable {
-        start_request(message, std::move(deliver));
-    });
+    deliver(done, Result::failure(ErrorCode::NotConnected, "the pen at " + url_ + " is closed"));
 }
 
-void Session::request_failed(const Result& result, ResultHandler done) {
-    if (done) dispatcher_.post([done = std::move(done), result] { done(result); });
-}
+void Session::request_failed(const Result& result, ResultHandler done) { deliver(done, result); }
 
 protocol::Message Session::request_sync_reply(const protocol::Message& message) {
-    if (closed_.load())
-        throw ConnectionError(ErrorCode::NotConnected, "the pen at " + url_ + " is closed");
     struct Outcome {
         Result result;
         protocol::Message reply;
     };
     auto promise = std::make_shared<std::promise<Outcome>>();
     auto future = promise->get_future();
-    boost::asio::post(io_, [this, message, promise] {
-        start_request(message, [promise](const Result& result, const protocol::Message* reply) {
-            promise->set_value(Outcome{result, reply ? *reply : protocol::Message{}});
+    {
+        std::lock_guard lock(post_mutex_);
+        if (closed_.load())
+            throw ConnectionError(ErrorCode::NotConnected, "the pen at " + url_ + " is closed");
+        boost::asio::post(io_, [this, message, promise] {
+            start_request(message, [promise](const Result& result, const protocol::Message* reply) {
+                promise->set_value(Outcome{result, reply ? *reply : protocol::Message{}});
+            });
         });
-    });
+    }
     // Retries bound the wait; the margin only guards against a stalled I/O thread.
     const auto bound =
         options_.command_timeout * (options_.command_retries + 1) + milliseconds(2000);

@@ -105,6 +105,8 @@ private:
     void shut_link();
 
     // Any thread.
+    /// Calls done with result on the callback thread, or right here if that has stopped.
+    void deliver(const ResultHandler& done, const Result& result);
     void set_state(ConnectionState state, const std::string& reason);
     void update_status_rate();
     /// Runs fn on the I/O thread and waits for it.
@@ -149,6 +151,7 @@ private:
     std::vector<std::shared_ptr<HandlerEntry<EventHandler>>> event_handlers_;
     std::vector<std::shared_ptr<HandlerEntry<ConnectionStateHandler>>> state_handlers_;
     std::atomic<bool> closed_{false};
+    std::mutex post_mutex_;        // closed_ is set, and requests are posted, under it
     std::mutex connect_mutex_;     // one connect() at a time
     bool handshake_done_ = false;  // guarded by connect_mutex_; info is fixed from then on
 };

@@ -1,7 +1,9 @@
 // Link supervision: heartbeats, a pen gone silent, a link that fails under a command, noise.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <future>
+#include <thread>
 
 #include "session_fixture.hpp"
 
@@ -128,6 +130,31 @@ TEST_CASE("closing a session fails what is still pending and later commands", "[
     CHECK(fixture.session->state() == ConnectionState::Closed);
     CHECK_THROWS_AS(fixture.session->request_sync(protocol::Stop{}), ConnectionError);
     fixture.session->close();  // idempotent
+}
+
+TEST_CASE("an async command on a closed session is answered, never dropped", "[session][link]") {
+    SessionFixture fixture;
+    fixture.session->close();
+    std::promise<Result> outcome;
+    auto future = outcome.get_future();
+    fixture.session->request(protocol::Start{},
+                             [&outcome](const Result& result) { outcome.set_value(result); });
+    REQUIRE(future.wait_for(kWaitLimit) == std::future_status::ready);
+    const Result result = future.get();
+    CHECK(result.code == ErrorCode::NotConnected);
+    CHECK_THAT(result.message, Catch::Matchers::Contains("closed"));
+}
+
+TEST_CASE("async commands racing close() are all answered", "[session][link]") {
+    SessionFixture fixture;
+    std::atomic<int> answered{0};
+    std::thread sender([&] {
+        for (int i = 0; i < 200; ++i)
+            fixture.session->request(protocol::Heartbeat{}, [&](const Result&) { ++answered; });
+    });
+    fixture.session->close();
+    sender.join();
+    CHECK(wait_until([&] { return answered.load() == 200; }));
 }
 
 TEST_CASE("garbage bytes between frames do not break the session", "[session][link]") {
