@@ -1,0 +1,240 @@
+// libFuzzer harness: the host side, core::Session, receiving whatever a broken pen or a noisy
+// line delivers while a request is waiting for its answer.
+//
+// A session is costly to build (two threads and a handshake), so one session lives for the
+// whole process, connected once to a scripted pen behind a fake transport; each input is one
+// exchange on it:
+//   1. the harness sends a request; when the pen sees it, it first sends the bytes the input
+//      describes (seq fields may be relative to that request's, so forged replies can really
+//      answer it), then a 0x00 and the well-formed answer. The request must complete, with the
+//      answer or a typed error, within a bound: a stuck request is a finding.
+//   2. a Heartbeat then gets a clean Ack, which must complete successfully, and the session
+//      must still count as connected: garbage may cost frames, never the link.
+//
+// Input layout: byte 0 picks the request of step 1, then operations until the input ends:
+//   0 raw      n:u8, n bytes as they are
+//   1 frame    type:u8 (any of the 19), seq mode:u8, [seq:u16 | delta:u8], n:u8 (< 48), payload,
+//              framed with a valid header, CRC and COBS
+//   2 forged   n:u8, n bytes of frame body (version..payload) given a valid CRC and COBS
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <boost/asio/post.hpp>
+
+#include "core/log.hpp"
+#include "core/session.hpp"
+#include "fuzz_support.hpp"
+#include "protocol/frame.hpp"
+#include "transport/transport.hpp"
+
+using namespace penlink;
+using fuzz::check;
+
+namespace {
+
+constexpr auto kOutcomeBound = std::chrono::seconds(10);
+
+protocol::Info pen_info() {
+    protocol::Info info;
+    info.model = "FUZZ-PEN";
+    info.serial = "FZ0001";
+    info.fw_major = 1;
+    info.depth_min_um = 0;
+    info.depth_max_um = 3000;
+    info.depth_step_um = 50;
+    info.speed_min_chz = 5000;
+    info.speed_max_chz = 15000;
+    info.watchdog_ms = 500;
+    info.max_status_rate_hz = 1000;
+    info.addons = protocol::kAddonRf | protocol::kAddonLed;
+    info.rf_frequency_min_khz = 1000;
+    info.rf_frequency_max_khz = 2000;
+    info.rf_power_max_mw = 20'000;
+    info.rf_pulse_min_ms = 10;
+    info.rf_pulse_max_ms = 500;
+    info.rf_polarities = 0x03;
+    info.led_channel_count = 1;
+    info.led_channels[0] = {633, 1500};
+    info.led_pulse_rate_min_chz = 100;
+    info.led_pulse_rate_max_chz = 100'000;
+    return info;
+}
+
+/// The pen's side of the link: answers every request like a well-behaved pen, and sends the
+/// current fuzz input's bytes ahead of the answer to the one request it is armed for.
+class ScriptedPen {
+public:
+    /// The next request the pen sees gets input's bytes first.
+    void arm(std::span<const std::uint8_t> input) {
+        std::lock_guard lock(mutex_);
+        input_.assign(input.begin(), input.end());
+        armed_ = true;
+    }
+
+    void opened(boost::asio::io_context& io, transport::Transport::ReceiveHandler on_receive) {
+        std::lock_guard lock(mutex_);
+        io_ = &io;
+        on_receive_ = std::move(on_receive);
+    }
+
+    // On the session's I/O thread, like a transport's send().
+    void on_request(const protocol::DecodedFrame& request) {
+        fuzz::Bytes noise;
+        {
+            std::lock_guard lock(mutex_);
+            if (armed_) {
+                armed_ = false;
+                noise = build_noise(input_, request.header.seq);
+                noise.push_back(0);  // the answer below starts on a clean line
+            }
+        }
+        if (!noise.empty()) deliver(std::move(noise));
+        fuzz::Bytes answer;
+        fuzz::append_message(answer, request.header.seq, answer_to(request));
+        deliver(std::move(answer));
+    }
+
+private:
+    static protocol::Message answer_to(const protocol::DecodedFrame& request) {
+        switch (request.header.type) {
+            case protocol::MessageType::Hello:
+                return protocol::HelloReply{protocol::kProtocolVersion};
+            case protocol::MessageType::GetInfo:
+                return pen_info();
+            default:
+                return protocol::Ack{request.header.type};
+        }
+    }
+
+    static fuzz::Bytes build_noise(std::span<const std::uint8_t> data, std::uint16_t request_seq) {
+        fuzz::ByteReader input(data);
+        input.u8();  // picked the request
+        fuzz::Bytes out;
+        while (!input.empty()) {
+            const std::uint8_t op = input.u8() % 3;
+            if (op == 0) {
+                fuzz::append(out, input.take(input.u8()));
+            } else if (op == 1) {
+                const auto type = fuzz::kAllTypes[input.u8() % fuzz::kAllTypes.size()];
+                const std::uint8_t seq_mode = input.u8();
+                // Mostly near the waiting request's seq: that is where a reply can do harm.
+                const std::uint16_t seq =
+                    (seq_mode & 1) ? input.u16()
+                                   : static_cast<std::uint16_t>(
+                                         request_seq + static_cast<std::int8_t>(input.u8()));
+                const auto payload = input.take(input.u8() % 48);
+                fuzz::append_frame_with_payload(out, static_cast<std::uint8_t>(type), seq, payload);
+            } else {
+                fuzz::append_forged_frame(out, input.take(input.u8()));
+            }
+        }
+        return out;
+    }
+
+    /// Posted, as a real transport's reads complete later: the session registers a request
+    /// only after send() returns.
+    void deliver(fuzz::Bytes bytes) {
+        std::lock_guard lock(mutex_);
+        if (io_ == nullptr) return;
+        boost::asio::post(*io_, [this, bytes = std::move(bytes)] {
+            transport::Transport::ReceiveHandler handler;
+            {
+                std::lock_guard inner(mutex_);
+                handler = on_receive_;
+            }
+            if (handler) handler(bytes);
+        });
+    }
+
+    std::mutex mutex_;
+    boost::asio::io_context* io_ = nullptr;
+    transport::Transport::ReceiveHandler on_receive_;
+    fuzz::Bytes input_;
+    bool armed_ = false;
+};
+
+class ScriptedLink final : public transport::Transport {
+public:
+    ScriptedLink(boost::asio::io_context& io, ScriptedPen& pen) : io_(io), pen_(pen) {}
+
+    void open(ReceiveHandler on_receive, ErrorHandler, std::chrono::milliseconds) override {
+        decoder_.reset();
+        pen_.opened(io_, std::move(on_receive));
+    }
+    void send(std::span<const std::uint8_t> bytes) override {
+        decoder_.feed(
+            bytes, [this](const protocol::DecodedFrame& frame) { pen_.on_request(frame); },
+            [](protocol::FrameError) { fuzz::fail(); });  // the session never sends a bad frame
+    }
+    void close() override {}
+    std::string description() const override { return "scripted fuzz pen"; }
+
+private:
+    boost::asio::io_context& io_;
+    ScriptedPen& pen_;
+    protocol::FrameDecoder decoder_;
+};
+
+struct Harness {
+    Harness() {
+        // Debug level so the log lines about dropped frames are built (and fuzzed) too.
+        core::set_log_sink([](LogLevel, const std::string&) {}, LogLevel::Debug);
+        ConnectOptions options;
+        options.command_timeout = std::chrono::milliseconds(100);
+        options.command_retries = 2;
+        // No timer of the session's own may interleave with the exchanges.
+        options.heartbeat_interval = std::chrono::hours(1);
+        options.link_timeout = std::chrono::hours(1);
+        session = std::make_shared<core::Session>(
+            [this](boost::asio::io_context& io) -> std::unique_ptr<transport::Transport> {
+                return std::make_unique<ScriptedLink>(io, pen);
+            },
+            "fuzz://pen", options);
+        session->connect();
+        status_subscription = session->subscribe_status([](const Status&) {}, 100);
+        event_subscription = session->subscribe_events([](const Event&) {});
+    }
+    ~Harness() { session->close(); }
+
+    /// Sends message and waits for its outcome; a request that never completes is a finding.
+    Result call(const protocol::Message& message) {
+        auto promise = std::make_shared<std::promise<Result>>();
+        auto outcome = promise->get_future();
+        session->request(message, [promise](const Result& result) { promise->set_value(result); });
+        check(outcome.wait_for(kOutcomeBound) == std::future_status::ready);
+        return outcome.get();
+    }
+
+    ScriptedPen pen;  // before the session, which holds a link that refers to it
+    std::shared_ptr<core::Session> session;
+    Subscription status_subscription;
+    Subscription event_subscription;
+};
+
+const protocol::Message kRequests[] = {
+    protocol::Heartbeat{}, protocol::SetDepth{1000}, protocol::SetSpeed{10000},
+    protocol::Start{},     protocol::GetInfo{},      protocol::Stop{},
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static Harness harness;
+    const std::span<const std::uint8_t> input(data, size);
+    const auto& request = kRequests[(size > 0 ? data[0] : 0) % std::size(kRequests)];
+
+    harness.pen.arm(input);
+    harness.call(request);  // any outcome will do, as long as there is one
+
+    const Result heartbeat = harness.call(protocol::Heartbeat{});
+    check(heartbeat.ok());
+    check(harness.session->state() == ConnectionState::Connected);
+    return 0;
+}
