@@ -13,7 +13,7 @@
 //
 // Input layout: byte 0 picks the request of step 1, then operations until the input ends:
 //   0 raw      n:u8, n bytes as they are
-//   1 frame    type:u8 (any of the 19), seq mode:u8, [seq:u16 | delta:u8], n:u8 (< 48), payload,
+//   1 frame    type:u8 (any of the 19), seq mode:u8, [seq:u16 | delta:u8], n:u8, n payload bytes,
 //              framed with a valid header, CRC and COBS
 //   2 forged   n:u8, n bytes of frame body (version..payload) given a valid CRC and COBS
 #include <chrono>
@@ -129,7 +129,7 @@ private:
                     (seq_mode & 1) ? input.u16()
                                    : static_cast<std::uint16_t>(
                                          request_seq + static_cast<std::int8_t>(input.u8()));
-                const auto payload = input.take(input.u8() % 48);
+                const auto payload = input.take(input.u8());
                 fuzz::append_frame_with_payload(out, static_cast<std::uint8_t>(type), seq, payload);
             } else {
                 fuzz::append_forged_frame(out, input.take(input.u8()));

@@ -180,8 +180,12 @@ public:
     /// Sends one request on a clean line and returns the non-event frames it caused.
     std::vector<protocol::DecodedFrame> exchange(std::uint16_t seq,
                                                  const protocol::Message& request) {
+        // A lone delimiter first: it ends whatever partial frame the fuzz input left behind,
+        // and that frame's answer (it may be a valid request) is not the probe's.
+        const std::uint8_t delimiter = 0;
+        receive({&delimiter, 1});
         replies_.clear();
-        fuzz::Bytes bytes{0};  // ends whatever partial frame the fuzz input left behind
+        fuzz::Bytes bytes;
         fuzz::append_message(bytes, seq, request);
         receive(bytes);
         return replies_;

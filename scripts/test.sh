@@ -5,6 +5,7 @@
 #      C tests, and the Python, Java and C# suites run by pytest, Maven/JUnit 5 and NUnit)
 #   2. the C/C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. the core, transport, integration and C ABI suites under ThreadSanitizer
+#   4. coverage-guided fuzzing of the wire decoders, device and session (scripts/fuzz.sh)
 # Usage: scripts/test.sh [--quick]   (--quick: step 1 only)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -67,3 +68,6 @@ cmake --build "$tsan" -j "$jobs" --target test_core test_transport test_integrat
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 300 \
     -R '^(test_(core|transport|integration):|capi_misuse|capi_acceptance)'
+
+step "fuzzing (libFuzzer, 20 s per target)"
+bash "$root/scripts/fuzz.sh" 20
