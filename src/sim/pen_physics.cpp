@@ -12,6 +12,13 @@ namespace {
 
 constexpr double kMicrosPerSecond = 1e6;
 
+/// Wire counters are u32: saturate rather than wrap (or overflow the conversion) on a pen that
+/// runs long enough to pass 2^32 units.
+std::uint32_t saturate_u32(double value) {
+    constexpr double kMax = 4294967295.0;
+    return static_cast<std::uint32_t>(std::clamp(value, 0.0, kMax));
+}
+
 // Battery drain in percent per second.
 constexpr double kDrainIdlePctPerS = 0.0005;
 constexpr double kDrainPctPerS_PerHz = 0.00005;
@@ -143,7 +150,7 @@ void PenModel::snapshot(protocol::Status& out) const {
     const bool rf_delivering = rf_.enabled && running_;
     out.rf_flags = static_cast<std::uint8_t>((rf_.enabled ? 1 : 0) | (rf_delivering ? 2 : 0));
     out.rf_impedance_ohm = static_cast<std::uint16_t>(std::lround(physics_.rf_impedance_ohm));
-    out.rf_energy_mj = static_cast<std::uint32_t>(physics_.rf_energy_mj);
+    out.rf_energy_mj = saturate_u32(physics_.rf_energy_mj);
 
     bool emitting = led_.enabled;
     if (emitting && led_.mode == protocol::LedMode::Pulsed) {
@@ -155,7 +162,7 @@ void PenModel::snapshot(protocol::Status& out) const {
     }
     out.led_flags = static_cast<std::uint8_t>((led_.enabled ? 1 : 0) | (emitting ? 2 : 0));
     out.led_wavelength_nm = led_.enabled ? led_.wavelength_nm : 0;
-    out.led_dose_uj_cm2 = static_cast<std::uint32_t>(physics_.led_dose_uj_cm2);
+    out.led_dose_uj_cm2 = saturate_u32(physics_.led_dose_uj_cm2);
     out.fault_bits = fault_bits_;
 }
 
