@@ -16,6 +16,17 @@ bash "$root/scripts/install-deps.sh" all
 
 step() { printf '\n==== %s ====\n' "$*"; }
 
+# Every suite's count adds up to the closing line. A failing suite stops the script (set -e).
+passed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+counted() {  # runs a test command, echoing its output, and adds the number of tests it passed
+    "$@" 2>&1 | tee "$log"
+    local n
+    n=$(grep -Eo '(tests passed, 0 tests failed out of [0-9]+|^[0-9]+ passed)' "$log" | grep -Eo '[0-9]+$|^[0-9]+' | tail -n 1 || true)
+    passed=$((passed + ${n:-0}))
+}
+
 configure_and_build() {  # dir, then cmake options
     local dir=$1
     shift
@@ -40,15 +51,15 @@ python="$tools_venv/bin/python"
 "$python" -m pip install --quiet --disable-pip-version-check "pytest>=7"
 configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON \
     -DPython3_EXECUTABLE="$python"
-ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
+counted ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
 
 step "pip install of the repository into a fresh venv, then the Python suite against it"
 venv=$(mktemp -d)
-trap 'rm -rf "$venv"' EXIT
+trap 'rm -rf "$venv" "$log"' EXIT
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check "$root" "pytest>=7"
-(cd "$venv" && PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" \
-    "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/bindings/python/tests")
+counted env -C "$venv" PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" \
+    "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/bindings/python/tests"
 
 [ "$quick" = --quick ] && exit 0
 
@@ -57,7 +68,7 @@ asan="$root/build/asan"
 configure_and_build "$asan" -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=address,undefined \
     -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 300
+    counted ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 300
 
 step "ThreadSanitizer (core, transport, integration, C ABI)"
 tsan="$root/build/tsan"
@@ -66,8 +77,10 @@ cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE
 cmake --build "$tsan" -j "$jobs" --target test_core test_transport test_integration \
     test_capi_misuse test_capi_acceptance penlink-sim
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 300 \
+    counted ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 300 \
     -R '^(test_(core|transport|integration):|capi_misuse|capi_acceptance)'
 
 step "fuzzing (libFuzzer, 20 s per target)"
 bash "$root/scripts/fuzz.sh" 20
+
+printf '\nall suites: %d passed, 0 failed\n' "$passed"
