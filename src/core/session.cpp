@@ -134,13 +134,14 @@ void Session::close() {
     }
     if (state_.load() == ConnectionState::Connected) {
         // Leave the pen stopped, not running until its watchdog notices we are gone. Sent even
-        // if no status has shown it running yet: Stop on an idle pen is harmless.
+        // if no status has shown it running yet: Stop on an idle pen is harmless. One resend
+        // at most, so closing a silent pen stays quick (its watchdog stops it anyway).
         std::promise<void> stopped;
         auto finished = stopped.get_future();
         boost::asio::post(io_, [this, &stopped] {
-            start_request(protocol::Stop{}, [&stopped](const Result&, const protocol::Message*) {
-                stopped.set_value();
-            });
+            start_request(
+                protocol::Stop{},
+                [&stopped](const Result&, const protocol::Message*) { stopped.set_value(); }, 1);
         });
         finished.wait();
     }
@@ -226,7 +227,7 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message) 
 
 void Session::request_sync(const protocol::Message& message) { request_sync_reply(message); }
 
-void Session::start_request(const protocol::Message& message, ReplyHandler done) {
+void Session::start_request(const protocol::Message& message, ReplyHandler done, int retries) {
     const auto type = protocol::type_of(message);
     if (!link_open_) {
         const bool lost = state_.load() == ConnectionState::Lost;
@@ -250,6 +251,7 @@ void Session::start_request(const protocol::Message& message, ReplyHandler done)
     pending->type = type;
     pending->frame = *frame;
     pending->attempts = 1;
+    pending->retries = retries < 0 ? options_.command_retries : retries;
     pending->done = std::move(done);
     link_->send(pending->frame.view());
     pending_.emplace(seq, std::move(pending));
@@ -265,7 +267,7 @@ void Session::arm_retry(std::uint16_t seq) {
             const auto it = pending_.find(seq);
             if (it == pending_.end() || it->second->attempts != attempt) return;
             auto& entry = *it->second;
-            if (entry.attempts <= options_.command_retries) {
+            if (entry.attempts <= entry.retries) {
                 ++entry.attempts;
                 log(LogLevel::Debug, std::string("resending ") + protocol::to_string(entry.type) +
                                          " seq " + std::to_string(seq) + " (attempt " +

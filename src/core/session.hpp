@@ -85,13 +85,15 @@ private:
         protocol::MessageType type{};
         protocol::WireFrame frame;
         int attempts = 0;
+        int retries = 0;  // resends allowed after the first attempt
         boost::asio::steady_timer timer;
         std::function<void(const Result&, const protocol::Message*)> done;  // on the I/O thread
     };
     using ReplyHandler = std::function<void(const Result&, const protocol::Message*)>;
 
     // All of these run on the I/O thread.
-    void start_request(const protocol::Message& message, ReplyHandler done);
+    /// retries < 0: the configured command_retries.
+    void start_request(const protocol::Message& message, ReplyHandler done, int retries = -1);
     void arm_retry(std::uint16_t seq);
     void on_bytes(std::span<const std::uint8_t> bytes);
     void on_frame(const protocol::DecodedFrame& frame);
