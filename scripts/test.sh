@@ -11,6 +11,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 quick=${1:-}
 jobs=2
+# ccache (if installed) keys on paths relative to the checkout, so any clone reuses the cache.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 
 bash "$root/scripts/install-deps.sh" all
 
