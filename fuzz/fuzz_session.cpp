@@ -32,6 +32,7 @@
 #include "core/session.hpp"
 #include "fuzz_support.hpp"
 #include "protocol/frame.hpp"
+#include "sim/sim_config.hpp"
 #include "transport/transport.hpp"
 
 using namespace penlink;
@@ -41,31 +42,8 @@ namespace {
 
 constexpr auto kOutcomeBound = std::chrono::seconds(10);
 
-protocol::Info pen_info() {
-    protocol::Info info;
-    info.model = "FUZZ-PEN";
-    info.serial = "FZ0001";
-    info.fw_major = 1;
-    info.depth_min_um = 0;
-    info.depth_max_um = 3000;
-    info.depth_step_um = 50;
-    info.speed_min_chz = 5000;
-    info.speed_max_chz = 15000;
-    info.watchdog_ms = 500;
-    info.max_status_rate_hz = 1000;
-    info.addons = protocol::kAddonRf | protocol::kAddonLed;
-    info.rf_frequency_min_khz = 1000;
-    info.rf_frequency_max_khz = 2000;
-    info.rf_power_max_mw = 20'000;
-    info.rf_pulse_min_ms = 10;
-    info.rf_pulse_max_ms = 500;
-    info.rf_polarities = 0x03;
-    info.led_channel_count = 1;
-    info.led_channels[0] = {633, 1500};
-    info.led_pulse_rate_min_chz = 100;
-    info.led_pulse_rate_max_chz = 100'000;
-    return info;
-}
+/// A typical pen: the simulator's default identity and ranges.
+protocol::Info pen_info() { return sim::default_sim_config().info; }
 
 /// The pen's side of the link: answers every request like a well-behaved pen, and sends the
 /// current fuzz input's bytes ahead of the answer to the one request it is armed for.
