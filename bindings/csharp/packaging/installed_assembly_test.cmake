@@ -12,12 +12,8 @@ foreach(variable BUILD_DIR PREFIX ASSEMBLY_DIR PKGCONFIG_DIR MCS MONO PKG_CONFIG
     endif()
 endforeach()
 
-file(REMOVE_RECURSE "${PREFIX}")
-execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --component csharp --prefix "${PREFIX}"
-                RESULT_VARIABLE result OUTPUT_QUIET)
-if(NOT result EQUAL 0)
-    message(FATAL_ERROR "cmake --install ${BUILD_DIR} --component csharp failed: ${result}")
-endif()
+include("${CMAKE_CURRENT_LIST_DIR}/../../../cmake/install_scratch.cmake")
+penlink_install_into_scratch("${BUILD_DIR}" "${PREFIX}" "csharp")
 set(assembly_dir "${PREFIX}/${ASSEMBLY_DIR}")
 foreach(file Penlink.dll libpenlink_csharp.so libpenlink.so.1)
     if(NOT EXISTS "${assembly_dir}/${file}")

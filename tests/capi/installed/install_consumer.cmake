@@ -3,12 +3,8 @@
 # against the installed library; then builds a C++ consumer with find_package(penlink).
 # Variables: BUILD_DIR PREFIX LIBDIR C_COMPILER CXX_COMPILER SOURCE [SANITIZE]
 # SANITIZE: the sanitizers the library was built with; the consumer must link their runtimes.
-file(REMOVE_RECURSE "${PREFIX}")
-execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}"
-                RESULT_VARIABLE result OUTPUT_QUIET)
-if(NOT result EQUAL 0)
-    message(FATAL_ERROR "cmake --install ${BUILD_DIR} --prefix ${PREFIX} failed: ${result}")
-endif()
+include("${CMAKE_CURRENT_LIST_DIR}/../../../cmake/install_scratch.cmake")
+penlink_install_into_scratch("${BUILD_DIR}" "${PREFIX}" "")
 foreach(generated export.h version.h penlink.h)
     if(NOT EXISTS "${PREFIX}/include/penlink/${generated}")
         message(FATAL_ERROR "installed tree lacks include/penlink/${generated}")

@@ -1,0 +1,16 @@
+# For CTest scripts that check an installed tree: installs a build tree (or one component of it)
+# into a fresh prefix, failing the test with the reason if that does not work.
+function(penlink_install_into_scratch build_dir prefix component)
+    file(REMOVE_RECURSE "${prefix}")
+    set(component_args "")
+    set(what "${build_dir}")
+    if(component)
+        set(component_args --component "${component}")
+        set(what "${build_dir} --component ${component}")
+    endif()
+    execute_process(COMMAND "${CMAKE_COMMAND}" --install "${build_dir}" ${component_args} --prefix "${prefix}"
+                    RESULT_VARIABLE result OUTPUT_QUIET)
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "cmake --install ${what} --prefix ${prefix} failed: ${result}")
+    endif()
+endfunction()
