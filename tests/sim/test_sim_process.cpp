@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include <boost/asio/connect.hpp>
@@ -14,14 +15,26 @@
 #include <boost/asio/serial_port.hpp>
 #include <boost/asio/write.hpp>
 
+#include "child_process.hpp"
 #include "protocol/frame.hpp"
-#include "sim_process.hpp"
 
 using namespace std::chrono_literals;
 using namespace penlink;
-using namespace penlink::sim::test;
+using penlink::tooltest::ChildProcess;
 
 namespace {
+
+/// penlink-sim's first stdout line ("PTY ..." / "TCP ..."), or nullopt if none within 5 s.
+std::optional<std::string> announcement(ChildProcess& sim) {
+    if (!sim.wait_for_output("\n", 5s)) return std::nullopt;
+    return sim.out().substr(0, sim.out().find('\n'));
+}
+
+/// Sends signal and returns the exit code (-1: killed by a signal or not gone within 5 s).
+int stop_with(ChildProcess& sim, int signal) {
+    sim.send_signal(signal);
+    return sim.finish(5s).exit_code;
+}
 
 bool is_reply(protocol::MessageType type) {
     return type == protocol::MessageType::Ack || type == protocol::MessageType::Nack ||
@@ -91,9 +104,9 @@ void check_hello_and_info(boost::asio::io_context& io, Stream& stream, std::uint
 }  // namespace
 
 TEST_CASE("penlink-sim serves a pen on a pseudo-terminal", "[sim][process][pty]") {
-    SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
-    REQUIRE(sim.started());
-    const auto line = sim.read_line();
+    ChildProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
+    REQUIRE(sim.pid() > 0);
+    const auto line = announcement(sim);
     REQUIRE(line);
     REQUIRE(line->rfind("PTY /dev/", 0) == 0);
     const std::string path = line->substr(4);
@@ -108,13 +121,13 @@ TEST_CASE("penlink-sim serves a pen on a pseudo-terminal", "[sim][process][pty]"
         boost::asio::serial_port port(io, path);
         check_hello_and_info(io, port, 1);
     }
-    CHECK(sim.signal_and_wait(SIGTERM) == 0);
+    CHECK(stop_with(sim, SIGTERM) == 0);
 }
 
 TEST_CASE("penlink-sim keeps answering a host that stopped reading a fast stream",
           "[sim][process][pty]") {
-    SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
-    const auto line = sim.read_line();
+    ChildProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
+    const auto line = announcement(sim);
     REQUIRE(line);
     const std::string path = line->substr(4);
     boost::asio::io_context io;
@@ -135,13 +148,13 @@ TEST_CASE("penlink-sim keeps answering a host that stopped reading a fast stream
         boost::asio::serial_port port(io, path);
         check_hello_and_info(io, port, 1);
     }
-    CHECK(sim.signal_and_wait(SIGTERM) == 0);
+    CHECK(stop_with(sim, SIGTERM) == 0);
 }
 
 TEST_CASE("penlink-sim serves a pen on TCP, one client after another", "[sim][process][tcp]") {
-    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
-    REQUIRE(sim.started());
-    const auto line = sim.read_line();
+    ChildProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
+    REQUIRE(sim.pid() > 0);
+    const auto line = announcement(sim);
     REQUIRE(line);
     REQUIRE(line->rfind("TCP 127.0.0.1:", 0) == 0);
     const auto port = static_cast<std::uint16_t>(std::stoi(line->substr(14)));
@@ -159,28 +172,26 @@ TEST_CASE("penlink-sim serves a pen on TCP, one client after another", "[sim][pr
         socket.connect(endpoint);
         check_hello_and_info(io, socket, 1);  // same seqs: a new client starts afresh
     }
-    CHECK(sim.signal_and_wait(SIGINT) == 0);
+    CHECK(stop_with(sim, SIGINT) == 0);
 }
 
 TEST_CASE("penlink-sim rejects bad options with a reason and exit code 2", "[sim][process]") {
-    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--watchdog-ms", "1"}, true);
-    REQUIRE(sim.started());
-    const auto line = sim.read_line();
-    REQUIRE(line);
-    CHECK(line->find("watchdog_ms=1") != std::string::npos);
-    CHECK(sim.wait() == 2);
+    ChildProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--watchdog-ms", "1"});
+    REQUIRE(sim.pid() > 0);
+    const auto bad_value = sim.finish(5s);
+    CHECK(bad_value.err.find("watchdog_ms=1") != std::string::npos);
+    CHECK(bad_value.exit_code == 2);
 
-    SimProcess unknown(PENLINK_SIM_EXE, {"--colour", "red"}, true);
-    const auto reason = unknown.read_line();
-    REQUIRE(reason);
-    CHECK(reason->find("--colour") != std::string::npos);
-    CHECK(unknown.wait() == 2);
+    ChildProcess unknown(PENLINK_SIM_EXE, {"--colour", "red"});
+    const auto bad_option = unknown.finish(5s);
+    CHECK(bad_option.err.find("--colour") != std::string::npos);
+    CHECK(bad_option.exit_code == 2);
 }
 
 TEST_CASE("penlink-sim honours the shape options", "[sim][process]") {
-    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet", "--model", "PL-TEST", "--no-rf",
-                                     "--depth-max-mm", "2.5", "--set", "serial=XYZ"});
-    const auto line = sim.read_line();
+    ChildProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet", "--model", "PL-TEST", "--no-rf",
+                                       "--depth-max-mm", "2.5", "--set", "serial=XYZ"});
+    const auto line = announcement(sim);
     REQUIRE(line);
     const auto port = static_cast<std::uint16_t>(std::stoi(line->substr(14)));
     boost::asio::io_context io;
@@ -194,7 +205,7 @@ TEST_CASE("penlink-sim honours the shape options", "[sim][process]") {
     CHECK(got.serial == "XYZ");
     CHECK(got.depth_max_um == 2500);
     CHECK((got.addons & protocol::kAddonRf) == 0);
-    CHECK(sim.signal_and_wait(SIGTERM) == 0);
+    CHECK(stop_with(sim, SIGTERM) == 0);
 }
 
 #endif  // PENLINK_SIM_EXE

@@ -1,4 +1,4 @@
-// Runs a program (penctl, penlink-sim) as a real child process for the tool tests: collects
+// Runs a program (penctl, penlink-sim) as a real child process for the tests: collects
 // stdout and stderr, can signal it mid-run, and never waits past a deadline (a child that
 // overstays is killed and the test fails instead of hanging).
 #pragma once
