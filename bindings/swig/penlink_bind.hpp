@@ -191,18 +191,12 @@ struct PenDeleter {
 };
 
 /// Owns one command's listener until it has been told the outcome, once, then deletes it.
-/// The SDK calls every ResultHandler it accepted, except one it can no longer deliver (issued
-/// after close(), or still queued when the pen was destroyed): that handler is destroyed
-/// uncalled. The last copy going away untold then reports the command as not delivered, so a
-/// host's future never hangs.
+/// The SDK answers every ResultHandler it accepts exactly once (on the callback thread, or on
+/// the calling thread once the pen is closed), so no fallback is needed here.
 class Completion {
 public:
     explicit Completion(std::unique_ptr<CompletionListener> listener)
         : listener_(std::move(listener)) {}
-    ~Completion() {
-        finish(Result::failure(ErrorCode::NotConnected,
-                               "the command was not delivered: the pen is closed"));
-    }
     Completion(const Completion&) = delete;
     Completion& operator=(const Completion&) = delete;
 

@@ -8,9 +8,8 @@
 /// so the listener, and through it the host object, lives until on_done has run; C++ deletes
 /// it right after. on_done runs exactly once, whatever happens to the pen.
 ///
-/// Threads: on_done normally runs on the pen's callback thread, like every other listener.
-/// Only when the pen can no longer deliver (the command was issued after close(), or the pen
-/// was destroyed with the command still queued) does it run on the thread that found that out.
+/// Threads: on_done runs on the pen's callback thread, like every other listener; for a command
+/// issued after the pen was closed, on the issuing thread before the call returns.
 #pragma once
 
 #include <string>
