@@ -107,6 +107,24 @@ private:
     void shut_link();
 
     // Any thread.
+    template <typename Handler>
+    using HandlerList = std::vector<std::shared_ptr<HandlerEntry<Handler>>>;
+    /// Registers handler in list; the Subscription removes it again.
+    template <typename Handler>
+    Subscription add_handler(HandlerList<Handler> Session::*list, Handler handler);
+    /// Queues a call of every handler now in list on the callback thread.
+    template <typename Handler, typename... Args>
+    void notify(HandlerList<Handler> Session::*list, const char* what, const Args&... args) {
+        HandlerList<Handler> handlers;
+        {
+            std::lock_guard lock(subscribers_mutex_);
+            handlers = this->*list;
+        }
+        if (handlers.empty()) return;
+        dispatcher_.post([handlers = std::move(handlers), what, args...] {
+            for (const auto& entry : handlers) invoke(*entry, what, args...);
+        });
+    }
     /// Calls done with result on the callback thread, or right here if that has stopped.
     void deliver(const ResultHandler& done, const Result& result);
     void set_state(ConnectionState state, const std::string& reason);
@@ -150,8 +168,8 @@ private:
     std::mutex subscribers_mutex_;
     std::multiset<std::int32_t> status_rates_;
     std::int32_t requested_rate_hz_ = 0;
-    std::vector<std::shared_ptr<HandlerEntry<EventHandler>>> event_handlers_;
-    std::vector<std::shared_ptr<HandlerEntry<ConnectionStateHandler>>> state_handlers_;
+    HandlerList<EventHandler> event_handlers_;
+    HandlerList<ConnectionStateHandler> state_handlers_;
     std::atomic<bool> closed_{false};
     std::mutex post_mutex_;        // closed_ is set, and requests are posted, under it
     std::mutex connect_mutex_;     // one connect() at a time

@@ -88,15 +88,7 @@ void Session::on_event(const protocol::Event& wire) {
     const Event event = to_event(wire);
     log(LogLevel::Info, "pen event " + std::to_string(static_cast<int>(event.kind)) + " detail " +
                             std::to_string(event.detail));
-    std::vector<std::shared_ptr<HandlerEntry<EventHandler>>> handlers;
-    {
-        std::lock_guard lock(subscribers_mutex_);
-        handlers = event_handlers_;
-    }
-    if (handlers.empty()) return;
-    dispatcher_.post([handlers = std::move(handlers), event] {
-        for (const auto& entry : handlers) invoke(*entry, "event", event);
-    });
+    notify(&Session::event_handlers_, "event", event);
 }
 
 void Session::on_link_error(const std::string& reason) {

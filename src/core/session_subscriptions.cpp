@@ -18,15 +18,7 @@ void Session::set_state(ConnectionState state, const std::string& reason) {
     if (previous == state) return;
     log(LogLevel::Info,
         "pen " + url_ + " is " + to_string(state) + (reason.empty() ? "" : ": " + reason));
-    std::vector<std::shared_ptr<HandlerEntry<ConnectionStateHandler>>> handlers;
-    {
-        std::lock_guard lock(subscribers_mutex_);
-        handlers = state_handlers_;
-    }
-    if (handlers.empty()) return;
-    dispatcher_.post([handlers = std::move(handlers), state, reason] {
-        for (const auto& entry : handlers) invoke(*entry, "connection state", state, reason);
-    });
+    notify(&Session::state_handlers_, "connection state", state, reason);
 }
 
 void Session::update_status_rate() {
@@ -72,38 +64,31 @@ Subscription Session::subscribe_status(StatusHandler handler, std::int32_t rate_
     }));
 }
 
-namespace {
-
 template <typename Handler>
-Subscription add_handler(std::weak_ptr<Session> weak, std::mutex& mutex,
-                         std::vector<std::shared_ptr<HandlerEntry<Handler>>>& list, Handler handler,
-                         std::vector<std::shared_ptr<HandlerEntry<Handler>>> Session::*member) {
+Subscription Session::add_handler(HandlerList<Handler> Session::*list, Handler handler) {
     auto entry = std::make_shared<HandlerEntry<Handler>>(std::move(handler));
     {
-        std::lock_guard lock(mutex);
-        list.push_back(entry);
+        std::lock_guard lock(subscribers_mutex_);
+        (this->*list).push_back(entry);
     }
-    return Subscription(std::make_shared<Subscription::Impl>([weak, entry, member, &mutex] {
+    std::weak_ptr<Session> weak = weak_from_this();
+    return Subscription(std::make_shared<Subscription::Impl>([weak, entry, list] {
         deactivate(*entry);
         const auto self = weak.lock();
         if (!self) return;
-        std::lock_guard lock(mutex);
-        std::erase((*self).*member, entry);
+        std::lock_guard lock(self->subscribers_mutex_);
+        std::erase((*self).*list, entry);
     }));
 }
 
-}  // namespace
-
 Subscription Session::subscribe_events(EventHandler handler) {
     if (!handler) throw InvalidArgumentError("subscribe_events needs a handler");
-    return add_handler(weak_from_this(), subscribers_mutex_, event_handlers_, std::move(handler),
-                       &Session::event_handlers_);
+    return add_handler(&Session::event_handlers_, std::move(handler));
 }
 
 Subscription Session::subscribe_connection_state(ConnectionStateHandler handler) {
     if (!handler) throw InvalidArgumentError("subscribe_connection_state needs a handler");
-    return add_handler(weak_from_this(), subscribers_mutex_, state_handlers_, std::move(handler),
-                       &Session::state_handlers_);
+    return add_handler(&Session::state_handlers_, std::move(handler));
 }
 
 }  // namespace penlink::core
