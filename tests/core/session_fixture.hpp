@@ -15,24 +15,9 @@
 #include "core/log.hpp"
 #include "core/session.hpp"
 #include "fake_pen.hpp"
+#include "wait.hpp"
 
 namespace penlink::test {
-
-// Every wait in these tests is bounded by this, so a broken session fails instead of hanging.
-// Generous, because the machine running the tests may be heavily loaded.
-inline constexpr std::chrono::seconds kWaitLimit{10};
-
-/// Polls predicate (every few ms) until it holds or timeout passes; returns its last value.
-/// Polling with a sleep keeps the helper independent of what the predicate looks at.
-inline bool wait_until(const std::function<bool()>& predicate,
-                       std::chrono::milliseconds timeout = kWaitLimit) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!predicate()) {
-        if (std::chrono::steady_clock::now() >= deadline) return predicate();
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
-}
 
 /// Options that keep the tests quick but not twitchy on a loaded machine.
 inline ConnectOptions test_options() {

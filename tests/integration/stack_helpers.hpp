@@ -10,23 +10,9 @@
 #include <vector>
 
 #include "penlink/penlink.hpp"
+#include "wait.hpp"
 
 namespace penlink::test {
-
-// Every wait is bounded by this, so a broken stack fails instead of hanging. Generous, because
-// the tests share a small, busy machine.
-inline constexpr std::chrono::seconds kWaitLimit{10};
-
-/// Polls predicate until it holds or timeout passes; returns its last value.
-inline bool wait_until(const std::function<bool()>& predicate,
-                       std::chrono::milliseconds timeout = kWaitLimit) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!predicate()) {
-        if (std::chrono::steady_clock::now() >= deadline) return predicate();
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
-}
 
 /// Waits until the pen's newest status satisfies predicate.
 inline bool wait_for_status(const Pen& pen, const std::function<bool(const Status&)>& predicate,
