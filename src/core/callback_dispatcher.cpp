@@ -1,6 +1,7 @@
 #include "core/callback_dispatcher.hpp"
 
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <string>
 
@@ -26,8 +27,12 @@ struct CallbackDispatcher::State {
     std::mutex handlers_mutex;
     std::vector<std::shared_ptr<StatusEntry>> status_handlers;
     std::atomic<std::size_t> status_handler_count{0};
-    // Reused snapshot of status_handlers (keeps its capacity, so no allocation per frame).
+    std::uint64_t handlers_version = 0;  // +1 on every add/remove; guarded by handlers_mutex
+
+    // Callback thread only: its copy of status_handlers, refreshed when the version moves, so a
+    // frame costs no copying (a removed entry left here is inactive and never called).
     std::vector<std::shared_ptr<StatusEntry>> snapshot;
+    std::uint64_t snapshot_version = 0;
 };
 
 CallbackDispatcher::CallbackDispatcher(std::size_t status_capacity)
@@ -72,6 +77,7 @@ std::shared_ptr<CallbackDispatcher::StatusEntry> CallbackDispatcher::add_status(
     std::lock_guard lock(state_->handlers_mutex);
     state_->status_handlers.push_back(entry);
     state_->status_handler_count = state_->status_handlers.size();
+    ++state_->handlers_version;
     return entry;
 }
 
@@ -82,6 +88,7 @@ void CallbackDispatcher::remove_status(const std::shared_ptr<StatusEntry>& entry
     auto& list = state_->status_handlers;
     std::erase(list, entry);
     state_->status_handler_count = list.size();
+    ++state_->handlers_version;
 }
 
 void CallbackDispatcher::stop() {
@@ -134,10 +141,12 @@ void CallbackDispatcher::run(const std::shared_ptr<State>& state) {
         if (have_frame) {
             {
                 std::lock_guard lock(s.handlers_mutex);
-                s.snapshot.assign(s.status_handlers.begin(), s.status_handlers.end());
+                if (s.snapshot_version != s.handlers_version) {
+                    s.snapshot.assign(s.status_handlers.begin(), s.status_handlers.end());
+                    s.snapshot_version = s.handlers_version;
+                }
             }
             for (const auto& entry : s.snapshot) invoke(*entry, "status", frame);
-            s.snapshot.clear();
         }
     }
 }
