@@ -1,5 +1,6 @@
 #include "core/limits.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -13,11 +14,29 @@ namespace {
                                const std::string& bound_name, double limit, const std::string& unit,
                                int decimals) {
     const auto show = [&](double v) {
-        return (decimals >= 0 ? format_fixed(v, decimals) : format_number(v)) + " " + unit;
+        // Fixed decimals read best on a pen's scale; a value far beyond it reads best as 1e+308.
+        const bool fixed = decimals >= 0 && std::fabs(v) < 1e9;
+        return (fixed ? format_fixed(v, decimals) : format_number(v)) + " " + unit;
     };
     throw OutOfRangeError(
         what + " " + show(value) + " " + relation + " " + bound_name + " of " + show(limit), value,
         limit, unit);
+}
+
+/// NaN and infinity compare false with every limit, so they would slip through check_between
+/// and reach a conversion to wire integers (undefined behaviour): refuse them first.
+void require_finite(const std::string& what, double value, const std::string& unit) {
+    if (!std::isfinite(value)) {
+        throw InvalidArgumentError(what + " " + format_number(value) + " " + unit +
+                                   " is not a finite number");
+    }
+}
+
+void require_polarity(RfPolarity polarity) {
+    if (polarity != RfPolarity::Monopolar && polarity != RfPolarity::Bipolar) {
+        throw InvalidArgumentError("RF polarity " + std::to_string(static_cast<int>(polarity)) +
+                                   " is not one of monopolar (0), bipolar (1)");
+    }
 }
 
 void check_between(const std::string& what, double value, double min, double max,
@@ -72,6 +91,8 @@ protocol::SetSpeed check_speed(Speed speed, const Capabilities& caps) {
 }
 
 protocol::SetRf check_rf(const RfMode& mode, const Capabilities& caps) {
+    require_polarity(mode.polarity);
+    require_finite("RF power", mode.power_w, "W");
     const auto& rf = caps.rf;
     if (!rf.fitted) throw NotSupportedError("this pen has no RF add-on fitted");
     if (mode.polarity == RfPolarity::Monopolar && !rf.monopolar)
@@ -93,6 +114,11 @@ protocol::SetRf check_rf(const RfMode& mode, const Capabilities& caps) {
 }
 
 protocol::SetLed check_led(const LedMode& mode, const Capabilities& caps) {
+    // Checked even when continuous: a NaN in an unused field is still a caller's bug.
+    require_finite("LED irradiance at " + std::to_string(mode.wavelength_nm) + " nm",
+                   mode.irradiance_mw_cm2, "mW/cm2");
+    require_finite("LED pulse rate", mode.pulse_rate_hz, "Hz");
+    require_finite("LED duty cycle", mode.duty_percent, "%");
     const auto& led = caps.led;
     if (!led.fitted) throw NotSupportedError("this pen has no LED add-on fitted");
     const LedChannel* channel = nullptr;
@@ -130,3 +156,18 @@ std::uint16_t check_status_rate(std::int32_t rate_hz, const Capabilities& caps) 
 }
 
 }  // namespace penlink::core
+
+namespace penlink::detail {
+
+void refuse_unit_value(const char* what, double value, const char* unit, double lowest,
+                       double highest, int decimals) {
+    core::require_finite(what, value, unit);
+    if (value > 0) {
+        core::out_of_range(what, value, "exceeds", "the largest value penlink can hold", highest,
+                           unit, decimals);
+    }
+    core::out_of_range(what, value, "is below", "the smallest value penlink can hold", lowest, unit,
+                       decimals);
+}
+
+}  // namespace penlink::detail
