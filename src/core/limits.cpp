@@ -90,9 +90,21 @@ protocol::SetSpeed check_speed(Speed speed, const Capabilities& caps) {
     return protocol::SetSpeed{static_cast<std::uint16_t>(speed.in_chz())};
 }
 
-protocol::SetRf check_rf(const RfMode& mode, const Capabilities& caps) {
+void check_mode_values(const RfMode& mode) {
     require_polarity(mode.polarity);
     require_finite("RF power", mode.power_w, "W");
+}
+
+void check_mode_values(const LedMode& mode) {
+    // Checked even when continuous: a NaN in an unused field is still a caller's bug.
+    require_finite("LED irradiance at " + std::to_string(mode.wavelength_nm) + " nm",
+                   mode.irradiance_mw_cm2, "mW/cm2");
+    require_finite("LED pulse rate", mode.pulse_rate_hz, "Hz");
+    require_finite("LED duty cycle", mode.duty_percent, "%");
+}
+
+protocol::SetRf check_rf(const RfMode& mode, const Capabilities& caps) {
+    check_mode_values(mode);
     const auto& rf = caps.rf;
     if (!rf.fitted) throw NotSupportedError("this pen has no RF add-on fitted");
     if (mode.polarity == RfPolarity::Monopolar && !rf.monopolar)
@@ -114,11 +126,7 @@ protocol::SetRf check_rf(const RfMode& mode, const Capabilities& caps) {
 }
 
 protocol::SetLed check_led(const LedMode& mode, const Capabilities& caps) {
-    // Checked even when continuous: a NaN in an unused field is still a caller's bug.
-    require_finite("LED irradiance at " + std::to_string(mode.wavelength_nm) + " nm",
-                   mode.irradiance_mw_cm2, "mW/cm2");
-    require_finite("LED pulse rate", mode.pulse_rate_hz, "Hz");
-    require_finite("LED duty cycle", mode.duty_percent, "%");
+    check_mode_values(mode);
     const auto& led = caps.led;
     if (!led.fitted) throw NotSupportedError("this pen has no LED add-on fitted");
     const LedChannel* channel = nullptr;
