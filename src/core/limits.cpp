@@ -69,7 +69,9 @@ void check_depth_limit(Depth limit, const Capabilities& caps) {
 
 protocol::SetDepth check_depth(Depth depth, const Capabilities& caps, Depth user_limit) {
     const double mm = depth.in_mm();
-    check_between("depth", mm, caps.depth_min_mm, caps.depth_max_mm, "mm", 2);
+    // Two decimals as on a pen's display, unless that would hide the value (-0.001 mm).
+    const int decimals = depth.in_um() % 10 == 0 ? 2 : 3;
+    check_between("depth", mm, caps.depth_min_mm, caps.depth_max_mm, "mm", decimals);
     if (depth.in_um() > user_limit.in_um()) {
         out_of_range("depth", mm, "exceeds", "this session's depth limit", user_limit.in_mm(), "mm",
                      2);

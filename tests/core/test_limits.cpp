@@ -134,6 +134,12 @@ TEST_CASE("depth below the minimum is refused", "[limits][depth]") {
     CHECK_THAT(error.what(), Contains("0.10 mm") && Contains("minimum") && Contains("0.25 mm"));
 }
 
+TEST_CASE("a depth refusal shows micrometres the two decimals would hide", "[limits][depth]") {
+    CHECK(std::string(out_of_range([] {
+                          core::check_depth(Depth::um(-1), caps(), Depth::mm(2.5));
+                      }).what()) == "depth -0.001 mm is below the pen's minimum of 0.250 mm");
+}
+
 TEST_CASE("depth off the step grid is refused, naming the step", "[limits][depth]") {
     const auto error =
         out_of_range([] { core::check_depth(Depth::um(1234), caps(), Depth::mm(2.5)); });
