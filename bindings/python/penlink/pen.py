@@ -19,7 +19,7 @@ from typing import Any, Callable, Optional, Set
 from . import _async, _checks, _convert, _listeners
 from . import native as _native
 from ._stream import StatusStream
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, PenError
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, RfMode,
                     Status)
 
@@ -196,17 +196,24 @@ class Pen:
     # Each returns a concurrent.futures.Future at once. It resolves to None once the pen
     # acknowledged, or fails with the PenError subclass the synchronous call would raise; a
     # refusal on the host (out of range) arrives through the future too. Futures resolve on
-    # the pen's callback thread, so callbacks added with add_done_callback run there. In
+    # the pen's callback thread, so callbacks added with add_done_callback run there (a bad
+    # argument fails the future at once, on the calling thread). In
     # asyncio: `await asyncio.wrap_future(pen.start_async())`. Closing the pen, or losing the
     # link, fails what is in flight with ConnectionLostError.
 
     def set_depth_async(self, *, mm: Optional[float] = None,
                         um: Optional[int] = None) -> "Future[None]":
-        depth = _depth("set_depth_async", mm, um)
+        try:
+            depth = _depth("set_depth_async", mm, um)
+        except PenError as error:
+            return _async.refused(error)
         return _async.submit(lambda done: self._native.set_depth_async(depth, done))
 
     def set_speed_async(self, *, hz: float) -> "Future[None]":
-        speed = _speed(hz)
+        try:
+            speed = _speed(hz)
+        except PenError as error:
+            return _async.refused(error)
         return _async.submit(lambda done: self._native.set_speed_async(speed, done))
 
     def start_async(self) -> "Future[None]":
@@ -216,14 +223,20 @@ class Pen:
         return _async.submit(self._native.stop_async)
 
     def set_rf_async(self, mode: Optional[RfMode] = None, **fields: Any) -> "Future[None]":
-        native = _convert.rf_mode(_mode(RfMode, mode, fields))
+        try:
+            native = _convert.rf_mode(_mode(RfMode, mode, fields))
+        except PenError as error:
+            return _async.refused(error)
         return _async.submit(lambda done: self._native.set_rf_mode_async(native, done))
 
     def rf_off_async(self) -> "Future[None]":
         return self.set_rf_async(RfMode(enabled=False))
 
     def set_led_async(self, mode: Optional[LedMode] = None, **fields: Any) -> "Future[None]":
-        native = _convert.led_mode(_mode(LedMode, mode, fields))
+        try:
+            native = _convert.led_mode(_mode(LedMode, mode, fields))
+        except PenError as error:
+            return _async.refused(error)
         return _async.submit(lambda done: self._native.set_led_mode_async(native, done))
 
     def led_off_async(self) -> "Future[None]":
