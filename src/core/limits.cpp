@@ -58,6 +58,9 @@ std::string format_fixed(double value, int decimals) {
 }
 
 std::string format_number(double value) {
+    // printf shows a NaN with its sign bit set as "-nan" (C#'s double.NaN is one); a NaN has
+    // no sign a reader could use.
+    if (std::isnan(value)) return "nan";
     char text[64];
     std::snprintf(text, sizeof text, "%.6g", value);
     return text;

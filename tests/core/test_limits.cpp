@@ -69,6 +69,8 @@ TEST_CASE("Depth::mm and Speed::hz refuse a value that is not a finite number", 
     CHECK(invalid_argument([] { (void)Depth::mm(-kInf); }) ==
           "depth -inf mm is not a finite number");
     CHECK(invalid_argument([] { (void)Speed::hz(kNan); }) == "speed nan Hz is not a finite number");
+    CHECK(invalid_argument([] { (void)Speed::hz(-kNan); }) ==
+          "speed nan Hz is not a finite number");
     CHECK(invalid_argument([] { (void)Speed::hz(-kInf); }) ==
           "speed -inf Hz is not a finite number");
 }
