@@ -117,9 +117,9 @@ inline void check_state_matches_acknowledgements(const Pen& pen, const CommandJo
     const Allowed speed = journal.allowed(Setting::Speed);
     const Allowed run = journal.allowed(Setting::Run);
     INFO(journal.summary());
-    INFO("status: state " << static_cast<int>(status->state) << ", depth set "
-                          << status->depth_set_mm << " mm, speed set " << status->speed_set_hz
-                          << " Hz, faults 0x" << std::hex << status->fault_bits << std::dec);
+    INFO("status: state " << to_string(status->state) << ", depth set " << status->depth_set_mm
+                          << " mm, speed set " << status->speed_set_hz << " Hz, faults 0x"
+                          << std::hex << status->fault_bits << std::dec);
     if (depth.acknowledged) {
         INFO("depth: " << depth.describe());
         CHECK(depth.admits(status->depth_set_mm, 0.001));
@@ -131,6 +131,43 @@ inline void check_state_matches_acknowledgements(const Pen& pen, const CommandJo
     if (run.acknowledged) {
         INFO("run (1 start, 0 stop): " << run.describe());
         CHECK(run.admits(status->state == PenState::Running ? 1.0 : 0.0, 0.0));
+    }
+}
+
+/// How reconnect() ended: connected, or the typed error it gave up with.
+struct ReconnectOutcome {
+    bool connected = false;
+    ErrorCode error = ErrorCode::Ok;
+    std::string message;
+};
+
+/// Calls reconnect() until it succeeds or timeout passes, retrying the failures that only mean
+/// "not back yet" (no link, no answer). Each attempt must end within attempt_bound; anything
+/// but a penlink::Error escapes and fails the test.
+inline ReconnectOutcome reconnect_within(Pen& pen, std::chrono::milliseconds timeout,
+                                         std::chrono::milliseconds attempt_bound) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    ReconnectOutcome outcome;
+    for (;;) {
+        const auto started = std::chrono::steady_clock::now();
+        try {
+            pen.reconnect();
+            outcome.connected = true;
+            return outcome;
+        } catch (const Error& error) {
+            outcome.error = error.code();
+            outcome.message = error.what();
+        }
+        const auto now = std::chrono::steady_clock::now();
+        INFO("reconnect() failed after "
+             << std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count()
+             << " ms: " << outcome.message);
+        CHECK(now - started <= attempt_bound);
+        const bool not_back_yet = outcome.error == ErrorCode::ConnectionFailed ||
+                                  outcome.error == ErrorCode::ConnectionLost ||
+                                  outcome.error == ErrorCode::Timeout;
+        if (!not_back_yet || now >= deadline) return outcome;
+        std::this_thread::sleep_for(50ms);
     }
 }
 

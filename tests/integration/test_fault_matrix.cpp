@@ -92,48 +92,6 @@ TEST_CASE("fault matrix: a saturated link (1 kHz status over 115200 baud)",
     check_status_accounting(before, after);
 }
 
-TEST_CASE("fault matrix: unplugged mid-burst, then reconnect()", "[fault_matrix][unplug]") {
-    FaultProxy proxy(matrix_setup());
-    const auto options = matrix_options();
-    auto pen = Pen::connect(proxy.url(), options);
-    StateLog states;
-    auto state_subscription = pen->subscribe_connection_state(states.handler());
-    CommandJournal journal(command_bound(options), kLinkFailures);
-    journal.run(Setting::Depth, 1.0, [&] { pen->set_depth(Depth::mm(1.0)); });
-    journal.run(Setting::Speed, 100, [&] { pen->set_speed(Speed::hz(100)); });
-    journal.run(Setting::Run, 1, [&] { pen->start(); });
-
-    pipelined_bursts(*pen, journal);
-    proxy.command("unplug");
-    CHECK(journal.wait_all_done(command_bound(options) + 2000ms));
-    REQUIRE(wait_until([&] { return pen->connection_state() == ConnectionState::Lost; }, 3s));
-    CHECK(states.saw(ConnectionState::Lost));
-    journal.run(Setting::Depth, 0.5, [&] { pen->set_depth(Depth::mm(0.5)); });
-    CHECK(journal.count(ErrorCode::ConnectionLost) + journal.count(ErrorCode::NotConnected) > 0);
-
-    // Replugged: the proxy takes the next connection at once.
-    std::string last_error;
-    const bool reconnected = wait_until(
-        [&] {
-            try {
-                pen->reconnect();
-                return true;
-            } catch (const Error& error) {
-                last_error = error.what();
-                return false;
-            }
-        },
-        5s);
-    INFO("last reconnect error: " << last_error);
-    REQUIRE(reconnected);
-    INFO(journal.summary());
-    CHECK(journal.first_violation() == "");
-    check_state_matches_acknowledgements(*pen, journal);
-
-    journal.run(Setting::Run, 0, [&] { pen->stop(); });
-    check_state_matches_acknowledgements(*pen, journal);
-}
-
 // Pen-side faults: the pen stops itself; the host must see it, typed, and still trust acks.
 void run_pen_fault(const std::vector<std::string>& sim_args, std::uint32_t fault_bit,
                    const char* name) {

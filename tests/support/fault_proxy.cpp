@@ -7,9 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
@@ -36,6 +38,14 @@ std::string ready_field(const std::string& line, const std::string& name) {
     return line.substr(start, line.find_first_of(" \n", start) - start);
 }
 
+// A path nobody else uses for the proxy's pty symlink; the proxy removes it when it stops.
+std::string temporary_link_path() {
+    static std::atomic<int> counter{0};
+    const char* directory = std::getenv("TMPDIR");
+    return std::string(directory && *directory ? directory : "/tmp") + "/penlink-proxy-" +
+           std::to_string(::getpid()) + "-" + std::to_string(++counter);
+}
+
 }  // namespace
 
 ProxyStats::ProxyStats(const std::string& reply) {
@@ -55,9 +65,17 @@ std::uint64_t ProxyStats::at(const std::string& key) const {
 
 FaultProxy::FaultProxy(FaultProxyOptions options) : options_(std::move(options)) {
     start_pen();
-    std::vector<std::string> args{
-        "--listen-tcp",   "0", "--upstream", "tcp://127.0.0.1:" + std::to_string(pen_port_),
-        "--control-port", "0", "--no-stdin", "--quiet"};
+    std::string pty_link;
+    std::vector<std::string> args{"--listen-tcp", "0"};
+    if (options_.serial_host) {
+        pty_link = temporary_link_path();
+        args = {"--pty", pty_link};
+    }
+    const std::vector<std::string> common{
+        "--upstream",     "tcp://127.0.0.1:" + std::to_string(pen_port_),
+        "--control-port", "0",
+        "--no-stdin",     "--quiet"};
+    args.insert(args.end(), common.begin(), common.end());
     args.insert(args.end(), options_.proxy_args.begin(), options_.proxy_args.end());
     proxy_ = std::make_unique<tooltest::ChildProcess>(options_.proxy_executable, args);
     if (!proxy_->wait_for_output("\n", 10s) || proxy_->out().rfind("ready ", 0) != 0) {
@@ -65,7 +83,8 @@ FaultProxy::FaultProxy(FaultProxyOptions options) : options_(std::move(options))
                                  proxy_->out() + "'");
     }
     const std::string& ready = proxy_->out();
-    url_ = "tcp://127.0.0.1:" + ready_field(ready, "host");
+    url_ = options_.serial_host ? "serial://" + pty_link
+                                : "tcp://127.0.0.1:" + ready_field(ready, "host");
     connect_control(static_cast<std::uint16_t>(std::stoul(ready_field(ready, "control"))));
 }
 

@@ -38,6 +38,9 @@ struct FaultProxyOptions {
     std::string proxy_executable;
     std::vector<std::string> sim_args;    ///< added to "--tcp 0 --quiet"
     std::vector<std::string> proxy_args;  ///< added to the listen/upstream/control flags
+    /// Serve the host on a pty (url() is serial://LINK, LINK a fresh path in $TMPDIR or /tmp)
+    /// instead of TCP.
+    bool serial_host = false;
 };
 
 class FaultProxy {
@@ -48,7 +51,7 @@ public:
     FaultProxy(const FaultProxy&) = delete;
     FaultProxy& operator=(const FaultProxy&) = delete;
 
-    /// Where a Pen connects: "tcp://127.0.0.1:PORT" of the proxy's host side.
+    /// Where a Pen connects: "tcp://127.0.0.1:PORT" or "serial://LINK" of the proxy's host side.
     const std::string& url() const { return url_; }
 
     /// Sends one control line and returns the reply without "ok "; throws std::runtime_error
