@@ -18,8 +18,8 @@ namespace {
 
 // One link fault: clean counters, the fault while the scenario runs, then the checks.
 void run_link_fault(const std::vector<std::string>& fault_commands,
-                    std::int32_t status_rate_hz = 100) {
-    FaultProxy proxy(matrix_setup());
+                    std::int32_t status_rate_hz = 100, FaultProxyOptions setup = matrix_setup()) {
+    FaultProxy proxy(setup);
     const auto options = matrix_options();
     auto pen = Pen::connect(proxy.url(), options);
     std::atomic<std::uint64_t> delivered{0};
@@ -62,6 +62,15 @@ TEST_CASE("fault matrix: a stalled link, each direction in turn", "[fault_matrix
 
 TEST_CASE("fault matrix: a slow link (115200 baud)", "[fault_matrix][slow_link]") {
     run_link_fault({"throttle both 11520"}, 50);
+}
+
+TEST_CASE("fault matrix: a slow link (115200 baud), serial at both ends",
+          "[fault_matrix][slow_link][serial]") {
+    // The host opens the proxy's pty, the proxy opens the simulator's pty: a USB-serial pen.
+    auto setup = matrix_setup();
+    setup.serial_host = true;
+    setup.serial_pen = true;
+    run_link_fault({"throttle both 11520"}, 50, setup);
 }
 
 TEST_CASE("fault matrix: a saturated link (1 kHz status over 115200 baud)",

@@ -71,10 +71,11 @@ FaultProxy::FaultProxy(FaultProxyOptions options) : options_(std::move(options))
         pty_link = temporary_link_path();
         args = {"--pty", pty_link};
     }
-    const std::vector<std::string> common{
-        "--upstream",     "tcp://127.0.0.1:" + std::to_string(pen_port_),
-        "--control-port", "0",
-        "--no-stdin",     "--quiet"};
+    const std::string upstream = options_.serial_pen
+                                     ? "serial://" + pen_->pty_path()
+                                     : "tcp://127.0.0.1:" + std::to_string(pen_port_);
+    const std::vector<std::string> common{"--upstream", upstream,     "--control-port",
+                                          "0",          "--no-stdin", "--quiet"};
     args.insert(args.end(), common.begin(), common.end());
     args.insert(args.end(), options_.proxy_args.begin(), options_.proxy_args.end());
     proxy_ = std::make_unique<tooltest::ChildProcess>(options_.proxy_executable, args);
@@ -85,7 +86,15 @@ FaultProxy::FaultProxy(FaultProxyOptions options) : options_(std::move(options))
     const std::string& ready = proxy_->out();
     url_ = options_.serial_host ? "serial://" + pty_link
                                 : "tcp://127.0.0.1:" + ready_field(ready, "host");
-    connect_control(static_cast<std::uint16_t>(std::stoul(ready_field(ready, "control"))));
+    control_port_ = static_cast<std::uint16_t>(std::stoul(ready_field(ready, "control")));
+    connect_control(control_port_);
+}
+
+void FaultProxy::reopen_control() {
+    if (control_fd_ >= 0) ::close(control_fd_);
+    control_fd_ = -1;
+    pending_input_.clear();
+    connect_control(control_port_);
 }
 
 FaultProxy::~FaultProxy() {
@@ -97,10 +106,14 @@ FaultProxy::~FaultProxy() {
 }
 
 void FaultProxy::start_pen() {
+    if (options_.serial_pen && proxy_) {
+        throw std::logic_error("a simulated pen on a pty cannot reboot behind the proxy");
+    }
     std::vector<std::string> args{"--tcp", std::to_string(pen_port_), "--quiet"};
+    if (options_.serial_pen) args = {"--pty", "--quiet"};
     args.insert(args.end(), options_.sim_args.begin(), options_.sim_args.end());
     pen_ = std::make_unique<simtool::SimProcess>(options_.sim_executable, args);
-    pen_port_ = port_of(pen_->url());
+    if (!options_.serial_pen) pen_port_ = port_of(pen_->url());
 }
 
 void FaultProxy::stop_pen() { pen_.reset(); }

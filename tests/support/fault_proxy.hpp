@@ -41,6 +41,9 @@ struct FaultProxyOptions {
     /// Serve the host on a pty (url() is serial://LINK, LINK a fresh path in $TMPDIR or /tmp)
     /// instead of TCP.
     bool serial_host = false;
+    /// Run the simulated pen on a pty and have the proxy open it as serial:///dev/pts/N
+    /// instead of TCP. Such a pen cannot reboot (stop_pen/start_pen): its path would change.
+    bool serial_pen = false;
 };
 
 class FaultProxy {
@@ -58,6 +61,8 @@ public:
     /// with the proxy's reason on "error: ..." or when no reply comes within a few seconds.
     std::string command(const std::string& line);
     ProxyStats stats();
+    /// A new control connection (the proxy hangs up on a client that sends an over-long line).
+    void reopen_control();
 
     /// Stops the simulated pen (SIGTERM) and leaves it down: a pen that switched off.
     void stop_pen();
@@ -69,6 +74,7 @@ private:
 
     FaultProxyOptions options_;
     std::uint16_t pen_port_ = 0;
+    std::uint16_t control_port_ = 0;
     std::unique_ptr<simtool::SimProcess> pen_;
     std::unique_ptr<tooltest::ChildProcess> proxy_;
     std::string url_;

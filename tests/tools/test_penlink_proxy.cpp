@@ -56,6 +56,11 @@ TEST_CASE("the proxy refuses bad control commands with a reason and keeps runnin
     CHECK(proxy.command("unplug") == "no host connected");
     CHECK(proxy.command("clear") == "cleared");
     CHECK_THAT(proxy.command("help"), Contains("drop|dup|corrupt|truncate DIR P"));
+
+    // A line past the 4096-byte limit has no boundary to resynchronise on: refused, hung up.
+    CHECK_THAT(refusal(proxy, std::string(5000, 'x')), Contains("error: line longer than 4096"));
+    proxy.reopen_control();
+    CHECK_THAT(proxy.command("stats"), StartsWith("h2p.frames=0"));
 }
 
 TEST_CASE("the proxy's command line refuses bad options with exit code 2", "[penlink-proxy]") {

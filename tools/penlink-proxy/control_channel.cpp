@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <istream>
+#include <string>
 
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
@@ -62,7 +63,18 @@ void ControlPort::read_line(const std::shared_ptr<Client>& client) {
     boost::asio::async_read_until(
         client->socket, client->input, '\n',
         [this, client](const boost::system::error_code& error, std::size_t) {
-            if (error) return;  // the client left, or sent a line longer than kMaxLine
+            if (error == boost::asio::error::not_found) {
+                // A line longer than kMaxLine: say why, then hang up (no line boundary to
+                // resynchronise on).
+                client->reply = "error: line longer than " + std::to_string(kMaxLine) + " bytes\n";
+                boost::asio::async_write(client->socket, boost::asio::buffer(client->reply),
+                                         [client](const boost::system::error_code&, std::size_t) {
+                                             boost::system::error_code ignored;
+                                             client->socket.close(ignored);
+                                         });
+                return;
+            }
+            if (error) return;  // the client left
             client->reply = execute_command(proxy_, take_line(client->input));
             if (client->reply.empty()) {
                 read_line(client);
@@ -103,6 +115,11 @@ void StdinControl::stop() {
 void StdinControl::read_line() {
     boost::asio::async_read_until(
         *input_, buffer_, '\n', [this](const boost::system::error_code& error, std::size_t) {
+            if (error == boost::asio::error::not_found) {
+                std::printf("error: line longer than %zu bytes; stdin control stopped\n", kMaxLine);
+                std::fflush(stdout);
+                return;
+            }
             if (error) return;  // end of input: the proxy keeps running
             const std::string reply = execute_command(proxy_, take_line(buffer_));
             if (!reply.empty()) {

@@ -3,6 +3,7 @@
 // same serial://LINK even after an unplug replaced the pty. Single-threaded.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -62,6 +63,7 @@ public:
 
 private:
     void open_pty();
+    void reopen_after(std::chrono::milliseconds delay);
 
     boost::asio::io_context& io_;
     std::string link_path_;

@@ -76,10 +76,20 @@ void PtyHostSide::start(OnConnect on_connect) {
 void PtyHostSide::hung_up() {
     if (!running_) return;
     // A short pause, as a cable is replugged, and so a pen that keeps failing does not spin.
-    reopen_timer_.expires_after(std::chrono::milliseconds(100));
+    reopen_after(std::chrono::milliseconds(100));
+}
+
+void PtyHostSide::reopen_after(std::chrono::milliseconds delay) {
+    reopen_timer_.expires_after(delay);
     reopen_timer_.async_wait([this](const boost::system::error_code& error) {
         if (error || !running_) return;
-        open_pty();
+        try {
+            open_pty();
+        } catch (const std::system_error& failure) {
+            // Out of ptys, or the link path taken meanwhile: keep trying, the host waits.
+            std::fprintf(stderr, "penlink-proxy: cannot open a new pty: %s\n", failure.what());
+            reopen_after(std::chrono::seconds(1));
+        }
     });
 }
 
