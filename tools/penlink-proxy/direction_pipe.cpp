@@ -42,15 +42,16 @@ void DirectionPipe::feed(std::span<const std::uint8_t> bytes) {
         if (byte == 0x00) {
             on_frame(std::exchange(partial_, {}));
         } else if (partial_.size() >= kMaxPartial) {
-            enqueue(std::exchange(partial_, {}));
+            enqueue(std::exchange(partial_, {}), false);
         }
     }
     pump();
 }
 
 void DirectionPipe::on_frame(std::vector<std::uint8_t> frame) {
-    if (frame.size() == 1) {  // a lone delimiter: nothing to damage
-        enqueue(std::move(frame));
+    if (frame.size() == 1) {  // a lone delimiter: nothing to damage, and it ends any join
+        joins_next_ = false;
+        enqueue(std::move(frame), false);
         return;
     }
     ++stats_.frames;
@@ -67,6 +68,8 @@ void DirectionPipe::on_frame(std::vector<std::uint8_t> frame) {
         ++stats_.status_lost;
         return;
     }
+    // The previous frame lost its delimiter: this one arrives glued to it and dies with it.
+    const bool joined_previous = std::exchange(joins_next_, false);
     bool damaged = false;
     if (random_.chance(settings_.truncate)) {
         const std::size_t keep = random_.below(body);  // 0 .. body - 1
@@ -75,17 +78,23 @@ void DirectionPipe::on_frame(std::vector<std::uint8_t> frame) {
         damaged = true;
     }
     if (frame.size() > 1 && random_.chance(settings_.corrupt)) {
-        const std::size_t at = random_.below(frame.size() - 1);
+        // Any byte, the delimiter included: noise that destroys it joins this frame to the
+        // next one and costs both (docs/protocol.md section 2.5).
+        const std::size_t at = random_.below(frame.size());
         frame[at] ^= static_cast<std::uint8_t>(1u << random_.below(8));
+        joins_next_ = at == frame.size() - 1;
         ++stats_.corrupted;
         damaged = true;
     }
-    if (status && damaged) ++stats_.status_lost;
-    if (random_.chance(settings_.duplicate)) {
+    // A second copy would only be glued to a first one that lost its delimiter.
+    const bool duplicate = !joins_next_ && random_.chance(settings_.duplicate);
+    const bool lost = damaged || (joined_previous && !duplicate);
+    if (status && lost) ++stats_.status_lost;
+    if (duplicate) {
         ++stats_.duplicated;
-        enqueue(frame);
+        enqueue(frame, true);
     }
-    enqueue(std::move(frame));
+    enqueue(std::move(frame), true);
 }
 
 std::size_t DirectionPipe::queue_limit() const {
@@ -94,9 +103,9 @@ std::size_t DirectionPipe::queue_limit() const {
     return rate == 0 ? kQueueLimitBytes : std::max<std::size_t>(512, rate / 10);
 }
 
-void DirectionPipe::enqueue(std::vector<std::uint8_t> bytes) {
+void DirectionPipe::enqueue(std::vector<std::uint8_t> bytes, bool frame) {
     queued_bytes_ += bytes.size();
-    queue_.push_back(std::move(bytes));
+    queue_.push_back({std::move(bytes), frame});
 }
 
 void DirectionPipe::wake() {
@@ -133,7 +142,7 @@ void DirectionPipe::pump() {
         wait_until(settings_.stalled_until);
         return;
     }
-    const auto& front = queue_.front();
+    const auto& front = queue_.front().bytes;
     std::size_t length = front.size() - front_offset_;
     if (const std::uint32_t rate = settings_.throttle_bytes_per_s; rate > 0) {
         refill_allowance(now);
@@ -163,8 +172,8 @@ void DirectionPipe::pump() {
             stats_.bytes_out += written;
             queued_bytes_ -= written;
             front_offset_ += written;
-            if (front_offset_ == queue_.front().size()) {
-                if (queue_.front().back() == 0x00 && queue_.front().size() > 1) ++stats_.forwarded;
+            if (front_offset_ == queue_.front().bytes.size()) {
+                if (queue_.front().frame) ++stats_.forwarded;
                 queue_.pop_front();
                 front_offset_ = 0;
             }

@@ -42,7 +42,12 @@ public:
 
 private:
     void on_frame(std::vector<std::uint8_t> frame);
-    void enqueue(std::vector<std::uint8_t> bytes);
+    struct Chunk {
+        std::vector<std::uint8_t> bytes;
+        bool frame = false;  // a frame (counted as forwarded once written), not a noise run
+    };
+
+    void enqueue(std::vector<std::uint8_t> bytes, bool frame);
     std::size_t queue_limit() const;
     void pump();
     void wait_until(std::chrono::steady_clock::time_point when);
@@ -56,8 +61,9 @@ private:
     std::shared_ptr<bool> alive_;
 
     std::vector<std::uint8_t> partial_;
-    std::deque<std::vector<std::uint8_t>> queue_;  // whole frames (or noise runs), in order
-    std::size_t front_offset_ = 0;                 // bytes of queue_.front() already written
+    bool joins_next_ = false;       // the last frame sent lost its delimiter
+    std::deque<Chunk> queue_;       // in order of arrival
+    std::size_t front_offset_ = 0;  // bytes of queue_.front() already written
     std::size_t queued_bytes_ = 0;
     bool writing_ = false;
     bool waiting_ = false;
