@@ -160,25 +160,30 @@ void DirectionPipe::pump() {
         last_refill_ = now;
     }
     writing_ = true;
-    destination_.write_some(
-        {front.data() + front_offset_, length},
-        [this, token = alive_](const boost::system::error_code& error, std::size_t written) {
-            if (!*token) return;
-            writing_ = false;
-            if (error) {
-                failed_ = true;  // the reader of that stream notices the dead link
-                return;
-            }
-            stats_.bytes_out += written;
-            queued_bytes_ -= written;
-            front_offset_ += written;
-            if (front_offset_ == queue_.front().bytes.size()) {
-                if (queue_.front().frame) ++stats_.forwarded;
-                queue_.pop_front();
-                front_offset_ = 0;
-            }
-            pump();
-        });
+    destination_.write_some({front.data() + front_offset_, length},
+                            [this, token = alive_, length](const boost::system::error_code& error,
+                                                           std::size_t written) {
+                                if (!*token) return;
+                                writing_ = false;
+                                if (error) {
+                                    failed_ =
+                                        true;  // the reader of that stream notices the dead link
+                                    return;
+                                }
+                                // A short write spends only what it wrote of the throttle's
+                                // allowance.
+                                if (settings_.throttle_bytes_per_s > 0)
+                                    allowance_bytes_ += static_cast<double>(length - written);
+                                stats_.bytes_out += written;
+                                queued_bytes_ -= written;
+                                front_offset_ += written;
+                                if (front_offset_ == queue_.front().bytes.size()) {
+                                    if (queue_.front().frame) ++stats_.forwarded;
+                                    queue_.pop_front();
+                                    front_offset_ = 0;
+                                }
+                                pump();
+                            });
 }
 
 }  // namespace penlink::proxytool
