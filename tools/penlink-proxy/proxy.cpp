@@ -47,7 +47,14 @@ struct Proxy::Link {
 };
 
 Proxy::Proxy(boost::asio::io_context& io, HostSide& host_side, std::string upstream_url, bool quiet)
-    : io_(io), host_side_(host_side), upstream_url_(std::move(upstream_url)), quiet_(quiet) {}
+    : io_(io), host_side_(host_side), upstream_url_(std::move(upstream_url)), quiet_(quiet) {
+    reseed(1);
+}
+
+void Proxy::reseed(std::uint64_t seed) {
+    random_[0].reseed(seed * 2);
+    random_[1].reseed(seed * 2 + 1);
+}
 
 Proxy::~Proxy() { stop(); }
 
@@ -100,9 +107,9 @@ void Proxy::on_host(std::unique_ptr<ByteStream> host) {
     if (link_) end_link(link_, "a new host connected", false);
     auto link = std::make_shared<Link>(io_);
     link->host = std::move(host);
-    link->to_host = std::make_unique<DirectionPipe>(io_, settings(Direction::PenToHost),
-                                                    stats_[index_of(Direction::PenToHost)], random_,
-                                                    *link->host);
+    link->to_host = std::make_unique<DirectionPipe>(
+        io_, settings(Direction::PenToHost), stats_[index_of(Direction::PenToHost)],
+        random_[index_of(Direction::PenToHost)], *link->host);
     link_ = link;
     ++links_;
     log("host connected (link " + std::to_string(links_) + ")");
@@ -128,9 +135,9 @@ void Proxy::open_pen_side(const std::shared_ptr<Link>& link) {
 
 void Proxy::attach_pen(const std::shared_ptr<Link>& link, std::unique_ptr<ByteStream> pen) {
     link->pen = std::move(pen);
-    link->to_pen = std::make_unique<DirectionPipe>(io_, settings(Direction::HostToPen),
-                                                   stats_[index_of(Direction::HostToPen)], random_,
-                                                   *link->pen);
+    link->to_pen = std::make_unique<DirectionPipe>(
+        io_, settings(Direction::HostToPen), stats_[index_of(Direction::HostToPen)],
+        random_[index_of(Direction::HostToPen)], *link->pen);
     ++link->pen_generation;
     log("pen side open: " + upstream_url_);
     read_pen(link, link->pen_generation);

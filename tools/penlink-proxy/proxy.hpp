@@ -44,7 +44,9 @@ public:
     void settings_changed();
     /// All faults off in both directions (stalls end, throttles lift).
     void clear_faults();
-    void reseed(std::uint64_t seed) { random_.reseed(seed); }
+    /// Each direction draws from its own stream, so one direction's faults do not shift the
+    /// other's.
+    void reseed(std::uint64_t seed);
     void set_pen_loss(PenLoss policy) { pen_loss_ = policy; }
 
     /// Closes the current host connection and its pen side. False if no host is connected.
@@ -71,7 +73,7 @@ private:
     PenLoss pen_loss_ = PenLoss::HangUp;
     std::array<FaultSettings, 2> settings_{};
     std::array<DirectionStats, 2> stats_{};
-    DeterministicRandom random_;
+    std::array<DeterministicRandom, 2> random_;
     std::shared_ptr<Link> link_;
     std::uint64_t links_ = 0;
     bool running_ = false;
