@@ -24,7 +24,7 @@ inline ConnectOptions matrix_options() {
     ConnectOptions options;
     options.connect_timeout = 5000ms;
     options.command_timeout = 250ms;
-    options.command_retries = 3;
+    options.command_retries = 5;
     options.link_timeout = 1500ms;
     return options;
 }
@@ -52,22 +52,24 @@ inline FaultProxyOptions matrix_setup(std::vector<std::string> sim_args = {},
 inline const std::set<ErrorCode> kLinkFailures = {ErrorCode::Timeout, ErrorCode::ConnectionLost,
                                                   ErrorCode::NotConnected};
 
-/// The pipelined part of every scenario: bursts of _async commands with alternating values,
-/// a start in front and a stop behind, so a resent frame that overtakes a later one shows.
+/// The pipelined part of every scenario: bursts of _async commands alternating shallow and
+/// deep (fast and slow), a start in front and a stop behind, so a resent frame that overtakes a
+/// later one shows. Within a burst no value repeats, so whichever stale command the pen applies
+/// last, its value differs from the acknowledged one.
 inline void pipelined_bursts(Pen& pen, CommandJournal& journal) {
-    for (int i = 0; i < 30; ++i) {
-        const double mm = i % 2 == 0 ? 1.0 : 1.5;
-        pen.set_depth_async(Depth::mm(mm), journal.issue(Setting::Depth, mm));
-    }
-    for (int i = 0; i < 10; ++i) {
-        const double hz = i % 2 == 0 ? 80.0 : 120.0;
+    auto depth_burst = [&](std::int32_t shallow_um, std::int32_t deep_um) {
+        for (std::int32_t i = 0; i < 30; ++i) {
+            const std::int32_t um = (i % 2 == 0 ? shallow_um : deep_um) + 50 * (i / 2);
+            pen.set_depth_async(Depth::um(um), journal.issue(Setting::Depth, um / 1000.0));
+        }
+    };
+    depth_burst(500, 2000);  // 0.50, 2.00, 0.55, 2.05, ... 1.20, 2.70 mm
+    for (std::int32_t i = 0; i < 10; ++i) {
+        const std::int32_t hz = i % 2 == 0 ? 60 + 5 * i : 140 - 5 * i;  // 60, 135, 70, 125, ...
         pen.set_speed_async(Speed::hz(hz), journal.issue(Setting::Speed, hz));
     }
     pen.start_async(journal.issue(Setting::Run, 1));
-    for (int i = 0; i < 30; ++i) {
-        const double mm = i % 2 == 0 ? 2.0 : 0.5;
-        pen.set_depth_async(Depth::mm(mm), journal.issue(Setting::Depth, mm));
-    }
+    depth_burst(100, 1300);  // 0.10, 1.30, 0.15, 1.35, ... 0.80, 2.00 mm
     pen.stop_async(journal.issue(Setting::Run, 0));
 }
 
