@@ -107,21 +107,18 @@ inline bool check_state_matches_acknowledgements(const Pen& pen, const CommandJo
     bool matched = true;
     if (depth.acknowledged) {
         INFO("depth: " << depth.describe());
-        const bool ok = depth.admits(status->depth_set_mm, 0.001);
-        CHECK(ok);
-        matched = matched && ok;
+        CHECK(depth.admits(status->depth_set_mm, 0.001));
+        matched = matched && depth.admits(status->depth_set_mm, 0.001);
     }
     if (speed.acknowledged) {
         INFO("speed: " << speed.describe());
-        const bool ok = speed.admits(status->speed_set_hz, 0.01);
-        CHECK(ok);
-        matched = matched && ok;
+        CHECK(speed.admits(status->speed_set_hz, 0.01));
+        matched = matched && speed.admits(status->speed_set_hz, 0.01);
     }
     if (run.acknowledged) {
         INFO("run (1 start, 0 stop): " << run.describe());
-        const bool ok = run.admits(status->state == PenState::Running ? 1.0 : 0.0, 0.0);
-        CHECK(ok);
-        matched = matched && ok;
+        CHECK(run.admits(status->state == PenState::Running ? 1.0 : 0.0, 0.0));
+        matched = matched && run.admits(status->state == PenState::Running ? 1.0 : 0.0, 0.0);
     }
     return matched;
 }
