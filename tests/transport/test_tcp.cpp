@@ -242,8 +242,27 @@ TEST_CASE("an urgent frame overtakes the queue at a frame boundary", "[tcp]") {
         begin = i + 1;
     }
     CHECK(pieces == kFrames + 1);
-    // Only the first write (kMaxWriteChunk = 256 bytes, started before the urgent frame was
-    // queued) and the rest of the frame it cut went before it: frames 0, 1 and 2.
-    CHECK(urgent_at == 3);
+    // Only the frame whose write had started when the urgent one was queued went before it (the
+    // first send began a write at once; the rest queued behind it).
+    CHECK(urgent_at == 1);
     CHECK(link.collector.errors().empty());
+}
+
+TEST_CASE("an urgent frame waits for the end of a frame that a chunked write cut", "[tcp]") {
+    Connected link;
+    // One 1000-byte frame: its first write takes kMaxWriteChunk bytes and cuts it.
+    std::vector<std::uint8_t> big(999, 0x22);
+    big.push_back(0x00);
+    std::vector<std::uint8_t> small(9, 0x11);
+    small.push_back(0x00);
+    const std::vector<std::uint8_t> urgent{0xEE, 0xEE, 0x00};
+    link.io.run([&] {
+        link.transport->send(big);
+        link.transport->send(small);
+        link.transport->send_urgent(urgent);
+    });
+    std::vector<std::uint8_t> expected = big;
+    expected.insert(expected.end(), urgent.begin(), urgent.end());
+    expected.insert(expected.end(), small.begin(), small.end());
+    CHECK(link.server.read(expected.size()) == expected);
 }
