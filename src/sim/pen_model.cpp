@@ -2,6 +2,7 @@
 // Physics lives in pen_physics.cpp.
 #include "sim/pen_model.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <type_traits>
 #include <variant>
@@ -54,7 +55,10 @@ PenModel::PenModel(const SimConfig& config)
       depth_set_um_(config.info.depth_min_um),
       speed_set_chz_(config.info.speed_min_chz),
       cartridge_id_(config.cartridge_id),
-      stroke_limit_(config.cartridge_stroke_limit) {
+      stroke_limit_(config.cartridge_stroke_limit),
+      heating_c_per_s_(config.heating_c_per_s),
+      drain_pct_per_s_(config.drain_pct_per_s),
+      charging_(config.charging) {
     physics_.depth_um = config.info.depth_min_um;
     physics_.battery_pct = config.battery_pct;
     physics_.temperature_c = config.ambient_temperature_c;
@@ -244,7 +248,7 @@ bool PenModel::fault_cause_present(std::uint32_t bit) const {
         case protocol::kFaultOverTemperature:
             return physics_.temperature_c > config_.over_temperature_c - kTemperatureHysteresisC;
         case protocol::kFaultBatteryCritical:
-            return physics_.battery_pct < kBatteryCriticalPct;
+            return physics_.battery_pct < kBatteryCriticalPct && !charging_;
         case protocol::kFaultCartridgeExhausted:
             return strokes_ >= stroke_limit_;
         case protocol::kFaultCartridgeMissing:
@@ -307,6 +311,39 @@ void PenModel::stop_outputs() {
     rf_.enabled = false;
     led_.enabled = false;
 }
+
+void PenModel::end_session() {
+    stop_outputs();
+    status_rate_hz_ = 0;
+}
+
+void PenModel::reboot() {
+    // Keep what is physical, then start over exactly as a freshly powered pen.
+    const PenPhysics physics = physics_;
+    const std::uint32_t cartridge_id = cartridge_id_;
+    const std::uint32_t stroke_limit = stroke_limit_;
+    const std::uint32_t strokes = strokes_;
+    const std::uint64_t rng_state = rng_state_;
+    const double heating = heating_c_per_s_;
+    const double drain = drain_pct_per_s_;
+    const bool charging = charging_;
+
+    *this = PenModel(config_);
+
+    physics_.depth_um = physics.depth_um;
+    physics_.battery_pct = physics.battery_pct;
+    physics_.temperature_c = physics.temperature_c;
+    physics_.rf_impedance_ohm = physics.rf_impedance_ohm;
+    cartridge_id_ = cartridge_id;
+    stroke_limit_ = stroke_limit;
+    strokes_ = strokes;
+    rng_state_ = rng_state;
+    heating_c_per_s_ = heating;
+    drain_pct_per_s_ = drain;
+    charging_ = charging;
+}
+
+void PenModel::set_battery_pct(double pct) { physics_.battery_pct = std::clamp(pct, 0.0, 100.0); }
 
 void PenModel::press_button(std::uint32_t button) {
     queue_event(protocol::EventKind::ButtonPressed, button);

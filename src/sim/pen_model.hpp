@@ -52,9 +52,32 @@ public:
 
     // Simulated hardware inputs.
     void press_button(std::uint32_t button);
+    /// The pen's physical e-stop button: the same as an EmergencyStop request.
+    void press_emergency_stop_button() { emergency_stop(); }
     void insert_cartridge(std::uint32_t cartridge_id, std::uint32_t stroke_limit);
     void remove_cartridge();
     void raise_fault(std::uint32_t fault_bit);
+
+    // Simulated environment and power supply (fault injection). The physics keeps integrating
+    // from the value set; protection faults follow at the next step().
+    void set_temperature_c(double temperature_c) { physics_.temperature_c = temperature_c; }
+    /// Heat input on top of the pen's own (C/s; negative cools). 0 = none.
+    void set_heating_c_per_s(double c_per_s) { heating_c_per_s_ = c_per_s; }
+    void set_battery_pct(double pct);
+    /// Battery drain on top of the pen's own (%/s). 0 = none.
+    void set_drain_pct_per_s(double pct_per_s) { drain_pct_per_s_ = pct_per_s; }
+    /// On the charger the battery gains kChargePctPerS and BatteryCritical becomes clearable.
+    void set_charging(bool charging) { charging_ = charging; }
+    bool charging() const { return charging_; }
+
+    /// The host's link closed: needle (braked), RF and LED off, status streaming stops.
+    /// No fault is latched.
+    void end_session();
+
+    /// A power cycle: everything volatile is lost (set points, outputs, faults, e-stop latch,
+    /// subscription, events, uptime, energy counters). What is physical survives: battery,
+    /// temperature, actuator position, the fitted cartridge and the simulated environment.
+    void reboot();
 
     // Inspection.
     protocol::PenState state() const;
@@ -74,6 +97,7 @@ public:
     // Thresholds of the physics model, public so tests can reason about them.
     static constexpr double kBatteryCriticalPct = 5.0;
     static constexpr double kTemperatureHysteresisC = 5.0;
+    static constexpr double kChargePctPerS = 1.0;
 
 private:
     // request handlers (pen_model.cpp)
@@ -116,6 +140,11 @@ private:
     std::uint32_t strokes_ = 0;
     protocol::SetRf rf_{};
     protocol::SetLed led_{};
+
+    // Simulated environment (survives a reboot).
+    double heating_c_per_s_ = 0.0;
+    double drain_pct_per_s_ = 0.0;
+    bool charging_ = false;
 
     // Fixed ring so raising an event never allocates.
     static constexpr std::size_t kEventCapacity = 64;

@@ -19,6 +19,8 @@
 
 namespace penlink::sim {
 
+class PenModel;
+
 class SimDevice {
 public:
     using SendHandler = std::function<void(std::span<const std::uint8_t>)>;
@@ -39,11 +41,38 @@ public:
 
     void on_drop_link(DropLinkHandler handler);
 
+    /// Optional: Status frames go to this handler instead of the send handler, apart from
+    /// replies and events, so a congested link can drop them rather than queue them ahead of a
+    /// reply. The handler may drop any chunk it is given (chunks hold whole frames).
+    void set_status_sink(SendHandler sink);
+
     /// Simulated hardware inputs, for tests and the sim's console.
     void press_button(std::uint32_t button);
+    void press_emergency_stop_button();
     void insert_cartridge(std::uint32_t cartridge_id, std::uint32_t stroke_limit);
     void remove_cartridge();
     void inject_fault(std::uint32_t fault_bit);
+
+    /// Simulated environment (see PenModel): protection faults follow at the next tick.
+    void set_temperature_c(double temperature_c);
+    void set_heating_c_per_s(double c_per_s);
+    void set_battery_pct(double pct);
+    void set_drain_pct_per_s(double pct_per_s);
+    void set_charging(bool charging);
+
+    /// Power-cycles the pen at once: all volatile state is lost (session, subscription,
+    /// remembered replies, set points, outputs, faults, uptime and frame counters).
+    void reboot();
+    /// The pen is off until power_on(): it neither answers nor sends; outputs are off.
+    void power_off();
+    /// Boots after power_off() (the same as reboot() when it was on).
+    void power_on();
+    bool powered() const;
+
+    /// The host's link closed (TCP connection closed, pty hang-up): needle, RF and LED off at
+    /// once, status streaming stops, remembered replies and any partial frame are forgotten.
+    /// No fault is latched.
+    void end_session();
 
     const SimConfig& config() const;
 
@@ -53,6 +82,10 @@ public:
     void reset_link();
     /// Frames from the host that failed to decode (bad COBS, CRC, length, type, payload).
     std::uint64_t decode_errors() const;
+    /// Status frames numbered but not sent because the link had no room (link_bytes_per_s).
+    std::uint64_t status_dropped() const;
+    /// The model, for inspection by tests and the console. Do not call handle() on it.
+    const PenModel& model() const;
 
 private:
     struct Impl;
