@@ -16,10 +16,12 @@
 #include <boost/asio/write.hpp>
 
 #include "child_process.hpp"
+#include "process_helpers.hpp"
 #include "protocol/frame.hpp"
 
 using namespace std::chrono_literals;
 using namespace penlink;
+using penlink::sim::test::exchange;
 using penlink::tooltest::ChildProcess;
 
 namespace {
@@ -34,57 +36,6 @@ std::optional<std::string> announcement(ChildProcess& sim) {
 int stop_with(ChildProcess& sim, int signal) {
     sim.send_signal(signal);
     return sim.finish(5s).exit_code;
-}
-
-bool is_reply(protocol::MessageType type) {
-    return type == protocol::MessageType::Ack || type == protocol::MessageType::Nack ||
-           type == protocol::MessageType::HelloReply || type == protocol::MessageType::Info;
-}
-
-/// Sends one request and waits (at most 3 s) for the reply with the same seq.
-template <typename Stream>
-std::optional<protocol::Message> exchange(boost::asio::io_context& io, Stream& stream,
-                                          protocol::FrameDecoder& decoder, std::uint16_t seq,
-                                          const protocol::Message& request) {
-    const auto frame = protocol::encode_frame(seq, request);
-    REQUIRE(frame);
-    boost::asio::write(stream, boost::asio::buffer(frame->bytes.data(), frame->size));
-
-    std::optional<protocol::Message> reply;
-    std::array<std::uint8_t, 4096> buffer{};
-    bool reading = false;
-    bool failed = false;
-    const auto deadline = std::chrono::steady_clock::now() + 3s;
-    while (!reply && !failed && std::chrono::steady_clock::now() < deadline) {
-        if (!reading) {
-            reading = true;
-            stream.async_read_some(
-                boost::asio::buffer(buffer),
-                [&](const boost::system::error_code& error, std::size_t size) {
-                    reading = false;
-                    if (error) {
-                        failed = true;
-                        return;
-                    }
-                    decoder.feed(
-                        std::span<const std::uint8_t>(buffer.data(), size),
-                        [&](const protocol::DecodedFrame& decoded) {
-                            if (decoded.header.seq == seq && is_reply(decoded.header.type)) {
-                                reply = decoded.message;
-                            }
-                        },
-                        [](protocol::FrameError) {});
-                });
-        }
-        io.restart();
-        io.run_for(50ms);
-    }
-    if (reading) {  // let the cancelled read finish before its buffer goes away
-        stream.cancel();
-        io.restart();
-        io.run_for(1s);
-    }
-    return reply;
 }
 
 template <typename Stream>
