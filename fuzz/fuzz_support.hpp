@@ -103,8 +103,8 @@ inline void append_message(Bytes& out, std::uint16_t seq, const protocol::Messag
     append(out, frame->view());
 }
 
-/// Every frame type of protocol v1, for harnesses that pick one from a byte.
-inline constexpr std::array<protocol::MessageType, 19> kAllTypes = {
+/// Every frame type of protocol v2, for harnesses that pick one from a byte.
+inline constexpr std::array<protocol::MessageType, 23> kAllTypes = {
     protocol::MessageType::Hello,
     protocol::MessageType::GetInfo,
     protocol::MessageType::SetDepth,
@@ -118,12 +118,16 @@ inline constexpr std::array<protocol::MessageType, 19> kAllTypes = {
     protocol::MessageType::ClearEmergencyStop,
     protocol::MessageType::SubscribeStatus,
     protocol::MessageType::ClearFaults,
+    protocol::MessageType::EndSession,
+    protocol::MessageType::SetDepthLimit,
+    protocol::MessageType::GetSettings,
     protocol::MessageType::Ack,
     protocol::MessageType::Nack,
     protocol::MessageType::HelloReply,
     protocol::MessageType::Info,
     protocol::MessageType::Status,
     protocol::MessageType::Event,
+    protocol::MessageType::Settings,
 };
 
 }  // namespace penlink::fuzz

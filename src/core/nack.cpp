@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/limits.hpp"
+#include "penlink/types.hpp"
 
 namespace penlink::core {
 namespace {
@@ -40,6 +41,8 @@ FieldUnits units_of(protocol::Field field) {
             return {"RF polarity", "", 1.0};
         case Field::LedMode:
             return {"LED mode", "", 1.0};
+        case Field::DepthLimit:
+            return {"depth limit", "mm", 0.001};
         case Field::None:
             break;
     }
@@ -59,9 +62,14 @@ ErrorCode code_of(protocol::NackReason reason) {
             return ErrorCode::NotSupported;
         case NackReason::Malformed:
             return ErrorCode::Protocol;
+        case NackReason::NoSession:
+            return ErrorCode::ConnectionLost;
         case NackReason::Busy:
         case NackReason::BadState:
         case NackReason::VersionMismatch:
+        case NackReason::CartridgeMissing:
+        case NackReason::CartridgeExhausted:
+        case NackReason::Superseded:
             return ErrorCode::Rejected;
     }
     return ErrorCode::Rejected;
@@ -86,33 +94,102 @@ const char* explain(protocol::NackReason reason) {
             return "the pen cannot do this in its current state";
         case NackReason::VersionMismatch:
             return "no protocol version in common with the pen";
+        case NackReason::CartridgeMissing:
+            return "no cartridge is fitted; fit a fresh cartridge";
+        case NackReason::CartridgeExhausted:
+            return "the cartridge is used up; fit a fresh cartridge";
+        case NackReason::Superseded:
+            return "a newer command of its kind (or a stop) reached the pen first, so it was not "
+                   "applied";
+        case NackReason::NoSession:
+            return "the pen has no session with this host (it restarted or the session ended)";
     }
     return "refused";
+}
+
+std::string rf_polarities(std::int32_t mask) {
+    std::string names;
+    if (mask & 1) names = "monopolar";
+    if (mask & 2) names += names.empty() ? "bipolar" : " and bipolar";
+    return names.empty() ? "none" : names;
+}
+
+// "depth 3.50 mm exceeds the pen's maximum of 3.00 mm", "... is not on the pen's 0.05 mm grid".
+std::string describe_out_of_range(const protocol::Nack& nack, Result& result) {
+    using protocol::LimitKind;
+    const FieldUnits units = units_of(nack.field);
+    result.value = nack.value * units.per_wire_unit;
+    result.limit = nack.limit * units.per_wire_unit;
+    result.unit = units.unit;
+    const bool depth =
+        nack.field == protocol::Field::Depth || nack.field == protocol::Field::DepthLimit;
+    const auto show = [&](double v) {
+        const std::string number = depth ? format_fixed(v, 2) : format_number(v);
+        return *units.unit ? number + " " + units.unit : number;
+    };
+    const std::string what = std::string(units.name) + " " + show(result.value);
+    if (nack.field == protocol::Field::RfPolarity) {
+        return std::string("RF polarity ") +
+               (nack.value == 0   ? "monopolar"
+                : nack.value == 1 ? "bipolar"
+                                  : "unknown") +
+               " is not fitted (the pen has " + rf_polarities(nack.limit) + ")";
+    }
+    switch (nack.limit_kind) {
+        case LimitKind::Minimum:
+            return what + " is below the pen's minimum of " + show(result.limit);
+        case LimitKind::Maximum:
+            return what + " exceeds the pen's maximum of " + show(result.limit);
+        case LimitKind::Step:
+            return what + " is not on the pen's " + show(result.limit) + " grid";
+        case LimitKind::SessionMaximum:
+            return what + " exceeds the session depth limit of " + show(result.limit);
+        case LimitKind::AllowedMask:
+            return what + " is not one of the values the pen allows (mask " +
+                   std::to_string(nack.limit) + ")";
+        case LimitKind::None:
+        case LimitKind::FaultBits:
+            break;
+    }
+    return what +
+           (result.value > result.limit ? " exceeds the pen's limit of "
+                                        : " is outside the pen's limit of ") +
+           show(result.limit);
 }
 
 }  // namespace
 
 Result result_from_nack(const protocol::Nack& nack) {
+    using protocol::NackReason;
     Result result;
     result.code = code_of(nack.reason);
     std::string text = std::string("pen refused ") + protocol::to_string(nack.request) + ": ";
-    if (nack.reason == protocol::NackReason::OutOfRange) {
-        const FieldUnits units = units_of(nack.field);
-        result.value = nack.value * units.per_wire_unit;
-        result.limit = nack.limit * units.per_wire_unit;
-        result.unit = units.unit;
-        const bool depth = nack.field == protocol::Field::Depth;
-        const auto show = [&](double v) {
-            return (depth ? format_fixed(v, 2) : format_number(v)) + " " + units.unit;
-        };
-        text += std::string(units.name) + " " + show(result.value) +
-                (result.value > result.limit ? " exceeds the pen's limit of "
-                                             : " is outside the pen's limit of ") +
-                show(result.limit);
-    } else {
-        text += explain(nack.reason);
-        if (nack.field != protocol::Field::None)
-            text += std::string(" (") + units_of(nack.field).name + ")";
+    switch (nack.reason) {
+        case NackReason::OutOfRange:
+            text += describe_out_of_range(nack, result);
+            break;
+        case NackReason::FaultActive: {
+            const auto bits = static_cast<std::uint32_t>(nack.value);
+            text += bits != 0
+                        ? "fault latched on the pen (" + describe_faults(bits) + "); clear it first"
+                        : explain(nack.reason);
+            break;
+        }
+        case NackReason::CartridgeExhausted:
+            text += explain(nack.reason);
+            if (nack.limit > 0)
+                text += " (" + std::to_string(nack.value) + " of " + std::to_string(nack.limit) +
+                        " strokes used)";
+            break;
+        case NackReason::Superseded:
+            text += explain(nack.reason);
+            text += " (newer request seq " + std::to_string(nack.value & 0xFFFF) + ")";
+            break;
+        default:
+            text += explain(nack.reason);
+            if (nack.field != protocol::Field::None)
+                text += std::string(" (") + units_of(nack.field).name + ")";
+            break;
     }
     result.message = text;
     return result;

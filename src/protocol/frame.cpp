@@ -13,7 +13,7 @@ std::optional<WireFrame> encode_frame(std::uint16_t seq, const Message& message)
         return std::nullopt;
     }
     detail::ByteWriter header(std::span<std::uint8_t>(raw).first(kHeaderSize));
-    header.field(kProtocolVersion);
+    header.field(frame_version_for(message));
     header.field(type_of(message));
     header.field(seq);
     header.field(static_cast<std::uint16_t>(*payload_size));
@@ -64,7 +64,7 @@ std::optional<FrameError> FrameDecoder::decode(std::span<const std::uint8_t> enc
     if (length != crc_at - kHeaderSize) {
         return FrameError::Length;
     }
-    if (version != kProtocolVersion) {
+    if (version < kHandshakeFrameVersion || version > kProtocolVersion) {
         return FrameError::Version;
     }
     if (!detail::is_valid_enum<MessageType>(type)) {

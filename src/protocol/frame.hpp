@@ -1,4 +1,5 @@
-// Framing for protocol v1: header + payload + CRC, COBS-encoded, terminated by 0x00.
+// Framing for protocol v2 (unchanged from v1 but for the version byte): header + payload + CRC,
+// COBS-encoded, terminated by 0x00.
 //
 //   decoded frame: version u8 | type u8 | seq u16 LE | length u16 LE | payload[length] | crc u16 LE
 //   on the wire:   COBS(decoded frame) 0x00
@@ -50,8 +51,8 @@ enum class FrameError : std::uint8_t {
     Oversized,    // more than kMaxWireFrameSize bytes before a delimiter
     Crc,          // CRC mismatch
     Length,       // header length disagrees with the frame size
-    Version,      // unsupported protocol version
-    UnknownType,  // type byte not defined in v1
+    Version,      // version byte not 1..kProtocolVersion
+    UnknownType,  // type byte not defined in v2
     Payload,      // payload invalid for its type
 };
 const char* to_string(FrameError error);

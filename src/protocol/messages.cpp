@@ -1,4 +1,4 @@
-// Names and classification of protocol v1 messages (the payload codecs live in
+// Names and classification of protocol v2 messages (the payload codecs live in
 // payload_codec.cpp).
 #include "protocol/messages.hpp"
 
@@ -9,7 +9,7 @@ namespace penlink::protocol {
 namespace {
 
 // The type byte of each Message alternative, in the variant's declaration order.
-constexpr std::array<MessageType, 19> kTypeByIndex{
+constexpr std::array<MessageType, 23> kTypeByIndex{
     MessageType::Hello,
     MessageType::GetInfo,
     MessageType::SetDepth,
@@ -23,12 +23,16 @@ constexpr std::array<MessageType, 19> kTypeByIndex{
     MessageType::ClearEmergencyStop,
     MessageType::SubscribeStatus,
     MessageType::ClearFaults,
+    MessageType::EndSession,
+    MessageType::SetDepthLimit,
+    MessageType::GetSettings,
     MessageType::Ack,
     MessageType::Nack,
     MessageType::HelloReply,
     MessageType::Info,
     MessageType::Status,
     MessageType::Event,
+    MessageType::Settings,
 };
 static_assert(kTypeByIndex.size() == std::variant_size_v<Message>,
               "every Message alternative needs a type byte");
@@ -65,6 +69,12 @@ const char* to_string(MessageType type) {
             return "SubscribeStatus";
         case MessageType::ClearFaults:
             return "ClearFaults";
+        case MessageType::EndSession:
+            return "EndSession";
+        case MessageType::SetDepthLimit:
+            return "SetDepthLimit";
+        case MessageType::GetSettings:
+            return "GetSettings";
         case MessageType::Ack:
             return "Ack";
         case MessageType::Nack:
@@ -77,6 +87,8 @@ const char* to_string(MessageType type) {
             return "Status";
         case MessageType::Event:
             return "Event";
+        case MessageType::Settings:
+            return "Settings";
     }
     return "Unknown";
 }
@@ -99,6 +111,14 @@ const char* to_string(NackReason reason) {
             return "BadState";
         case NackReason::VersionMismatch:
             return "VersionMismatch";
+        case NackReason::CartridgeMissing:
+            return "CartridgeMissing";
+        case NackReason::CartridgeExhausted:
+            return "CartridgeExhausted";
+        case NackReason::Superseded:
+            return "Superseded";
+        case NackReason::NoSession:
+            return "NoSession";
     }
     return "Unknown";
 }
@@ -131,6 +151,28 @@ const char* to_string(Field field) {
             return "RfPolarity";
         case Field::LedMode:
             return "LedMode";
+        case Field::DepthLimit:
+            return "DepthLimit";
+    }
+    return "Unknown";
+}
+
+const char* to_string(LimitKind kind) {
+    switch (kind) {
+        case LimitKind::None:
+            return "None";
+        case LimitKind::Minimum:
+            return "Minimum";
+        case LimitKind::Maximum:
+            return "Maximum";
+        case LimitKind::Step:
+            return "Step";
+        case LimitKind::AllowedMask:
+            return "AllowedMask";
+        case LimitKind::SessionMaximum:
+            return "SessionMaximum";
+        case LimitKind::FaultBits:
+            return "FaultBits";
     }
     return "Unknown";
 }
@@ -138,7 +180,50 @@ const char* to_string(Field field) {
 bool is_request(MessageType type) {
     const auto raw = static_cast<std::uint8_t>(type);
     return raw >= static_cast<std::uint8_t>(MessageType::Hello) &&
-           raw <= static_cast<std::uint8_t>(MessageType::ClearFaults);
+           raw <= static_cast<std::uint8_t>(MessageType::GetSettings);
+}
+
+std::uint8_t frame_version_for(const Message& message) {
+    if (std::holds_alternative<Hello>(message) || std::holds_alternative<HelloReply>(message))
+        return kHandshakeFrameVersion;
+    if (const auto* nack = std::get_if<Nack>(&message); nack && nack->request == MessageType::Hello)
+        return kHandshakeFrameVersion;
+    return kProtocolVersion;
+}
+
+RequestGroup group_of(MessageType type) {
+    switch (type) {
+        case MessageType::SetDepth:
+        case MessageType::SetDepthLimit:
+            return RequestGroup::Depth;
+        case MessageType::SetSpeed:
+            return RequestGroup::Speed;
+        case MessageType::Start:
+        case MessageType::Stop:
+            return RequestGroup::Motor;
+        case MessageType::SetRf:
+            return RequestGroup::Rf;
+        case MessageType::SetLed:
+            return RequestGroup::Led;
+        case MessageType::SubscribeStatus:
+            return RequestGroup::StatusRate;
+        case MessageType::EmergencyStop:
+        case MessageType::ClearEmergencyStop:
+            return RequestGroup::EmergencyStop;
+        case MessageType::ClearFaults:
+            return RequestGroup::Faults;
+        default:
+            return RequestGroup::None;
+    }
+}
+
+bool is_safing_request(const Message& request) {
+    if (std::holds_alternative<Stop>(request) || std::holds_alternative<EmergencyStop>(request) ||
+        std::holds_alternative<EndSession>(request))
+        return true;
+    if (const auto* rf = std::get_if<SetRf>(&request)) return !rf->enabled;
+    if (const auto* led = std::get_if<SetLed>(&request)) return !led->enabled;
+    return false;
 }
 
 }  // namespace penlink::protocol

@@ -1,4 +1,4 @@
-// penlink wire protocol v1: the messages, as plain structs, and their payload codecs.
+// penlink wire protocol v2: the messages, as plain structs, and their payload codecs.
 //
 // This file is the C++ mirror of docs/protocol.md; the document is normative. Every integer
 // on the wire is little-endian, and every field's unit is in its name (um = micrometre,
@@ -17,7 +17,16 @@
 
 namespace penlink::protocol {
 
-inline constexpr std::uint8_t kProtocolVersion = 1;
+inline constexpr std::uint8_t kProtocolVersion = 2;
+/// Hello, HelloReply and the Nack answering Hello always travel in version-1 frames, so any host
+/// can negotiate with any pen (docs/protocol.md section 4).
+inline constexpr std::uint8_t kHandshakeFrameVersion = 1;
+
+/// The most requests a host may have outstanding (sent, not yet answered); EmergencyStop may
+/// exceed it by one. The pen's reply cache is twice as large, so any request a conforming host
+/// can still resend is either in the cache (applied) or was never seen.
+inline constexpr std::size_t kMaxInFlight = 16;
+inline constexpr std::size_t kReplyCacheSize = 32;
 
 enum class MessageType : std::uint8_t {
     // host -> pen requests (each answered by Ack, Nack, or the reply named)
@@ -34,13 +43,17 @@ enum class MessageType : std::uint8_t {
     ClearEmergencyStop = 0x0B,
     SubscribeStatus = 0x0C,
     ClearFaults = 0x0D,
+    EndSession = 0x0E,     // v2: everything off, streaming off, session over
+    SetDepthLimit = 0x0F,  // v2: the session's depth ceiling
+    GetSettings = 0x10,    // v2: -> Settings
     // pen -> host
     Ack = 0x80,
     Nack = 0x81,
     HelloReply = 0x82,
     Info = 0x83,
-    Status = 0x84,  // unsolicited, at the subscribed rate
-    Event = 0x85,   // unsolicited
+    Status = 0x84,    // unsolicited, at the subscribed rate
+    Event = 0x85,     // unsolicited
+    Settings = 0x86,  // v2: the pen's current set points
 };
 
 /// Why a pen refused a request (Nack.reason). Values are fixed forever.
@@ -53,6 +66,22 @@ enum class NackReason : std::uint8_t {
     Malformed = 6,         // payload length or content invalid
     BadState = 7,          // e.g. Start without a cartridge
     VersionMismatch = 8,   // Hello with no common version
+    // v2
+    CartridgeMissing = 9,     // Start with no cartridge fitted
+    CartridgeExhausted = 10,  // Start with a used-up cartridge; value = strokes, limit = limit
+    Superseded = 11,          // a newer request of its kind (or a Stop) came first; not applied
+    NoSession = 12,           // no session (pen restarted or session ended): send Hello
+};
+
+/// What Nack.limit is (v2): without it a bound, a grid step and a bit mask look alike.
+enum class LimitKind : std::uint8_t {
+    None = 0,            // limit carries nothing
+    Minimum = 1,         // value is below limit
+    Maximum = 2,         // value is above limit
+    Step = 3,            // value is off the grid of limit (from the range's minimum)
+    AllowedMask = 4,     // limit is a bit mask of the allowed enum values
+    SessionMaximum = 5,  // value is above the session's depth limit (SetDepthLimit)
+    FaultBits = 6,       // value holds the latched fault bits
 };
 
 /// Which request field a Nack names (Nack.field).
@@ -70,6 +99,7 @@ enum class Field : std::uint8_t {
     StatusRate = 10,
     RfPolarity = 11,
     LedMode = 12,
+    DepthLimit = 13,  // v2: SetDepthLimit.depth_limit_um
 };
 
 enum class PenState : std::uint8_t {
@@ -171,6 +201,16 @@ struct SubscribeStatus {
 struct ClearFaults {
     bool operator==(const ClearFaults&) const = default;
 };
+struct EndSession {
+    bool operator==(const EndSession&) const = default;
+};
+struct SetDepthLimit {
+    std::uint16_t depth_limit_um = 0;
+    bool operator==(const SetDepthLimit&) const = default;
+};
+struct GetSettings {
+    bool operator==(const GetSettings&) const = default;
+};
 
 // ---- replies and unsolicited ------------------------------------------------------------
 
@@ -182,12 +222,15 @@ struct Nack {
     MessageType request = MessageType::Heartbeat;
     NackReason reason = NackReason::Malformed;
     Field field = Field::None;
-    std::int32_t value = 0;  // offending value, in the field's wire unit
-    std::int32_t limit = 0;  // the limit it broke, same unit
+    std::int32_t value = 0;                  // offending value, in the field's wire unit
+    std::int32_t limit = 0;                  // the limit it broke, same unit
+    LimitKind limit_kind = LimitKind::None;  // v2: what limit is
     bool operator==(const Nack&) const = default;
 };
 struct HelloReply {
     std::uint8_t version = kProtocolVersion;
+    std::uint32_t boot_id = 0;     // v2: random, non-zero, new at every power-on
+    std::uint32_t session_id = 0;  // v2: random, non-zero, new at every accepted Hello
     bool operator==(const HelloReply&) const = default;
 };
 
@@ -236,6 +279,8 @@ struct Status {
     std::uint16_t led_wavelength_nm = 0;
     std::uint32_t led_dose_uj_cm2 = 0;  // micro-J/cm2, delivered since power-on
     std::uint32_t fault_bits = 0;       // see FaultBit
+    std::uint32_t session_id = 0;       // v2: the session it belongs to; 0 = none
+    std::uint16_t depth_limit_um = 0;   // v2: the session's depth limit
     bool operator==(const Status&) const = default;
 };
 
@@ -246,9 +291,26 @@ struct Event {
     bool operator==(const Event&) const = default;
 };
 
-using Message = std::variant<Hello, GetInfo, SetDepth, SetSpeed, Start, Stop, SetRf, SetLed,
-                             Heartbeat, EmergencyStop, ClearEmergencyStop, SubscribeStatus,
-                             ClearFaults, Ack, Nack, HelloReply, Info, Status, Event>;
+/// The pen's current set points (v2), answering GetSettings: what a host reads back when an
+/// outcome is unknown (a timeout) or after a reconnect.
+struct Settings {
+    std::uint32_t session_id = 0;
+    PenState state = PenState::Idle;
+    std::uint16_t depth_set_um = 0;
+    std::uint16_t depth_limit_um = 0;
+    std::uint16_t speed_set_chz = 0;
+    bool running = false;
+    SetRf rf{};    // same layout as the SetRf payload
+    SetLed led{};  // same layout as the SetLed payload
+    std::uint16_t status_rate_hz = 0;
+    std::uint32_t fault_bits = 0;
+    bool operator==(const Settings&) const = default;
+};
+
+using Message =
+    std::variant<Hello, GetInfo, SetDepth, SetSpeed, Start, Stop, SetRf, SetLed, Heartbeat,
+                 EmergencyStop, ClearEmergencyStop, SubscribeStatus, ClearFaults, EndSession,
+                 SetDepthLimit, GetSettings, Ack, Nack, HelloReply, Info, Status, Event, Settings>;
 
 /// The type byte of a message.
 MessageType type_of(const Message& message);
@@ -257,9 +319,46 @@ MessageType type_of(const Message& message);
 const char* to_string(MessageType type);
 const char* to_string(NackReason reason);
 const char* to_string(Field field);
+const char* to_string(LimitKind kind);
 
 /// True for messages a host sends (requests).
 bool is_request(MessageType type);
+
+/// The version byte a frame carrying this message uses: 1 for the handshake (Hello,
+/// HelloReply, a Nack answering Hello), kProtocolVersion otherwise.
+std::uint8_t frame_version_for(const Message& message);
+
+// ---- ordering (v2, docs/protocol.md section 5) -------------------------------------------
+
+/// Requests that supersede each other: a request is not applied after a newer one of its group.
+enum class RequestGroup : std::uint8_t {
+    None = 0,  // never superseded (Hello, GetInfo, GetSettings, Heartbeat, EndSession)
+    Depth,     // SetDepth, SetDepthLimit
+    Speed,
+    Motor,  // Start, Stop
+    Rf,
+    Led,
+    StatusRate,
+    EmergencyStop,  // EmergencyStop, ClearEmergencyStop
+    Faults,
+};
+inline constexpr std::size_t kRequestGroupCount = 9;
+RequestGroup group_of(MessageType type);
+
+/// True for requests that can only make the pen safer (Stop, EmergencyStop, EndSession, RF or
+/// LED off): a pen applies them in every state and never treats them as superseded.
+bool is_safing_request(const Message& request);
+
+/// True if a (a u16 sequence number) is newer than b in RFC 1982 serial-number arithmetic.
+constexpr bool seq_newer(std::uint16_t a, std::uint16_t b) {
+    const auto diff = static_cast<std::uint16_t>(a - b);
+    return diff != 0 && diff < 0x8000;
+}
+/// The same for u32 counters (Status.status_seq).
+constexpr bool seq_newer(std::uint32_t a, std::uint32_t b) {
+    const std::uint32_t diff = a - b;
+    return diff != 0 && diff < 0x80000000u;
+}
 
 /// Encodes a message's payload (without frame header) into out.
 /// Returns the number of bytes written, or nullopt if out is too small.

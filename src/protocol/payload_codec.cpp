@@ -10,15 +10,19 @@ namespace detail {
 
 template <>
 bool is_valid_enum<MessageType>(std::uint8_t raw) {
-    return (raw >= 0x01 && raw <= 0x0D) || (raw >= 0x80 && raw <= 0x85);
+    return (raw >= 0x01 && raw <= 0x10) || (raw >= 0x80 && raw <= 0x86);
 }
 template <>
 bool is_valid_enum<NackReason>(std::uint8_t raw) {
-    return raw >= 1 && raw <= 8;
+    return raw >= 1 && raw <= 12;
 }
 template <>
 bool is_valid_enum<Field>(std::uint8_t raw) {
-    return raw <= 12;
+    return raw <= 13;
+}
+template <>
+bool is_valid_enum<LimitKind>(std::uint8_t raw) {
+    return raw <= 6;
 }
 template <>
 bool is_valid_enum<PenState>(std::uint8_t raw) {
@@ -119,6 +123,10 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetLed
     io.field(m.duty_permille);
 }
 template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetDepthLimit> {
+    io.field(m.depth_limit_um);
+}
+template <typename Io, typename M>
 void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SubscribeStatus> {
     io.field(m.rate_hz);
 }
@@ -133,10 +141,13 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Nack> 
     io.field(m.field);
     io.field(m.value);
     io.field(m.limit);
+    io.field(m.limit_kind);
 }
 template <typename Io, typename M>
 void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, HelloReply> {
     io.field(m.version);
+    io.field(m.boot_id);
+    io.field(m.session_id);
 }
 template <typename Io, typename M>
 void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Info> {
@@ -193,6 +204,21 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Status
     io.field(m.led_flags);
     io.field(m.led_wavelength_nm);
     io.field(m.led_dose_uj_cm2);
+    io.field(m.fault_bits);
+    io.field(m.session_id);
+    io.field(m.depth_limit_um);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Settings> {
+    io.field(m.session_id);
+    io.field(m.state);
+    io.field(m.depth_set_um);
+    io.field(m.depth_limit_um);
+    io.field(m.speed_set_chz);
+    io.field(m.running);
+    fields(io, m.rf);
+    fields(io, m.led);
+    io.field(m.status_rate_hz);
     io.field(m.fault_bits);
 }
 template <typename Io, typename M>
@@ -257,6 +283,12 @@ std::optional<Message> decode_payload(MessageType type, std::span<const std::uin
             return decode_as<SubscribeStatus>(payload);
         case MessageType::ClearFaults:
             return decode_as<ClearFaults>(payload);
+        case MessageType::EndSession:
+            return decode_as<EndSession>(payload);
+        case MessageType::SetDepthLimit:
+            return decode_as<SetDepthLimit>(payload);
+        case MessageType::GetSettings:
+            return decode_as<GetSettings>(payload);
         case MessageType::Ack:
             return decode_as<Ack>(payload);
         case MessageType::Nack:
@@ -269,6 +301,8 @@ std::optional<Message> decode_payload(MessageType type, std::span<const std::uin
             return decode_as<Status>(payload);
         case MessageType::Event:
             return decode_as<Event>(payload);
+        case MessageType::Settings:
+            return decode_as<Settings>(payload);
     }
     return std::nullopt;
 }

@@ -55,7 +55,7 @@ static void run_scenario(const char* url) {
 
     CHECK_OK(pl_pen_info(&info, pen));
     CHECK(info.model[0] != '\0');
-    CHECK(info.protocol_version == 1);
+    CHECK(info.protocol_version == 2);
     CHECK_OK(pl_pen_capabilities(&caps, pen));
     CHECK(caps.depth_max_mm > caps.depth_min_mm);
     CHECK(caps.speed_max_hz > caps.speed_min_hz);

@@ -78,12 +78,12 @@ TEST_CASE("a pen answering Hello with another protocol version is refused",
     SessionFixture fixture(test_options(), false);
     fixture.pen->set_hook([](FakePen& pen, const ReceivedFrame& frame) {
         if (frame.type != MessageType::Hello) return false;
-        pen.send(frame.seq, protocol::HelloReply{2});
+        pen.send(frame.seq, protocol::HelloReply{3});
         return true;
     });
     try {
         fixture.session->connect();
-        FAIL("connect succeeded against a pen speaking protocol version 2");
+        FAIL("connect succeeded against a pen speaking protocol version 3");
     } catch (const RejectedError& error) {
         CHECK(error.code() == ErrorCode::Protocol);
         CHECK_THAT(error.what(), Catch::Contains("protocol version"));

@@ -22,7 +22,7 @@ void check_capabilities(const Pen& pen) {
     CHECK(info.model == "PL-SIM-1");
     CHECK(info.serial_number == "SIM000001");
     CHECK_FALSE(info.firmware_version.empty());
-    CHECK(info.protocol_version == 1);
+    CHECK(info.protocol_version == 2);
     const auto& caps = pen.capabilities();
     CHECK(caps.depth_min_mm == Approx(0.0));
     CHECK(caps.depth_max_mm == Approx(3.0));

@@ -55,15 +55,46 @@ const std::vector<NamedVector>& doc_vectors() {
         running.led_dose_uj_cm2 = 125000;
         running.fault_bits = 0;
 
+        running.session_id = 0x5E551001;
+        running.depth_limit_um = 1500;
+
+        Status cold = running;
+        cold.status_seq = 4243;
+        cold.timestamp_ms = 123461;
+        cold.state = PenState::Idle;
+        cold.speed_actual_chz = 0;
+        cold.temperature_cdeg = -525;  // -5.25 C: a negative i16
+        cold.rf_flags = 0x01;
+        cold.led_flags = 0x01;
+
+        Settings settings;
+        settings.session_id = 0x5E551001;
+        settings.state = PenState::Running;
+        settings.depth_set_um = 1250;
+        settings.depth_limit_um = 1500;
+        settings.speed_set_chz = 10000;
+        settings.running = true;
+        settings.rf = SetRf{true, RfPolarity::Bipolar, 1500, 8000, 100};
+        settings.led = SetLed{false, 633, 0, LedMode::Continuous, 0, 0};
+        settings.status_rate_hz = 50;
+        settings.fault_bits = 0;
+
+        using LK = LimitKind;
         return std::vector<NamedVector>{
-            {"Hello", "Hello{min_version=1, max_version=1}, host seq 1", 1, Hello{1, 1}},
-            {"HelloReply", "HelloReply{version=1}, echoing seq 1", 1, HelloReply{1}},
+            {"Hello", "Hello{min_version=2, max_version=2}, host seq 1 (a version-1 frame)", 1,
+             Hello{2, 2}},
+            {"HelloReply",
+             "HelloReply{version=2, boot_id=0x1BADB002, session_id=0x5E551001}, echoing seq 1 "
+             "(a version-1 frame)",
+             1, HelloReply{2, 0x1BADB002, 0x5E551001}},
             {"Hello from a v2..v3 host", "Hello{min_version=2, max_version=3}, host seq 1", 1,
              Hello{2, 3}},
             {"Nack VersionMismatch",
-             "Nack{request=Hello, reason=VersionMismatch, field=None, value=2, limit=1}, echoing "
-             "seq 1",
-             1, Nack{MessageType::Hello, NackReason::VersionMismatch, Field::None, 2, 1}},
+             "Nack{request=Hello, reason=VersionMismatch, field=None, value=3, limit=2, "
+             "limit_kind=Maximum}: a v2 pen answering Hello{3, 3}, echoing seq 1 (a version-1 "
+             "frame)",
+             1,
+             Nack{MessageType::Hello, NackReason::VersionMismatch, Field::None, 3, 2, LK::Maximum}},
             {"GetInfo", "GetInfo{}, host seq 2", 2, GetInfo{}},
             {"Info",
              "Info echoing seq 2: model \"PL-1 Pro\", serial \"PL1-000123\", firmware 1.4.2, "
@@ -77,41 +108,100 @@ const std::vector<NamedVector>& doc_vectors() {
             {"Ack", "Ack{request=SetDepth}, echoing seq 3", 3, Ack{MessageType::SetDepth}},
             {"SetDepth 3.5 mm", "SetDepth{depth_um=3500}, host seq 4", 4, SetDepth{3500}},
             {"Nack OutOfRange depth",
-             "Nack{request=SetDepth, reason=OutOfRange, field=Depth, value=3500, limit=3000}, "
-             "echoing seq 4",
-             4, Nack{MessageType::SetDepth, NackReason::OutOfRange, Field::Depth, 3500, 3000}},
-            {"SetSpeed 100 Hz", "SetSpeed{speed_chz=10000}, host seq 5", 5, SetSpeed{10000}},
+             "Nack{request=SetDepth, reason=OutOfRange, field=Depth, value=3500, limit=3000, "
+             "limit_kind=Maximum}, echoing seq 4",
+             4,
+             Nack{MessageType::SetDepth, NackReason::OutOfRange, Field::Depth, 3500, 3000,
+                  LK::Maximum}},
+            {"Nack depth off the grid",
+             "Nack{request=SetDepth, reason=OutOfRange, field=Depth, value=1260, limit=50, "
+             "limit_kind=Step}: 1260 um is not on the 50 um grid, echoing seq 5",
+             5,
+             Nack{MessageType::SetDepth, NackReason::OutOfRange, Field::Depth, 1260, 50, LK::Step}},
+            {"SetDepthLimit 1.5 mm", "SetDepthLimit{depth_limit_um=1500}, host seq 6", 6,
+             SetDepthLimit{1500}},
+            {"Nack depth above the session limit",
+             "Nack{request=SetDepth, reason=OutOfRange, field=Depth, value=2000, limit=1500, "
+             "limit_kind=SessionMaximum}, echoing seq 7",
+             7,
+             Nack{MessageType::SetDepth, NackReason::OutOfRange, Field::Depth, 2000, 1500,
+                  LK::SessionMaximum}},
+            {"SetSpeed 100 Hz", "SetSpeed{speed_chz=10000}, host seq 8", 8, SetSpeed{10000}},
             {"SetRf",
              "SetRf{enabled=1, polarity=Bipolar, frequency_khz=1500, power_mw=8000, pulse_ms=100}, "
-             "host seq 6",
-             6, SetRf{true, RfPolarity::Bipolar, 1500, 8000, 100}},
+             "host seq 9",
+             9, SetRf{true, RfPolarity::Bipolar, 1500, 8000, 100}},
+            {"Nack RF polarity not fitted",
+             "Nack{request=SetRf, reason=OutOfRange, field=RfPolarity, value=0, limit=0x02, "
+             "limit_kind=AllowedMask}: monopolar asked of a bipolar-only pen, echoing seq 10",
+             10,
+             Nack{MessageType::SetRf, NackReason::OutOfRange, Field::RfPolarity, 0, 2,
+                  LK::AllowedMask}},
             {"SetLed pulsed 633 nm",
              "SetLed{enabled=1, wavelength_nm=633, irradiance_dmw_cm2=400, mode=Pulsed, "
-             "pulse_rate_chz=1000, duty_permille=500}, host seq 7",
-             7, SetLed{true, 633, 400, LedMode::Pulsed, 1000, 500}},
-            {"Start", "Start{}, host seq 8", 8, Start{}},
-            {"Heartbeat", "Heartbeat{}, host seq 9", 9, Heartbeat{}},
-            {"SubscribeStatus 1000 Hz", "SubscribeStatus{rate_hz=1000}, host seq 10", 10,
+             "pulse_rate_chz=1000, duty_permille=500}, host seq 11",
+             11, SetLed{true, 633, 400, LedMode::Pulsed, 1000, 500}},
+            {"Start", "Start{}, host seq 12", 12, Start{}},
+            {"Nack FaultActive",
+             "Nack{request=Start, reason=FaultActive, field=None, value=0x41, limit=0, "
+             "limit_kind=FaultBits}: OverTemperature (bit 0) and Watchdog (bit 6) latched, "
+             "echoing seq 12",
+             12,
+             Nack{MessageType::Start, NackReason::FaultActive, Field::None, 0x41, 0,
+                  LK::FaultBits}},
+            {"Nack CartridgeExhausted",
+             "Nack{request=Start, reason=CartridgeExhausted, field=None, value=2000000, "
+             "limit=2000000, limit_kind=Maximum}, echoing seq 13",
+             13,
+             Nack{MessageType::Start, NackReason::CartridgeExhausted, Field::None, 2000000, 2000000,
+                  LK::Maximum}},
+            {"Nack Superseded",
+             "Nack{request=SetDepth, reason=Superseded, field=None, value=16, limit=0, "
+             "limit_kind=None}: a resent SetDepth seq 15 arriving after SetDepth seq 16 was "
+             "applied, echoing seq 15",
+             15, Nack{MessageType::SetDepth, NackReason::Superseded, Field::None, 16, 0, LK::None}},
+            {"Heartbeat", "Heartbeat{}, host seq 17", 17, Heartbeat{}},
+            {"Nack NoSession",
+             "Nack{request=Heartbeat, reason=NoSession, field=None, value=0, limit=0, "
+             "limit_kind=None}: the pen restarted, echoing seq 17",
+             17, Nack{MessageType::Heartbeat, NackReason::NoSession, Field::None, 0, 0, LK::None}},
+            {"Heartbeat with 0x00 in seq and CRC",
+             "Heartbeat{}, host seq 0x1200 (seq bytes 00 12, CRC 0x002F stored 2f 00)", 0x1200,
+             Heartbeat{}},
+            {"SubscribeStatus 1000 Hz", "SubscribeStatus{rate_hz=1000}, host seq 18", 18,
              SubscribeStatus{1000}},
             {"Status",
              "Status of a running pen, pen frame counter 0x0123: status_seq 4242, timestamp_ms "
              "123456, state Running, depth set/actual 1250/1250 um, speed set/actual "
              "10000/9980 chz, battery 87 %, temperature 3150 (31.50 C), cartridge 1001 with "
              "52340 of 2000000 strokes used, rf_flags 0x03, impedance 220 ohm, RF energy "
-             "15000 mJ, led_flags 0x03, LED 633 nm, dose 125000 uJ/cm2, no faults",
+             "15000 mJ, led_flags 0x03, LED 633 nm, dose 125000 uJ/cm2, no faults, session "
+             "0x5E551001, depth limit 1500 um",
              0x0123, running},
-            {"Stop", "Stop{}, host seq 11", 11, Stop{}},
-            {"EmergencyStop", "EmergencyStop{}, host seq 12", 12, EmergencyStop{}},
+            {"Status with a negative temperature",
+             "The next Status, pen frame counter 0x0124: status_seq 4243, timestamp_ms 123461, "
+             "state Idle, speed actual 0, temperature -525 (-5.25 C, i16 0xFDF3), rf_flags "
+             "0x01, led_flags 0x01, otherwise as above",
+             0x0124, cold},
+            {"Stop", "Stop{}, host seq 19", 19, Stop{}},
+            {"EmergencyStop", "EmergencyStop{}, host seq 20", 20, EmergencyStop{}},
             {"Event",
              "Event{kind=EmergencyStopped, detail=0, timestamp_ms=123789}, pen frame counter "
-             "0x0124",
-             0x0124, Event{EventKind::EmergencyStopped, 0, 123789}},
-            {"ClearEmergencyStop", "ClearEmergencyStop{}, host seq 13", 13, ClearEmergencyStop{}},
+             "0x0125",
+             0x0125, Event{EventKind::EmergencyStopped, 0, 123789}},
+            {"ClearEmergencyStop", "ClearEmergencyStop{}, host seq 21", 21, ClearEmergencyStop{}},
             {"Event WatchdogExpired",
              "Event{kind=WatchdogExpired, detail=500, timestamp_ms=200000}, pen frame counter "
              "0x0200",
              0x0200, Event{EventKind::WatchdogExpired, 500, 200000}},
-            {"ClearFaults", "ClearFaults{}, host seq 14", 14, ClearFaults{}},
+            {"ClearFaults", "ClearFaults{}, host seq 22", 22, ClearFaults{}},
+            {"GetSettings", "GetSettings{}, host seq 23", 23, GetSettings{}},
+            {"Settings",
+             "Settings echoing seq 23: session 0x5E551001, state Running, depth set 1250 um, "
+             "limit 1500 um, speed 10000 chz, running, RF on bipolar 1500 kHz 8000 mW 100 ms, "
+             "LED off (633 nm, 0, continuous), status rate 50 Hz, no faults",
+             23, settings},
+            {"EndSession", "EndSession{}, host seq 24", 24, EndSession{}},
         };
     }();
     return vectors;

@@ -1,6 +1,7 @@
 // The "Test vectors" section of docs/protocol.md is read here and checked byte for byte against
 // the codec, so the spec and the code cannot drift apart. Run the hidden case
 // `test_protocol "[.generate]"` to print the section after a deliberate protocol change.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -82,17 +83,41 @@ std::string hex_lines(const Bytes& bytes, std::size_t indent) {
     return out.str();
 }
 
+// The decoded frames of a wire stream, one after the other.
 Bytes raw_of(const Bytes& wire) {
-    Bytes raw(wire.size());
-    const auto size = cobs_decode(std::span(wire).first(wire.size() - 1), raw);
-    raw.resize(size.value());
-    return raw;
+    Bytes all;
+    std::size_t begin = 0;
+    for (std::size_t i = 0; i < wire.size(); ++i) {
+        if (wire[i] != 0x00) continue;
+        Bytes raw(i - begin + 1);
+        const auto size = cobs_decode(std::span(wire).subspan(begin, i - begin), raw);
+        raw.resize(size.value());
+        append(all, raw);
+        begin = i + 1;
+    }
+    return all;
+}
+
+// The one vector that holds two frames: a reply and a status frame arriving in one read.
+const char* const kTwoFrames = "Two frames in one read";
+std::pair<NamedVector, NamedVector> two_frames() {
+    const auto& all = doc_vectors();
+    const auto status = std::find_if(
+        all.begin(), all.end(), [](const NamedVector& vector) { return vector.name == "Status"; });
+    return {NamedVector{"", "", 8, Ack{MessageType::SetSpeed}}, *status};
+}
+Bytes two_frames_wire() {
+    const auto [first, second] = two_frames();
+    Bytes wire = wire_of(first.seq, first.message);
+    append(wire, wire_of(second.seq, second.message));
+    return wire;
 }
 
 }  // namespace
 
 TEST_CASE("docs/protocol.md test vectors match the codec byte for byte", "[doc]") {
-    const auto documented = read_doc_vectors();
+    auto documented = read_doc_vectors();
+    std::erase_if(documented, [](const DocVector& doc) { return doc.name == kTwoFrames; });
     std::map<std::string, const NamedVector*> expected;
     for (const auto& vector : doc_vectors()) expected[vector.name] = &vector;
 
@@ -120,6 +145,23 @@ TEST_CASE("docs/protocol.md test vectors match the codec byte for byte", "[doc]"
     }
 }
 
+TEST_CASE("docs/protocol.md: two frames in one read decode to both messages", "[doc]") {
+    const auto documented = read_doc_vectors();
+    const auto it = std::find_if(documented.begin(), documented.end(),
+                                 [](const DocVector& doc) { return doc.name == kTwoFrames; });
+    REQUIRE(it != documented.end());
+    CHECK(hex_lines(it->wire, 0) == hex_lines(two_frames_wire(), 0));
+    CHECK(raw_of(it->wire) == it->decoded);
+    const Collected collected = feed_all(it->wire);
+    CHECK(collected.errors.empty());
+    REQUIRE(collected.frames.size() == 2);
+    const auto [first, second] = two_frames();
+    CHECK(collected.frames[0].header.seq == first.seq);
+    CHECK(collected.frames[0].message == first.message);
+    CHECK(collected.frames[1].header.seq == second.seq);
+    CHECK(collected.frames[1].message == second.message);
+}
+
 TEST_CASE("print the Test vectors section", "[.generate]") {
     for (const auto& vector : doc_vectors()) {
         const Bytes wire = wire_of(vector.seq, vector.message);
@@ -130,4 +172,13 @@ TEST_CASE("print the Test vectors section", "[.generate]") {
                   << "wire:    " << hex_lines(wire, 9) << "\n"
                   << "```\n\n";
     }
+    const Bytes wire = two_frames_wire();
+    std::cout << "### " << kTwoFrames << "\n\n"
+              << "Ack{request=SetSpeed} echoing seq 8 followed at once by the Status vector above, "
+                 "as one read delivers them; a receiver must decode both. `decoded` lists the "
+                 "two decoded frames one after the other.\n\n"
+              << "```text\n"
+              << "decoded: " << hex_lines(raw_of(wire), 9) << "\n"
+              << "wire:    " << hex_lines(wire, 9) << "\n"
+              << "```\n";
 }

@@ -32,7 +32,7 @@ const Bytes kSetDepthPayload{0xE2, 0x04};
 
 TEST_CASE("encode_frame produces header, payload and CRC under COBS", "[frame]") {
     const Bytes wire = wire_of(0x1234, SetDepth{1250});
-    CHECK(wire == to_wire(raw_frame(1, 0x03, 0x1234, 2, kSetDepthPayload)));
+    CHECK(wire == to_wire(raw_frame(2, 0x03, 0x1234, 2, kSetDepthPayload)));
     CHECK(std::count(wire.begin(), wire.end(), 0) == 1);
 }
 
@@ -41,7 +41,7 @@ TEST_CASE("every vector decodes back to its header and message", "[frame]") {
         INFO(vector.name);
         DecodedFrame frame;
         REQUIRE_FALSE(decode_wire(wire_of(vector.seq, vector.message), frame).has_value());
-        CHECK(frame.header.version == kProtocolVersion);
+        CHECK(frame.header.version == frame_version_for(vector.message));
         CHECK(frame.header.type == type_of(vector.message));
         CHECK(frame.header.seq == vector.seq);
         CHECK(frame.message == vector.message);
@@ -69,13 +69,15 @@ TEST_CASE("decoder rejects each kind of bad frame", "[frame]") {
         CHECK(error_of(to_wire(raw)) == FrameError::Crc);
     }
     SECTION("wrong version") {
-        CHECK(error_of(to_wire(raw_frame(2, 0x03, 1, 2, kSetDepthPayload))) == FrameError::Version);
+        CHECK(error_of(to_wire(raw_frame(3, 0x03, 1, 2, kSetDepthPayload))) == FrameError::Version);
+        CHECK(error_of(to_wire(raw_frame(0xFF, 0x03, 1, 2, kSetDepthPayload))) ==
+              FrameError::Version);
         CHECK(error_of(to_wire(raw_frame(0, 0x03, 1, 2, kSetDepthPayload))) == FrameError::Version);
     }
     SECTION("unknown type") {
-        CHECK(error_of(to_wire(raw_frame(1, 0x0E, 1, 0, {}))) == FrameError::UnknownType);
-        CHECK(error_of(to_wire(raw_frame(1, 0x00, 1, 0, {}))) == FrameError::UnknownType);
-        CHECK(error_of(to_wire(raw_frame(1, 0x86, 1, 0, {}))) == FrameError::UnknownType);
+        CHECK(error_of(to_wire(raw_frame(2, 0x11, 1, 0, {}))) == FrameError::UnknownType);
+        CHECK(error_of(to_wire(raw_frame(2, 0x00, 1, 0, {}))) == FrameError::UnknownType);
+        CHECK(error_of(to_wire(raw_frame(2, 0x87, 1, 0, {}))) == FrameError::UnknownType);
     }
     SECTION("header length disagrees with the frame") {
         CHECK(error_of(to_wire(raw_frame(1, 0x03, 1, 3, kSetDepthPayload))) == FrameError::Length);

@@ -163,11 +163,13 @@ TEST_CASE("decoders reject undefined enum and bool values", "[messages]") {
     CHECK_FALSE(decode_with_byte(led, mode_at, 2).has_value());
 
     const Nack nack{MessageType::SetDepth, NackReason::OutOfRange, Field::Depth, 3500, 3000};
-    CHECK_FALSE(decode_with_byte(nack, 0, 0x0E).has_value());  // request: no such type
-    CHECK_FALSE(decode_with_byte(nack, 0, 0x86).has_value());
+    CHECK_FALSE(decode_with_byte(nack, 0, 0x11).has_value());  // request: no such type
+    CHECK_FALSE(decode_with_byte(nack, 0, 0x87).has_value());
     CHECK_FALSE(decode_with_byte(nack, 1, 0).has_value());  // reason 0 is not defined
-    CHECK_FALSE(decode_with_byte(nack, 1, 9).has_value());
-    CHECK_FALSE(decode_with_byte(nack, 2, 13).has_value());  // field
+    CHECK_FALSE(decode_with_byte(nack, 1, 13).has_value());
+    CHECK_FALSE(decode_with_byte(nack, 2, 14).has_value());  // field
+    CHECK_FALSE(decode_with_byte(nack, 11, 7).has_value());  // limit_kind
+    CHECK(decode_with_byte(nack, 11, 6).has_value());
     CHECK(decode_with_byte(nack, 2, 12).has_value());
 
     CHECK_FALSE(decode_with_byte(Ack{MessageType::Start}, 0, 0x00).has_value());
@@ -223,11 +225,51 @@ TEST_CASE("message types, names and direction", "[messages]") {
     CHECK_FALSE(is_request(MessageType::Ack));
     CHECK_FALSE(is_request(MessageType::Status));
     CHECK_FALSE(is_request(static_cast<MessageType>(0x00)));
-    CHECK_FALSE(is_request(static_cast<MessageType>(0x0E)));
+    CHECK(is_request(MessageType::EndSession));
+    CHECK(is_request(MessageType::GetSettings));
+    CHECK_FALSE(is_request(MessageType::Settings));
+    CHECK_FALSE(is_request(static_cast<MessageType>(0x11)));
     for (const auto& vector : doc_vectors()) {
         CHECK(is_request(type_of(vector.message)) ==
               (static_cast<std::uint8_t>(type_of(vector.message)) < 0x80));
     }
+}
+
+TEST_CASE("v2 sequence numbers compare in serial-number arithmetic", "[messages]") {
+    CHECK(seq_newer(std::uint16_t{2}, std::uint16_t{1}));
+    CHECK_FALSE(seq_newer(std::uint16_t{1}, std::uint16_t{2}));
+    CHECK_FALSE(seq_newer(std::uint16_t{5}, std::uint16_t{5}));
+    CHECK(seq_newer(std::uint16_t{0}, std::uint16_t{0xFFFF}));  // across the wrap
+    CHECK(seq_newer(std::uint16_t{0x7FFF}, std::uint16_t{0}));
+    CHECK_FALSE(seq_newer(std::uint16_t{0x8000}, std::uint16_t{0}));
+    CHECK(seq_newer(std::uint32_t{0}, std::uint32_t{0xFFFFFFFF}));
+    CHECK_FALSE(seq_newer(std::uint32_t{0xFFFFFFFF}, std::uint32_t{0}));
+}
+
+TEST_CASE("v2 supersession groups and safing requests", "[messages]") {
+    CHECK(group_of(MessageType::SetDepth) == group_of(MessageType::SetDepthLimit));
+    CHECK(group_of(MessageType::Start) == group_of(MessageType::Stop));
+    CHECK(group_of(MessageType::EmergencyStop) == group_of(MessageType::ClearEmergencyStop));
+    CHECK(group_of(MessageType::Heartbeat) == RequestGroup::None);
+    CHECK(group_of(MessageType::EndSession) == RequestGroup::None);
+    CHECK(group_of(MessageType::Hello) == RequestGroup::None);
+    CHECK(is_safing_request(Stop{}));
+    CHECK(is_safing_request(EmergencyStop{}));
+    CHECK(is_safing_request(EndSession{}));
+    CHECK(is_safing_request(SetRf{}));  // enabled = false
+    CHECK(is_safing_request(SetLed{}));
+    CHECK_FALSE(is_safing_request(SetRf{true, RfPolarity::Bipolar, 1500, 1000, 100}));
+    CHECK_FALSE(is_safing_request(Start{}));
+    CHECK_FALSE(is_safing_request(ClearEmergencyStop{}));
+}
+
+TEST_CASE("handshake messages travel in version-1 frames, everything else in v2", "[messages]") {
+    CHECK(frame_version_for(Hello{}) == 1);
+    CHECK(frame_version_for(HelloReply{}) == 1);
+    CHECK(frame_version_for(Nack{MessageType::Hello, NackReason::VersionMismatch}) == 1);
+    CHECK(frame_version_for(Nack{MessageType::SetDepth, NackReason::OutOfRange}) == 2);
+    CHECK(frame_version_for(Status{}) == 2);
+    CHECK(frame_version_for(SetDepth{}) == 2);
 }
 
 TEST_CASE("unknown types do not decode", "[messages]") {
@@ -243,9 +285,12 @@ TEST_CASE("Info payload size is B + 40 + 4N as the spec states", "[messages]") {
     largest.led_channel_count = kMaxLedChannels;
     CHECK(payload_of(largest).size() == 122);
     CHECK(payload_of(full_info()).size() == 2 + 8 + 10 + 40 + 3 * 4);
-    CHECK(payload_of(Status{}).size() == 50);
+    CHECK(payload_of(Status{}).size() == 56);
     CHECK(payload_of(Event{}).size() == 9);
-    CHECK(payload_of(Nack{}).size() == 11);
+    CHECK(payload_of(Nack{}).size() == 12);
+    CHECK(payload_of(HelloReply{}).size() == 9);
+    CHECK(payload_of(SetDepthLimit{}).size() == 2);
+    CHECK(payload_of(Settings{}).size() == 4 + 1 + 2 + 2 + 2 + 1 + 10 + 12 + 2 + 4);
     CHECK(payload_of(SetRf{}).size() == 10);
     CHECK(payload_of(SetLed{}).size() == 12);
 }

@@ -127,11 +127,11 @@ TEST_CASE("Hello without a common protocol version is refused", "[sim][limits]")
     PenModel model(default_sim_config());
     const auto reply = model.handle(protocol::Hello{1, 3});
     REQUIRE(std::holds_alternative<protocol::HelloReply>(reply));
-    CHECK(std::get<protocol::HelloReply>(reply).version == 1);
-    const auto nack = nack_of(model.handle(protocol::Hello{2, 3}));
+    CHECK(std::get<protocol::HelloReply>(reply).version == 2);
+    const auto nack = nack_of(model.handle(protocol::Hello{3, 4}));
     CHECK(nack.reason == NackReason::VersionMismatch);
-    CHECK(nack.value == 2);
-    CHECK(nack.limit == 1);
+    CHECK(nack.value == 3);
+    CHECK(nack.limit == 2);
 }
 
 TEST_CASE("GetInfo answers the configured Info", "[sim][limits]") {

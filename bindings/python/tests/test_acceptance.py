@@ -16,7 +16,7 @@ def test_full_session(pen_url: str) -> None:
         # Capabilities and identity, as the pen reported them.
         assert pen.connection_state is penlink.ConnectionState.CONNECTED
         assert pen.info.model == "PL-SIM-1"
-        assert pen.info.protocol_version == 1
+        assert pen.info.protocol_version == 2
         caps = pen.capabilities
         assert (caps.depth_min_mm, caps.depth_max_mm) == (0.0, 3.0)
         assert (caps.speed_min_hz, caps.speed_max_hz) == (50.0, 150.0)
