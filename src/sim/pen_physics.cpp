@@ -168,6 +168,8 @@ void PenModel::snapshot(protocol::Status& out) const {
     out.led_wavelength_nm = led_.enabled ? led_.wavelength_nm : 0;
     out.led_dose_uj_cm2 = saturate_u32(physics_.led_dose_uj_cm2);
     out.fault_bits = fault_bits_;
+    out.session_id = session_id_;
+    out.depth_limit_um = depth_limit_um_;
 }
 
 }  // namespace penlink::sim

@@ -1,4 +1,5 @@
-// SimDevice: the PenModel behind protocol v1 framing, driven by one periodic timer.
+// SimDevice: the PenModel behind protocol v2 framing, with the reply cache and supersession in
+// front of it, driven by one periodic timer.
 //
 // One timer does everything time-based: each tick advances the physics in tick_us steps up to
 // the wall clock, sends the status frames that fell due (any rate up to 20 kHz without a timer
@@ -11,6 +12,9 @@
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <optional>
+#include <random>
+#include <variant>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,6 +22,7 @@
 #include "protocol/frame.hpp"
 #include "sim/pen_model.hpp"
 #include "sim/reply_cache.hpp"
+#include "sim/request_order.hpp"
 
 namespace penlink::sim {
 
@@ -27,6 +32,15 @@ namespace {
 // Further behind the wall clock than this (the io thread was stalled), the device jumps ahead
 // in one physics step and skips the missed status frames rather than bursting them all.
 constexpr std::uint64_t kMaxCatchUpUs = 200'000;
+
+// A boot id must differ between power-ons of the same configuration (and between penlink-sim
+// processes), so it comes from the system's entropy, not the model's seed.
+std::uint32_t random_boot_id() {
+    std::random_device entropy;
+    for (;;) {
+        if (const std::uint32_t id = entropy(); id != 0) return id;
+    }
+}
 
 struct OutBuffer {
     std::array<std::uint8_t, 8192> bytes{};
@@ -43,6 +57,7 @@ struct SimDevice::Impl {
           timer(io_context),
           alive(std::make_shared<bool>(true)) {
         if (config.tick_us == 0) config.tick_us = 1000;
+        model.set_boot_id(random_boot_id());
     }
 
     boost::asio::io_context& io;
@@ -52,6 +67,9 @@ struct SimDevice::Impl {
     PenModel model;
     protocol::FrameDecoder decoder;
     ReplyCache replies;
+    RequestOrder order;
+    std::optional<std::uint16_t> replayable_hello;  // the Hello that started this session
+    std::uint64_t busy_until_us = 0;                // simulated depth actuator homing
     boost::asio::steady_timer timer;
     // Timer completions may already be queued when the device goes away; they check this.
     std::shared_ptr<bool> alive;
@@ -112,20 +130,55 @@ struct SimDevice::Impl {
 
     void on_frame(const protocol::DecodedFrame& frame) {
         model.feed_watchdog();
-        const auto type = frame.header.type;
-        if (type == protocol::MessageType::Hello) {
-            replies.clear();  // a new session: old sequence numbers mean nothing now
-        } else if (const protocol::WireFrame* remembered = replies.find(frame.header.seq, type)) {
-            send_frame(*remembered);
-            return;
+        const std::uint16_t seq = frame.header.seq;
+        const protocol::MessageType type = frame.header.type;
+        if (const protocol::WireFrame* remembered = replies.find(seq, type)) {
+            // A Hello is replayed only as the retry of the Hello that started this session,
+            // with nothing else answered since; any other Hello starts a new session.
+            if (type != protocol::MessageType::Hello || replayable_hello == seq) {
+                send_frame(*remembered);
+                return;
+            }
         }
-        const protocol::Message reply = model.handle(frame.message);
-        if (auto encoded = protocol::encode_frame(frame.header.seq, reply)) {
-            replies.store(frame.header.seq, type, *encoded);
+        replayable_hello.reset();
+        const protocol::Message reply = answer(seq, frame.message);
+        if (auto encoded = protocol::encode_frame(seq, reply)) {
+            // Busy is evaluated afresh when the host retries the same frame.
+            if (!is_nack(reply, protocol::NackReason::Busy)) replies.store(seq, type, *encoded);
             send_frame(*encoded);
         }
         sync_status_rate();
         send_events();
+    }
+
+    static bool is_nack(const protocol::Message& reply, protocol::NackReason reason) {
+        const auto* nack = std::get_if<protocol::Nack>(&reply);
+        return nack != nullptr && nack->reason == reason;
+    }
+
+    // Supersession and the simulated busy actuator in front of the model.
+    protocol::Message answer(std::uint16_t seq, const protocol::Message& request) {
+        const protocol::MessageType type = protocol::type_of(request);
+        if (model.in_session()) {
+            if (const auto newer = order.superseded_by(seq, request)) {
+                return protocol::Nack{type, protocol::NackReason::Superseded, protocol::Field::None,
+                                      *newer};
+            }
+            if (model.uptime_us() < busy_until_us &&
+                protocol::group_of(type) == protocol::RequestGroup::Depth) {
+                return protocol::Nack{type, protocol::NackReason::Busy};
+            }
+        }
+        const protocol::Message reply = model.handle(request);
+        if (std::holds_alternative<protocol::HelloReply>(reply)) {
+            // A new session: old sequence numbers mean nothing now.
+            replies.clear();
+            order.clear();
+            replayable_hello = seq;
+        } else if (std::holds_alternative<protocol::Ack>(reply)) {
+            order.applied(seq, type);
+        }
+        return reply;
     }
 
     void receive(std::span<const std::uint8_t> bytes) {
@@ -247,10 +300,16 @@ struct SimDevice::Impl {
         status_index = 0;
     }
 
-    void end_session() {
-        model.end_session();
+    void forget_host() {
         decoder.reset();
         replies.clear();
+        order.clear();
+        replayable_hello.reset();
+    }
+
+    void end_session() {
+        model.end_session();
+        forget_host();
         sync_status_rate();
         send_events();
         flush();
@@ -265,9 +324,9 @@ struct SimDevice::Impl {
     }
 
     void power_on() {
-        model.reboot();
-        decoder.reset();
-        replies.clear();
+        model.reboot(random_boot_id());
+        forget_host();
+        busy_until_us = 0;
         unsolicited_seq = 0;
         status_seq = 0;
         status_rate_hz = 0;
@@ -371,9 +430,11 @@ void SimDevice::end_session() { impl_->end_session(); }
 
 const SimConfig& SimDevice::config() const { return impl_->config; }
 
-void SimDevice::reset_link() {
-    impl_->decoder.reset();
-    impl_->replies.clear();
+void SimDevice::reset_link() { impl_->forget_host(); }
+
+void SimDevice::set_busy_for(std::chrono::milliseconds duration) {
+    impl_->busy_until_us =
+        impl_->model.uptime_us() + static_cast<std::uint64_t>(duration.count()) * 1000;
 }
 
 std::uint64_t SimDevice::decode_errors() const { return impl_->decode_errors; }

@@ -1,4 +1,4 @@
-// A simulated pen that speaks protocol v1 from the device side, driven by an io_context.
+// A simulated pen that speaks protocol v2 from the device side, driven by an io_context.
 //
 // SimDevice is transport-agnostic: bytes from the host go in through receive(), bytes to the
 // host come out through the send callback. penlink-sim wires it to a pty or a TCP socket; the
@@ -6,6 +6,7 @@
 // the io_context's thread (the one running io).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -53,6 +54,10 @@ public:
     void remove_cartridge();
     void inject_fault(std::uint32_t fault_bit);
 
+    /// The depth actuator homes for `duration`: SetDepth and SetDepthLimit are answered
+    /// Nack Busy (never cached, so the host's retry of the same frame is evaluated afresh).
+    void set_busy_for(std::chrono::milliseconds duration);
+
     /// Simulated environment (see PenModel): protection faults follow at the next tick.
     void set_temperature_c(double temperature_c);
     void set_heating_c_per_s(double c_per_s);
@@ -77,8 +82,9 @@ public:
     const SimConfig& config() const;
 
     // Added by the sim implementation (additive):
-    /// A new host connection replaced the old one: drops any partial frame and the duplicate-
-    /// reply memory so a new host that restarts its sequence numbers is not answered from it.
+    /// A new host connection replaced the old one: drops any partial frame, the duplicate-
+    /// reply memory and the supersession memory, so a new host that restarts its sequence
+    /// numbers is neither answered from them nor refused as superseded.
     void reset_link();
     /// Frames from the host that failed to decode (bad COBS, CRC, length, type, payload).
     std::uint64_t decode_errors() const;

@@ -21,7 +21,7 @@ bool acked(const std::optional<protocol::Message>& reply) {
 }  // namespace
 
 TEST_CASE("extra heating ramps the temperature into over-temperature", "[sim][faults]") {
-    PenModel model(default_sim_config());
+    SessionModel model(default_sim_config());
     model.set_heating_c_per_s(2.0);
     run_for(model, 5.0);
     CHECK(model.physics().temperature_c > 30.0);
@@ -37,7 +37,7 @@ TEST_CASE("extra heating ramps the temperature into over-temperature", "[sim][fa
 
 TEST_CASE("a setting of the temperature above the limit latches at the next step",
           "[sim][faults]") {
-    PenModel model(default_sim_config());
+    SessionModel model(default_sim_config());
     start_at(model, 10000);
     model.set_temperature_c(60.0);
     run_for(model, 0.001);
@@ -46,7 +46,7 @@ TEST_CASE("a setting of the temperature above the limit latches at the next step
 }
 
 TEST_CASE("drain to critical, and the charger recovers the battery", "[sim][faults]") {
-    PenModel model(default_sim_config());
+    SessionModel model(default_sim_config());
     model.set_battery_pct(6.0);
     model.set_drain_pct_per_s(1.0);
     run_for(model, 1.5);
@@ -66,7 +66,7 @@ TEST_CASE("drain to critical, and the charger recovers the battery", "[sim][faul
 
 TEST_CASE("end_session turns the outputs off at once without latching a fault",
           "[sim][faults][session]") {
-    PenModel model(default_sim_config());
+    SessionModel model(default_sim_config());
     start_at(model, 15000);
     REQUIRE(is_ack(model.handle(rf_on(5000))));
     REQUIRE(is_ack(model.handle(led_on(633, 500))));
@@ -85,7 +85,7 @@ TEST_CASE("end_session turns the outputs off at once without latching a fault",
 
 TEST_CASE("reboot loses what is volatile and keeps what is physical", "[sim][faults][reboot]") {
     SimConfig config = default_sim_config();
-    PenModel model(config);
+    SessionModel model(config);
     REQUIRE(is_ack(model.handle(protocol::SetDepth{1500})));
     start_at(model, 12000);
     REQUIRE(is_ack(model.handle(protocol::SubscribeStatus{100})));
@@ -97,7 +97,7 @@ TEST_CASE("reboot loses what is volatile and keeps what is physical", "[sim][fau
     const double temperature = model.physics().temperature_c;
     const double battery = model.physics().battery_pct;
 
-    model.reboot();
+    model.reboot(0x12345678);
     const auto status = snapshot_of(model);
     CHECK(status.state == protocol::PenState::Idle);
     CHECK(status.fault_bits == 0);
@@ -158,6 +158,7 @@ TEST_CASE("reboot_after_ms power-cycles the device once", "[sim][device][reboot]
     config.reboot_after_ms = 50;
     DeviceHarness harness(config);
     harness.device.start();
+    harness.open_session();
     REQUIRE(acked(harness.request(protocol::SubscribeStatus{1000})));
     REQUIRE(harness.run_until([&] { return harness.received<protocol::Status>().size() > 5; }));
     harness.run_for(200ms);
@@ -172,6 +173,7 @@ TEST_CASE("device end_session: outputs off, stream stopped, no fault", "[sim][de
     config.info.watchdog_ms = 50;
     DeviceHarness harness(config);
     harness.device.start();
+    harness.open_session();
     REQUIRE(acked(harness.request(protocol::SubscribeStatus{1000})));
     REQUIRE(acked(harness.request(protocol::Start{})));
     harness.device.end_session();
@@ -188,6 +190,7 @@ TEST_CASE("on a paced link, Status that does not fit is dropped and replies neve
     config.link_bytes_per_s = 6000;  // about 100 Status frames/s
     DeviceHarness harness(config);
     harness.device.start();
+    harness.open_session();
     REQUIRE(acked(harness.request(protocol::SubscribeStatus{2000})));
     harness.run_for(300ms);
     // Every request is answered at once, in the same receive(), however busy the stream is.
@@ -216,6 +219,7 @@ TEST_CASE("with a status sink, Status goes apart from replies and events",
             [](protocol::FrameError) {});
     });
     harness.device.start();
+    harness.open_session();
     REQUIRE(acked(harness.request(protocol::SubscribeStatus{1000})));
     harness.device.press_button(3);
     harness.run_for(100ms);

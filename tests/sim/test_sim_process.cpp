@@ -85,12 +85,13 @@ TEST_CASE("penlink-sim keeps answering a host that stopped reading a fast stream
     {
         boost::asio::serial_port port(io, path);
         protocol::FrameDecoder decoder;
-        const auto subscribed = exchange(io, port, decoder, 1, protocol::SubscribeStatus{20000});
+        REQUIRE(exchange(io, port, decoder, 1, protocol::Hello{}));
+        const auto subscribed = exchange(io, port, decoder, 2, protocol::SubscribeStatus{20000});
         REQUIRE(subscribed);
         REQUIRE(std::holds_alternative<protocol::Ack>(*subscribed));
         // Not reading: the pty fills up and the sim must drop status, not block.
         std::this_thread::sleep_for(500ms);
-        const auto heartbeat = exchange(io, port, decoder, 2, protocol::Heartbeat{});
+        const auto heartbeat = exchange(io, port, decoder, 3, protocol::Heartbeat{});
         REQUIRE(heartbeat);
         CHECK(std::holds_alternative<protocol::Ack>(*heartbeat));
     }
@@ -149,7 +150,8 @@ TEST_CASE("penlink-sim honours the shape options", "[sim][process]") {
     boost::asio::ip::tcp::socket socket(io);
     socket.connect({boost::asio::ip::address_v4::loopback(), port});
     protocol::FrameDecoder decoder;
-    const auto info = exchange(io, socket, decoder, 1, protocol::GetInfo{});
+    REQUIRE(exchange(io, socket, decoder, 1, protocol::Hello{}));
+    const auto info = exchange(io, socket, decoder, 2, protocol::GetInfo{});
     REQUIRE(info);
     const auto& got = std::get<protocol::Info>(*info);
     CHECK(got.model == "PL-TEST");

@@ -72,7 +72,7 @@ void expect_count(const std::vector<std::string>& words, std::size_t count, cons
 const char* control_help() {
     return "reboot | reboot-link-down MS | temperature C | heat C_PER_S | battery PCT | "
            "drain PCT_PER_S | charge on|off | fault BIT | estop-button | button N | "
-           "cartridge remove | cartridge insert ID LIMIT | help";
+           "cartridge remove | cartridge insert ID LIMIT | busy MS | help";
 }
 
 ControlCommand parse_control_command(std::string_view line) {
@@ -124,6 +124,10 @@ ControlCommand parse_control_command(std::string_view line) {
         expect_count(words, 2, "button N");
         command.kind = Kind::Button;
         command.first = integer_arg(words, 1, 0, 255, "a button index");
+    } else if (verb == "busy") {
+        expect_count(words, 2, "busy MS");
+        command.kind = Kind::Busy;
+        command.first = integer_arg(words, 1, 0, 3'600'000, "a time in ms");
     } else if (verb == "cartridge" && words.size() >= 2 && words[1] == "remove") {
         expect_count(words, 2, "cartridge remove");
         command.kind = Kind::CartridgeRemove;
@@ -184,6 +188,9 @@ std::string apply_control_command(ControlTarget& target, const ControlCommand& c
             break;
         case Kind::CartridgeInsert:
             device.insert_cartridge(command.first, command.second);
+            break;
+        case Kind::Busy:
+            device.set_busy_for(std::chrono::milliseconds(command.first));
             break;
     }
     return "ok";

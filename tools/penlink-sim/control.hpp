@@ -44,6 +44,7 @@ struct ControlCommand {
         Button,           // first: button index
         CartridgeRemove,  //
         CartridgeInsert,  // first: id, second: stroke limit
+        Busy,             // first: milliseconds of depth actuator homing
     };
     Kind kind = Kind::Help;
     double number = 0.0;

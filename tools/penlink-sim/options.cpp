@@ -50,7 +50,7 @@ std::uint16_t parse_port(const std::string& flag, const std::string& text) {
 
 const char* usage() {
     return "usage: penlink-sim [--pty | --tcp PORT] [options]\n"
-           "Runs one simulated microneedling pen speaking penlink protocol v1.\n"
+           "Runs one simulated microneedling pen speaking penlink protocol v2.\n"
            "The first line on stdout is 'PTY /dev/pts/N' or 'TCP 127.0.0.1:PORT'; with\n"
            "--control-port the second is 'CONTROL 127.0.0.1:PORT'.\n"
            "\n"
@@ -98,6 +98,8 @@ const char* usage() {
            "  button N                 press button N\n"
            "  cartridge remove         pull the cartridge\n"
            "  cartridge insert ID LIMIT  fit cartridge ID good for LIMIT strokes\n"
+           "  busy MS                  the depth actuator homes for MS: SetDepth and\n"
+           "                           SetDepthLimit are answered Nack Busy\n"
            "  help                     list the commands\n";
 }
 

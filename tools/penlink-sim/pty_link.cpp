@@ -156,9 +156,12 @@ void PtyLink::read_next() {
                                 if (error == boost::asio::error::operation_aborted || !open_)
                                     return;
                                 if (error) {
-                                    // EIO: the last host descriptor closed; anything else is
-                                    // a broken master.
-                                    if (slave_closed(master_.native_handle())) {
+                                    // EIO: the last host descriptor closed (a host may have
+                                    // reopened the port since); anything else is a broken
+                                    // master.
+                                    const boost::system::error_code hang_up(
+                                        EIO, boost::system::system_category());
+                                    if (error == hang_up || slave_closed(master_.native_handle())) {
                                         on_hang_up();
                                     } else {
                                         close_link("read failed: " + error.message());
