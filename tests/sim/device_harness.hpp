@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "protocol/frame.hpp"
+#include "sim/pen_model.hpp"
 #include "sim/sim_device.hpp"
 
 namespace penlink::sim::test {
