@@ -301,4 +301,18 @@ TEST_CASE("--at and --reboot-after-ms run fault injection on schedule", "[sim][p
     CHECK(status->temperature_cdeg >= 3400);
 }
 
+TEST_CASE("--console reads commands from stdin and answers each on stdout",
+          "[sim][process][control]") {
+    // A pipe is the console (exec: the child is the sim itself, so the test can stop it); the
+    // pen keeps running after stdin ends.
+    ChildProcess sim(
+        "/bin/bash",
+        {"-c", std::string("exec ") + PENLINK_SIM_EXE +
+                   " --tcp 0 --console --quiet < <(printf 'battery 50\\nfly\\n\\nhelp\\n')"});
+    REQUIRE(sim.wait_for_output("ok reboot", 5s));
+    const std::string& out = sim.out();
+    CHECK(out.rfind("TCP 127.0.0.1:", 0) == 0);
+    CHECK(out.find("\nok\nerror: unknown command 'fly'; try help\nok reboot") != std::string::npos);
+}
+
 #endif  // PENLINK_SIM_EXE
