@@ -79,17 +79,21 @@ public:
     /// TimeoutError (no answer), or RejectedError (incompatible protocol version).
     static std::unique_ptr<Pen> connect(const std::string& url, const ConnectOptions& options = {});
 
-    /// Closes the link (stops the needle first if it can) and joins the pen's threads.
+    /// Ends the session (the pen turns needle, RF and LED off), closes the link and joins the
+    /// pen's threads.
     ~Pen();
     Pen(const Pen&) = delete;
     Pen& operator=(const Pen&) = delete;
 
-    /// Stops streaming, closes the link. Idempotent. Later commands throw ConnectionError.
+    /// Ends the session (needle, RF and LED off, no latched fault), stops streaming and closes
+    /// the link. Idempotent. Later commands throw ConnectionError.
     void close();
 
-    /// After the connection was lost: opens the link again and redoes the handshake; callbacks
-    /// stay registered and the status rate is requested again. Does nothing while connected.
-    /// Throws like connect(), and ConnectionError if a different pen answers.
+    /// After the connection was lost: opens the link again and starts a new session (the pen
+    /// starts it with needle, RF and LED off); callbacks stay registered, the status rate and the
+    /// depth limit are requested again, and the Connected state change says whether the pen
+    /// restarted meanwhile. Does nothing while connected. Throws like connect(), and
+    /// ConnectionError if a different pen answers.
     void reconnect();
 
     const std::string& url() const;
@@ -97,8 +101,10 @@ public:
     const DeviceInfo& info() const;
     const Capabilities& capabilities() const;
 
-    /// Host-side depth ceiling, at most the pen's maximum (e.g. 1.5 mm for a cheek protocol).
-    /// set_depth refuses anything deeper. Defaults to the pen's maximum.
+    /// The session's depth ceiling, at most the pen's maximum (e.g. 1.5 mm for a cheek
+    /// protocol). set_depth refuses anything deeper, and the pen enforces it too: if its depth
+    /// set point is deeper, the pen moves it up to the limit before acknowledging. Kept across
+    /// reconnect(). Defaults to the pen's maximum. Throws like any command.
     void set_depth_limit(Depth limit);
     Depth depth_limit() const;
 
@@ -117,8 +123,9 @@ public:
     void set_rf_mode_async(const RfMode& mode, ResultHandler done);
     void set_led_mode(const LedMode& mode);
     void set_led_mode_async(const LedMode& mode, ResultHandler done);
-    /// Stops needle, RF and LED at once and latches until clear_emergency_stop(). Sent ahead of
-    /// anything queued.
+    /// Stops needle, RF and LED at once and latches until clear_emergency_stop(). Sent at the
+    /// next frame boundary ahead of anything queued, and resent until the pen acknowledges or
+    /// the link is declared lost.
     void emergency_stop();
     void emergency_stop_async(ResultHandler done);
     void clear_emergency_stop();
@@ -126,8 +133,14 @@ public:
     /// Clears latched faults whose cause has gone.
     void clear_faults();
 
-    /// Calls handler for each status frame; asks the pen to stream at least rate_hz
-    /// (the pen streams at the highest rate any subscriber asked for).
+    /// Asks the pen for its current set points (depth, limit, speed, RF, LED, status rate).
+    /// After a TimeoutError or ConnectionLostError a command's outcome is unknown (it was
+    /// applied at most once, never after a newer command of its kind): this says what holds.
+    PenSettings read_settings();
+
+    /// Calls handler with status frames at about rate_hz (1 Hz up): the pen streams at the
+    /// highest rate any subscriber asked for, capped by what the link carries (about half of it,
+    /// e.g. 87 Hz at 115200 baud), and each subscriber gets frames at its own rate.
     [[nodiscard]] Subscription subscribe_status(StatusHandler handler, std::int32_t rate_hz = 50);
     [[nodiscard]] Subscription subscribe_events(EventHandler handler);
     [[nodiscard]] Subscription subscribe_connection_state(ConnectionStateHandler handler);

@@ -178,6 +178,19 @@ struct Event {
     std::uint32_t device_time_ms = 0;
 };
 
+/// The pen's current set points, as read back with Pen::read_settings().
+struct PenSettings {
+    PenState state = PenState::Idle;
+    double depth_set_mm = 0.0;
+    double depth_limit_mm = 0.0;  ///< the session depth limit the pen enforces
+    double speed_set_hz = 0.0;
+    bool running = false;  ///< needle commanded to run
+    RfMode rf;             ///< the RF settings in force (enabled false when off)
+    LedMode led;           ///< the LED settings in force
+    std::int32_t status_rate_hz = 0;
+    std::uint32_t fault_bits = 0;  ///< see Fault
+};
+
 /// A serial port found on this machine.
 struct SerialPortInfo {
     std::string path;         ///< e.g. "/dev/ttyACM0"

@@ -1,6 +1,7 @@
 #include "penlink/pen.hpp"
 
 #include "api/pen_impl.hpp"
+#include "core/conversions.hpp"
 #include "core/limits.hpp"
 
 namespace penlink {
@@ -46,10 +47,7 @@ ConnectionState Pen::connection_state() const { return impl_->session->state(); 
 const DeviceInfo& Pen::info() const { return impl_->session->device_info(); }
 const Capabilities& Pen::capabilities() const { return impl_->session->capabilities(); }
 
-void Pen::set_depth_limit(Depth limit) {
-    core::check_depth_limit(limit, capabilities());
-    impl_->depth_limit_um = limit.in_um();
-}
+void Pen::set_depth_limit(Depth limit) { impl_->session->set_depth_limit(limit); }
 Depth Pen::depth_limit() const { return impl_->depth_limit(); }
 
 Subscription Pen::subscribe_status(StatusHandler handler, std::int32_t rate_hz) {
@@ -61,6 +59,8 @@ Subscription Pen::subscribe_events(EventHandler handler) {
 Subscription Pen::subscribe_connection_state(ConnectionStateHandler handler) {
     return impl_->session->subscribe_connection_state(std::move(handler));
 }
+
+PenSettings Pen::read_settings() { return core::to_settings(impl_->session->read_settings()); }
 
 std::optional<Status> Pen::latest_status() const { return impl_->session->latest_status(); }
 std::uint64_t Pen::dropped_status_frames() const { return impl_->session->dropped_status_frames(); }

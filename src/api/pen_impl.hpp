@@ -1,4 +1,4 @@
-// What a penlink::Pen holds: its session and the host-side depth ceiling.
+// What a penlink::Pen holds: its session (which also keeps the session depth limit).
 #pragma once
 
 #include <atomic>
@@ -10,14 +10,11 @@
 namespace penlink {
 
 struct Pen::Impl {
-    explicit Impl(std::shared_ptr<core::Session> s)
-        : session(std::move(s)),
-          depth_limit_um(Depth::mm(session->capabilities().depth_max_mm).in_um()) {}
+    explicit Impl(std::shared_ptr<core::Session> s) : session(std::move(s)) {}
 
-    Depth depth_limit() const { return Depth::um(depth_limit_um.load()); }
+    Depth depth_limit() const { return session->depth_limit(); }
 
     std::shared_ptr<core::Session> session;
-    std::atomic<std::int32_t> depth_limit_um;
 };
 
 }  // namespace penlink

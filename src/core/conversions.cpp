@@ -74,4 +74,27 @@ Event to_event(const protocol::Event& wire) {
     return Event{static_cast<EventKind>(wire.kind), wire.detail, wire.timestamp_ms};
 }
 
+PenSettings to_settings(const protocol::Settings& wire) {
+    PenSettings out;
+    out.state = static_cast<PenState>(wire.state);
+    out.depth_set_mm = wire.depth_set_um / 1000.0;
+    out.depth_limit_mm = wire.depth_limit_um / 1000.0;
+    out.speed_set_hz = wire.speed_set_chz / 100.0;
+    out.running = wire.running;
+    out.rf.enabled = wire.rf.enabled;
+    out.rf.polarity = static_cast<RfPolarity>(wire.rf.polarity);
+    out.rf.frequency_khz = wire.rf.frequency_khz;
+    out.rf.power_w = wire.rf.power_mw / 1000.0;
+    out.rf.pulse_ms = wire.rf.pulse_ms;
+    out.led.enabled = wire.led.enabled;
+    out.led.wavelength_nm = wire.led.wavelength_nm;
+    out.led.irradiance_mw_cm2 = wire.led.irradiance_dmw_cm2 / 10.0;
+    out.led.pulsed = wire.led.mode == protocol::LedMode::Pulsed;
+    out.led.pulse_rate_hz = wire.led.pulse_rate_chz / 100.0;
+    out.led.duty_percent = wire.led.duty_permille / 10.0;
+    out.status_rate_hz = wire.status_rate_hz;
+    out.fault_bits = wire.fault_bits;
+    return out;
+}
+
 }  // namespace penlink::core

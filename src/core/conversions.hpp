@@ -10,5 +10,6 @@ DeviceInfo to_device_info(const protocol::Info& info, int protocol_version);
 Capabilities to_capabilities(const protocol::Info& info);
 void to_status(const protocol::Status& wire, Status& out);
 Event to_event(const protocol::Event& wire);
+PenSettings to_settings(const protocol::Settings& wire);
 
 }  // namespace penlink::core

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <future>
+#include <limits>
 #include <random>
 
 #include <boost/asio/post.hpp>
 
 #include "core/conversions.hpp"
+#include "core/limits.hpp"
 #include "core/log.hpp"
 #include "core/subscription_impl.hpp"
 #include "transport/transport_factory.hpp"
@@ -66,64 +68,101 @@ void Session::connect() {
         throw ConnectionError(ErrorCode::NotConnected, "pen at " + url_ + " is closed");
     std::lock_guard connect_lock(connect_mutex_);
     if (state_.load() == ConnectionState::Connected) return;
+    // connect_timeout bounds the whole connect: opening the link and the handshake.
+    const auto deadline = Clock::now() + options_.connect_timeout;
     set_state(ConnectionState::Connecting, {});
     try {
         // Open before the transport starts reading: a failure it reports at once must count.
         run_on_io([this] {
             decoder_.reset();
             last_status_seq_.reset();
+            last_unsolicited_seq_.reset();
+            in_session_ = false;
+            session_id_ = 0;
+            acked_status_rate_hz_ = 0;
+            resubscribed_for_silence_ = false;
+            depth_violation_reported_ = false;
             link_open_ = true;
             last_receive_ = Clock::now();
         });
         link_->open([this](std::span<const std::uint8_t> bytes) { on_bytes(bytes); },
                     [this](const std::string& reason) { on_link_error(reason); },
                     options_.connect_timeout);
-
-        const auto hello = request_sync_reply(protocol::Hello{});
-        const auto* reply = std::get_if<protocol::HelloReply>(&hello);
-        if (!reply || reply->version != protocol::kProtocolVersion) {
-            throw RejectedError(
-                ErrorCode::Protocol,
-                "pen at " + url_ + " answered Hello with an unsupported protocol version");
-        }
-        const auto info_message = request_sync_reply(protocol::GetInfo{});
-        const auto* info = std::get_if<protocol::Info>(&info_message);
-        if (!info)
-            throw RejectedError(ErrorCode::Protocol, "pen at " + url_ + " sent no device info");
-        auto identity = to_device_info(*info, reply->version);
-        if (!handshake_done_) {
-            device_info_ = std::move(identity);
-            capabilities_ = to_capabilities(*info);
-            handshake_done_ = true;
-        } else if (identity.serial_number != device_info_.serial_number ||
-                   identity.model != device_info_.model) {
-            // Info and capabilities are read without locks once connected, so they never change;
-            // a different pen needs a new Pen.
-            throw ConnectionError(ErrorCode::ConnectionFailed,
-                                  "a different pen answered at " + url_ + ": expected " +
-                                      device_info_.model + " " + device_info_.serial_number +
-                                      ", found " + identity.model + " " + identity.serial_number);
-        }
+        // A lone delimiter first: it ends any partial frame the pen still holds from an earlier
+        // host, so our Hello is not lost with it (protocol.md 2.5).
+        run_on_io([this] {
+            static constexpr std::uint8_t kDelimiter[1] = {0x00};
+            if (link_open_) link_->send(kDelimiter);
+        });
+        perform_handshake(deadline);
     } catch (const Error& error) {
         run_on_io([this] {
             if (link_open_) shut_link();
+            fail_all_pending(ErrorCode::ConnectionLost, "the connection attempt failed");
         });
         set_state(handshake_done_ ? ConnectionState::Lost : ConnectionState::Closed, error.what());
         throw;
     }
-    set_state(ConnectionState::Connected, {});
+    std::string reason;
+    std::uint32_t boot_id = 0;
+    run_on_io([this, &boot_id] { boot_id = boot_id_; });
+    if (last_boot_id_ && *last_boot_id_ != boot_id) {
+        reason =
+            "the pen restarted since the last session: its set points may have been reset, and "
+            "needle, RF and LED are off";
+    } else if (last_boot_id_) {
+        reason = "a new session: needle, RF and LED are off until started again";
+    }
+    last_boot_id_ = boot_id;
+    set_state(ConnectionState::Connected, reason);
     {
-        // A reconnected pen may have restarted and forgotten the rate: ask for it afresh.
+        // A new session starts with streaming off: ask for the rate afresh.
         std::lock_guard lock(subscribers_mutex_);
         requested_rate_hz_ = 0;
     }
     update_status_rate();
+    const auto limit = depth_limit_um_.load();
+    if (limit < static_cast<std::int32_t>(capabilities_.depth_max_mm * 1000.0 + 0.5)) {
+        // The session limit lives in the session: a new one (reconnect) needs it again.
+        request(protocol::SetDepthLimit{static_cast<std::uint16_t>(limit)}, [](const Result& r) {
+            if (!r.ok()) log(LogLevel::Error, "could not restore the depth limit: " + r.message);
+        });
+    }
     run_on_io([this] {
+        last_status_time_ = Clock::now();
         schedule_heartbeat();
         schedule_link_check();
     });
     log(LogLevel::Info, "connected to " + device_info_.model + " " + device_info_.serial_number +
                             " via " + link_->description());
+}
+
+void Session::perform_handshake(Clock::time_point deadline) {
+    const auto hello = request_sync_reply(protocol::Hello{}, deadline);
+    const auto* reply = std::get_if<protocol::HelloReply>(&hello);
+    if (!reply || reply->version != protocol::kProtocolVersion) {
+        throw RejectedError(
+            ErrorCode::Protocol,
+            "pen at " + url_ + " answered Hello with an unsupported protocol version");
+    }
+    const auto info_message = request_sync_reply(protocol::GetInfo{}, deadline);
+    const auto* info = std::get_if<protocol::Info>(&info_message);
+    if (!info) throw RejectedError(ErrorCode::Protocol, "pen at " + url_ + " sent no device info");
+    auto identity = to_device_info(*info, reply->version);
+    if (!handshake_done_) {
+        device_info_ = std::move(identity);
+        capabilities_ = to_capabilities(*info);
+        depth_limit_um_ = static_cast<std::int32_t>(info->depth_max_um);
+        handshake_done_ = true;
+    } else if (identity.serial_number != device_info_.serial_number ||
+               identity.model != device_info_.model) {
+        // Info and capabilities are read without locks once connected, so they never change;
+        // a different pen needs a new Pen.
+        throw ConnectionError(ErrorCode::ConnectionFailed,
+                              "a different pen answered at " + url_ + ": expected " +
+                                  device_info_.model + " " + device_info_.serial_number +
+                                  ", found " + identity.model + " " + identity.serial_number);
+    }
 }
 
 void Session::close() {
@@ -133,15 +172,15 @@ void Session::close() {
         if (closed_.exchange(true)) return;
     }
     if (state_.load() == ConnectionState::Connected) {
-        // Leave the pen stopped, not running until its watchdog notices we are gone. Sent even
-        // if no status has shown it running yet: Stop on an idle pen is harmless. One resend
-        // at most, so closing a silent pen stays quick (its watchdog stops it anyway).
-        std::promise<void> stopped;
-        auto finished = stopped.get_future();
-        boost::asio::post(io_, [this, &stopped] {
-            start_request(
-                protocol::Stop{},
-                [&stopped](const Result&, const protocol::Message*) { stopped.set_value(); }, 1);
+        // End the session: needle, RF and LED off and no latched fault, rather than leaving the
+        // pen to its watchdog. One resend at most, so closing a silent pen stays quick (its
+        // watchdog turns everything off anyway).
+        std::promise<void> ended;
+        auto finished = ended.get_future();
+        boost::asio::post(io_, [this, &ended] {
+            send_request(
+                protocol::EndSession{},
+                [&ended](const Result&, const protocol::Message*) { ended.set_value(); }, 1);
         });
         finished.wait();
     }
@@ -195,7 +234,8 @@ void Session::request(const protocol::Message& message, ResultHandler done) {
 
 void Session::request_failed(const Result& result, ResultHandler done) { deliver(done, result); }
 
-protocol::Message Session::request_sync_reply(const protocol::Message& message) {
+protocol::Message Session::request_sync_reply(const protocol::Message& message,
+                                              std::optional<Clock::time_point> deadline) {
     struct Outcome {
         Result result;
         protocol::Message reply;
@@ -212,13 +252,24 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message) 
             });
         });
     }
-    // Retries bound the wait; the margin only guards against a stalled I/O thread.
-    const auto bound =
-        options_.command_timeout * (options_.command_retries + 1) + milliseconds(2000);
-    if (future.wait_for(bound) != std::future_status::ready) {
-        throw TimeoutError(std::string("no outcome for ") +
-                           protocol::to_string(protocol::type_of(message)) + " within " +
-                           std::to_string(count_ms(bound)) + " ms");
+    const char* name = protocol::to_string(protocol::type_of(message));
+    if (deadline) {
+        if (future.wait_until(*deadline) != std::future_status::ready) {
+            throw TimeoutError("connecting to the pen at " + url_ + " took longer than " +
+                               std::to_string(count_ms(options_.connect_timeout)) +
+                               " ms (connect_timeout; waiting for the answer to " + name + ")");
+        }
+    } else {
+        // Retries bound the wait; the margin only guards against a stalled I/O thread. An
+        // emergency stop is resent until answered or the link is lost, which link supervision
+        // bounds.
+        const bool urgent = std::holds_alternative<protocol::EmergencyStop>(message);
+        auto bound = options_.command_timeout * (options_.command_retries + 1) + milliseconds(2000);
+        if (urgent) bound = std::max(bound, effective_link_timeout() * 2 + milliseconds(2000));
+        if (future.wait_for(bound) != std::future_status::ready) {
+            throw TimeoutError(std::string("no outcome for ") + name + " within " +
+                               std::to_string(count_ms(bound)) + " ms");
+        }
     }
     auto outcome = future.get();
     outcome.result.throw_if_error();
@@ -238,6 +289,31 @@ void Session::start_request(const protocol::Message& message, ReplyHandler done,
              nullptr);
         return;
     }
+    if (retries < 0) retries = options_.command_retries;
+    // An emergency stop never waits: it goes out now, ahead of everything queued, and is resent
+    // until the pen answers or the link is declared lost (protocol.md 5.4).
+    if (type == protocol::MessageType::EmergencyStop) {
+        send_request(message, std::move(done), std::numeric_limits<int>::max());
+        return;
+    }
+    if (!waiting_.empty() || pending_.size() >= protocol::kMaxInFlight) {
+        // At most kMaxInFlight outstanding, so every resend still finds its reply in the pen's
+        // cache; the rest wait here, in order, and are numbered when they go out.
+        waiting_.push_back(Waiting{message, std::move(done), retries});
+        return;
+    }
+    send_request(message, std::move(done), retries);
+}
+
+void Session::send_request(const protocol::Message& message, ReplyHandler done, int retries) {
+    const auto type = protocol::type_of(message);
+    if (!link_open_) {
+        done(Result::failure(ErrorCode::ConnectionLost,
+                             std::string("cannot send ") + protocol::to_string(type) +
+                                 ": the pen at " + url_ + " is disconnected"),
+             nullptr);
+        return;
+    }
     std::uint16_t seq = next_seq_++;
     while (pending_.count(seq) != 0) seq = next_seq_++;
     auto frame = protocol::encode_frame(seq, message);
@@ -251,50 +327,101 @@ void Session::start_request(const protocol::Message& message, ReplyHandler done,
     pending->type = type;
     pending->frame = *frame;
     pending->attempts = 1;
-    pending->retries = retries < 0 ? options_.command_retries : retries;
+    pending->retries = retries;
+    pending->urgent = type == protocol::MessageType::EmergencyStop;
+    if (const auto* depth = std::get_if<protocol::SetDepth>(&message))
+        pending->value = depth->depth_um;
+    if (const auto* limit = std::get_if<protocol::SetDepthLimit>(&message))
+        pending->value = limit->depth_limit_um;
+    if (const auto* rate = std::get_if<protocol::SubscribeStatus>(&message))
+        pending->value = rate->rate_hz;
     pending->done = std::move(done);
-    link_->send(pending->frame.view());
+    send_frame(*pending);
     pending_.emplace(seq, std::move(pending));
     arm_retry(seq);
+}
+
+void Session::send_frame(const Pending& pending) {
+    if (pending.urgent)
+        link_->send_urgent(pending.frame.view());
+    else
+        link_->send(pending.frame.view());
+}
+
+void Session::send_waiting() {
+    while (link_open_ && !waiting_.empty() && pending_.size() < protocol::kMaxInFlight) {
+        Waiting next = std::move(waiting_.front());
+        waiting_.pop_front();
+        send_request(next.message, std::move(next.done), next.retries);
+    }
 }
 
 void Session::arm_retry(std::uint16_t seq) {
     auto& pending = *pending_.at(seq);
     pending.timer.expires_after(options_.command_timeout);
-    pending.timer.async_wait(
-        [this, seq, attempt = pending.attempts](boost::system::error_code error) {
-            if (error) return;
-            const auto it = pending_.find(seq);
-            if (it == pending_.end() || it->second->attempts != attempt) return;
-            auto& entry = *it->second;
-            if (entry.attempts <= entry.retries) {
-                ++entry.attempts;
+    pending.timer.async_wait([this, seq,
+                              attempt = pending.attempts](boost::system::error_code error) {
+        if (error) return;
+        const auto it = pending_.find(seq);
+        if (it == pending_.end() || it->second->attempts != attempt) return;
+        auto& entry = *it->second;
+        if (entry.attempts <= entry.retries) {
+            ++entry.attempts;
+            if (log_enabled(LogLevel::Debug))
                 log(LogLevel::Debug, std::string("resending ") + protocol::to_string(entry.type) +
                                          " seq " + std::to_string(seq) + " (attempt " +
                                          std::to_string(entry.attempts) + ")");
-                link_->send(entry.frame.view());
-                arm_retry(seq);
-                return;
-            }
-            auto done = std::move(entry.done);
-            const std::string text = std::string("the pen did not acknowledge ") +
-                                     protocol::to_string(entry.type) + " within " +
-                                     std::to_string(count_ms(options_.command_timeout)) + " ms (" +
-                                     std::to_string(entry.attempts) + " attempts)";
-            pending_.erase(it);
-            done(Result::failure(ErrorCode::Timeout, text), nullptr);
-        });
+            send_frame(entry);
+            arm_retry(seq);
+            return;
+        }
+        auto done = std::move(entry.done);
+        const std::string text =
+            std::string("the pen did not acknowledge ") + protocol::to_string(entry.type) +
+            " within " + std::to_string(count_ms(options_.command_timeout)) + " ms (" +
+            std::to_string(entry.attempts) +
+            " attempts); the outcome is unknown: it was applied at most once, and "
+            "read_settings() tells what the pen now holds";
+        pending_.erase(it);
+        done(Result::failure(ErrorCode::Timeout, text), nullptr);
+        send_waiting();
+    });
 }
 
 void Session::fail_all_pending(ErrorCode code, const std::string& reason) {
     auto pending = std::move(pending_);
     pending_.clear();
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
     for (auto& [seq, entry] : pending) {
         entry->timer.cancel();
         entry->done(Result::failure(
                         code, std::string(protocol::to_string(entry->type)) + " failed: " + reason),
                     nullptr);
     }
+    for (auto& entry : waiting) {
+        entry.done(Result::failure(
+                       code, std::string(protocol::to_string(protocol::type_of(entry.message))) +
+                                 " failed (never sent): " + reason),
+                   nullptr);
+    }
+}
+
+protocol::Settings Session::read_settings() {
+    const auto reply = request_sync_reply(protocol::GetSettings{});
+    const auto* settings = std::get_if<protocol::Settings>(&reply);
+    if (!settings)
+        throw RejectedError(ErrorCode::Protocol, "the pen answered GetSettings without settings");
+    return *settings;
+}
+
+void Session::set_depth_limit(Depth limit) {
+    check_depth_limit(limit, capabilities_);
+    // The host checks against the new limit from now on; the pen enforces it too and moves a
+    // deeper set point up to it. A SetDepth still in flight is older than this request, so the
+    // pen refuses it as superseded rather than applying it after the limit.
+    depth_limit_um_ = limit.in_um();
+    request_sync(protocol::SetDepthLimit{static_cast<std::uint16_t>(limit.in_um())});
 }
 
 }  // namespace penlink::core

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -64,6 +65,14 @@ public:
     void request_failed(const Result& result, ResultHandler done);
     /// Sends a request and waits for the answer; throws the typed error on failure.
     void request_sync(const protocol::Message& message);
+    /// Sends GetSettings and returns the pen's current set points (protocol v2).
+    protocol::Settings read_settings();
+
+    /// The session's depth ceiling: checked here before sending, and given to the pen
+    /// (SetDepthLimit), which enforces it too, moving a deeper set point up to it. Kept across
+    /// reconnects. Throws like any command.
+    void set_depth_limit(Depth limit);
+    Depth depth_limit() const { return Depth::um(depth_limit_um_.load()); }
 
     ConnectionState state() const { return state_.load(); }
     const std::string& url() const { return url_; }
@@ -80,27 +89,49 @@ public:
     Subscription subscribe_connection_state(ConnectionStateHandler handler);
 
 private:
+    using ReplyHandler = std::function<void(const Result&, const protocol::Message*)>;
     struct Pending {
         explicit Pending(boost::asio::io_context& io) : timer(io) {}
         protocol::MessageType type{};
         protocol::WireFrame frame;
         int attempts = 0;
-        int retries = 0;  // resends allowed after the first attempt
+        int retries = 0;      // resends allowed after the first attempt
+        bool urgent = false;  // EmergencyStop: ahead of everything queued, resent until answered
+        std::int32_t value = -1;  // SetDepth/SetDepthLimit um, SubscribeStatus Hz: for bookkeeping
         boost::asio::steady_timer timer;
-        std::function<void(const Result&, const protocol::Message*)> done;  // on the I/O thread
+        ReplyHandler done;  // on the I/O thread
     };
-    using ReplyHandler = std::function<void(const Result&, const protocol::Message*)>;
+    /// A request waiting for room in the in-flight window; it gets its seq when sent.
+    struct Waiting {
+        protocol::Message message;
+        ReplyHandler done;
+        int retries = 0;
+    };
 
     // All of these run on the I/O thread.
     /// retries < 0: the configured command_retries.
     void start_request(const protocol::Message& message, ReplyHandler done, int retries = -1);
+    /// Numbers and sends a request now (the window has room, or it is an emergency stop).
+    void send_request(const protocol::Message& message, ReplyHandler done, int retries);
+    /// Sends waiting requests while the in-flight window has room.
+    void send_waiting();
+    void send_frame(const Pending& pending);
     void arm_retry(std::uint16_t seq);
     void on_bytes(std::span<const std::uint8_t> bytes);
     void on_frame(const protocol::DecodedFrame& frame);
     void on_reply(std::uint16_t seq, const protocol::Message& reply);
+    void on_acknowledged(const Pending& pending);
     void on_status(const protocol::Status& wire);
+    void check_depth_against_limit(const protocol::Status& wire);
     void on_event(const protocol::Event& wire);
+    /// A duplicate unsolicited frame (same or older pen frame counter): true if seen before.
+    bool duplicate_unsolicited(std::uint16_t frame_seq);
     void on_link_error(const std::string& reason);
+    /// The pen lost our session (restart, another host, session ended): like a lost link.
+    void on_session_lost(const std::string& reason);
+    void check_status_silence();
+    /// link_timeout, or its default from the pen's watchdog period.
+    std::chrono::milliseconds effective_link_timeout() const;
     void fail_all_pending(ErrorCode code, const std::string& reason);
     void schedule_heartbeat();
     void schedule_link_check();
@@ -132,7 +163,10 @@ private:
     /// Runs fn on the I/O thread and waits for it.
     template <typename Fn>
     void run_on_io(Fn&& fn);
-    protocol::Message request_sync_reply(const protocol::Message& message);
+    /// deadline bounds the wait (connect_timeout during connect); otherwise the retries do.
+    protocol::Message request_sync_reply(const protocol::Message& message,
+                                         std::optional<Clock::time_point> deadline = {});
+    void perform_handshake(Clock::time_point deadline);
 
     const std::string url_;
     const ConnectOptions options_;
@@ -146,7 +180,16 @@ private:
     // I/O-thread state
     protocol::FrameDecoder decoder_;
     std::map<std::uint16_t, std::unique_ptr<Pending>> pending_;
+    std::deque<Waiting> waiting_;
     std::uint16_t next_seq_;
+    bool in_session_ = false;  // HelloReply arrived: unsolicited frames count from here
+    std::uint32_t session_id_ = 0;
+    std::uint32_t boot_id_ = 0;
+    std::optional<std::uint16_t> last_unsolicited_seq_;
+    Clock::time_point last_status_time_;
+    std::int32_t acked_status_rate_hz_ = 0;  // the rate the pen last acknowledged
+    bool resubscribed_for_silence_ = false;
+    bool depth_violation_reported_ = false;
     boost::asio::steady_timer heartbeat_timer_;
     boost::asio::steady_timer link_timer_;
     std::chrono::steady_clock::time_point last_receive_;
@@ -168,8 +211,14 @@ private:
     std::mutex subscribers_mutex_;
     std::multiset<std::int32_t> status_rates_;
     std::int32_t requested_rate_hz_ = 0;
+    bool rate_cap_reported_ = false;  // guarded by subscribers_mutex_
+    std::atomic<std::int32_t> streaming_rate_hz_{0};  // the rate last asked of the pen
+    /// A v2 Status frame on the wire: 8 header and CRC bytes, 56 payload, COBS and delimiter.
+    static constexpr std::size_t kStatusWireBytes = 66;
     HandlerList<EventHandler> event_handlers_;
     HandlerList<ConnectionStateHandler> state_handlers_;
+    std::atomic<std::int32_t> depth_limit_um_{0};
+    std::optional<std::uint32_t> last_boot_id_;  // guarded by connect_mutex_
     std::atomic<bool> closed_{false};
     std::mutex post_mutex_;        // closed_ is set, and requests are posted, under it
     std::mutex connect_mutex_;     // one connect() at a time

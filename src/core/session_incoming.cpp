@@ -1,6 +1,7 @@
 // Session, the receiving side: bytes -> frames -> replies, status, events; link supervision
 // (heartbeat, silence) and link loss. Everything here runs on the I/O thread.
 #include "core/conversions.hpp"
+#include "core/limits.hpp"
 #include "core/log.hpp"
 #include "core/nack.hpp"
 #include "core/session.hpp"
@@ -17,6 +18,8 @@ bool reply_matches(protocol::MessageType request, const protocol::Message& reply
         return request == protocol::MessageType::Hello;
     if (std::holds_alternative<protocol::Info>(reply))
         return request == protocol::MessageType::GetInfo;
+    if (std::holds_alternative<protocol::Settings>(reply))
+        return request == protocol::MessageType::GetSettings;
     return false;
 }
 
@@ -39,9 +42,11 @@ void Session::on_frame(const protocol::DecodedFrame& frame) {
     last_receive_ = Clock::now();
     const auto& message = frame.message;
     if (const auto* status = std::get_if<protocol::Status>(&message)) {
-        on_status(*status);
+        // Before our HelloReply, unsolicited frames belong to an earlier session or the pen's
+        // start-up (protocol.md 4.1).
+        if (in_session_ && !duplicate_unsolicited(frame.header.seq)) on_status(*status);
     } else if (const auto* event = std::get_if<protocol::Event>(&message)) {
-        on_event(*event);
+        if (in_session_ && !duplicate_unsolicited(frame.header.seq)) on_event(*event);
     } else if (!protocol::is_request(frame.header.type)) {
         on_reply(frame.header.seq, message);
     } else {
@@ -50,38 +55,111 @@ void Session::on_frame(const protocol::DecodedFrame& frame) {
     }
 }
 
+bool Session::duplicate_unsolicited(std::uint16_t frame_seq) {
+    if (last_unsolicited_seq_ && !protocol::seq_newer(frame_seq, *last_unsolicited_seq_))
+        return true;
+    last_unsolicited_seq_ = frame_seq;
+    return false;
+}
+
 void Session::on_reply(std::uint16_t seq, const protocol::Message& reply) {
     const auto it = pending_.find(seq);
     if (it == pending_.end() || !reply_matches(it->second->type, reply)) {
         // A second answer to a resent request, or a leftover from an earlier session.
-        log(LogLevel::Debug,
-            "ignored a reply with no matching request (seq " + std::to_string(seq) + ")");
+        if (log_enabled(LogLevel::Debug))
+            log(LogLevel::Debug,
+                "ignored a reply with no matching request (seq " + std::to_string(seq) + ")");
         return;
     }
-    it->second->timer.cancel();
-    auto done = std::move(it->second->done);
+    Pending& entry = *it->second;
+    const auto* nack = std::get_if<protocol::Nack>(&reply);
+    if (nack && nack->reason == protocol::NackReason::Busy && entry.attempts <= entry.retries) {
+        // The pen does not remember a Busy answer: the armed retry resends the same frame after
+        // command_timeout, within the same budget (protocol.md 11.1).
+        log(LogLevel::Debug,
+            std::string("the pen is busy; ") + protocol::to_string(entry.type) + " will be resent");
+        return;
+    }
+    entry.timer.cancel();
+    auto done = std::move(entry.done);
+    if (const auto* hello = std::get_if<protocol::HelloReply>(&reply)) {
+        in_session_ = true;
+        session_id_ = hello->session_id;
+        boot_id_ = hello->boot_id;
+        last_unsolicited_seq_.reset();
+        last_status_seq_.reset();
+    }
+    if (!nack) on_acknowledged(entry);
     pending_.erase(it);
-    if (const auto* nack = std::get_if<protocol::Nack>(&reply)) {
+    if (nack) {
         done(result_from_nack(*nack), &reply);
+        if (nack->reason == protocol::NackReason::NoSession) {
+            on_session_lost(
+                "the pen answered that it has no session with this host: it restarted, "
+                "or its session ended");
+            return;
+        }
     } else {
         done(Result{}, &reply);
+    }
+    send_waiting();
+}
+
+void Session::on_acknowledged(const Pending& pending) {
+    using protocol::MessageType;
+    if (pending.type == MessageType::SubscribeStatus) {
+        acked_status_rate_hz_ = pending.value;
+        resubscribed_for_silence_ = false;
+        last_status_time_ = Clock::now();
     }
 }
 
 void Session::on_status(const protocol::Status& wire) {
+    if (wire.session_id != session_id_) {
+        on_session_lost("the pen's status belongs to another session (" +
+                        std::to_string(wire.session_id) + ", ours " + std::to_string(session_id_) +
+                        "): it restarted or another host took it over");
+        return;
+    }
     if (last_status_seq_) {
+        if (!protocol::seq_newer(wire.status_seq, *last_status_seq_)) return;  // a duplicate
         const std::uint32_t gap = wire.status_seq - *last_status_seq_ - 1;
-        // A huge gap means the counter restarted (pen rebooted), not a billion lost frames.
-        if (gap > 0 && gap < (1u << 24)) dropped_.fetch_add(gap, std::memory_order_relaxed);
+        if (gap > 0) dropped_.fetch_add(gap, std::memory_order_relaxed);
     }
     last_status_seq_ = wire.status_seq;
+    last_status_time_ = Clock::now();
+    resubscribed_for_silence_ = false;
     received_.fetch_add(1, std::memory_order_relaxed);
+    check_depth_against_limit(wire);
     to_status(wire, converted_);
     {
         std::lock_guard lock(latest_mutex_);
         latest_ = converted_;
     }
     if (!dispatcher_.push_status(converted_)) dropped_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Session::check_depth_against_limit(const protocol::Status& wire) {
+    const std::int32_t limit = depth_limit_um_.load(std::memory_order_relaxed);
+    const bool deeper = wire.depth_set_um > limit;
+    // A pen that holds a looser limit than ours (it restarted, or lost our SetDepthLimit) is
+    // given ours again; one that is set deeper than our limit is also stopped.
+    const bool looser = wire.depth_limit_um > limit;
+    if (!deeper && !looser) {
+        depth_violation_reported_ = false;
+        return;
+    }
+    if (depth_violation_reported_) return;
+    depth_violation_reported_ = true;
+    if (deeper) {
+        log(LogLevel::Error,
+            "the pen's depth set point " + format_fixed(wire.depth_set_um / 1000.0, 2) +
+                " mm exceeds the session depth limit of " + format_fixed(limit / 1000.0, 2) +
+                " mm: stopping the needle and sending the limit again");
+        start_request(protocol::Stop{}, [](const Result&, const protocol::Message*) {});
+    }
+    start_request(protocol::SetDepthLimit{static_cast<std::uint16_t>(limit)},
+                  [](const Result&, const protocol::Message*) {});
 }
 
 void Session::on_event(const protocol::Event& wire) {
@@ -99,8 +177,19 @@ void Session::on_link_error(const std::string& reason) {
     set_state(ConnectionState::Lost, reason);
 }
 
+void Session::on_session_lost(const std::string& reason) {
+    // Everything the pen acknowledged in this session may be gone; say so rather than carry on
+    // as if it were still the pen's state. reconnect() starts a new session.
+    {
+        std::lock_guard lock(latest_mutex_);
+        latest_.reset();
+    }
+    on_link_error(reason);
+}
+
 void Session::shut_link() {
     link_open_ = false;
+    in_session_ = false;
     heartbeat_timer_.cancel();
     link_timer_.cancel();
     link_->close();
@@ -116,6 +205,11 @@ void Session::schedule_heartbeat() {
     heartbeat_timer_.expires_after(interval);
     heartbeat_timer_.async_wait([this](boost::system::error_code error) {
         if (error || !link_open_) return;
+        // A full window already feeds the watchdog (every resend does too): no heartbeat then.
+        if (pending_.size() >= protocol::kMaxInFlight) {
+            schedule_heartbeat();
+            return;
+        }
         start_request(protocol::Heartbeat{},
                       [this](const Result& result, const protocol::Message*) {
                           // Say it once per outage, not every period; link loss is reported on its
@@ -130,11 +224,33 @@ void Session::schedule_heartbeat() {
     });
 }
 
+std::chrono::milliseconds Session::effective_link_timeout() const {
+    if (options_.link_timeout > milliseconds(0)) return options_.link_timeout;
+    return milliseconds(std::max(1000, 2 * capabilities_.watchdog_ms));
+}
+
+void Session::check_status_silence() {
+    // The pen acknowledged a rate but sends nothing: ask again once (the subscription may have
+    // been lost), then give up on the link rather than leave latest_status() stale unnoticed.
+    if (acked_status_rate_hz_ <= 0) return;
+    const auto timeout = std::max(milliseconds(1000), milliseconds(5000 / acked_status_rate_hz_));
+    const auto silent = std::chrono::duration_cast<milliseconds>(Clock::now() - last_status_time_);
+    if (silent > 2 * timeout) {
+        on_session_lost("no status from the pen for " + std::to_string(count_ms(silent)) +
+                        " ms although it acknowledged " + std::to_string(acked_status_rate_hz_) +
+                        " Hz");
+    } else if (silent > timeout && !resubscribed_for_silence_) {
+        resubscribed_for_silence_ = true;
+        log(LogLevel::Warning, "no status from the pen for " + std::to_string(count_ms(silent)) +
+                                   " ms; subscribing again");
+        start_request(protocol::SubscribeStatus{static_cast<std::uint16_t>(acked_status_rate_hz_)},
+                      [](const Result&, const protocol::Message*) {});
+    }
+}
+
 void Session::schedule_link_check() {
-    auto timeout = options_.link_timeout;
-    if (timeout <= milliseconds(0))
-        timeout = milliseconds(std::max(1000, 2 * capabilities_.watchdog_ms));
-    link_timer_.expires_after(timeout / 4);
+    const auto timeout = effective_link_timeout();
+    link_timer_.expires_after(std::min(timeout / 4, milliseconds(250)));
     link_timer_.async_wait([this, timeout](boost::system::error_code error) {
         if (error || !link_open_) return;
         const auto silent = std::chrono::duration_cast<milliseconds>(Clock::now() - last_receive_);
@@ -143,6 +259,8 @@ void Session::schedule_link_check() {
                           " ms (limit " + std::to_string(count_ms(timeout)) + " ms)");
             return;
         }
+        check_status_silence();
+        if (!link_open_) return;
         schedule_link_check();
     });
 }

@@ -1,5 +1,6 @@
 // Session: who listens (status, events, connection state) and the status rate that follows.
 #include <algorithm>
+#include <optional>
 
 #include "core/limits.hpp"
 #include "core/log.hpp"
@@ -28,8 +29,22 @@ void Session::update_status_rate() {
         wanted = std::max(options_.idle_status_rate_hz,
                           status_rates_.empty() ? 0 : *status_rates_.rbegin());
         wanted = std::clamp(wanted, 0, capabilities_.max_status_rate_hz);
+        // No more status than half the link carries, so commands still get through
+        // (protocol.md 11); a subscriber asking more gets what the pen sends.
+        if (const auto link_rate = link_->link_bytes_per_second(); link_rate > 0) {
+            const auto cap = static_cast<std::int32_t>(
+                std::max<std::size_t>(1, link_rate / 2 / kStatusWireBytes));
+            if (wanted > cap) {
+                if (!rate_cap_reported_)
+                    log(LogLevel::Info, "status rate capped at " + std::to_string(cap) +
+                                            " Hz: " + link_->description() + " carries no more");
+                rate_cap_reported_ = true;
+                wanted = cap;
+            }
+        }
         if (wanted == requested_rate_hz_ || state_.load() != ConnectionState::Connected) return;
         requested_rate_hz_ = wanted;
+        streaming_rate_hz_ = wanted;
     }
     request(protocol::SubscribeStatus{static_cast<std::uint16_t>(wanted)},
             [wanted](const Result& result) {
@@ -43,7 +58,21 @@ void Session::update_status_rate() {
 Subscription Session::subscribe_status(StatusHandler handler, std::int32_t rate_hz) {
     if (!handler) throw InvalidArgumentError("subscribe_status needs a handler");
     check_status_rate(rate_hz, capabilities_);
-    auto entry = dispatcher_.add_status(std::move(handler));
+    // The pen streams at the highest rate anyone asked for; a subscriber that asked less gets
+    // frames at its own rate, picked by the pen's clock (`next_due` is touched only on the
+    // callback thread; the session outlives its dispatcher's handlers).
+    auto paced = [handler = std::move(handler), rate_hz, period_ms = 1000.0 / rate_hz,
+                  streaming = &streaming_rate_hz_,
+                  next_due = std::optional<double>{}](const Status& status) mutable {
+        if (rate_hz < streaming->load(std::memory_order_relaxed)) {
+            const double now = status.device_time_ms;
+            if (next_due && now + 1.0 < *next_due && *next_due - now < 2 * period_ms) return;
+            next_due =
+                (next_due && now < *next_due + period_ms) ? *next_due + period_ms : now + period_ms;
+        }
+        handler(status);
+    };
+    auto entry = dispatcher_.add_status(std::move(paced));
     {
         std::lock_guard lock(subscribers_mutex_);
         status_rates_.insert(rate_hz);

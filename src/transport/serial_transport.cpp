@@ -210,6 +210,10 @@ void SerialTransport::send(std::span<const std::uint8_t> bytes) {
     if (auto link = link_) link->send(bytes);
 }
 
+void SerialTransport::send_urgent(std::span<const std::uint8_t> frame) {
+    if (auto link = link_) link->send_urgent(frame);
+}
+
 void SerialTransport::close() {
     if (!link_) return;
     link_->close();

@@ -34,6 +34,8 @@ public:
     void open(ReceiveHandler on_receive, ErrorHandler on_error,
               std::chrono::milliseconds timeout) override;
     void send(std::span<const std::uint8_t> bytes) override;
+    void send_urgent(std::span<const std::uint8_t> frame) override;
+    std::size_t link_bytes_per_second() const override { return baud_rate_ / 10; }
     void close() override;
     std::string description() const override;
 

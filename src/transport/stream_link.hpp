@@ -14,6 +14,7 @@
 // keeps both capacities, so steady-state sends never allocate, and bytes go out in call order.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -34,9 +35,11 @@ namespace penlink::transport {
 
 /// Bytes a link may hold unsent before it declares the peer stuck. Far above what a pen session
 /// queues (a few hundred bytes of commands), low enough to stop a runaway producer.
-inline constexpr std::size_t kMaxQueuedBytes = 1 << 20;
+inline constexpr std::size_t kMaxQueuedBytes = 2 << 20;
 inline constexpr std::size_t kInitialQueueCapacity = 4096;
 inline constexpr std::size_t kReadBufferSize = 4096;
+/// Largest single write: what an emergency stop may have to wait behind (protocol.md 5.4).
+inline constexpr std::size_t kMaxWriteChunk = 256;
 
 template <typename Stream>
 class StreamLink : public std::enable_shared_from_this<StreamLink<Stream>> {
@@ -67,13 +70,33 @@ public:
 
     void send(std::span<const std::uint8_t> bytes) {
         if (closed_ || failed_ || bytes.empty()) return;
-        if (pending_.size() + bytes.size() > kMaxQueuedBytes) {
+        if (pending_.size() - pending_begin_ + bytes.size() > kMaxQueuedBytes) {
             fail("the send queue of " + name_ + " exceeded " + std::to_string(kMaxQueuedBytes) +
                  " bytes; the peer is not reading");
             return;
         }
         pending_.insert(pending_.end(), bytes.begin(), bytes.end());
         if (!writing_) write_next();
+    }
+
+    /// Puts a whole frame (ending in 0x00) ahead of every queued byte, at the first frame
+    /// boundary not yet handed to the stream.
+    void send_urgent(std::span<const std::uint8_t> frame) {
+        if (closed_ || failed_ || frame.empty()) return;
+        if (!writing_) {
+            send(frame);
+            return;
+        }
+        // The write in flight may have cut a frame; its tail opens pending_ and must go first.
+        std::size_t at = pending_begin_;
+        if (!in_flight_ends_frame_) {
+            const auto from = pending_.begin() + static_cast<std::ptrdiff_t>(pending_begin_);
+            const auto end = std::find(from, pending_.end(), std::uint8_t{0});
+            at = end == pending_.end() ? pending_.size()
+                                       : static_cast<std::size_t>(end - pending_.begin()) + 1;
+        }
+        pending_.insert(pending_.begin() + static_cast<std::ptrdiff_t>(at), frame.begin(),
+                        frame.end());
     }
 
     /// Stops everything; no handler is called afterwards. Idempotent.
@@ -110,7 +133,28 @@ private:
     }
 
     void write_next() {
-        std::swap(pending_, in_flight_);
+        // Small writes, so an urgent frame waits behind at most kMaxWriteChunk bytes that the
+        // stream already took.
+        // pending_begin_ marks what earlier chunks took, so a long queue is not shifted per
+        // chunk; it is compacted once most of it has gone.
+        const std::size_t queued = pending_.size() - pending_begin_;
+        if (pending_begin_ == 0 && queued <= kMaxWriteChunk) {
+            std::swap(pending_, in_flight_);
+        } else {
+            const std::size_t take = std::min(queued, kMaxWriteChunk);
+            const auto from = pending_.begin() + static_cast<std::ptrdiff_t>(pending_begin_);
+            in_flight_.assign(from, from + static_cast<std::ptrdiff_t>(take));
+            pending_begin_ += take;
+            if (pending_begin_ == pending_.size()) {
+                pending_.clear();
+                pending_begin_ = 0;
+            } else if (pending_begin_ > pending_.size() / 2) {
+                pending_.erase(pending_.begin(),
+                               pending_.begin() + static_cast<std::ptrdiff_t>(pending_begin_));
+                pending_begin_ = 0;
+            }
+        }
+        in_flight_ends_frame_ = in_flight_.back() == 0x00;
         writing_ = true;
         auto self = this->shared_from_this();
         boost::asio::async_write(
@@ -126,7 +170,7 @@ private:
             fail(describe_error_(name_, ec, true));
             return;
         }
-        if (!pending_.empty()) write_next();
+        if (pending_.size() > pending_begin_) write_next();
     }
 
     // The first failure wins; the stream is closed so the other direction stops too, and the
@@ -137,6 +181,7 @@ private:
         boost::system::error_code ignored;
         stream_.close(ignored);
         pending_.clear();
+        pending_begin_ = 0;
         if (on_error_) on_error_(reason);
     }
 
@@ -149,6 +194,8 @@ private:
     std::vector<std::uint8_t> pending_;
     std::vector<std::uint8_t> in_flight_;
     bool writing_ = false;
+    std::size_t pending_begin_ = 0;  // bytes of pending_ already handed to a write
+    bool in_flight_ends_frame_ = true;
     bool failed_ = false;
     bool closed_ = false;
 };

@@ -119,6 +119,10 @@ void TcpTransport::send(std::span<const std::uint8_t> bytes) {
     if (auto link = link_) link->send(bytes);
 }
 
+void TcpTransport::send_urgent(std::span<const std::uint8_t> frame) {
+    if (auto link = link_) link->send_urgent(frame);
+}
+
 void TcpTransport::close() {
     if (!link_) return;
     link_->close();

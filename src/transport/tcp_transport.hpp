@@ -28,6 +28,7 @@ public:
     void open(ReceiveHandler on_receive, ErrorHandler on_error,
               std::chrono::milliseconds timeout) override;
     void send(std::span<const std::uint8_t> bytes) override;
+    void send_urgent(std::span<const std::uint8_t> frame) override;
     void close() override;
     std::string description() const override;
 

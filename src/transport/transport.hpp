@@ -37,6 +37,15 @@ public:
     /// call order; a write failure is reported through the ErrorHandler.
     virtual void send(std::span<const std::uint8_t> bytes) = 0;
 
+    /// Queues one whole frame ahead of everything queued and not yet written, at the next frame
+    /// boundary (an emergency stop). Same thread rule as send(). A transport without a queue of
+    /// its own sends it like any other.
+    virtual void send_urgent(std::span<const std::uint8_t> frame) { send(frame); }
+
+    /// Roughly how many bytes per second the link carries (serial: baud / 10), or 0 if it is
+    /// not a bottleneck (TCP, in-process). The session requests no more status than fits.
+    virtual std::size_t link_bytes_per_second() const { return 0; }
+
     /// Closes the link. Call on the io_context thread. Idempotent. After it returns no handler
     /// is called again.
     virtual void close() = 0;

@@ -153,9 +153,17 @@ void FakePen::on_request(const ReceivedFrame& frame) {
 void FakePen::answer(const ReceivedFrame& frame) {
     using protocol::MessageType;
     switch (frame.type) {
-        case MessageType::Hello:
-            send(frame.seq, protocol::HelloReply{protocol::kProtocolVersion});
+        case MessageType::Hello: {
+            protocol::HelloReply reply{protocol::kProtocolVersion, 0, 0};
+            {
+                std::lock_guard lock(mutex_);
+                session_id_ = session_id_ + 0x101;
+                reply.boot_id = boot_id_;
+                reply.session_id = session_id_;
+            }
+            send(frame.seq, reply);
             return;
+        }
         case MessageType::GetInfo:
             send(frame.seq, info());
             return;
@@ -169,10 +177,33 @@ void FakePen::answer(const ReceivedFrame& frame) {
             }
             break;
         }
+        case MessageType::GetSettings: {
+            protocol::Settings settings;
+            settings.session_id = session_id();
+            settings.depth_set_um = 1000;
+            settings.depth_limit_um = info().depth_max_um;
+            send(frame.seq, settings);
+            return;
+        }
         default:
             break;
     }
+    if (session_id() == 0 && !protocol::is_safing_request(frame.message)) {
+        send(frame.seq, protocol::Nack{frame.type, protocol::NackReason::NoSession});
+        return;
+    }
     send(frame.seq, protocol::Ack{frame.type});
+}
+
+void FakePen::restart() {
+    std::lock_guard lock(mutex_);
+    boot_id_ += 1;
+    session_id_ = 0;
+}
+
+std::uint32_t FakePen::session_id() const {
+    std::lock_guard lock(mutex_);
+    return session_id_;
 }
 
 void FakePen::send(std::uint16_t seq, const protocol::Message& message) {
@@ -193,6 +224,8 @@ void FakePen::send_status(std::uint32_t status_seq, protocol::PenState state) {
     {
         std::lock_guard lock(mutex_);
         seq = unsolicited_seq_++;
+        status.session_id = session_id_;
+        status.depth_limit_um = info_.depth_max_um;
     }
     send(seq, status);
 }

@@ -68,6 +68,10 @@ public:
     /// Sends a Status frame with this status_seq (the frame seq is the pen's own counter).
     void send_status(std::uint32_t status_seq, protocol::PenState state = protocol::PenState::Idle);
     void send_event(protocol::EventKind kind, std::uint32_t detail);
+    /// Forgets the session, as a pen does when it restarts (a new boot id; requests are then
+    /// answered NoSession until the next Hello).
+    void restart();
+    std::uint32_t session_id() const;
     /// Raw bytes, e.g. line noise.
     void send_bytes(std::vector<std::uint8_t> bytes);
     /// Reports a link failure to the session, as a transport does when a cable is pulled.
@@ -105,6 +109,8 @@ private:
     std::set<protocol::MessageType> muted_;
     bool silent_ = false;
     std::uint16_t unsolicited_seq_ = 0;
+    std::uint32_t boot_id_ = 0xB0070001;
+    std::uint32_t session_id_ = 0;  // 0 = no session
     std::vector<ReceivedFrame> received_;
 };
 

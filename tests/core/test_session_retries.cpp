@@ -124,7 +124,7 @@ TEST_CASE("requests in flight at once are matched to their own replies", "[sessi
         if (!held) {
             held = frame;
         } else if (frame.type != held->type) {
-            p.send(frame.seq, protocol::Nack{frame.type, protocol::NackReason::Busy,
+            p.send(frame.seq, protocol::Nack{frame.type, protocol::NackReason::BadState,
                                              protocol::Field::None, 0, 0});
             p.answer(*held);
             answered = true;
