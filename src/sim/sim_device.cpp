@@ -1,5 +1,5 @@
-// SimDevice: the PenModel behind protocol v2 framing, with the reply cache and supersession in
-// front of it, driven by one periodic timer.
+// SimDevice: the PenModel behind protocol v2 framing and its RequestGate (reply cache,
+// supersession), driven by one periodic timer.
 //
 // One timer does everything time-based: each tick advances the physics in tick_us steps up to
 // the wall clock, sends the status frames that fell due (any rate up to 20 kHz without a timer
@@ -12,17 +12,14 @@
 #include <array>
 #include <chrono>
 #include <cstring>
-#include <optional>
 #include <random>
-#include <variant>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "protocol/frame.hpp"
 #include "sim/pen_model.hpp"
-#include "sim/reply_cache.hpp"
-#include "sim/request_order.hpp"
+#include "sim/request_gate.hpp"
 
 namespace penlink::sim {
 
@@ -66,10 +63,7 @@ struct SimDevice::Impl {
     DropLinkHandler drop_link;
     PenModel model;
     protocol::FrameDecoder decoder;
-    ReplyCache replies;
-    RequestOrder order;
-    std::optional<std::uint16_t> replayable_hello;  // the Hello that started this session
-    std::uint64_t busy_until_us = 0;                // simulated depth actuator homing
+    RequestGate gate{model};
     boost::asio::steady_timer timer;
     // Timer completions may already be queued when the device goes away; they check this.
     std::shared_ptr<bool> alive;
@@ -130,55 +124,9 @@ struct SimDevice::Impl {
 
     void on_frame(const protocol::DecodedFrame& frame) {
         model.feed_watchdog();
-        const std::uint16_t seq = frame.header.seq;
-        const protocol::MessageType type = frame.header.type;
-        if (const protocol::WireFrame* remembered = replies.find(seq, type)) {
-            // A Hello is replayed only as the retry of the Hello that started this session,
-            // with nothing else answered since; any other Hello starts a new session.
-            if (type != protocol::MessageType::Hello || replayable_hello == seq) {
-                send_frame(*remembered);
-                return;
-            }
-        }
-        replayable_hello.reset();
-        const protocol::Message reply = answer(seq, frame.message);
-        if (auto encoded = protocol::encode_frame(seq, reply)) {
-            // Busy is evaluated afresh when the host retries the same frame.
-            if (!is_nack(reply, protocol::NackReason::Busy)) replies.store(seq, type, *encoded);
-            send_frame(*encoded);
-        }
+        if (auto reply = gate.answer(frame.header.seq, frame.message)) send_frame(*reply);
         sync_status_rate();
         send_events();
-    }
-
-    static bool is_nack(const protocol::Message& reply, protocol::NackReason reason) {
-        const auto* nack = std::get_if<protocol::Nack>(&reply);
-        return nack != nullptr && nack->reason == reason;
-    }
-
-    // Supersession and the simulated busy actuator in front of the model.
-    protocol::Message answer(std::uint16_t seq, const protocol::Message& request) {
-        const protocol::MessageType type = protocol::type_of(request);
-        if (model.in_session()) {
-            if (const auto newer = order.superseded_by(seq, request)) {
-                return protocol::Nack{type, protocol::NackReason::Superseded, protocol::Field::None,
-                                      *newer};
-            }
-            if (model.uptime_us() < busy_until_us &&
-                protocol::group_of(type) == protocol::RequestGroup::Depth) {
-                return protocol::Nack{type, protocol::NackReason::Busy};
-            }
-        }
-        const protocol::Message reply = model.handle(request);
-        if (std::holds_alternative<protocol::HelloReply>(reply)) {
-            // A new session: old sequence numbers mean nothing now.
-            replies.clear();
-            order.clear();
-            replayable_hello = seq;
-        } else if (std::holds_alternative<protocol::Ack>(reply)) {
-            order.applied(seq, type);
-        }
-        return reply;
     }
 
     void receive(std::span<const std::uint8_t> bytes) {
@@ -302,9 +250,7 @@ struct SimDevice::Impl {
 
     void forget_host() {
         decoder.reset();
-        replies.clear();
-        order.clear();
-        replayable_hello.reset();
+        gate.forget();
     }
 
     void end_session() {
@@ -326,7 +272,6 @@ struct SimDevice::Impl {
     void power_on() {
         model.reboot(random_boot_id());
         forget_host();
-        busy_until_us = 0;
         unsolicited_seq = 0;
         status_seq = 0;
         status_rate_hz = 0;
@@ -433,8 +378,8 @@ const SimConfig& SimDevice::config() const { return impl_->config; }
 void SimDevice::reset_link() { impl_->forget_host(); }
 
 void SimDevice::set_busy_for(std::chrono::milliseconds duration) {
-    impl_->busy_until_us =
-        impl_->model.uptime_us() + static_cast<std::uint64_t>(duration.count()) * 1000;
+    impl_->gate.set_busy_until(impl_->model.uptime_us() +
+                               static_cast<std::uint64_t>(duration.count()) * 1000);
 }
 
 std::uint64_t SimDevice::decode_errors() const { return impl_->decode_errors; }
