@@ -291,7 +291,30 @@ TEST_CASE("control: reboot-link-down drops the connection and refuses until the 
     CHECK(sim.hello());
 }
 
-TEST_CASE("--at and --reboot-after-ms run fault injection on schedule", "[sim][process][control]") {
+TEST_CASE("control: reboot-link-down on a pty keeps the port, the pen deaf until it is back",
+          "[sim][process][control][reboot][pty]") {
+    ChildProcess process(PENLINK_SIM_EXE, {"--pty", "--control-port", "0", "--quiet"});
+    const auto path = announced(process, "PTY ");
+    const auto control_address = announced(process, "CONTROL ");
+    REQUIRE(path);
+    REQUIRE(control_address);
+    boost::asio::io_context io;
+    boost::asio::serial_port port(io, *path);
+    ControlClient control(io, port_of(*control_address));
+    protocol::FrameDecoder decoder;
+    const auto first = exchange(io, port, decoder, 1, protocol::Hello{});
+    REQUIRE(first);
+    REQUIRE(control.command("reboot-link-down 500") == "ok");
+    CHECK(control.command("battery 50") == "error: the pen is off (rebooting)");
+    // Sent while the pen is off: never answered, not even after it is back.
+    CHECK_FALSE(exchange(io, port, decoder, 2, protocol::Heartbeat{}).has_value());
+    const auto second = exchange(io, port, decoder, 3, protocol::Hello{});
+    REQUIRE(second);
+    CHECK(std::get<protocol::HelloReply>(*second).boot_id !=
+          std::get<protocol::HelloReply>(*first).boot_id);
+}
+
+TEST_CASE("--at runs control commands on schedule", "[sim][process][control]") {
     TcpSim sim({"--at", "300:fault 9", "--at", "400:temperature 35"});
     REQUIRE(sim.hello());
     REQUIRE(sim.ack(protocol::SubscribeStatus{100}));
