@@ -5,15 +5,17 @@
 //   - a bare PenModel behind its own FrameDecoder, whose state the harness can inspect after
 //     every step: the safety invariants are checked there.
 // At the end the SimDevice must still behave: Hello, EmergencyStop, a refused Start, a
-// ClearEmergencyStop and an out-of-range SetDepth each get the answer the protocol promises.
+// ClearEmergencyStop, an out-of-range SetDepth, GetSettings and EndSession each get the answer
+// the protocol promises, and after EndSession the pen refuses with NoSession.
 //
 // Input layout: byte 0 picks one of the pen configurations below, then operations follow until
 // the input ends, each an opcode byte and its operands:
 //   0 raw      n:u8, n bytes as they are
 //   1 forged   n:u8, n bytes of frame body (version..payload) given a valid CRC and COBS
-//   2 request  type:u8 (one of the 13 requests), seq:u16, n:u8 (< 24), n payload bytes, framed
+//   2 request  type:u8 (one of the 16 requests), seq:u16, n:u8 (< 24), n payload bytes, framed
 //   3 step     dt:u16, advances the PenModel's time by dt * 100 us
-//   4 hardware kind:u8 and operands: cartridge in/out, button, raise fault, reset link
+//   4 hardware kind:u8 and operands: cartridge in/out, button, raise fault, reset link,
+//              link closed (end of session), reboot, temperature, battery, e-stop button
 //   5 again    resends the bytes of the previous operation (a host retry)
 #include <boost/asio/io_context.hpp>
 #include <cstddef>
@@ -59,10 +61,65 @@ const std::vector<sim::SimConfig>& configs() {
     return all;
 }
 
-bool allowed_while_estopped(MessageType type) {
+constexpr std::size_t kRequestTypes = 16;  // kAllTypes starts with the 16 requests
+
+bool allowed_while_estopped(const protocol::Message& request) {
+    const MessageType type = protocol::type_of(request);
     return type == MessageType::Hello || type == MessageType::GetInfo ||
-           type == MessageType::Heartbeat || type == MessageType::SubscribeStatus ||
-           type == MessageType::EmergencyStop || type == MessageType::ClearEmergencyStop;
+           type == MessageType::GetSettings || type == MessageType::Heartbeat ||
+           type == MessageType::SubscribeStatus || type == MessageType::EmergencyStop ||
+           type == MessageType::ClearEmergencyStop || protocol::is_safing_request(request);
+}
+
+bool allowed_outside_session(const protocol::Message& request) {
+    return std::holds_alternative<protocol::Hello>(request) || protocol::is_safing_request(request);
+}
+
+/// Requests acked in every state they are let through in.
+bool never_refused(const protocol::Message& request, const protocol::Info& info) {
+    switch (protocol::type_of(request)) {
+        case MessageType::EmergencyStop:
+        case MessageType::ClearEmergencyStop:
+        case MessageType::Heartbeat:
+        case MessageType::Stop:
+        case MessageType::EndSession:
+            return true;
+        case MessageType::SetRf:
+            return protocol::is_safing_request(request) && (info.addons & protocol::kAddonRf);
+        case MessageType::SetLed:
+            return protocol::is_safing_request(request) && (info.addons & protocol::kAddonLed);
+        default:
+            return false;
+    }
+}
+
+/// What kind of limit each refusal must carry.
+void check_limit_kind(const protocol::Nack& nack) {
+    using protocol::LimitKind;
+    switch (nack.reason) {
+        case protocol::NackReason::OutOfRange:
+            check(nack.limit_kind == LimitKind::Minimum || nack.limit_kind == LimitKind::Maximum ||
+                  nack.limit_kind == LimitKind::Step || nack.limit_kind == LimitKind::AllowedMask ||
+                  nack.limit_kind == LimitKind::SessionMaximum);
+            break;
+        case protocol::NackReason::FaultActive:
+            check(nack.limit_kind == LimitKind::FaultBits && nack.value != 0);
+            break;
+        case protocol::NackReason::CartridgeExhausted:
+        case protocol::NackReason::VersionMismatch:
+            check(nack.limit_kind == LimitKind::Maximum);
+            break;
+        case protocol::NackReason::NotSupported:
+        case protocol::NackReason::NoSession:
+        case protocol::NackReason::EmergencyStopped:
+        case protocol::NackReason::CartridgeMissing:
+        case protocol::NackReason::Superseded:
+        case protocol::NackReason::Busy:
+            check(nack.limit_kind == LimitKind::None);
+            break;
+        default:
+            break;
+    }
 }
 
 /// The bare model and what must always hold for it.
@@ -95,6 +152,21 @@ public:
             case 3:
                 model_.raise_fault(a);
                 break;
+            case 5:
+                model_.end_session();
+                break;
+            case 6:
+                model_.reboot(a | 1u);
+                break;
+            case 7:
+                model_.set_temperature_c(static_cast<double>(a % 120));
+                break;
+            case 8:
+                model_.set_battery_pct(static_cast<double>(a % 101));
+                break;
+            case 9:
+                model_.press_emergency_stop_button();
+                break;
             default:
                 break;
         }
@@ -105,28 +177,40 @@ private:
     void handle(const protocol::DecodedFrame& frame) {
         const MessageType type = frame.header.type;
         const bool estopped_before = model_.state() == protocol::PenState::EmergencyStopped;
+        const bool in_session_before = model_.in_session();
         const protocol::Message reply = model_.handle(frame.message);
 
         const auto* ack = std::get_if<protocol::Ack>(&reply);
         const auto* nack = std::get_if<protocol::Nack>(&reply);
+        if (nack != nullptr) check_limit_kind(*nack);
         if (!protocol::is_request(type)) {
             check(nack != nullptr && nack->reason == protocol::NackReason::NotSupported);
-        } else if (estopped_before && !allowed_while_estopped(type)) {
+        } else if (!in_session_before && !allowed_outside_session(frame.message)) {
+            check(nack != nullptr && nack->request == type &&
+                  nack->reason == protocol::NackReason::NoSession);
+        } else if (estopped_before && !allowed_while_estopped(frame.message)) {
             check(nack != nullptr && nack->request == type &&
                   nack->reason == protocol::NackReason::EmergencyStopped);
-        } else if (type == MessageType::EmergencyStop || type == MessageType::ClearEmergencyStop ||
-                   type == MessageType::Heartbeat) {
-            check(ack != nullptr && ack->request == type);  // never refused
+        } else if (never_refused(frame.message, config_.info)) {
+            // Stop, outputs off and EndSession are acked in every state, e-stop included.
+            check(ack != nullptr && ack->request == type);
         } else if (type == MessageType::GetInfo) {
             const auto* info = std::get_if<protocol::Info>(&reply);
             check(info != nullptr && *info == config_.info);
+        } else if (type == MessageType::GetSettings) {
+            const auto* settings = std::get_if<protocol::Settings>(&reply);
+            check(settings != nullptr && *settings == model_.settings());
         } else if (type == MessageType::Hello) {
-            check(std::holds_alternative<protocol::HelloReply>(reply) ||
+            const auto* hello = std::get_if<protocol::HelloReply>(&reply);
+            check((hello != nullptr && hello->session_id != 0 &&
+                   hello->session_id == model_.session_id() && hello->boot_id == model_.boot_id() &&
+                   model_.status_rate_hz() == 0) ||
                   (nack != nullptr && nack->reason == protocol::NackReason::VersionMismatch));
         } else {
             check((ack != nullptr && ack->request == type) ||
                   (nack != nullptr && nack->request == type));
         }
+        if (type == MessageType::EndSession) check(!model_.in_session());
         // Whatever the pen answers must fit in a frame.
         check(protocol::encode_frame(frame.header.seq, reply).has_value());
         check_invariants();
@@ -140,6 +224,17 @@ private:
         model_.snapshot(status);
         const auto& info = config_.info;
         check(status.depth_set_um >= info.depth_min_um && status.depth_set_um <= info.depth_max_um);
+        // The session depth limit is a ceiling on the set point, within the pen's range.
+        check(status.depth_limit_um >= info.depth_min_um &&
+              status.depth_limit_um <= info.depth_max_um);
+        check(status.depth_set_um <= status.depth_limit_um);
+        check(status.session_id == model_.session_id());
+        // Outside a session nothing runs and nothing streams.
+        if (!model_.in_session()) {
+            check(!model_.running() && !model_.rf_enabled() && !model_.led_enabled());
+            check(model_.status_rate_hz() == 0);
+            check(status.depth_limit_um == info.depth_max_um);
+        }
         check(info.depth_step_um == 0 ||
               (status.depth_set_um - info.depth_min_um) % info.depth_step_um == 0);
         check(status.depth_actual_um >= info.depth_min_um &&
@@ -149,7 +244,7 @@ private:
         // The e-stop latch, the state and the fault bit tell one story.
         const bool estopped = status.state == protocol::PenState::EmergencyStopped;
         check(estopped == ((status.fault_bits & kEstopBit) != 0));
-        check(status.state != protocol::PenState::Paused);  // reserved, unused by the v1 sim
+        check(status.state != protocol::PenState::Paused);  // reserved, unused by the sim
         // A latched fault or e-stop leaves needle, RF and LED off.
         if (estopped || (status.fault_bits & sim::kLatchedFaultMask) != 0) {
             check(!model_.running() && !model_.rf_enabled() && !model_.led_enabled());
@@ -199,6 +294,17 @@ private:
                 const MessageType type = frame.header.type;
                 // The pen only ever sends replies and events (status needs the timer).
                 check(!protocol::is_request(type) && type != MessageType::Status);
+                // A request is superseded only by one at least as new as itself.
+                if (const auto* nack = std::get_if<protocol::Nack>(&frame.message);
+                    nack != nullptr && nack->reason == protocol::NackReason::Superseded) {
+                    check(!protocol::seq_newer(frame.header.seq,
+                                               static_cast<std::uint16_t>(nack->value)));
+                    // The stop requests are never superseded (RF/LED off cannot be told apart
+                    // from on here; the unit tests cover them).
+                    check(nack->request != MessageType::Stop &&
+                          nack->request != MessageType::EmergencyStop &&
+                          nack->request != MessageType::EndSession);
+                }
                 if (type != MessageType::Event) replies_.push_back(frame);
             },
             [](protocol::FrameError) { fuzz::fail(); });  // the pen never sends a bad frame
@@ -221,8 +327,9 @@ std::optional<Reply> single_reply(const std::vector<protocol::DecodedFrame>& rep
 
 /// The device must still follow the protocol after whatever came before.
 void probe(DeviceUnderTest& pen, const sim::SimConfig& config) {
-    check(single_reply<protocol::HelloReply>(pen.exchange(0xFFF0, protocol::Hello{}), 0xFFF0)
-              .has_value());
+    const auto hello =
+        single_reply<protocol::HelloReply>(pen.exchange(0xFFF0, protocol::Hello{}), 0xFFF0);
+    check(hello && hello->session_id != 0 && hello->boot_id != 0);
     check(single_reply<protocol::Ack>(pen.exchange(0xFFF1, protocol::EmergencyStop{}), 0xFFF1)
               .has_value());
     const auto refused =
@@ -235,7 +342,17 @@ void probe(DeviceUnderTest& pen, const sim::SimConfig& config) {
         single_reply<protocol::Nack>(pen.exchange(0xFFF4, protocol::SetDepth{too_deep}), 0xFFF4);
     check(range && range->reason == protocol::NackReason::OutOfRange &&
           range->field == protocol::Field::Depth && range->value == too_deep &&
-          range->limit == config.info.depth_max_um);
+          range->limit == config.info.depth_max_um &&
+          range->limit_kind == protocol::LimitKind::Maximum);
+    const auto settings =
+        single_reply<protocol::Settings>(pen.exchange(0xFFF5, protocol::GetSettings{}), 0xFFF5);
+    check(settings && settings->session_id == hello->session_id && !settings->running &&
+          settings->depth_limit_um == config.info.depth_max_um && settings->status_rate_hz == 0);
+    check(single_reply<protocol::Ack>(pen.exchange(0xFFF6, protocol::EndSession{}), 0xFFF6)
+              .has_value());
+    const auto outside =
+        single_reply<protocol::Nack>(pen.exchange(0xFFF7, protocol::Heartbeat{}), 0xFFF7);
+    check(outside && outside->reason == protocol::NackReason::NoSession);
 }
 
 }  // namespace
@@ -257,7 +374,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             } else if (op == 1) {
                 fuzz::append_forged_frame(bytes, input.take(input.u8()));
             } else if (op == 2) {
-                const auto type = fuzz::kAllTypes[input.u8() % 13];
+                const auto type = fuzz::kAllTypes[input.u8() % kRequestTypes];
                 const std::uint16_t seq = input.u16();
                 const auto payload = input.take(input.u8() % 24);
                 fuzz::append_frame_with_payload(bytes, static_cast<std::uint8_t>(type), seq,
@@ -268,7 +385,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } else if (op == 3) {
             model.step(std::uint32_t{input.u16()} * 100);
         } else {
-            const std::uint8_t kind = input.u8() % 5;
+            const std::uint8_t kind = input.u8() % 10;
             const std::uint32_t a = kind == 3 ? input.u8() % 40 : input.u16();
             const std::uint32_t b = kind == 0 ? input.u16() : 0;
             model.hardware(kind, a, b);
@@ -285,8 +402,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 case 3:
                     device.device().inject_fault(a);
                     break;
-                default:
+                case 4:
                     device.device().reset_link();
+                    break;
+                case 5:
+                    device.device().end_session();
+                    break;
+                case 6:
+                    device.device().reboot();
+                    break;
+                case 7:
+                    device.device().set_temperature_c(static_cast<double>(a % 120));
+                    break;
+                case 8:
+                    device.device().set_battery_pct(static_cast<double>(a % 101));
+                    break;
+                default:
+                    device.device().press_emergency_stop_button();
                     break;
             }
         }

@@ -1,48 +1,47 @@
-// PenModel's state machine and request handling: what the pen accepts, refuses and why.
-// Physics lives in pen_physics.cpp.
+// PenModel's state machine and sessions: what the pen lets through in which state, and how a
+// session starts and ends. Request validation lives in pen_requests.cpp, physics in
+// pen_physics.cpp.
 #include "sim/pen_model.hpp"
 
-#include <optional>
+#include <algorithm>
 #include <type_traits>
 #include <variant>
+
+#include "sim/pen_requests.hpp"
 
 namespace penlink::sim {
 namespace {
 
-using protocol::Field;
 using protocol::MessageType;
 using protocol::NackReason;
 
-protocol::Message ack(MessageType request) { return protocol::Ack{request}; }
-
-protocol::Message nack(MessageType request, NackReason reason, Field field = Field::None,
-                       std::int64_t value = 0, std::int64_t limit = 0) {
-    return protocol::Nack{request, reason, field, static_cast<std::int32_t>(value),
-                          static_cast<std::int32_t>(limit)};
-}
-
-/// Nack for value outside [min, max], or nothing if it is inside.
-std::optional<protocol::Message> check_range(MessageType request, Field field, std::int64_t value,
-                                             std::int64_t min, std::int64_t max) {
-    if (value < min) return nack(request, NackReason::OutOfRange, field, value, min);
-    if (value > max) return nack(request, NackReason::OutOfRange, field, value, max);
-    return std::nullopt;
-}
-
 // Requests a latched e-stop still lets through: identification, keeping the link alive,
-// watching, and the two stop commands themselves.
-bool allowed_while_estopped(MessageType type) {
-    switch (type) {
+// watching, the two e-stop commands, and whatever can only make the pen safer.
+bool allowed_while_estopped(const protocol::Message& request) {
+    switch (protocol::type_of(request)) {
         case MessageType::Hello:
         case MessageType::GetInfo:
+        case MessageType::GetSettings:
         case MessageType::Heartbeat:
         case MessageType::SubscribeStatus:
         case MessageType::EmergencyStop:
         case MessageType::ClearEmergencyStop:
             return true;
         default:
-            return false;
+            return protocol::is_safing_request(request);
     }
+}
+
+// Outside a session the pen starts one, or becomes safer; nothing else.
+bool allowed_outside_session(const protocol::Message& request) {
+    return std::holds_alternative<protocol::Hello>(request) || protocol::is_safing_request(request);
+}
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
 }
 
 }  // namespace
@@ -52,9 +51,13 @@ PenModel::PenModel(const SimConfig& config)
       // splitmix64 must not start from zero forever; any fixed offset keeps seed 0 usable.
       rng_state_(config.seed ^ 0x9E3779B97F4A7C15ull),
       depth_set_um_(config.info.depth_min_um),
+      depth_limit_um_(config.info.depth_max_um),
       speed_set_chz_(config.info.speed_min_chz),
       cartridge_id_(config.cartridge_id),
-      stroke_limit_(config.cartridge_stroke_limit) {
+      stroke_limit_(config.cartridge_stroke_limit),
+      heating_c_per_s_(config.heating_c_per_s),
+      drain_pct_per_s_(config.drain_pct_per_s),
+      charging_(config.charging) {
     physics_.depth_um = config.info.depth_min_um;
     physics_.battery_pct = config.battery_pct;
     physics_.temperature_c = config.ambient_temperature_c;
@@ -62,6 +65,9 @@ PenModel::PenModel(const SimConfig& config)
     rf_.pulse_ms = config.info.rf_pulse_min_ms;
     if (config.info.led_channel_count > 0)
         led_.wavelength_nm = config.info.led_channels[0].wavelength_nm;
+    // A deterministic boot id for bare models (tests); SimDevice replaces it with a random one.
+    std::uint64_t boot_state = config.seed ^ 0xB007B007B007B007ull;
+    set_boot_id(static_cast<std::uint32_t>(splitmix64(boot_state)));
 }
 
 protocol::PenState PenModel::state() const {
@@ -74,7 +80,10 @@ protocol::Message PenModel::handle(const protocol::Message& request) {
     feed_watchdog();
     const MessageType type = protocol::type_of(request);
     if (!protocol::is_request(type)) return nack(type, NackReason::NotSupported);
-    if (estop_latched_ && !allowed_while_estopped(type)) {
+    if (!in_session() && !allowed_outside_session(request)) {
+        return nack(type, NackReason::NoSession);
+    }
+    if (estop_latched_ && !allowed_while_estopped(request)) {
         return nack(type, NackReason::EmergencyStopped);
     }
     return std::visit(
@@ -84,159 +93,81 @@ protocol::Message PenModel::handle(const protocol::Message& request) {
                 return on_hello(message);
             } else if constexpr (std::is_same_v<M, protocol::GetInfo>) {
                 return config_.info;
+            } else if constexpr (std::is_same_v<M, protocol::GetSettings>) {
+                return settings();
             } else if constexpr (std::is_same_v<M, protocol::SetDepth>) {
                 return on_set_depth(message);
+            } else if constexpr (std::is_same_v<M, protocol::SetDepthLimit>) {
+                return on_set_depth_limit(message);
             } else if constexpr (std::is_same_v<M, protocol::SetSpeed>) {
                 return on_set_speed(message);
             } else if constexpr (std::is_same_v<M, protocol::Start>) {
                 return on_start();
             } else if constexpr (std::is_same_v<M, protocol::Stop>) {
                 running_ = false;  // the motor then ramps down in step()
-                return ack(type);
+                return protocol::Ack{type};
             } else if constexpr (std::is_same_v<M, protocol::SetRf>) {
                 return on_set_rf(message);
             } else if constexpr (std::is_same_v<M, protocol::SetLed>) {
                 return on_set_led(message);
             } else if constexpr (std::is_same_v<M, protocol::EmergencyStop>) {
                 emergency_stop();
-                return ack(type);
+                return protocol::Ack{type};
             } else if constexpr (std::is_same_v<M, protocol::ClearEmergencyStop>) {
                 clear_emergency_stop();
-                return ack(type);
+                return protocol::Ack{type};
             } else if constexpr (std::is_same_v<M, protocol::SubscribeStatus>) {
                 return on_subscribe(message);
             } else if constexpr (std::is_same_v<M, protocol::ClearFaults>) {
                 return on_clear_faults();
+            } else if constexpr (std::is_same_v<M, protocol::EndSession>) {
+                end_session();
+                return protocol::Ack{type};
             } else {
-                return ack(type);  // Heartbeat: feeding the watchdog was all it asked
+                return protocol::Ack{type};  // Heartbeat: feeding the watchdog was all it asked
             }
         },
         request);
 }
 
-protocol::Message PenModel::on_hello(const protocol::Hello& hello) const {
+protocol::Message PenModel::on_hello(const protocol::Hello& hello) {
     if (hello.min_version > protocol::kProtocolVersion ||
         hello.max_version < protocol::kProtocolVersion) {
-        return nack(MessageType::Hello, NackReason::VersionMismatch, Field::None, hello.min_version,
-                    protocol::kProtocolVersion);
+        return nack(MessageType::Hello, NackReason::VersionMismatch, protocol::Field::None,
+                    hello.min_version, protocol::kProtocolVersion, protocol::LimitKind::Maximum);
     }
-    return protocol::HelloReply{protocol::kProtocolVersion};
+    // A new session, replacing any other, starts from a safe state; set points are kept.
+    reset_session_state();
+    session_id_ = next_session_id();
+    return protocol::HelloReply{protocol::kProtocolVersion, boot_id_, session_id_};
 }
 
-protocol::Message PenModel::on_set_depth(const protocol::SetDepth& request) {
-    const auto& info = config_.info;
-    if (auto refusal = check_range(MessageType::SetDepth, Field::Depth, request.depth_um,
-                                   info.depth_min_um, info.depth_max_um)) {
-        return *refusal;
+std::uint32_t PenModel::next_session_id() {
+    for (;;) {
+        const auto id = static_cast<std::uint32_t>(splitmix64(id_rng_state_));
+        if (id != 0 && id != session_id_) return id;
     }
-    if (info.depth_step_um > 0 &&
-        (request.depth_um - info.depth_min_um) % info.depth_step_um != 0) {
-        return nack(MessageType::SetDepth, NackReason::OutOfRange, Field::Depth, request.depth_um,
-                    info.depth_step_um);
-    }
-    depth_set_um_ = request.depth_um;
-    return ack(MessageType::SetDepth);
 }
 
-protocol::Message PenModel::on_set_speed(const protocol::SetSpeed& request) {
-    if (auto refusal = check_range(MessageType::SetSpeed, Field::Speed, request.speed_chz,
-                                   config_.info.speed_min_chz, config_.info.speed_max_chz)) {
-        return *refusal;
-    }
-    speed_set_chz_ = request.speed_chz;
-    return ack(MessageType::SetSpeed);
+void PenModel::set_boot_id(std::uint32_t boot_id) {
+    boot_id_ = boot_id != 0 ? boot_id : 1;
+    // Session ids follow from the boot id, so two boots do not repeat each other's ids.
+    id_rng_state_ = (std::uint64_t{boot_id_} << 32) ^ config_.seed ^ 0x5E55107D5E55107Dull;
 }
 
-protocol::Message PenModel::on_start() {
-    // Cartridge problems first: "insert a fresh cartridge" is the actionable answer even when
-    // the exhausted-cartridge fault is also latched.
-    if (cartridge_id_ == 0 || strokes_ >= stroke_limit_) {
-        return nack(MessageType::Start, NackReason::BadState);
-    }
-    if (fault_bits_ & kLatchedFaultMask) {
-        return nack(MessageType::Start, NackReason::FaultActive, Field::None,
-                    fault_bits_ & kLatchedFaultMask);
-    }
-    running_ = true;
-    return ack(MessageType::Start);
-}
-
-protocol::Message PenModel::on_set_rf(const protocol::SetRf& request) {
-    const auto& info = config_.info;
-    constexpr auto type = MessageType::SetRf;
-    if (!(info.addons & protocol::kAddonRf)) return nack(type, NackReason::NotSupported);
-    // Switching off must always work, whatever the other fields hold.
-    if (!request.enabled) {
-        rf_.enabled = false;
-        return ack(type);
-    }
-    const auto polarity_bit = 1u << static_cast<unsigned>(request.polarity);
-    if (!(info.rf_polarities & polarity_bit)) {
-        return nack(type, NackReason::OutOfRange, Field::RfPolarity,
-                    static_cast<int>(request.polarity), info.rf_polarities);
-    }
-    if (auto refusal = check_range(type, Field::RfFrequency, request.frequency_khz,
-                                   info.rf_frequency_min_khz, info.rf_frequency_max_khz)) {
-        return *refusal;
-    }
-    if (auto refusal =
-            check_range(type, Field::RfPower, request.power_mw, 0, info.rf_power_max_mw)) {
-        return *refusal;
-    }
-    if (auto refusal = check_range(type, Field::RfPulse, request.pulse_ms, info.rf_pulse_min_ms,
-                                   info.rf_pulse_max_ms)) {
-        return *refusal;
-    }
-    if (fault_bits_ & kLatchedFaultMask) {
-        return nack(type, NackReason::FaultActive, Field::None, fault_bits_ & kLatchedFaultMask);
-    }
-    rf_ = request;
-    return ack(type);
-}
-
-protocol::Message PenModel::on_set_led(const protocol::SetLed& request) {
-    const auto& info = config_.info;
-    constexpr auto type = MessageType::SetLed;
-    if (!(info.addons & protocol::kAddonLed)) return nack(type, NackReason::NotSupported);
-    if (!request.enabled) {
-        led_.enabled = false;
-        return ack(type);
-    }
-    const protocol::LedChannelInfo* channel = nullptr;
-    for (std::size_t i = 0; i < info.led_channel_count && i < info.led_channels.size(); ++i) {
-        if (info.led_channels[i].wavelength_nm == request.wavelength_nm)
-            channel = &info.led_channels[i];
-    }
-    if (channel == nullptr) {
-        return nack(type, NackReason::NotSupported, Field::LedWavelength, request.wavelength_nm, 0);
-    }
-    if (auto refusal = check_range(type, Field::LedIrradiance, request.irradiance_dmw_cm2, 0,
-                                   channel->max_irradiance_dmw_cm2)) {
-        return *refusal;
-    }
-    if (request.mode == protocol::LedMode::Pulsed) {
-        if (auto refusal = check_range(type, Field::LedPulseRate, request.pulse_rate_chz,
-                                       info.led_pulse_rate_min_chz, info.led_pulse_rate_max_chz)) {
-            return *refusal;
-        }
-        if (auto refusal = check_range(type, Field::LedDuty, request.duty_permille, 1, 1000)) {
-            return *refusal;
-        }
-    }
-    if (fault_bits_ & kLatchedFaultMask) {
-        return nack(type, NackReason::FaultActive, Field::None, fault_bits_ & kLatchedFaultMask);
-    }
-    led_ = request;
-    return ack(type);
-}
-
-protocol::Message PenModel::on_subscribe(const protocol::SubscribeStatus& request) {
-    if (request.rate_hz > config_.info.max_status_rate_hz) {
-        return nack(MessageType::SubscribeStatus, NackReason::OutOfRange, Field::StatusRate,
-                    request.rate_hz, config_.info.max_status_rate_hz);
-    }
-    status_rate_hz_ = request.rate_hz;
-    return ack(MessageType::SubscribeStatus);
+protocol::Settings PenModel::settings() const {
+    protocol::Settings out;
+    out.session_id = session_id_;
+    out.state = state();
+    out.depth_set_um = depth_set_um_;
+    out.depth_limit_um = depth_limit_um_;
+    out.speed_set_chz = speed_set_chz_;
+    out.running = running_;
+    out.rf = rf_;
+    out.led = led_;
+    out.status_rate_hz = status_rate_hz_;
+    out.fault_bits = fault_bits_;
+    return out;
 }
 
 bool PenModel::fault_cause_present(std::uint32_t bit) const {
@@ -244,7 +175,7 @@ bool PenModel::fault_cause_present(std::uint32_t bit) const {
         case protocol::kFaultOverTemperature:
             return physics_.temperature_c > config_.over_temperature_c - kTemperatureHysteresisC;
         case protocol::kFaultBatteryCritical:
-            return physics_.battery_pct < kBatteryCriticalPct;
+            return physics_.battery_pct < kBatteryCriticalPct && !charging_;
         case protocol::kFaultCartridgeExhausted:
             return strokes_ >= stroke_limit_;
         case protocol::kFaultCartridgeMissing:
@@ -252,18 +183,6 @@ bool PenModel::fault_cause_present(std::uint32_t bit) const {
         default:
             return false;  // watchdog, injected, stall, ...: gone once acknowledged
     }
-}
-
-protocol::Message PenModel::on_clear_faults() {
-    for (std::uint32_t bit = 0; bit < 32; ++bit) {
-        const std::uint32_t mask = 1u << bit;
-        if ((fault_bits_ & mask & kLatchedFaultMask) && !fault_cause_present(bit)) clear_fault(bit);
-    }
-    // Faults whose cause is still there stay latched; say which, so the host can tell the user.
-    if (const std::uint32_t remaining = fault_bits_ & kLatchedFaultMask) {
-        return nack(MessageType::ClearFaults, NackReason::FaultActive, Field::None, remaining);
-    }
-    return ack(MessageType::ClearFaults);
 }
 
 void PenModel::clear_fault(std::uint32_t bit) {
@@ -307,6 +226,46 @@ void PenModel::stop_outputs() {
     rf_.enabled = false;
     led_.enabled = false;
 }
+
+void PenModel::reset_session_state() {
+    stop_outputs();
+    status_rate_hz_ = 0;
+    depth_limit_um_ = config_.info.depth_max_um;
+}
+
+void PenModel::end_session() {
+    reset_session_state();
+    session_id_ = 0;
+}
+
+void PenModel::reboot(std::uint32_t boot_id) {
+    // Keep what is physical, then start over exactly as a freshly powered pen.
+    const PenPhysics physics = physics_;
+    const std::uint32_t cartridge_id = cartridge_id_;
+    const std::uint32_t stroke_limit = stroke_limit_;
+    const std::uint32_t strokes = strokes_;
+    const std::uint64_t rng_state = rng_state_;
+    const double heating = heating_c_per_s_;
+    const double drain = drain_pct_per_s_;
+    const bool charging = charging_;
+
+    *this = PenModel(config_);
+
+    physics_.depth_um = physics.depth_um;
+    physics_.battery_pct = physics.battery_pct;
+    physics_.temperature_c = physics.temperature_c;
+    physics_.rf_impedance_ohm = physics.rf_impedance_ohm;
+    cartridge_id_ = cartridge_id;
+    stroke_limit_ = stroke_limit;
+    strokes_ = strokes;
+    rng_state_ = rng_state;
+    heating_c_per_s_ = heating;
+    drain_pct_per_s_ = drain;
+    charging_ = charging;
+    set_boot_id(boot_id);
+}
+
+void PenModel::set_battery_pct(double pct) { physics_.battery_pct = std::clamp(pct, 0.0, 100.0); }
 
 void PenModel::press_button(std::uint32_t button) {
     queue_event(protocol::EventKind::ButtonPressed, button);

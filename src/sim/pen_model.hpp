@@ -34,8 +34,11 @@ class PenModel {
 public:
     explicit PenModel(const SimConfig& config);
 
-    /// Applies one host request and returns what to answer: Ack, Nack, HelloReply or Info.
-    /// Also feeds the watchdog (every valid host frame does).
+    /// Applies one host request and returns what to answer: Ack, Nack, HelloReply, Info or
+    /// Settings. Also feeds the watchdog (every valid host frame does). Outside a session only
+    /// Hello and the safing requests are applied (else Nack NoSession); while e-stopped only
+    /// those of protocol.md section 9 (else Nack EmergencyStopped). Sequence numbers (reply
+    /// cache, supersession) are the device's business: see SimDevice and RequestOrder.
     protocol::Message handle(const protocol::Message& request);
 
     /// Any valid frame from the host, including repeats answered from the reply memory.
@@ -52,12 +55,46 @@ public:
 
     // Simulated hardware inputs.
     void press_button(std::uint32_t button);
+    /// The pen's physical e-stop button: the same as an EmergencyStop request.
+    void press_emergency_stop_button() { emergency_stop(); }
     void insert_cartridge(std::uint32_t cartridge_id, std::uint32_t stroke_limit);
     void remove_cartridge();
     void raise_fault(std::uint32_t fault_bit);
 
+    // Simulated environment and power supply (fault injection). The physics keeps integrating
+    // from the value set; protection faults follow at the next step().
+    void set_temperature_c(double temperature_c) { physics_.temperature_c = temperature_c; }
+    /// Heat input on top of the pen's own (C/s; negative cools). 0 = none.
+    void set_heating_c_per_s(double c_per_s) { heating_c_per_s_ = c_per_s; }
+    void set_battery_pct(double pct);
+    /// Battery drain on top of the pen's own (%/s). 0 = none.
+    void set_drain_pct_per_s(double pct_per_s) { drain_pct_per_s_ = pct_per_s; }
+    /// On the charger the battery gains kChargePctPerS and BatteryCritical becomes clearable.
+    void set_charging(bool charging) { charging_ = charging; }
+    bool charging() const { return charging_; }
+
+    /// Ends the session (EndSession, or the host's link closed): needle (braked), RF and LED
+    /// off, status streaming stops, the depth limit resets, session_id becomes 0. No fault is
+    /// latched.
+    void end_session();
+
+    /// A power cycle: everything volatile is lost (session, set points, outputs, faults, e-stop
+    /// latch, subscription, events, uptime, energy counters) and the pen has a new boot id
+    /// (non-zero). What is physical survives: battery, temperature, actuator position, the
+    /// fitted cartridge and the simulated environment.
+    void reboot(std::uint32_t boot_id);
+    /// The boot id HelloReply reports. The constructor derives one from the seed; SimDevice
+    /// sets a truly random one, so a restarted penlink-sim is told apart from the last one.
+    void set_boot_id(std::uint32_t boot_id);
+
     // Inspection.
     protocol::PenState state() const;
+    std::uint32_t boot_id() const { return boot_id_; }
+    std::uint32_t session_id() const { return session_id_; }
+    bool in_session() const { return session_id_ != 0; }
+    std::uint16_t depth_set_um() const { return depth_set_um_; }
+    std::uint16_t depth_limit_um() const { return depth_limit_um_; }
+    protocol::Settings settings() const;
     std::uint32_t fault_bits() const { return fault_bits_; }
     std::uint16_t status_rate_hz() const { return status_rate_hz_; }
     std::uint64_t uptime_us() const { return uptime_us_; }
@@ -74,11 +111,16 @@ public:
     // Thresholds of the physics model, public so tests can reason about them.
     static constexpr double kBatteryCriticalPct = 5.0;
     static constexpr double kTemperatureHysteresisC = 5.0;
+    static constexpr double kChargePctPerS = 1.0;
 
 private:
-    // request handlers (pen_model.cpp)
-    protocol::Message on_hello(const protocol::Hello& hello) const;
+    // sessions (pen_model.cpp)
+    protocol::Message on_hello(const protocol::Hello& hello);
+    std::uint32_t next_session_id();
+
+    // request handlers (pen_requests.cpp)
     protocol::Message on_set_depth(const protocol::SetDepth& request);
+    protocol::Message on_set_depth_limit(const protocol::SetDepthLimit& request);
     protocol::Message on_set_speed(const protocol::SetSpeed& request);
     protocol::Message on_start();
     protocol::Message on_set_rf(const protocol::SetRf& request);
@@ -95,7 +137,8 @@ private:
     void step_protection();
     double next_noise();
 
-    void stop_outputs();  // needle, RF and LED off at once
+    void stop_outputs();         // needle, RF and LED off at once
+    void reset_session_state();  // outputs off, streaming off, depth limit back to the maximum
     void queue_event(protocol::EventKind kind, std::uint32_t detail);
     void clear_fault(std::uint32_t bit);
 
@@ -104,11 +147,15 @@ private:
     std::uint64_t uptime_us_ = 0;
     std::uint64_t since_host_us_ = 0;
     std::uint64_t rng_state_;
+    std::uint32_t boot_id_ = 0;
+    std::uint32_t session_id_ = 0;  // 0 = no session
+    std::uint64_t id_rng_state_ = 0;
 
     bool running_ = false;
     bool estop_latched_ = false;
     std::uint32_t fault_bits_ = 0;
     std::uint16_t depth_set_um_ = 0;
+    std::uint16_t depth_limit_um_ = 0;  // the session's ceiling (SetDepthLimit)
     std::uint16_t speed_set_chz_ = 0;
     std::uint16_t status_rate_hz_ = 0;
     std::uint32_t cartridge_id_ = 0;
@@ -116,6 +163,11 @@ private:
     std::uint32_t strokes_ = 0;
     protocol::SetRf rf_{};
     protocol::SetLed led_{};
+
+    // Simulated environment (survives a reboot).
+    double heating_c_per_s_ = 0.0;
+    double drain_pct_per_s_ = 0.0;
+    bool charging_ = false;
 
     // Fixed ring so raising an event never allocates.
     static constexpr std::size_t kEventCapacity = 64;

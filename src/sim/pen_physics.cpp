@@ -98,11 +98,12 @@ void PenModel::step_energy(double dt_s) {
     physics_.led_dose_uj_cm2 += led_mw_cm2 * dt_s * 1000.0;
 
     const double drain = kDrainIdlePctPerS + kDrainPctPerS_PerHz * physics_.speed_hz +
-                         kDrainPctPerS_PerRfW * rf_w + kDrainPctPerS_PerLedMwCm2 * led_mw_cm2;
-    physics_.battery_pct = std::max(0.0, physics_.battery_pct - drain * dt_s);
+                         kDrainPctPerS_PerRfW * rf_w + kDrainPctPerS_PerLedMwCm2 * led_mw_cm2 +
+                         drain_pct_per_s_ - (charging_ ? kChargePctPerS : 0.0);
+    physics_.battery_pct = std::clamp(physics_.battery_pct - drain * dt_s, 0.0, 100.0);
 
     const double heat = kHeatCPerS_PerHz * physics_.speed_hz + kHeatCPerS_PerRfW * rf_w +
-                        kHeatCPerS_PerLedMwCm2 * led_mw_cm2;
+                        kHeatCPerS_PerLedMwCm2 * led_mw_cm2 + heating_c_per_s_;
     const double steady_c = config_.ambient_temperature_c + heat * kThermalTimeConstantS;
     // Exact solution of dT/dt = heat - (T - ambient)/tau over dt, stable for any step.
     physics_.temperature_c =
@@ -116,7 +117,10 @@ void PenModel::step_energy(double dt_s) {
 }
 
 void PenModel::step_protection() {
-    if (physics_.battery_pct < kBatteryCriticalPct) raise_fault(protocol::kFaultBatteryCritical);
+    // On the charger a low battery is not critical: the pen runs from the supply.
+    if (physics_.battery_pct < kBatteryCriticalPct && !charging_) {
+        raise_fault(protocol::kFaultBatteryCritical);
+    }
     if (physics_.temperature_c > config_.over_temperature_c) {
         raise_fault(protocol::kFaultOverTemperature);
     }
@@ -164,6 +168,8 @@ void PenModel::snapshot(protocol::Status& out) const {
     out.led_wavelength_nm = led_.enabled ? led_.wavelength_nm : 0;
     out.led_dose_uj_cm2 = saturate_u32(physics_.led_dose_uj_cm2);
     out.fault_bits = fault_bits_;
+    out.session_id = session_id_;
+    out.depth_limit_um = depth_limit_um_;
 }
 
 }  // namespace penlink::sim

@@ -1,5 +1,7 @@
 // The pen's memory of its last replies, so a host retry (same seq, same type) is answered
-// with the identical frame instead of being applied twice. Fixed size, never allocates.
+// with the identical frame instead of being applied twice (docs/protocol.md section 5.2).
+// Twice the host's in-flight limit, so any request a conforming host can still resend is
+// either here or was never seen. Fixed size, never allocates.
 #pragma once
 
 #include <array>
@@ -7,12 +9,13 @@
 #include <cstdint>
 
 #include "protocol/frame.hpp"
+#include "protocol/messages.hpp"
 
 namespace penlink::sim {
 
 class ReplyCache {
 public:
-    static constexpr std::size_t kCapacity = 16;
+    static constexpr std::size_t kCapacity = protocol::kReplyCacheSize;
 
     /// The remembered reply to (seq, request type), or nullptr.
     const protocol::WireFrame* find(std::uint16_t seq, protocol::MessageType request) const {

@@ -189,13 +189,26 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
         } else if (key == "seed") {
             config.seed =
                 parse_integer(key, value, 0, std::numeric_limits<std::uint64_t>::max(), "");
+        } else if (key == "heat_c_per_s") {
+            config.heating_c_per_s = parse_number(key, value, -100.0, 100.0, "C/s");
+        } else if (key == "drain_pct_per_s") {
+            config.drain_pct_per_s = parse_number(key, value, -100.0, 100.0, "%/s");
+        } else if (key == "charging") {
+            config.charging = parse_flag(key, value);
+        } else if (key == "reboot_after_ms") {
+            config.reboot_after_ms =
+                static_cast<std::uint32_t>(parse_integer(key, value, 0, u32_max, "ms"));
+        } else if (key == "link_bytes_per_s") {
+            config.link_bytes_per_s =
+                static_cast<std::uint32_t>(parse_integer(key, value, 0, u32_max, "bytes/s"));
         } else {
             throw InvalidArgumentError(
                 "unknown sim option '" + key +
                 "'; expected one of model, serial, depth_min_mm, depth_max_mm, depth_step_mm, "
                 "speed_min_hz, speed_max_hz, rf, led, watchdog_ms, max_status_hz, fault_after_ms, "
                 "drop_link_after_ms, silent_after_ms, cartridge_id, stroke_limit, battery_pct, "
-                "tick_us, ambient_c, over_temperature_c, seed");
+                "tick_us, ambient_c, over_temperature_c, seed, heat_c_per_s, drain_pct_per_s, "
+                "charging, reboot_after_ms, link_bytes_per_s");
         }
     }
     // Cross-field checks run last because std::map visits keys alphabetically, not as given.

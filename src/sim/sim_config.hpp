@@ -25,6 +25,15 @@ struct SimConfig {
     double ambient_temperature_c = 25.0;
     double over_temperature_c = 50.0;  // latch kFaultOverTemperature above this
     std::uint64_t seed = 1;
+    // Simulated environment and power (fault injection), see PenModel.
+    double heating_c_per_s = 0.0;       // extra heat input
+    double drain_pct_per_s = 0.0;       // extra battery drain
+    bool charging = false;              // on the charger
+    std::uint32_t reboot_after_ms = 0;  // 0 = never; power-cycle the pen after this
+    // What the link carries, for a paced in-process link: 0 = unlimited. When set, Status
+    // frames the link has no room for are dropped (status_seq still advances); replies and
+    // events always go, and never wait behind Status.
+    std::uint32_t link_bytes_per_s = 0;
 };
 
 /// Defaults of a typical pen: 0.0-3.0 mm in 0.05 mm steps, 50-150 Hz, RF and LED fitted,
@@ -35,7 +44,8 @@ SimConfig default_sim_config();
 /// model, serial, depth_max_mm, depth_min_mm, depth_step_mm, speed_min_hz, speed_max_hz,
 /// rf (0/1), led (0/1), watchdog_ms, fault_after_ms, drop_link_after_ms, silent_after_ms,
 /// cartridge_id, stroke_limit, battery_pct; also max_status_hz, tick_us, ambient_c,
-/// over_temperature_c, seed.
+/// over_temperature_c, seed, heat_c_per_s, drain_pct_per_s, charging (0/1), reboot_after_ms,
+/// link_bytes_per_s.
 /// Throws penlink::InvalidArgumentError naming the key and value on a bad option.
 void apply_sim_options(SimConfig& config, const std::map<std::string, std::string>& options);
 

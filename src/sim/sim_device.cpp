@@ -1,4 +1,5 @@
-// SimDevice: the PenModel behind protocol v1 framing, driven by one periodic timer.
+// SimDevice: the PenModel behind protocol v2 framing and its RequestGate (reply cache,
+// supersession), driven by one periodic timer.
 //
 // One timer does everything time-based: each tick advances the physics in tick_us steps up to
 // the wall clock, sends the status frames that fell due (any rate up to 20 kHz without a timer
@@ -11,13 +12,14 @@
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <random>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "protocol/frame.hpp"
 #include "sim/pen_model.hpp"
-#include "sim/reply_cache.hpp"
+#include "sim/request_gate.hpp"
 
 namespace penlink::sim {
 
@@ -27,6 +29,20 @@ namespace {
 // Further behind the wall clock than this (the io thread was stalled), the device jumps ahead
 // in one physics step and skips the missed status frames rather than bursting them all.
 constexpr std::uint64_t kMaxCatchUpUs = 200'000;
+
+// A boot id must differ between power-ons of the same configuration (and between penlink-sim
+// processes), so it comes from the system's entropy, not the model's seed.
+std::uint32_t random_boot_id() {
+    std::random_device entropy;
+    for (;;) {
+        if (const std::uint32_t id = entropy(); id != 0) return id;
+    }
+}
+
+struct OutBuffer {
+    std::array<std::uint8_t, 8192> bytes{};
+    std::size_t size = 0;
+};
 }  // namespace
 
 struct SimDevice::Impl {
@@ -38,6 +54,7 @@ struct SimDevice::Impl {
           timer(io_context),
           alive(std::make_shared<bool>(true)) {
         if (config.tick_us == 0) config.tick_us = 1000;
+        model.set_boot_id(random_boot_id());
     }
 
     boost::asio::io_context& io;
@@ -46,7 +63,7 @@ struct SimDevice::Impl {
     DropLinkHandler drop_link;
     PenModel model;
     protocol::FrameDecoder decoder;
-    ReplyCache replies;
+    RequestGate gate{model};
     boost::asio::steady_timer timer;
     // Timer completions may already be queued when the device goes away; they check this.
     std::shared_ptr<bool> alive;
@@ -54,10 +71,14 @@ struct SimDevice::Impl {
 
     bool running = false;
     bool stopped = false;  // after stop(): nothing more goes out
+    bool powered = true;
     bool silent = false;
     bool fault_injected = false;
     bool link_dropped = false;
+    bool rebooted = false;
+    std::uint64_t timer_generation = 0;  // a reboot restarts the tick chain
     std::uint64_t decode_errors = 0;
+    std::uint64_t status_dropped = 0;
     std::uint16_t unsolicited_seq = 0;  // pen's own frame counter for Status and Event
     std::uint32_t status_seq = 0;
 
@@ -65,48 +86,51 @@ struct SimDevice::Impl {
     std::uint64_t status_base_us = 0;  // uptime of frame 0 at the current rate
     std::uint64_t status_index = 0;    // next frame number at the current rate
 
-    std::array<std::uint8_t, 8192> out{};
-    std::size_t out_size = 0;
+    // Replies and events, and Status apart, so Status never goes out ahead of a reply.
+    OutBuffer out;
+    OutBuffer status_out;
+    SendHandler status_sink;
+    // Paced link (config.link_bytes_per_s): bytes the link could carry now; replies may push it
+    // below zero, Status only goes out while it covers the whole frame.
+    double link_credit = 0.0;
 
-    void append(const protocol::WireFrame& frame) {
-        if (out_size + frame.size > out.size()) flush();
-        std::memcpy(out.data() + out_size, frame.bytes.data(), frame.size);
-        out_size += frame.size;
+    void append(OutBuffer& buffer, const protocol::WireFrame& frame) {
+        if (buffer.size + frame.size > buffer.bytes.size()) flush();
+        std::memcpy(buffer.bytes.data() + buffer.size, frame.bytes.data(), frame.size);
+        buffer.size += frame.size;
     }
 
+    bool can_send() const { return !silent && !stopped && powered; }
+
     void flush() {
-        if (out_size > 0 && !silent && !stopped && send) send({out.data(), out_size});
-        out_size = 0;
+        if (out.size > 0 && can_send() && send) send({out.bytes.data(), out.size});
+        out.size = 0;
+        if (status_out.size > 0 && can_send()) {
+            const SendHandler& sink = status_sink ? status_sink : send;
+            if (sink) sink({status_out.bytes.data(), status_out.size});
+        }
+        status_out.size = 0;
+    }
+
+    // Replies and events always go out (a paced link's credit may go negative).
+    void send_frame(const protocol::WireFrame& frame) {
+        if (config.link_bytes_per_s != 0) link_credit -= static_cast<double>(frame.size);
+        append(out, frame);
     }
 
     void send_message(std::uint16_t seq, const protocol::Message& message) {
-        if (auto frame = protocol::encode_frame(seq, message)) append(*frame);
+        if (auto frame = protocol::encode_frame(seq, message)) send_frame(*frame);
     }
 
     void on_frame(const protocol::DecodedFrame& frame) {
         model.feed_watchdog();
-        const auto type = frame.header.type;
-        if (type == protocol::MessageType::Hello) {
-            replies.clear();  // a new session: old sequence numbers mean nothing now
-        } else if (const protocol::WireFrame* remembered = replies.find(frame.header.seq, type)) {
-            append(*remembered);
-            return;
-        }
-        const protocol::Message reply = model.handle(frame.message);
-        if (auto encoded = protocol::encode_frame(frame.header.seq, reply)) {
-            replies.store(frame.header.seq, type, *encoded);
-            append(*encoded);
-        }
-        if (model.status_rate_hz() != status_rate_hz) {
-            status_rate_hz = model.status_rate_hz();
-            status_base_us = model.uptime_us();
-            status_index = 0;
-        }
+        if (auto reply = gate.answer(frame.header.seq, frame.message)) send_frame(*reply);
+        sync_status_rate();
         send_events();
     }
 
     void receive(std::span<const std::uint8_t> bytes) {
-        if (silent || stopped) return;
+        if (silent || stopped || !powered) return;
         decoder.feed(
             bytes, [this](const protocol::DecodedFrame& frame) { on_frame(frame); },
             [this](protocol::FrameError) { ++decode_errors; });
@@ -130,9 +154,28 @@ struct SimDevice::Impl {
              due = next_status_due_us()) {
             status.status_seq = status_seq++;
             status.timestamp_ms = static_cast<std::uint32_t>(due / 1000);
-            send_message(unsolicited_seq++, status);
             ++status_index;
+            const auto frame = protocol::encode_frame(unsolicited_seq, status);
+            if (!frame) continue;
+            if (config.link_bytes_per_s != 0) {
+                if (link_credit < static_cast<double>(frame->size)) {
+                    ++status_dropped;  // no room on the link: dropped, its number stays used
+                    continue;
+                }
+                link_credit -= static_cast<double>(frame->size);
+            }
+            ++unsolicited_seq;
+            append(status_out, *frame);
         }
+    }
+
+    void refill_link_credit(std::uint32_t dt_us) {
+        if (config.link_bytes_per_s == 0) return;
+        // At most ~10 ms of traffic (and at least two frames) builds up while the link idles.
+        const double burst =
+            std::max(2.0 * protocol::kMaxWireFrameSize, config.link_bytes_per_s / 100.0);
+        link_credit =
+            std::min(burst, link_credit + config.link_bytes_per_s * (dt_us / 1'000'000.0));
     }
 
     void apply_injections() {
@@ -144,6 +187,11 @@ struct SimDevice::Impl {
         if (config.silent_after_ms != 0 && !silent && now_ms >= config.silent_after_ms) {
             flush();  // what was due before going silent still goes out
             silent = true;
+        }
+        if (config.reboot_after_ms != 0 && !rebooted && now_ms >= config.reboot_after_ms) {
+            rebooted = true;
+            reboot();
+            return;
         }
         if (config.drop_link_after_ms != 0 && !link_dropped &&
             now_ms >= config.drop_link_after_ms) {
@@ -169,9 +217,12 @@ struct SimDevice::Impl {
             status_base_us = model.uptime_us();
             status_index = 0;
         }
+        const std::uint64_t generation = timer_generation;
         while (model.uptime_us() + tick <= target_us) {
             model.step(static_cast<std::uint32_t>(tick));
+            refill_link_credit(static_cast<std::uint32_t>(tick));
             apply_injections();
+            if (generation != timer_generation) return;  // rebooted: time starts over
             send_due_status();
             send_events();
         }
@@ -180,13 +231,68 @@ struct SimDevice::Impl {
 
     void schedule_tick() {
         timer.expires_at(epoch + std::chrono::microseconds(model.uptime_us() + config.tick_us));
-        timer.async_wait([this, token = alive](const boost::system::error_code& error) {
-            if (!*token || error || !running) return;
+        timer.async_wait([this, token = alive,
+                          generation = timer_generation](const boost::system::error_code& error) {
+            if (!*token || error || !running || generation != timer_generation) return;
             const auto elapsed =
                 std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - epoch);
             advance_to(static_cast<std::uint64_t>(elapsed.count()));
-            schedule_tick();
+            if (generation == timer_generation) schedule_tick();
         });
+    }
+
+    void sync_status_rate() {
+        if (model.status_rate_hz() == status_rate_hz) return;
+        status_rate_hz = model.status_rate_hz();
+        status_base_us = model.uptime_us();
+        status_index = 0;
+    }
+
+    void forget_host() {
+        decoder.reset();
+        gate.forget();
+    }
+
+    void end_session() {
+        model.end_session();
+        forget_host();
+        sync_status_rate();
+        send_events();
+        flush();
+    }
+
+    void power_off() {
+        if (!powered) return;
+        model.end_session();  // what a power loss does to the outputs
+        out.size = 0;
+        status_out.size = 0;
+        powered = false;
+    }
+
+    void power_on() {
+        model.reboot(random_boot_id());
+        forget_host();
+        unsolicited_seq = 0;
+        status_seq = 0;
+        status_rate_hz = 0;
+        status_base_us = 0;
+        status_index = 0;
+        link_credit = 0.0;
+        out.size = 0;
+        status_out.size = 0;
+        powered = true;
+        // Uptime starts again at 0: restart the tick chain against a new epoch.
+        ++timer_generation;
+        epoch = Clock::now();
+        if (running) {
+            timer.cancel();
+            schedule_tick();
+        }
+    }
+
+    void reboot() {
+        power_off();
+        power_on();
     }
 };
 
@@ -211,15 +317,24 @@ void SimDevice::stop() {
     impl_->running = false;
     impl_->timer.cancel();
     impl_->stopped = true;
-    impl_->out_size = 0;
+    impl_->out.size = 0;
+    impl_->status_out.size = 0;
 }
 
 void SimDevice::receive(std::span<const std::uint8_t> bytes) { impl_->receive(bytes); }
 
 void SimDevice::on_drop_link(DropLinkHandler handler) { impl_->drop_link = std::move(handler); }
 
+void SimDevice::set_status_sink(SendHandler sink) { impl_->status_sink = std::move(sink); }
+
 void SimDevice::press_button(std::uint32_t button) {
     impl_->model.press_button(button);
+    impl_->send_events();
+    impl_->flush();
+}
+
+void SimDevice::press_emergency_stop_button() {
+    impl_->model.press_emergency_stop_button();
     impl_->send_events();
     impl_->flush();
 }
@@ -242,13 +357,33 @@ void SimDevice::inject_fault(std::uint32_t fault_bit) {
     impl_->flush();
 }
 
+void SimDevice::set_temperature_c(double temperature_c) {
+    impl_->model.set_temperature_c(temperature_c);
+}
+void SimDevice::set_heating_c_per_s(double c_per_s) { impl_->model.set_heating_c_per_s(c_per_s); }
+void SimDevice::set_battery_pct(double pct) { impl_->model.set_battery_pct(pct); }
+void SimDevice::set_drain_pct_per_s(double pct_per_s) {
+    impl_->model.set_drain_pct_per_s(pct_per_s);
+}
+void SimDevice::set_charging(bool charging) { impl_->model.set_charging(charging); }
+
+void SimDevice::reboot() { impl_->reboot(); }
+void SimDevice::power_off() { impl_->power_off(); }
+void SimDevice::power_on() { impl_->power_on(); }
+bool SimDevice::powered() const { return impl_->powered; }
+void SimDevice::end_session() { impl_->end_session(); }
+
 const SimConfig& SimDevice::config() const { return impl_->config; }
 
-void SimDevice::reset_link() {
-    impl_->decoder.reset();
-    impl_->replies.clear();
+void SimDevice::reset_link() { impl_->forget_host(); }
+
+void SimDevice::set_busy_for(std::chrono::milliseconds duration) {
+    impl_->gate.set_busy_until(impl_->model.uptime_us() +
+                               static_cast<std::uint64_t>(duration.count()) * 1000);
 }
 
 std::uint64_t SimDevice::decode_errors() const { return impl_->decode_errors; }
+std::uint64_t SimDevice::status_dropped() const { return impl_->status_dropped; }
+const PenModel& SimDevice::model() const { return impl_->model; }
 
 }  // namespace penlink::sim

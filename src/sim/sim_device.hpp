@@ -1,4 +1,4 @@
-// A simulated pen that speaks protocol v1 from the device side, driven by an io_context.
+// A simulated pen that speaks protocol v2 from the device side, driven by an io_context.
 //
 // SimDevice is transport-agnostic: bytes from the host go in through receive(), bytes to the
 // host come out through the send callback. penlink-sim wires it to a pty or a TCP socket; the
@@ -6,6 +6,7 @@
 // the io_context's thread (the one running io).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -18,6 +19,8 @@
 #include "sim/sim_config.hpp"
 
 namespace penlink::sim {
+
+class PenModel;
 
 class SimDevice {
 public:
@@ -39,20 +42,56 @@ public:
 
     void on_drop_link(DropLinkHandler handler);
 
+    /// Optional: Status frames go to this handler instead of the send handler, apart from
+    /// replies and events, so a congested link can drop them rather than queue them ahead of a
+    /// reply. The handler may drop any chunk it is given (chunks hold whole frames).
+    void set_status_sink(SendHandler sink);
+
     /// Simulated hardware inputs, for tests and the sim's console.
     void press_button(std::uint32_t button);
+    void press_emergency_stop_button();
     void insert_cartridge(std::uint32_t cartridge_id, std::uint32_t stroke_limit);
     void remove_cartridge();
     void inject_fault(std::uint32_t fault_bit);
 
+    /// The depth actuator homes for `duration`: SetDepth and SetDepthLimit are answered
+    /// Nack Busy (never cached, so the host's retry of the same frame is evaluated afresh).
+    void set_busy_for(std::chrono::milliseconds duration);
+
+    /// Simulated environment (see PenModel): protection faults follow at the next tick.
+    void set_temperature_c(double temperature_c);
+    void set_heating_c_per_s(double c_per_s);
+    void set_battery_pct(double pct);
+    void set_drain_pct_per_s(double pct_per_s);
+    void set_charging(bool charging);
+
+    /// Power-cycles the pen at once: all volatile state is lost (session, subscription,
+    /// remembered replies, set points, outputs, faults, uptime and frame counters).
+    void reboot();
+    /// The pen is off until power_on(): it neither answers nor sends; outputs are off.
+    void power_off();
+    /// Boots after power_off() (the same as reboot() when it was on).
+    void power_on();
+    bool powered() const;
+
+    /// The host's link closed (TCP connection closed, pty hang-up): needle, RF and LED off at
+    /// once, status streaming stops, remembered replies and any partial frame are forgotten.
+    /// No fault is latched.
+    void end_session();
+
     const SimConfig& config() const;
 
     // Added by the sim implementation (additive):
-    /// A new host connection replaced the old one: drops any partial frame and the duplicate-
-    /// reply memory so a new host that restarts its sequence numbers is not answered from it.
+    /// A new host connection replaced the old one: drops any partial frame, the duplicate-
+    /// reply memory and the supersession memory, so a new host that restarts its sequence
+    /// numbers is neither answered from them nor refused as superseded.
     void reset_link();
     /// Frames from the host that failed to decode (bad COBS, CRC, length, type, payload).
     std::uint64_t decode_errors() const;
+    /// Status frames numbered but not sent because the link had no room (link_bytes_per_s).
+    std::uint64_t status_dropped() const;
+    /// The model, for inspection by tests and the console. Do not call handle() on it.
+    const PenModel& model() const;
 
 private:
     struct Impl;

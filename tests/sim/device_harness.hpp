@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "protocol/frame.hpp"
+#include "sim/pen_model.hpp"
 #include "sim/sim_device.hpp"
 
 namespace penlink::sim::test {
@@ -38,12 +39,21 @@ struct DeviceHarness {
         return reply_to(seq);
     }
 
+    /// Opens a session (Hello with the next seq); returns its HelloReply.
+    protocol::HelloReply open_session() {
+        const auto reply = request(protocol::Hello{});
+        REQUIRE(reply);
+        REQUIRE(std::holds_alternative<protocol::HelloReply>(*reply));
+        return std::get<protocol::HelloReply>(*reply);
+    }
+
     std::optional<protocol::Message> reply_to(std::uint16_t reply_seq) const {
         for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
             const auto type = it->header.type;
             const bool is_reply =
                 type == protocol::MessageType::Ack || type == protocol::MessageType::Nack ||
-                type == protocol::MessageType::HelloReply || type == protocol::MessageType::Info;
+                type == protocol::MessageType::HelloReply || type == protocol::MessageType::Info ||
+                type == protocol::MessageType::Settings;
             if (is_reply && it->header.seq == reply_seq) return it->message;
         }
         return std::nullopt;

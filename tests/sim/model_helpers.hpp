@@ -13,6 +13,14 @@
 
 namespace penlink::sim::test {
 
+/// A PenModel with a session open (its Hello accepted): outside a session a pen applies only
+/// Hello and the requests that make it safer.
+struct SessionModel : PenModel {
+    explicit SessionModel(const SimConfig& config) : PenModel(config) {
+        REQUIRE(std::holds_alternative<protocol::HelloReply>(handle(protocol::Hello{})));
+    }
+};
+
 inline bool is_ack(const protocol::Message& reply) {
     return std::holds_alternative<protocol::Ack>(reply);
 }

@@ -11,7 +11,7 @@ using namespace penlink::sim;
 using namespace penlink::sim::test;
 
 TEST_CASE("depth actuator travels at finite speed and arrives", "[sim][physics]") {
-    PenModel model(default_sim_config());  // 5 mm/s
+    SessionModel model(default_sim_config());  // 5 mm/s
     REQUIRE(is_ack(model.handle(protocol::SetDepth{2000})));
     run_for(model, 0.1);
     auto status = snapshot_of(model);
@@ -28,7 +28,7 @@ TEST_CASE("depth actuator travels at finite speed and arrives", "[sim][physics]"
 }
 
 TEST_CASE("motor ramps to the set speed and back down after Stop", "[sim][physics]") {
-    PenModel model(default_sim_config());  // 400 Hz/s
+    SessionModel model(default_sim_config());  // 400 Hz/s
     start_at(model, 15000);
     CHECK(snapshot_of(model).state == protocol::PenState::Running);
     run_for(model, 0.1);
@@ -47,7 +47,7 @@ TEST_CASE("motor ramps to the set speed and back down after Stop", "[sim][physic
 }
 
 TEST_CASE("strokes accumulate from the actual speed", "[sim][physics]") {
-    PenModel model(default_sim_config());
+    SessionModel model(default_sim_config());
     start_at(model, 10000);  // 100 Hz, reached after 0.25 s
     run_for(model, 10.0);
     // 100 Hz * 10 s minus the ramp's missing half of 100 Hz * 0.25 s
@@ -65,7 +65,7 @@ TEST_CASE("strokes accumulate from the actual speed", "[sim][physics]") {
 TEST_CASE("an exhausted cartridge faults and stops the needle", "[sim][physics][cartridge]") {
     SimConfig config = default_sim_config();
     config.cartridge_stroke_limit = 500;
-    PenModel model(config);
+    SessionModel model(config);
     start_at(model, 15000);
     run_for(model, 10.0);
     auto status = snapshot_of(model);
@@ -77,7 +77,11 @@ TEST_CASE("an exhausted cartridge faults and stops the needle", "[sim][physics][
     CHECK(has_event(drain_events(model), protocol::EventKind::FaultRaised,
                     protocol::kFaultCartridgeExhausted));
 
-    CHECK(nack_of(model.handle(protocol::Start{})).reason == protocol::NackReason::BadState);
+    const auto exhausted = nack_of(model.handle(protocol::Start{}));
+    CHECK(exhausted.reason == protocol::NackReason::CartridgeExhausted);
+    CHECK(exhausted.value == 500);
+    CHECK(exhausted.limit == 500);
+    CHECK(exhausted.limit_kind == protocol::LimitKind::Maximum);
     CHECK(nack_of(model.handle(protocol::ClearFaults{})).reason ==
           protocol::NackReason::FaultActive);
 
@@ -93,8 +97,8 @@ TEST_CASE("an exhausted cartridge faults and stops the needle", "[sim][physics][
 }
 
 TEST_CASE("battery drains, faster with the motor, RF and LED on", "[sim][physics][battery]") {
-    PenModel idle(default_sim_config());
-    PenModel busy(default_sim_config());
+    SessionModel idle(default_sim_config());
+    SessionModel busy(default_sim_config());
     start_at(busy, 15000);
     REQUIRE(is_ack(busy.handle(rf_on(20000))));
     REQUIRE(is_ack(busy.handle(led_on(830, 2000))));
@@ -111,7 +115,7 @@ TEST_CASE("a critically low battery latches a fault that cannot be cleared",
           "[sim][physics][battery]") {
     SimConfig config = default_sim_config();
     config.battery_pct = 5.05;
-    PenModel model(config);
+    SessionModel model(config);
     start_at(model, 15000);
     run_for(model, 30.0);
     CHECK((model.fault_bits() & (1u << protocol::kFaultBatteryCritical)) != 0);
@@ -123,9 +127,9 @@ TEST_CASE("a critically low battery latches a fault that cannot be cleared",
 
 TEST_CASE("temperature rises with speed and RF power and cools toward ambient",
           "[sim][physics][thermal]") {
-    PenModel idle(default_sim_config());
-    PenModel needle(default_sim_config());
-    PenModel needle_rf(default_sim_config());
+    SessionModel idle(default_sim_config());
+    SessionModel needle(default_sim_config());
+    SessionModel needle_rf(default_sim_config());
     start_at(needle, 15000);
     start_at(needle_rf, 15000);
     REQUIRE(is_ack(needle_rf.handle(rf_on(20000))));
@@ -151,7 +155,7 @@ TEST_CASE("over-temperature latches and clears only once the pen has cooled",
           "[sim][physics][thermal]") {
     SimConfig config = default_sim_config();
     config.over_temperature_c = 32.0;
-    PenModel model(config);
+    SessionModel model(config);
     start_at(model, 15000);
     REQUIRE(is_ack(model.handle(rf_on(20000))));
     run_for(model, 120.0);
@@ -166,7 +170,7 @@ TEST_CASE("over-temperature latches and clears only once the pen has cooled",
 }
 
 TEST_CASE("RF energy accumulates only while running with RF enabled", "[sim][physics][rf]") {
-    PenModel model(default_sim_config());
+    SessionModel model(default_sim_config());
     REQUIRE(is_ack(model.handle(rf_on(10000))));  // 10 W
     run_for(model, 1.0);
     auto status = snapshot_of(model);
@@ -187,9 +191,9 @@ TEST_CASE("RF energy accumulates only while running with RF enabled", "[sim][phy
 TEST_CASE("RF impedance drifts within 200-400 ohm, reproducibly per seed", "[sim][physics][rf]") {
     SimConfig other_seed = default_sim_config();
     other_seed.seed = 99;
-    PenModel a(default_sim_config());
-    PenModel b(default_sim_config());
-    PenModel c(other_seed);
+    SessionModel a(default_sim_config());
+    SessionModel b(default_sim_config());
+    SessionModel c(other_seed);
     std::set<std::uint16_t> seen;
     bool differs_from_other_seed = false;
     for (int i = 0; i < 200; ++i) {
@@ -208,8 +212,8 @@ TEST_CASE("RF impedance drifts within 200-400 ohm, reproducibly per seed", "[sim
 }
 
 TEST_CASE("LED dose accumulates irradiance times time, pulsed at duty", "[sim][physics][led]") {
-    PenModel continuous(default_sim_config());
-    PenModel pulsed(default_sim_config());
+    SessionModel continuous(default_sim_config());
+    SessionModel pulsed(default_sim_config());
     REQUIRE(is_ack(continuous.handle(led_on(633, 1000))));             // 100 mW/cm2
     REQUIRE(is_ack(pulsed.handle(led_pulsed(633, 1000, 1000, 250))));  // 10 Hz, 25 %
     run_for(continuous, 2.0);
@@ -236,7 +240,7 @@ TEST_CASE("LED dose accumulates irradiance times time, pulsed at duty", "[sim][p
 
 TEST_CASE("status snapshot reports settings, identity of the cartridge and uptime",
           "[sim][physics]") {
-    PenModel model(default_sim_config());
+    SessionModel model(default_sim_config());
     REQUIRE(is_ack(model.handle(protocol::SetDepth{1500})));
     REQUIRE(is_ack(model.handle(protocol::SetSpeed{12000})));
     run_for(model, 1.234);

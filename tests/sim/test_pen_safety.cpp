@@ -22,7 +22,7 @@ void make_busy(PenModel& model) {
 }  // namespace
 
 TEST_CASE("emergency stop halts everything at once and latches", "[sim][safety][estop]") {
-    PenModel model(default_sim_config());
+    SessionModel model(default_sim_config());
     make_busy(model);
     drain_events(model);
 
@@ -38,12 +38,16 @@ TEST_CASE("emergency stop halts everything at once and latches", "[sim][safety][
     // Refused while latched...
     for (const protocol::Message& refused :
          {protocol::Message{protocol::SetDepth{1000}}, protocol::Message{protocol::SetSpeed{10000}},
-          protocol::Message{protocol::Start{}}, protocol::Message{protocol::Stop{}},
-          protocol::Message{rf_on(1000)}, protocol::Message{led_on(633, 100)},
-          protocol::Message{protocol::ClearFaults{}}}) {
+          protocol::Message{protocol::Start{}}, protocol::Message{rf_on(1000)},
+          protocol::Message{led_on(633, 100)}, protocol::Message{protocol::ClearFaults{}},
+          protocol::Message{protocol::SetDepthLimit{1000}}}) {
         CHECK(nack_of(model.handle(refused)).reason == NackReason::EmergencyStopped);
     }
-    // ...while these still work.
+    // ...while these still work, the safing requests included.
+    CHECK(is_ack(model.handle(protocol::Stop{})));
+    CHECK(is_ack(model.handle(protocol::SetRf{})));
+    CHECK(is_ack(model.handle(protocol::SetLed{})));
+    CHECK(std::holds_alternative<protocol::Settings>(model.handle(protocol::GetSettings{})));
     CHECK(std::holds_alternative<protocol::HelloReply>(model.handle(protocol::Hello{})));
     CHECK(std::holds_alternative<protocol::Info>(model.handle(protocol::GetInfo{})));
     CHECK(is_ack(model.handle(protocol::Heartbeat{})));
@@ -64,7 +68,7 @@ TEST_CASE("emergency stop halts everything at once and latches", "[sim][safety][
 
 TEST_CASE("watchdog fires when the host goes silent while the pen is active",
           "[sim][safety][watchdog]") {
-    PenModel model(default_sim_config());  // 500 ms
+    SessionModel model(default_sim_config());  // 500 ms
     make_busy(model);
     drain_events(model);
     model.feed_watchdog();
@@ -90,7 +94,7 @@ TEST_CASE("watchdog fires when the host goes silent while the pen is active",
 }
 
 TEST_CASE("watchdog stays quiet while fed or while idle", "[sim][safety][watchdog]") {
-    PenModel fed(default_sim_config());
+    SessionModel fed(default_sim_config());
     make_busy(fed);
     for (int i = 0; i < 50; ++i) {
         run_for(fed, 0.1, false);
@@ -98,13 +102,13 @@ TEST_CASE("watchdog stays quiet while fed or while idle", "[sim][safety][watchdo
     }
     CHECK(fed.state() == protocol::PenState::Running);
 
-    PenModel idle(default_sim_config());
+    SessionModel idle(default_sim_config());
     run_for(idle, 10.0, false);
     CHECK(idle.state() == protocol::PenState::Idle);
     CHECK(idle.fault_bits() == 0);
 
     // LED alone arms it too.
-    PenModel led_only(default_sim_config());
+    SessionModel led_only(default_sim_config());
     REQUIRE(is_ack(led_only.handle(led_on(633, 100))));
     run_for(led_only, 0.6, false);
     CHECK((led_only.fault_bits() & (1u << protocol::kFaultWatchdog)) != 0);
@@ -112,7 +116,7 @@ TEST_CASE("watchdog stays quiet while fed or while idle", "[sim][safety][watchdo
 }
 
 TEST_CASE("faults latch, stop the pen and clear once acknowledged", "[sim][safety][faults]") {
-    PenModel model(default_sim_config());
+    SessionModel model(default_sim_config());
     make_busy(model);
     drain_events(model);
     model.raise_fault(protocol::kFaultInjected);
@@ -135,7 +139,7 @@ TEST_CASE("faults latch, stop the pen and clear once acknowledged", "[sim][safet
 }
 
 TEST_CASE("pulling the cartridge out of a running pen is a fault", "[sim][safety][cartridge]") {
-    PenModel model(default_sim_config());
+    SessionModel model(default_sim_config());
     start_at(model, 10000);
     run_for(model, 0.5);
     model.remove_cartridge();
@@ -143,7 +147,7 @@ TEST_CASE("pulling the cartridge out of a running pen is a fault", "[sim][safety
     CHECK(has_event(events, EventKind::CartridgeRemoved, 1001));
     CHECK(has_event(events, EventKind::FaultRaised, protocol::kFaultCartridgeMissing));
     CHECK(snapshot_of(model).cartridge_id == 0);
-    CHECK(nack_of(model.handle(protocol::Start{})).reason == NackReason::BadState);
+    CHECK(nack_of(model.handle(protocol::Start{})).reason == NackReason::CartridgeMissing);
     CHECK(nack_of(model.handle(protocol::ClearFaults{})).reason == NackReason::FaultActive);
     model.insert_cartridge(1002, 1000);
     CHECK(is_ack(model.handle(protocol::ClearFaults{})));
@@ -156,7 +160,7 @@ TEST_CASE("pulling the cartridge out of a running pen is a fault", "[sim][safety
 }
 
 TEST_CASE("button presses become events", "[sim][safety]") {
-    PenModel model(default_sim_config());
+    SessionModel model(default_sim_config());
     model.press_button(2);
     const auto events = drain_events(model);
     REQUIRE(events.size() == 1);

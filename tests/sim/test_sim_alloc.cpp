@@ -28,8 +28,11 @@ TEST_CASE("status streaming does not allocate per frame", "[sim][device][alloc]"
             [](protocol::FrameError) {});
     });
     device.start();
-    const auto subscribe = protocol::encode_frame(1, protocol::SubscribeStatus{20000});
+    const auto hello = protocol::encode_frame(1, protocol::Hello{});
+    const auto subscribe = protocol::encode_frame(2, protocol::SubscribeStatus{20000});
+    REQUIRE(hello);
     REQUIRE(subscribe);
+    device.receive(hello->view());
     device.receive(subscribe->view());
     io.run_for(50ms);  // warm-up: asio's handler memory gets recycled after the first waits
 

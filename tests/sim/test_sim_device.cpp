@@ -44,6 +44,7 @@ TEST_CASE("device answers Hello and GetInfo, echoing the request's seq", "[sim][
 TEST_CASE("a repeated request is answered again but applied once", "[sim][device][dedup]") {
     DeviceHarness harness;
     harness.device.start();
+    harness.open_session();
     REQUIRE(is_ack(harness.request(protocol::SubscribeStatus{1000})));
     harness.send(100, protocol::SetDepth{1000});
     harness.send(101, protocol::SetDepth{2000});
@@ -68,6 +69,7 @@ TEST_CASE("a repeated request is answered again but applied once", "[sim][device
     // Hello starts a new session: seq 100 is a new request again.
     harness.send(1, protocol::Hello{});
     harness.send(100, protocol::SetDepth{1000});
+    harness.send(101, protocol::SubscribeStatus{1000});  // every Hello stops the stream
     const std::size_t count = harness.received<protocol::Status>().size();
     REQUIRE(
         harness.run_until([&] { return harness.received<protocol::Status>().size() > count + 2; }));
@@ -76,6 +78,7 @@ TEST_CASE("a repeated request is answered again but applied once", "[sim][device
 
 TEST_CASE("reset_link forgets remembered replies", "[sim][device][dedup]") {
     DeviceHarness harness;
+    harness.open_session();
     harness.send(7, protocol::SetSpeed{10000});
     harness.send(8, protocol::Start{});
     harness.send(9, protocol::Stop{});
@@ -94,6 +97,7 @@ TEST_CASE("status streams at the subscribed rate with consecutive numbers",
         DYNAMIC_SECTION("rate " << rate << " Hz") {
             DeviceHarness harness;
             harness.device.start();
+            harness.open_session();
             REQUIRE(is_ack(harness.request(protocol::SubscribeStatus{rate})));
             harness.run_for(300ms);
             const auto statuses = harness.received<protocol::Status>();
@@ -145,6 +149,7 @@ TEST_CASE("device watchdog stops a pen whose host went quiet", "[sim][device][wa
     config.info.watchdog_ms = 50;
     DeviceHarness harness(config);
     harness.device.start();
+    harness.open_session();
     REQUIRE(is_ack(harness.request(protocol::Start{})));
     REQUIRE(harness.run_until([&] {
         for (const auto& event : harness.received<protocol::Event>()) {
@@ -186,6 +191,7 @@ TEST_CASE("fault injection: fault, dropped link, silence", "[sim][device][inject
         config.silent_after_ms = 30;
         DeviceHarness harness(config);
         harness.device.start();
+        harness.open_session();
         REQUIRE(is_ack(harness.request(protocol::Heartbeat{})));
         harness.run_for(100ms);
         const std::size_t before = harness.frames.size();
@@ -239,6 +245,7 @@ TEST_CASE("garbage never crashes the device and valid frames still work", "[sim]
 TEST_CASE("stop() silences the device", "[sim][device]") {
     DeviceHarness harness;
     harness.device.start();
+    harness.open_session();
     REQUIRE(is_ack(harness.request(protocol::SubscribeStatus{100})));
     harness.run_for(50ms);
     harness.device.stop();

@@ -16,10 +16,12 @@
 #include <boost/asio/write.hpp>
 
 #include "child_process.hpp"
+#include "process_helpers.hpp"
 #include "protocol/frame.hpp"
 
 using namespace std::chrono_literals;
 using namespace penlink;
+using penlink::sim::test::exchange;
 using penlink::tooltest::ChildProcess;
 
 namespace {
@@ -34,57 +36,6 @@ std::optional<std::string> announcement(ChildProcess& sim) {
 int stop_with(ChildProcess& sim, int signal) {
     sim.send_signal(signal);
     return sim.finish(5s).exit_code;
-}
-
-bool is_reply(protocol::MessageType type) {
-    return type == protocol::MessageType::Ack || type == protocol::MessageType::Nack ||
-           type == protocol::MessageType::HelloReply || type == protocol::MessageType::Info;
-}
-
-/// Sends one request and waits (at most 3 s) for the reply with the same seq.
-template <typename Stream>
-std::optional<protocol::Message> exchange(boost::asio::io_context& io, Stream& stream,
-                                          protocol::FrameDecoder& decoder, std::uint16_t seq,
-                                          const protocol::Message& request) {
-    const auto frame = protocol::encode_frame(seq, request);
-    REQUIRE(frame);
-    boost::asio::write(stream, boost::asio::buffer(frame->bytes.data(), frame->size));
-
-    std::optional<protocol::Message> reply;
-    std::array<std::uint8_t, 4096> buffer{};
-    bool reading = false;
-    bool failed = false;
-    const auto deadline = std::chrono::steady_clock::now() + 3s;
-    while (!reply && !failed && std::chrono::steady_clock::now() < deadline) {
-        if (!reading) {
-            reading = true;
-            stream.async_read_some(
-                boost::asio::buffer(buffer),
-                [&](const boost::system::error_code& error, std::size_t size) {
-                    reading = false;
-                    if (error) {
-                        failed = true;
-                        return;
-                    }
-                    decoder.feed(
-                        std::span<const std::uint8_t>(buffer.data(), size),
-                        [&](const protocol::DecodedFrame& decoded) {
-                            if (decoded.header.seq == seq && is_reply(decoded.header.type)) {
-                                reply = decoded.message;
-                            }
-                        },
-                        [](protocol::FrameError) {});
-                });
-        }
-        io.restart();
-        io.run_for(50ms);
-    }
-    if (reading) {  // let the cancelled read finish before its buffer goes away
-        stream.cancel();
-        io.restart();
-        io.run_for(1s);
-    }
-    return reply;
 }
 
 template <typename Stream>
@@ -134,12 +85,13 @@ TEST_CASE("penlink-sim keeps answering a host that stopped reading a fast stream
     {
         boost::asio::serial_port port(io, path);
         protocol::FrameDecoder decoder;
-        const auto subscribed = exchange(io, port, decoder, 1, protocol::SubscribeStatus{20000});
+        REQUIRE(exchange(io, port, decoder, 1, protocol::Hello{}));
+        const auto subscribed = exchange(io, port, decoder, 2, protocol::SubscribeStatus{20000});
         REQUIRE(subscribed);
         REQUIRE(std::holds_alternative<protocol::Ack>(*subscribed));
         // Not reading: the pty fills up and the sim must drop status, not block.
         std::this_thread::sleep_for(500ms);
-        const auto heartbeat = exchange(io, port, decoder, 2, protocol::Heartbeat{});
+        const auto heartbeat = exchange(io, port, decoder, 3, protocol::Heartbeat{});
         REQUIRE(heartbeat);
         CHECK(std::holds_alternative<protocol::Ack>(*heartbeat));
     }
@@ -198,7 +150,8 @@ TEST_CASE("penlink-sim honours the shape options", "[sim][process]") {
     boost::asio::ip::tcp::socket socket(io);
     socket.connect({boost::asio::ip::address_v4::loopback(), port});
     protocol::FrameDecoder decoder;
-    const auto info = exchange(io, socket, decoder, 1, protocol::GetInfo{});
+    REQUIRE(exchange(io, socket, decoder, 1, protocol::Hello{}));
+    const auto info = exchange(io, socket, decoder, 2, protocol::GetInfo{});
     REQUIRE(info);
     const auto& got = std::get<protocol::Info>(*info);
     CHECK(got.model == "PL-TEST");

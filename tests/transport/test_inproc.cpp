@@ -69,6 +69,7 @@ TEST_CASE("sim:// options reach the device", "[inproc]") {
     auto transport = make_transport(parse_url("sim://?model=Test%20Pen&rf=0"), io.io);
     transport->open(collector.receiver(), collector.error_handler(), 2s);
 
+    send_frame(io, *transport, 6, Hello{});  // v2: outside a session GetInfo gets NoSession
     send_frame(io, *transport, 7, GetInfo{});
     auto frames = decode_all(collector.wait_until(has_frame(MessageType::Info)));
     bool found = false;

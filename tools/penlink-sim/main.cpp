@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "control.hpp"
 #include "options.hpp"
 #include "penlink/errors.hpp"
 #include "pty_link.hpp"
@@ -49,20 +50,32 @@ int main(int argc, char** argv) {
         boost::asio::signal_set signals(io, SIGINT, SIGTERM);
         std::optional<PtyLink> pty;
         std::optional<TcpLink> tcp;
+        std::optional<ControlChannels> control;
+        ControlTarget* target = nullptr;
         if (options.use_tcp) {
             tcp.emplace(io, options.config, options.tcp_port, options.quiet);
             std::printf("TCP 127.0.0.1:%u\n", static_cast<unsigned>(tcp->port()));
             tcp->start();
+            target = &*tcp;
         } else {
             pty.emplace(io, options.config, options.quiet);
             std::printf("PTY %s\n", pty->slave_path().c_str());
             pty->start([&io] { io.stop(); });
+            target = &*pty;
+        }
+        control.emplace(io, *target, options.quiet);
+        if (options.control_port) {
+            const std::uint16_t port = control->listen(*options.control_port);
+            std::printf("CONTROL 127.0.0.1:%u\n", static_cast<unsigned>(port));
         }
         std::fflush(stdout);
+        control->schedule(options.schedule);
+        if (options.console) control->read_stdin();
         if (!options.quiet) describe(options.config);
 
         signals.async_wait([&](const boost::system::error_code& error, int) {
             if (error) return;
+            control->stop();
             if (pty) pty->stop();
             if (tcp) tcp->stop();
             io.stop();

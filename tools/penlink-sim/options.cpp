@@ -29,14 +29,18 @@ constexpr ValueFlag kValueFlags[] = {
     {"--drop-link-after-ms", "drop_link_after_ms"},
     {"--silent-after-ms", "silent_after_ms"},
     {"--cartridge-limit", "stroke_limit"},
+    {"--reboot-after-ms", "reboot_after_ms"},
+    {"--battery-pct", "battery_pct"},
+    {"--heat", "heat_c_per_s"},
+    {"--drain", "drain_pct_per_s"},
 };
 
-std::uint16_t parse_port(const std::string& text) {
+std::uint16_t parse_port(const std::string& flag, const std::string& text) {
     unsigned port = 0;
     const char* end = text.data() + text.size();
     auto [ptr, ec] = std::from_chars(text.data(), end, port);
     if (text.empty() || ec != std::errc() || ptr != end || port > 65535) {
-        throw InvalidArgumentError("--tcp port '" + text +
+        throw InvalidArgumentError(flag + " port '" + text +
                                    "' is not a port number 0-65535 (0 = any free port)");
     }
     return static_cast<std::uint16_t>(port);
@@ -46,8 +50,9 @@ std::uint16_t parse_port(const std::string& text) {
 
 const char* usage() {
     return "usage: penlink-sim [--pty | --tcp PORT] [options]\n"
-           "Runs one simulated microneedling pen speaking penlink protocol v1.\n"
-           "The first line on stdout is 'PTY /dev/pts/N' or 'TCP 127.0.0.1:PORT'.\n"
+           "Runs one simulated microneedling pen speaking penlink protocol v2.\n"
+           "The first line on stdout is 'PTY /dev/pts/N' or 'TCP 127.0.0.1:PORT'; with\n"
+           "--control-port the second is 'CONTROL 127.0.0.1:PORT'.\n"
            "\n"
            "  --pty                    serve on a new pseudo-terminal (default)\n"
            "  --tcp PORT               serve on 127.0.0.1:PORT (0 = any free port)\n"
@@ -64,9 +69,38 @@ const char* usage() {
            "  --drop-link-after-ms MS  drop the link after MS (pty: the sim exits)\n"
            "  --silent-after-ms MS     stop answering after MS\n"
            "  --cartridge-limit N      strokes until the cartridge is exhausted\n"
+           "  --reboot-after-ms MS     power-cycle the pen after MS (the link stays up)\n"
+           "  --battery-pct PCT        battery charge at power-on (default 100)\n"
+           "  --heat C_PER_S           extra heating from the start (ramps the temperature)\n"
+           "  --drain PCT_PER_S        extra battery drain from the start\n"
+           "  --charging               on the charger from the start\n"
+           "  --at MS:COMMAND          run a control COMMAND at MS after start, repeatable\n"
+           "                           (e.g. --at '2000:reboot-link-down 500')\n"
+           "  --control-port PORT      control commands on 127.0.0.1:PORT (0 = any free port)\n"
+           "  --console                control commands on stdin, answers on stdout\n"
            "  --set KEY=VALUE          any sim option (see sim_config.hpp), repeatable\n"
            "  --quiet                  no log lines on stderr\n"
-           "  --help                   this text\n";
+           "  --help                   this text\n"
+           "\n"
+           "Control commands, one per line, each answered by one line 'ok' or 'error: why':\n"
+           "  reboot                   power-cycle now; the link stays up\n"
+           "  reboot-link-down MS      power-cycle with the link down for MS (TCP: the host's\n"
+           "                           connection closes, and new ones are closed at once until\n"
+           "                           the pen is back; pty: the port stays, the pen is deaf\n"
+           "                           and mute)\n"
+           "  temperature C            set the handpiece temperature (protection follows)\n"
+           "  heat C_PER_S             extra heating (0 = off, negative cools)\n"
+           "  battery PCT              set the battery charge\n"
+           "  drain PCT_PER_S          extra battery drain (0 = off)\n"
+           "  charge on|off            put the pen on or off the charger\n"
+           "  fault BIT                raise fault bit BIT (7 = e-stop)\n"
+           "  estop-button             press the pen's e-stop button\n"
+           "  button N                 press button N\n"
+           "  cartridge remove         pull the cartridge\n"
+           "  cartridge insert ID LIMIT  fit cartridge ID good for LIMIT strokes\n"
+           "  busy MS                  the depth actuator homes for MS: SetDepth and\n"
+           "                           SetDepthLimit are answered Nack Busy\n"
+           "  help                     list the commands\n";
 }
 
 ToolOptions parse_options(int argc, char** argv) {
@@ -101,7 +135,17 @@ ToolOptions parse_options(int argc, char** argv) {
             options.use_tcp = false;
         } else if (arg == "--tcp") {
             options.use_tcp = true;
-            options.tcp_port = parse_port(take_value());
+            options.tcp_port = parse_port(arg, take_value());
+        } else if (arg == "--control-port") {
+            options.control_port = parse_port(arg, take_value());
+        } else if (arg == "--console") {
+            no_value();
+            options.console = true;
+        } else if (arg == "--at") {
+            options.schedule.push_back(parse_scheduled_command(take_value()));
+        } else if (arg == "--charging") {
+            no_value();
+            sim_options["charging"] = "1";
         } else if (arg == "--no-rf") {
             no_value();
             sim_options["rf"] = "0";

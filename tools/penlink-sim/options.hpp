@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <vector>
 
+#include "control.hpp"
 #include "sim/sim_config.hpp"
 
 namespace penlink::simtool {
@@ -12,6 +15,9 @@ struct ToolOptions {
     std::uint16_t tcp_port = 0;  // 0 = ephemeral
     bool quiet = false;
     bool help = false;
+    std::optional<std::uint16_t> control_port;  // --control-port (0 = any free port)
+    bool console = false;                       // --console: commands on stdin
+    std::vector<ScheduledCommand> schedule;     // --at MS:COMMAND
     sim::SimConfig config;
 };
 

@@ -1,9 +1,12 @@
-// Bounded, non-blocking output for a byte stream (pty master or TCP socket).
+// Bounded, non-blocking output for a byte stream (pty master or TCP socket), in two lanes.
 //
-// The simulated pen must never stall because nobody reads its port: bytes go into a fixed
-// ring and are written asynchronously; when the ring cannot take a whole chunk, the chunk is
-// dropped and counted. SimDevice hands over whole frames per chunk, so a drop never leaves a
-// torn frame on the wire. Single-threaded (the io_context's thread).
+// The simulated pen must never stall because nobody reads its port, and a reply must never wait
+// behind Status frames: replies and events go into the reply lane, Status into a small status
+// lane, and whenever one chunk has been written the next one comes from the reply lane if it
+// holds any. A chunk that does not fit its lane is dropped and counted; a Status chunk that
+// does not fit is simply lost (the pen numbered it, so the host sees a gap). SimDevice hands
+// over whole frames per chunk, so neither a drop nor a change of lane ever tears a frame.
+// Single-threaded (the io_context's thread).
 #pragma once
 
 #include <algorithm>
@@ -21,64 +24,132 @@ namespace penlink::simtool {
 template <typename Stream>
 class OutputQueue {
 public:
-    static constexpr std::size_t kCapacity = 64 * 1024;
-    static constexpr std::size_t kSmallChunk = 512;  // a few whole frames
-    static constexpr std::size_t kHeadroom = 8 * 1024;
+    static constexpr std::size_t kReplyCapacity = 64 * 1024;
+    // A few milliseconds of the fastest stream: Status older than that is not worth sending.
+    static constexpr std::size_t kStatusCapacity = 8 * 1024;
 
     explicit OutputQueue(Stream& stream) : stream_(stream), alive_(std::make_shared<bool>(true)) {}
     ~OutputQueue() { *alive_ = false; }
     OutputQueue(const OutputQueue&) = delete;
     OutputQueue& operator=(const OutputQueue&) = delete;
 
-    void push(std::span<const std::uint8_t> bytes) {
-        if (failed_) return;
-        // Bulk chunks (a tick's worth of fast status) must leave headroom, so a reply or an
-        // event still gets through when the host reads slower than the status stream.
-        const std::size_t reserve = bytes.size() > kSmallChunk ? kHeadroom : 0;
-        if (bytes.size() + reserve > kCapacity - count_) {
-            dropped_bytes_ += bytes.size();
+    /// Replies and events: written before any Status queued with push_status().
+    void push(std::span<const std::uint8_t> bytes) { enqueue(replies_, bytes); }
+    /// Status frames: written when no reply waits; dropped when the lane is full.
+    void push_status(std::span<const std::uint8_t> bytes) { enqueue(status_, bytes); }
+
+    /// Forgets everything queued and any earlier write failure (a new host on the same port).
+    /// A write already handed to the stream completes into the void.
+    void reset() {
+        replies_.clear();
+        status_.clear();
+        current_ = nullptr;
+        failed_ = false;
+        ++generation_;
+        writing_ = false;
+    }
+
+    std::uint64_t dropped_bytes() const { return replies_.dropped + status_.dropped; }
+    std::uint64_t dropped_status_bytes() const { return status_.dropped; }
+    std::size_t queued_bytes() const { return replies_.count + status_.count; }
+
+private:
+    // A byte ring plus the sizes of the chunks in it, so writes stop at chunk boundaries.
+    template <std::size_t Capacity, std::size_t MaxChunks>
+    struct Lane {
+        static constexpr std::size_t kCapacity = Capacity;
+        // On the heap once, so the owning object stays small; never reallocated.
+        std::unique_ptr<std::array<std::uint8_t, Capacity>> ring =
+            std::make_unique<std::array<std::uint8_t, Capacity>>();
+        std::size_t head = 0;
+        std::size_t count = 0;
+        std::array<std::size_t, MaxChunks> chunks{};
+        std::size_t chunk_head = 0;
+        std::size_t chunk_count = 0;
+        std::uint64_t dropped = 0;
+
+        bool fits(std::size_t size) const {
+            return size <= Capacity - count && chunk_count < MaxChunks;
+        }
+        void clear() { head = count = chunk_head = chunk_count = 0; }
+    };
+    using ReplyLane = Lane<kReplyCapacity, 1024>;
+    using StatusLane = Lane<kStatusCapacity, 256>;
+
+    template <typename L>
+    void enqueue(L& lane, std::span<const std::uint8_t> bytes) {
+        if (failed_ || bytes.empty()) return;
+        if (!lane.fits(bytes.size())) {
+            lane.dropped += bytes.size();
             return;
         }
-        std::size_t tail = (head_ + count_) % kCapacity;
-        std::size_t first = std::min(bytes.size(), kCapacity - tail);
-        std::memcpy(ring_->data() + tail, bytes.data(), first);
-        std::memcpy(ring_->data(), bytes.data() + first, bytes.size() - first);
-        count_ += bytes.size();
+        const std::size_t tail = (lane.head + lane.count) % L::kCapacity;
+        const std::size_t first = std::min(bytes.size(), L::kCapacity - tail);
+        std::memcpy(lane.ring->data() + tail, bytes.data(), first);
+        std::memcpy(lane.ring->data(), bytes.data() + first, bytes.size() - first);
+        lane.count += bytes.size();
+        lane.chunks[(lane.chunk_head + lane.chunk_count) % lane.chunks.size()] = bytes.size();
+        ++lane.chunk_count;
         if (!writing_) write_next();
     }
 
-    std::uint64_t dropped_bytes() const { return dropped_bytes_; }
-
-private:
+    // Picks the lane of the next chunk (replies first) unless a chunk is half written.
     void write_next() {
-        const std::size_t length = std::min(count_, kCapacity - head_);
+        if (current_ == nullptr) {
+            if (replies_.chunk_count > 0) {
+                current_ = &replies_;
+                write_chunk(replies_);
+            } else if (status_.chunk_count > 0) {
+                current_ = &status_;
+                write_chunk(status_);
+            }
+            return;
+        }
+        if (current_ == &replies_) {
+            write_chunk(replies_);
+        } else {
+            write_chunk(status_);
+        }
+    }
+
+    template <typename L>
+    void write_chunk(L& lane) {
+        const std::size_t chunk = lane.chunks[lane.chunk_head];
+        const std::size_t length = std::min(chunk, L::kCapacity - lane.head);
         writing_ = true;
-        stream_.async_write_some(
-            boost::asio::buffer(ring_->data() + head_, length),
-            [this, token = alive_](const boost::system::error_code& error, std::size_t written) {
-                if (!*token) return;
-                writing_ = false;
-                // The reader notices a dead link; here it is enough to stop writing.
-                if (error) {
-                    failed_ = true;
-                    return;
-                }
-                head_ = (head_ + written) % kCapacity;
-                count_ -= written;
-                if (count_ > 0) write_next();
-            });
+        stream_.async_write_some(boost::asio::buffer(lane.ring->data() + lane.head, length),
+                                 [this, &lane, token = alive_, generation = generation_](
+                                     const boost::system::error_code& error, std::size_t written) {
+                                     if (!*token || generation != generation_) return;
+                                     writing_ = false;
+                                     // The reader notices a dead link; here it is enough to stop
+                                     // writing.
+                                     if (error) {
+                                         failed_ = true;
+                                         return;
+                                     }
+                                     lane.head = (lane.head + written) % L::kCapacity;
+                                     lane.count -= written;
+                                     std::size_t& chunk_left = lane.chunks[lane.chunk_head];
+                                     chunk_left -= written;
+                                     if (chunk_left == 0) {
+                                         lane.chunk_head =
+                                             (lane.chunk_head + 1) % lane.chunks.size();
+                                         --lane.chunk_count;
+                                         current_ = nullptr;
+                                     }
+                                     write_next();
+                                 });
     }
 
     Stream& stream_;
     std::shared_ptr<bool> alive_;
-    // On the heap once, so the owning object stays small; never reallocated.
-    std::unique_ptr<std::array<std::uint8_t, kCapacity>> ring_ =
-        std::make_unique<std::array<std::uint8_t, kCapacity>>();
-    std::size_t head_ = 0;
-    std::size_t count_ = 0;
+    ReplyLane replies_;
+    StatusLane status_;
+    const void* current_ = nullptr;  // the lane whose chunk is being written, if any
+    std::uint64_t generation_ = 0;
     bool writing_ = false;
     bool failed_ = false;
-    std::uint64_t dropped_bytes_ = 0;
 };
 
 }  // namespace penlink::simtool

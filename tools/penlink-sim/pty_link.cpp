@@ -1,6 +1,7 @@
 #include "pty_link.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -11,6 +12,9 @@
 
 namespace penlink::simtool {
 namespace {
+
+// How often the sim looks for a host while none has the port open.
+constexpr std::chrono::milliseconds kHostPollInterval{10};
 
 [[noreturn]] void throw_errno(const std::string& what) {
     throw std::system_error(errno, std::generic_category(), what);
@@ -37,8 +41,9 @@ int open_master(std::string& path) {
     return master;
 }
 
-// Raw mode: no echo, no line editing, no CR/LF translation; the protocol is binary.
-int open_raw_slave(const std::string& path) {
+// Raw mode: no echo, no line editing, no CR/LF translation; the protocol is binary. The
+// settings stay with the pty after the sim closes its slave descriptor.
+void make_slave_raw(const std::string& path) {
     const int slave = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (slave < 0) throw_errno("open " + path);
     termios settings{};
@@ -46,7 +51,13 @@ int open_raw_slave(const std::string& path) {
         ::cfmakeraw(&settings);
         ::tcsetattr(slave, TCSANOW, &settings);
     }
-    return slave;
+    ::close(slave);
+}
+
+// True while no process has the slave side open (the master then reports a hang-up).
+bool slave_closed(int master) {
+    pollfd entry{master, POLLIN, 0};
+    return ::poll(&entry, 1, 0) == 1 && (entry.revents & POLLHUP) != 0;
 }
 
 }  // namespace
@@ -55,12 +66,18 @@ PtyLink::PtyLink(boost::asio::io_context& io, sim::SimConfig config, bool quiet)
     : quiet_(quiet),
       master_(io, open_master(slave_path_)),
       output_(master_),
-      device_(io, std::move(config), [this](std::span<const std::uint8_t> bytes) {
-          if (open_) output_.push(bytes);
-      }) {
+      device_(io, std::move(config),
+              [this](std::span<const std::uint8_t> bytes) {
+                  if (open_ && host_present_) output_.push(bytes);
+              }),
+      host_timer_(io),
+      power_timer_(io) {
     ::fcntl(master_.native_handle(), F_SETFD, FD_CLOEXEC);
-    slave_fd_ = open_raw_slave(slave_path_);
+    make_slave_raw(slave_path_);
     master_.non_blocking(true);
+    device_.set_status_sink([this](std::span<const std::uint8_t> bytes) {
+        if (open_ && host_present_) output_.push_status(bytes);
+    });
 }
 
 PtyLink::~PtyLink() { stop(); }
@@ -70,21 +87,34 @@ void PtyLink::start(std::function<void()> on_closed) {
     open_ = true;
     device_.on_drop_link([this] { close_link("fault injection dropped the link"); });
     device_.start();
-    read_next();
+    wait_for_host();
 }
 
 void PtyLink::stop() {
-    if (!open_ && slave_fd_ < 0) return;
+    if (!open_) return;
     open_ = false;
     device_.stop();
+    host_timer_.cancel();
+    power_timer_.cancel();
     if (!quiet_ && output_.dropped_bytes() > 0) {
         std::fprintf(stderr, "penlink-sim: dropped %llu bytes nobody read from %s\n",
                      static_cast<unsigned long long>(output_.dropped_bytes()), slave_path_.c_str());
     }
     boost::system::error_code ignored;
     master_.close(ignored);
-    if (slave_fd_ >= 0) ::close(slave_fd_);
-    slave_fd_ = -1;
+}
+
+void PtyLink::reboot_link_down(std::chrono::milliseconds down) {
+    device_.power_off();
+    output_.reset();
+    discard_pending_bytes();
+    power_timer_.expires_after(down);
+    power_timer_.async_wait([this](const boost::system::error_code& error) {
+        if (error || !open_) return;
+        discard_pending_bytes();  // what the host sent to the pen while it was off
+        device_.power_on();
+        if (!quiet_) std::fprintf(stderr, "penlink-sim: the pen has rebooted\n");
+    });
 }
 
 void PtyLink::close_link(const std::string& reason) {
@@ -95,13 +125,47 @@ void PtyLink::close_link(const std::string& reason) {
     if (on_closed_) on_closed_();
 }
 
+void PtyLink::discard_pending_bytes() { ::tcflush(master_.native_handle(), TCIOFLUSH); }
+
+void PtyLink::on_hang_up() {
+    host_present_ = false;
+    if (!quiet_) std::fprintf(stderr, "penlink-sim: the host closed %s\n", slave_path_.c_str());
+    device_.end_session();
+    output_.reset();
+    discard_pending_bytes();  // nothing stale for the next host
+    wait_for_host();
+}
+
+// The port has no host until a process opens the slave: the master shows no hang-up then.
+void PtyLink::wait_for_host() {
+    if (!open_) return;
+    if (!slave_closed(master_.native_handle())) {
+        host_present_ = true;
+        read_next();
+        return;
+    }
+    host_timer_.expires_after(kHostPollInterval);
+    host_timer_.async_wait([this](const boost::system::error_code& error) {
+        if (!error) wait_for_host();
+    });
+}
+
 void PtyLink::read_next() {
     master_.async_read_some(boost::asio::buffer(read_buffer_),
                             [this](const boost::system::error_code& error, std::size_t size) {
                                 if (error == boost::asio::error::operation_aborted || !open_)
                                     return;
                                 if (error) {
-                                    close_link("read failed: " + error.message());
+                                    // EIO: the last host descriptor closed (a host may have
+                                    // reopened the port since); anything else is a broken
+                                    // master.
+                                    const boost::system::error_code hang_up(
+                                        EIO, boost::system::system_category());
+                                    if (error == hang_up || slave_closed(master_.native_handle())) {
+                                        on_hang_up();
+                                    } else {
+                                        close_link("read failed: " + error.message());
+                                    }
                                     return;
                                 }
                                 device_.receive({read_buffer_.data(), size});

@@ -6,13 +6,25 @@ namespace penlink::simtool {
 
 using boost::asio::ip::tcp;
 
+namespace {
+// Keeps the kernel's share of the output small, so what waits to be sent waits in the
+// OutputQueue, where replies overtake Status (the kernel doubles this value).
+constexpr int kSendBufferBytes = 16 * 1024;
+}  // namespace
+
 TcpLink::TcpLink(boost::asio::io_context& io, sim::SimConfig config, std::uint16_t port, bool quiet)
     : quiet_(quiet),
       acceptor_(io, tcp::endpoint(boost::asio::ip::address_v4::loopback(), port)),
       port_(acceptor_.local_endpoint().port()),
-      device_(io, std::move(config), [this](std::span<const std::uint8_t> bytes) {
-          if (client_) client_->output.push(bytes);
-      }) {}
+      device_(io, std::move(config),
+              [this](std::span<const std::uint8_t> bytes) {
+                  if (client_) client_->output.push(bytes);
+              }),
+      power_timer_(io) {
+    device_.set_status_sink([this](std::span<const std::uint8_t> bytes) {
+        if (client_) client_->output.push_status(bytes);
+    });
+}
 
 TcpLink::~TcpLink() { stop(); }
 
@@ -27,10 +39,22 @@ void TcpLink::stop() {
     if (!running_) return;
     running_ = false;
     device_.stop();
+    power_timer_.cancel();
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     if (client_) client_->socket.close(ignored);
     client_.reset();
+}
+
+void TcpLink::reboot_link_down(std::chrono::milliseconds down) {
+    device_.power_off();
+    drop_client("the pen reboots");
+    power_timer_.expires_after(down);
+    power_timer_.async_wait([this](const boost::system::error_code& error) {
+        if (error || !running_) return;
+        device_.power_on();
+        if (!quiet_) std::fprintf(stderr, "penlink-sim: the pen has rebooted\n");
+    });
 }
 
 void TcpLink::accept_next() {
@@ -42,9 +66,15 @@ void TcpLink::accept_next() {
             accept_next();
             return;
         }
-        if (client_) drop_client("a new client connected");
         boost::system::error_code ignored;
+        if (!device_.powered()) {  // nobody home while the pen reboots
+            socket.close(ignored);
+            accept_next();
+            return;
+        }
+        if (client_) drop_client("a new client connected");
         socket.set_option(tcp::no_delay(true), ignored);
+        socket.set_option(boost::asio::socket_base::send_buffer_size(kSendBufferBytes), ignored);
         if (!quiet_) {
             std::fprintf(stderr, "penlink-sim: host connected from port %u\n",
                          static_cast<unsigned>(socket.remote_endpoint(ignored).port()));
@@ -81,6 +111,8 @@ void TcpLink::drop_client(const char* reason) {
     client_->socket.shutdown(tcp::socket::shutdown_both, ignored);
     client_->socket.close(ignored);
     client_.reset();
+    // The host is gone: the session ends with it, outputs off, no fault.
+    device_.end_session();
 }
 
 }  // namespace penlink::simtool

@@ -1,33 +1,44 @@
 // Serves one SimDevice on 127.0.0.1:PORT, to one host at a time.
 //
-// A new client replaces the old one (as a pen has one radio/cable): the old socket is closed
-// and the device forgets partial frames and remembered replies. The device keeps running
-// between clients, so its watchdog sees a vanished host. Single-threaded.
+// A new client replaces the old one (as a pen has one radio/cable): the old socket is closed.
+// When the host's connection closes, for whatever reason, the pen ends the session at once:
+// needle, RF and LED off, no fault latched (a pen must not keep running for a host that is
+// gone until its watchdog notices). The device keeps running between clients.
+// Single-threaded.
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include "control.hpp"
 #include "output_queue.hpp"
 #include "sim/sim_device.hpp"
 
 namespace penlink::simtool {
 
-class TcpLink {
+class TcpLink : public ControlTarget {
 public:
     /// Binds and listens. Throws boost::system::system_error if the port is taken.
     TcpLink(boost::asio::io_context& io, sim::SimConfig config, std::uint16_t port, bool quiet);
-    ~TcpLink();
+    ~TcpLink() override;
     TcpLink(const TcpLink&) = delete;
     TcpLink& operator=(const TcpLink&) = delete;
 
     std::uint16_t port() const { return port_; }
     void start();
     void stop();
+
+    // ControlTarget
+    sim::SimDevice& device() override { return device_; }
+    /// Closes the host's connection and powers the pen off; connections arriving in the next
+    /// `down` are closed at once; then the pen boots and accepts again.
+    void reboot_link_down(std::chrono::milliseconds down) override;
 
 private:
     struct Client {
@@ -47,6 +58,7 @@ private:
     std::uint16_t port_ = 0;
     std::shared_ptr<Client> client_;
     sim::SimDevice device_;
+    boost::asio::steady_timer power_timer_;
     bool running_ = false;
 };
 

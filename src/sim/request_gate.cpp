@@ -1,0 +1,64 @@
+#include "sim/request_gate.hpp"
+
+#include <variant>
+
+#include "sim/pen_model.hpp"
+
+namespace penlink::sim {
+namespace {
+
+bool is_busy(const protocol::Message& reply) {
+    const auto* nack = std::get_if<protocol::Nack>(&reply);
+    return nack != nullptr && nack->reason == protocol::NackReason::Busy;
+}
+
+}  // namespace
+
+std::optional<protocol::WireFrame> RequestGate::answer(std::uint16_t seq,
+                                                       const protocol::Message& request) {
+    const protocol::MessageType type = protocol::type_of(request);
+    if (const protocol::WireFrame* remembered = replies_.find(seq, type)) {
+        if (type != protocol::MessageType::Hello || replayable_hello_ == seq) return *remembered;
+    }
+    replayable_hello_.reset();
+    const protocol::Message reply = evaluate(seq, request);
+    auto encoded = protocol::encode_frame(seq, reply);
+    // Busy is evaluated afresh when the host retries the same frame.
+    if (encoded && !is_busy(reply)) replies_.store(seq, type, *encoded);
+    return encoded;
+}
+
+protocol::Message RequestGate::evaluate(std::uint16_t seq, const protocol::Message& request) {
+    const protocol::MessageType type = protocol::type_of(request);
+    // Outside a session the model answers NoSession (or applies a safing request): a host must
+    // learn that its session is gone, not that its request was superseded.
+    if (model_.in_session()) {
+        if (const auto newer = order_.superseded_by(seq, request)) {
+            return protocol::Nack{type, protocol::NackReason::Superseded, protocol::Field::None,
+                                  *newer};
+        }
+        if (model_.uptime_us() < busy_until_us_ &&
+            protocol::group_of(type) == protocol::RequestGroup::Depth) {
+            return protocol::Nack{type, protocol::NackReason::Busy};
+        }
+    }
+    const protocol::Message reply = model_.handle(request);
+    if (std::holds_alternative<protocol::HelloReply>(reply)) {
+        // A new session: old sequence numbers mean nothing now.
+        replies_.clear();
+        order_.clear();
+        replayable_hello_ = seq;
+    } else if (std::holds_alternative<protocol::Ack>(reply)) {
+        order_.applied(seq, type);
+    }
+    return reply;
+}
+
+void RequestGate::forget() {
+    replies_.clear();
+    order_.clear();
+    replayable_hello_.reset();
+    busy_until_us_ = 0;
+}
+
+}  // namespace penlink::sim
