@@ -110,6 +110,13 @@ public:
             if (!e.typed) return which + " threw something other than penlink::Error: " + e.message;
             if (e.code == ErrorCode::Ok) continue;
             if (e.message.empty()) return which + " failed with an empty message";
+            // Where frames can be lost, a resend can reach the pen after a newer command of its
+            // kind; the pen then refuses it as superseded (protocol.md 5.3): definitely not
+            // applied, so it adds nothing to what the pen may show.
+            const bool superseded =
+                e.code == ErrorCode::Rejected &&
+                e.message.find("newer command of its kind") != std::string::npos;
+            if (superseded && allowed_failures_.count(ErrorCode::Timeout) != 0) continue;
             if (allowed_failures_.count(e.code) == 0) {
                 return which + " failed with " + to_string(e.code) + " (" + e.message +
                        "), which this fault cannot explain";
