@@ -179,6 +179,18 @@ void Session::close() {
         std::promise<void> ended;
         auto finished = ended.get_future();
         boost::asio::post(io_, [this, &ended] {
+            // Nothing more goes out after EndSession (the pen would answer NoSession): what
+            // still waits for the window fails now, as everything does on a closed pen.
+            closing_ = true;
+            auto waiting = std::move(waiting_);
+            waiting_.clear();
+            for (auto& entry : waiting) {
+                entry.done(Result::failure(
+                               ErrorCode::NotConnected,
+                               std::string(protocol::to_string(protocol::type_of(entry.message))) +
+                                   " failed (never sent): the pen at " + url_ + " was closed"),
+                           nullptr);
+            }
             send_request(
                 protocol::EndSession{},
                 [&ended](const Result&, const protocol::Message*) { ended.set_value(); }, 1);
@@ -290,6 +302,13 @@ void Session::start_request(const protocol::Message& message, ReplyHandler done,
              nullptr);
         return;
     }
+    if (closing_) {
+        done(Result::failure(ErrorCode::NotConnected, std::string("cannot send ") +
+                                                          protocol::to_string(type) +
+                                                          ": the pen at " + url_ + " is closed"),
+             nullptr);
+        return;
+    }
     if (retries < 0) retries = options_.command_retries;
     // An emergency stop never waits: it goes out now, ahead of everything queued, and is resent
     // until the pen answers or the link is declared lost (protocol.md 5.4).
@@ -350,7 +369,8 @@ void Session::send_frame(const Pending& pending) {
 }
 
 void Session::send_waiting() {
-    while (link_open_ && !waiting_.empty() && pending_.size() < protocol::kMaxInFlight) {
+    while (link_open_ && !closing_ && !waiting_.empty() &&
+           pending_.size() < protocol::kMaxInFlight) {
         Waiting next = std::move(waiting_.front());
         waiting_.pop_front();
         send_request(next.message, std::move(next.done), next.retries);

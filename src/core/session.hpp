@@ -183,6 +183,7 @@ private:
     std::deque<Waiting> waiting_;
     std::uint16_t next_seq_;
     bool in_session_ = false;  // HelloReply arrived: unsolicited frames count from here
+    bool closing_ = false;     // close() sent EndSession: nothing more goes out
     std::uint32_t session_id_ = 0;
     std::uint32_t boot_id_ = 0;
     std::optional<std::uint16_t> last_unsolicited_seq_;
@@ -211,7 +212,7 @@ private:
     std::mutex subscribers_mutex_;
     std::multiset<std::int32_t> status_rates_;
     std::int32_t requested_rate_hz_ = 0;
-    bool rate_cap_reported_ = false;  // guarded by subscribers_mutex_
+    bool rate_cap_reported_ = false;                  // guarded by subscribers_mutex_
     std::atomic<std::int32_t> streaming_rate_hz_{0};  // the rate last asked of the pen
     /// A v2 Status frame on the wire: 8 header and CRC bytes, 56 payload, COBS and delimiter.
     static constexpr std::size_t kStatusWireBytes = 66;
