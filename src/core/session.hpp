@@ -115,6 +115,8 @@ private:
     void send_request(const protocol::Message& message, ReplyHandler done, int retries);
     /// Sends waiting requests while the in-flight window has room.
     void send_waiting();
+    /// True if the next seq is within kMaxInFlight of the oldest request still outstanding.
+    bool window_open();
     void send_frame(const Pending& pending);
     void arm_retry(std::uint16_t seq);
     void on_bytes(std::span<const std::uint8_t> bytes);
@@ -181,6 +183,7 @@ private:
     protocol::FrameDecoder decoder_;
     std::map<std::uint16_t, std::unique_ptr<Pending>> pending_;
     std::deque<Waiting> waiting_;
+    std::deque<std::uint16_t> sent_order_;  // seqs in the order sent; front = oldest outstanding
     std::uint16_t next_seq_;
     bool in_session_ = false;  // HelloReply arrived: unsolicited frames count from here
     bool closing_ = false;     // close() sent EndSession: nothing more goes out

@@ -53,6 +53,36 @@ TEST_CASE("at most 16 requests are in flight; the rest wait and keep their order
     CHECK(std::is_sorted(depth_order.begin(), depth_order.end()));
 }
 
+TEST_CASE("one unanswered request holds the window however fast the newer ones are answered",
+          "[session][v2]") {
+    // The noise matrix found this: a SetSpeed whose Ack was lost kept being resent while newer
+    // requests came and went; the pen's reply cache had forgotten it by the time the resend
+    // arrived, so the pen refused the resend of a command it had applied. The window is
+    // counted in sequence numbers from the oldest outstanding request, not in requests.
+    auto options = test_options();
+    options.command_timeout = std::chrono::milliseconds(400);
+    options.heartbeat_interval = std::chrono::milliseconds(1000);
+    SessionFixture fixture(options);
+    fixture.pen->mute(MessageType::SetSpeed);
+    std::promise<Result> speed_done;
+    auto speed = speed_done.get_future();
+    fixture.session->request(protocol::SetSpeed{9000},
+                             [&](const Result& r) { speed_done.set_value(r); });
+    std::atomic<int> depths_done{0};
+    for (int i = 0; i < 40; ++i)
+        fixture.session->request(protocol::SetDepth{static_cast<std::uint16_t>(500 + 50 * i)},
+                                 [&](const Result&) { ++depths_done; });
+    REQUIRE(wait_until([&] { return depths_done.load() >= 15; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // SetSpeed took one sequence number, 15 SetDepths the next 15: then the window is shut.
+    CHECK(depths_done.load() == 15);
+    CHECK(fixture.pen->count(MessageType::SetDepth) == 15);
+    fixture.pen->unmute(MessageType::SetSpeed);
+    REQUIRE(speed.wait_for(kWaitLimit) == std::future_status::ready);
+    CHECK(speed.get().ok());
+    REQUIRE(wait_until([&] { return depths_done.load() == 40; }));
+}
+
 TEST_CASE("an emergency stop overtakes every queued request and is resent until answered",
           "[session][v2]") {
     // Audit finding 8: e-stop was queued FIFO behind 50 commands and had the ordinary retry
