@@ -208,5 +208,31 @@ TEST_CASE("connect_timeout bounds the whole connect, handshake included", "[sess
     CHECK(took < std::chrono::milliseconds(1500));
 }
 
+TEST_CASE("a link opens with a lone delimiter before the Hello", "[session][v2]") {
+    // Audit finding 12: a partial frame left in the pen's buffer cost the first Hello 300 ms.
+    SessionFixture fixture;
+    const auto raw = fixture.pen->raw_received();
+    REQUIRE(raw.size() > 2);
+    CHECK(raw[0] == 0x00);
+    CHECK(raw[1] != 0x00);  // then the Hello frame
+}
+
+TEST_CASE("the status rate asked of the pen is capped at half of what the link carries",
+          "[session][v2]") {
+    // Audit finding 11: 500 Hz over 115200 baud turned commands into timeouts.
+    auto pen = FakePen::create();
+    pen->set_link_bytes_per_second(11520);  // 115200 baud
+    auto session =
+        std::make_shared<core::Session>(pen->link_factory(), "fake://pen", test_options());
+    session->connect();
+    auto subscription = session->subscribe_status([](const Status&) {}, 100);
+    REQUIRE(wait_until([&] { return pen->count(MessageType::SubscribeStatus) >= 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const auto requests = pen->received(MessageType::SubscribeStatus);
+    // 11520 / 2 / 66 bytes per v2 status frame
+    CHECK(std::get<protocol::SubscribeStatus>(requests.back().message).rate_hz == 87);
+    session->close();
+}
+
 }  // namespace
 }  // namespace penlink::test
