@@ -166,6 +166,7 @@ PENLINK_EXPORT std::vector<SerialPortInfo> list_serial_ports();
 /// Where the SDK's log goes. The default writes warnings and errors to stderr. The sink may be
 /// called from any SDK thread, but never concurrently. Pass an empty sink to silence the log.
 using LogSink = std::function<void(LogLevel, const std::string& message)>;
+/// Both throw InvalidArgumentError for a level outside Trace..Off.
 PENLINK_EXPORT void set_log_sink(LogSink sink, LogLevel min_level = LogLevel::Warning);
 PENLINK_EXPORT void set_log_level(LogLevel min_level);
 

@@ -313,13 +313,18 @@ PENLINK_EXPORT int pl_pen_capabilities(pl_capabilities* out, const pl_pen* pen);
 /** @name Commands
  * Each returns once the pen acknowledged (0) or fails; any thread, callbacks included. Values
  * outside the pen's capabilities or the depth limit fail with PL_ERANGE before anything is
- * sent. */
+ * sent. A double that is NaN or infinite (depth, speed, and every double of pl_rf_mode and
+ * pl_led_mode, pulse fields included when continuous) fails with PL_EINVAL, a depth or speed
+ * beyond what an int32 of micrometres or centi-hertz holds with PL_ERANGE; pl_error_last()
+ * names the value and unit ("depth nan mm is not a finite number"). The _async twins refuse
+ * these the same way, at once, before queueing. */
 /**@{*/
 /** Host-side depth ceiling, at most the pen's maximum (e.g. 1500 um for a cheek protocol). */
 PENLINK_EXPORT int pl_pen_set_depth_limit_um(pl_pen* pen, int32_t limit_um);
 PENLINK_EXPORT int pl_pen_depth_limit_um(int32_t* out, const pl_pen* pen);
 PENLINK_EXPORT int pl_pen_set_depth_um(pl_pen* pen, int32_t depth_um);
-/** Same as pl_pen_set_depth_um with depth_mm rounded to the nearest micrometre. */
+/** Same as pl_pen_set_depth_um with depth_mm rounded to the nearest micrometre (NaN or
+ * infinity: PL_EINVAL; beyond +-2147483.647 mm: PL_ERANGE). */
 PENLINK_EXPORT int pl_pen_set_depth_mm(pl_pen* pen, double depth_mm);
 PENLINK_EXPORT int pl_pen_set_speed_hz(pl_pen* pen, double speed_hz);
 PENLINK_EXPORT int pl_pen_start(pl_pen* pen);

@@ -11,38 +11,65 @@
 
 namespace penlink {
 
+#ifndef SWIG
+namespace detail {
+/// Refuses a value Depth::mm or Speed::hz cannot hold: InvalidArgumentError if it is not a
+/// finite number ("depth nan mm is not a finite number"), else OutOfRangeError naming the
+/// lowest or highest value the type holds, in unit.
+[[noreturn]] PENLINK_EXPORT void refuse_unit_value(const char* what, double value, const char* unit,
+                                                   double lowest, double highest, int decimals);
+}  // namespace detail
+#endif
+
 /// A needle depth. Stored in whole micrometres; Depth::mm(1.25) == Depth::um(1250).
+/// Depth::mm throws InvalidArgumentError for NaN or infinity and OutOfRangeError for a depth
+/// beyond +-2147483.647 mm (what the micrometre count holds); usable in constant expressions.
 class Depth {
 public:
     constexpr Depth() = default;
     static constexpr Depth um(std::int32_t micrometres) { return Depth(micrometres); }
     static constexpr Depth mm(double millimetres) {
-        return Depth(
-            static_cast<std::int32_t>(millimetres * 1000.0 + (millimetres < 0 ? -0.5 : 0.5)));
+        const double micrometres = millimetres * 1000.0;
+        // Written so that NaN fails too; the bounds are those that round into an int32.
+        if (!(micrometres > kLowestUm - 0.5 && micrometres < kHighestUm + 0.5)) {
+            detail::refuse_unit_value("depth", millimetres, "mm", kLowestUm / 1000.0,
+                                      kHighestUm / 1000.0, 3);
+        }
+        return Depth(static_cast<std::int32_t>(micrometres + (micrometres < 0 ? -0.5 : 0.5)));
     }
     constexpr std::int32_t in_um() const { return um_; }
     constexpr double in_mm() const { return um_ / 1000.0; }
     constexpr bool operator==(const Depth& other) const { return um_ == other.um_; }
 
 private:
+    static constexpr double kLowestUm = -2147483648.0;
+    static constexpr double kHighestUm = 2147483647.0;
     constexpr explicit Depth(std::int32_t um) : um_(um) {}
     std::int32_t um_ = 0;
 };
 
 /// A needle speed in strokes per second. Stored in centi-hertz; Speed::hz(100) ==
-/// Speed::chz(10000).
+/// Speed::chz(10000). Speed::hz throws InvalidArgumentError for NaN or infinity and
+/// OutOfRangeError beyond +-21474836.47 Hz; usable in constant expressions.
 class Speed {
 public:
     constexpr Speed() = default;
     static constexpr Speed chz(std::int32_t centihertz) { return Speed(centihertz); }
     static constexpr Speed hz(double hertz) {
-        return Speed(static_cast<std::int32_t>(hertz * 100.0 + (hertz < 0 ? -0.5 : 0.5)));
+        const double centihertz = hertz * 100.0;
+        if (!(centihertz > kLowestChz - 0.5 && centihertz < kHighestChz + 0.5)) {
+            detail::refuse_unit_value("speed", hertz, "Hz", kLowestChz / 100.0, kHighestChz / 100.0,
+                                      2);
+        }
+        return Speed(static_cast<std::int32_t>(centihertz + (centihertz < 0 ? -0.5 : 0.5)));
     }
     constexpr std::int32_t in_chz() const { return chz_; }
     constexpr double in_hz() const { return chz_ / 100.0; }
     constexpr bool operator==(const Speed& other) const { return chz_ == other.chz_; }
 
 private:
+    static constexpr double kLowestChz = -2147483648.0;
+    static constexpr double kHighestChz = 2147483647.0;
     constexpr explicit Speed(std::int32_t chz) : chz_(chz) {}
     std::int32_t chz_ = 0;
 };
@@ -73,7 +100,8 @@ PENLINK_EXPORT const char* to_string(ConnectionState state) noexcept;
 PENLINK_EXPORT const char* to_string(RfPolarity polarity) noexcept;
 PENLINK_EXPORT const char* to_string(LogLevel level) noexcept;
 
-/// RF energy settings (add-on). frequency 1000-2000 kHz typical.
+/// RF energy settings (add-on). frequency 1000-2000 kHz typical. Setting a mode refuses (with
+/// InvalidArgumentError) a power that is not a finite number and a polarity outside the enum.
 struct RfMode {
     bool enabled = false;
     RfPolarity polarity = RfPolarity::Bipolar;
@@ -83,6 +111,8 @@ struct RfMode {
 };
 
 /// LED light settings (add-on). wavelength_nm picks a fitted channel (415, 633, 830 nm ...).
+/// Setting a mode refuses (with InvalidArgumentError) any double that is not a finite number,
+/// the pulse fields included when the light is continuous.
 struct LedMode {
     bool enabled = false;
     std::int32_t wavelength_nm = 633;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "capi/boundary.hpp"
+#include "core/limits.hpp"
 
 namespace penlink::capi {
 namespace {
@@ -69,6 +70,7 @@ RfMode to_cpp(const pl_rf_mode& mode, const char* function) {
     out.frequency_khz = mode.frequency_khz;
     out.power_w = mode.power_w;
     out.pulse_ms = mode.pulse_ms;
+    core::check_mode_values(out);
     return out;
 }
 
@@ -81,6 +83,7 @@ LedMode to_cpp(const pl_led_mode& mode, const char* function) {
     out.pulsed = mode.pulsed != 0;
     out.pulse_rate_hz = mode.pulse_rate_hz;
     out.duty_percent = mode.duty_percent;
+    core::check_mode_values(out);
     return out;
 }
 

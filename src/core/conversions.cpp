@@ -2,7 +2,93 @@
 
 #include <string>
 
+#include "core/limits.hpp"
+#include "penlink/errors.hpp"
+
 namespace penlink::core {
+
+namespace {
+
+// No microneedling pen goes deeper than 10 mm; a larger figure is a corrupt or hostile reply.
+constexpr std::uint16_t kDeepestPlausibleUm = 10'000;
+// The heartbeat runs at a quarter of the watchdog period: below 20 ms it could not keep up,
+// above a minute a silent host would leave the needle running far too long.
+constexpr std::uint16_t kShortestWatchdogMs = 20;
+constexpr std::uint16_t kLongestWatchdogMs = 60'000;
+
+[[noreturn]] void refuse(const std::string& what) {
+    throw RejectedError(ErrorCode::Protocol, "pen reported " + what);
+}
+
+std::string mm(std::uint32_t um) { return format_fixed(um / 1000.0, 2) + " mm"; }
+std::string hz(std::uint32_t chz) { return format_number(chz / 100.0) + " Hz"; }
+std::string whole(std::uint32_t value, const char* unit) {
+    return std::to_string(value) + " " + unit;
+}
+
+void require_ordered(const char* range, const std::string& min, const std::string& max,
+                     bool ordered) {
+    if (!ordered) {
+        refuse(std::string("an ") + range + " range of " + min + " to " + max +
+               ": its minimum is above its maximum");
+    }
+}
+
+}  // namespace
+
+void check_info(const protocol::Info& info) {
+    if (info.depth_max_um > kDeepestPlausibleUm) {
+        refuse("a maximum depth of " + mm(info.depth_max_um) +
+               ", beyond the deepest any microneedling pen reaches, " + mm(kDeepestPlausibleUm));
+    }
+    if (info.depth_min_um > info.depth_max_um) {
+        refuse("a minimum depth " + mm(info.depth_min_um) + " above its maximum depth " +
+               mm(info.depth_max_um));
+    }
+    if (info.depth_step_um == 0 && info.depth_min_um != info.depth_max_um) {
+        refuse("a depth step " + mm(0) + " for a depth range of " + mm(info.depth_min_um) + " to " +
+               mm(info.depth_max_um) + "; the step must be above 0");
+    }
+    if (info.speed_min_chz > info.speed_max_chz) {
+        refuse("a minimum speed " + hz(info.speed_min_chz) + " above its maximum speed " +
+               hz(info.speed_max_chz));
+    }
+    if (info.speed_max_chz == 0) {
+        refuse("a maximum speed " + hz(0) + "; it must be above 0 Hz");
+    }
+    if (info.watchdog_ms < kShortestWatchdogMs || info.watchdog_ms > kLongestWatchdogMs) {
+        refuse("a watchdog " + whole(info.watchdog_ms, "ms") + " outside " +
+               whole(kShortestWatchdogMs, "ms") + " to " + whole(kLongestWatchdogMs, "ms"));
+    }
+    if (info.max_status_rate_hz < 1) {
+        refuse("a maximum status rate " + whole(info.max_status_rate_hz, "Hz") +
+               "; it must be at least 1 Hz");
+    }
+    if (info.addons & protocol::kAddonRf) {
+        require_ordered("RF frequency", whole(info.rf_frequency_min_khz, "kHz"),
+                        whole(info.rf_frequency_max_khz, "kHz"),
+                        info.rf_frequency_min_khz <= info.rf_frequency_max_khz);
+        require_ordered("RF pulse", whole(info.rf_pulse_min_ms, "ms"),
+                        whole(info.rf_pulse_max_ms, "ms"),
+                        info.rf_pulse_min_ms <= info.rf_pulse_max_ms);
+    }
+    if (info.addons & protocol::kAddonLed) {
+        if (info.led_channel_count > protocol::kMaxLedChannels) {
+            refuse(std::to_string(info.led_channel_count) +
+                   " LED channels; the protocol carries at most " +
+                   std::to_string(protocol::kMaxLedChannels));
+        }
+        for (std::size_t i = 0; i < info.led_channel_count; ++i) {
+            if (info.led_channels[i].wavelength_nm == 0) {
+                refuse("LED channel " + std::to_string(i + 1) + " with a wavelength 0 nm; it " +
+                       "must be above 0 nm");
+            }
+        }
+        require_ordered("LED pulse rate", hz(info.led_pulse_rate_min_chz),
+                        hz(info.led_pulse_rate_max_chz),
+                        info.led_pulse_rate_min_chz <= info.led_pulse_rate_max_chz);
+    }
+}
 
 DeviceInfo to_device_info(const protocol::Info& info, int protocol_version) {
     DeviceInfo out;

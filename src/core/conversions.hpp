@@ -6,6 +6,12 @@
 
 namespace penlink::core {
 
+/// Refuses Device Info no real pen could report (a 65.5 mm needle, an empty speed range, a zero
+/// watchdog, an upside-down add-on range) with RejectedError(ErrorCode::Protocol) naming the
+/// field, its value and the rule it breaks. The session calls it on every Info during connect,
+/// before to_capabilities(), so nothing downstream ever trusts such a pen.
+void check_info(const protocol::Info& info);
+
 DeviceInfo to_device_info(const protocol::Info& info, int protocol_version);
 Capabilities to_capabilities(const protocol::Info& info);
 void to_status(const protocol::Status& wire, Status& out);

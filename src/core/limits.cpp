@@ -1,5 +1,6 @@
 #include "core/limits.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -13,11 +14,29 @@ namespace {
                                const std::string& bound_name, double limit, const std::string& unit,
                                int decimals) {
     const auto show = [&](double v) {
-        return (decimals >= 0 ? format_fixed(v, decimals) : format_number(v)) + " " + unit;
+        // Fixed decimals read best on a pen's scale; a value far beyond it reads best as 1e+308.
+        const bool fixed = decimals >= 0 && std::fabs(v) < 1e9;
+        return (fixed ? format_fixed(v, decimals) : format_number(v)) + " " + unit;
     };
     throw OutOfRangeError(
         what + " " + show(value) + " " + relation + " " + bound_name + " of " + show(limit), value,
         limit, unit);
+}
+
+/// NaN and infinity compare false with every limit, so they would slip through check_between
+/// and reach a conversion to wire integers (undefined behaviour): refuse them first.
+void require_finite(const std::string& what, double value, const std::string& unit) {
+    if (!std::isfinite(value)) {
+        throw InvalidArgumentError(what + " " + format_number(value) + " " + unit +
+                                   " is not a finite number");
+    }
+}
+
+void require_polarity(RfPolarity polarity) {
+    if (polarity != RfPolarity::Monopolar && polarity != RfPolarity::Bipolar) {
+        throw InvalidArgumentError("RF polarity " + std::to_string(static_cast<int>(polarity)) +
+                                   " is not one of monopolar (0), bipolar (1)");
+    }
 }
 
 void check_between(const std::string& what, double value, double min, double max,
@@ -39,6 +58,9 @@ std::string format_fixed(double value, int decimals) {
 }
 
 std::string format_number(double value) {
+    // printf shows a NaN with its sign bit set as "-nan" (C#'s double.NaN is one); a NaN has
+    // no sign a reader could use.
+    if (std::isnan(value)) return "nan";
     char text[64];
     std::snprintf(text, sizeof text, "%.6g", value);
     return text;
@@ -50,7 +72,9 @@ void check_depth_limit(Depth limit, const Capabilities& caps) {
 
 protocol::SetDepth check_depth(Depth depth, const Capabilities& caps, Depth user_limit) {
     const double mm = depth.in_mm();
-    check_between("depth", mm, caps.depth_min_mm, caps.depth_max_mm, "mm", 2);
+    // Two decimals as on a pen's display, unless that would hide the value (-0.001 mm).
+    const int decimals = depth.in_um() % 10 == 0 ? 2 : 3;
+    check_between("depth", mm, caps.depth_min_mm, caps.depth_max_mm, "mm", decimals);
     if (depth.in_um() > user_limit.in_um()) {
         out_of_range("depth", mm, "exceeds", "this session's depth limit", user_limit.in_mm(), "mm",
                      2);
@@ -71,7 +95,21 @@ protocol::SetSpeed check_speed(Speed speed, const Capabilities& caps) {
     return protocol::SetSpeed{static_cast<std::uint16_t>(speed.in_chz())};
 }
 
+void check_mode_values(const RfMode& mode) {
+    require_polarity(mode.polarity);
+    require_finite("RF power", mode.power_w, "W");
+}
+
+void check_mode_values(const LedMode& mode) {
+    // Checked even when continuous: a NaN in an unused field is still a caller's bug.
+    require_finite("LED irradiance at " + std::to_string(mode.wavelength_nm) + " nm",
+                   mode.irradiance_mw_cm2, "mW/cm2");
+    require_finite("LED pulse rate", mode.pulse_rate_hz, "Hz");
+    require_finite("LED duty cycle", mode.duty_percent, "%");
+}
+
 protocol::SetRf check_rf(const RfMode& mode, const Capabilities& caps) {
+    check_mode_values(mode);
     const auto& rf = caps.rf;
     if (!rf.fitted) throw NotSupportedError("this pen has no RF add-on fitted");
     if (mode.polarity == RfPolarity::Monopolar && !rf.monopolar)
@@ -93,6 +131,7 @@ protocol::SetRf check_rf(const RfMode& mode, const Capabilities& caps) {
 }
 
 protocol::SetLed check_led(const LedMode& mode, const Capabilities& caps) {
+    check_mode_values(mode);
     const auto& led = caps.led;
     if (!led.fitted) throw NotSupportedError("this pen has no LED add-on fitted");
     const LedChannel* channel = nullptr;
@@ -130,3 +169,18 @@ std::uint16_t check_status_rate(std::int32_t rate_hz, const Capabilities& caps) 
 }
 
 }  // namespace penlink::core
+
+namespace penlink::detail {
+
+void refuse_unit_value(const char* what, double value, const char* unit, double lowest,
+                       double highest, int decimals) {
+    core::require_finite(what, value, unit);
+    if (value > 0) {
+        core::out_of_range(what, value, "exceeds", "the largest value penlink can hold", highest,
+                           unit, decimals);
+    }
+    core::out_of_range(what, value, "is below", "the smallest value penlink can hold", lowest, unit,
+                       decimals);
+}
+
+}  // namespace penlink::detail

@@ -148,6 +148,7 @@ void Session::perform_handshake(Clock::time_point deadline) {
     const auto info_message = request_sync_reply(protocol::GetInfo{}, deadline);
     const auto* info = std::get_if<protocol::Info>(&info_message);
     if (!info) throw RejectedError(ErrorCode::Protocol, "pen at " + url_ + " sent no device info");
+    check_info(*info);
     auto identity = to_device_info(*info, reply->version);
     if (!handshake_done_) {
         device_info_ = std::move(identity);

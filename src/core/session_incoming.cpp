@@ -107,9 +107,10 @@ void Session::on_reply(std::uint16_t seq, const protocol::Message& reply) {
 
 void Session::on_acknowledged(const Pending& pending) {
     using protocol::MessageType;
-    if (pending.type == MessageType::SubscribeStatus) {
+    if (pending.type == MessageType::SubscribeStatus && pending.value != acked_status_rate_hz_) {
+        // A new rate: its first frame is due from now. (A resubscription after silence keeps
+        // the clock running, so a pen that never streams is given up on.)
         acked_status_rate_hz_ = pending.value;
-        resubscribed_for_silence_ = false;
         last_status_time_ = Clock::now();
     }
 }

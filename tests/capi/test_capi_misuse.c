@@ -196,6 +196,73 @@ static void test_info_and_limits(void) {
     pl_pen_free(pen);
 }
 
+static int record_result(int result, void* payload);
+
+/* NaN and infinity are not depths, speeds or powers: refused before anything reaches the pen,
+ * with a message naming the value and unit; values beyond what the SDK holds are PL_ERANGE. */
+static void test_non_finite_values(void) {
+    pl_pen* pen = connect_sim();
+    pl_rf_mode rf = PL_RF_MODE_INIT;
+    pl_led_mode led = PL_LED_MODE_INIT;
+    waiter done;
+    double value = 0, limit = 0;
+    const char* unit = "";
+    const double nan_value = strtod("nan", NULL);
+    const double inf_value = strtod("inf", NULL);
+    waiter_init(&done);
+
+    CHECK_FAILS(pl_pen_set_depth_mm(pen, nan_value), PL_EINVAL,
+                "depth nan mm is not a finite number");
+    CHECK_FAILS(pl_pen_set_depth_mm(pen, inf_value), PL_EINVAL, "depth inf mm");
+    CHECK_FAILS(pl_pen_set_depth_mm(pen, -inf_value), PL_EINVAL, "depth -inf mm");
+    CHECK_FAILS(pl_pen_set_depth_mm(pen, 1e308), PL_ERANGE, "depth 1e+308 mm");
+    CHECK(pl_error_last_range(&value, &limit, &unit) == 1);
+    CHECK(value == 1e308 && limit > 2147483.6 && limit < 2147483.7 && strcmp(unit, "mm") == 0);
+    CHECK_FAILS(pl_pen_set_depth_mm(pen, -1e12), PL_ERANGE, "-2147483.648 mm");
+    CHECK_FAILS(pl_pen_set_speed_hz(pen, nan_value), PL_EINVAL,
+                "speed nan Hz is not a finite number");
+    CHECK_FAILS(pl_pen_set_speed_hz(pen, -inf_value), PL_EINVAL, "speed -inf Hz");
+    CHECK_FAILS(pl_pen_set_speed_hz(pen, 1e300), PL_ERANGE, "speed 1e+300 Hz");
+    CHECK_FAILS(pl_pen_set_speed_hz_async(pen, nan_value, record_result, &done), PL_EINVAL,
+                "speed nan Hz");
+
+    rf.enabled = 1;
+    rf.frequency_khz = 1500;
+    rf.power_w = nan_value;
+    CHECK_FAILS(pl_pen_set_rf_mode(pen, &rf), PL_EINVAL, "RF power nan W is not a finite number");
+    rf.power_w = inf_value;
+    CHECK_FAILS(pl_pen_set_rf_mode(pen, &rf), PL_EINVAL, "RF power inf W");
+    CHECK_FAILS(pl_pen_set_rf_mode_async(pen, &rf, record_result, &done), PL_EINVAL,
+                "RF power inf W");
+    rf.power_w = 5;
+    rf.polarity = (pl_rf_polarity)7;
+    CHECK_FAILS(pl_pen_set_rf_mode(pen, &rf), PL_EINVAL, "RF polarity 7");
+
+    led.enabled = 1;
+    led.irradiance_mw_cm2 = nan_value;
+    CHECK_FAILS(pl_pen_set_led_mode(pen, &led), PL_EINVAL,
+                "LED irradiance at 633 nm nan mW/cm2 is not a finite number");
+    led.irradiance_mw_cm2 = 40;
+    led.pulse_rate_hz = -inf_value; /* refused even for continuous light */
+    CHECK_FAILS(pl_pen_set_led_mode(pen, &led), PL_EINVAL, "LED pulse rate -inf Hz");
+    led.pulse_rate_hz = 10;
+    led.pulsed = 1;
+    led.duty_percent = nan_value;
+    CHECK_FAILS(pl_pen_set_led_mode_async(pen, &led, record_result, &done), PL_EINVAL,
+                "LED duty cycle nan %");
+
+    /* None of it reached the pen: the outputs are still off. */
+    {
+        pl_status status;
+        int available = 0;
+        CHECK_OK(pl_pen_latest_status(&status, &available, pen));
+        CHECK(!available || (!status.rf_enabled && !status.led_enabled));
+    }
+    CHECK(waiter_count(&done) == 0);
+    pl_pen_free(pen);
+    waiter_destroy(&done);
+}
+
 static int record_result(int result, void* payload) {
     double value = 0, limit = 0;
     const char* unit = "";
@@ -400,6 +467,7 @@ int main(void) {
     RUN(test_pen_with_null_outputs);
     RUN(test_use_after_free);
     RUN(test_info_and_limits);
+    RUN(test_non_finite_values);
     RUN(test_async);
     RUN(test_misbehaving_callbacks);
     RUN(test_close_from_callback);

@@ -2,6 +2,9 @@
 // is ever sent, and the refusal names the value, the limit and the unit.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <limits>
+
 #include "core/conversions.hpp"
 #include "core/limits.hpp"
 #include "fake_pen.hpp"
@@ -37,6 +40,78 @@ std::string not_supported(Check&& check) {
     return {};
 }
 
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::int32_t kMaxInt = std::numeric_limits<std::int32_t>::max();
+constexpr std::int32_t kMinInt = std::numeric_limits<std::int32_t>::min();
+
+/// Runs check, expecting an InvalidArgumentError; returns its message.
+template <typename Check>
+std::string invalid_argument(Check&& check) {
+    try {
+        check();
+    } catch (const InvalidArgumentError& error) {
+        CHECK(error.code() == ErrorCode::InvalidArgument);
+        return error.what();
+    }
+    FAIL("no InvalidArgumentError");
+    return {};
+}
+
+// The unit types stay usable in constant expressions.
+static_assert(Depth::mm(1.25).in_um() == 1250);
+static_assert(Depth::mm(-0.0004).in_um() == 0);
+static_assert(Speed::hz(100).in_chz() == 10000 && Speed::hz(-0.5).in_chz() == -50);
+
+TEST_CASE("Depth::mm and Speed::hz refuse a value that is not a finite number", "[limits][units]") {
+    CHECK(invalid_argument([] { (void)Depth::mm(kNan); }) == "depth nan mm is not a finite number");
+    CHECK(invalid_argument([] { (void)Depth::mm(kInf); }) == "depth inf mm is not a finite number");
+    CHECK(invalid_argument([] { (void)Depth::mm(-kInf); }) ==
+          "depth -inf mm is not a finite number");
+    CHECK(invalid_argument([] { (void)Speed::hz(kNan); }) == "speed nan Hz is not a finite number");
+    CHECK(invalid_argument([] { (void)Speed::hz(-kNan); }) ==
+          "speed nan Hz is not a finite number");
+    CHECK(invalid_argument([] { (void)Speed::hz(-kInf); }) ==
+          "speed -inf Hz is not a finite number");
+}
+
+TEST_CASE("Depth::mm and Speed::hz refuse values beyond what they can hold", "[limits][units]") {
+    const auto deep = out_of_range([] { (void)Depth::mm(1e308); });
+    CHECK(deep.unit() == "mm");
+    CHECK(deep.value() == 1e308);
+    CHECK(deep.limit() == Approx(2147483.647));
+    CHECK_THAT(deep.what(), Contains("depth 1e+308 mm") && Contains("2147483.647 mm"));
+    CHECK(out_of_range([] { (void)Depth::mm(-3e9); }).limit() == Approx(-2147483.648));
+    CHECK(out_of_range([] { (void)Depth::mm(2147483.648); }).unit() == "mm");
+    const auto fast = out_of_range([] { (void)Speed::hz(9.3e18); });
+    CHECK(fast.unit() == "Hz");
+    CHECK(fast.limit() == Approx(21474836.47));
+    CHECK_THAT(fast.what(), Contains("speed 9.3e+18 Hz") && Contains("21474836.47 Hz"));
+    // The edges themselves are representable.
+    CHECK(Depth::mm(2147483.647).in_um() == kMaxInt);
+    CHECK(Depth::mm(-2147483.648).in_um() == kMinInt);
+    CHECK(Speed::hz(21474836.47).in_chz() == kMaxInt);
+    CHECK(Speed::hz(-21474836.48).in_chz() == kMinInt);
+}
+
+TEST_CASE("the extremes of whole-unit depths and speeds are refused without overflow",
+          "[limits][units]") {
+    const auto c = caps();
+    for (const std::int32_t um : {kMinInt, kMinInt + 1, -1, kMaxInt - 1, kMaxInt}) {
+        INFO(um << " um");
+        CHECK_THROWS_AS(core::check_depth(Depth::um(um), c, Depth::um(kMaxInt)), OutOfRangeError);
+        CHECK_THROWS_AS(core::check_depth(Depth::um(um), c, Depth::um(kMinInt)), OutOfRangeError);
+        CHECK_THROWS_AS(core::check_depth_limit(Depth::um(um), c), OutOfRangeError);
+    }
+    for (const std::int32_t chz : {kMinInt, -1, 0, kMaxInt}) {
+        INFO(chz << " cHz");
+        CHECK_THROWS_AS(core::check_speed(Speed::chz(chz), c), OutOfRangeError);
+    }
+    for (const std::int32_t hz : {kMinInt, -1, kMaxInt}) {
+        CHECK_THROWS_AS(core::check_status_rate(hz, c), OutOfRangeError);
+    }
+}
+
 TEST_CASE("depth within range and on the grid converts to micrometres", "[limits][depth]") {
     const auto c = caps();
     CHECK(core::check_depth(Depth::mm(1.25), c, Depth::mm(2.5)).depth_um == 1250);
@@ -59,6 +134,12 @@ TEST_CASE("depth below the minimum is refused", "[limits][depth]") {
         out_of_range([] { core::check_depth(Depth::mm(0.1), caps(), Depth::mm(2.5)); });
     CHECK(error.limit() == Approx(0.25));
     CHECK_THAT(error.what(), Contains("0.10 mm") && Contains("minimum") && Contains("0.25 mm"));
+}
+
+TEST_CASE("a depth refusal shows micrometres the two decimals would hide", "[limits][depth]") {
+    CHECK(std::string(out_of_range([] {
+                          core::check_depth(Depth::um(-1), caps(), Depth::mm(2.5));
+                      }).what()) == "depth -0.001 mm is below the pen's minimum of 0.250 mm");
 }
 
 TEST_CASE("depth off the step grid is refused, naming the step", "[limits][depth]") {
@@ -146,6 +227,35 @@ TEST_CASE("RF settings are checked against the add-on", "[limits][rf]") {
         CHECK_THAT(out_of_range([&] { core::check_rf(mode, caps()); }).what(),
                    Contains("5 ms") && Contains("10 ms"));
     }
+    SECTION("power that is not a finite number switches nothing on") {
+        auto mode = valid_rf();
+        mode.power_w = kNan;
+        CHECK(invalid_argument([&] { core::check_rf(mode, caps()); }) ==
+              "RF power nan W is not a finite number");
+        mode.power_w = kInf;
+        CHECK_THAT(invalid_argument([&] { core::check_rf(mode, caps()); }), Contains("inf W"));
+        mode.power_w = -kInf;
+        CHECK_THAT(invalid_argument([&] { core::check_rf(mode, caps()); }), Contains("-inf W"));
+    }
+    SECTION("whole-number extremes") {
+        for (const std::int32_t extreme : {kMinInt, kMaxInt}) {
+            auto mode = valid_rf();
+            mode.frequency_khz = extreme;
+            CHECK_THROWS_AS(core::check_rf(mode, caps()), OutOfRangeError);
+            mode = valid_rf();
+            mode.pulse_ms = extreme;
+            CHECK_THROWS_AS(core::check_rf(mode, caps()), OutOfRangeError);
+        }
+    }
+    SECTION("polarity that is not one of the enum's values") {
+        auto mode = valid_rf();
+        mode.polarity = static_cast<RfPolarity>(7);
+        CHECK(invalid_argument([&] { core::check_rf(mode, caps()); }) ==
+              "RF polarity 7 is not one of monopolar (0), bipolar (1)");
+        mode.polarity = static_cast<RfPolarity>(-1);
+        CHECK_THAT(invalid_argument([&] { core::check_rf(mode, caps()); }),
+                   Contains("RF polarity -1"));
+    }
     SECTION("polarity the add-on lacks") {
         auto mode = valid_rf();
         mode.polarity = RfPolarity::Monopolar;
@@ -216,6 +326,33 @@ TEST_CASE("LED settings are checked against the fitted channels", "[limits][led]
         CHECK_THAT(error.what(), Contains("LED duty cycle 150 %") && Contains("100 %"));
         mode.duty_percent = 0.0;
         CHECK_THROWS_AS(core::check_led(mode, caps()), OutOfRangeError);
+    }
+    SECTION("values that are not finite numbers are refused, pulsed or not") {
+        for (const bool pulsed : {true, false}) {
+            INFO("pulsed " << pulsed);
+            auto mode = valid_led();
+            mode.pulsed = pulsed;
+            mode.irradiance_mw_cm2 = kNan;
+            CHECK(invalid_argument([&] { core::check_led(mode, caps()); }) ==
+                  "LED irradiance at 633 nm nan mW/cm2 is not a finite number");
+            mode = valid_led();
+            mode.pulsed = pulsed;
+            mode.pulse_rate_hz = kInf;
+            CHECK(invalid_argument([&] { core::check_led(mode, caps()); }) ==
+                  "LED pulse rate inf Hz is not a finite number");
+            mode = valid_led();
+            mode.pulsed = pulsed;
+            mode.duty_percent = -kNan;
+            CHECK_THAT(invalid_argument([&] { core::check_led(mode, caps()); }),
+                       Contains("LED duty cycle") && Contains("nan %"));
+        }
+    }
+    SECTION("whole-number extremes") {
+        for (const std::int32_t extreme : {kMinInt, kMaxInt}) {
+            auto mode = valid_led();
+            mode.wavelength_nm = extreme;
+            CHECK_THROWS_AS(core::check_led(mode, caps()), NotSupportedError);
+        }
     }
     SECTION("continuous mode ignores the pulse settings") {
         auto mode = valid_led();

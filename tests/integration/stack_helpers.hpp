@@ -55,6 +55,12 @@ public:
             if (entry.first == state) return entry.second;
         return {};
     }
+    std::string last_reason_for(ConnectionState state) const {
+        std::lock_guard lock(mutex_);
+        for (auto it = entries_.rbegin(); it != entries_.rend(); ++it)
+            if (it->first == state) return it->second;
+        return {};
+    }
 
 private:
     mutable std::mutex mutex_;

@@ -314,7 +314,7 @@ TEST_CASE("control: reboot-link-down on a pty keeps the port, the pen deaf until
           std::get<protocol::HelloReply>(*first).boot_id);
 }
 
-TEST_CASE("--at runs control commands on schedule", "[sim][process][control]") {
+TEST_CASE("penlink-sim --at runs control commands on schedule", "[sim][process][control]") {
     TcpSim sim({"--at", "300:fault 9", "--at", "400:temperature 35"});
     REQUIRE(sim.hello());
     REQUIRE(sim.ack(protocol::SubscribeStatus{100}));
@@ -324,7 +324,7 @@ TEST_CASE("--at runs control commands on schedule", "[sim][process][control]") {
     CHECK(status->temperature_cdeg >= 3400);
 }
 
-TEST_CASE("--console reads commands from stdin and answers each on stdout",
+TEST_CASE("penlink-sim --console reads commands from stdin and answers each on stdout",
           "[sim][process][control]") {
     // A pipe is the console (exec: the child is the sim itself, so the test can stop it); the
     // pen keeps running after stdin ends.

@@ -99,8 +99,8 @@ TEST_CASE("--help works on every command", "[penctl]") {
     const auto top = penctl({"--help"});
     CHECK(top.exit_code == 0);
     CHECK_THAT(top.out, StartsWith("usage: penctl"));
-    for (const std::string command :
-         {"ports", "info", "set", "rf", "led", "monitor", "estop", "clear-estop", "demo"}) {
+    for (const std::string command : {"ports", "info", "set", "rf", "led", "monitor", "estop",
+                                      "clear-estop", "clear-faults", "demo"}) {
         INFO(command);
         const auto result = penctl({command, "--help"});
         CHECK(result.exit_code == 0);

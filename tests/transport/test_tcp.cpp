@@ -210,3 +210,59 @@ TEST_CASE("handlers may close the transport from inside a callback", "[tcp]") {
     CHECK(received.wait_for_bytes(0) == std::vector<std::uint8_t>{1});
     CHECK(received.errors().empty());
 }
+
+TEST_CASE("an urgent frame overtakes the queue at a frame boundary", "[tcp]") {
+    // The emergency stop of protocol v2 (protocol.md 5.4): queued frames, a peer that is not
+    // reading yet, then one urgent frame; it must arrive whole, between two whole frames, ahead
+    // of nearly everything that was queued.
+    Connected link;
+    std::vector<std::uint8_t> frame(99, 0x11);
+    frame.push_back(0x00);
+    const std::vector<std::uint8_t> urgent{0xEE, 0xEE, 0xEE, 0x00};
+    constexpr std::size_t kFrames = 15'000;  // 1.5 MB: far more than the socket buffers take
+    link.io.run([&] {
+        for (std::size_t i = 0; i < kFrames; ++i) link.transport->send(frame);
+        link.transport->send_urgent(urgent);
+    });
+    const auto received = link.server.read(kFrames * frame.size() + urgent.size());
+    REQUIRE(received.size() == kFrames * frame.size() + urgent.size());
+    // Split at the delimiters: every piece is a whole ordinary frame or the urgent one.
+    std::size_t urgent_at = 0, pieces = 0, begin = 0;
+    for (std::size_t i = 0; i < received.size(); ++i) {
+        if (received[i] != 0x00) continue;
+        const std::vector<std::uint8_t> piece(
+            received.begin() + static_cast<std::ptrdiff_t>(begin),
+            received.begin() + static_cast<std::ptrdiff_t>(i + 1));
+        if (piece == urgent) {
+            urgent_at = pieces;
+        } else {
+            REQUIRE(piece == frame);
+        }
+        ++pieces;
+        begin = i + 1;
+    }
+    CHECK(pieces == kFrames + 1);
+    // Only the frame whose write had started when the urgent one was queued went before it (the
+    // first send began a write at once; the rest queued behind it).
+    CHECK(urgent_at == 1);
+    CHECK(link.collector.errors().empty());
+}
+
+TEST_CASE("an urgent frame waits for the end of a frame that a chunked write cut", "[tcp]") {
+    Connected link;
+    // One 1000-byte frame: its first write takes kMaxWriteChunk bytes and cuts it.
+    std::vector<std::uint8_t> big(999, 0x22);
+    big.push_back(0x00);
+    std::vector<std::uint8_t> small(9, 0x11);
+    small.push_back(0x00);
+    const std::vector<std::uint8_t> urgent{0xEE, 0xEE, 0x00};
+    link.io.run([&] {
+        link.transport->send(big);
+        link.transport->send(small);
+        link.transport->send_urgent(urgent);
+    });
+    std::vector<std::uint8_t> expected = big;
+    expected.insert(expected.end(), urgent.begin(), urgent.end());
+    expected.insert(expected.end(), small.begin(), small.end());
+    CHECK(link.server.read(expected.size()) == expected);
+}

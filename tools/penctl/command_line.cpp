@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace penctl {
 namespace {
@@ -64,19 +65,38 @@ const std::string* CommandLine::value_of(std::string_view name) const {
     return nullptr;
 }
 
-std::optional<double> CommandLine::number(std::string_view name) const {
+void CommandLine::require_within(std::string_view name, const std::string& text, double value,
+                                 const Range& range) const {
+    const bool above_min = range.min_exclusive ? value > range.min : value >= range.min;
+    if (above_min && value <= range.max) return;
+    char expected[128];
+    if (range.min_exclusive) {
+        std::snprintf(expected, sizeof expected, "more than %g and at most %g %.*s", range.min,
+                      range.max, static_cast<int>(range.unit.size()), range.unit.data());
+    } else {
+        std::snprintf(expected, sizeof expected, "%g to %g %.*s", range.min, range.max,
+                      static_cast<int>(range.unit.size()), range.unit.data());
+    }
+    throw UsageError("option " + std::string(name) + " " + text + " is out of range: expected " +
+                     expected);
+}
+
+std::optional<double> CommandLine::number(std::string_view name, const Range& range) const {
     const std::string* text = value_of(name);
     if (!text) return std::nullopt;
     double value = 0;
     const char* end = text->data() + text->size();
     const auto [ptr, ec] = std::from_chars(text->data(), end, value);
     if (text->empty() || ec != std::errc() || ptr != end || !std::isfinite(value)) {
-        throw UsageError("option " + std::string(name) + " needs a number, got '" + *text + "'");
+        throw UsageError("option " + std::string(name) + " needs a finite number, got '" + *text +
+                         "'");
     }
+    require_within(name, *text, value, range);
     return value;
 }
 
-std::optional<std::int32_t> CommandLine::whole_number(std::string_view name) const {
+std::optional<std::int32_t> CommandLine::whole_number(std::string_view name,
+                                                      const Range& range) const {
     const std::string* text = value_of(name);
     if (!text) return std::nullopt;
     std::int32_t value = 0;
@@ -86,6 +106,7 @@ std::optional<std::int32_t> CommandLine::whole_number(std::string_view name) con
         throw UsageError("option " + std::string(name) + " needs a whole number, got '" + *text +
                          "'");
     }
+    require_within(name, *text, value, range);
     return value;
 }
 

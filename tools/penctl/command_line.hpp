@@ -18,6 +18,16 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// What a numeric option can mean on any pen, checked before penctl connects: a value outside
+/// it (or NaN, infinity) is a usage error naming the option, the value and the range. The
+/// pen's own, narrower limits are the SDK's to check (exit 1).
+struct Range {
+    double min = 0;
+    double max = 0;
+    std::string_view unit;
+    bool min_exclusive = false;  ///< (min, max] instead of [min, max]
+};
+
 struct OptionSpec {
     std::string_view name;  ///< e.g. "--depth-mm"
     bool takes_value = false;
@@ -34,8 +44,10 @@ public:
     const std::string& command() const { return command_; }
     bool help() const { return help_; }
     bool has(std::string_view name) const;
-    std::optional<double> number(std::string_view name) const;
-    std::optional<std::int32_t> whole_number(std::string_view name) const;
+    /// The option's value as a finite number within range; UsageError otherwise.
+    std::optional<double> number(std::string_view name, const Range& range) const;
+    /// The option's value as a whole number within range; UsageError otherwise.
+    std::optional<std::int32_t> whole_number(std::string_view name, const Range& range) const;
     const std::vector<std::string>& positionals() const { return positionals_; }
 
     /// The single positional argument (the pen URL); UsageError if missing or extra.
@@ -51,6 +63,8 @@ public:
 
 private:
     const std::string* value_of(std::string_view name) const;
+    void require_within(std::string_view name, const std::string& text, double value,
+                        const Range& range) const;
 
     struct Given {
         std::string name;

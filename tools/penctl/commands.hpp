@@ -21,6 +21,7 @@ int run_rf(const Args& args);
 int run_led(const Args& args);
 int run_estop(const Args& args);
 int run_clear_estop(const Args& args);
+int run_clear_faults(const Args& args);
 int run_monitor(const Args& args);
 int run_demo(const Args& args);
 

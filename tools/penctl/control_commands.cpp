@@ -1,5 +1,5 @@
-// `penctl set`, `rf`, `led`, `estop`, `clear-estop`: one-shot commands. Each line they print
-// means the pen acknowledged; a refusal ends the command with the SDK's reason.
+// `penctl set`, `rf`, `led`: one-shot commands. Each line they print means the pen
+// acknowledged; a refusal ends the command with the SDK's reason.
 #include <cstdio>
 
 #include "command_line.hpp"
@@ -24,7 +24,9 @@ constexpr const char* kSetUsage =
     "  --depth-mm X            needle depth in mm (on the pen's step grid)\n"
     "  --speed-hz Y            needle speed in strokes per second\n"
     "  --depth-limit-mm Z      refuse depths deeper than Z for this session (checked first)\n"
-    "  --start | --stop        start or stop the needle\n";
+    "  --start | --stop        start or stop the needle\n"
+    "With --hold-s, a needle that stops early (fault, emergency stop, watchdog, lost link,\n"
+    "pen restart) ends penctl with the reason and exit code 1.\n";
 
 constexpr const char* kRfUsage =
     "usage: penctl rf URL --on|--off [--frequency-khz F] [--power-w P] [--pulse-ms T] "
@@ -45,13 +47,18 @@ constexpr const char* kLedUsage =
     "  --rate-hz R             pulse rate (with --pulsed)\n"
     "  --duty-percent D        share of each period the light is on (default 50%)\n";
 
-constexpr const char* kEstopUsage =
-    "usage: penctl estop URL\n"
-    "Emergency stop: stops needle, RF and LED at once and latches until clear-estop.\n";
-
-constexpr const char* kClearEstopUsage =
-    "usage: penctl clear-estop URL\n"
-    "Releases a latched emergency stop; the pen returns to idle with the needle stopped.\n";
+// What each option can mean on any pen, checked before connecting (exit 2 outside it). The
+// pen's own, narrower limits are the SDK's to check (exit 1).
+constexpr Range kHoldRange{0, kLongestWaitS, "s", true};
+constexpr Range kDepthRange{0, 10, "mm"};      // no microneedling pen goes beyond 10 mm
+constexpr Range kSpeedRange{0, 655.35, "Hz"};  // the wire carries centi-hertz in 16 bits
+constexpr Range kRfFrequencyRange{0, 65'535, "kHz"};
+constexpr Range kRfPowerRange{0, 1'000, "W"};
+constexpr Range kRfPulseRange{0, 65'535, "ms"};
+constexpr Range kWavelengthRange{1, 65'535, "nm"};
+constexpr Range kIrradianceRange{0, 6'553.5, "mW/cm2"};  // deci-mW/cm2 in 16 bits
+constexpr Range kPulseRateRange{0, 100'000, "Hz"};
+constexpr Range kDutyRange{0, 100, "%"};
 
 bool print_help(const CommandLine& line, const char* usage, bool with_hold = false) {
     if (!line.help()) return false;
@@ -61,11 +68,13 @@ bool print_help(const CommandLine& line, const char* usage, bool with_hold = fal
     return true;
 }
 
-void hold(penlink::Pen& pen, const CommandLine& line) {
-    const auto seconds = line.number("--hold-s");
+/// Keeps the session up for --hold-s. If the pen stops what penctl left running (fault,
+/// emergency stop, watchdog, restart) or the link goes, throws with the reason: exit 1.
+void hold(penlink::Pen& pen, const CommandLine& line, const Expected& expected) {
+    const auto seconds = line.number("--hold-s", kHoldRange);
     if (!seconds) return;
-    if (*seconds < 0) throw UsageError("--hold-s must not be negative");
     LinkWatch watch(pen);
+    watch.watch_outputs(expected);
     std::printf("holding the connection for %.1f s (Ctrl-C ends early)\n", *seconds);
     std::fflush(stdout);
     watch.pause(seconds_to_ms(*seconds));
@@ -84,10 +93,10 @@ int run_set(const Args& args) {
     if (print_help(line, kSetUsage, true)) return 0;
     const std::string& url = line.url();
     line.at_most_one_of({"--start", "--stop"});
-    const auto depth = line.number("--depth-mm");
-    const auto speed = line.number("--speed-hz");
-    const auto limit = line.number("--depth-limit-mm");
-    line.number("--hold-s");  // validate before touching the pen
+    const auto depth = line.number("--depth-mm", kDepthRange);
+    const auto speed = line.number("--speed-hz", kSpeedRange);
+    const auto limit = line.number("--depth-limit-mm", kDepthRange);
+    line.number("--hold-s", kHoldRange);  // validate before touching the pen
     if (!depth && !speed && !limit && !line.has("--start") && !line.has("--stop")) {
         throw UsageError(
             "set needs at least one of --depth-mm, --speed-hz, --depth-limit-mm, --start, --stop");
@@ -114,7 +123,7 @@ int run_set(const Args& args) {
         pen->stop();
         std::puts("needle stopped");
     }
-    hold(*pen, line);
+    hold(*pen, line, {line.has("--start"), false, false});
     return 0;
 }
 
@@ -136,10 +145,11 @@ int run_rf(const Args& args) {
     mode.enabled = line.has("--on");
     mode.polarity =
         line.has("--mono") ? penlink::RfPolarity::Monopolar : penlink::RfPolarity::Bipolar;
-    mode.frequency_khz = line.whole_number("--frequency-khz").value_or(mode.frequency_khz);
-    mode.power_w = line.number("--power-w").value_or(mode.power_w);
-    mode.pulse_ms = line.whole_number("--pulse-ms").value_or(mode.pulse_ms);
-    line.number("--hold-s");
+    mode.frequency_khz =
+        line.whole_number("--frequency-khz", kRfFrequencyRange).value_or(mode.frequency_khz);
+    mode.power_w = line.number("--power-w", kRfPowerRange).value_or(mode.power_w);
+    mode.pulse_ms = line.whole_number("--pulse-ms", kRfPulseRange).value_or(mode.pulse_ms);
+    line.number("--hold-s", kHoldRange);
 
     const auto pen = connect_pen(url, line.has("--hold-s"));
     pen->set_rf_mode(mode);
@@ -150,7 +160,7 @@ int run_rf(const Args& args) {
     } else {
         std::puts("RF off");
     }
-    hold(*pen, line);
+    hold(*pen, line, {false, mode.enabled, false});
     return 0;
 }
 
@@ -172,12 +182,14 @@ int run_led(const Args& args) {
     line.requires_option("--duty-percent", "--pulsed");
     penlink::LedMode mode;
     mode.enabled = line.has("--on");
-    mode.wavelength_nm = line.whole_number("--wavelength-nm").value_or(mode.wavelength_nm);
-    mode.irradiance_mw_cm2 = line.number("--irradiance-mw-cm2").value_or(mode.irradiance_mw_cm2);
+    mode.wavelength_nm =
+        line.whole_number("--wavelength-nm", kWavelengthRange).value_or(mode.wavelength_nm);
+    mode.irradiance_mw_cm2 =
+        line.number("--irradiance-mw-cm2", kIrradianceRange).value_or(mode.irradiance_mw_cm2);
     mode.pulsed = line.has("--pulsed");
-    mode.pulse_rate_hz = line.number("--rate-hz").value_or(mode.pulse_rate_hz);
-    mode.duty_percent = line.number("--duty-percent").value_or(mode.duty_percent);
-    line.number("--hold-s");
+    mode.pulse_rate_hz = line.number("--rate-hz", kPulseRateRange).value_or(mode.pulse_rate_hz);
+    mode.duty_percent = line.number("--duty-percent", kDutyRange).value_or(mode.duty_percent);
+    line.number("--hold-s", kHoldRange);
 
     const auto pen = connect_pen(url, line.has("--hold-s"));
     pen->set_led_mode(mode);
@@ -191,26 +203,7 @@ int run_led(const Args& args) {
         std::printf("LED on: %d nm, %.1f mW/cm2, continuous\n",
                     static_cast<int>(mode.wavelength_nm), mode.irradiance_mw_cm2);
     }
-    hold(*pen, line);
-    return 0;
-}
-
-int run_estop(const Args& args) {
-    const CommandLine line("estop", args, {});
-    if (print_help(line, kEstopUsage)) return 0;
-    const auto pen = connect_pen(line.url(), false);
-    pen->emergency_stop();
-    std::puts(
-        "emergency stop latched: needle, RF and LED stopped (penctl clear-estop URL releases it)");
-    return 0;
-}
-
-int run_clear_estop(const Args& args) {
-    const CommandLine line("clear-estop", args, {});
-    if (print_help(line, kClearEstopUsage)) return 0;
-    const auto pen = connect_pen(line.url(), false);
-    pen->clear_emergency_stop();
-    std::puts("emergency stop cleared: the pen is idle");
+    hold(*pen, line, {false, false, mode.enabled});
     return 0;
 }
 

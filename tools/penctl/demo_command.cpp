@@ -165,9 +165,8 @@ int run_demo(const Args& args) {
         return 0;
     }
     line.expect_no_positionals();
-    const double duration_s = line.number("--duration-s").value_or(10.0);
-    if (duration_s < 1.0)
-        throw UsageError("--duration-s must be at least 1 s, got " + std::to_string(duration_s));
+    const double duration_s =
+        line.number("--duration-s", Range{1, kLongestWaitS, "s"}).value_or(10.0);
 
     // Declared before the pen so the pen closes (stopping the needle) before the sim ends.
     // Its own process group, so Ctrl-C reaches penctl only and penctl stops the pen before it

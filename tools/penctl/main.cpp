@@ -23,10 +23,15 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"ports", penctl::run_ports}, {"info", penctl::run_info},
-    {"set", penctl::run_set},     {"rf", penctl::run_rf},
-    {"led", penctl::run_led},     {"monitor", penctl::run_monitor},
-    {"estop", penctl::run_estop}, {"clear-estop", penctl::run_clear_estop},
+    {"ports", penctl::run_ports},
+    {"info", penctl::run_info},
+    {"set", penctl::run_set},
+    {"rf", penctl::run_rf},
+    {"led", penctl::run_led},
+    {"monitor", penctl::run_monitor},
+    {"estop", penctl::run_estop},
+    {"clear-estop", penctl::run_clear_estop},
+    {"clear-faults", penctl::run_clear_faults},
     {"demo", penctl::run_demo},
 };
 
@@ -43,6 +48,7 @@ constexpr const char* kUsage =
     "  monitor URL           live status\n"
     "  estop URL             emergency stop (latches)\n"
     "  clear-estop URL       release the emergency stop\n"
+    "  clear-faults URL      clear latched faults whose cause has gone\n"
     "  demo                  scripted treatment on a simulated pen over a pseudo-terminal\n"
     "\n"
     "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or sim://[?rf=1&led=1]\n"

@@ -27,11 +27,9 @@ int run_monitor(const Args& args) {
         return 0;
     }
     const std::string& url = line.url();
-    const std::int32_t rate_hz = line.whole_number("--rate-hz").value_or(10);
-    if (rate_hz < 1)
-        throw UsageError("--rate-hz must be at least 1, got " + std::to_string(rate_hz));
-    const auto duration_s = line.number("--duration-s");
-    if (duration_s && *duration_s <= 0) throw UsageError("--duration-s must be positive");
+    const std::int32_t rate_hz =
+        line.whole_number("--rate-hz", Range{1, 65'535, "Hz"}).value_or(10);
+    const auto duration_s = line.number("--duration-s", Range{0, kLongestWaitS, "s", true});
 
     const auto pen = connect_pen(url, true);
     LinkWatch watch(*pen);

@@ -44,8 +44,17 @@ namespace Penlink
                                     led.pulse_rate_max_hz));
         }
 
+        // Null and undefined enum values are refused here, naming the argument; NaN, infinity and
+        // values outside the pen's ranges are refused by the C++ checks, naming value and unit.
+        internal static T Require<T>(T value, string what) where T : class
+        {
+            if (value == null) throw new InvalidArgumentException(what + " is null");
+            return value;
+        }
+
         internal static NativeRfMode ToNative(RfMode mode)
         {
+            Require(mode, "RF mode");
             return new NativeRfMode
             {
                 enabled = mode.Enabled,
@@ -58,6 +67,7 @@ namespace Penlink
 
         internal static NativeLedMode ToNative(LedMode mode)
         {
+            Require(mode, "LED mode");
             return new NativeLedMode
             {
                 enabled = mode.Enabled,
@@ -69,8 +79,25 @@ namespace Penlink
             };
         }
 
+        static int NotNegative(int value, string name, string unit)
+        {
+            if (value < 0)
+                throw new InvalidArgumentException("connect option " + name + " " + value + unit +
+                                                   " must not be negative");
+            return value;
+        }
+
         internal static NativeConnectOptions ToNative(ConnectOptions options)
         {
+            NotNegative(options.ConnectTimeoutMs, "ConnectTimeoutMs", " ms");
+            NotNegative(options.CommandTimeoutMs, "CommandTimeoutMs", " ms");
+            NotNegative(options.CommandRetries, "CommandRetries", "");
+            NotNegative(options.HeartbeatIntervalMs, "HeartbeatIntervalMs", " ms");
+            NotNegative(options.LinkTimeoutMs, "LinkTimeoutMs", " ms");
+            NotNegative(options.IdleStatusRateHz, "IdleStatusRateHz", " Hz");
+            if (options.CallbackQueueCapacity < 1)
+                throw new InvalidArgumentException("connect option CallbackQueueCapacity " +
+                                                   options.CallbackQueueCapacity + " must be at least 1");
             return new NativeConnectOptions
             {
                 connect_timeout_ms = options.ConnectTimeoutMs,

@@ -46,6 +46,7 @@ namespace Penlink
         /// RejectedException (incompatible protocol).</summary>
         public static Pen Connect(string url, ConnectOptions options = null)
         {
+            Convert.Require(url, "url");
             using (var nativeOptions = Convert.ToNative(options ?? new ConnectOptions()))
                 return new Pen(NativePen.connect(url, nativeOptions));
         }
@@ -107,14 +108,20 @@ namespace Penlink
 
         public Task SetDepthMmAsync(double millimetres)
         {
-            using (var depth = NativeDepth.mm(millimetres))
-                return CompletionBridge.Submit(done => resources.Native.set_depth_async(depth, done));
+            return Refusing(() =>
+            {
+                using (var depth = NativeDepth.mm(millimetres))
+                    return CompletionBridge.Submit(done => resources.Native.set_depth_async(depth, done));
+            });
         }
 
         public Task SetSpeedHzAsync(double hertz)
         {
-            using (var speed = NativeSpeed.hz(hertz))
-                return CompletionBridge.Submit(done => resources.Native.set_speed_async(speed, done));
+            return Refusing(() =>
+            {
+                using (var speed = NativeSpeed.hz(hertz))
+                    return CompletionBridge.Submit(done => resources.Native.set_speed_async(speed, done));
+            });
         }
 
         public Task StartAsync() => CompletionBridge.Submit(resources.Native.start_async);
@@ -122,14 +129,34 @@ namespace Penlink
 
         public Task SetRfModeAsync(RfMode mode)
         {
-            using (var native = Convert.ToNative(mode))
-                return CompletionBridge.Submit(done => resources.Native.set_rf_mode_async(native, done));
+            return Refusing(() =>
+            {
+                using (var native = Convert.ToNative(mode))
+                    return CompletionBridge.Submit(done => resources.Native.set_rf_mode_async(native, done));
+            });
         }
 
         public Task SetLedModeAsync(LedMode mode)
         {
-            using (var native = Convert.ToNative(mode))
-                return CompletionBridge.Submit(done => resources.Native.set_led_mode_async(native, done));
+            return Refusing(() =>
+            {
+                using (var native = Convert.ToNative(mode))
+                    return CompletionBridge.Submit(done => resources.Native.set_led_mode_async(native, done));
+            });
+        }
+
+        // A bad argument (NaN, null) faults the task like any other host-side refusal, as the
+        // async contract promises, instead of throwing from the call.
+        static Task Refusing(Func<Task> submit)
+        {
+            try
+            {
+                return submit();
+            }
+            catch (PenException refused)
+            {
+                return Task.FromException(refused);
+            }
         }
 
         public Task EmergencyStopAsync() => CompletionBridge.Submit(resources.Native.emergency_stop_async);

@@ -76,6 +76,9 @@ namespace Penlink
         /// The handler may be called from any SDK thread, never two calls at once.</summary>
         public static void SetLogHandler(Action<LogLevel, string> handler, LogLevel minLevel = LogLevel.Warning)
         {
+            if (!Enum.IsDefined(typeof(LogLevel), minLevel))
+                throw new InvalidArgumentException("log level " + (int)minLevel +
+                                                   " is not one of trace (0) to off (5)");
             lock (logLock)
             {
                 LogBridge bridge = handler == null ? null : new LogBridge(handler);

@@ -21,6 +21,7 @@ set_speed(hz=...)) so a value never travels without its unit. Errors are PenErro
 subclasses (see penlink.errors). Status frames and events are immutable named tuples.
 """
 
+from . import _checks
 from . import native as _native
 from ._stream import StatusStream
 from .errors import (ConnectionError, ConnectionLostError, ErrorCode, InvalidArgumentError,
@@ -42,7 +43,8 @@ __version__: str = _native.version()
 
 def describe_faults(fault_bits: int) -> str:
     """Names of the faults set in fault_bits, comma separated ("over-temperature, watchdog")."""
-    return _native.describe_faults(int(fault_bits))
+    return _native.describe_faults(
+        _checks.integer("fault bits", fault_bits, "", lowest=0, highest=_checks.UINT32_MAX))
 
 
 __all__ = [

@@ -15,7 +15,7 @@ from . import errors
 from . import native as _native
 from ._listeners import _report
 
-__all__ = ["submit"]
+__all__ = ["submit", "refused"]
 
 
 class _Completion(_native.CompletionListener):
@@ -46,4 +46,13 @@ def submit(send: Callable[[Any], None]) -> "Future[None]":
     listener = _Completion(future)
     listener.__disown__()
     send(listener)
+    return future
+
+
+def refused(error: BaseException) -> "Future[None]":
+    """A future already failed with error: a bad argument is refused through the future, like
+    every other host-side refusal, never raised by the _async call itself."""
+    future: "Future[None]" = Future()
+    future.set_running_or_notify_cancel()
+    future.set_exception(error)
     return future

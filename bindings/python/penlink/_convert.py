@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _checks
 from . import native as _native
 from .types import (Capabilities, DeviceInfo, LedCapabilities, LedChannel, LedMode,
-                    RfCapabilities, RfMode, SerialPortInfo)
+                    RfCapabilities, RfMode, RfPolarity, SerialPortInfo)
 
 
 def device_info(native: Any) -> DeviceInfo:
@@ -48,24 +49,28 @@ def serial_port(native: Any) -> SerialPortInfo:
                           serial_number=native.serial_number)
 
 
+# Each field is checked for its type here (PenError, not SWIG's TypeError/OverflowError); the
+# C++ checks then refuse NaN and infinity, and values outside the pen's ranges.
+
+
 def rf_mode(mode: RfMode) -> Any:
     native = _native.RfMode()
-    native.enabled = bool(mode.enabled)
-    native.polarity = int(mode.polarity)
-    native.frequency_khz = int(mode.frequency_khz)
-    native.power_w = float(mode.power_w)
-    native.pulse_ms = int(mode.pulse_ms)
+    native.enabled = _checks.boolean("RF enabled", mode.enabled)
+    native.polarity = int(_checks.member("RF polarity", mode.polarity, RfPolarity))
+    native.frequency_khz = _checks.integer("RF frequency", mode.frequency_khz, "kHz")
+    native.power_w = _checks.real("RF power", mode.power_w, "W")
+    native.pulse_ms = _checks.integer("RF pulse length", mode.pulse_ms, "ms")
     return native
 
 
 def led_mode(mode: LedMode) -> Any:
     native = _native.LedMode()
-    native.enabled = bool(mode.enabled)
-    native.wavelength_nm = int(mode.wavelength_nm)
-    native.irradiance_mw_cm2 = float(mode.irradiance_mw_cm2)
-    native.pulsed = bool(mode.pulsed)
-    native.pulse_rate_hz = float(mode.pulse_rate_hz)
-    native.duty_percent = float(mode.duty_percent)
+    native.enabled = _checks.boolean("LED enabled", mode.enabled)
+    native.wavelength_nm = _checks.integer("LED wavelength", mode.wavelength_nm, "nm")
+    native.irradiance_mw_cm2 = _checks.real("LED irradiance", mode.irradiance_mw_cm2, "mW/cm2")
+    native.pulsed = _checks.boolean("LED pulsed", mode.pulsed)
+    native.pulse_rate_hz = _checks.real("LED pulse rate", mode.pulse_rate_hz, "Hz")
+    native.duty_percent = _checks.real("LED duty cycle", mode.duty_percent, "%")
     return native
 
 
@@ -73,15 +78,8 @@ def connect_options(**seconds_and_counts: Any) -> Any:
     """ConnectOptions from connect()'s keyword arguments (times in seconds)."""
     native = _native.ConnectOptions()
     for name in ("connect_timeout", "command_timeout", "heartbeat_interval", "link_timeout"):
-        setattr(native, f"{name}_ms", _milliseconds(name, seconds_and_counts[name]))
-    for name in ("command_retries", "idle_status_rate_hz", "callback_queue_capacity"):
-        setattr(native, name, int(seconds_and_counts[name]))
+        setattr(native, f"{name}_ms", _checks.seconds_to_ms(name, seconds_and_counts[name]))
+    for name, unit, lowest in (("command_retries", "", 0), ("idle_status_rate_hz", "Hz", 0),
+                               ("callback_queue_capacity", "frames", 1)):
+        setattr(native, name, _checks.integer(name, seconds_and_counts[name], unit, lowest))
     return native
-
-
-def _milliseconds(name: str, seconds: float) -> int:
-    from .errors import InvalidArgumentError
-
-    if seconds < 0:
-        raise InvalidArgumentError(f"{name} {seconds} s is negative; expected 0 or more seconds")
-    return int(round(seconds * 1000))

@@ -11,7 +11,8 @@ import collections
 import threading
 from typing import TYPE_CHECKING, Deque, Optional
 
-from .errors import ConnectionLostError, InvalidArgumentError, TimeoutError
+from . import _checks
+from .errors import ConnectionLostError, InvalidArgumentError, OutOfRangeError, TimeoutError
 from .types import ConnectionState, Status
 
 if TYPE_CHECKING:
@@ -58,10 +59,16 @@ class StatusStream:
     """Iterator over status frames; see pen.status()."""
 
     def __init__(self, pen: "Pen", rate_hz: int, max_queue: int, timeout: float) -> None:
+        max_queue = _checks.integer("max_queue", max_queue, "frames")
         if max_queue < 1:
             raise InvalidArgumentError(f"max_queue {max_queue} is below the minimum of 1 frame")
+        timeout = _checks.real("timeout", timeout, "s")
         if timeout <= 0:
-            raise InvalidArgumentError(f"timeout {timeout} s is not positive")
+            raise InvalidArgumentError(f"timeout {timeout:g} s is not positive")
+        if timeout > _checks.MAX_WAIT_S:
+            raise OutOfRangeError(
+                f"timeout {timeout:g} s exceeds the longest penlink waits, "
+                f"{_checks.MAX_WAIT_S:g} s", value=timeout, limit=_checks.MAX_WAIT_S, unit="s")
         self._timeout = timeout
         self._mailbox = mailbox = _Mailbox(max_queue)
 

@@ -7,7 +7,7 @@ import logging
 import threading
 from typing import Callable, List, Optional
 
-from . import _convert, _listeners
+from . import _checks, _convert, _listeners
 from . import native as _native
 from .types import LogLevel, SerialPortInfo
 
@@ -25,6 +25,9 @@ def set_log_handler(handler: Optional[LogHandler], level: LogLevel = LogLevel.WA
     at once; it must not raise, and must not itself set a new handler. Errors raised by your
     status, event and connection callbacks arrive here too, with their traceback."""
     global _listener
+    level = _checks.member("log level", level, LogLevel)
+    if handler is not None:
+        _checks.callback("log handler", handler)
     listener = _listeners.LogListener(handler, LogLevel) if handler is not None else None
     with _lock:
         _native.set_log_listener(listener, int(level))
@@ -40,7 +43,7 @@ _LOGGING_LEVELS = {
 
 def log_to_logging(level: LogLevel = LogLevel.WARNING, logger_name: str = "penlink") -> None:
     """Sends the SDK's log to the standard logging module (logger "penlink")."""
-    logger = logging.getLogger(logger_name)
+    logger = logging.getLogger(_checks.text("logger_name", logger_name))
 
     def forward(sdk_level: LogLevel, message: str) -> None:
         logger.log(_LOGGING_LEVELS.get(sdk_level, logging.ERROR), message)

@@ -16,10 +16,10 @@ import weakref
 from concurrent.futures import Future
 from typing import Any, Callable, Optional, Set
 
-from . import _async, _convert, _listeners
+from . import _async, _checks, _convert, _listeners
 from . import native as _native
 from ._stream import StatusStream
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, PenError
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, RfMode,
                     Status)
 
@@ -146,7 +146,8 @@ class Pen:
 
     @depth_limit_mm.setter
     def depth_limit_mm(self, limit_mm: float) -> None:
-        self._native.set_depth_limit(_native.Depth.mm(float(limit_mm)))
+        self._native.set_depth_limit(
+            _native.Depth.mm(_checks.real("depth limit", limit_mm, "mm")))
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -156,7 +157,7 @@ class Pen:
 
     def set_speed(self, *, hz: float) -> None:
         """Needle speed in strokes per second: set_speed(hz=100)."""
-        self._native.set_speed(_native.Speed.hz(float(hz)))
+        self._native.set_speed(_speed(hz))
 
     def start(self) -> None:
         self._native.start()
@@ -195,17 +196,24 @@ class Pen:
     # Each returns a concurrent.futures.Future at once. It resolves to None once the pen
     # acknowledged, or fails with the PenError subclass the synchronous call would raise; a
     # refusal on the host (out of range) arrives through the future too. Futures resolve on
-    # the pen's callback thread, so callbacks added with add_done_callback run there. In
+    # the pen's callback thread, so callbacks added with add_done_callback run there (a bad
+    # argument fails the future at once, on the calling thread). In
     # asyncio: `await asyncio.wrap_future(pen.start_async())`. Closing the pen, or losing the
     # link, fails what is in flight with ConnectionLostError.
 
     def set_depth_async(self, *, mm: Optional[float] = None,
                         um: Optional[int] = None) -> "Future[None]":
-        depth = _depth("set_depth_async", mm, um)
+        try:
+            depth = _depth("set_depth_async", mm, um)
+        except PenError as error:
+            return _async.refused(error)
         return _async.submit(lambda done: self._native.set_depth_async(depth, done))
 
     def set_speed_async(self, *, hz: float) -> "Future[None]":
-        speed = _native.Speed.hz(float(hz))
+        try:
+            speed = _speed(hz)
+        except PenError as error:
+            return _async.refused(error)
         return _async.submit(lambda done: self._native.set_speed_async(speed, done))
 
     def start_async(self) -> "Future[None]":
@@ -215,14 +223,20 @@ class Pen:
         return _async.submit(self._native.stop_async)
 
     def set_rf_async(self, mode: Optional[RfMode] = None, **fields: Any) -> "Future[None]":
-        native = _convert.rf_mode(_mode(RfMode, mode, fields))
+        try:
+            native = _convert.rf_mode(_mode(RfMode, mode, fields))
+        except PenError as error:
+            return _async.refused(error)
         return _async.submit(lambda done: self._native.set_rf_mode_async(native, done))
 
     def rf_off_async(self) -> "Future[None]":
         return self.set_rf_async(RfMode(enabled=False))
 
     def set_led_async(self, mode: Optional[LedMode] = None, **fields: Any) -> "Future[None]":
-        native = _convert.led_mode(_mode(LedMode, mode, fields))
+        try:
+            native = _convert.led_mode(_mode(LedMode, mode, fields))
+        except PenError as error:
+            return _async.refused(error)
         return _async.submit(lambda done: self._native.set_led_mode_async(native, done))
 
     def led_off_async(self) -> "Future[None]":
@@ -250,13 +264,14 @@ class Pen:
 
     def on_event(self, callback: Callable[[Event], Any]) -> Subscription:
         """Calls callback(event) for each event (fault raised, watchdog expired, ...)."""
-        listener = _listeners.EventListener(callback)
+        listener = _listeners.EventListener(_checks.callback("event callback", callback))
         return self._register(self._native.subscribe_events(listener), listener)
 
     def on_connection_state(self, callback: Callable[[ConnectionState, str], Any]) -> Subscription:
         """Calls callback(state, reason) when the link state changes (reason is "" for
         ordinary changes, e.g. "no answer for 500 ms" when LOST)."""
-        listener = _listeners.ConnectionListener(callback, ConnectionState)
+        listener = _listeners.ConnectionListener(
+            _checks.callback("connection state callback", callback), ConnectionState)
         return self._register(self._native.subscribe_connection_state(listener), listener)
 
     @property
@@ -280,9 +295,9 @@ class Pen:
 
     def _subscribe_status(self, callback: Callable[[Status], Any], rate_hz: int,
                           on_end: Optional[Callable[[], None]] = None) -> Subscription:
-        listener = _listeners.StatusListener(callback)
-        return self._register(self._native.subscribe_status(listener, int(rate_hz)), listener,
-                              on_end)
+        listener = _listeners.StatusListener(_checks.callback("status callback", callback))
+        rate = _checks.integer("status rate", rate_hz, "Hz")
+        return self._register(self._native.subscribe_status(listener, rate), listener, on_end)
 
     def _register(self, native: Any, listener: Any,
                   on_end: Optional[Callable[[], None]] = None) -> Subscription:
@@ -298,15 +313,27 @@ class Pen:
 
 def _depth(what: str, mm: Optional[float], um: Optional[int]) -> Any:
     if (mm is None) == (um is None):
-        raise InvalidArgumentError(f"{what} takes exactly one of mm= or um=")
-    return _native.Depth.mm(float(mm)) if mm is not None else _native.Depth.um(int(um))
+        raise InvalidArgumentError(f"{what} takes exactly one of mm= or um= (got mm={mm!r}, "
+                                   f"um={um!r})")
+    if mm is not None:
+        return _native.Depth.mm(_checks.real("depth", mm, "mm"))
+    return _native.Depth.um(_checks.integer("depth", um, "um"))
+
+
+def _speed(hz: Any) -> Any:
+    return _native.Speed.hz(_checks.real("speed", hz, "Hz"))
 
 
 def _mode(cls: Any, mode: Any, fields: dict) -> Any:
+    known = {field.name for field in dataclasses.fields(cls)}
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        raise InvalidArgumentError(f"{cls.__name__} has no field {', '.join(unknown)} (its "
+                                   f"fields: {', '.join(sorted(known))})")
     if mode is None:
         return cls(**{"enabled": True, **fields})
     if not isinstance(mode, cls):
-        raise InvalidArgumentError(f"expected a {cls.__name__}, got {type(mode).__name__}")
+        raise InvalidArgumentError(f"expected a {cls.__name__}, got {mode!r}")
     return dataclasses.replace(mode, **fields) if fields else mode
 
 
@@ -326,7 +353,7 @@ def connect(url: str = "sim://", *, connect_timeout: float = 3.0, command_timeou
         command_retries=command_retries, heartbeat_interval=heartbeat_interval,
         link_timeout=link_timeout, idle_status_rate_hz=idle_status_rate_hz,
         callback_queue_capacity=callback_queue_capacity)
-    return Pen(_native.Pen.connect(url, options))
+    return Pen(_native.Pen.connect(_checks.text("url", url), options))
 
 
 @atexit.register

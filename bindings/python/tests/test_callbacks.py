@@ -100,14 +100,18 @@ def test_connection_lost_is_reported(sim_process) -> None:
 def test_unsubscribe_from_inside_the_callback(pen: penlink.Pen) -> None:
     calls = []
     done = threading.Event()
+    registered = threading.Event()
     holder = {}
 
     def once(status: penlink.Status) -> None:
+        # The first frame may arrive before on_status() has returned to the test thread.
+        assert registered.wait(timeout=5)
         calls.append(status)
         holder["sub"].unsubscribe()
         done.set()
 
     holder["sub"] = pen.on_status(once, rate_hz=500)
+    registered.set()
     assert done.wait(timeout=5)
     frames = pen.received_status_frames
     assert wait_until(lambda: pen.received_status_frames > frames + 20)

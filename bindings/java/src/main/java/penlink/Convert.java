@@ -60,7 +60,19 @@ final class Convert {
                         led.getPulse_rate_max_hz()));
     }
 
+    // Null is refused here (a NullPointerException would name no argument); NaN, infinity and
+    // undefined values are refused by the C++ checks, which name the value and unit.
+
+    static <T> T require(T value, String what) {
+        if (value == null) {
+            throw new InvalidArgumentException(what + " is null");
+        }
+        return value;
+    }
+
     static NativeRfMode rfMode(RfMode mode) {
+        require(mode, "RF mode");
+        require(mode.polarity(), "RF polarity (expected MONOPOLAR or BIPOLAR)");
         NativeRfMode n = new NativeRfMode();
         n.setEnabled(mode.enabled());
         n.setPolarity(NativeRfPolarity.swigToEnum(mode.polarity().ordinal()));
@@ -71,6 +83,7 @@ final class Convert {
     }
 
     static NativeLedMode ledMode(LedMode mode) {
+        require(mode, "LED mode");
         NativeLedMode n = new NativeLedMode();
         n.setEnabled(mode.enabled());
         n.setWavelength_nm(mode.wavelengthNm());
@@ -81,7 +94,26 @@ final class Convert {
         return n;
     }
 
+    private static int notNegative(int value, String name, String unit) {
+        if (value < 0) {
+            throw new InvalidArgumentException("connect option " + name + " " + value + unit
+                    + " must not be negative");
+        }
+        return value;
+    }
+
     static NativeConnectOptions connectOptions(ConnectOptions options) {
+        require(options, "connect options");
+        notNegative(options.connectTimeoutMs(), "connectTimeoutMs", " ms");
+        notNegative(options.commandTimeoutMs(), "commandTimeoutMs", " ms");
+        notNegative(options.commandRetries(), "commandRetries", "");
+        notNegative(options.heartbeatIntervalMs(), "heartbeatIntervalMs", " ms");
+        notNegative(options.linkTimeoutMs(), "linkTimeoutMs", " ms");
+        notNegative(options.idleStatusRateHz(), "idleStatusRateHz", " Hz");
+        if (options.callbackQueueCapacity() < 1) {
+            throw new InvalidArgumentException("connect option callbackQueueCapacity "
+                    + options.callbackQueueCapacity() + " must be at least 1");
+        }
         NativeConnectOptions n = new NativeConnectOptions();
         n.setConnect_timeout_ms(options.connectTimeoutMs());
         n.setCommand_timeout_ms(options.commandTimeoutMs());

@@ -58,6 +58,7 @@ public final class Pen implements AutoCloseable {
     }
 
     public static Pen connect(String url, ConnectOptions options) {
+        Convert.require(url, "url");
         return new Pen(NativePen.connect(url, Convert.connectOptions(options)));
     }
 
@@ -140,12 +141,22 @@ public final class Pen implements AutoCloseable {
     // flight with a ConnectionException.
 
     public CompletableFuture<Void> setDepthMmAsync(double millimetres) {
-        NativeDepth depth = NativeDepth.mm(millimetres);
+        NativeDepth depth;
+        try {
+            depth = NativeDepth.mm(millimetres);
+        } catch (PenException refused) {  // NaN, infinity: through the future, as promised
+            return CompletableFuture.failedFuture(refused);
+        }
         return Completions.submit(done -> resources.pen.set_depth_async(depth, done));
     }
 
     public CompletableFuture<Void> setSpeedHzAsync(double hertz) {
-        NativeSpeed speed = NativeSpeed.hz(hertz);
+        NativeSpeed speed;
+        try {
+            speed = NativeSpeed.hz(hertz);
+        } catch (PenException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
         return Completions.submit(done -> resources.pen.set_speed_async(speed, done));
     }
 
@@ -158,12 +169,22 @@ public final class Pen implements AutoCloseable {
     }
 
     public CompletableFuture<Void> setRfModeAsync(RfMode mode) {
-        NativeRfMode nativeMode = Convert.rfMode(mode);
+        NativeRfMode nativeMode;
+        try {
+            nativeMode = Convert.rfMode(mode);
+        } catch (PenException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
         return Completions.submit(done -> resources.pen.set_rf_mode_async(nativeMode, done));
     }
 
     public CompletableFuture<Void> setLedModeAsync(LedMode mode) {
-        NativeLedMode nativeMode = Convert.ledMode(mode);
+        NativeLedMode nativeMode;
+        try {
+            nativeMode = Convert.ledMode(mode);
+        } catch (PenException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
         return Completions.submit(done -> resources.pen.set_led_mode_async(nativeMode, done));
     }
 

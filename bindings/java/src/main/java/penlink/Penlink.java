@@ -29,6 +29,7 @@ public final class Penlink {
      * returns the previous listener is not running.
      */
     public static synchronized void setLogListener(LogListener listener, LogLevel minLevel) {
+        Convert.require(minLevel, "log level");
         Bridges.LogBridge bridge = listener == null ? null : new Bridges.LogBridge(listener);
         PenlinkNative.set_log_listener(bridge,
                 NativeLogLevel.swigToEnum(minLevel.ordinal()));
@@ -37,6 +38,12 @@ public final class Penlink {
 
     /** Names of the faults set in bits, e.g. "over-temperature, watchdog". */
     public static String describeFaults(long faultBits) {
+        // The bits are a uint32 in C++; SWIG would silently drop the high half of a long.
+        if (faultBits < 0 || faultBits > 0xFFFF_FFFFL) {
+            throw new OutOfRangeException("fault bits " + faultBits
+                    + " are outside 0 to 4294967295", faultBits, faultBits < 0 ? 0 : 0xFFFF_FFFFL,
+                    "");
+        }
         return PenlinkNative.describe_faults(faultBits);
     }
 }
