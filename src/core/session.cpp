@@ -179,6 +179,18 @@ void Session::close() {
         std::promise<void> ended;
         auto finished = ended.get_future();
         boost::asio::post(io_, [this, &ended] {
+            // Nothing more goes out after EndSession (the pen would answer NoSession): what
+            // still waits for the window fails now, as everything does on a closed pen.
+            closing_ = true;
+            auto waiting = std::move(waiting_);
+            waiting_.clear();
+            for (auto& entry : waiting) {
+                entry.done(Result::failure(
+                               ErrorCode::NotConnected,
+                               std::string(protocol::to_string(protocol::type_of(entry.message))) +
+                                   " failed (never sent): the pen at " + url_ + " was closed"),
+                           nullptr);
+            }
             send_request(
                 protocol::EndSession{},
                 [&ended](const Result&, const protocol::Message*) { ended.set_value(); }, 1);
@@ -290,6 +302,13 @@ void Session::start_request(const protocol::Message& message, ReplyHandler done,
              nullptr);
         return;
     }
+    if (closing_) {
+        done(Result::failure(ErrorCode::NotConnected, std::string("cannot send ") +
+                                                          protocol::to_string(type) +
+                                                          ": the pen at " + url_ + " is closed"),
+             nullptr);
+        return;
+    }
     if (retries < 0) retries = options_.command_retries;
     // An emergency stop never waits: it goes out now, ahead of everything queued, and is resent
     // until the pen answers or the link is declared lost (protocol.md 5.4).
@@ -297,9 +316,10 @@ void Session::start_request(const protocol::Message& message, ReplyHandler done,
         send_request(message, std::move(done), std::numeric_limits<int>::max());
         return;
     }
-    if (!waiting_.empty() || pending_.size() >= protocol::kMaxInFlight) {
-        // At most kMaxInFlight outstanding, so every resend still finds its reply in the pen's
-        // cache; the rest wait here, in order, and are numbered when they go out.
+    if (!waiting_.empty() || !window_open()) {
+        // Every request goes out within kMaxInFlight sequence numbers of the oldest one still
+        // outstanding, so a resend always finds its reply in the pen's cache (twice that size);
+        // the rest wait here, in order, and are numbered when they go out.
         waiting_.push_back(Waiting{message, std::move(done), retries});
         return;
     }
@@ -337,6 +357,7 @@ void Session::send_request(const protocol::Message& message, ReplyHandler done, 
     if (const auto* rate = std::get_if<protocol::SubscribeStatus>(&message))
         pending->value = rate->rate_hz;
     pending->done = std::move(done);
+    sent_order_.push_back(seq);
     send_frame(*pending);
     pending_.emplace(seq, std::move(pending));
     arm_retry(seq);
@@ -349,8 +370,17 @@ void Session::send_frame(const Pending& pending) {
         link_->send(pending.frame.view());
 }
 
+bool Session::window_open() {
+    // Forget the answered ones at the front; what remains starts with the oldest outstanding.
+    while (!sent_order_.empty() && pending_.count(sent_order_.front()) == 0)
+        sent_order_.pop_front();
+    if (sent_order_.empty()) return true;
+    const auto distance = static_cast<std::uint16_t>(next_seq_ - sent_order_.front());
+    return distance < protocol::kMaxInFlight;
+}
+
 void Session::send_waiting() {
-    while (link_open_ && !waiting_.empty() && pending_.size() < protocol::kMaxInFlight) {
+    while (link_open_ && !closing_ && !waiting_.empty() && window_open()) {
         Waiting next = std::move(waiting_.front());
         waiting_.pop_front();
         send_request(next.message, std::move(next.done), next.retries);
@@ -394,6 +424,7 @@ void Session::fail_all_pending(ErrorCode code, const std::string& reason) {
     pending_.clear();
     auto waiting = std::move(waiting_);
     waiting_.clear();
+    sent_order_.clear();
     for (auto& [seq, entry] : pending) {
         entry->timer.cancel();
         entry->done(Result::failure(

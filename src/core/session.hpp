@@ -115,6 +115,8 @@ private:
     void send_request(const protocol::Message& message, ReplyHandler done, int retries);
     /// Sends waiting requests while the in-flight window has room.
     void send_waiting();
+    /// True if the next seq is within kMaxInFlight of the oldest request still outstanding.
+    bool window_open();
     void send_frame(const Pending& pending);
     void arm_retry(std::uint16_t seq);
     void on_bytes(std::span<const std::uint8_t> bytes);
@@ -181,8 +183,10 @@ private:
     protocol::FrameDecoder decoder_;
     std::map<std::uint16_t, std::unique_ptr<Pending>> pending_;
     std::deque<Waiting> waiting_;
+    std::deque<std::uint16_t> sent_order_;  // seqs in the order sent; front = oldest outstanding
     std::uint16_t next_seq_;
     bool in_session_ = false;  // HelloReply arrived: unsolicited frames count from here
+    bool closing_ = false;     // close() sent EndSession: nothing more goes out
     std::uint32_t session_id_ = 0;
     std::uint32_t boot_id_ = 0;
     std::optional<std::uint16_t> last_unsolicited_seq_;
@@ -211,7 +215,7 @@ private:
     std::mutex subscribers_mutex_;
     std::multiset<std::int32_t> status_rates_;
     std::int32_t requested_rate_hz_ = 0;
-    bool rate_cap_reported_ = false;  // guarded by subscribers_mutex_
+    bool rate_cap_reported_ = false;                  // guarded by subscribers_mutex_
     std::atomic<std::int32_t> streaming_rate_hz_{0};  // the rate last asked of the pen
     /// A v2 Status frame on the wire: 8 header and CRC bytes, 56 payload, COBS and delimiter.
     static constexpr std::size_t kStatusWireBytes = 66;

@@ -207,7 +207,7 @@ void Session::schedule_heartbeat() {
     heartbeat_timer_.async_wait([this](boost::system::error_code error) {
         if (error || !link_open_) return;
         // A full window already feeds the watchdog (every resend does too): no heartbeat then.
-        if (pending_.size() >= protocol::kMaxInFlight) {
+        if (!window_open()) {
             schedule_heartbeat();
             return;
         }

@@ -22,9 +22,9 @@ inline constexpr std::uint8_t kProtocolVersion = 2;
 /// can negotiate with any pen (docs/protocol.md section 4).
 inline constexpr std::uint8_t kHandshakeFrameVersion = 1;
 
-/// The most requests a host may have outstanding (sent, not yet answered); EmergencyStop may
-/// exceed it by one. The pen's reply cache is twice as large, so any request a conforming host
-/// can still resend is either in the cache (applied) or was never seen.
+/// A host sends no request kMaxInFlight or more sequence numbers ahead of its oldest outstanding
+/// one (EmergencyStop excepted). The pen's reply cache is twice as large, so any request a
+/// conforming host can still resend is either in the cache (applied) or was never seen.
 inline constexpr std::size_t kMaxInFlight = 16;
 inline constexpr std::size_t kReplyCacheSize = 32;
 

@@ -56,6 +56,7 @@ public:
 
     void send(std::span<const std::uint8_t> bytes) override {
         if (!pen_->link_open()) return;
+        pen_->record_bytes(bytes);
         decoder_.feed(
             bytes,
             [this](const protocol::DecodedFrame& frame) {
@@ -66,6 +67,7 @@ public:
 
     void close() override { pen_->closed(); }
     std::string description() const override { return "fake pen"; }
+    std::size_t link_bytes_per_second() const override { return pen_->link_bytes_per_second(); }
 
 private:
     boost::asio::io_context& io_;
@@ -193,6 +195,26 @@ void FakePen::answer(const ReceivedFrame& frame) {
         return;
     }
     send(frame.seq, protocol::Ack{frame.type});
+}
+
+void FakePen::record_bytes(std::span<const std::uint8_t> bytes) {
+    std::lock_guard lock(mutex_);
+    raw_.insert(raw_.end(), bytes.begin(), bytes.end());
+}
+
+std::vector<std::uint8_t> FakePen::raw_received() const {
+    std::lock_guard lock(mutex_);
+    return raw_;
+}
+
+void FakePen::set_link_bytes_per_second(std::size_t rate) {
+    std::lock_guard lock(mutex_);
+    link_rate_ = rate;
+}
+
+std::size_t FakePen::link_bytes_per_second() const {
+    std::lock_guard lock(mutex_);
+    return link_rate_;
 }
 
 void FakePen::restart() {

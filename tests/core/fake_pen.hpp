@@ -79,6 +79,11 @@ public:
 
     // ---- what the pen saw (any thread) -----------------------------------------------------
     std::vector<ReceivedFrame> received() const;
+    /// Every byte the session wrote, delimiters included.
+    std::vector<std::uint8_t> raw_received() const;
+    /// What the fake link says it carries (Transport::link_bytes_per_second); 0 by default.
+    void set_link_bytes_per_second(std::size_t rate);
+    std::size_t link_bytes_per_second() const;
     std::vector<ReceivedFrame> received(protocol::MessageType type) const;
     std::size_t count(protocol::MessageType type) const;
     /// True while a transport is open (between open() and close()).
@@ -95,6 +100,7 @@ private:
                 transport::Transport::ErrorHandler on_error);
     void closed();
     void on_request(const ReceivedFrame& frame);
+    void record_bytes(std::span<const std::uint8_t> bytes);
     /// Posts bytes to the session's I/O thread; they reach the session only if the link is open.
     void deliver(std::vector<std::uint8_t> bytes);
 
@@ -111,6 +117,8 @@ private:
     std::uint16_t unsolicited_seq_ = 0;
     std::uint32_t boot_id_ = 0xB0070001;
     std::uint32_t session_id_ = 0;  // 0 = no session
+    std::vector<std::uint8_t> raw_;
+    std::size_t link_rate_ = 0;
     std::vector<ReceivedFrame> received_;
 };
 

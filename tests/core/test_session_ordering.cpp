@@ -53,6 +53,36 @@ TEST_CASE("at most 16 requests are in flight; the rest wait and keep their order
     CHECK(std::is_sorted(depth_order.begin(), depth_order.end()));
 }
 
+TEST_CASE("one unanswered request holds the window however fast the newer ones are answered",
+          "[session][v2]") {
+    // The noise matrix found this: a SetSpeed whose Ack was lost kept being resent while newer
+    // requests came and went; the pen's reply cache had forgotten it by the time the resend
+    // arrived, so the pen refused the resend of a command it had applied. The window is
+    // counted in sequence numbers from the oldest outstanding request, not in requests.
+    auto options = test_options();
+    options.command_timeout = std::chrono::milliseconds(400);
+    options.heartbeat_interval = std::chrono::milliseconds(1000);
+    SessionFixture fixture(options);
+    fixture.pen->mute(MessageType::SetSpeed);
+    std::promise<Result> speed_done;
+    auto speed = speed_done.get_future();
+    fixture.session->request(protocol::SetSpeed{9000},
+                             [&](const Result& r) { speed_done.set_value(r); });
+    std::atomic<int> depths_done{0};
+    for (int i = 0; i < 40; ++i)
+        fixture.session->request(protocol::SetDepth{static_cast<std::uint16_t>(500 + 50 * i)},
+                                 [&](const Result&) { ++depths_done; });
+    REQUIRE(wait_until([&] { return depths_done.load() >= 15; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // SetSpeed took one sequence number, 15 SetDepths the next 15: then the window is shut.
+    CHECK(depths_done.load() == 15);
+    CHECK(fixture.pen->count(MessageType::SetDepth) == 15);
+    fixture.pen->unmute(MessageType::SetSpeed);
+    REQUIRE(speed.wait_for(kWaitLimit) == std::future_status::ready);
+    CHECK(speed.get().ok());
+    REQUIRE(wait_until([&] { return depths_done.load() == 40; }));
+}
+
 TEST_CASE("an emergency stop overtakes every queued request and is resent until answered",
           "[session][v2]") {
     // Audit finding 8: e-stop was queued FIFO behind 50 commands and had the ordinary retry
@@ -176,6 +206,32 @@ TEST_CASE("connect_timeout bounds the whole connect, handshake included", "[sess
     const auto took = std::chrono::steady_clock::now() - started;
     // Bounded by the budget, not by retries (the margin is for a loaded machine).
     CHECK(took < std::chrono::milliseconds(1500));
+}
+
+TEST_CASE("a link opens with a lone delimiter before the Hello", "[session][v2]") {
+    // Audit finding 12: a partial frame left in the pen's buffer cost the first Hello 300 ms.
+    SessionFixture fixture;
+    const auto raw = fixture.pen->raw_received();
+    REQUIRE(raw.size() > 2);
+    CHECK(raw[0] == 0x00);
+    CHECK(raw[1] != 0x00);  // then the Hello frame
+}
+
+TEST_CASE("the status rate asked of the pen is capped at half of what the link carries",
+          "[session][v2]") {
+    // Audit finding 11: 500 Hz over 115200 baud turned commands into timeouts.
+    auto pen = FakePen::create();
+    pen->set_link_bytes_per_second(11520);  // 115200 baud
+    auto session =
+        std::make_shared<core::Session>(pen->link_factory(), "fake://pen", test_options());
+    session->connect();
+    auto subscription = session->subscribe_status([](const Status&) {}, 100);
+    REQUIRE(wait_until([&] { return pen->count(MessageType::SubscribeStatus) >= 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const auto requests = pen->received(MessageType::SubscribeStatus);
+    // 11520 / 2 / 66 bytes per v2 status frame
+    CHECK(std::get<protocol::SubscribeStatus>(requests.back().message).rate_hz == 87);
+    session->close();
 }
 
 }  // namespace

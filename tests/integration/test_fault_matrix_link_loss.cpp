@@ -76,6 +76,11 @@ void check_after_reboot(Pen& pen, const StateLog& states, const ConnectOptions& 
         CHECK(outcome.error != ErrorCode::Timeout);
         return;
     }
+    // State changes reach listeners on the callback thread, a moment after reconnect() returns.
+    wait_until([&] {
+        return states.last_reason_for(ConnectionState::Connected).find("restarted") !=
+               std::string::npos;
+    });
     CHECK_THAT(states.last_reason_for(ConnectionState::Connected), Catch::Contains("restarted"));
     const PenSettings settings = pen.read_settings();
     CHECK_FALSE(settings.running);

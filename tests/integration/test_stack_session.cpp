@@ -164,22 +164,61 @@ TEST_CASE("treatment over TCP", "[stack][tcp]") {
     SECTION("emergency stop") { run_emergency_stop(*pen); }
 }
 
-TEST_CASE("closing a running pen stops its needle first", "[stack][tcp]") {
+TEST_CASE("closing a pen with needle, RF and LED on leaves everything off and nothing latched",
+          "[stack][tcp]") {
+    // Audit finding 6: close() stopped the needle but left RF and LED on; the watchdog then
+    // latched a fault that blocked the next session.
     SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
     {
         auto pen = Pen::connect(sim.url(), stack_options());
         pen->set_depth(Depth::mm(1.0));
         pen->set_speed(Speed::hz(100));
+        RfMode rf;
+        rf.enabled = true;
+        rf.frequency_khz = 1500;
+        rf.power_w = 5;
+        pen->set_rf_mode(rf);
+        LedMode led;
+        led.enabled = true;
+        led.wavelength_nm = 633;
+        led.irradiance_mw_cm2 = 20;
+        pen->set_led_mode(led);
         pen->start();
-        REQUIRE(
-            wait_for_status(*pen, [](const Status& s) { return s.state == PenState::Running; }));
+        REQUIRE(wait_for_status(*pen, [](const Status& s) {
+            return s.state == PenState::Running && s.rf_delivering && s.led_emitting;
+        }));
     }
-    // Stopped by the closing host, not by the watchdog later: no watchdog fault is latched.
+    // Longer than the pen's watchdog: a pen left on would have latched a watchdog fault.
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
     auto pen = Pen::connect(sim.url(), stack_options());
     REQUIRE(wait_for_status(*pen, [](const Status& s) { return s.speed_actual_hz == 0.0; }));
     const auto status = *pen->latest_status();
     CHECK(status.state == PenState::Idle);
-    CHECK((status.fault_bits & FaultWatchdog) == 0);
+    CHECK(status.fault_bits == 0);
+    CHECK_FALSE(status.rf_enabled);
+    CHECK_FALSE(status.led_enabled);
+    const auto settings = pen->read_settings();
+    CHECK_FALSE(settings.running);
+    CHECK_FALSE(settings.rf.enabled);
+    CHECK_FALSE(settings.led.enabled);
+}
+
+TEST_CASE("a depth limit lowered behind an in-flight set_depth wins", "[stack][tcp]") {
+    // Audit finding 9: a set_depth in flight landed after the limit was lowered, and a limit
+    // below the current depth left the pen deeper.
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
+    auto pen = Pen::connect(sim.url(), stack_options());
+    pen->set_depth(Depth::mm(2.0));
+    std::promise<Result> deep_done;
+    auto deep = deep_done.get_future();
+    pen->set_depth_async(Depth::mm(2.5), [&](const Result& r) { deep_done.set_value(r); });
+    pen->set_depth_limit(Depth::mm(1.0));
+    REQUIRE(deep.wait_for(kWaitLimit) == std::future_status::ready);
+    const auto settings = pen->read_settings();
+    CHECK(settings.depth_limit_mm == Approx(1.0));
+    CHECK(settings.depth_set_mm <= 1.0 + 1e-9);
+    REQUIRE(wait_for_status(*pen, [](const Status& s) { return s.depth_actual_mm <= 1.0 + 1e-9; }));
+    CHECK_THROWS_AS(pen->set_depth(Depth::mm(1.2)), OutOfRangeError);
 }
 
 TEST_CASE("emergency stop and its clearing arrive as events", "[stack][tcp]") {
