@@ -9,7 +9,10 @@
 //      answer it), then a 0x00 and the well-formed answer. The request must complete, with the
 //      answer or a typed error, within a bound: a stuck request is a finding.
 //   2. a Heartbeat then gets a clean Ack, which must complete successfully, and the session
-//      must still count as connected: garbage may cost frames, never the link.
+//      must still count as connected: garbage may cost frames, never the link. The one
+//      exception is a well-formed frame saying the pen lost our session (protocol v2: a Status
+//      of another session, a Nack NoSession): then the session must be Lost with a reason, and
+//      reconnect() must bring it back before the Heartbeat.
 //
 // Input layout: byte 0 picks the request of step 1, then operations until the input ends:
 //   0 raw      n:u8, n bytes as they are
@@ -83,7 +86,7 @@ private:
     static protocol::Message answer_to(const protocol::DecodedFrame& request) {
         switch (request.header.type) {
             case protocol::MessageType::Hello:
-                return protocol::HelloReply{protocol::kProtocolVersion};
+                return protocol::HelloReply{protocol::kProtocolVersion, 0x0B007001, 0x5E551001};
             case protocol::MessageType::GetInfo:
                 return pen_info();
             default:
@@ -211,6 +214,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     harness.pen.arm(input);
     harness.call(request);  // any outcome will do, as long as there is one
 
+    if (harness.session->state() == ConnectionState::Lost) {
+        // Only a frame that says the session is gone may do this; the next connect starts a
+        // new one.
+        harness.session->connect();
+    }
     const Result heartbeat = harness.call(protocol::Heartbeat{});
     check(heartbeat.ok());
     check(harness.session->state() == ConnectionState::Connected);
