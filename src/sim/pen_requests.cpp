@@ -66,9 +66,9 @@ protocol::Message PenModel::on_set_depth_limit(const protocol::SetDepthLimit& re
     depth_limit_um_ = request.depth_limit_um;
     if (depth_set_um_ > depth_limit_um_) {
         // The deepest grid depth not deeper than the limit; the actuator follows in step().
-        const auto above_min = static_cast<std::uint16_t>(depth_limit_um_ - info.depth_min_um);
-        const auto on_grid = static_cast<std::uint16_t>(
-            info.depth_step_um > 0 ? above_min - above_min % info.depth_step_um : above_min);
+        const unsigned above_min = depth_limit_um_ - info.depth_min_um;  // limit >= minimum
+        const unsigned on_grid =
+            info.depth_step_um > 0 ? above_min - above_min % info.depth_step_um : above_min;
         depth_set_um_ = static_cast<std::uint16_t>(info.depth_min_um + on_grid);
     }
     return protocol::Ack{type};

@@ -19,6 +19,9 @@ namespace penlink::transport {
 
 namespace {
 constexpr std::size_t kInitialBufferCapacity = 4096;
+// Status the host has not taken yet, at most: more is dropped at the device (the pen numbered
+// it, so the host sees a gap), so a reply never waits behind a backlog of Status.
+constexpr std::size_t kStatusBacklogBytes = 16 * 1024;
 constexpr const char* kName = "in-process simulator";
 }  // namespace
 
@@ -31,6 +34,8 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
         to_host.reserve(kInitialBufferCapacity);
         device_scratch.reserve(kInitialBufferCapacity);
         host_scratch.reserve(kInitialBufferCapacity);
+        status_to_host.reserve(kStatusBacklogBytes);
+        status_scratch.reserve(kStatusBacklogBytes);
     }
     ~Link() { stop_device(); }
     Link(const Link&) = delete;
@@ -57,9 +62,13 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
         {
             std::lock_guard lock(mutex);
             std::swap(to_host, host_scratch);
+            std::swap(status_to_host, status_scratch);
         }
-        if (!closed && !failed && on_receive) on_receive(host_scratch);
+        // Replies and events first, then Status.
+        if (!closed && !failed && on_receive && !host_scratch.empty()) on_receive(host_scratch);
+        if (!closed && !failed && on_receive && !status_scratch.empty()) on_receive(status_scratch);
         host_scratch.clear();
+        status_scratch.clear();
     }
 
     void fail(const std::string& reason) {
@@ -69,6 +78,7 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
             std::lock_guard lock(mutex);
             device_link_up = false;
             to_host.clear();
+            status_to_host.clear();
             to_device.clear();
         }
         if (on_error) on_error(reason);
@@ -84,6 +94,8 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     void start_device(const sim::SimConfig& config) {
         device = std::make_unique<sim::SimDevice>(
             device_io, config, [this](std::span<const std::uint8_t> bytes) { from_device(bytes); });
+        device->set_status_sink(
+            [this](std::span<const std::uint8_t> bytes) { from_device(bytes, true); });
         device->on_drop_link([this] {
             boost::asio::post(host_io, [self = shared_from_this()] {
                 self->fail(std::string(kName) + " dropped the link (injected fault)");
@@ -92,13 +104,17 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
         device->start();
     }
 
-    void from_device(std::span<const std::uint8_t> bytes) {
+    // Status goes into its own bounded buffer, so a slow host never has a reply queued behind
+    // Status; whole chunks only, so a drop never tears a frame.
+    void from_device(std::span<const std::uint8_t> bytes, bool status = false) {
         bool was_empty = false;
         {
             std::lock_guard lock(mutex);
             if (!device_link_up) return;
-            was_empty = to_host.empty();
-            to_host.insert(to_host.end(), bytes.begin(), bytes.end());
+            auto& queue = status ? status_to_host : to_host;
+            if (status && queue.size() + bytes.size() > kStatusBacklogBytes) return;
+            was_empty = to_host.empty() && status_to_host.empty();
+            queue.insert(queue.end(), bytes.begin(), bytes.end());
         }
         if (was_empty) {
             boost::asio::post(host_io, boost::asio::bind_allocator(
@@ -151,6 +167,7 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     bool closed = false;                   // host thread
     bool failed = false;                   // host thread
     std::vector<std::uint8_t> host_scratch;
+    std::vector<std::uint8_t> status_scratch;
 
     boost::asio::io_context device_io;
     std::unique_ptr<sim::SimDevice> device;  // device thread
@@ -162,9 +179,10 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     std::shared_ptr<HandlerSlot> to_device_slot = std::make_shared<HandlerSlot>();
     std::shared_ptr<HandlerSlot> to_host_slot = std::make_shared<HandlerSlot>();
 
-    std::mutex mutex;  // guards the three below
+    std::mutex mutex;  // guards the four below
     std::vector<std::uint8_t> to_device;
     std::vector<std::uint8_t> to_host;
+    std::vector<std::uint8_t> status_to_host;  // at most kStatusBacklogBytes
     bool device_link_up = true;
 };
 

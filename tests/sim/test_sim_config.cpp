@@ -104,3 +104,23 @@ TEST_CASE("bad sim options name the key, the value and the valid range", "[sim][
                Contains("depth_min_mm") && Contains("depth_max_mm"));
     CHECK_THAT(message_of("fault_after_ms", "99999999999"), Contains("out of range"));
 }
+
+TEST_CASE("sim options set the simulated environment, power and link", "[sim][config][faults]") {
+    sim::SimConfig config = sim::default_sim_config();
+    sim::apply_sim_options(config, {{"heat_c_per_s", "1.5"},
+                                    {"drain_pct_per_s", "0.25"},
+                                    {"charging", "1"},
+                                    {"reboot_after_ms", "4000"},
+                                    {"link_bytes_per_s", "11520"}});
+    CHECK(config.heating_c_per_s == 1.5);
+    CHECK(config.drain_pct_per_s == 0.25);
+    CHECK(config.charging);
+    CHECK(config.reboot_after_ms == 4000);
+    CHECK(config.link_bytes_per_s == 11520);
+    CHECK_THROWS_WITH(sim::apply_sim_options(config, {{"heat_c_per_s", "hot"}}),
+                      Contains("heat_c_per_s=hot"));
+    CHECK_THROWS_WITH(sim::apply_sim_options(config, {{"charging", "maybe"}}),
+                      Contains("charging=maybe"));
+    CHECK_THROWS_WITH(sim::apply_sim_options(config, {{"link_bytes_per_s", "-1"}}),
+                      Contains("link_bytes_per_s=-1"));
+}

@@ -1,6 +1,8 @@
 // sim:// end to end: a real SimDevice on its own thread, spoken to in protocol frames.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "io_helpers.hpp"
 #include "penlink/errors.hpp"
 #include "protocol/frame.hpp"
@@ -82,6 +84,45 @@ TEST_CASE("sim:// options reach the device", "[inproc]") {
         }
     }
     CHECK(found);
+    io.run([&] { transport->close(); });
+}
+
+TEST_CASE("sim:// hands a reply over ahead of the Status a slow host has not taken", "[inproc]") {
+    IoThread io;
+    Collector collector;
+    auto transport = make_transport(parse_url("sim://"), io.io);
+    transport->open(collector.receiver(), collector.error_handler(), 2s);
+    send_frame(io, *transport, 1, Hello{});
+    send_frame(io, *transport, 2, SubscribeStatus{20000});
+    collector.wait_until(has_frame(MessageType::Status));
+
+    // The host thread stalls: Status piles up, then a Heartbeat goes out and is answered while
+    // the host still cannot take anything.
+    io.run([&] {
+        std::this_thread::sleep_for(100ms);
+        auto heartbeat = encode_frame(3, Heartbeat{});
+        REQUIRE(heartbeat);
+        transport->send(heartbeat->view());
+        std::this_thread::sleep_for(50ms);
+    });
+    const auto bytes = collector.wait_until([](const std::vector<std::uint8_t>& so_far) {
+        for (const auto& frame : decode_all(so_far)) {
+            if (frame.header.type == MessageType::Ack && frame.header.seq == 3) return true;
+        }
+        return false;
+    });
+    // Count the Status frames handed over after the stall began and before the reply: the
+    // reply overtook the backlog (old behaviour: about 2000 of them).
+    const auto frames = decode_all(bytes);
+    std::size_t before_reply = 0;
+    bool past_subscription = false;
+    for (const auto& frame : frames) {
+        if (frame.header.type == MessageType::Ack && frame.header.seq == 2)
+            past_subscription = true;
+        if (frame.header.type == MessageType::Ack && frame.header.seq == 3) break;
+        if (past_subscription && frame.header.type == MessageType::Status) ++before_reply;
+    }
+    CHECK(before_reply < 400);
     io.run([&] { transport->close(); });
 }
 

@@ -39,7 +39,8 @@ public:
     void push_status(std::span<const std::uint8_t> bytes) { enqueue(status_, bytes); }
 
     /// Forgets everything queued and any earlier write failure (a new host on the same port).
-    /// A write already handed to the stream completes into the void.
+    /// A write already handed to the stream completes into the void. The stream may now hold
+    /// a torn frame, so the next bytes start with a 0x00 delimiter that ends it for the reader.
     void reset() {
         replies_.clear();
         status_.clear();
@@ -47,6 +48,7 @@ public:
         failed_ = false;
         ++generation_;
         writing_ = false;
+        delimiter_due_ = true;
     }
 
     std::uint64_t dropped_bytes() const { return replies_.dropped + status_.dropped; }
@@ -79,6 +81,11 @@ private:
     template <typename L>
     void enqueue(L& lane, std::span<const std::uint8_t> bytes) {
         if (failed_ || bytes.empty()) return;
+        if (delimiter_due_) {
+            delimiter_due_ = false;
+            static constexpr std::uint8_t kDelimiter[1] = {0};
+            enqueue(replies_, kDelimiter);
+        }
         if (!lane.fits(bytes.size())) {
             lane.dropped += bytes.size();
             return;
@@ -150,6 +157,7 @@ private:
     std::uint64_t generation_ = 0;
     bool writing_ = false;
     bool failed_ = false;
+    bool delimiter_due_ = false;
 };
 
 }  // namespace penlink::simtool

@@ -105,13 +105,11 @@ void PtyLink::stop() {
 }
 
 void PtyLink::reboot_link_down(std::chrono::milliseconds down) {
-    device_.power_off();
-    output_.reset();
-    discard_pending_bytes();
+    device_.power_off();  // from now on what the host sends is read and dropped
+    discard_output();
     power_timer_.expires_after(down);
     power_timer_.async_wait([this](const boost::system::error_code& error) {
         if (error || !open_) return;
-        discard_pending_bytes();  // what the host sent to the pen while it was off
         device_.power_on();
         if (!quiet_) std::fprintf(stderr, "penlink-sim: the pen has rebooted\n");
     });
@@ -125,14 +123,21 @@ void PtyLink::close_link(const std::string& reason) {
     if (on_closed_) on_closed_();
 }
 
-void PtyLink::discard_pending_bytes() { ::tcflush(master_.native_handle(), TCIOFLUSH); }
+void PtyLink::discard_output() {
+    output_.reset();
+    // A write waiting for room would hold up the next one behind it: abort it (its completion
+    // is ignored) and drop what the pty still holds for the host. Input is left alone: a new
+    // host may already have written its Hello.
+    boost::system::error_code ignored;
+    master_.cancel(ignored);
+    ::tcflush(master_.native_handle(), TCOFLUSH);
+}
 
 void PtyLink::on_hang_up() {
     host_present_ = false;
     if (!quiet_) std::fprintf(stderr, "penlink-sim: the host closed %s\n", slave_path_.c_str());
     device_.end_session();
-    output_.reset();
-    discard_pending_bytes();  // nothing stale for the next host
+    discard_output();  // nothing stale for the next host
     wait_for_host();
 }
 
@@ -153,8 +158,13 @@ void PtyLink::wait_for_host() {
 void PtyLink::read_next() {
     master_.async_read_some(boost::asio::buffer(read_buffer_),
                             [this](const boost::system::error_code& error, std::size_t size) {
-                                if (error == boost::asio::error::operation_aborted || !open_)
+                                if (!open_) return;
+                                // discard_output() cancels a pending write and, with it, this
+                                // read: keep reading.
+                                if (error == boost::asio::error::operation_aborted) {
+                                    if (host_present_) read_next();
                                     return;
+                                }
                                 if (error) {
                                     // EIO: the last host descriptor closed (a host may have
                                     // reopened the port since); anything else is a broken

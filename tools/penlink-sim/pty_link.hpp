@@ -51,7 +51,7 @@ private:
     void on_hang_up();
     void wait_for_host();
     void close_link(const std::string& reason);
-    void discard_pending_bytes();
+    void discard_output();
 
     bool quiet_;
     std::string slave_path_;
