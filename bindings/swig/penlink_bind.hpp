@@ -286,6 +286,8 @@ public:
     void emergency_stop() { pen_->emergency_stop(); }
     void clear_emergency_stop() { pen_->clear_emergency_stop(); }
     void clear_faults() { pen_->clear_faults(); }
+    /// Asks the pen for its current set points; see penlink::Pen::read_settings.
+    PenSettings read_settings() { return pen_->read_settings(); }
 
     // Asynchronous twins: they return at once and tell done the outcome exactly once, on the
     // callback thread; a refusal on the host (out of range) arrives there too, never as a

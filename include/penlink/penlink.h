@@ -10,8 +10,9 @@
  * - After a failure, pl_error_last() holds a thread-local message naming the value, the limit and
  *   the unit where there is one; pl_error_last_range() gives those numbers. Successful calls
  *   leave the last error unchanged.
- * - Options and mode structs start with `unsigned version`; initialise them with the
- *   `PL_X_INIT` macro or `pl_x_init()`. They only ever grow at the end.
+ * - Options and mode structs, and output structs the caller allocates (pl_settings), start
+ *   with `unsigned version`; initialise them with the `PL_X_INIT` macro or `pl_x_init()`. They
+ *   only ever grow at the end, and the library never writes past the version the caller set.
  * - Callbacks take `void *payload` last and return `int`: 0 means handled; any other value is
  *   reported through the log sink (the callback stays registered).
  * - Units are in the names: `_um` micrometres, `_mm` millimetres, `_hz` hertz, `_w` watts.
@@ -277,6 +278,42 @@ typedef struct pl_event {
     uint32_t detail;
     uint32_t device_time_ms;
 } pl_event;
+
+#define PL_SETTINGS_VERSION 1
+/** The pen's current set points, read back with pl_pen_read_settings(). Allocated by the caller,
+ * filled by the library. Booleans are 0/1. The RF and LED fields are those of pl_rf_mode and
+ * pl_led_mode, flattened with an rf_ / led_ prefix (as in pl_status) so that this struct only
+ * ever grows at its end, whatever those two structs gain. */
+typedef struct pl_settings {
+    unsigned version; /**< PL_SETTINGS_VERSION: the fields the caller allocated */
+    pl_pen_state state;
+    double depth_set_mm;
+    double depth_limit_mm; /**< the session depth limit the pen enforces */
+    double speed_set_hz;
+    int running; /**< needle commanded to run */
+    int rf_enabled;
+    pl_rf_polarity rf_polarity;
+    int32_t rf_frequency_khz;
+    double rf_power_w;
+    int32_t rf_pulse_ms;
+    int led_enabled;
+    int32_t led_wavelength_nm;
+    double led_irradiance_mw_cm2;
+    int led_pulsed;
+    double led_pulse_rate_hz; /**< pulsed only */
+    double led_duty_percent;  /**< pulsed only */
+    int32_t status_rate_hz;
+    uint32_t fault_bits; /**< PL_FAULT_* */
+} pl_settings;
+#define PL_SETTINGS_INIT                                                                         \
+    {                                                                                            \
+        PL_SETTINGS_VERSION, PL_PEN_IDLE, 0.0, 0.0, 0.0, 0, 0, PL_RF_BIPOLAR, 1000, 0.0, 100, 0, \
+            633, 0.0, 0, 0.0, 50.0, 0, 0                                                         \
+    }
+/** Prepares settings for pl_pen_read_settings() (pass PL_SETTINGS_VERSION); the other fields get
+ * the values of PL_SETTINGS_INIT. PL_EINVAL if settings is NULL or the version unknown. Any
+ * thread. */
+PENLINK_EXPORT int pl_settings_init(pl_settings* settings, unsigned version);
 /**@}*/
 
 /** @name Pen: connect, inspect, close */
@@ -337,6 +374,20 @@ PENLINK_EXPORT int pl_pen_emergency_stop(pl_pen* pen);
 PENLINK_EXPORT int pl_pen_clear_emergency_stop(pl_pen* pen);
 /** Clears latched faults whose cause has gone. */
 PENLINK_EXPORT int pl_pen_clear_faults(pl_pen* pen);
+/**@}*/
+
+/** @name Reading back */
+/**@{*/
+/** Asks the pen for its current set points (depth, depth limit, speed, running, RF, LED, status
+ * rate, faults) and fills *out with them. After a command failed with PL_ETIMEOUT or PL_ELOST its
+ * outcome is unknown (it was applied at most once, never after a newer command of its kind):
+ * this says what holds, also after pl_pen_reconnect(). out->version must be set
+ * (PL_SETTINGS_INIT or pl_settings_init()); the library fills the fields of that version and
+ * nothing beyond them. PL_EINVAL (nothing sent, *out untouched) if out or pen is NULL or
+ * out->version unknown; otherwise fails like a command (PL_ETIMEOUT, PL_ELOST, PL_ENOTCONN,
+ * PL_EPROTO), leaving *out untouched. Blocks until the pen answers, at most about
+ * command_timeout_ms * (command_retries + 1). Any thread, callbacks included. */
+PENLINK_EXPORT int pl_pen_read_settings(pl_settings* out, pl_pen* pen);
 /**@}*/
 
 /** @name Asynchronous commands

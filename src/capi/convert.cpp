@@ -154,4 +154,27 @@ void to_c(const Capabilities& capabilities, pl_capabilities& out) noexcept {
     out.led_pulse_rate_max_hz = led.pulse_rate_max_hz;
 }
 
+void to_c(const PenSettings& settings, pl_settings& out) noexcept {
+    // Field by field, never `out = pl_settings{}`: a caller built against an older header
+    // allocated only the fields of its version. Version 1 is every field below.
+    out.state = static_cast<pl_pen_state>(settings.state);
+    out.depth_set_mm = settings.depth_set_mm;
+    out.depth_limit_mm = settings.depth_limit_mm;
+    out.speed_set_hz = settings.speed_set_hz;
+    out.running = settings.running ? 1 : 0;
+    out.rf_enabled = settings.rf.enabled ? 1 : 0;
+    out.rf_polarity = static_cast<pl_rf_polarity>(settings.rf.polarity);
+    out.rf_frequency_khz = settings.rf.frequency_khz;
+    out.rf_power_w = settings.rf.power_w;
+    out.rf_pulse_ms = settings.rf.pulse_ms;
+    out.led_enabled = settings.led.enabled ? 1 : 0;
+    out.led_wavelength_nm = settings.led.wavelength_nm;
+    out.led_irradiance_mw_cm2 = settings.led.irradiance_mw_cm2;
+    out.led_pulsed = settings.led.pulsed ? 1 : 0;
+    out.led_pulse_rate_hz = settings.led.pulse_rate_hz;
+    out.led_duty_percent = settings.led.duty_percent;
+    out.status_rate_hz = settings.status_rate_hz;
+    out.fault_bits = settings.fault_bits;
+}
+
 }  // namespace penlink::capi

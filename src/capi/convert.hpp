@@ -15,5 +15,7 @@ void to_c(const Status& status, pl_status& out) noexcept;
 void to_c(const Event& event, pl_event& out) noexcept;
 void to_c(const DeviceInfo& info, pl_device_info& out) noexcept;
 void to_c(const Capabilities& capabilities, pl_capabilities& out) noexcept;
+/// Fills the fields of out->version (checked by the caller) and writes nothing beyond them.
+void to_c(const PenSettings& settings, pl_settings& out) noexcept;
 
 }  // namespace penlink::capi

@@ -50,6 +50,16 @@ int pl_led_mode_init(pl_led_mode* mode, unsigned version) {
     });
 }
 
+int pl_settings_init(pl_settings* settings, unsigned version) {
+    return capi::guarded([&] {
+        capi::require(settings, "pl_settings_init", "settings");
+        capi::require_version(version, PL_SETTINGS_VERSION, "pl_settings_init", "pl_settings");
+        *settings = pl_settings PL_SETTINGS_INIT;
+        settings->version = version;
+        return 0;
+    });
+}
+
 const char* pl_pen_state_name(pl_pen_state requested) {
     const int state = capi::raw_enum(requested);
     if (state < PL_PEN_IDLE || state > PL_PEN_EMERGENCY_STOPPED) return "unknown";

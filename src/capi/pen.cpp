@@ -11,6 +11,7 @@ using namespace penlink;
 using capi::guarded;
 using capi::live_pen;
 using capi::require;
+using capi::require_version;
 
 extern "C" {
 
@@ -193,6 +194,16 @@ int pl_pen_clear_emergency_stop(pl_pen* pen) {
 int pl_pen_clear_faults(pl_pen* pen) {
     return guarded([&] {
         live_pen(pen, "pl_pen_clear_faults").pen->clear_faults();
+        return 0;
+    });
+}
+
+int pl_pen_read_settings(pl_settings* out, pl_pen* pen) {
+    return guarded([&] {
+        require(out, "pl_pen_read_settings", "out");
+        require_version(out->version, PL_SETTINGS_VERSION, "pl_pen_read_settings", "pl_settings");
+        const PenSettings settings = live_pen(pen, "pl_pen_read_settings").pen->read_settings();
+        capi::to_c(settings, *out);
         return 0;
     });
 }

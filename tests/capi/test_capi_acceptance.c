@@ -1,8 +1,10 @@
-/* The acceptance scenario of the C ABI, in plain C99, against a pen at a URL:
- *   test_capi_acceptance sim://?rf=1&led=1
- *   test_capi_acceptance --spawn path/to/penlink-sim      (starts it with --tcp 0)
- * connect, read capabilities, set depth/speed/LED/RF, start, receive 200 status frames through
- * a callback, stop, provoke an out-of-range error, e-stop and clear, close. */
+/* The acceptance scenarios of the C ABI, in plain C99, against a pen at a URL:
+ *   test_capi_acceptance sim://?rf=1&led=1 [--read-settings]
+ *   test_capi_acceptance --spawn path/to/penlink-sim [--read-settings]   (starts it with --tcp 0)
+ * Default: connect, read capabilities, set depth/speed/LED/RF, start, receive 200 status frames
+ * through a callback, stop, provoke an out-of-range error, e-stop and clear, close.
+ * --read-settings: set depth, speed, RF and LED, start, and read them back exactly with
+ * pl_pen_read_settings (needs a pen that answers protocol v2 GetSettings). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
@@ -114,19 +116,96 @@ static void run_scenario(const char* url) {
     pl_pen_free(pen);
 }
 
+static int near(double a, double b) { return a - b < 1e-9 && b - a < 1e-9; }
+
+/* What an app does when a command's outcome is unknown: read the set points back. */
+static void run_read_settings(const char* url) {
+    pl_connect_options options = PL_CONNECT_OPTIONS_INIT;
+    pl_pen* pen = NULL;
+    pl_rf_mode rf = PL_RF_MODE_INIT;
+    pl_led_mode led = PL_LED_MODE_INIT;
+    pl_settings settings = PL_SETTINGS_INIT;
+    int32_t limit_um = 0;
+
+    fprintf(stderr, "-- read_settings against %s\n", url);
+    options.command_timeout_ms = 500;
+    CHECK_OK(pl_pen_connect(&pen, url, &options));
+
+    /* A new session starts with needle, RF and LED off. */
+    CHECK_OK(pl_pen_read_settings(&settings, pen));
+    CHECK(settings.version == PL_SETTINGS_VERSION);
+    CHECK(settings.running == 0 && settings.rf_enabled == 0 && settings.led_enabled == 0);
+    CHECK_OK(pl_pen_depth_limit_um(&limit_um, pen));
+    CHECK(near(settings.depth_limit_mm, limit_um / 1000.0));
+
+    CHECK_OK(pl_pen_set_depth_mm(pen, 1.0));
+    CHECK_OK(pl_pen_set_speed_hz(pen, 100.0));
+    rf.enabled = 1;
+    rf.polarity = PL_RF_BIPOLAR;
+    rf.frequency_khz = 1500;
+    rf.power_w = 5.0;
+    rf.pulse_ms = 100;
+    CHECK_OK(pl_pen_set_rf_mode(pen, &rf));
+    led.enabled = 1;
+    led.wavelength_nm = 633;
+    led.irradiance_mw_cm2 = 40.0;
+    led.pulsed = 1;
+    led.pulse_rate_hz = 10.0;
+    led.duty_percent = 50.0;
+    CHECK_OK(pl_pen_set_led_mode(pen, &led));
+    CHECK_OK(pl_pen_start(pen));
+
+    memset(&settings, 0, sizeof settings);
+    CHECK_OK(pl_settings_init(&settings, PL_SETTINGS_VERSION));
+    CHECK_OK(pl_pen_read_settings(&settings, pen));
+    CHECK(settings.version == PL_SETTINGS_VERSION);
+    CHECK(near(settings.depth_set_mm, 1.0));
+    CHECK(near(settings.speed_set_hz, 100.0));
+    CHECK(settings.running == 1);
+    CHECK(settings.rf_enabled == 1 && settings.rf_polarity == PL_RF_BIPOLAR);
+    CHECK(settings.rf_frequency_khz == 1500 && near(settings.rf_power_w, 5.0));
+    CHECK(settings.rf_pulse_ms == 100);
+    CHECK(settings.led_enabled == 1 && settings.led_wavelength_nm == 633);
+    CHECK(near(settings.led_irradiance_mw_cm2, 40.0) && settings.led_pulsed == 1);
+    CHECK(near(settings.led_pulse_rate_hz, 10.0) && near(settings.led_duty_percent, 50.0));
+    CHECK(near(settings.depth_limit_mm, limit_um / 1000.0));
+    CHECK(settings.status_rate_hz > 0);
+    CHECK(settings.fault_bits == 0);
+    CHECK(settings.state != PL_PEN_FAULT && settings.state != PL_PEN_EMERGENCY_STOPPED);
+
+    CHECK_OK(pl_pen_stop(pen));
+    CHECK_OK(pl_pen_read_settings(&settings, pen));
+    CHECK(settings.running == 0);
+    CHECK(near(settings.depth_set_mm, 1.0) && near(settings.speed_set_hz, 100.0));
+
+    /* The session depth limit is on the pen too. */
+    CHECK_OK(pl_pen_set_depth_limit_um(pen, 1500));
+    CHECK_OK(pl_pen_read_settings(&settings, pen));
+    CHECK(near(settings.depth_limit_mm, 1.5));
+
+    CHECK_OK(pl_pen_close(pen));
+    CHECK(pl_pen_read_settings(&settings, pen) == PL_ENOTCONN);
+    pl_pen_free(pen);
+}
+
 /* A failed CHECK exits; the simulator process must not outlive the test. */
 static spawned_sim sim;
 static void stop_spawned_sim(void) { stop_sim(&sim); }
 
 int main(int argc, char** argv) {
+    void (*scenario)(const char*) = run_scenario;
+    if (argc >= 2 && strcmp(argv[argc - 1], "--read-settings") == 0) {
+        scenario = run_read_settings;
+        --argc;
+    }
     if (argc == 3 && strcmp(argv[1], "--spawn") == 0) {
         if (spawn_sim(&sim, argv[2], 10000) != 0) return 1;
         atexit(stop_spawned_sim);
-        run_scenario(sim.url);
+        scenario(sim.url);
     } else if (argc == 2) {
-        run_scenario(argv[1]);
+        scenario(argv[1]);
     } else {
-        fprintf(stderr, "usage: %s URL | --spawn PENLINK_SIM\n", argv[0]);
+        fprintf(stderr, "usage: %s URL | --spawn PENLINK_SIM [--read-settings]\n", argv[0]);
         return 2;
     }
     fprintf(stderr, "ok\n");

@@ -100,6 +100,55 @@ static void test_struct_versions(void) {
     CHECK_FAILS(pl_pen_connect(&pen, SIM_URL, &options), PL_EINVAL, "log_level 17");
 }
 
+/* pl_pen_read_settings refuses bad arguments before asking the pen, so none of this needs a pen
+ * that answers GetSettings; *out stays untouched on failure. */
+static void test_read_settings_arguments(void) {
+    pl_settings settings;
+    const pl_settings defaults = PL_SETTINGS_INIT;
+    pl_pen* pen;
+
+    memset(&settings, 0x5a, sizeof settings);
+    CHECK_OK(pl_settings_init(&settings, PL_SETTINGS_VERSION));
+    /* Field by field: the struct has padding, which neither initialisation sets. */
+    CHECK(settings.version == PL_SETTINGS_VERSION && defaults.version == PL_SETTINGS_VERSION);
+    CHECK(settings.state == defaults.state && settings.state == PL_PEN_IDLE);
+    CHECK(settings.depth_set_mm == 0.0 && settings.depth_limit_mm == 0.0);
+    CHECK(settings.speed_set_hz == 0.0 && settings.running == 0);
+    CHECK(settings.rf_enabled == 0 && settings.rf_polarity == defaults.rf_polarity);
+    CHECK(settings.rf_frequency_khz == defaults.rf_frequency_khz);
+    CHECK(settings.rf_power_w == 0.0 && settings.rf_pulse_ms == defaults.rf_pulse_ms);
+    CHECK(settings.led_enabled == 0 && settings.led_wavelength_nm == defaults.led_wavelength_nm);
+    CHECK(settings.led_irradiance_mw_cm2 == 0.0 && settings.led_pulsed == 0);
+    CHECK(settings.led_pulse_rate_hz == 0.0);
+    CHECK(settings.led_duty_percent == defaults.led_duty_percent);
+    CHECK(settings.status_rate_hz == 0 && settings.fault_bits == 0);
+    CHECK_FAILS(pl_settings_init(NULL, PL_SETTINGS_VERSION), PL_EINVAL,
+                "pl_settings_init: settings is NULL");
+    CHECK_FAILS(pl_settings_init(&settings, 0), PL_EINVAL, "pl_settings version 0");
+    CHECK_FAILS(pl_settings_init(&settings, 5), PL_EINVAL, "pl_settings version 5");
+
+    CHECK_FAILS(pl_pen_read_settings(NULL, NULL), PL_EINVAL, "pl_pen_read_settings: out is NULL");
+    CHECK_FAILS(pl_pen_read_settings(&settings, NULL), PL_EINVAL,
+                "pl_pen_read_settings: pen is NULL");
+
+    pen = connect_sim();
+    CHECK_FAILS(pl_pen_read_settings(NULL, pen), PL_EINVAL, "pl_pen_read_settings: out is NULL");
+    settings.version = 7;
+    settings.depth_set_mm = -42.0;
+    CHECK_FAILS(pl_pen_read_settings(&settings, pen), PL_EINVAL,
+                "pl_pen_read_settings: pl_settings version 7");
+    CHECK(settings.version == 7 && settings.depth_set_mm == -42.0);
+    settings.version = 0; /* memset to zero and never initialised */
+    CHECK_FAILS(pl_pen_read_settings(&settings, pen), PL_EINVAL, "pl_settings version 0");
+    CHECK_OK(pl_pen_close(pen));
+    settings.version = PL_SETTINGS_VERSION;
+    CHECK(pl_pen_read_settings(&settings, pen) == PL_ENOTCONN);
+    CHECK(settings.depth_set_mm == -42.0);
+    pl_pen_free(pen);
+    /* A freed handle is detected (unless its memory was reused by a new pen). */
+    CHECK_FAILS(pl_pen_read_settings(&settings, pen), PL_EINVAL, "not a live pl_pen");
+}
+
 static void test_null_arguments(void) {
     pl_pen* pen = NULL;
     pl_status status;
@@ -462,6 +511,7 @@ static void test_serial_ports_and_faults(void) {
 int main(void) {
     RUN(test_version_and_codes);
     RUN(test_struct_versions);
+    RUN(test_read_settings_arguments);
     RUN(test_null_arguments);
     RUN(test_bad_urls);
     RUN(test_pen_with_null_outputs);

@@ -44,6 +44,19 @@ namespace Penlink
                                     led.pulse_rate_max_hz));
         }
 
+        internal static PenSettings ToPenSettings(NativePenSettings s)
+        {
+            NativeRfMode rf = s.rf;
+            NativeLedMode led = s.led;
+            return new PenSettings(
+                (PenState)(int)s.state, s.depth_set_mm, s.depth_limit_mm, s.speed_set_hz, s.running,
+                new RfMode(rf.enabled, (RfPolarity)(int)rf.polarity, rf.frequency_khz, rf.power_w,
+                           rf.pulse_ms),
+                new LedMode(led.enabled, led.wavelength_nm, led.irradiance_mw_cm2, led.pulsed,
+                            led.pulse_rate_hz, led.duty_percent),
+                s.status_rate_hz, (Fault)s.fault_bits);
+        }
+
         // Null and undefined enum values are refused here, naming the argument; NaN, infinity and
         // values outside the pen's ranges are refused by the C++ checks, naming value and unit.
         internal static T Require<T>(T value, string what) where T : class

@@ -100,6 +100,15 @@ namespace Penlink
         /// <summary>Clears latched faults whose cause has gone.</summary>
         public void ClearFaults() => resources.Native.clear_faults();
 
+        /// <summary>
+        /// Asks the pen for its current set points (depth, depth limit, speed, running, RF, LED,
+        /// status rate, faults). After a command threw TimeoutException or ConnectionException
+        /// its outcome is unknown (it was applied at most once, never after a newer command of
+        /// its kind): this says what holds, also after Reconnect. Blocks until the pen answers;
+        /// throws like a command.
+        /// </summary>
+        public PenSettings ReadSettings() => Convert.ToPenSettings(resources.Native.read_settings());
+
         // Asynchronous twins of the commands above. Each returns at once; the task completes
         // once the pen acknowledged, or faults with the PenException subclass the blocking call
         // would throw (a refusal on the host, such as a value out of range, arrives the same

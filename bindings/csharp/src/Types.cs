@@ -96,6 +96,48 @@ namespace Penlink
             $"speed {SpeedActualHz:F1}/{SpeedSetHz:F1} Hz, faults {Faults})";
     }
 
+    /// <summary>
+    /// The pen's current set points, as Pen.ReadSettings reads them back. After a command threw
+    /// TimeoutException or ConnectionException its outcome is unknown (it was applied at most
+    /// once, never after a newer command of its kind); this says what holds. Rf and Led are the
+    /// modes in force, so pen.SetRfMode(settings.Rf) sends one back as it is.
+    /// </summary>
+    public readonly struct PenSettings
+    {
+        public PenSettings(PenState state, double depthSetMm, double depthLimitMm, double speedSetHz, bool running, RfMode rf, LedMode led, int statusRateHz, Fault faults)
+        {
+            State = state;
+            DepthSetMm = depthSetMm;
+            DepthLimitMm = depthLimitMm;
+            SpeedSetHz = speedSetHz;
+            Running = running;
+            Rf = rf;
+            Led = led;
+            StatusRateHz = statusRateHz;
+            Faults = faults;
+        }
+
+        public PenState State { get; }
+        public double DepthSetMm { get; }
+        /// <summary>the session depth limit the pen enforces</summary>
+        public double DepthLimitMm { get; }
+        public double SpeedSetHz { get; }
+        /// <summary>needle commanded to run</summary>
+        public bool Running { get; }
+        /// <summary>the RF settings in force (Enabled false when off)</summary>
+        public RfMode Rf { get; }
+        /// <summary>the LED settings in force (Enabled false when off)</summary>
+        public LedMode Led { get; }
+        public int StatusRateHz { get; }
+        public Fault Faults { get; }
+
+        public override string ToString() =>
+            $"PenSettings({State}, {(Running ? "running" : "stopped")}, depth {DepthSetMm:F2} mm " +
+            $"(limit {DepthLimitMm:F2} mm), speed {SpeedSetHz:F1} Hz, " +
+            $"rf {(Rf != null && Rf.Enabled ? "on" : "off")}, led {(Led != null && Led.Enabled ? "on" : "off")}, " +
+            $"status {StatusRateHz} Hz, faults {Faults})";
+    }
+
     /// <summary>Something that happened on the pen.</summary>
     public readonly struct Event
     {

@@ -30,8 +30,8 @@ from .errors import (ConnectionError, ConnectionLostError, ErrorCode, InvalidArg
 from .log import list_serial_ports, log_to_logging, set_log_handler
 from .pen import Pen, Subscription, connect
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, EventKind, Fault,
-                    LedCapabilities, LedChannel, LedMode, LogLevel, PenState, RfCapabilities,
-                    RfMode, RfPolarity, SerialPortInfo, Status)
+                    LedCapabilities, LedChannel, LedMode, LogLevel, PenSettings, PenState,
+                    RfCapabilities, RfMode, RfPolarity, SerialPortInfo, Status)
 
 # Status and Event frames are built in C++ straight into these classes (see status.i).
 _native._register_types(Status, Event, tuple(PenState),
@@ -54,5 +54,5 @@ __all__ = [
     "ConnectionLostError", "SafetyError", "NotSupportedError", "RejectedError", "ErrorCode",
     "PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "Fault", "Status",
     "Event", "RfMode", "LedMode", "DeviceInfo", "LedChannel", "RfCapabilities",
-    "LedCapabilities", "Capabilities", "SerialPortInfo",
+    "LedCapabilities", "Capabilities", "PenSettings", "SerialPortInfo",
 ]

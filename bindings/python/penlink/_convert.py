@@ -8,7 +8,7 @@ from typing import Any
 from . import _checks
 from . import native as _native
 from .types import (Capabilities, DeviceInfo, LedCapabilities, LedChannel, LedMode,
-                    RfCapabilities, RfMode, RfPolarity, SerialPortInfo)
+                    PenSettings, PenState, RfCapabilities, RfMode, RfPolarity, SerialPortInfo)
 
 
 def device_info(native: Any) -> DeviceInfo:
@@ -39,6 +39,25 @@ def capabilities(native: Any) -> Capabilities:
                            for channel in led.channels),
             pulse_rate_min_hz=led.pulse_rate_min_hz,
             pulse_rate_max_hz=led.pulse_rate_max_hz),
+    )
+
+
+def pen_settings(native: Any) -> PenSettings:
+    rf = native.rf
+    led = native.led
+    return PenSettings(
+        state=PenState(native.state),
+        depth_set_mm=native.depth_set_mm,
+        depth_limit_mm=native.depth_limit_mm,
+        speed_set_hz=native.speed_set_hz,
+        running=native.running,
+        rf=RfMode(enabled=rf.enabled, polarity=RfPolarity(rf.polarity),
+                  frequency_khz=rf.frequency_khz, power_w=rf.power_w, pulse_ms=rf.pulse_ms),
+        led=LedMode(enabled=led.enabled, wavelength_nm=led.wavelength_nm,
+                    irradiance_mw_cm2=led.irradiance_mw_cm2, pulsed=led.pulsed,
+                    pulse_rate_hz=led.pulse_rate_hz, duty_percent=led.duty_percent),
+        status_rate_hz=native.status_rate_hz,
+        fault_bits=native.fault_bits,
     )
 
 

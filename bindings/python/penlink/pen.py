@@ -20,8 +20,8 @@ from . import _async, _checks, _convert, _listeners
 from . import native as _native
 from ._stream import StatusStream
 from .errors import InvalidArgumentError, PenError
-from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, RfMode,
-                    Status)
+from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, PenSettings,
+                    RfMode, Status)
 
 __all__ = ["Pen", "Subscription", "connect"]
 
@@ -191,6 +191,14 @@ class Pen:
     def clear_faults(self) -> None:
         """Clears latched faults whose cause has gone."""
         self._native.clear_faults()
+
+    def read_settings(self) -> PenSettings:
+        """Asks the pen for its current set points (depth, depth limit, speed, running, RF,
+        LED, status rate, faults). After a command raised TimeoutError or ConnectionLostError
+        its outcome is unknown (it was applied at most once, never after a newer command of
+        its kind): this says what holds, also after reconnect(). Blocks until the pen answers;
+        raises like a command."""
+        return _convert.pen_settings(self._native.read_settings())
 
     # --- asynchronous commands --------------------------------------------------------------
     # Each returns a concurrent.futures.Future at once. It resolves to None once the pen

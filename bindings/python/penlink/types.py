@@ -11,7 +11,7 @@ from typing import NamedTuple, Tuple
 __all__ = [
     "PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "Fault",
     "Status", "Event", "RfMode", "LedMode", "DeviceInfo", "LedChannel", "RfCapabilities",
-    "LedCapabilities", "Capabilities", "SerialPortInfo",
+    "LedCapabilities", "Capabilities", "PenSettings", "SerialPortInfo",
 ]
 
 
@@ -194,6 +194,28 @@ class Capabilities:
     max_status_rate_hz: int
     rf: RfCapabilities
     led: LedCapabilities
+
+
+@dataclasses.dataclass(frozen=True)
+class PenSettings:
+    """The pen's current set points, as Pen.read_settings() reads them back. After a command
+    raised TimeoutError or ConnectionLostError its outcome is unknown (it was applied at most
+    once, never after a newer command of its kind); this says what holds. rf and led are the
+    modes in force, so pen.set_rf(settings.rf) sends one back as it is."""
+
+    state: PenState
+    depth_set_mm: float
+    depth_limit_mm: float  #: the session depth limit the pen enforces
+    speed_set_hz: float
+    running: bool  #: needle commanded to run
+    rf: RfMode  #: enabled is False when RF is off
+    led: LedMode  #: enabled is False when the LED is off
+    status_rate_hz: int
+    fault_bits: int  #: see Fault and the faults property
+
+    @property
+    def faults(self) -> Fault:
+        return Fault(self.fault_bits)
 
 
 @dataclasses.dataclass(frozen=True)

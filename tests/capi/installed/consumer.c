@@ -19,6 +19,7 @@ static int on_status(const pl_status* status, void* payload) {
 int main(void) {
     int major = 0, minor = 0, patch = 0;
     pl_connect_options options;
+    pl_settings settings = PL_SETTINGS_INIT;
     pl_pen* pen = NULL;
     pl_subscription* subscription = NULL;
     double value = 0, limit = 0;
@@ -31,6 +32,9 @@ int main(void) {
         return 1;
     }
     if (pl_connect_options_init(&options, PL_CONNECT_OPTIONS_VERSION) != 0) return 1;
+    /* Exported and refusing a NULL pen before anything is sent. */
+    if (pl_settings_init(&settings, PL_SETTINGS_VERSION) != 0) return 1;
+    if (pl_pen_read_settings(&settings, NULL) != PL_EINVAL) return 1;
     rc = pl_pen_connect(&pen, "sim://", &options);
     if (rc != 0) {
         fprintf(stderr, "connect: %s: %s\n", pl_strerror(rc), pl_error_last());

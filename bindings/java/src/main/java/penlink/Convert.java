@@ -13,6 +13,7 @@ final class Convert {
     // The Java enums list their constants in the order of the C++ values (0, 1, 2 ...).
     private static final PenState[] PEN_STATES = PenState.values();
     private static final ConnectionState[] CONNECTION_STATES = ConnectionState.values();
+    private static final RfPolarity[] RF_POLARITIES = RfPolarity.values();
 
     static PenState penState(NativePenState state) {
         return PEN_STATES[state.swigValue()];
@@ -58,6 +59,18 @@ final class Convert {
                         rf.getPulse_max_ms(), rf.getMonopolar(), rf.getBipolar()),
                 new LedCapabilities(led.getFitted(), channels, led.getPulse_rate_min_hz(),
                         led.getPulse_rate_max_hz()));
+    }
+
+    static PenSettings penSettings(NativePenSettings s) {
+        NativeRfMode rf = s.getRf();
+        NativeLedMode led = s.getLed();
+        return new PenSettings(penState(s.getState()), s.getDepth_set_mm(), s.getDepth_limit_mm(),
+                s.getSpeed_set_hz(), s.getRunning(),
+                new RfMode(rf.getEnabled(), RF_POLARITIES[rf.getPolarity().swigValue()],
+                        rf.getFrequency_khz(), rf.getPower_w(), rf.getPulse_ms()),
+                new LedMode(led.getEnabled(), led.getWavelength_nm(), led.getIrradiance_mw_cm2(),
+                        led.getPulsed(), led.getPulse_rate_hz(), led.getDuty_percent()),
+                s.getStatus_rate_hz(), s.getFault_bits());
     }
 
     // Null is refused here (a NullPointerException would name no argument); NaN, infinity and

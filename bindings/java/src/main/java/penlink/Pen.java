@@ -132,6 +132,17 @@ public final class Pen implements AutoCloseable {
         resources.pen.clear_faults();
     }
 
+    /**
+     * Asks the pen for its current set points (depth, depth limit, speed, running, RF, LED,
+     * status rate, faults). After a command threw {@link TimeoutException} or
+     * {@link ConnectionException} its outcome is unknown (it was applied at most once, never
+     * after a newer command of its kind): this says what holds, also after
+     * {@link #reconnect()}. Blocks until the pen answers; throws like a command.
+     */
+    public PenSettings readSettings() {
+        return Convert.penSettings(resources.pen.read_settings());
+    }
+
     // Asynchronous twins of the commands above. Each returns at once; the future completes
     // with null once the pen acknowledged, or exceptionally with the PenException subclass the
     // blocking call would throw (a refusal on the host, such as a value out of range, arrives

@@ -1,0 +1,162 @@
+"""One source of truth for value types: the fields of a struct in include/penlink/types.hpp are
+the fields every language exposes, in the same order, named in that language's case. A field
+added in C++ and forgotten in the C ABI, Python, Java or C# (or the other way round) fails here.
+Reads the sources (and the Python package under test), so it needs no pen.
+
+Naming rules, from the C++ field depth_set_mm:
+  C        depth_set_mm; a nested struct field (RfMode rf) is flattened: rf_enabled, rf_polarity
+  Python   depth_set_mm
+  Java     depthSetMm (record component)
+  C#       DepthSetMm (property); a bit set xyz_bits is the [Flags] enum property Xyzs
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import pytest
+
+import penlink
+
+REPO = Path(__file__).resolve().parents[3]
+TYPES_HPP = REPO / "include" / "penlink" / "types.hpp"
+PENLINK_H = REPO / "include" / "penlink" / "penlink.h"
+CAPI_CONVERT = REPO / "src" / "capi" / "convert.cpp"
+JAVA_DIR = REPO / "bindings" / "java" / "src" / "main" / "java" / "penlink"
+CSHARP_TYPES = REPO / "bindings" / "csharp" / "src" / "Types.cs"
+
+# (C++ struct in types.hpp, the C struct of penlink.h that carries it)
+CHECKED = [
+    ("PenSettings", "pl_settings"),
+    ("RfMode", "pl_rf_mode"),
+    ("LedMode", "pl_led_mode"),
+]
+# Fields a C struct carries for the ABI itself, not for the value.
+C_ONLY = {"version"}
+
+
+def _without_comments(text: str) -> str:
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return re.sub(r"//[^\n]*", "", text)
+
+
+def _body(text: str, opening: str, what: str) -> str:
+    """The text between the brace after `opening` and its matching closing brace."""
+    match = re.search(opening, text)
+    assert match, f"{what} not found"
+    start = text.index("{", match.end() - 1)
+    depth = 0
+    for index in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[start + 1:index]
+    raise AssertionError(f"{what}: unbalanced braces")
+
+
+def cpp_fields(struct: str) -> List[Tuple[str, str]]:
+    """(type, name) of each data member of penlink::<struct>, in declaration order."""
+    body = _without_comments(_body(TYPES_HPP.read_text(), rf"\bstruct {struct}\s*\{{",
+                                   f"struct {struct} in types.hpp"))
+    fields = []
+    for declaration in body.split(";"):
+        declaration = declaration.split("=")[0].strip()
+        if not declaration or "(" in declaration:
+            continue
+        type_name, name = declaration.rsplit(None, 1)
+        fields.append((type_name.strip(), name.strip()))
+    assert fields, f"no fields parsed from struct {struct}"
+    return fields
+
+
+def c_fields(struct: str) -> List[str]:
+    body = _without_comments(_body(PENLINK_H.read_text(), rf"typedef struct {struct}\s*\{{",
+                                   f"struct {struct} in penlink.h"))
+    names = []
+    for declaration in body.split(";"):
+        declaration = declaration.strip()
+        if not declaration:
+            continue
+        first, *rest = declaration.split(",")
+        names.append(first.split()[-1])
+        names.extend(part.strip() for part in rest)
+    return [re.sub(r"\[.*\]", "", name) for name in names if name not in C_ONLY]
+
+
+def expected_c_fields(struct: str) -> List[str]:
+    names = []
+    for type_name, name in cpp_fields(struct):
+        if type_name in ("RfMode", "LedMode"):
+            names.extend(f"{name}_{inner}" for _, inner in cpp_fields(type_name))
+        else:
+            names.append(name)
+    return names
+
+
+def camel(name: str) -> str:
+    head, *tail = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in tail)
+
+
+def pascal(name: str) -> str:
+    if name.endswith("_bits"):
+        name = name[: -len("_bits")] + "s"
+    return camel(name)[:1].upper() + camel(name)[1:]
+
+
+def java_fields(struct: str) -> List[str]:
+    text = _without_comments((JAVA_DIR / f"{struct}.java").read_text())
+    match = re.search(rf"\brecord {struct}\s*\((.*?)\)\s*(implements[^{{]*)?\{{", text, re.S)
+    assert match, f"record {struct} not found in {struct}.java"
+    return [component.split()[-1] for component in match.group(1).split(",")]
+
+
+def csharp_fields(struct: str) -> List[str]:
+    text = _without_comments(CSHARP_TYPES.read_text())
+    body = _body(text, rf"\b(class|struct) {struct}\s*\{{", f"type {struct} in Types.cs")
+    return re.findall(r"public\s+[\w.<>?]+\s+(\w+)\s*\{\s*get;\s*\}", body)
+
+
+def cpp_names(struct: str) -> List[str]:
+    return [name for _, name in cpp_fields(struct)]
+
+
+@pytest.mark.parametrize("struct, c_struct", CHECKED)
+def test_c_abi_has_the_same_fields(struct: str, c_struct: str) -> None:
+    assert c_fields(c_struct) == expected_c_fields(struct)
+
+
+@pytest.mark.parametrize("struct", [struct for struct, _ in CHECKED])
+def test_python_has_the_same_fields(struct: str) -> None:
+    python_type = getattr(penlink, struct)
+    assert [field.name for field in dataclasses.fields(python_type)] == cpp_names(struct)
+
+
+@pytest.mark.parametrize("struct", [struct for struct, _ in CHECKED])
+def test_java_has_the_same_fields(struct: str) -> None:
+    assert java_fields(struct) == [camel(name) for name in cpp_names(struct)]
+
+
+@pytest.mark.parametrize("struct", [struct for struct, _ in CHECKED])
+def test_csharp_has_the_same_fields(struct: str) -> None:
+    assert csharp_fields(struct) == [pascal(name) for name in cpp_names(struct)]
+
+
+def test_the_c_abi_converter_fills_every_settings_field() -> None:
+    # Java, C# and Python build their values through constructors that take every field, so a
+    # missed one does not compile or raises; the C ABI fills pl_settings field by field.
+    text = _without_comments(CAPI_CONVERT.read_text())
+    body = _body(text, r"void to_c\(const PenSettings& settings, pl_settings& out\) noexcept\s*\{",
+                 "to_c(PenSettings) in src/capi/convert.cpp")
+    assigned = re.findall(r"\bout\.(\w+)\s*=", body)
+    assert sorted(assigned) == sorted(expected_c_fields("PenSettings"))
+
+
+def test_the_parsers_see_what_they_should() -> None:
+    # Guards the checks above against a parser that silently finds nothing.
+    fields: Dict[str, str] = {name: type_name for type_name, name in cpp_fields("PenSettings")}
+    assert fields["rf"] == "RfMode" and fields["fault_bits"] == "std::uint32_t"
+    assert "rf_polarity" in expected_c_fields("PenSettings")
+    assert pascal("fault_bits") == "Faults" and camel("depth_set_mm") == "depthSetMm"
