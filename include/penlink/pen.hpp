@@ -134,8 +134,9 @@ public:
     void clear_faults();
 
     /// Asks the pen for its current set points (depth, limit, speed, RF, LED, status rate).
-    /// After a TimeoutError or ConnectionLostError a command's outcome is unknown (it was
-    /// applied at most once, never after a newer command of its kind): this says what holds.
+    /// After a TimeoutError or a ConnectionError (ConnectionLost) a command's outcome is unknown
+    /// (it was applied at most once, never after a newer command of its kind): this says what
+    /// holds.
     PenSettings read_settings();
 
     /// Calls handler with status frames at about rate_hz (1 Hz up): the pen streams at the
