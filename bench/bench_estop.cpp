@@ -1,0 +1,288 @@
+// Emergency-stop latency with a full command queue on a slow link: penlink-sim over TCP behind
+// penlink-proxy, both directions throttled to 115200 baud (11520 bytes/s). Each cycle queues 50
+// set_speed_async and at once calls emergency_stop(), timing it until the pen acknowledged, and
+// counts the SetSpeed the pen applied ahead of it. The host keeps at most 16 requests in flight
+// and writes the e-stop at the next frame boundary ahead of its queue (docs/protocol.md 5.1,
+// 5.4), so at most what was already written can go ahead: never all 50.
+//
+// Floors in the same run, on the same link: a lone emergency_stop() with nothing queued, and a
+// hand-encoded EmergencyStop frame written to a raw socket until its Ack arrives.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "fault_proxy.hpp"
+#include "penlink/penlink.hpp"
+#include "protocol/frame.hpp"
+#include "stats.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr int kQueuedCommands = 50;
+constexpr int kWarmupCycles = 2;
+constexpr std::uint32_t kLinkBytesPerSecond = 11520;  // 115200 baud, 8N1
+const penlink::Speed kSpeeds[2] = {penlink::Speed::hz(100), penlink::Speed::hz(120)};
+
+double millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// A raw TCP connection to the proxy, speaking frames written by hand: the link's own cost.
+class RawLink {
+public:
+    explicit RawLink(const std::string& url) {
+        const auto port = static_cast<std::uint16_t>(std::stoul(url.substr(url.rfind(':') + 1)));
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd_ < 0 ||
+            ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+            throw std::runtime_error("cannot connect a raw socket to " + url);
+        }
+        const int on = 1;
+        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    }
+    ~RawLink() { ::close(fd_); }
+    RawLink(const RawLink&) = delete;
+    RawLink& operator=(const RawLink&) = delete;
+
+    // Writes the request and reads until the reply with the same seq arrives.
+    void request(std::uint16_t seq, const penlink::protocol::Message& message) {
+        const auto frame = penlink::protocol::encode_frame(seq, message);
+        if (::send(fd_, frame->bytes.data(), frame->size, MSG_NOSIGNAL) !=
+            static_cast<ssize_t>(frame->size)) {
+            throw std::runtime_error("raw socket: send failed");
+        }
+        bool answered = false;
+        while (!answered) {
+            std::uint8_t buffer[512];
+            const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+            if (n <= 0) throw std::runtime_error("raw socket: the proxy hung up");
+            decoder_.feed(
+                std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(n)),
+                [&](const penlink::protocol::DecodedFrame& f) { answered |= f.header.seq == seq; },
+                [](penlink::protocol::FrameError) {});
+        }
+    }
+
+private:
+    int fd_ = -1;
+    penlink::protocol::FrameDecoder decoder_;
+};
+
+// One hand-encoded EmergencyStop until acknowledged, per cycle, after a ClearEmergencyStop so
+// every one latches afresh as in the SDK cycles.
+std::vector<double> raw_estop_floor(const std::string& url, int cycles) {
+    RawLink link(url);
+    std::uint16_t seq = 1;
+    link.request(seq++, penlink::protocol::Hello{});
+    std::vector<double> samples;
+    for (int i = 0; i < cycles + kWarmupCycles; ++i) {
+        link.request(seq++, penlink::protocol::ClearEmergencyStop{});
+        std::this_thread::sleep_for(30ms);  // let the throttle's burst allowance refill
+        const auto start = Clock::now();
+        link.request(seq++, penlink::protocol::EmergencyStop{});
+        if (i >= kWarmupCycles) samples.push_back(millis(Clock::now() - start));
+    }
+    return samples;
+}
+
+// Counts the outcomes of one cycle's SetSpeed commands; the e-stop's caller waits on it.
+struct QueuedOutcomes {
+    std::mutex mutex;
+    std::condition_variable all_done;
+    int completed = 0;
+    int applied = 0;           // acknowledged: the pen applied it, necessarily ahead of the e-stop
+    int refused_latched = 0;   // refused with EmergencyStopped: arrived after the e-stop
+    int other = 0;             // e.g. superseded by the e-stop's barrier
+    int highest_applied = -1;  // index of the last one applied
+    bool applied_in_order = true;
+    std::atomic<int> applied_seen{0};  // read right after emergency_stop() returned
+
+    void record(int index, const penlink::Result& result) {
+        std::lock_guard lock(mutex);
+        if (result.ok()) {
+            applied_in_order &= index == highest_applied + 1;
+            highest_applied = index;
+            ++applied;
+            applied_seen.fetch_add(1);
+        } else if (result.code == penlink::ErrorCode::EmergencyStopped) {
+            ++refused_latched;
+        } else {
+            ++other;
+        }
+        if (++completed == kQueuedCommands) all_done.notify_all();
+    }
+};
+
+struct RunResult {
+    std::vector<double> raw_ms, lone_ms, queued_ms;
+    std::vector<int> applied_ahead, applied_seen;
+    int refused_latched = 0, other = 0, not_estopped = 0, out_of_order = 0, speed_mismatch = 0;
+};
+
+void verify_estopped(penlink::Pen& pen, const QueuedOutcomes& outcomes, RunResult& run) {
+    const auto settings = pen.read_settings();
+    if (settings.state != penlink::PenState::EmergencyStopped) ++run.not_estopped;
+    if (outcomes.highest_applied >= 0) {
+        const double expected = kSpeeds[outcomes.highest_applied % 2].in_hz();
+        if (settings.speed_set_hz != expected) ++run.speed_mismatch;
+    }
+}
+
+RunResult run_once(int cycles) {
+    penlink::test::FaultProxyOptions proxy_options;
+    proxy_options.sim_executable = PENLINK_SIM_PATH;
+    proxy_options.proxy_executable = PENLINK_PROXY_PATH;
+    proxy_options.proxy_args = {"--throttle", "both:" + std::to_string(kLinkBytesPerSecond)};
+    penlink::test::FaultProxy proxy(std::move(proxy_options));
+    RunResult run;
+    // The proxy serves one host at a time: the raw floor goes first, on its own connection.
+    run.raw_ms = raw_estop_floor(proxy.url(), cycles);
+
+    penlink::ConnectOptions options;
+    options.command_timeout = 1000ms;  // nothing is resent during a measurement
+    options.idle_status_rate_hz = 1;   // a status frame is ~4 ms of this link
+    auto pen = penlink::Pen::connect(proxy.url(), options);
+
+    for (int cycle = 0; cycle < cycles + kWarmupCycles; ++cycle) {
+        const bool counted = cycle >= kWarmupCycles;
+        // Lone: nothing queued.
+        std::this_thread::sleep_for(30ms);
+        auto start = Clock::now();
+        pen->emergency_stop();
+        const double lone = millis(Clock::now() - start);
+        pen->clear_emergency_stop();
+
+        // Queued: 50 commands, then the e-stop at once.
+        std::this_thread::sleep_for(30ms);
+        QueuedOutcomes outcomes;
+        for (int i = 0; i < kQueuedCommands; ++i) {
+            pen->set_speed_async(kSpeeds[i % 2], [&outcomes, i](const penlink::Result& r) {
+                outcomes.record(i, r);
+            });
+        }
+        start = Clock::now();
+        pen->emergency_stop();
+        const double queued = millis(Clock::now() - start);
+        const int seen = outcomes.applied_seen.load();
+        {
+            std::unique_lock lock(outcomes.mutex);
+            if (!outcomes.all_done.wait_for(
+                    lock, 10s, [&] { return outcomes.completed == kQueuedCommands; })) {
+                throw std::runtime_error("the 50 SetSpeed did not all complete within 10 s");
+            }
+        }
+        verify_estopped(*pen, outcomes, run);
+        pen->clear_emergency_stop();
+        if (!counted) continue;
+        run.lone_ms.push_back(lone);
+        run.queued_ms.push_back(queued);
+        run.applied_ahead.push_back(outcomes.applied);
+        run.applied_seen.push_back(seen);
+        run.refused_latched += outcomes.refused_latched;
+        run.other += outcomes.other;
+        run.out_of_order += outcomes.applied_in_order ? 0 : 1;
+    }
+    return run;
+}
+
+std::vector<double> as_doubles(const std::vector<int>& values) {
+    return {values.begin(), values.end()};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int cycles = argc > 1 ? std::atoi(argv[1]) : 20;
+    const int runs = argc > 2 ? std::atoi(argv[2]) : 3;
+    if (cycles < 1 || runs < 1) {
+        std::fprintf(stderr, "usage: %s [cycles=20] [runs=3]\n", argv[0]);
+        return 2;
+    }
+    penlink::set_log_level(penlink::LogLevel::Error);
+
+    const auto estop = penlink::protocol::encode_frame(1, penlink::protocol::EmergencyStop{});
+    const auto ack = penlink::protocol::encode_frame(
+        1, penlink::protocol::Ack{penlink::protocol::MessageType::EmergencyStop});
+    std::printf(
+        "emergency stop behind %d queued set_speed, penlink-sim via penlink-proxy over "
+        "TCP, both directions %u bytes/s; %d cycles x %d runs\n",
+        kQueuedCommands, kLinkBytesPerSecond, cycles, runs);
+    std::printf("  EmergencyStop %zu bytes + Ack %zu bytes = %.2f ms on the wire at %u bytes/s\n",
+                estop->size, ack->size,
+                1000.0 * static_cast<double>(estop->size + ack->size) / kLinkBytesPerSecond,
+                kLinkBytesPerSecond);
+
+    std::vector<double> queued_medians, lone_medians, ratios;
+    int most_ahead = 0, problems = 0;
+    for (int r = 0; r < runs; ++r) {
+        const RunResult run = run_once(cycles);
+        const double raw_median = bench::percentile(run.raw_ms, 0.5);
+        const double lone_median = bench::percentile(run.lone_ms, 0.5);
+        const double queued_median = bench::percentile(run.queued_ms, 0.5);
+        const int run_most = *std::max_element(run.applied_ahead.begin(), run.applied_ahead.end());
+        most_ahead = std::max(most_ahead, run_most);
+        std::printf("run %d\n", r + 1);
+        std::printf("  raw EmergencyStop frame:   median %7.2f ms   p90 %7.2f ms\n", raw_median,
+                    bench::percentile(run.raw_ms, 0.9));
+        std::printf("  lone emergency_stop():     median %7.2f ms   p90 %7.2f ms\n", lone_median,
+                    bench::percentile(run.lone_ms, 0.9));
+        std::printf("  behind 50 set_speed_async: median %7.2f ms   p90 %7.2f ms\n", queued_median,
+                    bench::percentile(run.queued_ms, 0.9));
+        std::printf("  ratio queued/lone:         median %7.2fx     p90 %7.2fx\n",
+                    queued_median / lone_median,
+                    bench::percentile(run.queued_ms, 0.9) / bench::percentile(run.lone_ms, 0.9));
+        std::printf(
+            "  set_speed applied ahead of the e-stop: median %.0f, min %d, max %d of %d "
+            "(callbacks run by its return: median %.0f)\n",
+            bench::percentile(as_doubles(run.applied_ahead), 0.5),
+            *std::min_element(run.applied_ahead.begin(), run.applied_ahead.end()), run_most,
+            kQueuedCommands, bench::percentile(as_doubles(run.applied_seen), 0.5));
+        std::printf("  the rest: %d refused as e-stopped, %d otherwise refused\n",
+                    run.refused_latched, run.other);
+        const int run_problems =
+            run.not_estopped + run.out_of_order + run.speed_mismatch + (run_most > 16 ? 1 : 0);
+        if (run_problems > 0) {
+            std::printf(
+                "  PROBLEM: %d cycles not e-stopped afterwards, %d applied out of order, "
+                "%d with the wrong speed set, most applied ahead %d (> 16 is a bug)\n",
+                run.not_estopped, run.out_of_order, run.speed_mismatch, run_most);
+        }
+        problems += run_problems;
+        queued_medians.push_back(queued_median);
+        lone_medians.push_back(lone_median);
+        ratios.push_back(queued_median / lone_median);
+    }
+    const auto spread = [](const std::vector<double>& v) {
+        return std::pair{*std::min_element(v.begin(), v.end()),
+                         *std::max_element(v.begin(), v.end())};
+    };
+    const auto [queued_low, queued_high] = spread(queued_medians);
+    const auto [lone_low, lone_high] = spread(lone_medians);
+    const auto [ratio_low, ratio_high] = spread(ratios);
+    std::printf(
+        "over %d runs: medians queued %.2f-%.2f ms, lone %.2f-%.2f ms, ratio "
+        "%.2f-%.2fx; most set_speed applied ahead in any cycle: %d\n",
+        runs, queued_low, queued_high, lone_low, lone_high, ratio_low, ratio_high, most_ahead);
+    return problems == 0 ? 0 : 1;
+}
