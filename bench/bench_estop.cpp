@@ -25,6 +25,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "fault_proxy.hpp"
@@ -39,6 +40,8 @@ using namespace std::chrono_literals;
 
 constexpr int kQueuedCommands = 50;
 constexpr int kWarmupCycles = 2;
+// Quiet time before each timed e-stop, the same for every variant.
+constexpr auto kSettle = std::chrono::milliseconds(30);
 constexpr std::uint32_t kLinkBytesPerSecond = 11520;  // 115200 baud, 8N1
 const penlink::Speed kSpeeds[2] = {penlink::Speed::hz(100), penlink::Speed::hz(120)};
 
@@ -65,23 +68,40 @@ public:
     RawLink(const RawLink&) = delete;
     RawLink& operator=(const RawLink&) = delete;
 
-    // Writes the request and reads until the reply with the same seq arrives.
-    void request(std::uint16_t seq, const penlink::protocol::Message& message) {
-        const auto frame = penlink::protocol::encode_frame(seq, message);
-        if (::send(fd_, frame->bytes.data(), frame->size, MSG_NOSIGNAL) !=
-            static_cast<ssize_t>(frame->size)) {
+    // Writes the requests in one go, in order, and reads until the last one is answered.
+    // Returns how many of the others were acknowledged (applied) before that reply.
+    int exchange(std::uint16_t first_seq, const std::vector<penlink::protocol::Message>& messages) {
+        std::vector<std::uint8_t> bytes;
+        for (std::size_t i = 0; i < messages.size(); ++i) {
+            const auto frame = penlink::protocol::encode_frame(
+                static_cast<std::uint16_t>(first_seq + i), messages[i]);
+            bytes.insert(bytes.end(), frame->bytes.begin(),
+                         frame->bytes.begin() + static_cast<std::ptrdiff_t>(frame->size));
+        }
+        if (::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) !=
+            static_cast<ssize_t>(bytes.size())) {
             throw std::runtime_error("raw socket: send failed");
         }
+        const auto last_seq = static_cast<std::uint16_t>(first_seq + messages.size() - 1);
         bool answered = false;
+        int acknowledged_before = 0;
         while (!answered) {
             std::uint8_t buffer[512];
             const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
             if (n <= 0) throw std::runtime_error("raw socket: the proxy hung up");
             decoder_.feed(
                 std::span<const std::uint8_t>(buffer, static_cast<std::size_t>(n)),
-                [&](const penlink::protocol::DecodedFrame& f) { answered |= f.header.seq == seq; },
+                [&](const penlink::protocol::DecodedFrame& f) {
+                    if (f.header.seq == last_seq) {
+                        answered = true;
+                    } else if (!answered &&
+                               std::holds_alternative<penlink::protocol::Ack>(f.message)) {
+                        ++acknowledged_before;
+                    }
+                },
                 [](penlink::protocol::FrameError) {});
         }
+        return acknowledged_before;
     }
 
 private:
@@ -89,21 +109,45 @@ private:
     penlink::protocol::FrameDecoder decoder_;
 };
 
-// One hand-encoded EmergencyStop until acknowledged, per cycle, after a ClearEmergencyStop so
-// every one latches afresh as in the SDK cycles.
-std::vector<double> raw_estop_floor(const std::string& url, int cycles) {
+struct RawResult {
+    std::vector<double> lone_ms;  // one EmergencyStop frame until its Ack
+    std::vector<double> fifo_ms;  // EmergencyStop written behind 50 SetSpeed: the audit's case
+    std::vector<int> fifo_applied_ahead;
+};
+
+// Hand-encoded frames on a raw socket, after a ClearEmergencyStop so every EmergencyStop
+// latches afresh as in the SDK cycles: the link's own floor, and what a host that queues the
+// e-stop FIFO behind 50 commands gets on the same link.
+RawResult raw_baselines(const std::string& url, int cycles) {
     RawLink link(url);
     std::uint16_t seq = 1;
-    link.request(seq++, penlink::protocol::Hello{});
-    std::vector<double> samples;
+    link.exchange(seq++, {penlink::protocol::Hello{}});
+    RawResult raw;
     for (int i = 0; i < cycles + kWarmupCycles; ++i) {
-        link.request(seq++, penlink::protocol::ClearEmergencyStop{});
-        std::this_thread::sleep_for(30ms);  // let the throttle's burst allowance refill
-        const auto start = Clock::now();
-        link.request(seq++, penlink::protocol::EmergencyStop{});
-        if (i >= kWarmupCycles) samples.push_back(millis(Clock::now() - start));
+        const bool counted = i >= kWarmupCycles;
+        link.exchange(seq++, {penlink::protocol::ClearEmergencyStop{}});
+        std::this_thread::sleep_for(kSettle);
+        auto start = Clock::now();
+        link.exchange(seq++, {penlink::protocol::EmergencyStop{}});
+        if (counted) raw.lone_ms.push_back(millis(Clock::now() - start));
+
+        link.exchange(seq++, {penlink::protocol::ClearEmergencyStop{}});
+        std::this_thread::sleep_for(kSettle);
+        std::vector<penlink::protocol::Message> fifo;
+        for (int k = 0; k < kQueuedCommands; ++k) {
+            fifo.emplace_back(
+                penlink::protocol::SetSpeed{static_cast<std::uint16_t>(kSpeeds[k % 2].in_chz())});
+        }
+        fifo.emplace_back(penlink::protocol::EmergencyStop{});
+        start = Clock::now();
+        const int applied = link.exchange(seq, fifo);
+        seq = static_cast<std::uint16_t>(seq + fifo.size());
+        if (counted) {
+            raw.fifo_ms.push_back(millis(Clock::now() - start));
+            raw.fifo_applied_ahead.push_back(applied);
+        }
     }
-    return samples;
+    return raw;
 }
 
 // Counts the outcomes of one cycle's SetSpeed commands; the e-stop's caller waits on it.
@@ -116,6 +160,7 @@ struct QueuedOutcomes {
     int other = 0;             // e.g. superseded by the e-stop's barrier
     int highest_applied = -1;  // index of the last one applied
     bool applied_in_order = true;
+    std::string other_example;
     std::atomic<int> applied_seen{0};  // read right after emergency_stop() returned
 
     void record(int index, const penlink::Result& result) {
@@ -129,15 +174,18 @@ struct QueuedOutcomes {
             ++refused_latched;
         } else {
             ++other;
+            if (other_example.empty()) other_example = result.message;
         }
         if (++completed == kQueuedCommands) all_done.notify_all();
     }
 };
 
 struct RunResult {
-    std::vector<double> raw_ms, lone_ms, queued_ms;
+    RawResult raw;
+    std::vector<double> lone_ms, queued_ms;
     std::vector<int> applied_ahead, applied_seen;
     int refused_latched = 0, other = 0, not_estopped = 0, out_of_order = 0, speed_mismatch = 0;
+    std::string other_example;
 };
 
 void verify_estopped(penlink::Pen& pen, const QueuedOutcomes& outcomes, RunResult& run) {
@@ -157,7 +205,7 @@ RunResult run_once(int cycles) {
     penlink::test::FaultProxy proxy(std::move(proxy_options));
     RunResult run;
     // The proxy serves one host at a time: the raw floor goes first, on its own connection.
-    run.raw_ms = raw_estop_floor(proxy.url(), cycles);
+    run.raw = raw_baselines(proxy.url(), cycles);
 
     penlink::ConnectOptions options;
     options.command_timeout = 1000ms;  // nothing is resent during a measurement
@@ -167,14 +215,14 @@ RunResult run_once(int cycles) {
     for (int cycle = 0; cycle < cycles + kWarmupCycles; ++cycle) {
         const bool counted = cycle >= kWarmupCycles;
         // Lone: nothing queued.
-        std::this_thread::sleep_for(30ms);
+        std::this_thread::sleep_for(kSettle);
         auto start = Clock::now();
         pen->emergency_stop();
         const double lone = millis(Clock::now() - start);
         pen->clear_emergency_stop();
 
         // Queued: 50 commands, then the e-stop at once.
-        std::this_thread::sleep_for(30ms);
+        std::this_thread::sleep_for(kSettle);
         QueuedOutcomes outcomes;
         for (int i = 0; i < kQueuedCommands; ++i) {
             pen->set_speed_async(kSpeeds[i % 2], [&outcomes, i](const penlink::Result& r) {
@@ -201,6 +249,7 @@ RunResult run_once(int cycles) {
         run.applied_seen.push_back(seen);
         run.refused_latched += outcomes.refused_latched;
         run.other += outcomes.other;
+        if (run.other_example.empty()) run.other_example = outcomes.other_example;
         run.out_of_order += outcomes.applied_in_order ? 0 : 1;
     }
     return run;
@@ -237,29 +286,36 @@ int main(int argc, char** argv) {
     int most_ahead = 0, problems = 0;
     for (int r = 0; r < runs; ++r) {
         const RunResult run = run_once(cycles);
-        const double raw_median = bench::percentile(run.raw_ms, 0.5);
         const double lone_median = bench::percentile(run.lone_ms, 0.5);
+        const double lone_p90 = bench::percentile(run.lone_ms, 0.9);
         const double queued_median = bench::percentile(run.queued_ms, 0.5);
+        const double queued_p90 = bench::percentile(run.queued_ms, 0.9);
         const int run_most = *std::max_element(run.applied_ahead.begin(), run.applied_ahead.end());
         most_ahead = std::max(most_ahead, run_most);
         std::printf("run %d\n", r + 1);
-        std::printf("  raw EmergencyStop frame:   median %7.2f ms   p90 %7.2f ms\n", raw_median,
-                    bench::percentile(run.raw_ms, 0.9));
-        std::printf("  lone emergency_stop():     median %7.2f ms   p90 %7.2f ms\n", lone_median,
-                    bench::percentile(run.lone_ms, 0.9));
-        std::printf("  behind 50 set_speed_async: median %7.2f ms   p90 %7.2f ms\n", queued_median,
-                    bench::percentile(run.queued_ms, 0.9));
-        std::printf("  ratio queued/lone:         median %7.2fx     p90 %7.2fx\n",
-                    queued_median / lone_median,
-                    bench::percentile(run.queued_ms, 0.9) / bench::percentile(run.lone_ms, 0.9));
+        std::printf("  raw EmergencyStop frame:          median %7.2f ms   p90 %7.2f ms\n",
+                    bench::percentile(run.raw.lone_ms, 0.5),
+                    bench::percentile(run.raw.lone_ms, 0.9));
+        std::printf(
+            "  raw, FIFO behind 50 SetSpeed:     median %7.2f ms   p90 %7.2f ms   "
+            "(%.0f applied ahead)\n",
+            bench::percentile(run.raw.fifo_ms, 0.5), bench::percentile(run.raw.fifo_ms, 0.9),
+            bench::percentile(as_doubles(run.raw.fifo_applied_ahead), 0.5));
+        std::printf("  lone emergency_stop():            median %7.2f ms   p90 %7.2f ms\n",
+                    lone_median, lone_p90);
+        std::printf("  emergency_stop() behind 50 async: median %7.2f ms   p90 %7.2f ms\n",
+                    queued_median, queued_p90);
+        std::printf("  ratio queued/lone:                median %7.2fx     p90 %7.2fx\n",
+                    queued_median / lone_median, queued_p90 / lone_p90);
         std::printf(
             "  set_speed applied ahead of the e-stop: median %.0f, min %d, max %d of %d "
-            "(callbacks run by its return: median %.0f)\n",
+            "(completions run by its return: median %.0f)\n",
             bench::percentile(as_doubles(run.applied_ahead), 0.5),
             *std::min_element(run.applied_ahead.begin(), run.applied_ahead.end()), run_most,
             kQueuedCommands, bench::percentile(as_doubles(run.applied_seen), 0.5));
-        std::printf("  the rest: %d refused as e-stopped, %d otherwise refused\n",
-                    run.refused_latched, run.other);
+        std::printf("  the rest: %d refused as e-stopped, %d otherwise refused%s%s\n",
+                    run.refused_latched, run.other, run.other_example.empty() ? "" : ", e.g. ",
+                    run.other_example.c_str());
         const int run_problems =
             run.not_estopped + run.out_of_order + run.speed_mismatch + (run_most > 16 ? 1 : 0);
         if (run_problems > 0) {
