@@ -12,18 +12,19 @@
 // spell, so a lone frame pays no wire time; everything past that burst is paced at 11520 bytes/s.
 //
 // Usage: bench_estop [cycles=20] [runs=3]; each run starts a fresh simulator and proxy.
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <stdexcept>
@@ -214,7 +215,7 @@ RunResult run_once(int cycles) {
 
     penlink::ConnectOptions options;
     options.command_timeout = 1000ms;  // nothing is resent during a measurement
-    options.idle_status_rate_hz = 1;   // a status frame is ~4 ms of this link
+    options.idle_status_rate_hz = 1;   // each status frame takes this link several ms
     auto pen = penlink::Pen::connect(proxy.url(), options);
 
     for (int cycle = 0; cycle < cycles + kWarmupCycles; ++cycle) {
@@ -228,34 +229,35 @@ RunResult run_once(int cycles) {
 
         // Queued: 50 commands, then the e-stop at once.
         std::this_thread::sleep_for(kSettle);
-        QueuedOutcomes outcomes;
+        // Shared with the callbacks: they may outlive this cycle if it throws.
+        const auto outcomes = std::make_shared<QueuedOutcomes>();
         for (int i = 0; i < kQueuedCommands; ++i) {
-            pen->set_speed_async(kSpeeds[i % 2], [&outcomes, i](const penlink::Result& r) {
-                outcomes.record(i, r);
+            pen->set_speed_async(kSpeeds[i % 2], [outcomes, i](const penlink::Result& r) {
+                outcomes->record(i, r);
             });
         }
         start = Clock::now();
         pen->emergency_stop();
         const double queued = millis(Clock::now() - start);
-        const int seen = outcomes.applied_seen.load();
+        const int seen = outcomes->applied_seen.load();
         {
-            std::unique_lock lock(outcomes.mutex);
-            if (!outcomes.all_done.wait_for(
-                    lock, 10s, [&] { return outcomes.completed == kQueuedCommands; })) {
+            std::unique_lock lock(outcomes->mutex);
+            if (!outcomes->all_done.wait_for(
+                    lock, 10s, [&] { return outcomes->completed == kQueuedCommands; })) {
                 throw std::runtime_error("the 50 SetSpeed did not all complete within 10 s");
             }
         }
-        verify_estopped(*pen, outcomes, run);
+        verify_estopped(*pen, *outcomes, run);
         pen->clear_emergency_stop();
         if (!counted) continue;
         run.lone_ms.push_back(lone);
         run.queued_ms.push_back(queued);
-        run.applied_ahead.push_back(outcomes.applied);
+        run.applied_ahead.push_back(outcomes->applied);
         run.applied_seen.push_back(seen);
-        run.refused_latched += outcomes.refused_latched;
-        run.other += outcomes.other;
-        if (run.other_example.empty()) run.other_example = outcomes.other_example;
-        run.out_of_order += outcomes.applied_in_order ? 0 : 1;
+        run.refused_latched += outcomes->refused_latched;
+        run.other += outcomes->other;
+        if (run.other_example.empty()) run.other_example = outcomes->other_example;
+        run.out_of_order += outcomes->applied_in_order ? 0 : 1;
     }
     return run;
 }
@@ -292,7 +294,13 @@ int main(int argc, char** argv) {
         fifo_medians;
     int most_ahead = 0, problems = 0;
     for (int r = 0; r < runs; ++r) {
-        const RunResult run = run_once(cycles);
+        RunResult run;
+        try {
+            run = run_once(cycles);
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "run %d failed: %s\n", r + 1, error.what());
+            return 1;
+        }
         const double lone_median = bench::percentile(run.lone_ms, 0.5);
         const double lone_p90 = bench::percentile(run.lone_ms, 0.9);
         const double queued_median = bench::percentile(run.queued_ms, 0.5);
