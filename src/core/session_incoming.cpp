@@ -236,7 +236,8 @@ void Session::check_status_silence() {
     if (acked_status_rate_hz_ <= 0) return;
     const auto timeout = std::max(milliseconds(1000), milliseconds(5000 / acked_status_rate_hz_));
     const auto silent = std::chrono::duration_cast<milliseconds>(Clock::now() - last_status_time_);
-    if (silent > 2 * timeout) {
+    // Given up no sooner than link_timeout, which bounds every other silence too.
+    if (silent > std::max(2 * timeout, effective_link_timeout())) {
         on_session_lost("no status from the pen for " + std::to_string(count_ms(silent)) +
                         " ms although it acknowledged " + std::to_string(acked_status_rate_hz_) +
                         " Hz");

@@ -75,6 +75,10 @@ std::optional<FrameError> FrameDecoder::decode(std::span<const std::uint8_t> enc
     if (!message) {
         return FrameError::Payload;
     }
+    // Each message travels in exactly one frame version (the handshake in 1, the rest in 2).
+    if (version != frame_version_for(*message)) {
+        return FrameError::Version;
+    }
     out.header = FrameHeader{version, static_cast<MessageType>(type), seq};
     out.message = std::move(*message);
     return std::nullopt;

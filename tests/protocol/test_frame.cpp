@@ -51,7 +51,7 @@ TEST_CASE("every vector decodes back to its header and message", "[frame]") {
 TEST_CASE("the largest frame fits kMaxWireFrameSize and decodes", "[frame]") {
     // Heartbeat ignores payload bytes, so it can carry the maximum payload.
     const Bytes wire =
-        to_wire(raw_frame(1, 0x09, 7, kMaxPayloadSize, Bytes(kMaxPayloadSize, 0x5A)));
+        to_wire(raw_frame(2, 0x09, 7, kMaxPayloadSize, Bytes(kMaxPayloadSize, 0x5A)));
     CHECK(wire.size() == kMaxWireFrameSize);
     const Collected collected = feed_all(wire);
     REQUIRE(collected.frames.size() == 1);
@@ -61,10 +61,10 @@ TEST_CASE("the largest frame fits kMaxWireFrameSize and decodes", "[frame]") {
 
 TEST_CASE("decoder rejects each kind of bad frame", "[frame]") {
     SECTION("bad CRC") {
-        Bytes raw = raw_frame(1, 0x03, 1, 2, kSetDepthPayload);
+        Bytes raw = raw_frame(2, 0x03, 1, 2, kSetDepthPayload);
         raw[raw.size() - 1] ^= 0x01;
         CHECK(error_of(to_wire(raw)) == FrameError::Crc);
-        raw = raw_frame(1, 0x03, 1, 2, kSetDepthPayload);
+        raw = raw_frame(2, 0x03, 1, 2, kSetDepthPayload);
         raw[6] ^= 0x80;  // payload bit flip
         CHECK(error_of(to_wire(raw)) == FrameError::Crc);
     }
@@ -73,6 +73,9 @@ TEST_CASE("decoder rejects each kind of bad frame", "[frame]") {
         CHECK(error_of(to_wire(raw_frame(0xFF, 0x03, 1, 2, kSetDepthPayload))) ==
               FrameError::Version);
         CHECK(error_of(to_wire(raw_frame(0, 0x03, 1, 2, kSetDepthPayload))) == FrameError::Version);
+        // A message in the other version's frame: SetDepth is a v2 frame, Hello a v1 frame.
+        CHECK(error_of(to_wire(raw_frame(1, 0x03, 1, 2, kSetDepthPayload))) == FrameError::Version);
+        CHECK(error_of(to_wire(raw_frame(2, 0x01, 1, 2, {2, 2}))) == FrameError::Version);
     }
     SECTION("unknown type") {
         CHECK(error_of(to_wire(raw_frame(2, 0x11, 1, 0, {}))) == FrameError::UnknownType);
@@ -80,17 +83,17 @@ TEST_CASE("decoder rejects each kind of bad frame", "[frame]") {
         CHECK(error_of(to_wire(raw_frame(2, 0x87, 1, 0, {}))) == FrameError::UnknownType);
     }
     SECTION("header length disagrees with the frame") {
-        CHECK(error_of(to_wire(raw_frame(1, 0x03, 1, 3, kSetDepthPayload))) == FrameError::Length);
-        CHECK(error_of(to_wire(raw_frame(1, 0x03, 1, 1, kSetDepthPayload))) == FrameError::Length);
+        CHECK(error_of(to_wire(raw_frame(2, 0x03, 1, 3, kSetDepthPayload))) == FrameError::Length);
+        CHECK(error_of(to_wire(raw_frame(2, 0x03, 1, 1, kSetDepthPayload))) == FrameError::Length);
     }
     SECTION("payload too short for its type") {
-        CHECK(error_of(to_wire(raw_frame(1, 0x03, 1, 1, {0xE2}))) == FrameError::Payload);
-        CHECK(error_of(to_wire(raw_frame(1, 0x84, 1, 0, {}))) == FrameError::Payload);
+        CHECK(error_of(to_wire(raw_frame(2, 0x03, 1, 1, {0xE2}))) == FrameError::Payload);
+        CHECK(error_of(to_wire(raw_frame(2, 0x84, 1, 0, {}))) == FrameError::Payload);
     }
     SECTION("bad enum in the payload") {
         // SetRf with polarity 7
         CHECK(error_of(to_wire(
-                  raw_frame(1, 0x07, 1, 10, {1, 7, 0xDC, 0x05, 0x40, 0x1F, 0, 0, 0x64, 0}))) ==
+                  raw_frame(2, 0x07, 1, 10, {1, 7, 0xDC, 0x05, 0x40, 0x1F, 0, 0, 0x64, 0}))) ==
               FrameError::Payload);
     }
     SECTION("fewer bytes than header and CRC") {
@@ -103,14 +106,14 @@ TEST_CASE("decoder rejects each kind of bad frame", "[frame]") {
     }
     SECTION("payload longer than the maximum") {
         const Bytes raw =
-            raw_frame(1, 0x09, 1, kMaxPayloadSize + 1, Bytes(kMaxPayloadSize + 1, 0x5A));
+            raw_frame(2, 0x09, 1, kMaxPayloadSize + 1, Bytes(kMaxPayloadSize + 1, 0x5A));
         CHECK(error_of(to_wire(raw)) == FrameError::Oversized);
     }
 }
 
 TEST_CASE("trailing payload bytes are accepted and ignored", "[frame]") {
     const Collected collected =
-        feed_all(to_wire(raw_frame(1, 0x03, 9, 5, {0xE2, 0x04, 0xAA, 0xBB, 0xCC})));
+        feed_all(to_wire(raw_frame(2, 0x03, 9, 5, {0xE2, 0x04, 0xAA, 0xBB, 0xCC})));
     REQUIRE(collected.frames.size() == 1);
     CHECK(collected.frames[0].header.seq == 9);
     CHECK(collected.frames[0].message == Message{SetDepth{1250}});
