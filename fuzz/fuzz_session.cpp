@@ -27,6 +27,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/post.hpp>
@@ -124,6 +125,7 @@ private:
     void deliver(fuzz::Bytes bytes) {
         std::lock_guard lock(mutex_);
         if (io_ == nullptr) return;
+        ++in_transit_;
         boost::asio::post(*io_, [this, bytes = std::move(bytes)] {
             transport::Transport::ReceiveHandler handler;
             {
@@ -131,8 +133,21 @@ private:
                 handler = on_receive_;
             }
             if (handler) handler(bytes);
+            std::lock_guard inner(mutex_);
+            --in_transit_;
         });
     }
+
+public:
+    /// True once every byte the pen sent has been through the session's receive handler: a
+    /// request may complete on a forged reply while the rest of the input is still on its way.
+    bool quiet() {
+        std::lock_guard lock(mutex_);
+        return in_transit_ == 0;
+    }
+
+private:
+    int in_transit_ = 0;
 
     std::mutex mutex_;
     boost::asio::io_context* io_ = nullptr;
@@ -213,6 +228,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     harness.pen.arm(input);
     harness.call(request);  // any outcome will do, as long as there is one
+    const auto deadline = std::chrono::steady_clock::now() + kOutcomeBound;
+    while (!harness.pen.quiet()) {
+        check(std::chrono::steady_clock::now() < deadline);
+        std::this_thread::yield();
+    }
 
     if (harness.session->state() == ConnectionState::Lost) {
         // Only a frame that says the session is gone may do this; the next connect starts a
