@@ -82,6 +82,9 @@ void Session::connect() {
             acked_status_rate_hz_ = 0;
             resubscribed_for_silence_ = false;
             depth_violation_reported_ = false;
+            acked_depth_um_.reset();
+            acked_speed_chz_.reset();
+            set_point_mismatch_since_.reset();
             link_open_ = true;
             last_receive_ = Clock::now();
         });
@@ -356,6 +359,8 @@ void Session::send_request(const protocol::Message& message, ReplyHandler done, 
         pending->value = limit->depth_limit_um;
     if (const auto* rate = std::get_if<protocol::SubscribeStatus>(&message))
         pending->value = rate->rate_hz;
+    if (const auto* speed = std::get_if<protocol::SetSpeed>(&message))
+        pending->value = speed->speed_chz;
     pending->done = std::move(done);
     sent_order_.push_back(seq);
     send_frame(*pending);

@@ -125,6 +125,9 @@ private:
     void on_acknowledged(const Pending& pending);
     void on_status(const protocol::Status& wire);
     void check_depth_against_limit(const protocol::Status& wire);
+    void check_set_points(const protocol::Status& wire);
+    /// True if a request of group is sent and unanswered, or waiting to be sent.
+    bool outstanding(protocol::RequestGroup group) const;
     void on_event(const protocol::Event& wire);
     /// A duplicate unsolicited frame (same or older pen frame counter): true if seen before.
     bool duplicate_unsolicited(std::uint16_t frame_seq);
@@ -194,6 +197,10 @@ private:
     std::int32_t acked_status_rate_hz_ = 0;  // the rate the pen last acknowledged
     bool resubscribed_for_silence_ = false;
     bool depth_violation_reported_ = false;
+    std::optional<std::int32_t> acked_depth_um_;   // the last SetDepth the pen acknowledged
+    std::optional<std::int32_t> acked_speed_chz_;  // the last SetSpeed
+    std::optional<Clock::time_point> set_point_mismatch_since_;
+    static constexpr std::chrono::milliseconds kSetPointGrace{500};
     boost::asio::steady_timer heartbeat_timer_;
     boost::asio::steady_timer link_timer_;
     std::chrono::steady_clock::time_point last_receive_;

@@ -107,6 +107,9 @@ void Session::on_reply(std::uint16_t seq, const protocol::Message& reply) {
 
 void Session::on_acknowledged(const Pending& pending) {
     using protocol::MessageType;
+    if (pending.type == MessageType::SetDepth) acked_depth_um_ = pending.value;
+    if (pending.type == MessageType::SetDepthLimit) acked_depth_um_.reset();  // may have clamped
+    if (pending.type == MessageType::SetSpeed) acked_speed_chz_ = pending.value;
     if (pending.type == MessageType::SubscribeStatus && pending.value != acked_status_rate_hz_) {
         // A new rate: its first frame is due from now. (A resubscription after silence keeps
         // the clock running, so a pen that never streams is given up on.)
@@ -132,6 +135,7 @@ void Session::on_status(const protocol::Status& wire) {
     resubscribed_for_silence_ = false;
     received_.fetch_add(1, std::memory_order_relaxed);
     check_depth_against_limit(wire);
+    check_set_points(wire);
     to_status(wire, converted_);
     {
         std::lock_guard lock(latest_mutex_);
@@ -161,6 +165,45 @@ void Session::check_depth_against_limit(const protocol::Status& wire) {
     }
     start_request(protocol::SetDepthLimit{static_cast<std::uint16_t>(limit)},
                   [](const Result&, const protocol::Message*) {});
+}
+
+bool Session::outstanding(protocol::RequestGroup group) const {
+    for (const auto& [seq, entry] : pending_)
+        if (protocol::group_of(entry->type) == group) return true;
+    for (const auto& entry : waiting_)
+        if (protocol::group_of(protocol::type_of(entry.message)) == group) return true;
+    return false;
+}
+
+void Session::check_set_points(const protocol::Status& wire) {
+    // A set point the pen reports differently from what it last acknowledged, with nothing of
+    // that kind on its way, means the pen changed it on its own: say so. A frame sampled just
+    // before a command was applied can trail its reply, so only a difference that lasts counts.
+    const bool depth_differs = acked_depth_um_ && wire.depth_set_um != *acked_depth_um_ &&
+                               !outstanding(protocol::RequestGroup::Depth);
+    const bool speed_differs = acked_speed_chz_ && wire.speed_set_chz != *acked_speed_chz_ &&
+                               !outstanding(protocol::RequestGroup::Speed);
+    if (!depth_differs && !speed_differs) {
+        set_point_mismatch_since_.reset();
+        return;
+    }
+    const auto now = Clock::now();
+    if (!set_point_mismatch_since_) set_point_mismatch_since_ = now;
+    if (now - *set_point_mismatch_since_ < kSetPointGrace) return;
+    std::string what;
+    if (depth_differs)
+        what = "depth " + format_fixed(wire.depth_set_um / 1000.0, 2) + " mm (acknowledged " +
+               format_fixed(*acked_depth_um_ / 1000.0, 2) + " mm)";
+    if (speed_differs)
+        what += std::string(what.empty() ? "" : " and ") + "speed " +
+                format_number(wire.speed_set_chz / 100.0) + " Hz (acknowledged " +
+                format_number(*acked_speed_chz_ / 100.0) + " Hz)";
+    log(LogLevel::Error, "the pen changed its set points without a command: " + what +
+                             "; latest_status() and read_settings() show what holds now");
+    // Adopt what the pen holds, so this is said once per change.
+    acked_depth_um_ = wire.depth_set_um;
+    acked_speed_chz_ = wire.speed_set_chz;
+    set_point_mismatch_since_.reset();
 }
 
 void Session::on_event(const protocol::Event& wire) {

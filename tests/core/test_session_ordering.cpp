@@ -234,5 +234,37 @@ TEST_CASE("the status rate asked of the pen is capped at half of what the link c
     session->close();
 }
 
+TEST_CASE("a set point the pen changed without a command is reported, once", "[session][v2]") {
+    // Audit finding 9: the host compares what the pen reports with what it acknowledged.
+    SessionFixture fixture;
+    LogCapture log(LogLevel::Error);
+    fixture.session->request_sync(protocol::SetDepth{1500});
+    const auto status_with_depth = [&](std::uint16_t depth_um, std::uint32_t seq) {
+        protocol::Status status;
+        status.session_id = fixture.pen->session_id();
+        status.status_seq = seq;
+        status.timestamp_ms = seq * 10;
+        status.depth_set_um = depth_um;
+        status.depth_limit_um = 2500;
+        fixture.pen->send(static_cast<std::uint16_t>(1000 + seq), status);
+    };
+    // Agreeing frames, then one stale frame (sampled before the command): nothing to say.
+    status_with_depth(1500, 1);
+    status_with_depth(1000, 2);
+    status_with_depth(1500, 3);
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    status_with_depth(1500, 4);
+    REQUIRE(wait_until([&] { return fixture.session->received_status_frames() == 4; }));
+    CHECK_FALSE(log.contains("without a command"));
+    // A lasting difference is reported once.
+    for (std::uint32_t seq = 5; seq < 20; ++seq) {
+        status_with_depth(1000, seq);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(wait_until([&] { return log.contains("without a command"); }));
+    CHECK_THAT(log.lines().front(), Catch::Contains("depth 1.00 mm (acknowledged 1.50 mm)"));
+    CHECK(log.lines().size() == 1);
+}
+
 }  // namespace
 }  // namespace penlink::test
