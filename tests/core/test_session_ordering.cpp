@@ -16,7 +16,7 @@ using protocol::MessageType;
 // How many requests the pen has received and not answered (its hook holds them all).
 std::size_t held_count(const FakePen& pen, MessageType type) { return pen.count(type); }
 
-TEST_CASE("at most 16 requests are in flight; the rest wait and keep their order",
+TEST_CASE("at most 16 requests are in flight and the rest wait, keeping their order",
           "[session][v2]") {
     // Audit finding 2: 30 pipelined requests overflowed the pen's reply cache, so a resend
     // was applied a second time.

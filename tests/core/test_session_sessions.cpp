@@ -155,6 +155,11 @@ TEST_CASE("a pen that stops streaming is asked again, then reported Lost", "[ses
                        std::chrono::milliseconds(4000)));
     REQUIRE(wait_until([&] { return fixture.session->state() == ConnectionState::Lost; },
                        std::chrono::milliseconds(4000)));
+    // Listeners hear of it on the callback thread, a moment later.
+    REQUIRE(wait_until([&] {
+        const auto seen = states.values();
+        return !seen.empty() && seen.back().first == ConnectionState::Lost;
+    }));
     CHECK_THAT(states.values().back().second, Catch::Contains("no status from the pen"));
 }
 
