@@ -59,7 +59,7 @@ TEST_CASE("cartridge refusals say missing or used up", "[nack]") {
                Catch::Contains("used up") && Catch::Contains("2000 of 2000 strokes"));
 }
 
-TEST_CASE("a superseded command says it was not applied; NoSession is a lost connection",
+TEST_CASE("a superseded command says it was not applied and NoSession is a lost connection",
           "[nack]") {
     auto result = core::result_from_nack(
         Nack{MessageType::SetDepth, NackReason::Superseded, Field::None, 17, 0, LimitKind::None});

@@ -76,7 +76,7 @@ TEST_CASE("noise inside a frame loses only that frame", "[frame][stream]") {
     CHECK(collected.errors.size() == 1);
 }
 
-TEST_CASE("a zero injected into a frame splits it; the next frame survives", "[frame][stream]") {
+TEST_CASE("a zero injected into a frame splits it and the next frame survives", "[frame][stream]") {
     Bytes hit = wire_of(2, kSpeed);
     hit[3] = 0x00;
     Bytes stream = wire_of(1, kDepth);

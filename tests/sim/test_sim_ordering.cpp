@@ -206,7 +206,7 @@ TEST_CASE("Nack Busy is never cached: the retry of the same frame is evaluated a
     CHECK(harness.device.model().depth_set_um() == 1000);
 }
 
-TEST_CASE("a retried Hello gets the same session; a new Hello starts a new one",
+TEST_CASE("a retried Hello gets the same session and a new Hello starts a new one",
           "[sim][v2][session]") {
     DeviceHarness harness;
     const auto first = send(harness, 1, protocol::Hello{});

@@ -135,7 +135,7 @@ TEST_CASE("monitor ends cleanly on Ctrl-C", "[penctl]") {
     CHECK_THAT(result.out, Contains("interrupted:"));
 }
 
-TEST_CASE("estop latches on a pen that outlives penctl; clear-estop releases it", "[penctl]") {
+TEST_CASE("estop latches on a pen that outlives penctl and clear-estop releases it", "[penctl]") {
     ChildProcess sim(PENLINK_SIM_PATH, {"--tcp", "0", "--quiet"});
     REQUIRE(sim.wait_for_output("\n", std::chrono::seconds(10)));
     REQUIRE_THAT(sim.out(), StartsWith("TCP 127.0.0.1:"));
