@@ -105,7 +105,9 @@ TEST_CASE("an emergency stop overtakes every queued request and is resent until 
     });
     const auto sent_before = fixture.pen->received().size();
     fixture.session->request_sync(protocol::EmergencyStop{});
-    CHECK(estops.load() == 6);  // 5 lost, the 6th answered: far beyond the 2-attempt budget
+    // 5 lost, the 6th answered (a 7th may cross the answer on a slow machine): far beyond the
+    // 2-attempt budget of an ordinary command.
+    CHECK(estops.load() >= 6);
     // Nothing of the 34 waiting SetSpeeds went out before the e-stop.
     const auto all = fixture.pen->received();
     std::size_t first_estop = all.size();
@@ -136,7 +138,7 @@ TEST_CASE("Nack Busy is retried with the same frame within the retry budget", "[
     });
     fixture.session->request_sync(protocol::SetDepth{1000});
     const auto frames = fixture.pen->received(MessageType::SetDepth);
-    REQUIRE(frames.size() == 3);
+    REQUIRE(frames.size() >= 3);  // two Busy, then the answer (a resend may cross it)
     CHECK(frames[0].seq == frames[1].seq);
     CHECK(frames[1].seq == frames[2].seq);
 
