@@ -138,6 +138,8 @@ private:
     /// link_timeout, or its default from the pen's watchdog period.
     std::chrono::milliseconds effective_link_timeout() const;
     void fail_all_pending(ErrorCode code, const std::string& reason);
+    /// Fails the requests still waiting for the window (never sent).
+    void fail_waiting(ErrorCode code, const std::string& reason);
     void schedule_heartbeat();
     void schedule_link_check();
     void shut_link();

@@ -1,0 +1,166 @@
+// Session, the sending side: the in-flight window and its queue, numbering, the urgent
+// emergency stop, retries, and failing what is outstanding. Everything here runs on the I/O
+// thread.
+#include <limits>
+#include <string>
+
+#include "core/log.hpp"
+#include "core/session.hpp"
+
+namespace penlink::core {
+
+void Session::start_request(const protocol::Message& message, ReplyHandler done, int retries) {
+    const auto type = protocol::type_of(message);
+    if (!link_open_) {
+        const bool lost = state_.load() == ConnectionState::Lost;
+        done(Result::failure(
+                 lost ? ErrorCode::ConnectionLost : ErrorCode::NotConnected,
+                 std::string("cannot send ") + protocol::to_string(type) + ": the pen at " + url_ +
+                     (lost ? " is disconnected (connection lost)" : " is not connected")),
+             nullptr);
+        return;
+    }
+    if (closing_) {
+        done(Result::failure(ErrorCode::NotConnected, std::string("cannot send ") +
+                                                          protocol::to_string(type) +
+                                                          ": the pen at " + url_ + " is closed"),
+             nullptr);
+        return;
+    }
+    if (retries < 0) retries = options_.command_retries;
+    // An emergency stop never waits: it goes out now, ahead of everything queued, and is resent
+    // until the pen answers or the link is declared lost (protocol.md 5.4).
+    if (type == protocol::MessageType::EmergencyStop) {
+        send_request(message, std::move(done), std::numeric_limits<int>::max());
+        return;
+    }
+    if (!waiting_.empty() || !window_open()) {
+        // Every request goes out within kMaxInFlight sequence numbers of the oldest one still
+        // outstanding, so a resend always finds its reply in the pen's cache (twice that size);
+        // the rest wait here, in order, and are numbered when they go out.
+        waiting_.push_back(Waiting{message, std::move(done), retries});
+        return;
+    }
+    send_request(message, std::move(done), retries);
+}
+
+void Session::send_request(const protocol::Message& message, ReplyHandler done, int retries) {
+    const auto type = protocol::type_of(message);
+    if (!link_open_) {
+        done(Result::failure(ErrorCode::ConnectionLost,
+                             std::string("cannot send ") + protocol::to_string(type) +
+                                 ": the pen at " + url_ + " is disconnected"),
+             nullptr);
+        return;
+    }
+    std::uint16_t seq = next_seq_++;
+    while (pending_.count(seq) != 0) seq = next_seq_++;
+    auto frame = protocol::encode_frame(seq, message);
+    if (!frame) {
+        done(Result::failure(ErrorCode::Internal,
+                             std::string(protocol::to_string(type)) + " does not fit in a frame"),
+             nullptr);
+        return;
+    }
+    auto pending = std::make_unique<Pending>(io_);
+    pending->type = type;
+    pending->frame = *frame;
+    pending->attempts = 1;
+    pending->retries = retries;
+    pending->urgent = type == protocol::MessageType::EmergencyStop;
+    if (const auto* depth = std::get_if<protocol::SetDepth>(&message))
+        pending->value = depth->depth_um;
+    if (const auto* limit = std::get_if<protocol::SetDepthLimit>(&message))
+        pending->value = limit->depth_limit_um;
+    if (const auto* rate = std::get_if<protocol::SubscribeStatus>(&message))
+        pending->value = rate->rate_hz;
+    if (const auto* speed = std::get_if<protocol::SetSpeed>(&message))
+        pending->value = speed->speed_chz;
+    pending->done = std::move(done);
+    sent_order_.push_back(seq);
+    send_frame(*pending);
+    pending_.emplace(seq, std::move(pending));
+    arm_retry(seq);
+}
+
+void Session::send_frame(const Pending& pending) {
+    if (pending.urgent)
+        link_->send_urgent(pending.frame.view());
+    else
+        link_->send(pending.frame.view());
+}
+
+bool Session::window_open() {
+    // Forget the answered ones at the front; what remains starts with the oldest outstanding.
+    while (!sent_order_.empty() && pending_.count(sent_order_.front()) == 0)
+        sent_order_.pop_front();
+    if (sent_order_.empty()) return true;
+    const auto distance = static_cast<std::uint16_t>(next_seq_ - sent_order_.front());
+    return distance < protocol::kMaxInFlight;
+}
+
+void Session::send_waiting() {
+    while (link_open_ && !closing_ && !waiting_.empty() && window_open()) {
+        Waiting next = std::move(waiting_.front());
+        waiting_.pop_front();
+        send_request(next.message, std::move(next.done), next.retries);
+    }
+}
+
+void Session::arm_retry(std::uint16_t seq) {
+    auto& pending = *pending_.at(seq);
+    pending.timer.expires_after(options_.command_timeout);
+    pending.timer.async_wait([this, seq,
+                              attempt = pending.attempts](boost::system::error_code error) {
+        if (error) return;
+        const auto it = pending_.find(seq);
+        if (it == pending_.end() || it->second->attempts != attempt) return;
+        auto& entry = *it->second;
+        if (entry.attempts <= entry.retries) {
+            ++entry.attempts;
+            if (log_enabled(LogLevel::Debug))
+                log(LogLevel::Debug, std::string("resending ") + protocol::to_string(entry.type) +
+                                         " seq " + std::to_string(seq) + " (attempt " +
+                                         std::to_string(entry.attempts) + ")");
+            send_frame(entry);
+            arm_retry(seq);
+            return;
+        }
+        auto done = std::move(entry.done);
+        const std::string text =
+            std::string("the pen did not acknowledge ") + protocol::to_string(entry.type) +
+            " within " + std::to_string(count_ms(options_.command_timeout)) + " ms (" +
+            std::to_string(entry.attempts) +
+            " attempts); the outcome is unknown: it was applied at most once, and "
+            "read_settings() tells what the pen now holds";
+        pending_.erase(it);
+        done(Result::failure(ErrorCode::Timeout, text), nullptr);
+        send_waiting();
+    });
+}
+
+void Session::fail_waiting(ErrorCode code, const std::string& reason) {
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
+    for (auto& entry : waiting) {
+        entry.done(Result::failure(
+                       code, std::string(protocol::to_string(protocol::type_of(entry.message))) +
+                                 " failed (never sent): " + reason),
+                   nullptr);
+    }
+}
+
+void Session::fail_all_pending(ErrorCode code, const std::string& reason) {
+    auto pending = std::move(pending_);
+    pending_.clear();
+    sent_order_.clear();
+    for (auto& [seq, entry] : pending) {
+        entry->timer.cancel();
+        entry->done(Result::failure(
+                        code, std::string(protocol::to_string(entry->type)) + " failed: " + reason),
+                    nullptr);
+    }
+    fail_waiting(code, reason);
+}
+
+}  // namespace penlink::core
