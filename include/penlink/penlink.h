@@ -326,13 +326,15 @@ typedef struct pl_pen pl_pen;
  * opts->connect_timeout_ms. On failure *out is NULL. Any thread. */
 PENLINK_EXPORT int pl_pen_connect(pl_pen** out, const char* url, const pl_connect_options* opts);
 
-/** Closes the link (stopping the needle first if it can). Idempotent; later commands fail
- * with PL_ENOTCONN. Any thread, callbacks included. */
+/** Ends the session (the pen turns needle, RF and LED off, no fault latched) and closes the
+ * link. Idempotent; later commands fail with PL_ENOTCONN. Any thread, callbacks included. */
 PENLINK_EXPORT int pl_pen_close(pl_pen* pen);
 
-/** After the connection was lost, opens the link again and redoes the handshake; callbacks stay
- * registered. 0 if already connected. PL_ECONNECT if a different pen answers. Any thread except
- * this pen's callbacks; blocks up to the connect timeout. */
+/** After the connection was lost, opens the link again and starts a new session (outputs off;
+ * the depth limit and status rate are asked for again); callbacks stay registered and the
+ * connection-state reason says whether the pen restarted. 0 if already connected. PL_ECONNECT
+ * if a different pen answers. Any thread except this pen's callbacks; blocks up to the connect
+ * timeout. */
 PENLINK_EXPORT int pl_pen_reconnect(pl_pen* pen);
 
 /** Closes and frees the pen; its subscriptions stop (free them too, before or after). NULL is
@@ -356,7 +358,9 @@ PENLINK_EXPORT int pl_pen_capabilities(pl_capabilities* out, const pl_pen* pen);
  * names the value and unit ("depth nan mm is not a finite number"). The _async twins refuse
  * these the same way, at once, before queueing. */
 /**@{*/
-/** Host-side depth ceiling, at most the pen's maximum (e.g. 1500 um for a cheek protocol). */
+/** The session's depth ceiling, at most the pen's maximum (e.g. 1500 um for a cheek protocol),
+ * checked here and enforced by the pen, which moves a deeper set point up to it; kept across
+ * pl_pen_reconnect(). Waits for the pen like any command. */
 PENLINK_EXPORT int pl_pen_set_depth_limit_um(pl_pen* pen, int32_t limit_um);
 PENLINK_EXPORT int pl_pen_depth_limit_um(int32_t* out, const pl_pen* pen);
 PENLINK_EXPORT int pl_pen_set_depth_um(pl_pen* pen, int32_t depth_um);
@@ -368,8 +372,9 @@ PENLINK_EXPORT int pl_pen_start(pl_pen* pen);
 PENLINK_EXPORT int pl_pen_stop(pl_pen* pen);
 PENLINK_EXPORT int pl_pen_set_rf_mode(pl_pen* pen, const pl_rf_mode* mode);
 PENLINK_EXPORT int pl_pen_set_led_mode(pl_pen* pen, const pl_led_mode* mode);
-/** Stops needle, RF and LED at once and latches until pl_pen_clear_emergency_stop(). Sent ahead
- * of anything queued. */
+/** Stops needle, RF and LED at once and latches until pl_pen_clear_emergency_stop(). Sent at
+ * the next frame boundary ahead of anything queued, and resent until acknowledged or the link
+ * is declared lost. */
 PENLINK_EXPORT int pl_pen_emergency_stop(pl_pen* pen);
 PENLINK_EXPORT int pl_pen_clear_emergency_stop(pl_pen* pen);
 /** Clears latched faults whose cause has gone. */
