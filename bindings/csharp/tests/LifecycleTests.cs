@@ -14,9 +14,12 @@ namespace Penlink.Tests
         {
             var pen = Pen.Connect("sim://");
             var closed = new TaskCompletionSource<bool>();
+            // Armed once OnStatus has returned: a frame can reach the handler before that, and a
+            // pen closed then makes OnStatus itself throw (the subscription came too late).
+            var armed = new ManualResetEventSlim(false);
             pen.OnStatus(s =>
             {
-                if (closed.Task.IsCompleted) return;
+                if (!armed.IsSet || closed.Task.IsCompleted) return;
                 try
                 {
                     pen.Close();
@@ -27,6 +30,7 @@ namespace Penlink.Tests
                     closed.TrySetException(error);
                 }
             }, 100);
+            armed.Set();
             Assert.IsTrue(closed.Task.Wait(TimeSpan.FromSeconds(10)));
             Assert.AreEqual(ConnectionState.Closed, pen.ConnectionState);
         }

@@ -3,6 +3,7 @@ package penlink;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,11 @@ class LifecycleTest {
     void listenerMayCloseItsOwnPen() throws Exception {
         Pen pen = Pen.connect("sim://");
         CompletableFuture<Void> closed = new CompletableFuture<>();
+        // Armed once onStatus has returned: a frame can reach the listener before that, and a
+        // pen closed then makes onStatus itself throw (the subscription came too late).
+        AtomicBoolean armed = new AtomicBoolean(false);
         pen.onStatus(s -> {
-            if (!closed.isDone()) {
+            if (armed.get() && !closed.isDone()) {
                 try {
                     pen.close();
                     closed.complete(null);
@@ -26,6 +30,7 @@ class LifecycleTest {
                 }
             }
         }, 100);
+        armed.set(true);
         closed.get(10, TimeUnit.SECONDS);
         assertEquals(ConnectionState.CLOSED, pen.connectionState());
     }
