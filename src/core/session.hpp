@@ -129,7 +129,7 @@ private:
     /// True if a request of group is sent and unanswered, or waiting to be sent.
     bool outstanding(protocol::RequestGroup group) const;
     void on_event(const protocol::Event& wire);
-    /// A duplicate unsolicited frame (same or older pen frame counter): true if seen before.
+    /// A duplicated Event (its frame counter not newer than the last Event's): true if seen.
     bool duplicate_unsolicited(std::uint16_t frame_seq);
     void on_link_error(const std::string& reason);
     /// The pen lost our session (restart, another host, session ended): like a lost link.

@@ -44,7 +44,9 @@ void Session::on_frame(const protocol::DecodedFrame& frame) {
     if (const auto* status = std::get_if<protocol::Status>(&message)) {
         // Before our HelloReply, unsolicited frames belong to an earlier session or the pen's
         // start-up (protocol.md 4.1).
-        if (in_session_ && !duplicate_unsolicited(frame.header.seq)) on_status(*status);
+        // Duplicates are told by status_seq (on_status): a pen may send events ahead of status
+        // frames it sampled earlier, so the shared frame counter does not order them.
+        if (in_session_) on_status(*status);
     } else if (const auto* event = std::get_if<protocol::Event>(&message)) {
         if (in_session_ && !duplicate_unsolicited(frame.header.seq)) on_event(*event);
     } else if (!protocol::is_request(frame.header.type)) {
@@ -56,6 +58,7 @@ void Session::on_frame(const protocol::DecodedFrame& frame) {
 }
 
 bool Session::duplicate_unsolicited(std::uint16_t frame_seq) {
+    // Events keep their order among themselves, so the frame counter of the last one tells.
     if (last_unsolicited_seq_ && !protocol::seq_newer(frame_seq, *last_unsolicited_seq_))
         return true;
     last_unsolicited_seq_ = frame_seq;
