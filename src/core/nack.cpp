@@ -43,6 +43,7 @@ FieldUnits units_of(protocol::Field field) {
             return {"LED mode", "", 1.0};
         case Field::DepthLimit:
             return {"depth limit", "mm", 0.001};
+        case Field::Parameter:  // named from the module's descriptor (core/module_nack.cpp)
         case Field::None:
             break;
     }
@@ -70,6 +71,7 @@ ErrorCode code_of(protocol::NackReason reason) {
         case NackReason::CartridgeMissing:
         case NackReason::CartridgeExhausted:
         case NackReason::Superseded:
+        case NackReason::InterlockActive:
             return ErrorCode::Rejected;
     }
     return ErrorCode::Rejected;
@@ -103,6 +105,8 @@ const char* explain(protocol::NackReason reason) {
                    "applied";
         case NackReason::NoSession:
             return "the pen has no session with this host (it restarted or the session ended)";
+        case NackReason::InterlockActive:
+            return "a module interlock forbids it now";
     }
     return "refused";
 }
@@ -149,6 +153,7 @@ std::string describe_out_of_range(const protocol::Nack& nack, Result& result) {
                    std::to_string(nack.limit) + ")";
         case LimitKind::None:
         case LimitKind::FaultBits:
+        case LimitKind::Interlock:
             break;
     }
     return what +

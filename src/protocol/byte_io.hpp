@@ -63,6 +63,10 @@ public:
         }
     }
 
+    /// Fields after this point may be missing from an older sender's payload. A writer always
+    /// writes them.
+    void optional_tail() {}
+
     bool ok() const { return ok_; }
     void fail() { ok_ = false; }
     std::size_t size() const { return pos_; }
@@ -118,11 +122,22 @@ public:
         pos_ += length;
     }
 
+    /// Fields after this point may be missing from an older sender's payload: if the payload
+    /// ends exactly here, the rest keep their defaults.
+    void optional_tail() {
+        if (ok_ && pos_ == in_.size()) {
+            ended_ = true;
+        }
+    }
+
     bool ok() const { return ok_; }
     void fail() { ok_ = false; }
 
 private:
     std::uint32_t get(std::size_t bytes) {
+        if (ended_) {
+            return 0;
+        }
         if (!ok_ || in_.size() - pos_ < bytes) {
             ok_ = false;
             return 0;
@@ -137,6 +152,7 @@ private:
     std::span<const std::uint8_t> in_;
     std::size_t pos_ = 0;
     bool ok_ = true;
+    bool ended_ = false;
 };
 
 }  // namespace penlink::protocol::detail

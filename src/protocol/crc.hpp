@@ -13,3 +13,13 @@ inline constexpr std::uint16_t kCrcInit = 0xFFFF;
 std::uint16_t crc16(std::span<const std::uint8_t> data, std::uint16_t crc = kCrcInit);
 
 }  // namespace penlink::protocol
+
+namespace penlink::protocol {
+
+inline constexpr std::uint32_t kCrc32Init = 0xFFFFFFFF;
+
+/// CRC-32 (IEEE 802.3, as in zlib): reflected poly 0xEDB88320, init and xorout 0xFFFFFFFF, check
+/// value 0xCBF43926 over ASCII "123456789". Names a module descriptor (docs/protocol.md 14).
+std::uint32_t crc32(std::span<const std::uint8_t> data);
+
+}  // namespace penlink::protocol

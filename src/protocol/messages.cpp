@@ -9,7 +9,7 @@ namespace penlink::protocol {
 namespace {
 
 // The type byte of each Message alternative, in the variant's declaration order.
-constexpr std::array<MessageType, 23> kTypeByIndex{
+constexpr std::array<MessageType, 30> kTypeByIndex{
     MessageType::Hello,
     MessageType::GetInfo,
     MessageType::SetDepth,
@@ -26,6 +26,10 @@ constexpr std::array<MessageType, 23> kTypeByIndex{
     MessageType::EndSession,
     MessageType::SetDepthLimit,
     MessageType::GetSettings,
+    MessageType::GetModules,
+    MessageType::ReadDescriptor,
+    MessageType::SetParams,
+    MessageType::GetParams,
     MessageType::Ack,
     MessageType::Nack,
     MessageType::HelloReply,
@@ -33,6 +37,9 @@ constexpr std::array<MessageType, 23> kTypeByIndex{
     MessageType::Status,
     MessageType::Event,
     MessageType::Settings,
+    MessageType::Modules,
+    MessageType::DescriptorChunk,
+    MessageType::Params,
 };
 static_assert(kTypeByIndex.size() == std::variant_size_v<Message>,
               "every Message alternative needs a type byte");
@@ -75,6 +82,14 @@ const char* to_string(MessageType type) {
             return "SetDepthLimit";
         case MessageType::GetSettings:
             return "GetSettings";
+        case MessageType::GetModules:
+            return "GetModules";
+        case MessageType::ReadDescriptor:
+            return "ReadDescriptor";
+        case MessageType::SetParams:
+            return "SetParams";
+        case MessageType::GetParams:
+            return "GetParams";
         case MessageType::Ack:
             return "Ack";
         case MessageType::Nack:
@@ -89,6 +104,12 @@ const char* to_string(MessageType type) {
             return "Event";
         case MessageType::Settings:
             return "Settings";
+        case MessageType::Modules:
+            return "Modules";
+        case MessageType::DescriptorChunk:
+            return "DescriptorChunk";
+        case MessageType::Params:
+            return "Params";
     }
     return "Unknown";
 }
@@ -119,6 +140,8 @@ const char* to_string(NackReason reason) {
             return "Superseded";
         case NackReason::NoSession:
             return "NoSession";
+        case NackReason::InterlockActive:
+            return "InterlockActive";
     }
     return "Unknown";
 }
@@ -153,6 +176,8 @@ const char* to_string(Field field) {
             return "LedMode";
         case Field::DepthLimit:
             return "DepthLimit";
+        case Field::Parameter:
+            return "Parameter";
     }
     return "Unknown";
 }
@@ -173,6 +198,8 @@ const char* to_string(LimitKind kind) {
             return "SessionMaximum";
         case LimitKind::FaultBits:
             return "FaultBits";
+        case LimitKind::Interlock:
+            return "Interlock";
     }
     return "Unknown";
 }
@@ -180,7 +207,7 @@ const char* to_string(LimitKind kind) {
 bool is_request(MessageType type) {
     const auto raw = static_cast<std::uint8_t>(type);
     return raw >= static_cast<std::uint8_t>(MessageType::Hello) &&
-           raw <= static_cast<std::uint8_t>(MessageType::GetSettings);
+           raw <= static_cast<std::uint8_t>(MessageType::GetParams);
 }
 
 std::uint8_t frame_version_for(const Message& message) {
@@ -212,6 +239,8 @@ RequestGroup group_of(MessageType type) {
             return RequestGroup::EmergencyStop;
         case MessageType::ClearFaults:
             return RequestGroup::Faults;
+        case MessageType::SetParams:
+            return RequestGroup::Params;
         default:
             return RequestGroup::None;
     }

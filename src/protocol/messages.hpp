@@ -43,18 +43,30 @@ enum class MessageType : std::uint8_t {
     ClearEmergencyStop = 0x0B,
     SubscribeStatus = 0x0C,
     ClearFaults = 0x0D,
-    EndSession = 0x0E,     // v2: everything off, streaming off, session over
-    SetDepthLimit = 0x0F,  // v2: the session's depth ceiling
-    GetSettings = 0x10,    // v2: -> Settings
+    EndSession = 0x0E,      // v2: everything off, streaming off, session over
+    SetDepthLimit = 0x0F,   // v2: the session's depth ceiling
+    GetSettings = 0x10,     // v2: -> Settings
+    GetModules = 0x11,      // modules: -> Modules
+    ReadDescriptor = 0x12,  // modules: -> DescriptorChunk
+    SetParams = 0x13,       // modules: atomic multi-parameter set -> Ack or Nack
+    GetParams = 0x14,       // modules: -> Params
     // pen -> host
     Ack = 0x80,
     Nack = 0x81,
     HelloReply = 0x82,
     Info = 0x83,
-    Status = 0x84,    // unsolicited, at the subscribed rate
-    Event = 0x85,     // unsolicited
-    Settings = 0x86,  // v2: the pen's current set points
+    Status = 0x84,           // unsolicited, at the subscribed rate
+    Event = 0x85,            // unsolicited
+    Settings = 0x86,         // v2: the pen's current set points
+    Modules = 0x87,          // modules: the fitted modules
+    DescriptorChunk = 0x88,  // modules: a piece of one module's descriptor
+    Params = 0x89,           // modules: parameter values
 };
+
+/// Message types reserved for vendor extensions (docs/protocol.md section 6): a pen answers a
+/// request it does not know in this range with Nack NotSupported, a host ignores pen frames in it.
+inline constexpr std::uint8_t kVendorRequestFirst = 0x60, kVendorRequestLast = 0x7F;
+inline constexpr std::uint8_t kVendorReplyFirst = 0xE0, kVendorReplyLast = 0xFF;
 
 /// Why a pen refused a request (Nack.reason). Values are fixed forever.
 enum class NackReason : std::uint8_t {
@@ -71,6 +83,7 @@ enum class NackReason : std::uint8_t {
     CartridgeExhausted = 10,  // Start with a used-up cartridge; value = strokes, limit = limit
     Superseded = 11,          // a newer request of its kind (or a Stop) came first; not applied
     NoSession = 12,           // no session (pen restarted or session ended): send Hello
+    InterlockActive = 13,     // a module interlock forbids it now; limit = interlock index
 };
 
 /// What Nack.limit is (v2): without it a bound, a grid step and a bit mask look alike.
@@ -82,6 +95,7 @@ enum class LimitKind : std::uint8_t {
     AllowedMask = 4,     // limit is a bit mask of the allowed enum values
     SessionMaximum = 5,  // value is above the session's depth limit (SetDepthLimit)
     FaultBits = 6,       // value holds the latched fault bits
+    Interlock = 7,       // limit is the index of the module interlock that refused (modules)
 };
 
 /// Which request field a Nack names (Nack.field).
@@ -100,6 +114,7 @@ enum class Field : std::uint8_t {
     RfPolarity = 11,
     LedMode = 12,
     DepthLimit = 13,  // v2: SetDepthLimit.depth_limit_um
+    Parameter = 14,   // modules: the module parameter Nack.slot / Nack.param_id
 };
 
 enum class PenState : std::uint8_t {
@@ -121,6 +136,8 @@ enum class EventKind : std::uint8_t {
     WatchdogExpired = 6,    // detail = watchdog period in ms
     EmergencyStopped = 7,   // detail = 0
     EmergencyCleared = 8,   // detail = 0
+    ModuleAttached = 9,     // detail = slot (modules)
+    ModuleDetached = 10,    // detail = slot (modules)
 };
 
 /// Bit indices of Status.fault_bits.
@@ -143,6 +160,17 @@ inline constexpr std::uint8_t kAddonLed = 0x02;
 
 inline constexpr std::size_t kMaxLedChannels = 4;
 inline constexpr std::size_t kMaxStringLength = 32;
+
+// ---- modules (docs/protocol.md section 14) -----------------------------------------------
+inline constexpr std::size_t kMaxModules = 8;             // entries in one Modules reply
+inline constexpr std::size_t kMaxParamsPerMessage = 16;   // SetParams, GetParams, Params
+inline constexpr std::size_t kMaxTelemetryValues = 16;    // telemetry values in one Status
+inline constexpr std::size_t kMaxDescriptorChunk = 192;   // bytes in one DescriptorChunk
+inline constexpr std::size_t kMaxDescriptorSize = 16384;  // bytes in a whole descriptor
+/// Parameter ids from this value up are the vendor's; below it, ids of standard profiles.
+inline constexpr std::uint16_t kFirstVendorParamId = 0x8000;
+/// Telemetry channel ids from this value up are the vendor's.
+inline constexpr std::uint8_t kFirstVendorChannelId = 0x80;
 
 // ---- requests ---------------------------------------------------------------------------
 
@@ -211,6 +239,34 @@ struct SetDepthLimit {
 struct GetSettings {
     bool operator==(const GetSettings&) const = default;
 };
+struct GetModules {
+    bool operator==(const GetModules&) const = default;
+};
+struct ReadDescriptor {
+    std::uint8_t slot = 0;
+    std::uint16_t offset = 0;  // byte offset into the descriptor
+    std::uint8_t length = 0;   // bytes wanted, 1..kMaxDescriptorChunk
+    bool operator==(const ReadDescriptor&) const = default;
+};
+/// One parameter's raw value: the value in the descriptor's unit is raw * scale.
+struct ParamValue {
+    std::uint16_t id = 0;
+    std::int32_t raw = 0;
+    bool operator==(const ParamValue&) const = default;
+};
+/// Sets count parameters of the module in slot, all or none.
+struct SetParams {
+    std::uint8_t slot = 0;
+    std::uint8_t count = 0;
+    std::array<ParamValue, kMaxParamsPerMessage> params{};
+    bool operator==(const SetParams&) const = default;
+};
+struct GetParams {
+    std::uint8_t slot = 0;
+    std::uint8_t count = 0;  // 0 = every readable parameter
+    std::array<std::uint16_t, kMaxParamsPerMessage> ids{};
+    bool operator==(const GetParams&) const = default;
+};
 
 // ---- replies and unsolicited ------------------------------------------------------------
 
@@ -225,6 +281,8 @@ struct Nack {
     std::int32_t value = 0;                  // offending value, in the field's wire unit
     std::int32_t limit = 0;                  // the limit it broke, same unit
     LimitKind limit_kind = LimitKind::None;  // v2: what limit is
+    std::uint8_t slot = 0;                   // modules: field Parameter: the module's slot
+    std::uint16_t param_id = 0;              // modules: field Parameter: the parameter's id
     bool operator==(const Nack&) const = default;
 };
 struct HelloReply {
@@ -261,6 +319,14 @@ struct Info {
     bool operator==(const Info&) const = default;
 };
 
+/// One module telemetry reading carried in a Status: value in the channel's unit = raw * scale.
+struct TelemetryValue {
+    std::uint8_t slot = 0;
+    std::uint8_t channel = 0;
+    std::int32_t raw = 0;
+    bool operator==(const TelemetryValue&) const = default;
+};
+
 struct Status {
     std::uint32_t status_seq = 0;    // +1 per status frame sent; gaps = drops
     std::uint32_t timestamp_ms = 0;  // device uptime
@@ -281,6 +347,8 @@ struct Status {
     std::uint32_t fault_bits = 0;       // see FaultBit
     std::uint32_t session_id = 0;       // v2: the session it belongs to; 0 = none
     std::uint16_t depth_limit_um = 0;   // v2: the session's depth limit
+    std::uint8_t telemetry_count = 0;   // modules: entries used in telemetry
+    std::array<TelemetryValue, kMaxTelemetryValues> telemetry{};
     bool operator==(const Status&) const = default;
 };
 
@@ -307,10 +375,41 @@ struct Settings {
     bool operator==(const Settings&) const = default;
 };
 
+/// What a pen reports of one fitted module (GetModules).
+struct ModuleEntry {
+    std::uint8_t slot = 0;
+    std::uint16_t vendor_id = 0;
+    std::uint16_t model_id = 0;
+    std::uint8_t fw_major = 0, fw_minor = 0, fw_patch = 0;
+    std::uint16_t descriptor_size = 0;  // 0 = the pen does not store it (partner directory)
+    std::uint32_t descriptor_crc = 0;   // CRC-32 of the descriptor's bytes
+    bool operator==(const ModuleEntry&) const = default;
+};
+struct Modules {
+    std::uint8_t count = 0;
+    std::array<ModuleEntry, kMaxModules> modules{};
+    bool operator==(const Modules&) const = default;
+};
+struct DescriptorChunk {
+    std::uint8_t slot = 0;
+    std::uint16_t offset = 0;
+    std::uint16_t total_size = 0;  // the whole descriptor's size
+    std::uint8_t length = 0;       // bytes used in bytes
+    std::array<std::uint8_t, kMaxDescriptorChunk> bytes{};
+    bool operator==(const DescriptorChunk&) const = default;
+};
+struct Params {
+    std::uint8_t slot = 0;
+    std::uint8_t count = 0;
+    std::array<ParamValue, kMaxParamsPerMessage> params{};
+    bool operator==(const Params&) const = default;
+};
+
 using Message =
     std::variant<Hello, GetInfo, SetDepth, SetSpeed, Start, Stop, SetRf, SetLed, Heartbeat,
                  EmergencyStop, ClearEmergencyStop, SubscribeStatus, ClearFaults, EndSession,
-                 SetDepthLimit, GetSettings, Ack, Nack, HelloReply, Info, Status, Event, Settings>;
+                 SetDepthLimit, GetSettings, GetModules, ReadDescriptor, SetParams, GetParams, Ack,
+                 Nack, HelloReply, Info, Status, Event, Settings, Modules, DescriptorChunk, Params>;
 
 /// The type byte of a message.
 MessageType type_of(const Message& message);
@@ -341,8 +440,9 @@ enum class RequestGroup : std::uint8_t {
     StatusRate,
     EmergencyStop,  // EmergencyStop, ClearEmergencyStop
     Faults,
+    Params,  // SetParams (modules)
 };
-inline constexpr std::size_t kRequestGroupCount = 9;
+inline constexpr std::size_t kRequestGroupCount = 10;
 RequestGroup group_of(MessageType type);
 
 /// True for requests that can only make the pen safer (Stop, EmergencyStop, EndSession, RF or

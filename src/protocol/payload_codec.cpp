@@ -10,19 +10,19 @@ namespace detail {
 
 template <>
 bool is_valid_enum<MessageType>(std::uint8_t raw) {
-    return (raw >= 0x01 && raw <= 0x10) || (raw >= 0x80 && raw <= 0x86);
+    return (raw >= 0x01 && raw <= 0x14) || (raw >= 0x80 && raw <= 0x89);
 }
 template <>
 bool is_valid_enum<NackReason>(std::uint8_t raw) {
-    return raw >= 1 && raw <= 12;
+    return raw >= 1 && raw <= 13;
 }
 template <>
 bool is_valid_enum<Field>(std::uint8_t raw) {
-    return raw <= 13;
+    return raw <= 14;
 }
 template <>
 bool is_valid_enum<LimitKind>(std::uint8_t raw) {
-    return raw <= 6;
+    return raw <= 7;
 }
 template <>
 bool is_valid_enum<PenState>(std::uint8_t raw) {
@@ -38,7 +38,7 @@ bool is_valid_enum<LedMode>(std::uint8_t raw) {
 }
 template <>
 bool is_valid_enum<EventKind>(std::uint8_t raw) {
-    return raw >= 1 && raw <= 8;
+    return raw >= 1 && raw <= 10;
 }
 
 }  // namespace detail
@@ -85,6 +85,20 @@ bool is_valid_utf8(const std::string& text) {
         i += extra + 1;
     }
     return true;
+}
+
+// A u8 count followed by that many entries of a fixed-capacity array: more than the array
+// holds is malformed (never truncated), and no heap is touched either way.
+template <typename Io, typename Count, typename Array, typename Entry>
+void counted(Io& io, Count& count, Array& entries, Entry entry) {
+    io.field(count);
+    if (count > entries.size()) {
+        io.fail();
+        return;
+    }
+    for (std::size_t i = 0; i < count && io.ok(); ++i) {
+        entry(entries[i]);
+    }
 }
 
 // One overload per message: the field order here IS the wire layout (docs/protocol.md).
@@ -142,6 +156,9 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Nack> 
     io.field(m.value);
     io.field(m.limit);
     io.field(m.limit_kind);
+    io.optional_tail();  // a v2 Nack from before modules ends here
+    io.field(m.slot);
+    io.field(m.param_id);
 }
 template <typename Io, typename M>
 void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, HelloReply> {
@@ -207,6 +224,62 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Status
     io.field(m.fault_bits);
     io.field(m.session_id);
     io.field(m.depth_limit_um);
+    io.optional_tail();  // a v2 Status from before modules ends here
+    counted(io, m.telemetry_count, m.telemetry, [&io](auto& value) {
+        io.field(value.slot);
+        io.field(value.channel);
+        io.field(value.raw);
+    });
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, ReadDescriptor> {
+    io.field(m.slot);
+    io.field(m.offset);
+    io.field(m.length);
+    if (m.length == 0 || m.length > kMaxDescriptorChunk) io.fail();
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetParams> {
+    io.field(m.slot);
+    counted(io, m.count, m.params, [&io](auto& value) {
+        io.field(value.id);
+        io.field(value.raw);
+    });
+    if (m.count == 0) io.fail();
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, GetParams> {
+    io.field(m.slot);
+    counted(io, m.count, m.ids, [&io](auto& id) { io.field(id); });
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Params> {
+    io.field(m.slot);
+    counted(io, m.count, m.params, [&io](auto& value) {
+        io.field(value.id);
+        io.field(value.raw);
+    });
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Modules> {
+    counted(io, m.count, m.modules, [&io](auto& module) {
+        io.field(module.slot);
+        io.field(module.vendor_id);
+        io.field(module.model_id);
+        io.field(module.fw_major);
+        io.field(module.fw_minor);
+        io.field(module.fw_patch);
+        io.field(module.descriptor_size);
+        io.field(module.descriptor_crc);
+    });
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, DescriptorChunk> {
+    io.field(m.slot);
+    io.field(m.offset);
+    io.field(m.total_size);
+    counted(io, m.length, m.bytes, [&io](auto& byte) { io.field(byte); });
+    if (m.total_size > kMaxDescriptorSize || m.offset + m.length > m.total_size) io.fail();
 }
 template <typename Io, typename M>
 void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Settings> {
@@ -289,6 +362,14 @@ std::optional<Message> decode_payload(MessageType type, std::span<const std::uin
             return decode_as<SetDepthLimit>(payload);
         case MessageType::GetSettings:
             return decode_as<GetSettings>(payload);
+        case MessageType::GetModules:
+            return decode_as<GetModules>(payload);
+        case MessageType::ReadDescriptor:
+            return decode_as<ReadDescriptor>(payload);
+        case MessageType::SetParams:
+            return decode_as<SetParams>(payload);
+        case MessageType::GetParams:
+            return decode_as<GetParams>(payload);
         case MessageType::Ack:
             return decode_as<Ack>(payload);
         case MessageType::Nack:
@@ -303,6 +384,12 @@ std::optional<Message> decode_payload(MessageType type, std::span<const std::uin
             return decode_as<Event>(payload);
         case MessageType::Settings:
             return decode_as<Settings>(payload);
+        case MessageType::Modules:
+            return decode_as<Modules>(payload);
+        case MessageType::DescriptorChunk:
+            return decode_as<DescriptorChunk>(payload);
+        case MessageType::Params:
+            return decode_as<Params>(payload);
     }
     return std::nullopt;
 }

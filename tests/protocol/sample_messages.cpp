@@ -1,5 +1,7 @@
 #include "sample_messages.hpp"
 
+#include <algorithm>
+
 namespace penlink::protocol::test {
 
 Info full_info() {
@@ -78,6 +80,43 @@ const std::vector<NamedVector>& doc_vectors() {
         settings.led = SetLed{false, 633, 0, LedMode::Continuous, 0, 0};
         settings.status_rate_hz = 50;
         settings.fault_bits = 0;
+
+        Modules modules;
+        modules.count = 1;
+        modules.modules[0] = ModuleEntry{1, 0x4B21, 0x0003, 1, 2, 0, 1187, 0x8F3A11C5};
+
+        const std::string chunk_text = R"({"schema":"penli)";
+        DescriptorChunk chunk;
+        chunk.slot = 1;
+        chunk.offset = 0;
+        chunk.total_size = 1187;
+        chunk.length = static_cast<std::uint8_t>(chunk_text.size());
+        std::copy(chunk_text.begin(), chunk_text.end(), chunk.bytes.begin());
+
+        SetParams set_params;
+        set_params.slot = 1;
+        set_params.count = 2;
+        set_params.params[0] = {0x8001, 1};
+        set_params.params[1] = {0x8002, 120};
+
+        GetParams get_params;
+        get_params.slot = 1;
+        get_params.count = 2;
+        get_params.ids[0] = 0x8001;
+        get_params.ids[1] = 0x8002;
+
+        Params params;
+        params.slot = 1;
+        params.count = 2;
+        params.params[0] = {0x8001, 1};
+        params.params[1] = {0x8002, 120};
+
+        Status with_telemetry = running;
+        with_telemetry.status_seq = 4244;
+        with_telemetry.timestamp_ms = 123466;
+        with_telemetry.telemetry_count = 2;
+        with_telemetry.telemetry[0] = {1, 0x80, 1475};
+        with_telemetry.telemetry[1] = {1, 0x81, -40};
 
         using LK = LimitKind;
         return std::vector<NamedVector>{
@@ -202,6 +241,48 @@ const std::vector<NamedVector>& doc_vectors() {
              "LED off (633 nm, 0, continuous), status rate 50 Hz, no faults",
              23, settings},
             {"EndSession", "EndSession{}, host seq 24", 24, EndSession{}},
+            {"GetModules", "GetModules{}, host seq 25", 25, GetModules{}},
+            {"Modules",
+             "Modules echoing seq 25: one module in slot 1, vendor 0x4B21, model 0x0003, "
+             "firmware 1.2.0, a 1187-byte descriptor with CRC-32 0x8F3A11C5",
+             25, modules},
+            {"ReadDescriptor", "ReadDescriptor{slot=1, offset=0, length=16}, host seq 26", 26,
+             ReadDescriptor{1, 0, 16}},
+            {"DescriptorChunk",
+             "DescriptorChunk echoing seq 26: slot 1, offset 0, total_size 1187, the 16 bytes "
+             "`{\"schema\":\"penli`",
+             26, chunk},
+            {"SetParams",
+             "SetParams{slot=1, count=2, (0x8001, 1), (0x8002, 120)}: a cooling tip's `enabled` "
+             "= true and `setpoint_c` = 12.0 degC (scale 0.1), host seq 27",
+             27, set_params},
+            {"Nack parameter below its minimum",
+             "Nack{request=SetParams, reason=OutOfRange, field=Parameter, value=20, limit=40, "
+             "limit_kind=Minimum, slot=1, param_id=0x8002}: setpoint 2.0 degC below 4.0 degC, "
+             "echoing seq 27; nothing of the request was applied",
+             27,
+             Nack{MessageType::SetParams, NackReason::OutOfRange, Field::Parameter, 20, 40,
+                  LK::Minimum, 1, 0x8002}},
+            {"Nack InterlockActive",
+             "Nack{request=SetParams, reason=InterlockActive, field=Parameter, value=1, "
+             "limit=0, limit_kind=Interlock, slot=1, param_id=0x8001}: interlock 0 of the "
+             "module's descriptor refused `enabled` = 1, echoing seq 27",
+             27,
+             Nack{MessageType::SetParams, NackReason::InterlockActive, Field::Parameter, 1, 0,
+                  LK::Interlock, 1, 0x8001}},
+            {"GetParams", "GetParams{slot=1, count=2, ids 0x8001, 0x8002}, host seq 28", 28,
+             get_params},
+            {"Params", "Params{slot=1, count=2, (0x8001, 1), (0x8002, 120)}, echoing seq 28", 28,
+             params},
+            {"Status with module telemetry",
+             "The Status vector's pen one frame later (pen frame counter 0x0126, status_seq 4244, "
+             "timestamp_ms 123466) with two telemetry values: slot 1 channel 0x80 raw 1475, "
+             "slot 1 channel 0x81 raw -40",
+             0x0126, with_telemetry},
+            {"Event ModuleAttached",
+             "Event{kind=ModuleAttached, detail=1 (the slot), timestamp_ms=130000}, pen frame "
+             "counter 0x0127",
+             0x0127, Event{EventKind::ModuleAttached, 1, 130000}},
         };
     }();
     return vectors;

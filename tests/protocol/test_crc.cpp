@@ -59,3 +59,10 @@ TEST_CASE("CRC table agrees with the bitwise definition for every byte value", "
         CHECK(crc16(std::span(data).first(i + 1)) == reference_crc(std::span(data).first(i + 1)));
     }
 }
+
+TEST_CASE("CRC-32 (IEEE, as zlib) check values name a module descriptor", "[crc]") {
+    using penlink::protocol::crc32;
+    CHECK(crc32(bytes_of("123456789")) == 0xCBF43926u);
+    CHECK(crc32({}) == 0x00000000u);
+    CHECK(crc32(bytes_of("The quick brown fox jumps over the lazy dog")) == 0x414FA339u);
+}

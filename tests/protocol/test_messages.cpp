@@ -126,16 +126,69 @@ TEST_CASE("encoding refuses what the wire cannot carry", "[messages]") {
     }
 }
 
+// Nack and Status payloads of v2 before modules end where the module fields begin: such a
+// payload decodes, with the module fields at their defaults.
+std::optional<std::size_t> pre_module_length(const Message& message) {
+    if (std::holds_alternative<Nack>(message)) return 12;
+    if (std::holds_alternative<Status>(message)) return 56;
+    return std::nullopt;
+}
+
+Message without_module_fields(Message message) {
+    if (auto* nack = std::get_if<Nack>(&message)) {
+        nack->slot = 0;
+        nack->param_id = 0;
+    }
+    if (auto* status = std::get_if<Status>(&message)) {
+        status->telemetry_count = 0;
+        status->telemetry = {};
+    }
+    return message;
+}
+
 TEST_CASE("decoders reject every short payload", "[messages]") {
     for (const auto& vector : doc_vectors()) {
         INFO(vector.name);
         const Bytes payload = payload_of(vector.message);
         for (std::size_t length = 0; length < payload.size(); ++length) {
             INFO("length " << length);
-            CHECK_FALSE(decode_payload(type_of(vector.message), std::span(payload).first(length))
-                            .has_value());
+            const auto decoded =
+                decode_payload(type_of(vector.message), std::span(payload).first(length));
+            if (length == pre_module_length(vector.message)) {
+                REQUIRE(decoded.has_value());
+                CHECK(*decoded == without_module_fields(vector.message));
+            } else {
+                CHECK_FALSE(decoded.has_value());
+            }
         }
     }
+}
+
+TEST_CASE("module messages refuse counts past their capacity and empty requests",
+          "[messages][modules]") {
+    std::array<std::uint8_t, kMaxPayloadSize> buffer{};
+    SetParams set;
+    set.slot = 1;
+    CHECK_FALSE(encode_payload(set, buffer).has_value());  // count 0: nothing to set
+    set.count = kMaxParamsPerMessage + 1;
+    CHECK_FALSE(encode_payload(set, buffer).has_value());
+    CHECK_FALSE(decode_payload(MessageType::SetParams, Bytes{1, 0}).has_value());
+    CHECK_FALSE(decode_payload(MessageType::SetParams, Bytes{1, 17}).has_value());
+    // ReadDescriptor of 0 bytes, or more than a chunk holds
+    CHECK_FALSE(decode_payload(MessageType::ReadDescriptor, Bytes{1, 0, 0, 0}).has_value());
+    CHECK_FALSE(decode_payload(MessageType::ReadDescriptor, Bytes{1, 0, 0, 193}).has_value());
+    // a chunk that runs past the descriptor's end, or a descriptor over 16384 bytes
+    CHECK_FALSE(decode_payload(MessageType::DescriptorChunk, Bytes{1, 10, 0, 11, 0, 2, 'a', 'b'})
+                    .has_value());
+    CHECK_FALSE(decode_payload(MessageType::DescriptorChunk, Bytes{1, 0, 0, 0x01, 0x40, 1, 'a'})
+                    .has_value());
+    CHECK(decode_payload(MessageType::DescriptorChunk, Bytes{1, 0, 0, 0x00, 0x40, 1, 'a'})
+              .has_value());
+    // a Modules reply with more entries than kMaxModules
+    CHECK_FALSE(decode_payload(MessageType::Modules, Bytes{9}).has_value());
+    Status status;
+    status.telemetry_count = kMaxTelemetryValues + 1;
+    CHECK_FALSE(encode_payload(status, buffer).has_value());
 }
 
 TEST_CASE("decoders ignore trailing bytes", "[messages]") {
@@ -163,13 +216,13 @@ TEST_CASE("decoders reject undefined enum and bool values", "[messages]") {
     CHECK_FALSE(decode_with_byte(led, mode_at, 2).has_value());
 
     const Nack nack{MessageType::SetDepth, NackReason::OutOfRange, Field::Depth, 3500, 3000};
-    CHECK_FALSE(decode_with_byte(nack, 0, 0x11).has_value());  // request: no such type
-    CHECK_FALSE(decode_with_byte(nack, 0, 0x87).has_value());
+    CHECK_FALSE(decode_with_byte(nack, 0, 0x15).has_value());  // request: no such type
+    CHECK_FALSE(decode_with_byte(nack, 0, 0x8A).has_value());
     CHECK_FALSE(decode_with_byte(nack, 1, 0).has_value());  // reason 0 is not defined
-    CHECK_FALSE(decode_with_byte(nack, 1, 13).has_value());
-    CHECK_FALSE(decode_with_byte(nack, 2, 14).has_value());  // field
-    CHECK_FALSE(decode_with_byte(nack, 11, 7).has_value());  // limit_kind
-    CHECK(decode_with_byte(nack, 11, 6).has_value());
+    CHECK_FALSE(decode_with_byte(nack, 1, 14).has_value());
+    CHECK_FALSE(decode_with_byte(nack, 2, 15).has_value());  // field
+    CHECK_FALSE(decode_with_byte(nack, 11, 8).has_value());  // limit_kind
+    CHECK(decode_with_byte(nack, 11, 7).has_value());
     CHECK(decode_with_byte(nack, 2, 12).has_value());
 
     CHECK_FALSE(decode_with_byte(Ack{MessageType::Start}, 0, 0x00).has_value());
@@ -182,7 +235,8 @@ TEST_CASE("decoders reject undefined enum and bool values", "[messages]") {
 
     const Event event{EventKind::ButtonPressed, 1, 2};
     CHECK_FALSE(decode_with_byte(event, 0, 0).has_value());
-    CHECK_FALSE(decode_with_byte(event, 0, 9).has_value());
+    CHECK_FALSE(decode_with_byte(event, 0, 11).has_value());
+    CHECK(decode_with_byte(event, 0, 10).has_value());
 }
 
 TEST_CASE("Info decoding rejects bad strings and channel counts", "[messages]") {
@@ -228,7 +282,10 @@ TEST_CASE("message types, names and direction", "[messages]") {
     CHECK(is_request(MessageType::EndSession));
     CHECK(is_request(MessageType::GetSettings));
     CHECK_FALSE(is_request(MessageType::Settings));
-    CHECK_FALSE(is_request(static_cast<MessageType>(0x11)));
+    CHECK(is_request(MessageType::SetParams));
+    CHECK(is_request(MessageType::GetParams));
+    CHECK_FALSE(is_request(MessageType::Params));
+    CHECK_FALSE(is_request(static_cast<MessageType>(0x15)));
     for (const auto& vector : doc_vectors()) {
         CHECK(is_request(type_of(vector.message)) ==
               (static_cast<std::uint8_t>(type_of(vector.message)) < 0x80));
@@ -285,9 +342,22 @@ TEST_CASE("Info payload size is B + 40 + 4N as the spec states", "[messages]") {
     largest.led_channel_count = kMaxLedChannels;
     CHECK(payload_of(largest).size() == 122);
     CHECK(payload_of(full_info()).size() == 2 + 8 + 10 + 40 + 3 * 4);
-    CHECK(payload_of(Status{}).size() == 56);
+    CHECK(payload_of(Status{}).size() == 57);  // 56 + telemetry count
+    Status most_telemetry;
+    most_telemetry.telemetry_count = kMaxTelemetryValues;
+    CHECK(payload_of(most_telemetry).size() == 57 + 6 * kMaxTelemetryValues);
+    SetParams most_params;
+    most_params.count = kMaxParamsPerMessage;
+    CHECK(payload_of(most_params).size() == 2 + 6 * kMaxParamsPerMessage);
+    DescriptorChunk largest_chunk;
+    largest_chunk.total_size = kMaxDescriptorChunk;
+    largest_chunk.length = kMaxDescriptorChunk;
+    CHECK(payload_of(largest_chunk).size() == 6 + kMaxDescriptorChunk);
+    Modules most_modules;
+    most_modules.count = kMaxModules;
+    CHECK(payload_of(most_modules).size() == 1 + 14 * kMaxModules);
     CHECK(payload_of(Event{}).size() == 9);
-    CHECK(payload_of(Nack{}).size() == 12);
+    CHECK(payload_of(Nack{}).size() == 15);
     CHECK(payload_of(HelloReply{}).size() == 9);
     CHECK(payload_of(SetDepthLimit{}).size() == 2);
     CHECK(payload_of(Settings{}).size() == 4 + 1 + 2 + 2 + 2 + 1 + 10 + 12 + 2 + 4);

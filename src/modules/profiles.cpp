@@ -1,0 +1,50 @@
+#include "modules/profiles.hpp"
+
+#include <array>
+
+namespace penlink::modules {
+namespace {
+
+constexpr std::array<ProfileParam, 5> kRfParams{{
+    {"enabled", 1, ParamType::Bool, ""},
+    {"polarity", 2, ParamType::Enum, ""},  // labels: monopolar, bipolar
+    {"frequency", 3, ParamType::Integer, "kHz"},
+    {"power", 4, ParamType::Fixed, "W"},  // scale 0.001 (mW on the wire)
+    {"pulse", 5, ParamType::Integer, "ms"},
+}};
+constexpr std::array<ProfileChannel, 3> kRfChannels{{
+    {"delivering", 1, ""},
+    {"impedance", 2, "ohm"},
+    {"energy", 3, "J"},
+}};
+
+constexpr std::array<ProfileParam, 6> kLedParams{{
+    {"enabled", 1, ParamType::Bool, ""},
+    {"wavelength", 2, ParamType::Integer, "nm"},
+    {"irradiance", 3, ParamType::Fixed, "mW/cm2"},  // scale 0.1
+    {"mode", 4, ParamType::Enum, ""},               // labels: continuous, pulsed
+    {"pulse_rate", 5, ParamType::Fixed, "Hz"},      // scale 0.01
+    {"duty", 6, ParamType::Fixed, "%"},             // scale 0.1
+}};
+constexpr std::array<ProfileChannel, 2> kLedChannels{{
+    {"emitting", 1, ""},
+    {"dose", 2, "J/cm2"},
+}};
+
+constexpr std::array<Profile, 2> kProfiles{{
+    {"rf", kRfParams, kRfChannels},
+    {"led", kLedParams, kLedChannels},
+}};
+
+}  // namespace
+
+const Profile* find_profile(std::string_view name) {
+    for (const Profile& profile : kProfiles) {
+        if (profile.name == name) return &profile;
+    }
+    return nullptr;
+}
+
+const char* known_profiles_text() { return "rf, led"; }
+
+}  // namespace penlink::modules
