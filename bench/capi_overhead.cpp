@@ -62,8 +62,8 @@ int main(int argc, char** argv) {
     const double cpp_limit =
         nanoseconds_per_call(iterations, [&] { sink += cpp_pen->depth_limit().in_um(); });
 
+    pl_status status = PL_STATUS_INIT;
     const double c_status = nanoseconds_per_call(iterations, [&] {
-        pl_status status;
         int available = 0;
         pl_pen_latest_status(&status, &available, c_pen);
         sink += status.sequence + available;
