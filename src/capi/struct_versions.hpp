@@ -5,7 +5,8 @@
 //
 // Growing a struct: append the fields to it in penlink.h, raise its PL_X_VERSION, and add the
 // end of its new last field to `end` here (the static_asserts below fail until you do). Then
-// write the new fields in convert.cpp only when out.version is at least the new version.
+// read or write the new fields (convert.cpp) only when the struct's version is at least the
+// new one, and add the new fields to PL_X_INIT.
 #pragma once
 
 #include <cstddef>
