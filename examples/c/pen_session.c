@@ -33,8 +33,10 @@ int main(int argc, char** argv) {
     const char* url = argc > 1 ? argv[1] : "sim://";
     pl_connect_options options = PL_CONNECT_OPTIONS_INIT;
     pl_pen* pen = NULL;
-    pl_device_info info;
-    pl_capabilities caps;
+    /* Output structs carry the version of penlink.h they were built with, so a newer library
+     * fills only the fields this program knows: always start them from their _INIT. */
+    pl_device_info info = PL_DEVICE_INFO_INIT;
+    pl_capabilities caps = PL_CAPABILITIES_INIT;
     pl_subscription* subscription = NULL;
     unsigned long frames = 0; /* written only by the callback thread until the unsubscribe */
     struct timespec run_time = {1, 0};

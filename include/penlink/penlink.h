@@ -10,9 +10,25 @@
  * - After a failure, pl_error_last() holds a thread-local message naming the value, the limit and
  *   the unit where there is one; pl_error_last_range() gives those numbers. Successful calls
  *   leave the last error unchanged.
- * - Options and mode structs, and output structs the caller allocates (pl_settings), start
- *   with `unsigned version`; initialise them with the `PL_X_INIT` macro or `pl_x_init()`. They
- *   only ever grow at the end, and the library never writes past the version the caller set.
+ * - Every struct whose fields the caller sees starts with `unsigned version`, so that it can
+ *   grow: new fields are only ever added at its end, each under a new PL_X_VERSION, and fields
+ *   are never removed, reordered or retyped (docs/api-stability.md). Who sets `version`
+ *   depends on who allocates the struct:
+ *   - Allocated by the caller, read by the library (pl_connect_options, pl_rf_mode,
+ *     pl_led_mode): initialise with the `PL_X_INIT` macro or `pl_x_init(x, PL_X_VERSION)`, then
+ *     change fields. The library reads only the fields of the version the caller set.
+ *   - Allocated by the caller, filled by the library (pl_device_info, pl_capabilities,
+ *     pl_status through pl_pen_latest_status(), pl_settings): initialise the same way. The
+ *     library fills the fields of the version the caller set and writes nothing beyond them, so
+ *     a program built against an older header keeps working with a newer library.
+ *   - Allocated and owned by the library, lent to the caller (pl_status and pl_event in
+ *     callbacks, pl_serial_port_info from a port list): the library sets `version` to its own
+ *     PL_X_VERSION. A program built against a newer header than the library it runs with
+ *     checks `version >= N` before reading a field that version N added.
+ *   In a struct the caller allocated, a version of 0 (zeroed and never initialised) or above
+ *   the library's PL_X_VERSION is refused with PL_EINVAL, and pl_error_last() names the struct
+ *   and the versions known; nothing is read or written then. pl_led_channel, an array element of
+ * pl_capabilities, has no version and never changes; nor does PL_MAX_LED_CHANNELS.
  * - Callbacks take `void *payload` last and return `int`: 0 means handled; any other value is
  *   reported through the log sink (the callback stays registered).
  * - Units are in the names: `_um` micrometres, `_mm` millimetres, `_hz` hertz, `_w` watts.
@@ -191,21 +207,34 @@ PENLINK_EXPORT int pl_connect_options_init(pl_connect_options* opts, unsigned ve
 #define PL_MAX_LED_CHANNELS 8
 #define PL_INFO_STRING_SIZE 64
 
-/** Identity of a connected pen; filled by the library. Strings are NUL-terminated UTF-8. */
+#define PL_DEVICE_INFO_VERSION 1
+/** Identity of a connected pen, read with pl_pen_info(). Allocated by the caller, filled by the
+ * library. Strings are NUL-terminated UTF-8. */
 typedef struct pl_device_info {
+    unsigned version; /**< PL_DEVICE_INFO_VERSION: the fields the caller allocated */
     char model[PL_INFO_STRING_SIZE];
     char serial_number[PL_INFO_STRING_SIZE];
     char firmware_version[PL_INFO_STRING_SIZE]; /**< "major.minor.patch" */
     int32_t protocol_version;
 } pl_device_info;
+#define PL_DEVICE_INFO_INIT \
+    { PL_DEVICE_INFO_VERSION, "", "", "", 0 }
+/** Prepares info for pl_pen_info() (pass PL_DEVICE_INFO_VERSION); the other fields get the
+ * values of PL_DEVICE_INFO_INIT. PL_EINVAL if info is NULL or the version unknown. Any thread. */
+PENLINK_EXPORT int pl_device_info_init(pl_device_info* info, unsigned version);
 
+/** One LED channel of pl_capabilities. An array element, so it has no version field and never
+ * changes; what a later version knows about a channel is added at the end of pl_capabilities. */
 typedef struct pl_led_channel {
     int32_t wavelength_nm;
     double max_irradiance_mw_cm2;
 } pl_led_channel;
 
-/** What the pen can do; filled by the library. Booleans are 0/1. */
+#define PL_CAPABILITIES_VERSION 1
+/** What the pen can do, read with pl_pen_capabilities(). Allocated by the caller, filled by the
+ * library. Booleans are 0/1. */
 typedef struct pl_capabilities {
+    unsigned version; /**< PL_CAPABILITIES_VERSION: the fields the caller allocated */
     double depth_min_mm, depth_max_mm, depth_step_mm;
     double speed_min_hz, speed_max_hz;
     int32_t watchdog_ms;
@@ -220,6 +249,15 @@ typedef struct pl_capabilities {
     pl_led_channel led_channels[PL_MAX_LED_CHANNELS];
     double led_pulse_rate_min_hz, led_pulse_rate_max_hz;
 } pl_capabilities;
+#define PL_CAPABILITIES_INIT                                                                    \
+    {                                                                                           \
+        PL_CAPABILITIES_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0, 0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0, \
+            {{0, 0.0}}, 0.0, 0.0                                                                \
+    }
+/** Prepares caps for pl_pen_capabilities() (pass PL_CAPABILITIES_VERSION); the other fields get
+ * the values of PL_CAPABILITIES_INIT. PL_EINVAL if caps is NULL or the version unknown. Any
+ * thread. */
+PENLINK_EXPORT int pl_capabilities_init(pl_capabilities* caps, unsigned version);
 
 #define PL_RF_MODE_VERSION 1
 /** RF energy settings (add-on). */
@@ -252,8 +290,12 @@ typedef struct pl_led_mode {
 /** Fills mode with defaults (LED off). PL_EINVAL if mode is NULL or the version unknown. */
 PENLINK_EXPORT int pl_led_mode_init(pl_led_mode* mode, unsigned version);
 
-/** One status frame from the pen. Booleans are 0/1. */
+#define PL_STATUS_VERSION 1
+/** One status frame from the pen. Booleans are 0/1. Handed to a status callback, it belongs to
+ * the library, whose version is in `version`; read with pl_pen_latest_status(), it is allocated
+ * by the caller, who sets `version` (see the file comment). */
 typedef struct pl_status {
+    unsigned version;        /**< PL_STATUS_VERSION (see above who sets it) */
     uint32_t sequence;       /**< pen's status counter; gaps are dropped frames */
     uint32_t device_time_ms; /**< pen uptime */
     pl_pen_state state;
@@ -271,9 +313,21 @@ typedef struct pl_status {
     double led_dose_j_cm2;
     uint32_t fault_bits; /**< PL_FAULT_* */
 } pl_status;
+#define PL_STATUS_INIT                                                                           \
+    {                                                                                            \
+        PL_STATUS_VERSION, 0, 0, PL_PEN_IDLE, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0, 0, 0, 0, 0, 0, 0.0, \
+            0, 0, 0, 0.0, 0                                                                      \
+    }
+/** Prepares status for pl_pen_latest_status() (pass PL_STATUS_VERSION); the other fields get
+ * the values of PL_STATUS_INIT. PL_EINVAL if status is NULL or the version unknown. Any
+ * thread. */
+PENLINK_EXPORT int pl_status_init(pl_status* status, unsigned version);
 
-/** Something that happened on the pen. */
+#define PL_EVENT_VERSION 1
+/** Something that happened on the pen. Only the library creates one (for an event callback):
+ * `version` is the library's PL_EVENT_VERSION. */
 typedef struct pl_event {
+    unsigned version; /**< PL_EVENT_VERSION of the library that sent it */
     pl_event_kind kind;
     uint32_t detail;
     uint32_t device_time_ms;
@@ -345,7 +399,15 @@ PENLINK_EXPORT void pl_pen_free(pl_pen* pen);
 /** The URL the pen was opened with; valid until pl_pen_free(). Any thread. */
 PENLINK_EXPORT int pl_pen_url(const char** out, const pl_pen* pen);
 PENLINK_EXPORT int pl_pen_connection_state(pl_connection_state* out, const pl_pen* pen);
+/** Fills *out with the identity the pen reported at connect. out->version must be set
+ * (PL_DEVICE_INFO_INIT or pl_device_info_init()); the library fills the fields of that version
+ * and nothing beyond them. PL_EINVAL (*out untouched) if out or pen is NULL or out->version
+ * unknown. Does not block; any thread. */
 PENLINK_EXPORT int pl_pen_info(pl_device_info* out, const pl_pen* pen);
+/** Fills *out with what the pen reported it can do at connect. out->version must be set
+ * (PL_CAPABILITIES_INIT or pl_capabilities_init()); the library fills the fields of that
+ * version and nothing beyond them. PL_EINVAL (*out untouched) if out or pen is NULL or
+ * out->version unknown. Does not block; any thread. */
 PENLINK_EXPORT int pl_pen_capabilities(pl_capabilities* out, const pl_pen* pen);
 /**@}*/
 
@@ -417,7 +479,8 @@ PENLINK_EXPORT int pl_pen_clear_emergency_stop_async(pl_pen* pen, pl_done_cb don
 
 /** @name Streams and subscriptions
  * Callbacks run on the pen's callback thread (see the file comment). The pointers they receive
- * are valid only during the call. */
+ * are valid only during the call. The pl_status and pl_event they receive belong to the
+ * library: their `version` is the library's PL_STATUS_VERSION / PL_EVENT_VERSION. */
 /**@{*/
 /** Keeps a callback registered until pl_subscription_free(). */
 typedef struct pl_subscription pl_subscription;
@@ -440,7 +503,10 @@ PENLINK_EXPORT int pl_pen_subscribe_connection_state(pl_subscription** out, pl_p
 PENLINK_EXPORT void pl_subscription_free(pl_subscription* subscription);
 
 /** Copies the newest status frame into *out and sets *available to 1; if none has arrived yet,
- * zeroes *out and sets *available to 0. available may be NULL. Does not block; any thread. */
+ * zeroes the fields of *out (all but version) and sets *available to 0. available may be NULL.
+ * out->version must be set (PL_STATUS_INIT or pl_status_init()); the library fills the fields
+ * of that version and nothing beyond them. PL_EINVAL (*out and *available untouched) if out or
+ * pen is NULL or out->version unknown. Does not block; any thread. */
 PENLINK_EXPORT int pl_pen_latest_status(pl_status* out, int* available, const pl_pen* pen);
 /** Status frames the pen sent that never reached a callback (lost, or dropped from a full
  * callback queue), and frames received. Any thread. */
@@ -450,8 +516,12 @@ PENLINK_EXPORT int pl_pen_received_status_frames(uint64_t* out, const pl_pen* pe
 
 /** @name Serial ports */
 /**@{*/
-/** One serial port. Strings are owned by the list; never NULL ("" when unknown). */
+#define PL_SERIAL_PORT_INFO_VERSION 1
+/** One serial port. Owned by its list (see pl_serial_port_list_get()), never allocated by the
+ * caller: `version` is the library's PL_SERIAL_PORT_INFO_VERSION. Strings are owned by the
+ * list; never NULL ("" when unknown). */
 typedef struct pl_serial_port_info {
+    unsigned version; /**< PL_SERIAL_PORT_INFO_VERSION of the library that made the list */
     const char* path; /**< e.g. "/dev/ttyACM0" */
     const char* description;
     int is_usb;

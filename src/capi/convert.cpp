@@ -5,6 +5,7 @@
 #include <string>
 
 #include "capi/boundary.hpp"
+#include "capi/struct_versions.hpp"
 #include "core/limits.hpp"
 
 namespace penlink::capi {
@@ -26,8 +27,7 @@ void copy_string(const std::string& text, char (&out)[PL_INFO_STRING_SIZE]) noex
 }  // namespace
 
 ConnectOptions to_cpp(const pl_connect_options& options) {
-    require_version(options.version, PL_CONNECT_OPTIONS_VERSION, "pl_pen_connect",
-                    "pl_connect_options");
+    require_known_version<pl_connect_options>(options.version, "pl_pen_connect");
     check_non_negative(options.connect_timeout_ms, "connect_timeout_ms", " ms");
     check_non_negative(options.command_timeout_ms, "command_timeout_ms", " ms");
     check_non_negative(options.command_retries, "command_retries", "");
@@ -57,7 +57,7 @@ ConnectOptions to_cpp(const pl_connect_options& options) {
 }
 
 RfMode to_cpp(const pl_rf_mode& mode, const char* function) {
-    require_version(mode.version, PL_RF_MODE_VERSION, function, "pl_rf_mode");
+    require_known_version<pl_rf_mode>(mode.version, function);
     const int polarity = raw_enum(mode.polarity);
     if (polarity != PL_RF_MONOPOLAR && polarity != PL_RF_BIPOLAR) {
         throw InvalidArgumentError(std::string(function) + ": RF polarity " +
@@ -75,7 +75,7 @@ RfMode to_cpp(const pl_rf_mode& mode, const char* function) {
 }
 
 LedMode to_cpp(const pl_led_mode& mode, const char* function) {
-    require_version(mode.version, PL_LED_MODE_VERSION, function, "pl_led_mode");
+    require_known_version<pl_led_mode>(mode.version, function);
     LedMode out;
     out.enabled = mode.enabled != 0;
     out.wavelength_nm = mode.wavelength_nm;
@@ -86,6 +86,11 @@ LedMode to_cpp(const pl_led_mode& mode, const char* function) {
     core::check_mode_values(out);
     return out;
 }
+
+// Every to_c below writes field by field, never `out = pl_x{}`: a caller built against an older
+// header allocated only the fields of its version (out.version, checked before). Version 1 of
+// each struct is every field written here; a field added in version 2 is written only when
+// out.version >= 2.
 
 void to_c(const Status& status, pl_status& out) noexcept {
     out.sequence = status.sequence;
@@ -112,6 +117,7 @@ void to_c(const Status& status, pl_status& out) noexcept {
 }
 
 void to_c(const Event& event, pl_event& out) noexcept {
+    out.version = PL_EVENT_VERSION;  // only the library makes a pl_event
     out.kind = static_cast<pl_event_kind>(event.kind);
     out.detail = event.detail;
     out.device_time_ms = event.device_time_ms;
@@ -125,7 +131,6 @@ void to_c(const DeviceInfo& info, pl_device_info& out) noexcept {
 }
 
 void to_c(const Capabilities& capabilities, pl_capabilities& out) noexcept {
-    out = pl_capabilities{};
     out.depth_min_mm = capabilities.depth_min_mm;
     out.depth_max_mm = capabilities.depth_max_mm;
     out.depth_step_mm = capabilities.depth_step_mm;
@@ -146,17 +151,17 @@ void to_c(const Capabilities& capabilities, pl_capabilities& out) noexcept {
     out.led_fitted = led.fitted ? 1 : 0;
     // The protocol carries at most 4 channels, so PL_MAX_LED_CHANNELS never truncates today.
     out.led_channel_count = std::min<std::size_t>(led.channels.size(), PL_MAX_LED_CHANNELS);
-    for (std::size_t i = 0; i < out.led_channel_count; ++i) {
-        out.led_channels[i].wavelength_nm = led.channels[i].wavelength_nm;
-        out.led_channels[i].max_irradiance_mw_cm2 = led.channels[i].max_irradiance_mw_cm2;
+    for (std::size_t i = 0; i < PL_MAX_LED_CHANNELS; ++i) {
+        const bool used = i < out.led_channel_count;
+        out.led_channels[i].wavelength_nm = used ? led.channels[i].wavelength_nm : 0;
+        out.led_channels[i].max_irradiance_mw_cm2 =
+            used ? led.channels[i].max_irradiance_mw_cm2 : 0.0;
     }
     out.led_pulse_rate_min_hz = led.pulse_rate_min_hz;
     out.led_pulse_rate_max_hz = led.pulse_rate_max_hz;
 }
 
 void to_c(const PenSettings& settings, pl_settings& out) noexcept {
-    // Field by field, never `out = pl_settings{}`: a caller built against an older header
-    // allocated only the fields of its version. Version 1 is every field below.
     out.state = static_cast<pl_pen_state>(settings.state);
     out.depth_set_mm = settings.depth_set_mm;
     out.depth_limit_mm = settings.depth_limit_mm;

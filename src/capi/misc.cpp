@@ -4,6 +4,7 @@
 #include <string>
 
 #include "capi/boundary.hpp"
+#include "capi/struct_versions.hpp"
 #include "penlink/pen.hpp"
 
 using namespace penlink;
@@ -20,44 +21,36 @@ void pl_version(int* major, int* minor, int* patch) {
 const char* pl_version_string(void) { return PENLINK_VERSION_STRING; }
 
 int pl_connect_options_init(pl_connect_options* opts, unsigned version) {
-    return capi::guarded([&] {
-        capi::require(opts, "pl_connect_options_init", "opts");
-        capi::require_version(version, PL_CONNECT_OPTIONS_VERSION, "pl_connect_options_init",
-                              "pl_connect_options");
-        *opts = pl_connect_options PL_CONNECT_OPTIONS_INIT;
-        opts->version = version;
-        return 0;
-    });
+    return capi::init_struct(opts, version, pl_connect_options PL_CONNECT_OPTIONS_INIT,
+                             "pl_connect_options_init", "opts");
 }
 
 int pl_rf_mode_init(pl_rf_mode* mode, unsigned version) {
-    return capi::guarded([&] {
-        capi::require(mode, "pl_rf_mode_init", "mode");
-        capi::require_version(version, PL_RF_MODE_VERSION, "pl_rf_mode_init", "pl_rf_mode");
-        *mode = pl_rf_mode PL_RF_MODE_INIT;
-        mode->version = version;
-        return 0;
-    });
+    return capi::init_struct(mode, version, pl_rf_mode PL_RF_MODE_INIT, "pl_rf_mode_init", "mode");
 }
 
 int pl_led_mode_init(pl_led_mode* mode, unsigned version) {
-    return capi::guarded([&] {
-        capi::require(mode, "pl_led_mode_init", "mode");
-        capi::require_version(version, PL_LED_MODE_VERSION, "pl_led_mode_init", "pl_led_mode");
-        *mode = pl_led_mode PL_LED_MODE_INIT;
-        mode->version = version;
-        return 0;
-    });
+    return capi::init_struct(mode, version, pl_led_mode PL_LED_MODE_INIT, "pl_led_mode_init",
+                             "mode");
 }
 
 int pl_settings_init(pl_settings* settings, unsigned version) {
-    return capi::guarded([&] {
-        capi::require(settings, "pl_settings_init", "settings");
-        capi::require_version(version, PL_SETTINGS_VERSION, "pl_settings_init", "pl_settings");
-        *settings = pl_settings PL_SETTINGS_INIT;
-        settings->version = version;
-        return 0;
-    });
+    return capi::init_struct(settings, version, pl_settings PL_SETTINGS_INIT, "pl_settings_init",
+                             "settings");
+}
+
+int pl_device_info_init(pl_device_info* info, unsigned version) {
+    return capi::init_struct(info, version, pl_device_info PL_DEVICE_INFO_INIT,
+                             "pl_device_info_init", "info");
+}
+
+int pl_capabilities_init(pl_capabilities* caps, unsigned version) {
+    return capi::init_struct(caps, version, pl_capabilities PL_CAPABILITIES_INIT,
+                             "pl_capabilities_init", "caps");
+}
+
+int pl_status_init(pl_status* status, unsigned version) {
+    return capi::init_struct(status, version, pl_status PL_STATUS_INIT, "pl_status_init", "status");
 }
 
 const char* pl_pen_state_name(pl_pen_state requested) {

@@ -6,12 +6,12 @@
 #include "capi/callbacks.hpp"
 #include "capi/convert.hpp"
 #include "capi/handles.hpp"
+#include "capi/struct_versions.hpp"
 
 using namespace penlink;
 using capi::guarded;
 using capi::live_pen;
 using capi::require;
-using capi::require_version;
 
 extern "C" {
 
@@ -89,6 +89,7 @@ int pl_pen_connection_state(pl_connection_state* out, const pl_pen* pen) {
 int pl_pen_info(pl_device_info* out, const pl_pen* pen) {
     return guarded([&] {
         require(out, "pl_pen_info", "out");
+        capi::require_known_version<pl_device_info>(out->version, "pl_pen_info");
         capi::to_c(live_pen(pen, "pl_pen_info").pen->info(), *out);
         return 0;
     });
@@ -97,6 +98,7 @@ int pl_pen_info(pl_device_info* out, const pl_pen* pen) {
 int pl_pen_capabilities(pl_capabilities* out, const pl_pen* pen) {
     return guarded([&] {
         require(out, "pl_pen_capabilities", "out");
+        capi::require_known_version<pl_capabilities>(out->version, "pl_pen_capabilities");
         capi::to_c(live_pen(pen, "pl_pen_capabilities").pen->capabilities(), *out);
         return 0;
     });
@@ -201,7 +203,7 @@ int pl_pen_clear_faults(pl_pen* pen) {
 int pl_pen_read_settings(pl_settings* out, pl_pen* pen) {
     return guarded([&] {
         require(out, "pl_pen_read_settings", "out");
-        require_version(out->version, PL_SETTINGS_VERSION, "pl_pen_read_settings", "pl_settings");
+        capi::require_known_version<pl_settings>(out->version, "pl_pen_read_settings");
         const PenSettings settings = live_pen(pen, "pl_pen_read_settings").pen->read_settings();
         capi::to_c(settings, *out);
         return 0;
@@ -211,12 +213,9 @@ int pl_pen_read_settings(pl_settings* out, pl_pen* pen) {
 int pl_pen_latest_status(pl_status* out, int* available, const pl_pen* pen) {
     return guarded([&] {
         require(out, "pl_pen_latest_status", "out");
+        capi::require_known_version<pl_status>(out->version, "pl_pen_latest_status");
         const auto latest = live_pen(pen, "pl_pen_latest_status").pen->latest_status();
-        if (latest) {
-            capi::to_c(*latest, *out);
-        } else {
-            *out = pl_status{};
-        }
+        capi::to_c(latest ? *latest : Status{}, *out);  // Status{} is all zeros
         if (available != nullptr) *available = latest ? 1 : 0;
         return 0;
     });

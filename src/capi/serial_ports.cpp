@@ -19,9 +19,9 @@ int pl_serial_ports_enumerate(pl_serial_port_list** out) {
         // views point into ports, which is never resized after this.
         for (const auto& port : list->ports) {
             list->views.push_back(pl_serial_port_info{
-                port.path.c_str(), port.description.c_str(), port.is_usb ? 1 : 0, port.usb_vid,
-                port.usb_pid, port.manufacturer.c_str(), port.product.c_str(),
-                port.serial_number.c_str()});
+                PL_SERIAL_PORT_INFO_VERSION, port.path.c_str(), port.description.c_str(),
+                port.is_usb ? 1 : 0, port.usb_vid, port.usb_pid, port.manufacturer.c_str(),
+                port.product.c_str(), port.serial_number.c_str()});
         }
         capi::register_handle(list.get(), capi::HandleKind::SerialPortList);
         *out = list.release();

@@ -37,7 +37,8 @@ int pl_pen_subscribe_status(pl_subscription** out, pl_pen* pen, int32_t rate_hz,
         auto subscription = live.pen->subscribe_status(
             [pen, cb, payload](const Status& status) {
                 capi::CallbackScope scope(pen);
-                pl_status frame;  // on the stack: no allocation per frame
+                pl_status frame;                    // on the stack: no allocation per frame
+                frame.version = PL_STATUS_VERSION;  // the library's own: it lends the frame
                 capi::to_c(status, frame);
                 const int returned = cb(&frame, payload);
                 if (returned != 0) capi::report_callback_failure("status", returned);

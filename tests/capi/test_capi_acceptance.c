@@ -15,6 +15,7 @@
 
 static int count_status(const pl_status* status, void* payload) {
     waiter* frames = (waiter*)payload;
+    CHECK(status->version == PL_STATUS_VERSION);
     waiter_bump(frames, (int)status->state);
     return 0;
 }
@@ -39,8 +40,8 @@ static int wait_for_state(pl_pen* pen, pl_pen_state state, int timeout_ms) {
 static void run_scenario(const char* url) {
     pl_connect_options options = PL_CONNECT_OPTIONS_INIT;
     pl_pen* pen = NULL;
-    pl_device_info info;
-    pl_capabilities caps;
+    pl_device_info info = PL_DEVICE_INFO_INIT;
+    pl_capabilities caps = PL_CAPABILITIES_INIT;
     pl_led_mode led = PL_LED_MODE_INIT;
     pl_rf_mode rf = PL_RF_MODE_INIT;
     pl_subscription* subscription = NULL;
@@ -56,9 +57,10 @@ static void run_scenario(const char* url) {
     CHECK(pen != NULL);
 
     CHECK_OK(pl_pen_info(&info, pen));
-    CHECK(info.model[0] != '\0');
+    CHECK(info.version == PL_DEVICE_INFO_VERSION && info.model[0] != '\0');
     CHECK(info.protocol_version == 2);
     CHECK_OK(pl_pen_capabilities(&caps, pen));
+    CHECK(caps.version == PL_CAPABILITIES_VERSION);
     CHECK(caps.depth_max_mm > caps.depth_min_mm);
     CHECK(caps.speed_max_hz > caps.speed_min_hz);
     CHECK(caps.rf_fitted && caps.led_fitted);

@@ -2,6 +2,7 @@
  * versions, handles used after free, failing callbacks, async completions, log sink. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -149,9 +150,257 @@ static void test_read_settings_arguments(void) {
     CHECK_FAILS(pl_pen_read_settings(&settings, pen), PL_EINVAL, "not a live pl_pen");
 }
 
+/* Output structs the caller allocates (pl_device_info, pl_capabilities, pl_status, pl_settings),
+ * as a program built against an older header would allocate them: the struct of its version,
+ * followed by memory the library must never write, because that is where the fields of a later
+ * version lie. Version 1 ends at the fields below; these stay when a struct gains version 2, so
+ * the same checks then prove that a version-1 caller's memory past version 1 is untouched. */
+#define END_OF(type, field) (offsetof(type, field) + sizeof(((type*)0)->field))
+#define GUARD_BYTE 0x5a
+#define GUARD_SIZE 64
+
+static int untouched_from(const void* memory, size_t from, size_t to) {
+    const unsigned char* bytes = (const unsigned char*)memory;
+    size_t i;
+    for (i = from; i < to; ++i) {
+        if (bytes[i] != GUARD_BYTE) {
+            fprintf(stderr, "byte %lu of %lu was written\n", (unsigned long)i, (unsigned long)to);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+typedef struct {
+    pl_device_info value;
+    unsigned char after[GUARD_SIZE];
+} guarded_device_info;
+typedef struct {
+    pl_capabilities value;
+    unsigned char after[GUARD_SIZE];
+} guarded_capabilities;
+typedef struct {
+    pl_status value;
+    unsigned char after[GUARD_SIZE];
+} guarded_status;
+typedef struct {
+    pl_settings value;
+    unsigned char after[GUARD_SIZE];
+} guarded_settings;
+typedef struct {
+    pl_connect_options value;
+    unsigned char after[GUARD_SIZE];
+} guarded_connect_options;
+typedef struct {
+    pl_rf_mode value;
+    unsigned char after[GUARD_SIZE];
+} guarded_rf_mode;
+typedef struct {
+    pl_led_mode value;
+    unsigned char after[GUARD_SIZE];
+} guarded_led_mode;
+
+#define DEVICE_INFO_V1_END END_OF(pl_device_info, protocol_version)
+#define CAPABILITIES_V1_END END_OF(pl_capabilities, led_pulse_rate_max_hz)
+#define STATUS_V1_END END_OF(pl_status, fault_bits)
+#define SETTINGS_V1_END END_OF(pl_settings, fault_bits)
+#define CONNECT_OPTIONS_V1_END END_OF(pl_connect_options, log_level)
+#define RF_MODE_V1_END END_OF(pl_rf_mode, pulse_ms)
+#define LED_MODE_V1_END END_OF(pl_led_mode, duty_percent)
+
+/* pl_x_init(&guarded.value, 1) writes the version-1 fields and nothing after them. */
+#define CHECK_INIT_STAYS_IN_VERSION_1(guarded, init, end)          \
+    do {                                                           \
+        memset(&(guarded), GUARD_BYTE, sizeof(guarded));           \
+        CHECK_OK(init(&(guarded).value, 1));                       \
+        CHECK((guarded).value.version == 1);                       \
+        CHECK(untouched_from(&(guarded), (end), sizeof(guarded))); \
+    } while (0)
+
+static void test_output_struct_init(void) {
+    pl_device_info info;
+    pl_capabilities caps;
+    pl_status status;
+    const pl_device_info info_defaults = PL_DEVICE_INFO_INIT;
+    const pl_capabilities caps_defaults = PL_CAPABILITIES_INIT;
+    const pl_status status_defaults = PL_STATUS_INIT;
+    guarded_device_info guarded_info;
+    guarded_capabilities guarded_caps;
+    guarded_status guarded_frame;
+    guarded_settings guarded_set;
+    guarded_connect_options guarded_options;
+    guarded_rf_mode guarded_rf;
+    guarded_led_mode guarded_led;
+    size_t i;
+
+    /* The macros and the functions agree; field by field, as the structs have padding. */
+    memset(&info, GUARD_BYTE, sizeof info);
+    CHECK_OK(pl_device_info_init(&info, PL_DEVICE_INFO_VERSION));
+    CHECK(info.version == PL_DEVICE_INFO_VERSION && info_defaults.version == info.version);
+    CHECK(info.model[0] == '\0' && info.serial_number[0] == '\0');
+    CHECK(info.firmware_version[0] == '\0' && info.protocol_version == 0);
+    CHECK(memcmp(&info, &info_defaults, sizeof info) == 0); /* no padding in pl_device_info */
+
+    memset(&caps, GUARD_BYTE, sizeof caps);
+    CHECK_OK(pl_capabilities_init(&caps, PL_CAPABILITIES_VERSION));
+    CHECK(caps.version == PL_CAPABILITIES_VERSION && caps_defaults.version == caps.version);
+    CHECK(caps.depth_min_mm == 0.0 && caps.depth_max_mm == 0.0 && caps.depth_step_mm == 0.0);
+    CHECK(caps.speed_min_hz == 0.0 && caps.speed_max_hz == 0.0 && caps.watchdog_ms == 0);
+    CHECK(caps.max_status_rate_hz == 0 && caps.rf_fitted == 0 && caps.rf_power_max_w == 0.0);
+    CHECK(caps.rf_frequency_min_khz == 0 && caps.rf_frequency_max_khz == 0);
+    CHECK(caps.rf_pulse_min_ms == 0 && caps.rf_pulse_max_ms == 0);
+    CHECK(caps.rf_monopolar == 0 && caps.rf_bipolar == 0 && caps.led_fitted == 0);
+    CHECK(caps.led_channel_count == 0);
+    for (i = 0; i < PL_MAX_LED_CHANNELS; ++i) {
+        CHECK(caps.led_channels[i].wavelength_nm == 0);
+        CHECK(caps.led_channels[i].max_irradiance_mw_cm2 == 0.0);
+        CHECK(caps_defaults.led_channels[i].wavelength_nm == 0);
+    }
+    CHECK(caps.led_pulse_rate_min_hz == 0.0 && caps.led_pulse_rate_max_hz == 0.0);
+
+    memset(&status, GUARD_BYTE, sizeof status);
+    CHECK_OK(pl_status_init(&status, PL_STATUS_VERSION));
+    CHECK(status.version == PL_STATUS_VERSION && status_defaults.version == status.version);
+    CHECK(status.sequence == 0 && status.device_time_ms == 0 && status.state == PL_PEN_IDLE);
+    CHECK(status.depth_set_mm == 0.0 && status.depth_actual_mm == 0.0);
+    CHECK(status.speed_set_hz == 0.0 && status.speed_actual_hz == 0.0);
+    CHECK(status.battery_percent == 0 && status.temperature_c == 0.0);
+    CHECK(status.cartridge_id == 0 && status.cartridge_strokes == 0);
+    CHECK(status.cartridge_stroke_limit == 0 && status.rf_enabled == 0);
+    CHECK(status.rf_delivering == 0 && status.rf_impedance_ohm == 0 && status.rf_energy_j == 0.0);
+    CHECK(status.led_enabled == 0 && status.led_emitting == 0 && status.led_wavelength_nm == 0);
+    CHECK(status.led_dose_j_cm2 == 0.0 && status.fault_bits == 0);
+
+    /* NULL and unknown versions: refused, naming the function, the struct and the version. */
+    CHECK_FAILS(pl_device_info_init(NULL, PL_DEVICE_INFO_VERSION), PL_EINVAL,
+                "pl_device_info_init: info is NULL");
+    CHECK_FAILS(pl_capabilities_init(NULL, PL_CAPABILITIES_VERSION), PL_EINVAL,
+                "pl_capabilities_init: caps is NULL");
+    CHECK_FAILS(pl_status_init(NULL, PL_STATUS_VERSION), PL_EINVAL,
+                "pl_status_init: status is NULL");
+    memset(&info, GUARD_BYTE, sizeof info);
+    CHECK_FAILS(pl_device_info_init(&info, 0), PL_EINVAL, "pl_device_info version 0");
+    CHECK_FAILS(pl_device_info_init(&info, PL_DEVICE_INFO_VERSION + 1), PL_EINVAL,
+                "is not supported by penlink");
+    CHECK(untouched_from(&info, 0, sizeof info));
+    memset(&caps, GUARD_BYTE, sizeof caps);
+    CHECK_FAILS(pl_capabilities_init(&caps, PL_CAPABILITIES_VERSION + 1), PL_EINVAL,
+                "pl_capabilities_init: pl_capabilities version");
+    CHECK(strstr(pl_error_last(), "initialise it with the _INIT macro") != NULL);
+    CHECK(untouched_from(&caps, 0, sizeof caps));
+    memset(&status, GUARD_BYTE, sizeof status);
+    CHECK_FAILS(pl_status_init(&status, 0), PL_EINVAL, "pl_status_init: pl_status version 0");
+    CHECK(untouched_from(&status, 0, sizeof status));
+
+    /* Every pl_x_init() writes the fields of the version asked for and nothing after them. */
+    CHECK_INIT_STAYS_IN_VERSION_1(guarded_info, pl_device_info_init, DEVICE_INFO_V1_END);
+    CHECK_INIT_STAYS_IN_VERSION_1(guarded_caps, pl_capabilities_init, CAPABILITIES_V1_END);
+    CHECK_INIT_STAYS_IN_VERSION_1(guarded_frame, pl_status_init, STATUS_V1_END);
+    CHECK_INIT_STAYS_IN_VERSION_1(guarded_set, pl_settings_init, SETTINGS_V1_END);
+    CHECK_INIT_STAYS_IN_VERSION_1(guarded_options, pl_connect_options_init, CONNECT_OPTIONS_V1_END);
+    CHECK_INIT_STAYS_IN_VERSION_1(guarded_rf, pl_rf_mode_init, RF_MODE_V1_END);
+    CHECK_INIT_STAYS_IN_VERSION_1(guarded_led, pl_led_mode_init, LED_MODE_V1_END);
+    CHECK(guarded_options.value.command_timeout_ms == 300 &&
+          guarded_led.value.wavelength_nm == 633);
+}
+
+/* The calls that fill a caller's struct refuse an unknown version before touching anything, and
+ * fill a version-1 struct without writing past its version-1 fields. */
+static void test_output_struct_versions(void) {
+    pl_pen* pen = connect_sim();
+    guarded_device_info info, info_before;
+    guarded_capabilities caps, caps_before;
+    guarded_status status, status_before;
+    guarded_settings settings;
+    int available = 42;
+    char expected[128];
+
+    memset(&info, GUARD_BYTE, sizeof info);
+    info.value.version = PL_DEVICE_INFO_VERSION + 1;
+    info_before = info;
+    snprintf(expected, sizeof expected,
+             "pl_pen_info: pl_device_info version %d is not supported by penlink",
+             PL_DEVICE_INFO_VERSION + 1);
+    CHECK_FAILS(pl_pen_info(&info.value, pen), PL_EINVAL, expected);
+    CHECK(memcmp(&info, &info_before, sizeof info) == 0);
+    info.value.version = 0; /* zeroed and never initialised */
+    CHECK_FAILS(pl_pen_info(&info.value, pen), PL_EINVAL, "pl_device_info version 0");
+    CHECK_FAILS(pl_pen_info(&info.value, NULL), PL_EINVAL, "pl_device_info version 0");
+
+    memset(&caps, GUARD_BYTE, sizeof caps);
+    caps.value.version = PL_CAPABILITIES_VERSION + 1;
+    caps_before = caps;
+    snprintf(expected, sizeof expected,
+             "pl_pen_capabilities: pl_capabilities version %d is not supported by penlink",
+             PL_CAPABILITIES_VERSION + 1);
+    CHECK_FAILS(pl_pen_capabilities(&caps.value, pen), PL_EINVAL, expected);
+    CHECK(memcmp(&caps, &caps_before, sizeof caps) == 0);
+
+    memset(&status, GUARD_BYTE, sizeof status);
+    status.value.version = 99;
+    status_before = status;
+    CHECK_FAILS(pl_pen_latest_status(&status.value, &available, pen), PL_EINVAL,
+                "pl_pen_latest_status: pl_status version 99 is not supported by penlink");
+    snprintf(expected, sizeof expected, "known versions 1 to %d", PL_STATUS_VERSION);
+    CHECK(strstr(pl_error_last(), expected) != NULL);
+    CHECK(memcmp(&status, &status_before, sizeof status) == 0 && available == 42);
+
+    /* Version 1 in a version-1 allocation: filled, nothing written after it. */
+    memset(&info, GUARD_BYTE, sizeof info);
+    info.value.version = 1;
+    CHECK_OK(pl_pen_info(&info.value, pen));
+    CHECK(info.value.version == 1 && info.value.model[0] != '\0');
+    CHECK(info.value.protocol_version == 2);
+    CHECK(untouched_from(&info, DEVICE_INFO_V1_END, sizeof info));
+
+    memset(&caps, GUARD_BYTE, sizeof caps);
+    caps.value.version = 1;
+    CHECK_OK(pl_pen_capabilities(&caps.value, pen));
+    CHECK(caps.value.version == 1 && caps.value.depth_max_mm > caps.value.depth_min_mm);
+    CHECK(caps.value.led_fitted && caps.value.led_channel_count >= 1);
+    CHECK(caps.value.led_channel_count <= PL_MAX_LED_CHANNELS);
+    /* The unused channels are part of version 1 and cleared, not left as they were. */
+    CHECK(caps.value.led_channels[PL_MAX_LED_CHANNELS - 1].wavelength_nm == 0);
+    CHECK(untouched_from(&caps, CAPABILITIES_V1_END, sizeof caps));
+
+    memset(&status, GUARD_BYTE, sizeof status);
+    status.value.version = 1;
+    CHECK_OK(pl_pen_latest_status(&status.value, &available, pen));
+    CHECK(status.value.version == 1 && (available == 0 || available == 1));
+    if (!available) CHECK(status.value.sequence == 0 && status.value.fault_bits == 0);
+    CHECK(untouched_from(&status, STATUS_V1_END, sizeof status));
+
+    memset(&settings, GUARD_BYTE, sizeof settings);
+    settings.value.version = 1;
+    CHECK_OK(pl_pen_read_settings(&settings.value, pen));
+    CHECK(settings.value.version == 1 && settings.value.status_rate_hz > 0);
+    CHECK(untouched_from(&settings, SETTINGS_V1_END, sizeof settings));
+    pl_pen_free(pen);
+}
+
+/* A status frame lent to a callback carries the library's version. */
+static int check_status_version(const pl_status* status, void* payload) {
+    CHECK(status->version == PL_STATUS_VERSION);
+    waiter_bump((waiter*)payload, (int)status->version);
+    return 0;
+}
+
+static void test_lent_struct_versions(void) {
+    pl_pen* pen = connect_sim();
+    pl_subscription* subscription = NULL;
+    waiter frames;
+    waiter_init(&frames);
+    CHECK_OK(pl_pen_subscribe_status(&subscription, pen, 100, check_status_version, &frames));
+    CHECK(waiter_wait(&frames, 3, 5000));
+    CHECK(waiter_last(&frames) == PL_STATUS_VERSION);
+    pl_subscription_free(subscription);
+    pl_pen_free(pen);
+    waiter_destroy(&frames);
+}
+
 static void test_null_arguments(void) {
     pl_pen* pen = NULL;
-    pl_status status;
+    pl_status status = PL_STATUS_INIT;
     int32_t depth;
     CHECK_FAILS(pl_pen_connect(NULL, SIM_URL, NULL), PL_EINVAL, "out");
     CHECK_FAILS(pl_pen_connect(&pen, NULL, NULL), PL_EINVAL, "url");
@@ -302,7 +551,7 @@ static void test_non_finite_values(void) {
 
     /* None of it reached the pen: the outputs are still off. */
     {
-        pl_status status;
+        pl_status status = PL_STATUS_INIT;
         int available = 0;
         CHECK_OK(pl_pen_latest_status(&status, &available, pen));
         CHECK(!available || (!status.rf_enabled && !status.led_enabled));
@@ -445,6 +694,8 @@ static int count_state(pl_connection_state state, const char* reason, void* payl
 }
 
 static int count_event(const pl_event* event, void* payload) {
+    /* The library lends the event: its version is the library's, this build's. */
+    CHECK(event->version == PL_EVENT_VERSION);
     waiter_bump((waiter*)payload, (int)event->kind);
     return 0;
 }
@@ -453,7 +704,7 @@ static void test_events_and_connection_state(void) {
     pl_pen* pen = connect_sim();
     pl_subscription *states = NULL, *events = NULL;
     waiter state_changes, event_count;
-    pl_status status;
+    pl_status status = PL_STATUS_INIT;
     int available = 0;
     uint64_t received = 0, dropped = 99;
     waiter_init(&state_changes);
@@ -493,6 +744,7 @@ static void test_serial_ports_and_faults(void) {
         const pl_serial_port_info* port = pl_serial_port_list_get(list, i);
         CHECK(port != NULL && port->path != NULL && port->path[0] != '\0' &&
               port->description != NULL);
+        CHECK(port->version == PL_SERIAL_PORT_INFO_VERSION);
     }
     CHECK(pl_serial_port_list_get(list, count) == NULL);
     pl_serial_port_list_free(list);
@@ -512,6 +764,9 @@ int main(void) {
     RUN(test_version_and_codes);
     RUN(test_struct_versions);
     RUN(test_read_settings_arguments);
+    RUN(test_output_struct_init);
+    RUN(test_output_struct_versions);
+    RUN(test_lent_struct_versions);
     RUN(test_null_arguments);
     RUN(test_bad_urls);
     RUN(test_pen_with_null_outputs);

@@ -11,15 +11,20 @@
 #endif
 
 static int on_status(const pl_status* status, void* payload) {
-    (void)status;
     (void)payload;
-    return 0;
+    /* Lent by the library, which stamps its own version; never older than this header's. */
+    return status->version >= PL_STATUS_VERSION ? 0 : 1;
 }
 
 int main(void) {
     int major = 0, minor = 0, patch = 0;
     pl_connect_options options;
     pl_settings settings = PL_SETTINGS_INIT;
+    /* The _INIT macros compile cleanly as strict C99 (-Wextra -pedantic -Werror). */
+    pl_device_info info = PL_DEVICE_INFO_INIT;
+    pl_capabilities caps = PL_CAPABILITIES_INIT;
+    pl_status status = PL_STATUS_INIT;
+    int available = 0;
     pl_pen* pen = NULL;
     pl_subscription* subscription = NULL;
     double value = 0, limit = 0;
@@ -40,6 +45,14 @@ int main(void) {
         fprintf(stderr, "connect: %s: %s\n", pl_strerror(rc), pl_error_last());
         return 1;
     }
+    if (pl_device_info_init(&info, PL_DEVICE_INFO_VERSION) != 0 ||
+        pl_capabilities_init(&caps, PL_CAPABILITIES_VERSION) != 0 ||
+        pl_status_init(&status, PL_STATUS_VERSION) != 0)
+        return 1;
+    if (pl_pen_info(&info, pen) != 0 || pl_pen_capabilities(&caps, pen) != 0 ||
+        pl_pen_latest_status(&status, &available, pen) != 0)
+        return 1;
+    if (info.model[0] == '\0' || caps.depth_max_mm <= caps.depth_min_mm) return 1;
     if (pl_pen_subscribe_status(&subscription, pen, 50, on_status, NULL) != 0) return 1;
     rc = pl_pen_set_depth_um(pen, 99000);
     if (rc != PL_ERANGE || pl_error_last_range(&value, &limit, &unit) != 1 ||
