@@ -19,6 +19,7 @@
 
 #include "penlink/errors.hpp"
 #include "penlink/export.h"
+#include "penlink/module.hpp"
 #include "penlink/types.hpp"
 
 namespace penlink {
@@ -63,6 +64,9 @@ struct ConnectOptions {
     std::int32_t idle_status_rate_hz = 10;
     /// Capacity of the callback queue; frames beyond it are dropped and counted.
     std::int32_t callback_queue_capacity = 4096;
+    /// Directories of partner module descriptors (*.json) for pens that do not store them;
+    /// searched before those in the PENLINK_MODULE_PATH environment variable.
+    std::vector<std::string> module_paths;
 };
 
 using StatusHandler = std::function<void(const Status&)>;
@@ -145,6 +149,27 @@ public:
     [[nodiscard]] Subscription subscribe_status(StatusHandler handler, std::int32_t rate_hz = 50);
     [[nodiscard]] Subscription subscribe_events(EventHandler handler);
     [[nodiscard]] Subscription subscribe_connection_state(ConnectionStateHandler handler);
+
+    // ---- add-on modules (penlink/module.hpp, docs/modules.md) ----
+    // A module is named by its descriptor's key ("cooling"), or "key@slot" when two of a kind
+    // are fitted. Values are checked against the descriptor before anything is sent; errors
+    // name "module.key", the value, the limit and the unit.
+
+    /// The modules fitted, as the pen reported them; read again after a ModuleAttached or
+    /// ModuleDetached event. Throws like a command while re-reading.
+    std::vector<Module> modules();
+    /// Throws NotSupportedError naming the fitted modules if none matches.
+    Module module(const std::string& module);
+    /// Sets every value at once: the pen applies all or none (one Ack, or one Nack naming the
+    /// first offending parameter). At most 16 values.
+    void set_params(const std::string& module, const std::vector<ParamSetting>& values);
+    void set_params_async(const std::string& module, const std::vector<ParamSetting>& values,
+                          ResultHandler done);
+    void set_param(const std::string& module, const std::string& key, const ParamValue& value);
+    /// Reads one parameter's current value from the pen.
+    ParamValue get_param(const std::string& module, const std::string& key);
+    /// Reads every parameter of the module, in descriptor order.
+    std::vector<ParamSetting> get_params(const std::string& module);
 
     /// The newest status frame received, if any.
     std::optional<Status> latest_status() const;

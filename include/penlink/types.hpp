@@ -3,6 +3,7 @@
 /// Every field carries its unit in its name. All types are plain values, safe to copy.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -166,6 +167,14 @@ struct Capabilities {
 };
 
 /// One status frame from the pen. Trivially copyable.
+/// One module telemetry reading as the pen sent it: value = raw * the channel's scale.
+struct TelemetryReading {
+    std::int32_t slot = 0;     ///< the module's slot
+    std::int32_t channel = 0;  ///< the channel's id in the module's descriptor
+    std::int32_t raw = 0;
+};
+inline constexpr std::int32_t kMaxTelemetryReadings = 16;
+
 struct Status {
     std::uint32_t sequence = 0;        ///< pen's status counter; gaps are dropped frames
     std::uint32_t device_time_ms = 0;  ///< pen uptime
@@ -188,6 +197,10 @@ struct Status {
     std::int32_t led_wavelength_nm = 0;
     double led_dose_j_cm2 = 0.0;
     std::uint32_t fault_bits = 0;  ///< see Fault
+    /// Module telemetry readings carried by this frame (telemetry_count of them, at most
+    /// kMaxTelemetryReadings); Module::telemetry(status, key) gives one in its unit.
+    std::int32_t telemetry_count = 0;
+    std::array<TelemetryReading, kMaxTelemetryReadings> telemetry{};
 };
 
 enum class EventKind {
@@ -199,6 +212,8 @@ enum class EventKind {
     WatchdogExpired = 6,
     EmergencyStopped = 7,
     EmergencyCleared = 8,
+    ModuleAttached = 9,   ///< detail = the slot; Pen::modules() reads the list again
+    ModuleDetached = 10,  ///< detail = the slot
 };
 
 /// Something that happened on the pen.

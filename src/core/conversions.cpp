@@ -1,5 +1,7 @@
 #include "core/conversions.hpp"
 
+#include <algorithm>
+
 #include <string>
 
 #include "core/limits.hpp"
@@ -154,6 +156,13 @@ void to_status(const protocol::Status& wire, Status& out) {
     out.led_wavelength_nm = wire.led_wavelength_nm;
     out.led_dose_j_cm2 = wire.led_dose_uj_cm2 / 1e6;
     out.fault_bits = wire.fault_bits;
+    const std::size_t readings = std::min<std::size_t>(wire.telemetry_count, out.telemetry.size());
+    out.telemetry_count = static_cast<std::int32_t>(readings);
+    for (std::size_t i = 0; i < readings; ++i) {
+        out.telemetry[i] = {wire.telemetry[i].slot, wire.telemetry[i].channel,
+                            wire.telemetry[i].raw};
+    }
+    for (std::size_t i = readings; i < out.telemetry.size(); ++i) out.telemetry[i] = {};
 }
 
 Event to_event(const protocol::Event& wire) {

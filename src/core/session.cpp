@@ -167,6 +167,30 @@ void Session::perform_handshake(Clock::time_point deadline) {
                                   device_info_.model + " " + device_info_.serial_number +
                                   ", found " + identity.model + " " + identity.serial_number);
     }
+    // Modules may have changed while the link was down: read them within connect_timeout.
+    std::lock_guard refresh_lock(modules_refresh_mutex_);
+    modules_.refresh(
+        [this, deadline](const protocol::Message& request) {
+            return request_sync_reply(request, deadline);
+        },
+        options_.module_paths);
+}
+
+std::vector<Module> Session::modules() {
+    if (modules_.stale()) {
+        std::lock_guard refresh_lock(modules_refresh_mutex_);
+        if (modules_.stale()) {
+            modules_.refresh(
+                [this](const protocol::Message& request) { return request_reply(request); },
+                options_.module_paths);
+        }
+    }
+    return modules_.list();
+}
+
+Module Session::module(const std::string& selector) {
+    modules();  // re-reads a stale list first
+    return modules_.find(selector);
 }
 
 void Session::close() {
@@ -224,14 +248,16 @@ void Session::deliver(const ResultHandler& done, const Result& result) {
 
 // ---- requests ---------------------------------------------------------------------------
 
-void Session::request(const protocol::Message& message, ResultHandler done) {
+void Session::request(const protocol::Message& message, ResultHandler done, NackExplainer explain) {
     {
         std::lock_guard lock(post_mutex_);
         if (!closed_.load()) {
-            boost::asio::post(io_, [this, message, done = std::move(done)]() mutable {
-                start_request(message, [this, done = std::move(done)](const Result& result,
-                                                                      const protocol::Message*) {
-                    deliver(done, result);
+            boost::asio::post(io_, [this, message, done = std::move(done),
+                                    explain = std::move(explain)]() mutable {
+                start_request(message, [this, done = std::move(done), explain = std::move(explain)](
+                                           const Result& result, const protocol::Message* reply) {
+                    const auto* nack = reply ? std::get_if<protocol::Nack>(reply) : nullptr;
+                    deliver(done, nack && explain ? explain(*nack) : result);
                 });
             });
             return;
@@ -243,7 +269,8 @@ void Session::request(const protocol::Message& message, ResultHandler done) {
 void Session::request_failed(const Result& result, ResultHandler done) { deliver(done, result); }
 
 protocol::Message Session::request_sync_reply(const protocol::Message& message,
-                                              std::optional<Clock::time_point> deadline) {
+                                              std::optional<Clock::time_point> deadline,
+                                              NackExplainer explain) {
     struct Outcome {
         Result result;
         protocol::Message reply;
@@ -254,10 +281,13 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
         std::lock_guard lock(post_mutex_);
         if (closed_.load())
             throw ConnectionError(ErrorCode::NotConnected, "the pen at " + url_ + " is closed");
-        boost::asio::post(io_, [this, message, promise] {
-            start_request(message, [promise](const Result& result, const protocol::Message* reply) {
-                promise->set_value(Outcome{result, reply ? *reply : protocol::Message{}});
-            });
+        boost::asio::post(io_, [this, message, promise, explain = std::move(explain)] {
+            start_request(
+                message, [promise, explain](const Result& result, const protocol::Message* reply) {
+                    const auto* nack = reply ? std::get_if<protocol::Nack>(reply) : nullptr;
+                    promise->set_value(Outcome{nack && explain ? explain(*nack) : result,
+                                               reply ? *reply : protocol::Message{}});
+                });
         });
     }
     const char* name = protocol::to_string(protocol::type_of(message));

@@ -25,6 +25,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/callback_dispatcher.hpp"
+#include "core/module_catalog.hpp"
 #include "penlink/errors.hpp"
 #include "penlink/pen.hpp"
 #include "penlink/types.hpp"
@@ -58,15 +59,28 @@ public:
     /// Best-effort stop of a running needle, then closes link and threads. Idempotent.
     void close();
 
+    /// Turns a pen's Nack into the Result a caller sees, in terms the request knows (a module's
+    /// parameter names); empty = the generic explanation.
+    using NackExplainer = std::function<Result(const protocol::Nack&)>;
+
     /// Sends a request and calls done on the callback thread with the pen's answer.
-    void request(const protocol::Message& message, ResultHandler done);
+    void request(const protocol::Message& message, ResultHandler done, NackExplainer explain = {});
     /// Reports an outcome decided before sending (a host-side refusal) like any other: done
     /// runs on the callback thread.
     void request_failed(const Result& result, ResultHandler done);
     /// Sends a request and waits for the answer; throws the typed error on failure.
     void request_sync(const protocol::Message& message);
+    /// Sends a request and returns the pen's reply (Modules, DescriptorChunk, Params...);
+    /// throws the typed error on failure.
+    protocol::Message request_reply(const protocol::Message& message, NackExplainer explain = {}) {
+        return request_sync_reply(message, {}, std::move(explain));
+    }
     /// Sends GetSettings and returns the pen's current set points (protocol v2).
     protocol::Settings read_settings();
+
+    /// The fitted modules; read again first if an attach or detach event came since.
+    std::vector<Module> modules();
+    Module module(const std::string& selector);
 
     /// The session's depth ceiling: checked here before sending, and given to the pen
     /// (SetDepthLimit), which enforces it too, moving a deeper set point up to it. Kept across
@@ -172,7 +186,8 @@ private:
     void run_on_io(Fn&& fn);
     /// deadline bounds the wait (connect_timeout during connect); otherwise the retries do.
     protocol::Message request_sync_reply(const protocol::Message& message,
-                                         std::optional<Clock::time_point> deadline = {});
+                                         std::optional<Clock::time_point> deadline = {},
+                                         NackExplainer explain = {});
     void perform_handshake(Clock::time_point deadline);
 
     const std::string url_;
@@ -231,6 +246,8 @@ private:
     HandlerList<EventHandler> event_handlers_;
     HandlerList<ConnectionStateHandler> state_handlers_;
     std::atomic<std::int32_t> depth_limit_um_{0};
+    ModuleCatalog modules_;
+    std::mutex modules_refresh_mutex_;           // one refresh at a time
     std::optional<std::uint32_t> last_boot_id_;  // guarded by connect_mutex_
     std::atomic<bool> closed_{false};
     std::mutex post_mutex_;        // closed_ is set, and requests are posted, under it

@@ -20,6 +20,12 @@ bool reply_matches(protocol::MessageType request, const protocol::Message& reply
         return request == protocol::MessageType::GetInfo;
     if (std::holds_alternative<protocol::Settings>(reply))
         return request == protocol::MessageType::GetSettings;
+    if (std::holds_alternative<protocol::Modules>(reply))
+        return request == protocol::MessageType::GetModules;
+    if (std::holds_alternative<protocol::DescriptorChunk>(reply))
+        return request == protocol::MessageType::ReadDescriptor;
+    if (std::holds_alternative<protocol::Params>(reply))
+        return request == protocol::MessageType::GetParams;
     return false;
 }
 
@@ -211,6 +217,10 @@ void Session::check_set_points(const protocol::Status& wire) {
 
 void Session::on_event(const protocol::Event& wire) {
     const Event event = to_event(wire);
+    if (wire.kind == protocol::EventKind::ModuleAttached ||
+        wire.kind == protocol::EventKind::ModuleDetached) {
+        modules_.mark_stale();  // read again on the next use, on the user's thread
+    }
     log(LogLevel::Info, "pen event " + std::to_string(static_cast<int>(event.kind)) + " detail " +
                             std::to_string(event.detail));
     notify(&Session::event_handlers_, "event", event);
