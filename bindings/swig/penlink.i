@@ -20,5 +20,6 @@
 
 %include "errors.i"
 %include "types.i"
+%include "modules.i"
 %include "callbacks.i"
 %include "pen.i"
