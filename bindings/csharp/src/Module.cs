@@ -63,6 +63,7 @@ namespace Penlink
         public double? Telemetry(Status status, string key)
         {
             TelemetrySpec spec = ChannelOf(key);
+            if (status.Telemetry == null) return null;  // default(Status)
             foreach (TelemetryReading reading in status.Telemetry)
                 if (reading.Slot == Slot && reading.Channel == spec.Id) return reading.Raw * spec.Scale;
             return null;

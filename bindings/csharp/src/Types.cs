@@ -70,11 +70,10 @@ namespace Penlink
             LedDoseJCm2 = ledDoseJCm2;
             Faults = faults;
             TelemetryCount = telemetryCount;
-            this.telemetry = telemetry;
+            Telemetry = telemetry ?? NoTelemetry;
         }
 
         static readonly TelemetryReading[] NoTelemetry = new TelemetryReading[0];
-        readonly IReadOnlyList<TelemetryReading> telemetry;
 
         /// <summary>pen's status counter; gaps are dropped frames</summary>
         public uint Sequence { get; }
@@ -102,8 +101,9 @@ namespace Penlink
         public Fault Faults { get; }
         /// <summary>how many module telemetry readings the frame carries</summary>
         public int TelemetryCount { get; }
-        /// <summary>module telemetry readings; Module.Telemetry(status, key) reads one in its unit</summary>
-        public IReadOnlyList<TelemetryReading> Telemetry => telemetry ?? NoTelemetry;
+        /// <summary>module telemetry readings (null only in default(Status));
+        /// Module.Telemetry(status, key) reads one in its unit</summary>
+        public IReadOnlyList<TelemetryReading> Telemetry { get; }
 
         public override string ToString() =>
             $"Status(#{Sequence} {State} depth {DepthActualMm:F2}/{DepthSetMm:F2} mm, " +
