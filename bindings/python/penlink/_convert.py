@@ -4,6 +4,7 @@ and the other way for modes, so nothing a user holds points into C++ memory."""
 from __future__ import annotations
 
 import numbers
+import os
 from typing import Any, Iterable, Mapping, Tuple
 
 from . import _checks
@@ -110,8 +111,8 @@ def connect_options(module_paths: Iterable[Any] = (), **seconds_and_counts: Any)
                                    f"directories") from None
     directories = _native.StringVector()
     for path in paths:
-        directories.append(_checks.text("module path", str(path) if hasattr(path, "__fspath__")
-                                        else path))
+        directories.append(_checks.text(
+            "module path", os.fspath(path) if isinstance(path, os.PathLike) else path))
     native.module_paths = directories
     for name in ("connect_timeout", "command_timeout", "heartbeat_interval", "link_timeout"):
         setattr(native, f"{name}_ms", _checks.seconds_to_ms(name, seconds_and_counts[name]))
