@@ -30,6 +30,8 @@ namespace Penlink.Tests
              ""telemetry"": [
                {""key"": ""vacuum_kpa"", ""id"": 128, ""unit"": ""kPa"", ""scale"": 0.01, ""min"": 0.0,
                 ""max"": 100.0, ""alarm_high"": 70.0}],
+             ""interlocks"": [{""key"": ""cartridge"", ""condition"": ""cartridge_fitted"",
+               ""guards"": [""enabled""], ""description"": ""Suction only with a cartridge fitted""}],
              ""simulation"": {""telemetry"": {""vacuum_kpa"": {""model"": ""first_order"",
                ""source"": ""pressure_kpa"", ""when"": ""enabled"", ""idle"": 0.0, ""tau_s"": 0.2}}}}";
 
@@ -155,13 +157,13 @@ namespace Penlink.Tests
         [TearDown]
         public void RemoveDirectory() => Directory.Delete(dir, true);
 
-        Pen Connect()
+        Pen Connect(string options = "")
         {
             string descriptor = Path.Combine(dir, "suction_head.json");
             File.WriteAllText(descriptor, SuctionJson);
             try
             {
-                return Pen.Connect("sim://?module=" + descriptor);
+                return Pen.Connect("sim://?" + options + "module=" + descriptor);
             }
             catch (InvalidArgumentException error) when (error.Message.Contains("module"))
             {
@@ -244,6 +246,21 @@ namespace Penlink.Tests
                 var error = Assert.Throws<OutOfRangeException>(() => pen.SetParams("suction", values));
                 StringAssert.Contains("suction.pressure_kpa", error.Message);
                 Assert.AreEqual("pulse", suction.Get("pattern"));
+            }
+        }
+
+        [Test]
+        public void ARefusalByThePenAppliesNothingEither()
+        {
+            // Without a cartridge the pen's interlock refuses enabled=true: the whole request goes.
+            using (Pen pen = Connect("cartridge_id=0&"))
+            {
+                Module suction = pen.Module("suction");
+                var values = new Dictionary<string, object> { ["pattern"] = "wave", ["enabled"] = true };
+                var error = Assert.Throws<RejectedException>(() => suction.Set(values));
+                StringAssert.Contains("suction.enabled", error.Message);
+                StringAssert.Contains("cartridge", error.Message);
+                Assert.AreEqual("steady", suction.Get("pattern"));
             }
         }
 

@@ -42,6 +42,10 @@ SUCTION = {
         {"key": "vacuum_kpa", "id": 128, "unit": "kPa", "scale": 0.01, "min": 0.0,
          "max": 100.0, "alarm_high": 70.0, "description": "Measured vacuum"},
     ],
+    "interlocks": [
+        {"key": "cartridge", "condition": "cartridge_fitted", "guards": ["enabled"],
+         "description": "Suction only with a cartridge fitted"},
+    ],
     "simulation": {
         "telemetry": {
             "vacuum_kpa": {"model": "first_order", "source": "pressure_kpa", "when": "enabled",
@@ -162,17 +166,20 @@ def test_connect_takes_module_paths(tmp_path: Path) -> None:
 
 # --- against a simulated pen with the suction head ------------------------------------------
 
-@pytest.fixture
-def module_pen(tmp_path: Path) -> Iterator[penlink.Pen]:
-    descriptor = tmp_path / "suction_head.json"
+def _connect(directory: Path, options: str = "") -> penlink.Pen:
+    descriptor = directory / "suction_head.json"
     descriptor.write_text(json.dumps(SUCTION))
     try:
-        pen = penlink.connect(f"sim://?module={descriptor}")
+        return penlink.connect(f"sim://?{options}module={descriptor}")
     except penlink.InvalidArgumentError as error:
         if "module" in str(error):
             pytest.skip(f"this simulator cannot host modules yet: {error}")
         raise
-    with pen:
+
+
+@pytest.fixture
+def module_pen(tmp_path: Path) -> Iterator[penlink.Pen]:
+    with _connect(tmp_path) as pen:
         yield pen
 
 
@@ -234,6 +241,17 @@ def test_multi_set_is_atomic(module_pen: penlink.Pen) -> None:
     with pytest.raises(penlink.OutOfRangeError, match=r"suction\.pressure_kpa"):
         module_pen.set_params("suction", {"pattern": "steady", "pressure_kpa": 5})
     assert suction.params["pattern"] == "pulse"
+
+
+def test_a_refusal_by_the_pen_applies_nothing_either(tmp_path: Path) -> None:
+    # Without a cartridge the pen's interlock refuses enabled=True: the whole request goes.
+    with _connect(tmp_path, "cartridge_id=0&") as pen:
+        suction = pen.modules["suction"]
+        with pytest.raises(penlink.RejectedError) as error:
+            suction.set(pattern="wave", enabled=True)
+        assert "suction.enabled" in str(error.value) and "cartridge" in str(error.value)
+        assert suction.read_params()["pattern"] == "steady"
+        assert suction.descriptor.interlocks[0].guards == ("enabled",)
 
 
 def test_async_multi_set(module_pen: penlink.Pen) -> None:

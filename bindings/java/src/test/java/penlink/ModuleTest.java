@@ -45,6 +45,8 @@ class ModuleTest {
              "telemetry": [
                {"key": "vacuum_kpa", "id": 128, "unit": "kPa", "scale": 0.01, "min": 0.0,
                 "max": 100.0, "alarm_high": 70.0}],
+             "interlocks": [{"key": "cartridge", "condition": "cartridge_fitted",
+               "guards": ["enabled"], "description": "Suction only with a cartridge fitted"}],
              "simulation": {"telemetry": {"vacuum_kpa": {"model": "first_order",
                "source": "pressure_kpa", "when": "enabled", "idle": 0.0, "tau_s": 0.2}}}}
             """;
@@ -161,10 +163,14 @@ class ModuleTest {
     // --- against a simulated pen with the suction head --------------------------------------
 
     private static Pen connect(Path dir) throws Exception {
+        return connect(dir, "");
+    }
+
+    private static Pen connect(Path dir, String options) throws Exception {
         Path descriptor = dir.resolve("suction_head.json");
         Files.writeString(descriptor, suction());
         try {
-            return Pen.connect("sim://?module=" + descriptor);
+            return Pen.connect("sim://?" + options + "module=" + descriptor);
         } catch (InvalidArgumentException error) {
             Assumptions.assumeFalse(error.getMessage().contains("module"),
                     "this simulator cannot host modules yet: " + error.getMessage());
@@ -245,6 +251,21 @@ class ModuleTest {
                     () -> pen.setParams("suction", values));
             assertTrue(error.getMessage().contains("suction.pressure_kpa"), error.getMessage());
             assertEquals("pulse", suction.get("pattern"));
+        }
+    }
+
+    @Test
+    void aRefusalByThePenAppliesNothingEither(@TempDir Path dir) throws Exception {
+        // Without a cartridge the pen's interlock refuses enabled=true: the whole request goes.
+        try (Pen pen = connect(dir, "cartridge_id=0&")) {
+            Module suction = pen.module("suction");
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("pattern", "wave");
+            values.put("enabled", true);
+            RejectedException error = assertThrows(RejectedException.class, () -> suction.set(values));
+            assertTrue(error.getMessage().contains("suction.enabled"), error.getMessage());
+            assertTrue(error.getMessage().contains("cartridge"), error.getMessage());
+            assertEquals("steady", suction.get("pattern"));
         }
     }
 
