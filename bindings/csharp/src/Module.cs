@@ -45,12 +45,12 @@ namespace Penlink
         public string Selector => Key + "@" + Slot;
 
         /// <summary>Sets one parameter and waits for the pen's acknowledgement.</summary>
-        public void Set(string key, object value) => Pen.SetParam(Selector, key, value);
+        public void Set(string key, object value) => Pen.SetParam(Selector, Key, key, value);
 
         /// <summary>Sets every value at once: the pen applies all of them or none.</summary>
-        public void Set(IDictionary<string, object> values) => Pen.SetParams(Selector, values);
+        public void Set(IDictionary<string, object> values) => Pen.SetParams(Selector, Key, values);
 
-        public Task SetAsync(IDictionary<string, object> values) => Pen.SetParamsAsync(Selector, values);
+        public Task SetAsync(IDictionary<string, object> values) => Pen.SetParamsAsync(Selector, Key, values);
 
         /// <summary>Reads one parameter from the pen: a bool, double or string.</summary>
         public object Get(string key) => Pen.GetParam(Selector, key);

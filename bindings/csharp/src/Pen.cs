@@ -203,26 +203,44 @@ namespace Penlink
         public void SetParams(string module, IDictionary<string, object> values)
         {
             Convert.Require(module, "module");
-            using (var list = Convert.ToParamList(module, values)) resources.Native.set_params(module, list);
+            SetParams(module, module, values);
         }
 
         public Task SetParamsAsync(string module, IDictionary<string, object> values)
         {
-            return Refusing(() =>
-            {
-                Convert.Require(module, "module");
-                using (var list = Convert.ToParamList(module, values))
-                    return CompletionBridge.Submit(done => resources.Native.set_params_async(module, list, done));
-            });
+            if (module == null) return Task.FromException(new InvalidArgumentException("module is null"));
+            return SetParamsAsync(module, module, values);
         }
 
         /// <summary>Sets one parameter: SetParam("cooling", "setpoint_c", 12.5).</summary>
         public void SetParam(string module, string key, object value)
         {
             Convert.Require(module, "module");
-            Convert.Require(key, "parameter key of " + module);
-            using (var native = Convert.ToParamValue(module + "." + key, value))
-                resources.Native.set_param(module, key, native);
+            SetParam(module, module, key, value);
+        }
+
+        // selector names the module for the SDK ("cooling@2"), name for errors raised here
+        // ("cooling.setpoint_c", as the SDK's own errors name it).
+
+        internal void SetParams(string selector, string name, IDictionary<string, object> values)
+        {
+            using (var list = Convert.ToParamList(name, values)) resources.Native.set_params(selector, list);
+        }
+
+        internal Task SetParamsAsync(string selector, string name, IDictionary<string, object> values)
+        {
+            return Refusing(() =>
+            {
+                using (var list = Convert.ToParamList(name, values))
+                    return CompletionBridge.Submit(done => resources.Native.set_params_async(selector, list, done));
+            });
+        }
+
+        internal void SetParam(string selector, string name, string key, object value)
+        {
+            Convert.Require(key, "parameter key of " + name);
+            using (var native = Convert.ToParamValue(name + "." + key, value))
+                resources.Native.set_param(selector, key, native);
         }
 
         /// <summary>Reads one parameter's current value from the pen: a bool, double or string.</summary>

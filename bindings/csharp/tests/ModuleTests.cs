@@ -265,6 +265,57 @@ namespace Penlink.Tests
         }
 
         [Test]
+        public void EveryBadValueIsAPenExceptionNamingTheParameter()
+        {
+            object[] bad = { double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e308, -1e308,
+                             long.MaxValue, -1, "1", null, new byte[] { 1 }, new List<int> { 1 }, 1.5, 7,
+                             "yes", true, new object(), 'x' };
+            using (Pen pen = Connect())
+            {
+                Module suction = pen.Module("suction");
+                IReadOnlyDictionary<string, object> before = suction.GetAll();
+                var escaped = new List<string>();
+                foreach (string key in new[] { "enabled", "pressure_kpa", "pattern", "runtime_s" })
+                {
+                    foreach (object value in bad)
+                    {
+                        if (key == "enabled" && Equals(value, true)) continue;  // a fine value
+                        var values = new Dictionary<string, object> { ["pattern"] = "wave", [key] = value };
+                        var setters = new Action[]
+                        {
+                            () => suction.Set(key, value),
+                            () => suction.Set(values),
+                            () => pen.SetParam("suction", key, value),
+                            () => suction.SetAsync(values).Wait(Wait),
+                        };
+                        foreach (Action setter in setters)
+                        {
+                            try
+                            {
+                                setter();
+                                escaped.Add(key + "=" + value + ": accepted");
+                            }
+                            catch (Exception error)
+                            {
+                                Exception inner = error is AggregateException ? error.InnerException : error;
+                                if (!(inner is PenException) || !inner.Message.Contains("suction." + key))
+                                    escaped.Add(key + "=" + value + ": " + inner);
+                            }
+                        }
+                    }
+                }
+                CollectionAssert.IsEmpty(escaped);
+                CollectionAssert.AreEqual(before, suction.GetAll());
+                Assert.Throws<InvalidArgumentException>(() => pen.SetParams("suction", null));
+                Assert.Throws<InvalidArgumentException>(() => pen.GetParam("suction", null));
+                Assert.Throws<InvalidArgumentException>(() => pen.GetParam(null, "pattern"));
+                var refused = Assert.Throws<AggregateException>(
+                    () => pen.SetParamsAsync(null, new Dictionary<string, object>()).Wait(Wait));
+                Assert.IsInstanceOf<InvalidArgumentException>(refused.InnerException);
+            }
+        }
+
+        [Test]
         public void AsyncMultiSet()
         {
             using (Pen pen = Connect())

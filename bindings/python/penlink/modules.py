@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Iterator, Mapping as MappingType, Optional, Tuple
 
-from . import _checks, _convert
+from . import _async, _checks, _convert
 from . import native as _native
-from .errors import InvalidArgumentError, NotSupportedError
+from .errors import InvalidArgumentError, NotSupportedError, PenError
 from .types import ModuleDescriptor, ParamValue, Status, TelemetrySpec
 
 if TYPE_CHECKING:
@@ -80,12 +80,16 @@ class Module:
     def set(self, values: Optional[MappingType[str, Any]] = None, **by_key: Any) -> None:
         """Sets several parameters at once, set(enabled=True, setpoint_c=12.5) or
         set({"enabled": True}): the pen applies all of them or none."""
-        self._pen.set_params(self.selector, _merged(values, by_key))
+        self._pen._set_params(self.selector, self.key, _merged(values, by_key))
 
     def set_async(self, values: Optional[MappingType[str, Any]] = None,
                   **by_key: Any) -> "Future[None]":
         """set() returning a Future, like the pen's other _async commands."""
-        return self._pen.set_params_async(self.selector, _merged(values, by_key))
+        try:
+            merged = _merged(values, by_key)
+        except PenError as error:
+            return _async.refused(error)
+        return self._pen._set_params_async(self.selector, self.key, merged)
 
     def get(self, key: str) -> ParamValue:
         """Reads one parameter's current value from the pen."""

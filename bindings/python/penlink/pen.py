@@ -280,15 +280,14 @@ class Pen:
         "setpoint_c": 12.5}): the pen applies all or none (a refusal names the first
         offending parameter)."""
         module = _checks.text("module", module)
-        self._native.set_params(module, _convert.param_list(module, values))
+        self._set_params(module, module, values)
 
     def set_params_async(self, module: str, values: Mapping[str, Any]) -> "Future[None]":
         try:
             module = _checks.text("module", module)
-            native = _convert.param_list(module, values)
         except PenError as error:
             return _async.refused(error)
-        return _async.submit(lambda done: self._native.set_params_async(module, native, done))
+        return self._set_params_async(module, module, values)
 
     def set_param(self, module: str, key: str, value: ParamValue) -> None:
         """Sets one parameter: set_param("cooling", "setpoint_c", 12.5)."""
@@ -303,6 +302,20 @@ class Pen:
     def get_params(self, module: str) -> dict:
         """Every parameter of the module, read from the pen, {key: value} in descriptor order."""
         return _convert.param_dict(self._native.get_params(_checks.text("module", module)))
+
+    # selector names the module for the SDK ("cooling@2"), name for errors raised here
+    # ("cooling.setpoint_c", as the SDK's own errors name it).
+
+    def _set_params(self, selector: str, name: str, values: Mapping[str, Any]) -> None:
+        self._native.set_params(selector, _convert.param_list(name, values))
+
+    def _set_params_async(self, selector: str, name: str,
+                          values: Mapping[str, Any]) -> "Future[None]":
+        try:
+            native = _convert.param_list(name, values)
+        except PenError as error:
+            return _async.refused(error)
+        return _async.submit(lambda done: self._native.set_params_async(selector, native, done))
 
     def _set_param(self, selector: str, name: str, key: Any, value: Any) -> None:
         key = _checks.text(f"parameter key of {name}", key)

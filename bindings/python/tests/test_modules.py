@@ -274,3 +274,46 @@ def test_telemetry_in_status(module_pen: penlink.Pen) -> None:
     assert status.telemetry_count == len(status.telemetry) >= 1
     assert all(isinstance(r, penlink.TelemetryReading) for r in status.telemetry)
     assert suction.telemetry(status, "vacuum_kpa") == pytest.approx(30.0, abs=5.0)
+
+
+BAD_VALUES = [math.nan, math.inf, -math.inf, 1e308, -1e308, 2 ** 63, -(2 ** 63), 10 ** 400, -1,
+              "1", None, b"1", [1], 1.5, 7, "yes", True, object()]
+
+
+def test_every_bad_value_is_a_pen_error_naming_the_parameter(module_pen: penlink.Pen) -> None:
+    suction = module_pen.modules["suction"]
+    before = suction.read_params()
+    setters = {
+        "params[key] = v": lambda key, v: suction.params.__setitem__(key, v),
+        "set(key=v)": lambda key, v: suction.set(**{key: v}),
+        "set_param": lambda key, v: module_pen.set_param("suction", key, v),
+        "set_params_async": lambda key, v: module_pen.set_params_async(
+            "suction", {"pattern": "wave", key: v}).result(timeout=5),
+    }
+    escaped = {}
+    for key in ("enabled", "pressure_kpa", "pattern", "runtime_s"):
+        for value in BAD_VALUES:
+            if key == "enabled" and value is True:
+                continue  # a fine value
+            for how, setter in setters.items():
+                try:
+                    setter(key, value)
+                except penlink.PenError as error:
+                    if f"suction.{key}" not in str(error):
+                        escaped[f"{how} {key}={value!r}"] = f"does not name it: {error}"
+                except BaseException as error:  # noqa: BLE001 - the point of the test
+                    escaped[f"{how} {key}={value!r}"] = f"{type(error).__name__}: {error}"
+                else:
+                    escaped[f"{how} {key}={value!r}"] = "accepted"
+    assert not escaped, "\n".join(f"{k}: {v}" for k, v in escaped.items())
+    assert suction.read_params() == before
+    for bad_key in (None, 3, b"pattern"):
+        with pytest.raises(penlink.InvalidArgumentError):
+            module_pen.set_params("suction", {bad_key: 1.0})
+        with pytest.raises(penlink.InvalidArgumentError):
+            module_pen.get_param("suction", bad_key)  # type: ignore[arg-type]
+    for bad_values in (None, [("pattern", "wave")], "pattern"):
+        with pytest.raises(penlink.InvalidArgumentError):
+            module_pen.set_params("suction", bad_values)  # type: ignore[arg-type]
+        with pytest.raises(penlink.InvalidArgumentError):
+            module_pen.set_params_async("suction", bad_values).result(timeout=5)  # type: ignore[arg-type]

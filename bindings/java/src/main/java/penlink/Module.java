@@ -83,17 +83,17 @@ public final class Module {
 
     /** Sets one parameter and waits for the pen's acknowledgement. */
     public void set(String key, Object value) {
-        pen.setParam(selector(), key, value);
+        pen.setParam(selector(), key(), key, value);
     }
 
     /** Sets every value at once: the pen applies all of them or none. */
     public void set(Map<String, ?> values) {
-        pen.setParams(selector(), values);
+        pen.setParams(selector(), key(), values);
     }
 
     /** {@link #set(Map)} as a future, like the pen's other async commands. */
     public CompletableFuture<Void> setAsync(Map<String, ?> values) {
-        return pen.setParamsAsync(selector(), values);
+        return pen.setParamsAsync(selector(), key(), values);
     }
 
     /** Reads one parameter from the pen: a Boolean, Double or String. */

@@ -237,25 +237,42 @@ public final class Pen implements AutoCloseable {
      */
     public void setParams(String module, Map<String, ?> values) {
         Convert.require(module, "module");
-        resources.pen.set_params(module, Convert.paramList(module, values));
+        setParams(module, module, values);
     }
 
     public CompletableFuture<Void> setParamsAsync(String module, Map<String, ?> values) {
-        NativeParamList list;
-        try {
-            Convert.require(module, "module");
-            list = Convert.paramList(module, values);
-        } catch (PenException refused) {
-            return CompletableFuture.failedFuture(refused);
+        if (module == null) {
+            return CompletableFuture.failedFuture(new InvalidArgumentException("module is null"));
         }
-        return Completions.submit(done -> resources.pen.set_params_async(module, list, done));
+        return setParamsAsync(module, module, values);
     }
 
     /** Sets one parameter: {@code setParam("cooling", "setpoint_c", 12.5)}. */
     public void setParam(String module, String key, Object value) {
         Convert.require(module, "module");
-        Convert.require(key, "parameter key of " + module);
-        resources.pen.set_param(module, key, Convert.paramValue(module + "." + key, value));
+        setParam(module, module, key, value);
+    }
+
+    // selector names the module for the SDK ("cooling@2"), name for errors raised here
+    // ("cooling.setpoint_c", as the SDK's own errors name it).
+
+    void setParams(String selector, String name, Map<String, ?> values) {
+        resources.pen.set_params(selector, Convert.paramList(name, values));
+    }
+
+    CompletableFuture<Void> setParamsAsync(String selector, String name, Map<String, ?> values) {
+        NativeParamList list;
+        try {
+            list = Convert.paramList(name, values);
+        } catch (PenException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return Completions.submit(done -> resources.pen.set_params_async(selector, list, done));
+    }
+
+    void setParam(String selector, String name, String key, Object value) {
+        Convert.require(key, "parameter key of " + name);
+        resources.pen.set_param(selector, key, Convert.paramValue(name + "." + key, value));
     }
 
     /** Reads one parameter's current value from the pen: a Boolean, Double or String. */

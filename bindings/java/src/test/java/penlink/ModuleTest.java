@@ -270,6 +270,58 @@ class ModuleTest {
     }
 
     @Test
+    void everyBadValueIsAPenExceptionNamingTheParameter(@TempDir Path dir) throws Exception {
+        Object[] bad = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e308,
+                -1e308, Long.MAX_VALUE, -1, "1", null, new byte[] {1}, List.of(1), 1.5, 7, "yes",
+                true, new Object()};
+        try (Pen pen = connect(dir)) {
+            Module suction = pen.module("suction");
+            Map<String, Object> before = suction.getAll();
+            List<String> escaped = new java.util.ArrayList<>();
+            for (String key : List.of("enabled", "pressure_kpa", "pattern", "runtime_s")) {
+                for (Object value : bad) {
+                    if (key.equals("enabled") && Boolean.TRUE.equals(value)) {
+                        continue;  // a fine value
+                    }
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    values.put("pattern", "wave");
+                    values.put(key, value);
+                    List<Runnable> setters = List.of(
+                            () -> suction.set(key, value),
+                            () -> suction.set(values),
+                            () -> pen.setParam("suction", key, value),
+                            () -> suction.setAsync(values).join());
+                    for (Runnable setter : setters) {
+                        try {
+                            setter.run();
+                            escaped.add(key + "=" + value + ": accepted");
+                        } catch (PenException error) {
+                            if (!error.getMessage().contains("suction." + key)) {
+                                escaped.add(key + "=" + value + ": " + error.getMessage());
+                            }
+                        } catch (CompletionException error) {
+                            if (!(error.getCause() instanceof PenException)
+                                    || !error.getCause().getMessage().contains("suction." + key)) {
+                                escaped.add(key + "=" + value + ": " + error.getCause());
+                            }
+                        } catch (RuntimeException error) {
+                            escaped.add(key + "=" + value + ": " + error);
+                        }
+                    }
+                }
+            }
+            assertEquals(List.of(), escaped);
+            assertEquals(before, suction.getAll());
+            assertThrows(InvalidArgumentException.class, () -> pen.setParams("suction", null));
+            assertThrows(InvalidArgumentException.class, () -> pen.getParam("suction", null));
+            assertThrows(InvalidArgumentException.class, () -> pen.getParam(null, "pattern"));
+            assertInstanceOf(InvalidArgumentException.class, assertThrows(
+                    CompletionException.class, () -> pen.setParamsAsync(null, Map.of()).join())
+                    .getCause());
+        }
+    }
+
+    @Test
     void asyncMultiSet(@TempDir Path dir) throws Exception {
         try (Pen pen = connect(dir)) {
             Module suction = pen.module("suction");
