@@ -13,6 +13,9 @@ streaming) over serial, TCP or the built-in simulator.
             break
         pen.stop()
 
+Add-on modules are driven by the keys their descriptor declares (penlink.modules):
+`pen.modules["cooling"].params["setpoint_c"] = 12.5`.
+
 Every command has an _async twin returning a concurrent.futures.Future (None, or the same
 PenError); asyncio code awaits `asyncio.wrap_future(pen.set_depth_async(mm=1.0))`.
 
