@@ -22,6 +22,9 @@ bool allowed_while_estopped(const protocol::Message& request) {
         case MessageType::Hello:
         case MessageType::GetInfo:
         case MessageType::GetSettings:
+        case MessageType::GetModules:
+        case MessageType::ReadDescriptor:
+        case MessageType::GetParams:
         case MessageType::Heartbeat:
         case MessageType::SubscribeStatus:
         case MessageType::EmergencyStop:
@@ -95,6 +98,8 @@ protocol::Message PenModel::handle(const protocol::Message& request) {
                 return config_.info;
             } else if constexpr (std::is_same_v<M, protocol::GetSettings>) {
                 return settings();
+            } else if constexpr (std::is_same_v<M, protocol::GetModules>) {
+                return protocol::Modules{};  // no modules fitted
             } else if constexpr (std::is_same_v<M, protocol::SetDepth>) {
                 return on_set_depth(message);
             } else if constexpr (std::is_same_v<M, protocol::SetDepthLimit>) {
