@@ -37,11 +37,13 @@ class PenModel {
 public:
     explicit PenModel(const SimConfig& config);
 
-    /// Applies one host request and returns what to answer: Ack, Nack, HelloReply, Info or
-    /// Settings. Also feeds the watchdog (every valid host frame does). Outside a session only
-    /// Hello and the safing requests are applied (else Nack NoSession); while e-stopped only
-    /// those of protocol.md section 9 (else Nack EmergencyStopped). Sequence numbers (reply
-    /// cache, supersession) are the device's business: see SimDevice and RequestOrder.
+    /// Applies one host request and returns what to answer: Ack, Nack, HelloReply, Info,
+    /// Settings, Modules, DescriptorChunk or Params. Also feeds the watchdog (every valid host
+    /// frame does). Outside a session only Hello and the safing requests are applied (else Nack
+    /// NoSession); while e-stopped only those of protocol.md section 9, the module reads, and
+    /// SetParams, whose own checks refuse energy parameters (else Nack EmergencyStopped).
+    /// Sequence numbers (reply cache, supersession) are the device's business: see SimDevice
+    /// and RequestOrder.
     protocol::Message handle(const protocol::Message& request);
 
     /// Any valid frame from the host, including repeats answered from the reply memory.
