@@ -248,6 +248,7 @@ void PenModel::emergency_stop() {
     estop_latched_ = true;
     fault_bits_ |= 1u << protocol::kFaultEmergencyStop;
     queue_event(protocol::EventKind::EmergencyStopped, 0);
+    modules_.enforce_interlocks(conditions());  // "no_fault" stops holding now
 }
 
 void PenModel::clear_emergency_stop() {

@@ -84,6 +84,22 @@ TEST_CASE("an interlock that stops holding drops what it guards", "[sim][modules
     }
 }
 
+TEST_CASE("a no_fault interlock drops its guard the moment the e-stop button is pressed",
+          "[sim][modules][interlock]") {
+    std::string text = suction_descriptor();
+    const std::string needle = R"("condition": "needle_running")";
+    text.replace(text.find(needle), needle.size(), R"("condition": "no_fault")");
+    SimConfig config = default_sim_config();
+    config.modules.push_back(load_module_text(text, "no_fault.json"));
+    SessionModel model(config);
+    REQUIRE(is_ack(model.handle(set_params(1, {{kBoost, 1}}))));
+    model.press_emergency_stop_button();
+    CHECK(model.modules().raw(1, "boost") == 0);
+    const auto nack = nack_of(model.handle(set_params(1, {{kBoost, 1}})));
+    CHECK(nack.reason == NackReason::InterlockActive);
+    CHECK(nack.limit == 1);
+}
+
 TEST_CASE("telemetry follows the behaviour model in simulated time", "[sim][modules][telemetry]") {
     SessionModel model(suction_config());
     auto status = snapshot_of(model);
