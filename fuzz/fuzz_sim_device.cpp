@@ -61,8 +61,6 @@ const std::vector<sim::SimConfig>& configs() {
     return all;
 }
 
-constexpr std::size_t kRequestTypes = 16;  // kAllTypes starts with the 16 requests
-
 bool allowed_while_estopped(const protocol::Message& request) {
     const MessageType type = protocol::type_of(request);
     return type == MessageType::Hello || type == MessageType::GetInfo ||
@@ -374,7 +372,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             } else if (op == 1) {
                 fuzz::append_forged_frame(bytes, input.take(input.u8()));
             } else if (op == 2) {
-                const auto type = fuzz::kAllTypes[input.u8() % kRequestTypes];
+                const auto type = fuzz::kAllTypes[input.u8() % fuzz::kRequestTypeCount];
                 const std::uint16_t seq = input.u16();
                 const auto payload = input.take(input.u8() % 24);
                 fuzz::append_frame_with_payload(bytes, static_cast<std::uint8_t>(type), seq,

@@ -103,8 +103,11 @@ inline void append_message(Bytes& out, std::uint16_t seq, const protocol::Messag
     append(out, frame->view());
 }
 
-/// Every frame type of protocol v2, for harnesses that pick one from a byte.
-inline constexpr std::array<protocol::MessageType, 23> kAllTypes = {
+/// Every frame type of protocol v2, for harnesses that pick one from a byte: the requests first
+/// (fuzz_sim_device picks among the first kRequestTypeCount), then the pen's messages.
+/// fuzz/make_corpus.py reads this list to number the types the way the harnesses do.
+inline constexpr std::size_t kRequestTypeCount = 20;
+inline constexpr std::array<protocol::MessageType, 30> kAllTypes = {
     protocol::MessageType::Hello,
     protocol::MessageType::GetInfo,
     protocol::MessageType::SetDepth,
@@ -121,6 +124,10 @@ inline constexpr std::array<protocol::MessageType, 23> kAllTypes = {
     protocol::MessageType::EndSession,
     protocol::MessageType::SetDepthLimit,
     protocol::MessageType::GetSettings,
+    protocol::MessageType::GetModules,
+    protocol::MessageType::ReadDescriptor,
+    protocol::MessageType::SetParams,
+    protocol::MessageType::GetParams,
     protocol::MessageType::Ack,
     protocol::MessageType::Nack,
     protocol::MessageType::HelloReply,
@@ -128,6 +135,11 @@ inline constexpr std::array<protocol::MessageType, 23> kAllTypes = {
     protocol::MessageType::Status,
     protocol::MessageType::Event,
     protocol::MessageType::Settings,
+    protocol::MessageType::Modules,
+    protocol::MessageType::DescriptorChunk,
+    protocol::MessageType::Params,
 };
+static_assert(static_cast<std::uint8_t>(kAllTypes[kRequestTypeCount - 1]) < 0x80 &&
+              static_cast<std::uint8_t>(kAllTypes[kRequestTypeCount]) >= 0x80);
 
 }  // namespace penlink::fuzz

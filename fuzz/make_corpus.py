@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the fuzzers' seed corpora from the test vectors of docs/protocol.md.
+"""Writes the fuzzers' seed corpora from the test vectors of docs/protocol.md and the example
+module descriptors (examples/modules).
 
 Each vector becomes a few small inputs in the layout its fuzzer reads (see the comment at the
 top of each fuzz_*.cpp): whole frames as raw bytes, and the same frames re-expressed through
@@ -10,15 +11,29 @@ Usage: fuzz/make_corpus.py [--out DIR]   (default: fuzz/corpus next to this scri
 """
 import argparse
 import hashlib
+import json
 import pathlib
 import re
 import shutil
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-# The order of fuzz::kAllTypes in fuzz_support.hpp: harnesses pick a type by index.
-ALL_TYPES = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D,
-             0x80, 0x81, 0x82, 0x83, 0x84, 0x85]
+
+
+def read_all_types():
+    """The type bytes in the order of fuzz::kAllTypes (fuzz_support.hpp), with their values from
+    enum MessageType (messages.hpp): harnesses pick a type by its index in that list."""
+    header = (ROOT / "src" / "protocol" / "messages.hpp").read_text(encoding="utf-8")
+    enum = header[header.index("enum class MessageType"):]
+    enum = enum[:enum.index("};")]
+    values = {name: int(value, 16) for name, value in re.findall(r"(\w+) = (0x[0-9A-Fa-f]+)", enum)}
+    support = (ROOT / "fuzz" / "fuzz_support.hpp").read_text(encoding="utf-8")
+    listing = support[support.index("kAllTypes = {"):]
+    listing = listing[:listing.index("};")]
+    return [values[name] for name in re.findall(r"MessageType::(\w+)", listing)]
+
+
+ALL_TYPES = read_all_types()
 HEADER_SIZE = 6
 CRC_SIZE = 2
 
@@ -110,6 +125,76 @@ def session_seeds(vectors):
     return seeds
 
 
+def descriptor_seeds():
+    """The example partner modules as they are, and small variants of them: valid ones that reach
+    the profile, interlock and safety checks, and one refusal of each kind."""
+    seeds = {}
+    for path in sorted((ROOT / "examples" / "modules").glob("*.json")):
+        seeds[f"example-{slug(path.stem)}"] = path.read_bytes()
+    base = {"schema": "penlink.module/1", "key": "seed", "name": "Seed", "vendor": {"id": 1, "name": "V"},
+            "model": {"id": 0}}
+    minimal = dict(base, parameters=[])
+    enabled = {"key": "enabled", "id": 1, "type": "bool", "default": False}
+    rf = dict(base, key="rf", profiles=["rf"], parameters=[
+        enabled,
+        {"key": "polarity", "id": 2, "type": "enum", "labels": ["monopolar", "bipolar"],
+         "default": "bipolar"},
+        {"key": "frequency", "id": 3, "type": "integer", "unit": "kHz", "min": 1000, "max": 2000,
+         "default": 1500},
+        {"key": "power", "id": 4, "type": "fixed", "unit": "W", "scale": 0.001, "min": 0, "max": 20,
+         "step": 0.5, "default": 0, "safety": "energy"},
+        {"key": "pulse", "id": 5, "type": "integer", "unit": "ms", "min": 10, "max": 500,
+         "default": 100}],
+        telemetry=[{"key": "delivering", "id": 1, "min": 0, "max": 1},
+                   {"key": "impedance", "id": 2, "unit": "ohm", "min": 0, "max": 2000},
+                   {"key": "energy", "id": 3, "unit": "J", "scale": 0.001, "min": 0, "max": 100000}],
+        interlocks=[{"key": "needle", "condition": "needle_running", "guards": ["power"]},
+                    {"key": "armed", "condition": "param:enabled", "guards": ["power"]}])
+    led = dict(base, key="led", profiles=["led"], parameters=[
+        enabled,
+        {"key": "wavelength", "id": 2, "type": "integer", "unit": "nm", "min": 415, "max": 830,
+         "default": 633},
+        {"key": "irradiance", "id": 3, "type": "fixed", "unit": "mW/cm2", "scale": 0.1, "min": 0,
+         "max": 100, "default": 0, "safety": "energy"},
+        {"key": "mode", "id": 4, "type": "enum", "labels": ["continuous", "pulsed"],
+         "default": "continuous"},
+        {"key": "pulse_rate", "id": 5, "type": "fixed", "unit": "Hz", "scale": 0.01, "min": 1,
+         "max": 100, "default": 10},
+        {"key": "duty", "id": 6, "type": "fixed", "unit": "%", "scale": 0.1, "min": 0.1, "max": 100,
+         "default": 50}],
+        telemetry=[{"key": "emitting", "id": 1, "min": 0, "max": 1},
+                   {"key": "dose", "id": 2, "unit": "J/cm2", "scale": 0.000001, "min": 0, "max": 1000}],
+        interlocks=[{"key": "no_fault", "condition": "no_fault", "guards": ["irradiance", "enabled"]}])
+    vendor = dict(base, key="vacuum", parameters=[
+        {"key": "suction_kpa", "id": 0x8001, "type": "fixed", "unit": "kPa", "scale": 0.5,
+         "min": -40, "max": 0, "default": 0, "access": "read_write", "description": "x"},
+        {"key": "hours", "id": 0xFFFE, "type": "integer", "unit": "count", "min": 0,
+         "max": 2147483647, "default": 0, "access": "read"}],
+        telemetry=[{"key": "pressure_kpa", "id": 0xFF, "unit": "kPa", "scale": 0.01, "min": -100,
+                    "max": 10, "alarm_low": -60, "alarm_high": 5}],
+        simulation={"telemetry": {"pressure_kpa": {"model": "first_order", "source": "suction_kpa",
+                                                   "tau_s": 0.5}}})
+    refusals = {
+        "min-above-max": dict(base, parameters=[{"key": "a", "id": 0x8000, "type": "integer",
+                                                 "min": 5, "max": 1, "default": 1}]),
+        "zero-step": dict(base, parameters=[{"key": "a", "id": 0x8000, "type": "integer",
+                                             "min": 0, "max": 1, "step": 0, "default": 0}]),
+        "unknown-unit": dict(base, parameters=[{"key": "a", "id": 0x8000, "type": "integer",
+                                                "unit": "furlong", "min": 0, "max": 1, "default": 0}]),
+        "duplicate-id": dict(base, parameters=[dict(enabled, id=0x8000),
+                                               dict(enabled, key="other", id=0x8000)]),
+        "reserved-id": dict(base, parameters=[dict(enabled, id=7)]),
+        "energy-default": dict(base, parameters=[{"key": "a", "id": 0x8000, "type": "integer",
+                                                  "min": 0, "max": 9, "default": 3,
+                                                  "safety": "energy"}]),
+    }
+    for name, document in [("minimal", minimal), ("profile-rf", rf), ("profile-led", led),
+                           ("vendor", vendor)] + [(f"refused-{k}", v) for k, v in refusals.items()]:
+        seeds[f"descriptor-{name}"] = json.dumps(document, indent=1).encode()
+    seeds["not-json"] = b'{"schema": "penlink.module/1", "key": '
+    return seeds
+
+
 def write(directory, seeds):
     if directory.exists():
         shutil.rmtree(directory)
@@ -128,6 +213,7 @@ def main():
     write(args.out / "fuzz_frame_decoder", frame_decoder_seeds(vectors))
     write(args.out / "fuzz_sim_device", sim_device_seeds(vectors))
     write(args.out / "fuzz_session", session_seeds(vectors))
+    write(args.out / "fuzz_descriptor", descriptor_seeds())
     print(f"{len(vectors)} vectors -> {args.out}")
 
 

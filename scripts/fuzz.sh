@@ -12,7 +12,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-20}
 shift || true
 fuzzers=("$@")
-[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(fuzz_frame_decoder fuzz_sim_device fuzz_session)
+[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(fuzz_frame_decoder fuzz_sim_device fuzz_session fuzz_descriptor)
 build="$root/build/fuzz"
 jobs=2
 
@@ -34,13 +34,16 @@ for fuzzer in "${fuzzers[@]}"; do
     mkdir -p "$corpus"
     log="$build/logs/$fuzzer.log"
     echo "fuzzing $fuzzer for ${seconds} s (log: $log)"
+    # A fuzzer reading text gets its words from fuzz/<fuzzer>.dict, if there is one.
+    dict=()
+    [ -f "$root/fuzz/$fuzzer.dict" ] && dict=(-dict="$root/fuzz/$fuzzer.dict")
     # -timeout: one input running this long is a hang. The first corpus directory receives
     # what the run finds; the checked-in seeds are only read.
     if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         "$build/fuzz/$fuzzer" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$build/artifacts/$fuzzer-" \
-        "$corpus" "$root/fuzz/corpus/$fuzzer" >"$log" 2>&1; then
+        ${dict[@]+"${dict[@]}"} "$corpus" "$root/fuzz/corpus/$fuzzer" >"$log" 2>&1; then
         grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$log" |
             sed 's/^/  /'
     else

@@ -38,7 +38,10 @@ public:
     const std::string& as_label() const;
     /// "true", "12.5", "boost".
     std::string to_string() const;
-    bool operator==(const ParamValue& other) const = default;
+    bool operator==(const ParamValue& other) const {
+        return kind_ == other.kind_ && number_ == other.number_ && label_ == other.label_;
+    }
+    bool operator!=(const ParamValue& other) const { return !(*this == other); }
 
 private:
     Kind kind_ = Kind::Number;

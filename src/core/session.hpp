@@ -241,8 +241,9 @@ private:
     std::int32_t requested_rate_hz_ = 0;
     bool rate_cap_reported_ = false;                  // guarded by subscribers_mutex_
     std::atomic<std::int32_t> streaming_rate_hz_{0};  // the rate last asked of the pen
-    /// A v2 Status frame on the wire: 8 header and CRC bytes, 56 payload, COBS and delimiter.
-    static constexpr std::size_t kStatusWireBytes = 66;
+    /// A Status frame on the wire: 8 header and CRC bytes, 57 payload, COBS and delimiter, and
+    /// 6 bytes per module telemetry value (protocol.md 13).
+    std::size_t status_wire_bytes() const;
     HandlerList<EventHandler> event_handlers_;
     HandlerList<ConnectionStateHandler> state_handlers_;
     std::atomic<std::int32_t> depth_limit_um_{0};

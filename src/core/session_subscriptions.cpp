@@ -22,6 +22,12 @@ void Session::set_state(ConnectionState state, const std::string& reason) {
     notify(&Session::state_handlers_, "connection state", state, reason);
 }
 
+std::size_t Session::status_wire_bytes() const {
+    std::size_t channels = 0;
+    for (const Module& module : modules_.list()) channels += module.descriptor().telemetry.size();
+    return 67 + 6 * std::min(channels, protocol::kMaxTelemetryValues);
+}
+
 void Session::update_status_rate() {
     std::int32_t wanted = 0;
     {
@@ -33,7 +39,7 @@ void Session::update_status_rate() {
         // (protocol.md 11); a subscriber asking more gets what the pen sends.
         if (const auto link_rate = link_->link_bytes_per_second(); link_rate > 0) {
             const auto cap = static_cast<std::int32_t>(
-                std::max<std::size_t>(1, link_rate / 2 / kStatusWireBytes));
+                std::max<std::size_t>(1, link_rate / 2 / status_wire_bytes()));
             if (wanted > cap) {
                 if (!rate_cap_reported_)
                     log(LogLevel::Info, "status rate capped at " + std::to_string(cap) +

@@ -428,8 +428,14 @@ ModuleDescriptor parse_document(const json::value& document) {
     if (interlocks && interlocks->size() > kMaxInterlocks) {
         refuse("interlocks", "more than " + std::to_string(kMaxInterlocks) + " interlocks");
     }
+    std::set<std::string> interlock_keys;
     for (std::size_t i = 0; interlocks && i < interlocks->size(); ++i) {
         module.interlocks.push_back(parse_interlock((*interlocks)[i], i, module));
+        // An app explains a refusal by the interlock's key: two with one key could not be told
+        // apart.
+        if (!interlock_keys.insert(module.interlocks.back().key).second) {
+            refuse("interlocks", "key " + quoted(module.interlocks.back().key) + " appears twice");
+        }
     }
     // The simulator's behaviour model: checked by penlink-sim, ignored by hosts.
     if (const json::value* simulation = top.raw("simulation", false);

@@ -1,6 +1,7 @@
 #include "modules/profiles.hpp"
 
 #include <array>
+#include <string>
 
 namespace penlink::modules {
 namespace {
@@ -38,6 +39,8 @@ constexpr std::array<Profile, 2> kProfiles{{
 
 }  // namespace
 
+std::span<const Profile> known_profiles() { return kProfiles; }
+
 const Profile* find_profile(std::string_view name) {
     for (const Profile& profile : kProfiles) {
         if (profile.name == name) return &profile;
@@ -45,6 +48,16 @@ const Profile* find_profile(std::string_view name) {
     return nullptr;
 }
 
-const char* known_profiles_text() { return "rf, led"; }
+const char* known_profiles_text() {
+    static const std::string text = [] {
+        std::string out;
+        for (const Profile& profile : kProfiles) {
+            if (!out.empty()) out += ", ";
+            out += profile.name;
+        }
+        return out;
+    }();
+    return text.c_str();
+}
 
 }  // namespace penlink::modules

@@ -28,6 +28,8 @@ struct Profile {
     std::span<const ProfileChannel> telemetry;
 };
 
+/// Every standard profile, in the order of docs/modules.md.
+std::span<const Profile> known_profiles();
 /// nullptr for a name no profile has.
 const Profile* find_profile(std::string_view name);
 /// "rf, led", for error messages.

@@ -19,7 +19,7 @@ namespace penlink::protocol {
 inline constexpr std::uint32_t kCrc32Init = 0xFFFFFFFF;
 
 /// CRC-32 (IEEE 802.3, as in zlib): reflected poly 0xEDB88320, init and xorout 0xFFFFFFFF, check
-/// value 0xCBF43926 over ASCII "123456789". Names a module descriptor (docs/protocol.md 14).
+/// value 0xCBF43926 over ASCII "123456789". Names a module descriptor (docs/protocol.md 13.2).
 std::uint32_t crc32(std::span<const std::uint8_t> data);
 
 }  // namespace penlink::protocol

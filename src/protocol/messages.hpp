@@ -63,7 +63,7 @@ enum class MessageType : std::uint8_t {
     Params = 0x89,           // modules: parameter values
 };
 
-/// Message types reserved for vendor extensions (docs/protocol.md section 6): a pen answers a
+/// Message types reserved for vendor extensions (docs/protocol.md section 13.12): a pen answers a
 /// request it does not know in this range with Nack NotSupported, a host ignores pen frames in it.
 inline constexpr std::uint8_t kVendorRequestFirst = 0x60, kVendorRequestLast = 0x7F;
 inline constexpr std::uint8_t kVendorReplyFirst = 0xE0, kVendorReplyLast = 0xFF;
@@ -161,7 +161,7 @@ inline constexpr std::uint8_t kAddonLed = 0x02;
 inline constexpr std::size_t kMaxLedChannels = 4;
 inline constexpr std::size_t kMaxStringLength = 32;
 
-// ---- modules (docs/protocol.md section 14) -----------------------------------------------
+// ---- modules (docs/protocol.md section 13) -----------------------------------------------
 inline constexpr std::size_t kMaxModules = 8;             // entries in one Modules reply
 inline constexpr std::size_t kMaxParamsPerMessage = 16;   // SetParams, GetParams, Params
 inline constexpr std::size_t kMaxTelemetryValues = 16;    // telemetry values in one Status

@@ -179,6 +179,9 @@ void FakePen::answer(const ReceivedFrame& frame) {
             }
             break;
         }
+        case MessageType::GetModules:
+            send(frame.seq, protocol::Modules{});
+            return;
         case MessageType::GetSettings: {
             protocol::Settings settings;
             settings.session_id = session_id();

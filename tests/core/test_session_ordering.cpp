@@ -231,8 +231,8 @@ TEST_CASE("the status rate asked of the pen is capped at half of what the link c
     REQUIRE(wait_until([&] { return pen->count(MessageType::SubscribeStatus) >= 1; }));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const auto requests = pen->received(MessageType::SubscribeStatus);
-    // 11520 / 2 / 66 bytes per v2 status frame
-    CHECK(std::get<protocol::SubscribeStatus>(requests.back().message).rate_hz == 87);
+    // 11520 / 2 / 67 bytes per status frame without module telemetry
+    CHECK(std::get<protocol::SubscribeStatus>(requests.back().message).rate_hz == 85);
     session->close();
 }
 

@@ -128,6 +128,11 @@ TEST_CASE("malformed descriptors are refused naming the field", "[modules][descr
                }),
                Contains("condition \"moon_full\" is not"));
     CHECK_THAT(error_after([](json::object& d) {
+                   auto& interlocks = d["interlocks"].as_array();
+                   interlocks.push_back(interlocks[0]);
+               }),
+               Contains("interlocks: key \"cartridge\" appears twice"));
+    CHECK_THAT(error_after([](json::object& d) {
                    d["telemetry"].as_array()[0].as_object()["alarm_low"] = 50.0;
                }),
                Contains("alarm_low 50 > alarm_high 42"));

@@ -47,7 +47,7 @@ std::vector<DocVector> read_doc_vectors() {
     std::string line;
     while (std::getline(file, line)) {
         if (line.rfind("## ", 0) == 0) {
-            // "## 13. Test vectors": the number may change as the document grows
+            // "## 14. Test vectors": the number may change as the document grows
             in_section =
                 line.size() >= 15 && line.compare(line.size() - 12, 12, "Test vectors") == 0;
             continuing = nullptr;
