@@ -26,6 +26,7 @@
 %ignore penlink::ParamValue::kind;
 %ignore penlink::ParamValue::Kind;
 %ignore penlink::ParamValue::operator==;
+%ignore penlink::ParamValue::operator!=;
 %ignore penlink::Module;
 %ignore penlink::ParamSetting;
 

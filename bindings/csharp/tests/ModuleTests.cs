@@ -316,6 +316,19 @@ namespace Penlink.Tests
         }
 
         [Test]
+        public void AModuleKeepsItsPenReachable()
+        {
+            Module suction = Connect().Module("suction");  // the Pen itself is dropped
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            suction.Set("pattern", "wave");
+            Assert.AreEqual("wave", suction.Get("pattern"));
+            suction.Pen.Dispose();
+            Assert.Catch<ConnectionException>(() => suction.Get("pattern"));
+        }
+
+        [Test]
         public void AsyncMultiSet()
         {
             using (Pen pen = Connect())

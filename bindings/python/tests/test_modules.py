@@ -6,6 +6,7 @@ The end-to-end tests skip (only) when the simulator does not know the `module` o
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 from pathlib import Path
@@ -252,6 +253,18 @@ def test_a_refusal_by_the_pen_applies_nothing_either(tmp_path: Path) -> None:
         assert "suction.enabled" in str(error.value) and "cartridge" in str(error.value)
         assert suction.read_params()["pattern"] == "steady"
         assert suction.descriptor.interlocks[0].guards == ("enabled",)
+
+
+def test_a_module_keeps_its_pen_alive(tmp_path: Path) -> None:
+    pen = _connect(tmp_path)
+    suction = pen.modules["suction"]
+    del pen
+    gc.collect()
+    suction.params["pattern"] = "wave"
+    assert suction.params["pattern"] == "wave"
+    suction.pen.close()
+    with pytest.raises(penlink.ConnectionLostError):
+        suction.params["pattern"]
 
 
 def test_async_multi_set(module_pen: penlink.Pen) -> None:

@@ -322,6 +322,19 @@ class ModuleTest {
     }
 
     @Test
+    void aModuleKeepsItsPenReachable(@TempDir Path dir) throws Exception {
+        Module suction = connect(dir).module("suction");  // the Pen itself is dropped
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        suction.set("pattern", "wave");
+        assertEquals("wave", suction.get("pattern"));
+        suction.pen().close();
+        assertThrows(ConnectionException.class, () -> suction.get("pattern"));
+    }
+
+    @Test
     void asyncMultiSet(@TempDir Path dir) throws Exception {
         try (Pen pen = connect(dir)) {
             Module suction = pen.module("suction");
