@@ -10,7 +10,7 @@ import gc
 import json
 import math
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -200,6 +200,17 @@ def test_discovery(module_pen: penlink.Pen) -> None:
         module_pen.modules["cooling"]
     with pytest.raises(penlink.NotSupportedError, match="suction"):
         module_pen.module("cooling")
+
+
+def test_discovery_and_set_over_tcp(tmp_path: Path, sim_process: Callable[..., Any]) -> None:
+    # The same module hosted by penlink-sim in its own process (--module FILE), over real TCP.
+    descriptor = tmp_path / "suction_head.json"
+    descriptor.write_text(json.dumps(SUCTION))
+    with penlink.connect(sim_process("--tcp", "0", "--module", str(descriptor)).url) as pen:
+        suction = pen.modules["suction"]
+        assert suction.descriptor.channel("vacuum_kpa") is not None
+        suction.set(pattern="pulse", pressure_kpa=25)
+        assert pen.get_params("suction")["pressure_kpa"] == 25.0
 
 
 def test_set_and_get(module_pen: penlink.Pen) -> None:
