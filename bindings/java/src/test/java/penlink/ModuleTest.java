@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the module option.
  */
 class ModuleTest {
-    static final Path EXAMPLE = Path.of(System.getProperty("penlink.source.dir",
-            Path.of("").toAbsolutePath().resolve("../..").normalize().toString()))
-            .resolve("examples/modules/cooling_tip.json");
+    /** examples/modules/cooling_tip.json (the pom sets penlink.examples.dir to examples/java). */
+    static final Path EXAMPLE = Path.of(System.getProperty("penlink.examples.dir", "examples/java"))
+            .resolve("../modules/cooling_tip.json").normalize();
 
     /** A suction head: nothing in penlink's sources mentions it. */
     static final String SUCTION = """
@@ -59,7 +59,7 @@ class ModuleTest {
 
     @Test
     void parsesTheExampleDescriptor() throws Exception {
-        ModuleDescriptor d = Penlink.parseModuleDescriptor(Files.readString(example()));
+        ModuleDescriptor d = Penlink.parseModuleDescriptor(Files.readString(EXAMPLE));
         assertEquals("cooling", d.key());
         assertEquals(19233, d.vendorId());
         assertEquals(List.of("enabled", "setpoint_c", "fan", "hold_s"),
@@ -81,12 +81,6 @@ class ModuleTest {
         assertTrue(plate.hasAlarmHigh());
         assertEquals(42.0, plate.alarmHigh());
         assertEquals(List.of("enabled"), d.interlocks().get(0).guards());
-    }
-
-    private static Path example() {
-        // Maven runs in bindings/java; the repository root is two levels up.
-        Path fromModule = Path.of("").toAbsolutePath().resolve("../../examples/modules/cooling_tip.json");
-        return Files.exists(EXAMPLE) ? EXAMPLE : fromModule.normalize();
     }
 
     @Test
