@@ -83,6 +83,7 @@ class Pen:
         self._native = native
         self._lock = threading.Lock()
         self._subscriptions: Set[Subscription] = set()
+        self._closed = False
         self._info: Optional[DeviceInfo] = None
         self._capabilities: Optional[Capabilities] = None
         _open_pens.add(self)
@@ -93,6 +94,7 @@ class Pen:
         """Stops the callbacks, stops the needle if it can, closes the link. Idempotent;
         later commands raise ConnectionLostError."""
         with self._lock:
+            self._closed = True
             subscriptions = list(self._subscriptions)
             self._subscriptions.clear()
         for subscription in subscriptions:
@@ -376,7 +378,12 @@ class Pen:
                   on_end: Optional[Callable[[], None]] = None) -> Subscription:
         subscription = Subscription(self, native, listener, on_end)
         with self._lock:
-            self._subscriptions.add(subscription)
+            if not self._closed:
+                self._subscriptions.add(subscription)
+                return subscription
+        # Closed meanwhile, e.g. by this very callback before subscribe returned: close()
+        # could not see this subscription, so end it here.
+        subscription.unsubscribe()
         return subscription
 
     def _forget(self, subscription: Subscription) -> None:
