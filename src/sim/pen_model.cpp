@@ -16,8 +16,11 @@ using protocol::MessageType;
 using protocol::NackReason;
 
 // Requests a latched e-stop still lets through: identification, keeping the link alive,
-// watching, the two e-stop commands, and whatever can only make the pen safer.
-bool allowed_while_estopped(const protocol::Message& request) {
+// watching (module discovery and reads included), the two e-stop commands, and whatever can only
+// make the pen safer. SetParams goes on to its own checks, which refuse any energy parameter
+// leaving its default with EmergencyStopped naming it; a module's other parameters (a cooling set
+// point, a fan level) deliver no energy and stay settable.
+bool allowed_while_estopped(const protocol::Message& request, bool safing) {
     switch (protocol::type_of(request)) {
         case MessageType::Hello:
         case MessageType::GetInfo:
@@ -29,15 +32,19 @@ bool allowed_while_estopped(const protocol::Message& request) {
         case MessageType::SubscribeStatus:
         case MessageType::EmergencyStop:
         case MessageType::ClearEmergencyStop:
+        case MessageType::GetModules:
+        case MessageType::ReadDescriptor:
+        case MessageType::GetParams:
+        case MessageType::SetParams:
             return true;
         default:
-            return protocol::is_safing_request(request);
+            return safing;
     }
 }
 
 // Outside a session the pen starts one, or becomes safer; nothing else.
-bool allowed_outside_session(const protocol::Message& request) {
-    return std::holds_alternative<protocol::Hello>(request) || protocol::is_safing_request(request);
+bool allowed_outside_session(const protocol::Message& request, bool safing) {
+    return std::holds_alternative<protocol::Hello>(request) || safing;
 }
 
 std::uint64_t splitmix64(std::uint64_t& state) {
@@ -60,7 +67,8 @@ PenModel::PenModel(const SimConfig& config)
       stroke_limit_(config.cartridge_stroke_limit),
       heating_c_per_s_(config.heating_c_per_s),
       drain_pct_per_s_(config.drain_pct_per_s),
-      charging_(config.charging) {
+      charging_(config.charging),
+      modules_(config.modules, config.module_store) {
     physics_.depth_um = config.info.depth_min_um;
     physics_.battery_pct = config.battery_pct;
     physics_.temperature_c = config.ambient_temperature_c;
@@ -83,12 +91,32 @@ protocol::Message PenModel::handle(const protocol::Message& request) {
     feed_watchdog();
     const MessageType type = protocol::type_of(request);
     if (!protocol::is_request(type)) return nack(type, NackReason::NotSupported);
-    if (!in_session() && !allowed_outside_session(request)) {
+    const bool safing = makes_safer(request);
+    if (!in_session() && !allowed_outside_session(request, safing)) {
         return nack(type, NackReason::NoSession);
     }
-    if (estop_latched_ && !allowed_while_estopped(request)) {
+    if (estop_latched_ && !allowed_while_estopped(request, safing)) {
         return nack(type, NackReason::EmergencyStopped);
     }
+    protocol::Message reply = dispatch(request);
+    // Whatever the request changed (a Stop, a module's switch) may end an interlock's condition.
+    modules_.enforce_interlocks(conditions());
+    return reply;
+}
+
+bool PenModel::makes_safer(const protocol::Message& request) const {
+    if (const auto* set = std::get_if<protocol::SetParams>(&request)) {
+        return modules_.is_safing(*set);
+    }
+    return protocol::is_safing_request(request);
+}
+
+PenConditions PenModel::conditions() const {
+    return {running_, cartridge_id_ != 0, fault_bits_ == 0};
+}
+
+protocol::Message PenModel::dispatch(const protocol::Message& request) {
+    const MessageType type = protocol::type_of(request);
     return std::visit(
         [&](const auto& message) -> protocol::Message {
             using M = std::decay_t<decltype(message)>;
@@ -128,6 +156,15 @@ protocol::Message PenModel::handle(const protocol::Message& request) {
             } else if constexpr (std::is_same_v<M, protocol::EndSession>) {
                 end_session();
                 return protocol::Ack{type};
+            } else if constexpr (std::is_same_v<M, protocol::GetModules>) {
+                return modules_.modules();
+            } else if constexpr (std::is_same_v<M, protocol::ReadDescriptor>) {
+                return modules_.read_descriptor(message);
+            } else if constexpr (std::is_same_v<M, protocol::SetParams>) {
+                return modules_.set_params(message, conditions(), estop_latched_,
+                                           fault_bits_ & kLatchedFaultMask);
+            } else if constexpr (std::is_same_v<M, protocol::GetParams>) {
+                return modules_.get_params(message);
             } else {
                 return protocol::Ack{type};  // Heartbeat: feeding the watchdog was all it asked
             }
@@ -216,6 +253,7 @@ void PenModel::emergency_stop() {
     estop_latched_ = true;
     fault_bits_ |= 1u << protocol::kFaultEmergencyStop;
     queue_event(protocol::EventKind::EmergencyStopped, 0);
+    modules_.enforce_interlocks(conditions());  // "no_fault" stops holding now
 }
 
 void PenModel::clear_emergency_stop() {
@@ -230,6 +268,8 @@ void PenModel::stop_outputs() {
     physics_.speed_hz = 0.0;  // braked at once, unlike a normal Stop's ramp-down
     rf_.enabled = false;
     led_.enabled = false;
+    modules_.energy_off();
+    modules_.enforce_interlocks(conditions());
 }
 
 void PenModel::reset_session_state() {
@@ -253,6 +293,7 @@ void PenModel::reboot(std::uint32_t boot_id) {
     const double heating = heating_c_per_s_;
     const double drain = drain_pct_per_s_;
     const bool charging = charging_;
+    ModuleHost modules = std::move(modules_);  // fitted hardware survives; its state does not
 
     *this = PenModel(config_);
 
@@ -267,6 +308,8 @@ void PenModel::reboot(std::uint32_t boot_id) {
     heating_c_per_s_ = heating;
     drain_pct_per_s_ = drain;
     charging_ = charging;
+    modules_ = std::move(modules);
+    modules_.power_cycle();
     set_boot_id(boot_id);
 }
 
@@ -294,6 +337,20 @@ void PenModel::remove_cartridge() {
     queue_event(protocol::EventKind::CartridgeRemoved, removed);
     // Pulling the cartridge out under a running needle is a fault; while idle it is routine.
     if (was_running) raise_fault(protocol::kFaultCartridgeMissing);
+    modules_.enforce_interlocks(conditions());
+}
+
+std::optional<std::uint8_t> PenModel::attach_module(
+    std::shared_ptr<const ModuleDefinition> definition) {
+    const auto slot = modules_.attach(std::move(definition));
+    if (slot) queue_event(protocol::EventKind::ModuleAttached, *slot);
+    return slot;
+}
+
+bool PenModel::detach_module(std::uint8_t slot) {
+    if (!modules_.detach(slot)) return false;
+    queue_event(protocol::EventKind::ModuleDetached, slot);
+    return true;
 }
 
 void PenModel::queue_event(protocol::EventKind kind, std::uint32_t detail) {

@@ -9,8 +9,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <optional>
 
 #include "protocol/messages.hpp"
+#include "sim/module_host.hpp"
 #include "sim/sim_config.hpp"
 
 namespace penlink::sim {
@@ -34,11 +37,13 @@ class PenModel {
 public:
     explicit PenModel(const SimConfig& config);
 
-    /// Applies one host request and returns what to answer: Ack, Nack, HelloReply, Info or
-    /// Settings. Also feeds the watchdog (every valid host frame does). Outside a session only
-    /// Hello and the safing requests are applied (else Nack NoSession); while e-stopped only
-    /// those of protocol.md section 9 (else Nack EmergencyStopped). Sequence numbers (reply
-    /// cache, supersession) are the device's business: see SimDevice and RequestOrder.
+    /// Applies one host request and returns what to answer: Ack, Nack, HelloReply, Info,
+    /// Settings, Modules, DescriptorChunk or Params. Also feeds the watchdog (every valid host
+    /// frame does). Outside a session only Hello and the safing requests are applied (else Nack
+    /// NoSession); while e-stopped only those of protocol.md section 9, the module reads, and
+    /// SetParams, whose own checks refuse energy parameters (else Nack EmergencyStopped).
+    /// Sequence numbers (reply cache, supersession) are the device's business: see SimDevice
+    /// and RequestOrder.
     protocol::Message handle(const protocol::Message& request);
 
     /// Any valid frame from the host, including repeats answered from the reply memory.
@@ -60,6 +65,15 @@ public:
     void insert_cartridge(std::uint32_t cartridge_id, std::uint32_t stroke_limit);
     void remove_cartridge();
     void raise_fault(std::uint32_t fault_bit);
+    /// Fits a module (Event ModuleAttached, detail = slot); nullopt if every slot is taken.
+    std::optional<std::uint8_t> attach_module(std::shared_ptr<const ModuleDefinition> definition);
+    /// Removes a module and with it its outputs (Event ModuleDetached). False if none there.
+    bool detach_module(std::uint8_t slot);
+    /// The next count DescriptorChunk replies for slot carry one flipped byte (tests a host's
+    /// retry). False if the slot is empty.
+    bool corrupt_descriptor_chunks(std::uint8_t slot, std::uint32_t count) {
+        return modules_.corrupt_chunks(slot, count);
+    }
 
     // Simulated environment and power supply (fault injection). The physics keeps integrating
     // from the value set; protection faults follow at the next step().
@@ -103,7 +117,15 @@ public:
     bool running() const { return running_; }
     bool rf_enabled() const { return rf_.enabled; }
     bool led_enabled() const { return led_.enabled; }
-    bool watchdog_armed() const { return running_ || rf_.enabled || led_.enabled; }
+    bool watchdog_armed() const {
+        return running_ || rf_.enabled || led_.enabled || modules_.energy_active();
+    }
+    const ModuleHost& modules() const { return modules_; }
+    /// What the pen tells its modules' interlocks and behaviour models.
+    PenConditions conditions() const;
+    /// True for requests that can only make the pen safer: protocol::is_safing_request, and a
+    /// SetParams that only returns energy parameters to their defaults.
+    bool makes_safer(const protocol::Message& request) const;
     const PenPhysics& physics() const { return physics_; }
     const SimConfig& config() const { return config_; }
     std::size_t events_dropped() const { return events_dropped_; }
@@ -115,6 +137,7 @@ public:
 
 private:
     // sessions (pen_model.cpp)
+    protocol::Message dispatch(const protocol::Message& request);  // past the state gates
     protocol::Message on_hello(const protocol::Hello& hello);
     std::uint32_t next_session_id();
 
@@ -137,7 +160,7 @@ private:
     void step_protection();
     double next_noise();
 
-    void stop_outputs();         // needle, RF and LED off at once
+    void stop_outputs();         // needle, RF, LED and module energy outputs off at once
     void reset_session_state();  // outputs off, streaming off, depth limit back to the maximum
     void queue_event(protocol::EventKind kind, std::uint32_t detail);
     void clear_fault(std::uint32_t bit);
@@ -168,6 +191,8 @@ private:
     double heating_c_per_s_ = 0.0;
     double drain_pct_per_s_ = 0.0;
     bool charging_ = false;
+
+    ModuleHost modules_;  // fitted add-on modules (hardware: survives a reboot)
 
     // Fixed ring so raising an event never allocates.
     static constexpr std::size_t kEventCapacity = 64;

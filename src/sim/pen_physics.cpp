@@ -63,6 +63,7 @@ void PenModel::step(std::uint32_t dt_us) {
     step_actuators(dt_s);
     step_energy(dt_s);
     step_protection();
+    modules_.step(dt_s, conditions());
 }
 
 void PenModel::step_actuators(double dt_s) {
@@ -170,6 +171,8 @@ void PenModel::snapshot(protocol::Status& out) const {
     out.fault_bits = fault_bits_;
     out.session_id = session_id_;
     out.depth_limit_um = depth_limit_um_;
+    out.telemetry_count = 0;
+    modules_.fill_telemetry(out);
 }
 
 }  // namespace penlink::sim

@@ -33,7 +33,10 @@ protocol::Message RequestGate::evaluate(std::uint16_t seq, const protocol::Messa
     // Outside a session the model answers NoSession (or applies a safing request): a host must
     // learn that its session is gone, not that its request was superseded.
     if (model_.in_session()) {
-        if (const auto newer = order_.superseded_by(seq, request)) {
+        // The model knows what is safing beyond the protocol's own list (a SetParams that only
+        // turns module energy outputs off); such a request is never superseded.
+        if (const auto newer = order_.superseded_by(seq, request);
+            newer && !model_.makes_safer(request)) {
             return protocol::Nack{type, protocol::NackReason::Superseded, protocol::Field::None,
                                   *newer};
         }

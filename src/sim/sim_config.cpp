@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "penlink/errors.hpp"
+#include "sim/module_host.hpp"
 
 namespace penlink::sim {
 namespace {
@@ -201,6 +202,21 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
         } else if (key == "link_bytes_per_s") {
             config.link_bytes_per_s =
                 static_cast<std::uint32_t>(parse_integer(key, value, 0, u32_max, "bytes/s"));
+        } else if (key == "module") {
+            // Comma-separated, because a URL names each query key once.
+            for (std::size_t start = 0; start <= value.size();) {
+                const std::size_t comma = std::min(value.find(',', start), value.size());
+                const std::string path = value.substr(start, comma - start);
+                if (path.empty()) reject(key, value, "names an empty file");
+                config.modules.push_back(load_module_file(path));
+                start = comma + 1;
+            }
+            if (config.modules.size() > protocol::kMaxModules) {
+                reject(key, value,
+                       "fits more than " + std::to_string(protocol::kMaxModules) + " modules");
+            }
+        } else if (key == "module_store") {
+            config.module_store = parse_flag(key, value);
         } else {
             throw InvalidArgumentError(
                 "unknown sim option '" + key +
@@ -208,7 +224,7 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
                 "speed_min_hz, speed_max_hz, rf, led, watchdog_ms, max_status_hz, fault_after_ms, "
                 "drop_link_after_ms, silent_after_ms, cartridge_id, stroke_limit, battery_pct, "
                 "tick_us, ambient_c, over_temperature_c, seed, heat_c_per_s, drain_pct_per_s, "
-                "charging, reboot_after_ms, link_bytes_per_s");
+                "charging, reboot_after_ms, link_bytes_per_s, module, module_store");
         }
     }
     // Cross-field checks run last because std::map visits keys alphabetically, not as given.

@@ -3,11 +3,15 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "protocol/messages.hpp"
 
 namespace penlink::sim {
+
+struct ModuleDefinition;  // sim/module_host.hpp
 
 struct SimConfig {
     protocol::Info info;                // identity and ranges the pen reports
@@ -34,6 +38,11 @@ struct SimConfig {
     // frames the link has no room for are dropped (status_seq still advances); replies and
     // events always go, and never wait behind Status.
     std::uint32_t link_bytes_per_s = 0;
+    // Add-on modules fitted at power-on, slots 1..N in this order (load_module_file).
+    std::vector<std::shared_ptr<const ModuleDefinition>> modules;
+    /// false: the pen cannot store descriptors and reports descriptor_size 0 (the host then
+    /// looks in a partner directory); ReadDescriptor is answered Nack NotSupported.
+    bool module_store = true;
 };
 
 /// Defaults of a typical pen: 0.0-3.0 mm in 0.05 mm steps, 50-150 Hz, RF and LED fitted,
@@ -45,7 +54,8 @@ SimConfig default_sim_config();
 /// rf (0/1), led (0/1), watchdog_ms, fault_after_ms, drop_link_after_ms, silent_after_ms,
 /// cartridge_id, stroke_limit, battery_pct; also max_status_hz, tick_us, ambient_c,
 /// over_temperature_c, seed, heat_c_per_s, drain_pct_per_s, charging (0/1), reboot_after_ms,
-/// link_bytes_per_s.
+/// link_bytes_per_s; module (descriptor files, comma-separated, each loaded and checked and
+/// fitted after those already in config), module_store (0/1).
 /// Throws penlink::InvalidArgumentError naming the key and value on a bad option.
 void apply_sim_options(SimConfig& config, const std::map<std::string, std::string>& options);
 

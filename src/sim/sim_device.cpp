@@ -17,7 +17,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "penlink/errors.hpp"
 #include "protocol/frame.hpp"
+#include "sim/module_host.hpp"
 #include "sim/pen_model.hpp"
 #include "sim/request_gate.hpp"
 
@@ -355,6 +357,31 @@ void SimDevice::inject_fault(std::uint32_t fault_bit) {
     impl_->model.raise_fault(fault_bit);
     impl_->send_events();
     impl_->flush();
+}
+
+std::uint8_t SimDevice::attach_module(const std::string& path) {
+    const auto slot = impl_->model.attach_module(load_module_file(path));
+    if (!slot) {
+        throw InvalidArgumentError("cannot attach " + path + ": all " +
+                                   std::to_string(protocol::kMaxModules) + " slots are taken");
+    }
+    impl_->send_events();
+    impl_->flush();
+    return *slot;
+}
+
+void SimDevice::detach_module(std::uint8_t slot) {
+    if (!impl_->model.detach_module(slot)) {
+        throw InvalidArgumentError("no module in slot " + std::to_string(slot));
+    }
+    impl_->send_events();
+    impl_->flush();
+}
+
+void SimDevice::corrupt_descriptor_chunks(std::uint8_t slot, std::uint32_t count) {
+    if (!impl_->model.corrupt_descriptor_chunks(slot, count)) {
+        throw InvalidArgumentError("no module in slot " + std::to_string(slot));
+    }
 }
 
 void SimDevice::set_temperature_c(double temperature_c) {

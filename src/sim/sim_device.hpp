@@ -54,6 +54,17 @@ public:
     void remove_cartridge();
     void inject_fault(std::uint32_t fault_bit);
 
+    /// Fits a module from a descriptor file (load_module_file) in the lowest free slot and sends
+    /// Event ModuleAttached; returns the slot. Throws InvalidArgumentError naming the file and
+    /// field of a bad descriptor, or when every slot is taken.
+    std::uint8_t attach_module(const std::string& path);
+    /// Removes the module in slot (its energy outputs go with it) and sends Event
+    /// ModuleDetached. Throws InvalidArgumentError if the slot is empty.
+    void detach_module(std::uint8_t slot);
+    /// The next count DescriptorChunk replies for slot carry one flipped byte, so a host's
+    /// descriptor retry can be tested. Throws InvalidArgumentError if the slot is empty.
+    void corrupt_descriptor_chunks(std::uint8_t slot, std::uint32_t count);
+
     /// The depth actuator homes for `duration`: SetDepth and SetDepthLimit are answered
     /// Nack Busy (never cached, so the host's retry of the same frame is evaluated afresh).
     void set_busy_for(std::chrono::milliseconds duration);

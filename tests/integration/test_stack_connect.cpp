@@ -5,6 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
 #include "penlink-sim/launcher.hpp"
 #include "stack_helpers.hpp"
 
@@ -129,6 +133,38 @@ TEST_CASE("sim:// with bad options gives InvalidArgumentError naming the option"
     RfMode rf;
     rf.enabled = true;
     CHECK_THROWS_AS(pen->set_rf_mode(rf), NotSupportedError);
+}
+
+TEST_CASE("sim://?module= fits a module from a descriptor file, refusing a bad one",
+          "[stack][connect][modules]") {
+    // A module no source file knows, written here; telemetry rides in every Status.
+    const std::string descriptor = R"({"schema": "penlink.module/1", "key": "glow",
+        "name": "Glow Pad", "vendor": {"id": 77, "name": "Test"}, "model": {"id": 1},
+        "parameters": [{"key": "level", "id": 32769, "type": "integer", "min": 0, "max": 9,
+                        "default": 0}],
+        "telemetry": [{"key": "pad_c", "id": 128, "unit": "degC", "scale": 0.1, "min": 0,
+                       "max": 80}],
+        "simulation": {"telemetry": {"pad_c": {"model": "constant", "offset": 31.5}}}})";
+    const auto dir = std::filesystem::temp_directory_path();
+    const std::string good = (dir / ("penlink-glow-" + std::to_string(::getpid()) + ".json"));
+    const std::string bad = (dir / ("penlink-glow-bad-" + std::to_string(::getpid()) + ".json"));
+    std::ofstream(good) << descriptor;
+    std::ofstream(bad) << R"({"schema": "penlink.module/1"})";
+
+    CHECK_THAT(message_of<InvalidArgumentError>([&] { Pen::connect("sim://?module=" + bad); }),
+               Catch::Contains(bad) && Catch::Contains("missing field"));
+    CHECK_THAT(message_of<InvalidArgumentError>(
+                   [&] { Pen::connect("sim://?module=" + good + ",/no/such/file.json"); }),
+               Catch::Contains("/no/such/file.json"));
+    {
+        auto pen = Pen::connect("sim://?module=" + good, stack_options());
+        std::atomic<int> frames{0};
+        auto subscription =
+            pen->subscribe_status([&frames](const Status&) { frames.fetch_add(1); }, 100);
+        CHECK(wait_until([&] { return frames.load() >= 3; }, std::chrono::seconds(3)));
+    }
+    std::filesystem::remove(good);
+    std::filesystem::remove(bad);
 }
 
 TEST_CASE("bad connect options give InvalidArgumentError", "[stack][connect]") {

@@ -53,7 +53,9 @@ struct DeviceHarness {
             const bool is_reply =
                 type == protocol::MessageType::Ack || type == protocol::MessageType::Nack ||
                 type == protocol::MessageType::HelloReply || type == protocol::MessageType::Info ||
-                type == protocol::MessageType::Settings;
+                type == protocol::MessageType::Settings || type == protocol::MessageType::Modules ||
+                type == protocol::MessageType::DescriptorChunk ||
+                type == protocol::MessageType::Params;
             if (is_reply && it->header.seq == reply_seq) return it->message;
         }
         return std::nullopt;

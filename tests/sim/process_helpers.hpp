@@ -51,7 +51,9 @@ inline std::uint16_t port_of(const std::string& address) {
 
 inline bool is_reply_type(protocol::MessageType type) {
     return type == protocol::MessageType::Ack || type == protocol::MessageType::Nack ||
-           type == protocol::MessageType::HelloReply || type == protocol::MessageType::Info;
+           type == protocol::MessageType::HelloReply || type == protocol::MessageType::Info ||
+           type == protocol::MessageType::Settings || type == protocol::MessageType::Modules ||
+           type == protocol::MessageType::DescriptorChunk || type == protocol::MessageType::Params;
 }
 
 /// Reads frames until `want` accepts one (returns it) or `timeout` passes (nullopt). Frames

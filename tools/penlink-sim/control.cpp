@@ -72,7 +72,8 @@ void expect_count(const std::vector<std::string>& words, std::size_t count, cons
 const char* control_help() {
     return "reboot | reboot-link-down MS | temperature C | heat C_PER_S | battery PCT | "
            "drain PCT_PER_S | charge on|off | fault BIT | estop-button | button N | "
-           "cartridge remove | cartridge insert ID LIMIT | busy MS | help";
+           "cartridge remove | cartridge insert ID LIMIT | busy MS | module attach FILE | "
+           "module detach SLOT | module corrupt-chunk SLOT N | help";
 }
 
 ControlCommand parse_control_command(std::string_view line) {
@@ -138,6 +139,27 @@ ControlCommand parse_control_command(std::string_view line) {
         command.second = integer_arg(words, 3, 1, 0xFFFFFFFFu, "a stroke limit");
     } else if (verb == "cartridge") {
         throw InvalidArgumentError("usage: cartridge remove | cartridge insert ID LIMIT");
+    } else if (verb == "module" && words.size() >= 2 && words[1] == "attach") {
+        // The file name is the rest of the line, so it may contain spaces.
+        const auto at = line.find("attach") + std::string_view("attach").size();
+        const auto start = line.find_first_not_of(" \t", at);
+        const auto end = line.find_last_not_of(" \t\r\n");
+        if (start == std::string_view::npos)
+            throw InvalidArgumentError("usage: module attach FILE");
+        command.kind = Kind::ModuleAttach;
+        command.text = std::string(line.substr(start, end - start + 1));
+    } else if (verb == "module" && words.size() >= 2 && words[1] == "detach") {
+        expect_count(words, 3, "module detach SLOT");
+        command.kind = Kind::ModuleDetach;
+        command.first = integer_arg(words, 2, 1, 255, "a slot");
+    } else if (verb == "module" && words.size() >= 2 && words[1] == "corrupt-chunk") {
+        expect_count(words, 4, "module corrupt-chunk SLOT N");
+        command.kind = Kind::ModuleCorrupt;
+        command.first = integer_arg(words, 2, 1, 255, "a slot");
+        command.second = integer_arg(words, 3, 0, 1'000'000, "a number of chunks");
+    } else if (verb == "module") {
+        throw InvalidArgumentError(
+            "usage: module attach FILE | module detach SLOT | module corrupt-chunk SLOT N");
     } else {
         throw InvalidArgumentError("unknown command '" + verb + "'; try help");
     }
@@ -191,6 +213,15 @@ std::string apply_control_command(ControlTarget& target, const ControlCommand& c
             break;
         case Kind::Busy:
             device.set_busy_for(std::chrono::milliseconds(command.first));
+            break;
+        case Kind::ModuleAttach:
+            return "ok slot " + std::to_string(device.attach_module(command.text));
+        case Kind::ModuleDetach:
+            device.detach_module(static_cast<std::uint8_t>(command.first));
+            break;
+        case Kind::ModuleCorrupt:
+            device.corrupt_descriptor_chunks(static_cast<std::uint8_t>(command.first),
+                                             command.second);
             break;
     }
     return "ok";

@@ -1,9 +1,10 @@
 // penlink-sim's runtime control: commands that change the simulated pen's world while it runs
-// (reboot, temperature, battery, faults, buttons, cartridge), from a line-based console on
-// stdin, a TCP control port on 127.0.0.1, or scheduled on the command line (--at MS:COMMAND).
+// (reboot, temperature, battery, faults, buttons, cartridge, add-on modules), from a line-based
+// console on stdin, a TCP control port on 127.0.0.1, or scheduled on the command line
+// (--at MS:COMMAND).
 //
-// Every command line is answered by exactly one line: "ok" (help: "ok " and the command list)
-// or "error: " and why. Single-threaded (the io_context's thread).
+// Every command line is answered by exactly one line: "ok" (help: "ok " and the command list;
+// module attach: "ok slot N") or "error: " and why. Single-threaded (the io_context's thread).
 #pragma once
 
 #include <chrono>
@@ -45,12 +46,16 @@ struct ControlCommand {
         CartridgeRemove,  //
         CartridgeInsert,  // first: id, second: stroke limit
         Busy,             // first: milliseconds of depth actuator homing
+        ModuleAttach,     // text: descriptor file
+        ModuleDetach,     // first: slot
+        ModuleCorrupt,    // first: slot, second: how many chunks
     };
     Kind kind = Kind::Help;
     double number = 0.0;
     std::uint32_t first = 0;
     std::uint32_t second = 0;
     bool on = false;
+    std::string text;
 };
 
 /// Parses one command line. Throws penlink::InvalidArgumentError saying what is wrong.

@@ -12,6 +12,7 @@
 #include "options.hpp"
 #include "penlink/errors.hpp"
 #include "pty_link.hpp"
+#include "sim/module_host.hpp"
 #include "tcp_link.hpp"
 
 namespace {
@@ -26,6 +27,13 @@ void describe(const penlink::sim::SimConfig& config) {
                  (info.addons & penlink::protocol::kAddonRf) ? "fitted" : "none",
                  (info.addons & penlink::protocol::kAddonLed) ? "fitted" : "none",
                  static_cast<unsigned>(info.watchdog_ms));
+    std::uint8_t slot = 0;
+    for (const auto& module : config.modules) {
+        std::fprintf(stderr, "penlink-sim: module slot %u: %s (%s) from %s%s\n",
+                     static_cast<unsigned>(++slot), module->descriptor.name.c_str(),
+                     module->descriptor.key.c_str(), module->origin.c_str(),
+                     config.module_store ? "" : ", descriptor not stored on the pen");
+    }
 }
 
 }  // namespace

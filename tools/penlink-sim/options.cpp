@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "penlink/errors.hpp"
+#include "sim/module_host.hpp"
 
 namespace penlink::simtool {
 namespace {
@@ -33,6 +34,7 @@ constexpr ValueFlag kValueFlags[] = {
     {"--battery-pct", "battery_pct"},
     {"--heat", "heat_c_per_s"},
     {"--drain", "drain_pct_per_s"},
+    {"--module-store", "module_store"},
 };
 
 std::uint16_t parse_port(const std::string& flag, const std::string& text) {
@@ -74,6 +76,10 @@ const char* usage() {
            "  --heat C_PER_S           extra heating from the start (ramps the temperature)\n"
            "  --drain PCT_PER_S        extra battery drain from the start\n"
            "  --charging               on the charger from the start\n"
+           "  --module FILE            fit the add-on module FILE describes (a descriptor\n"
+           "                           JSON, see README); repeatable, slots 1..N in order\n"
+           "  --module-store 0         the pen cannot store descriptors: it reports\n"
+           "                           descriptor_size 0 (hosts use a partner directory)\n"
            "  --at MS:COMMAND          run a control COMMAND at MS after start, repeatable\n"
            "                           (e.g. --at '2000:reboot-link-down 500')\n"
            "  --control-port PORT      control commands on 127.0.0.1:PORT (0 = any free port)\n"
@@ -100,12 +106,19 @@ const char* usage() {
            "  cartridge insert ID LIMIT  fit cartridge ID good for LIMIT strokes\n"
            "  busy MS                  the depth actuator homes for MS: SetDepth and\n"
            "                           SetDepthLimit are answered Nack Busy\n"
+           "  module attach FILE       fit a module in the lowest free slot (Event\n"
+           "                           ModuleAttached); answers 'ok slot N'\n"
+           "  module detach SLOT       remove a module (Event ModuleDetached); its outputs\n"
+           "                           are off and it leaves Modules and telemetry\n"
+           "  module corrupt-chunk SLOT N  the next N DescriptorChunk replies for SLOT\n"
+           "                           carry one flipped byte (tests a host's retry)\n"
            "  help                     list the commands\n";
 }
 
 ToolOptions parse_options(int argc, char** argv) {
     ToolOptions options;
     std::map<std::string, std::string> sim_options;
+    std::vector<std::string> module_files;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         std::string inline_value;
@@ -152,6 +165,8 @@ ToolOptions parse_options(int argc, char** argv) {
         } else if (arg == "--no-led") {
             no_value();
             sim_options["led"] = "0";
+        } else if (arg == "--module") {
+            module_files.push_back(take_value());
         } else if (arg == "--set") {
             const std::string pair = take_value();
             const auto eq = pair.find('=');
@@ -173,6 +188,13 @@ ToolOptions parse_options(int argc, char** argv) {
     }
     options.config = sim::default_sim_config();
     sim::apply_sim_options(options.config, sim_options);
+    for (const std::string& file : module_files) {
+        if (options.config.modules.size() == protocol::kMaxModules) {
+            throw InvalidArgumentError("--module " + file + ": the pen has only " +
+                                       std::to_string(protocol::kMaxModules) + " module slots");
+        }
+        options.config.modules.push_back(sim::load_module_file(file));
+    }
     return options;
 }
 
