@@ -528,6 +528,14 @@ static int run_end_to_end(const char* url) {
     CHECK_OK(rc);
 
     CHECK_OK(pl_pen_modules(&modules, pen));
+    {
+        size_t i;
+        for (i = 0; i < pl_module_list_count(modules); ++i) {
+            const pl_module* module = pl_module_list_get(modules, i);
+            fprintf(stderr, "module %s@%d (%s)\n", pl_module_key(module),
+                    (int)pl_module_slot(module), pl_module_name(module));
+        }
+    }
     CHECK(pl_module_list_count(modules) == 1);
     vacuum = pl_module_list_get(modules, 0);
     CHECK(vacuum != NULL && pl_module_list_get(modules, 1) == NULL);
