@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <penlink/modules.h>
 #include <penlink/penlink.h>
 
 #if !PL_VERSION_CHECK(1, 0, 0)
@@ -30,6 +31,9 @@ int main(void) {
     double value = 0, limit = 0;
     const char* unit = NULL;
     int rc;
+    pl_module_list* modules = NULL;
+    pl_param_setting setting;
+    const pl_value zero = PL_VALUE_INIT;
 
     pl_version(&major, &minor, &patch);
     if (major != PL_VERSION_MAJOR) {
@@ -60,6 +64,17 @@ int main(void) {
         fprintf(stderr, "expected an out-of-range error in mm, got %d: %s\n", rc, pl_error_last());
         return 1;
     }
+    /* The module calls (penlink/modules.h) are exported; sim:// has no cooling module. */
+    if (pl_pen_modules(&modules, pen) != 0 || pl_module_list_count(modules) > 8) return 1;
+    pl_module_list_free(modules);
+    setting.key = "setpoint_c";
+    setting.value = pl_value_number(12.5);
+    if (zero.kind != PL_VALUE_NUMBER ||
+        pl_pen_set_params(pen, "cooling", &setting, 1) != PL_ENOTSUP)
+        return 1;
+    if (status.telemetry_count != 0 ||
+        pl_module_telemetry(&value, NULL, NULL, &status, "x") != PL_EINVAL)
+        return 1;
     printf("penlink %s: %s\n", pl_version_string(), pl_error_last());
     pl_subscription_free(subscription);
     pl_pen_free(pen);
