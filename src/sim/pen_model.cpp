@@ -25,9 +25,6 @@ bool allowed_while_estopped(const protocol::Message& request, bool safing) {
         case MessageType::Hello:
         case MessageType::GetInfo:
         case MessageType::GetSettings:
-        case MessageType::GetModules:
-        case MessageType::ReadDescriptor:
-        case MessageType::GetParams:
         case MessageType::Heartbeat:
         case MessageType::SubscribeStatus:
         case MessageType::EmergencyStop:
@@ -126,8 +123,6 @@ protocol::Message PenModel::dispatch(const protocol::Message& request) {
                 return config_.info;
             } else if constexpr (std::is_same_v<M, protocol::GetSettings>) {
                 return settings();
-            } else if constexpr (std::is_same_v<M, protocol::GetModules>) {
-                return protocol::Modules{};  // no modules fitted
             } else if constexpr (std::is_same_v<M, protocol::SetDepth>) {
                 return on_set_depth(message);
             } else if constexpr (std::is_same_v<M, protocol::SetDepthLimit>) {

@@ -24,6 +24,8 @@ int run_clear_estop(const Args& args);
 int run_clear_faults(const Args& args);
 int run_monitor(const Args& args);
 int run_demo(const Args& args);
+int run_modules(const Args& args);
+int run_param(const Args& args);
 
 /// Exit code of a run that Ctrl-C cut short before it finished its script (128 + SIGINT).
 constexpr int kExitInterrupted = 130;

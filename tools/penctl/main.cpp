@@ -29,6 +29,8 @@ constexpr Command kCommands[] = {
     {"rf", penctl::run_rf},
     {"led", penctl::run_led},
     {"monitor", penctl::run_monitor},
+    {"modules", penctl::run_modules},
+    {"param", penctl::run_param},
     {"estop", penctl::run_estop},
     {"clear-estop", penctl::run_clear_estop},
     {"clear-faults", penctl::run_clear_faults},
@@ -45,13 +47,16 @@ constexpr const char* kUsage =
     "  set URL ...           depth, speed, depth limit, start or stop the needle\n"
     "  rf URL --on|--off     RF add-on\n"
     "  led URL --on|--off    LED add-on\n"
-    "  monitor URL           live status\n"
+    "  monitor URL           live status, module telemetry included\n"
+    "  modules URL           add-on modules: parameters, telemetry, interlocks\n"
+    "  param URL M.KEY[=V].. set or read add-on module parameters\n"
     "  estop URL             emergency stop (latches)\n"
     "  clear-estop URL       release the emergency stop\n"
     "  clear-faults URL      clear latched faults whose cause has gone\n"
     "  demo                  scripted treatment on a simulated pen over a pseudo-terminal\n"
     "\n"
     "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or sim://[?rf=1&led=1]\n"
+    "     (sim://?module=FILE fits a module from its descriptor file)\n"
     "'penctl <command> --help' shows a command's options; --version the library version.\n"
     "-v shows the SDK's warnings and progress, -vv also its debug detail.\n"
     "Exit codes: 0 ok, 1 pen or SDK error, 2 usage error.\n";

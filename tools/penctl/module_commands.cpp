@@ -66,8 +66,8 @@ std::string range_of(const penlink::ParamSpec& p) {
         case penlink::ParamType::Fixed:
             break;
     }
-    return number_text(p.min) + " - " + with_unit(p.max, p.unit) + " step " +
-           number_text(p.step) + ", default " + number_text(p.default_value);
+    return number_text(p.min) + " - " + with_unit(p.max, p.unit) + " step " + number_text(p.step) +
+           ", default " + number_text(p.default_value);
 }
 
 void print_module(const penlink::Module& module) {
@@ -177,8 +177,9 @@ int run_param(const Args& args) {
     for (std::size_t i = 2; i < words.size(); ++i) {
         if ((words[i].find('=') != std::string::npos) !=
             (words[1].find('=') != std::string::npos)) {
-            throw UsageError("param either sets (MODULE.KEY=VALUE) or reads (MODULE.KEY), "
-                             "not both at once");
+            throw UsageError(
+                "param either sets (MODULE.KEY=VALUE) or reads (MODULE.KEY), "
+                "not both at once");
         }
     }
     const auto pen = connect_pen(words[0], false);
@@ -193,7 +194,8 @@ int run_param(const Args& args) {
             if (key.empty()) throw UsageError("\"" + words[i] + "\" is not MODULE.KEY=VALUE");
             const penlink::Module module = pen->module(module_name);
             if (!by_module.count(module_name)) order.push_back(module_name);
-            by_module[module_name].push_back({key, parse_value(module, key, words[i].substr(eq + 1))});
+            by_module[module_name].push_back(
+                {key, parse_value(module, key, words[i].substr(eq + 1))});
         }
         for (const auto& module_name : order) {
             const penlink::Module module = pen->module(module_name);

@@ -12,7 +12,8 @@ namespace {
 constexpr const char* kMonitorUsage =
     "usage: penctl monitor URL [--rate-hz N] [--duration-s S]\n"
     "Shows live status: state, depth actual/set, speed actual/set, battery, temperature,\n"
-    "cartridge strokes, RF impedance and energy, LED dose, faults and dropped frames.\n"
+    "cartridge strokes, RF impedance and energy, LED dose, faults, dropped frames, and each\n"
+    "add-on module's telemetry by key and unit (ALARM beyond its alarm limits).\n"
     "On a terminal the line refreshes in place; otherwise one line per update.\n"
     "  --rate-hz N             status updates per second (default 10)\n"
     "  --duration-s S          stop after S seconds (default: until Ctrl-C)\n"
@@ -34,6 +35,7 @@ int run_monitor(const Args& args) {
     const auto pen = connect_pen(url, true);
     LinkWatch watch(*pen);
     StatusDisplay display(stdout, 0);
+    display.set_modules(pen->modules());
     penlink::Pen& pen_ref = *pen;
     auto subscription = pen->subscribe_status(
         [&display, &pen_ref](const penlink::Status& status) {

@@ -24,6 +24,37 @@ std::size_t format_status_line(const penlink::Status& status, std::uint64_t drop
     return std::min(static_cast<std::size_t>(length), size - 1);
 }
 
+std::size_t format_telemetry(const penlink::Status& status,
+                             const std::vector<penlink::Module>& modules, char* buffer,
+                             std::size_t size) {
+    std::size_t length = 0;
+    const auto count = static_cast<std::size_t>(std::max(0, status.telemetry_count));
+    for (std::size_t i = 0; i < count && i < status.telemetry.size(); ++i) {
+        const penlink::TelemetryReading& reading = status.telemetry[i];
+        for (const penlink::Module& module : modules) {
+            if (module.slot() != reading.slot) continue;
+            for (const penlink::TelemetrySpec& channel : module.descriptor().telemetry) {
+                if (channel.id != reading.channel || length + 1 >= size) continue;
+                const double value = reading.raw * channel.scale;
+                const bool alarm = (channel.has_alarm_low && value < channel.alarm_low) ||
+                                   (channel.has_alarm_high && value > channel.alarm_high);
+                const int written = std::snprintf(
+                    buffer + length, size - length, "  %s.%s %g%s%s%s", module.key().c_str(),
+                    channel.key.c_str(), value, channel.unit.empty() ? "" : " ",
+                    channel.unit.c_str(), alarm ? " ALARM" : "");
+                if (written > 0)
+                    length = std::min(size - 1, length + static_cast<std::size_t>(written));
+            }
+        }
+    }
+    return length;
+}
+
+void StatusDisplay::set_modules(std::vector<penlink::Module> modules) {
+    const std::lock_guard lock(mutex_);
+    modules_ = std::move(modules);
+}
+
 StatusDisplay::StatusDisplay(std::FILE* out, double max_updates_per_s)
     : out_(out),
       terminal_(isatty(fileno(out)) == 1),
@@ -52,9 +83,10 @@ void StatusDisplay::show(const penlink::Status& status, std::uint64_t dropped_fr
         named_fault_bits_ = status.fault_bits;
         fault_names_ = status.fault_bits ? penlink::describe_faults(status.fault_bits) : "none";
     }
-    char line[512];
+    char line[1024];
     std::size_t length =
         format_status_line(status, dropped_frames, fault_names_.c_str(), line, sizeof line);
+    length += format_telemetry(status, modules_, line + length, sizeof line - length);
     if (terminal_) {
         // A line wider than the terminal would wrap, and \r would then redraw only its last
         // part; cut it to the current width (asked each time, so resizing just works).

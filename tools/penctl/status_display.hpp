@@ -12,6 +12,9 @@
 #include <mutex>
 #include <string>
 
+#include <vector>
+
+#include "penlink/module.hpp"
 #include "penlink/types.hpp"
 
 namespace penctl {
@@ -29,6 +32,12 @@ struct StatusFigures {
 std::size_t format_status_line(const penlink::Status& status, std::uint64_t dropped_frames,
                                const char* fault_names, char* buffer, std::size_t size);
 
+/// Appends each module telemetry reading of status ("  cooling.plate_c 14.8 degC", ALARM
+/// beyond its alarm limits) to buffer (no allocation); returns the text length.
+std::size_t format_telemetry(const penlink::Status& status,
+                             const std::vector<penlink::Module>& modules, char* buffer,
+                             std::size_t size);
+
 class StatusDisplay {
 public:
     /// Writes to `out`; refreshes a single line if `out` is a terminal. At most
@@ -36,6 +45,8 @@ public:
     StatusDisplay(std::FILE* out, double max_updates_per_s);
 
     bool is_terminal() const { return terminal_; }
+    /// The modules whose telemetry show() appends, by key and unit.
+    void set_modules(std::vector<penlink::Module> modules);
     /// Callback thread: records the frame and prints it if the rate allows.
     void show(const penlink::Status& status, std::uint64_t dropped_frames);
     /// Prints a message on its own line without mangling the live status line.
@@ -56,6 +67,7 @@ private:
     StatusFigures figures_;
     std::uint32_t named_fault_bits_ = 0;
     std::string fault_names_ = "none";
+    std::vector<penlink::Module> modules_;
 };
 
 }  // namespace penctl
