@@ -184,6 +184,20 @@ static void test_pen_without_modules(void) {
 
     pl_pen_free(pen);
 
+    /* A program built before module_paths existed allocated a version-1 struct: whatever lies
+     * after it is never read as a pointer. */
+    {
+        struct {
+            pl_connect_options value;
+            unsigned char after[64];
+        } old;
+        memset(&old, 0x5a, sizeof old);
+        CHECK_OK(pl_connect_options_init(&old.value, 1));
+        CHECK_OK(pl_pen_connect(&pen, NO_MODULE_URL, &old.value));
+        pl_pen_free(pen);
+        pen = NULL;
+    }
+
     /* A connect-options version this library does not know is refused. */
     options.version = PL_CONNECT_OPTIONS_VERSION + 1;
     CHECK_FAILS(pl_pen_connect(&pen, NO_MODULE_URL, &options), PL_EINVAL,
