@@ -2,7 +2,8 @@
  *   test_capi_modules                 misuse and edges against a pen without modules
  *   test_capi_modules --sim           end to end: writes a descriptor of a module no source file
  *                                     knows (a vacuum head) and drives sim://?module=FILE
- *   test_capi_modules --spawn EXE     the same against `EXE --tcp 0 --module FILE`
+ *   test_capi_modules --spawn EXE     the same against `EXE --tcp 0 --module FILE`, then the
+ *                                     module detached and attached again (events, new lists)
  * --sim exits with SKIP_CODE (CTest SKIP_RETURN_CODE) only when the simulator refuses the module
  * option itself (a simulator without modules). */
 #define _POSIX_C_SOURCE 200809L
@@ -526,6 +527,52 @@ static void check_telemetry(pl_pen* pen, const pl_module* vacuum) {
                 "key is NULL");
 }
 
+/* Records the slot of each module event: attached as +slot, detached as -slot. */
+static int on_event(const pl_event* event, void* payload) {
+    CHECK(event->version >= 1);
+    if (event->kind == PL_EVENT_MODULE_ATTACHED) waiter_bump((waiter*)payload, (int)event->detail);
+    if (event->kind == PL_EVENT_MODULE_DETACHED) waiter_bump((waiter*)payload, -(int)event->detail);
+    return 0;
+}
+
+/* The simulator detaches the module at 1 s and attaches it again at 1.5 s (--at): the events
+ * arrive, and a new list shows what is fitted. */
+static void check_attach_detach(const char* url) {
+    pl_pen* pen = NULL;
+    pl_subscription* subscription = NULL;
+    pl_module_list* modules = NULL;
+    pl_param_setting setting;
+    waiter events;
+
+    fprintf(stderr, "-- attach and detach against %s\n", url);
+    waiter_init(&events);
+    CHECK_OK(pl_pen_connect(&pen, url, NULL));
+    CHECK_OK(pl_pen_subscribe_events(&subscription, pen, on_event, &events));
+    CHECK_OK(pl_pen_modules(&modules, pen));
+    CHECK(pl_module_list_count(modules) == 1);
+    pl_module_list_free(modules);
+
+    CHECK(waiter_wait(&events, 1, 5000) && waiter_last(&events) == -1);
+    CHECK_OK(pl_pen_modules(&modules, pen));
+    CHECK(pl_module_list_count(modules) == 0);
+    pl_module_list_free(modules);
+    setting.key = "pattern";
+    setting.value = pl_value_label("wave");
+    CHECK_FAILS(pl_pen_set_params(pen, "vacuum", &setting, 1), PL_ENOTSUP,
+                "no module \"vacuum\" is fitted to the pen (fitted: none)");
+
+    CHECK(waiter_wait(&events, 2, 5000) && waiter_last(&events) == 1);
+    CHECK_OK(pl_pen_modules(&modules, pen));
+    CHECK(pl_module_list_count(modules) == 1);
+    CHECK(strcmp(pl_module_key(pl_module_list_get(modules, 0)), "vacuum") == 0);
+    pl_module_list_free(modules);
+    CHECK_OK(pl_pen_set_params(pen, "vacuum", &setting, 1));
+
+    pl_subscription_free(subscription);
+    pl_pen_free(pen);
+    waiter_destroy(&events);
+}
+
 static int run_end_to_end(const char* url) {
     pl_pen* pen = NULL;
     pl_module_list* modules = NULL;
@@ -598,6 +645,15 @@ int main(int argc, char** argv) {
         }
         rc = run_end_to_end(sim.url);
         stop_sim(&sim);
+        if (rc == 0) {
+            char attach[400];
+            const char* timed[] = {"--module", descriptor_path, "--at", "1000:module detach 1",
+                                   "--at",     attach,          NULL};
+            snprintf(attach, sizeof attach, "1500:module attach %s", descriptor_path);
+            CHECK(spawn_sim_with(&sim, argv[2], timed, 10000) == 0);
+            check_attach_detach(sim.url);
+            stop_sim(&sim);
+        }
     } else {
         fprintf(stderr, "usage: %s [--sim | --spawn PENLINK_SIM]\n", argv[0]);
         rc = 2;
