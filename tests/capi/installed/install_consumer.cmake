@@ -42,7 +42,7 @@ foreach(header penlink.h modules.h)
     endif()
 endforeach()
 
-execute_process(COMMAND "${PREFIX}/consumer" RESULT_VARIABLE result OUTPUT_VARIABLE output
+execute_process(COMMAND "${PREFIX}/consumer" "${PREFIX}/vacuum.json" RESULT_VARIABLE result OUTPUT_VARIABLE output
                 ERROR_VARIABLE output TIMEOUT 60)
 message(STATUS "${output}")
 if(NOT result EQUAL 0)
