@@ -8,6 +8,7 @@
  * option itself (a simulator without modules). */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -484,6 +485,22 @@ static void check_telemetry(pl_pen* pen, const pl_module* vacuum) {
     pl_subscription_free(subscription);
     waiter_destroy(&seen.frames);
 
+    /* A program built before telemetry existed allocated a version-1 pl_status: the library
+     * writes nothing after its version-1 fields, though the frame carries readings. */
+    {
+        struct {
+            pl_status value;
+            unsigned char after[8];
+        } old;
+        const size_t end = offsetof(pl_status, fault_bits) + sizeof old.value.fault_bits;
+        const unsigned char* bytes = (const unsigned char*)&old;
+        size_t at;
+        memset(&old, 0x5a, sizeof old);
+        CHECK_OK(pl_status_init(&old.value, 1));
+        CHECK_OK(pl_pen_latest_status(&old.value, &available, pen));
+        CHECK(available == 1 && old.value.version == 1);
+        for (at = end; at < sizeof old; ++at) CHECK(bytes[at] == 0x5a);
+    }
     CHECK_OK(pl_pen_latest_status(&status, &available, pen));
     CHECK(available == 1 && status.telemetry_count >= 1);
     CHECK(status.telemetry[0].slot == pl_module_slot(vacuum) && status.telemetry[0].channel == 128);
