@@ -20,9 +20,10 @@
  * - pl_param_list, from pl_pen_get_params(): parameter values, with their keys and labels,
  *   valid until the list is freed.
  * The label of a value from pl_pen_get_param() is owned by the pen and valid until
- * pl_pen_free(). Accessors take borrowed pointers and do not check them against the handle
- * registry: given NULL they return 0, "" or NULL as documented; given a pointer whose list was
- * freed, the behaviour is undefined.
+ * pl_pen_free(). The lists are checked against the registry of live handles like a pl_pen (a
+ * freed list counts 0 and gets NULL); the borrowed views are not: their accessors given NULL
+ * return 0, "" or NULL as documented, and given a view whose list was freed, the behaviour is
+ * undefined.
  *
  * Threads: lists are immutable, so any number of threads may read one at once; freeing a list
  * while another thread reads it is a caller bug. The pl_pen_* calls follow penlink.h (any
