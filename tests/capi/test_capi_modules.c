@@ -590,6 +590,45 @@ static void check_attach_detach(const char* url) {
     waiter_destroy(&events);
 }
 
+/* A pen that cannot store its module's descriptor (module_store=0): the host finds the file in
+ * pl_connect_options.module_paths (version 2). The file differs from vacuum.json by a trailing
+ * space, so its CRC-32 is not in the process-wide cache from the runs before. */
+static void check_module_paths(void) {
+    char path[400];
+    char url[512];
+    FILE* file;
+    pl_connect_options options = PL_CONNECT_OPTIONS_INIT;
+    pl_pen* pen = NULL;
+    pl_module_list* modules = NULL;
+    int rc;
+
+    fprintf(stderr, "-- module_paths for a pen that keeps its descriptor off the pen\n");
+    snprintf(path, sizeof path, "%s/vacuum_off_pen.json", descriptor_dir);
+    file = fopen(path, "w");
+    CHECK(file != NULL && fputs(vacuum_descriptor, file) >= 0 && fputs(" ", file) >= 0);
+    CHECK(fclose(file) == 0);
+    snprintf(url, sizeof url, "sim://?module_store=0&module=%s", path);
+    CHECK(unsetenv("PENLINK_MODULE_PATH") == 0);
+
+    /* Not found without a path; the error says where it looked. */
+    rc = pl_pen_connect(&pen, url, &options);
+    if (rc == 0) rc = pl_pen_modules(&modules, pen);
+    CHECK(rc == PL_ENOTSUP && strstr(pl_error_last(), "module_paths") != NULL);
+    pl_module_list_free(modules);
+    pl_pen_free(pen);
+    pen = NULL;
+    modules = NULL;
+
+    options.module_paths = descriptor_dir;
+    CHECK_OK(pl_pen_connect(&pen, url, &options));
+    CHECK_OK(pl_pen_modules(&modules, pen));
+    CHECK(pl_module_list_count(modules) == 1);
+    CHECK(strcmp(pl_module_key(pl_module_list_get(modules, 0)), "vacuum") == 0);
+    pl_module_list_free(modules);
+    pl_pen_free(pen);
+    unlink(path);
+}
+
 static int run_end_to_end(const char* url) {
     pl_pen* pen = NULL;
     pl_module_list* modules = NULL;
@@ -652,6 +691,7 @@ int main(int argc, char** argv) {
     if (strcmp(argv[1], "--sim") == 0) {
         snprintf(url, sizeof url, "sim://?module=%s", descriptor_path);
         rc = run_end_to_end(url);
+        if (rc == 0) check_module_paths();
     } else if (strcmp(argv[1], "--spawn") == 0 && argc == 3) {
         spawned_sim sim;
         const char* extra[] = {"--module", descriptor_path, NULL};
