@@ -177,7 +177,7 @@ def test_the_parsers_see_what_they_should() -> None:
     assert pascal("fault_bits") == "Faults" and camel("depth_set_mm") == "depthSetMm"
 
 
-# --- types with no C struct: Python, Java and C# against C++ --------------------------------------
+# --- Status and the module types: Python, Java and C# against C++ (and C where it has them) ---
 
 BINDING_ONLY = ["Status", "TelemetryReading", "ParamSpec", "TelemetrySpec", "InterlockSpec",
                 "ModuleDescriptor"]
@@ -196,6 +196,12 @@ def test_every_binding_has_the_fields_of(struct: str) -> None:
     assert python_fields(struct) == names, "Python"
     assert java_fields(struct) == [camel(name) for name in names], "Java"
     assert csharp_fields(struct) == [pascal(name) for name in names], "C#"
+
+
+@pytest.mark.parametrize("struct, c_struct", [("Status", "pl_status"),
+                                              ("TelemetryReading", "pl_telemetry_reading")])
+def test_c_abi_status_has_the_same_fields(struct: str, c_struct: str) -> None:
+    assert c_fields(c_struct) == expected_c_fields(struct)
 
 
 def test_status_carries_telemetry_in_every_binding() -> None:
