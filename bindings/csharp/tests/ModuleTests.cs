@@ -193,6 +193,20 @@ namespace Penlink.Tests
         }
 
         [Test]
+        public void ModulePathsFindADescriptorKeptOffThePen()
+        {
+            if (Environment.GetEnvironmentVariable("PENLINK_MODULE_PATH") != null)
+                Assert.Ignore("PENLINK_MODULE_PATH is set");
+            string descriptor = Path.Combine(dir, "suction_head.json");
+            File.WriteAllText(descriptor, SuctionJson);
+            string url = "sim://?module_store=0&module=" + descriptor;
+            var error = Assert.Throws<NotSupportedException>(() => Pen.Connect(url).Dispose());
+            StringAssert.Contains("module path", error.Message);
+            using (Pen pen = Pen.Connect(url, new ConnectOptions { ModulePaths = { dir } }))
+                Assert.AreEqual("suction", pen.Modules[0].Key);
+        }
+
+        [Test]
         public void SetAndGet()
         {
             using (Pen pen = Connect())

@@ -213,6 +213,20 @@ def test_discovery_and_set_over_tcp(tmp_path: Path, sim_process: Callable[..., A
         assert pen.get_params("suction")["pressure_kpa"] == 25.0
 
 
+def test_module_paths_find_a_descriptor_kept_off_the_pen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PENLINK_MODULE_PATH", raising=False)
+    partner = tmp_path / "partner"
+    partner.mkdir()
+    (partner / "suction_head.json").write_text(json.dumps(SUCTION))
+    url = f"sim://?module_store=0&module={partner / 'suction_head.json'}"
+    with pytest.raises(penlink.NotSupportedError, match="module path"):
+        penlink.connect(url).close()
+    with penlink.connect(url, module_paths=[partner]) as pen:
+        assert list(pen.modules) == ["suction"]
+        assert pen.modules["suction"].descriptor.channel("vacuum_kpa") is not None
+
+
 def test_set_and_get(module_pen: penlink.Pen) -> None:
     suction = module_pen.modules["suction"]
     assert suction.params["pressure_kpa"] == 20.0

@@ -192,6 +192,21 @@ class ModuleTest {
     }
 
     @Test
+    void modulePathsFindADescriptorKeptOffThePen(@TempDir Path dir) throws Exception {
+        Path descriptor = dir.resolve("suction_head.json");
+        Files.writeString(descriptor, suction());
+        String url = "sim://?module_store=0&module=" + descriptor;
+        Assumptions.assumeTrue(System.getenv("PENLINK_MODULE_PATH") == null);
+        NotSupportedException error = assertThrows(NotSupportedException.class,
+                () -> Pen.connect(url).close());
+        assertTrue(error.getMessage().contains("module path"), error.getMessage());
+        ConnectOptions options = ConnectOptions.defaults().withModulePaths(List.of(dir.toString()));
+        try (Pen pen = Pen.connect(url, options)) {
+            assertEquals("suction", pen.modules().get(0).key());
+        }
+    }
+
+    @Test
     void setAndGet(@TempDir Path dir) throws Exception {
         try (Pen pen = connect(dir)) {
             Module suction = pen.module("suction");
