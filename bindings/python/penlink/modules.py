@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping as MappingType, Optiona
 
 from . import _async, _checks, _convert
 from . import native as _native
-from .errors import InvalidArgumentError, NotSupportedError, PenError
+from .errors import ErrorCode, InvalidArgumentError, NotSupportedError, PenError
 from .types import ModuleDescriptor, ParamValue, Status, TelemetrySpec
 
 if TYPE_CHECKING:
@@ -188,7 +188,8 @@ class ModuleMap(Mapping):
         if module is None:
             fitted = ", ".join(m.selector for m in self._modules) or "none"
             raise ModuleNotFittedError(f"no module {selector!r} is fitted to the pen, or more "
-                                      f"than one: name it key@slot (fitted: {fitted})")
+                                       f"than one: name it key@slot (fitted: {fitted})",
+                                       ErrorCode.NOT_SUPPORTED)
         return module
 
     def __iter__(self) -> Iterator[str]:

@@ -196,8 +196,9 @@ def test_discovery(module_pen: penlink.Pen) -> None:
     assert module_pen.module("suction").slot == suction.slot
     with pytest.raises(penlink.NotSupportedError, match="suction"):
         module_pen.modules["cooling"]
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError) as missing:
         module_pen.modules["cooling"]
+    assert missing.value.code is penlink.ErrorCode.NOT_SUPPORTED
     with pytest.raises(penlink.NotSupportedError, match="suction"):
         module_pen.module("cooling")
 
