@@ -191,6 +191,13 @@ TEST_CASE("RF and LED through the facades and through set_params give the same w
         relay.clear();
         CHECK_THROWS_WITH(pen->set_rf_mode(mode),
                           Catch::Contains("rf.power 25 W exceeds the module's maximum of 20 W"));
+        std::promise<Result> refused;
+        pen->set_rf_mode_async(mode, [&](const Result& r) { refused.set_value(r); });
+        const Result result = refused.get_future().get();
+        CHECK(result.code == ErrorCode::OutOfRange);
+        CHECK(result.limit == 20.0);
+        CHECK(result.unit == "W");
+        CHECK_THAT(result.message, Catch::Contains("rf.power 25 W"));
         LedMode led;
         led.wavelength_nm = 415;
         CHECK_THROWS_AS(pen->set_led_mode(led), NotSupportedError);
