@@ -5,6 +5,8 @@
  * package registers its classes (raw use of penlink.native), plain tuples come out. */
 
 %{
+#include <algorithm>
+
 namespace {
 
 struct PenlinkPythonTypes {
@@ -12,6 +14,7 @@ struct PenlinkPythonTypes {
     PyObject* event_type = nullptr;   // penlink.Event
     PyObject* pen_states = nullptr;   // tuple: PenState member at index value
     PyObject* event_kinds = nullptr;  // tuple: EventKind member at index value
+    PyObject* telemetry_type = nullptr;  // penlink.TelemetryReading
 };
 PenlinkPythonTypes penlink_python_types;
 
@@ -69,10 +72,38 @@ void penlink_keep_thread_state() {
 
 }  // namespace
 
+/* Status::telemetry as a tuple of telemetry_count TelemetryReading tuples (the empty tuple,
+ * which Python shares, for a pen without module telemetry: no allocation then). */
+static PyObject* penlink_telemetry_tuple(const penlink::Status& s) {
+    const int count = std::max(0, std::min(s.telemetry_count, penlink::kMaxTelemetryReadings));
+    PyObject* readings = PyTuple_New(count);
+    if (readings == nullptr) return nullptr;
+    for (int i = 0; i < count; ++i) {
+        const penlink::TelemetryReading& r = s.telemetry[static_cast<std::size_t>(i)];
+        PyObject* reading = penlink_new_tuple(penlink_python_types.telemetry_type, 3);
+        if (reading == nullptr) {
+            Py_DECREF(readings);
+            return nullptr;
+        }
+        PyObject* slot = PyLong_FromLong(r.slot);
+        PyObject* channel = PyLong_FromLong(r.channel);
+        PyObject* raw = PyLong_FromLong(r.raw);
+        PyTuple_SET_ITEM(reading, 0, slot);
+        PyTuple_SET_ITEM(reading, 1, channel);
+        PyTuple_SET_ITEM(reading, 2, raw);
+        PyTuple_SET_ITEM(readings, i, reading);
+        if (slot == nullptr || channel == nullptr || raw == nullptr) {
+            Py_DECREF(readings);
+            return nullptr;
+        }
+    }
+    return readings;
+}
+
 static PyObject* penlink_status_tuple(const penlink::Status& s) {
-    PyObject* t = penlink_new_tuple(penlink_python_types.status_type, 21);
+    PyObject* t = penlink_new_tuple(penlink_python_types.status_type, 23);
     if (t == nullptr) return nullptr;
-    PyObject* items[21] = {
+    PyObject* items[23] = {
         PyLong_FromUnsignedLong(s.sequence),
         PyLong_FromUnsignedLong(s.device_time_ms),
         penlink_enum_member(penlink_python_types.pen_states, static_cast<long>(s.state)),
@@ -94,9 +125,11 @@ static PyObject* penlink_status_tuple(const penlink::Status& s) {
         PyLong_FromLong(s.led_wavelength_nm),
         PyFloat_FromDouble(s.led_dose_j_cm2),
         PyLong_FromUnsignedLong(s.fault_bits),
+        PyLong_FromLong(s.telemetry_count),
+        penlink_telemetry_tuple(s),
     };
     bool failed = false;
-    for (Py_ssize_t i = 0; i < 21; ++i) {
+    for (Py_ssize_t i = 0; i < 23; ++i) {
         failed = failed || items[i] == nullptr;
         PyTuple_SET_ITEM(t, i, items[i]);  // a NULL slot is fine for the DECREF below
     }
@@ -126,21 +159,24 @@ static PyObject* penlink_event_tuple(const penlink::Event& e) {
 
 /* Called once by the penlink package at import, before any pen exists. */
 static PyObject* penlink_register_types(PyObject* status_type, PyObject* event_type,
-                                       PyObject* pen_states, PyObject* event_kinds) {
+                                       PyObject* pen_states, PyObject* event_kinds,
+                                       PyObject* telemetry_type) {
     auto is_tuple_type = [](PyObject* type) {
         return PyType_Check(type) &&
                PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(type), &PyTuple_Type);
     };
     if (!is_tuple_type(status_type) || !is_tuple_type(event_type) || !PyTuple_Check(pen_states) ||
-        !PyTuple_Check(event_kinds)) {
+        !PyTuple_Check(event_kinds) || !is_tuple_type(telemetry_type)) {
         PyErr_SetString(PyExc_TypeError,
-                        "_register_types needs two tuple subclasses and two tuples");
+                        "_register_types needs two tuple subclasses, two tuples and a tuple "
+                        "subclass");
         return nullptr;
     }
-    for (PyObject* object : {status_type, event_type, pen_states, event_kinds}) Py_INCREF(object);
+    for (PyObject* object : {status_type, event_type, pen_states, event_kinds, telemetry_type})
+        Py_INCREF(object);
     // Registered once per interpreter; the previous ones (if any) stay alive on purpose, a
     // callback thread may be building a tuple with them right now.
-    penlink_python_types = {status_type, event_type, pen_states, event_kinds};
+    penlink_python_types = {status_type, event_type, pen_states, event_kinds, telemetry_type};
     Py_RETURN_NONE;
 }
 %}
@@ -155,4 +191,5 @@ static PyObject* penlink_register_types(PyObject* status_type, PyObject* event_t
 %nothread penlink_register_types;
 %rename(_register_types) penlink_register_types;
 static PyObject* penlink_register_types(PyObject* status_type, PyObject* event_type,
-                                       PyObject* pen_states, PyObject* event_kinds);
+                                       PyObject* pen_states, PyObject* event_kinds,
+                                       PyObject* telemetry_type);

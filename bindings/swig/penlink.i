@@ -1,8 +1,9 @@
 /* The language-neutral SWIG interface of penlink. Each language's own .i file declares its
  * %module, defines the error hook (see errors.i), adds its typemaps, then %includes this file.
  *
- * What is wrapped: the value types of penlink/types.hpp, the error codes, and the binding
- * support layer penlink_bind.hpp (Pen, Subscription, listener directors, log). The std::function,
+ * What is wrapped: the value types of penlink/types.hpp, the error codes, the module descriptor
+ * types and ParamValue (modules.i, penlink_bind_modules.hpp), and the binding support layer
+ * penlink_bind.hpp (Pen, Subscription, listener directors, log). The std::function,
  * std::optional, std::chrono and std::unique_ptr parts of penlink::Pen are not wrapped;
  * penlink_bind.hpp offers plain equivalents. */
 
@@ -20,5 +21,6 @@
 
 %include "errors.i"
 %include "types.i"
+%include "modules.i"
 %include "callbacks.i"
 %include "pen.i"

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "penlink/penlink.hpp"
+#include "penlink_bind_modules.hpp"
 #include "penlink_completion.hpp"
 
 namespace penlink::bind {
@@ -65,6 +66,8 @@ struct ConnectOptions {
     std::int32_t link_timeout_ms = 0;        ///< 0 = the pen's watchdog period (>= 500 ms)
     std::int32_t idle_status_rate_hz = 10;
     std::int32_t callback_queue_capacity = 4096;
+    /// Directories of partner module descriptors (*.json), searched before PENLINK_MODULE_PATH.
+    std::vector<std::string> module_paths;
 };
 
 // --- log -------------------------------------------------------------------------------------
@@ -224,6 +227,7 @@ inline penlink::ConnectOptions to_native(const ConnectOptions& options) {
     native.link_timeout = std::chrono::milliseconds(options.link_timeout_ms);
     native.idle_status_rate_hz = options.idle_status_rate_hz;
     native.callback_queue_capacity = options.callback_queue_capacity;
+    native.module_paths = options.module_paths;
     return native;
 }
 
@@ -312,6 +316,26 @@ public:
     void clear_emergency_stop_async(CompletionListener* done) {
         pen_->clear_emergency_stop_async(completion(done));
     }
+
+    // Add-on modules (penlink::Pen, penlink/module.hpp): a module is named "key" or "key@slot";
+    // errors name "module.key", the value, the limit and the unit.
+    std::vector<ModuleInfo> modules() { return detail::to_infos(pen_->modules()); }
+    ModuleInfo module(const std::string& module) { return detail::to_info(pen_->module(module)); }
+    /// All applied or none.
+    void set_params(const std::string& module, const ParamList& values) {
+        pen_->set_params(module, values.settings());
+    }
+    void set_params_async(const std::string& module, const ParamList& values,
+                          CompletionListener* done) {
+        pen_->set_params_async(module, values.settings(), completion(done));
+    }
+    void set_param(const std::string& module, const std::string& key, const ParamValue& value) {
+        pen_->set_param(module, key, value);
+    }
+    ParamValue get_param(const std::string& module, const std::string& key) {
+        return pen_->get_param(module, key);
+    }
+    ParamList get_params(const std::string& module) { return ParamList(pen_->get_params(module)); }
 
     Subscription subscribe_status(StatusListener* listener, std::int32_t rate_hz = 50) {
         require(listener, "status");

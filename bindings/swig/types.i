@@ -10,6 +10,9 @@
 %ignore penlink::Depth::operator==;
 %ignore penlink::Speed::operator==;
 
+/* A std::array SWIG does not wrap; penlink::bind::status_telemetry reads it. */
+%ignore penlink::Status::telemetry;
+
 %include "penlink/types.hpp"
 
 %template(LedChannelVector) std::vector<penlink::LedChannel>;

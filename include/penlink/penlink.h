@@ -28,7 +28,9 @@
  *   In a struct the caller allocated, a version of 0 (zeroed and never initialised) or above
  *   the library's PL_X_VERSION is refused with PL_EINVAL, and pl_error_last() names the struct
  *   and the versions known; nothing is read or written then. pl_led_channel, an array element of
- * pl_capabilities, has no version and never changes; nor does PL_MAX_LED_CHANNELS.
+ *   pl_capabilities, and pl_telemetry_reading, one of pl_status, have no version and never
+ *   change; nor do PL_MAX_LED_CHANNELS and PL_MAX_TELEMETRY_READINGS.
+ * - Add-on modules (parameters and telemetry by key) are in penlink/modules.h.
  * - Callbacks take `void *payload` last and return `int`: 0 means handled; any other value is
  *   reported through the log sink (the callback stays registered).
  * - Units are in the names: `_um` micrometres, `_mm` millimetres, `_hz` hertz, `_w` watts.
@@ -159,7 +161,9 @@ typedef enum pl_event_kind {
     PL_EVENT_BUTTON_PRESSED = 5,     /**< detail = button index */
     PL_EVENT_WATCHDOG_EXPIRED = 6,   /**< detail = watchdog period in ms */
     PL_EVENT_EMERGENCY_STOPPED = 7,
-    PL_EVENT_EMERGENCY_CLEARED = 8
+    PL_EVENT_EMERGENCY_CLEARED = 8,
+    PL_EVENT_MODULE_ATTACHED = 9, /**< detail = the slot; pl_pen_modules() reads the list again */
+    PL_EVENT_MODULE_DETACHED = 10 /**< detail = the slot */
 } pl_event_kind;
 
 /** Static names of states (e.g. "running", "connected"); "unknown" for values outside the enum.
@@ -177,7 +181,7 @@ PENLINK_EXPORT int pl_faults_describe(char* buffer, size_t buffer_size, size_t* 
 
 /** @name Connect options */
 /**@{*/
-#define PL_CONNECT_OPTIONS_VERSION 1
+#define PL_CONNECT_OPTIONS_VERSION 2
 /** Keep the process-wide log level as it is (pl_connect_options.log_level). */
 #define PL_LOG_UNCHANGED (-1)
 
@@ -192,10 +196,15 @@ typedef struct pl_connect_options {
     int32_t callback_queue_capacity; /**< status frames beyond it are dropped and counted; 4096 */
     int log_level;                   /**< a pl_log_level applied process-wide at connect, or
                                           PL_LOG_UNCHANGED (default) */
+    /* version 2 */
+    /** Directories of partner module descriptors (*.json) for pens that do not store them,
+     * separated by ':' and searched before those of the PENLINK_MODULE_PATH environment
+     * variable; NULL or "" for none (default). Read during pl_pen_connect() only. */
+    const char* module_paths;
 } pl_connect_options;
 
 #define PL_CONNECT_OPTIONS_INIT \
-    { PL_CONNECT_OPTIONS_VERSION, 3000, 300, 2, 0, 0, 10, 4096, PL_LOG_UNCHANGED }
+    { PL_CONNECT_OPTIONS_VERSION, 3000, 300, 2, 0, 0, 10, 4096, PL_LOG_UNCHANGED, NULL }
 
 /** Fills opts with the defaults of the given version (pass PL_CONNECT_OPTIONS_VERSION).
  * PL_EINVAL if opts is NULL or the version unknown. Any thread. */
@@ -290,7 +299,18 @@ typedef struct pl_led_mode {
 /** Fills mode with defaults (LED off). PL_EINVAL if mode is NULL or the version unknown. */
 PENLINK_EXPORT int pl_led_mode_init(pl_led_mode* mode, unsigned version);
 
-#define PL_STATUS_VERSION 1
+/** One module telemetry reading of pl_status, as the pen sent it: the value in the channel's
+ * unit is raw times the channel's scale (pl_module_telemetry() in penlink/modules.h does that).
+ * An array element, so it has no version field and never changes. */
+typedef struct pl_telemetry_reading {
+    int32_t slot;    /**< the module's slot */
+    int32_t channel; /**< the channel's id in the module's descriptor */
+    int32_t raw;
+} pl_telemetry_reading;
+/** Readings one pl_status holds at most; never changes. */
+#define PL_MAX_TELEMETRY_READINGS 16
+
+#define PL_STATUS_VERSION 2
 /** One status frame from the pen. Booleans are 0/1. Handed to a status callback, it belongs to
  * the library, whose version is in `version`; read with pl_pen_latest_status(), it is allocated
  * by the caller, who sets `version` (see the file comment). */
@@ -312,12 +332,17 @@ typedef struct pl_status {
     int32_t led_wavelength_nm;
     double led_dose_j_cm2;
     uint32_t fault_bits; /**< PL_FAULT_* */
+    /* version 2 */
+    int32_t telemetry_count; /**< entries used in telemetry, at most PL_MAX_TELEMETRY_READINGS */
+    pl_telemetry_reading telemetry[PL_MAX_TELEMETRY_READINGS];
 } pl_status;
+/* clang-format off */
 #define PL_STATUS_INIT                                                                           \
     {                                                                                            \
         PL_STATUS_VERSION, 0, 0, PL_PEN_IDLE, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0, 0, 0, 0, 0, 0, 0.0, \
-            0, 0, 0, 0.0, 0                                                                      \
+            0, 0, 0, 0.0, 0, 0, {{0, 0, 0}}                                                      \
     }
+/* clang-format on */
 /** Prepares status for pl_pen_latest_status() (pass PL_STATUS_VERSION); the other fields get
  * the values of PL_STATUS_INIT. PL_EINVAL if status is NULL or the version unknown. Any
  * thread. */

@@ -6,10 +6,11 @@
 #include "capi/handles.hpp"
 
 using namespace penlink;
+using capi::completion;
 using capi::guarded;
 using capi::live_pen;
 
-namespace {
+namespace penlink::capi {
 
 ResultHandler completion(const pl_pen* pen, pl_done_cb done, void* payload) {
     return [pen, done, payload](const Result& result) {
@@ -21,7 +22,7 @@ ResultHandler completion(const pl_pen* pen, pl_done_cb done, void* payload) {
     };
 }
 
-}  // namespace
+}  // namespace penlink::capi
 
 extern "C" {
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <sstream>
 #include <string>
 
 #include "capi/boundary.hpp"
@@ -9,6 +10,10 @@
 #include "core/limits.hpp"
 
 namespace penlink::capi {
+
+static_assert(PL_MAX_TELEMETRY_READINGS == kMaxTelemetryReadings,
+              "pl_status.telemetry holds what a Status carries");
+
 namespace {
 
 void check_non_negative(std::int32_t value, const char* field, const char* unit) {
@@ -53,6 +58,13 @@ ConnectOptions to_cpp(const pl_connect_options& options) {
     out.link_timeout = std::chrono::milliseconds(options.link_timeout_ms);
     out.idle_status_rate_hz = options.idle_status_rate_hz;
     out.callback_queue_capacity = options.callback_queue_capacity;
+    if (options.version >= 2 && options.module_paths != nullptr) {
+        std::istringstream paths(options.module_paths);
+        std::string directory;
+        while (std::getline(paths, directory, ':')) {
+            if (!directory.empty()) out.module_paths.push_back(directory);
+        }
+    }
     return out;
 }
 
@@ -114,6 +126,16 @@ void to_c(const Status& status, pl_status& out) noexcept {
     out.led_wavelength_nm = status.led_wavelength_nm;
     out.led_dose_j_cm2 = status.led_dose_j_cm2;
     out.fault_bits = status.fault_bits;
+    if (out.version < 2) return;
+    const auto count =
+        std::clamp<std::int32_t>(status.telemetry_count, 0, PL_MAX_TELEMETRY_READINGS);
+    out.telemetry_count = count;
+    for (std::size_t i = 0; i < PL_MAX_TELEMETRY_READINGS; ++i) {
+        const bool used = i < static_cast<std::size_t>(count);
+        out.telemetry[i].slot = used ? status.telemetry[i].slot : 0;
+        out.telemetry[i].channel = used ? status.telemetry[i].channel : 0;
+        out.telemetry[i].raw = used ? status.telemetry[i].raw : 0;
+    }
 }
 
 void to_c(const Event& event, pl_event& out) noexcept {

@@ -5,15 +5,22 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "penlink/modules.h"
 #include "penlink/pen.hpp"
 #include "penlink/penlink.h"
 
 struct pl_pen {
     std::unique_ptr<penlink::Pen> pen;
     std::string url;
+    // Enum labels handed out by pl_pen_get_param(), kept so they stay valid until the pen is
+    // freed (std::set never moves its elements). Bounded by the labels of the pen's modules.
+    std::mutex labels_mutex;
+    std::set<std::string> labels;
     // Subscriptions still registered on this pen, so freeing the pen can stop them first.
     // Guarded by the registry's mutex.
     std::vector<std::shared_ptr<penlink::Subscription>> subscriptions;
@@ -29,9 +36,37 @@ struct pl_serial_port_list {
     std::vector<pl_serial_port_info> views;  // point into ports
 };
 
+// The C views of a module list. The views hold pointers into the descriptors, which each
+// Module keeps alive through its shared_ptr; nothing is resized after the list is built, so the
+// pointers handed to C stay put until the list is freed.
+struct pl_param_spec {
+    const penlink::ParamSpec* spec;
+};
+struct pl_telemetry_spec {
+    const penlink::TelemetrySpec* spec;
+};
+struct pl_interlock_spec {
+    const penlink::InterlockSpec* spec;
+};
+struct pl_module {
+    explicit pl_module(penlink::Module from);
+    penlink::Module module;
+    std::vector<pl_param_spec> parameters;
+    std::vector<pl_telemetry_spec> telemetry;
+    std::vector<pl_interlock_spec> interlocks;
+};
+struct pl_module_list {
+    std::vector<std::unique_ptr<pl_module>> modules;
+};
+
+struct pl_param_list {
+    std::vector<penlink::ParamSetting> values;
+    std::vector<pl_param_setting> views;  // point into values
+};
+
 namespace penlink::capi {
 
-enum class HandleKind { Pen, Subscription, SerialPortList };
+enum class HandleKind { Pen, Subscription, SerialPortList, ModuleList, ParamList };
 
 /// Adds a freshly allocated handle.
 void register_handle(const void* handle, HandleKind kind);

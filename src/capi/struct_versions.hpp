@@ -27,7 +27,8 @@ struct StructVersions<pl_connect_options> {
     static constexpr unsigned highest = PL_CONNECT_OPTIONS_VERSION;
     static constexpr const char* name = "pl_connect_options";
     static constexpr std::size_t end[] = {
-        0, offsetof(pl_connect_options, log_level) + sizeof(pl_connect_options::log_level)};
+        0, offsetof(pl_connect_options, log_level) + sizeof(pl_connect_options::log_level),
+        offsetof(pl_connect_options, module_paths) + sizeof(pl_connect_options::module_paths)};
 };
 
 template <>
@@ -75,7 +76,8 @@ struct StructVersions<pl_status> {
     static constexpr unsigned highest = PL_STATUS_VERSION;
     static constexpr const char* name = "pl_status";
     static constexpr std::size_t end[] = {
-        0, offsetof(pl_status, fault_bits) + sizeof(pl_status::fault_bits)};
+        0, offsetof(pl_status, fault_bits) + sizeof(pl_status::fault_bits),
+        offsetof(pl_status, telemetry) + sizeof(pl_status::telemetry)};
 };
 
 // Every version has its entry, and the newest ends at the struct's last field.

@@ -8,11 +8,11 @@ namespace {
 
 // Keep in the order of docs/modules.md's table; tests/modules/test_docs_agree.cpp checks that the
 // two list the same units.
-constexpr std::array<std::string_view, 38> kUnits{
-    "",       "%",         "mm",     "um",    "nm",  "s",    "ms", "us",    "Hz",     "kHz",
-    "MHz",    "strokes/s", "W",      "mW",    "J",   "mJ",   "uJ", "W/cm2", "mW/cm2", "J/cm2",
-    "mJ/cm2", "uJ/cm2",    "degC",   "K",     "ohm", "kohm", "V",  "mV",    "A",      "mA",
-    "Pa",     "kPa",       "mL/min", "L/min", "rpm", "g",    "N",  "count",
+constexpr std::array<std::string_view, 39> kUnits{
+    "",       "%",         "mm",   "um",     "nm",    "s",    "ms", "us",    "Hz",     "kHz",
+    "MHz",    "strokes/s", "W",    "mW",     "J",     "mJ",   "uJ", "W/cm2", "mW/cm2", "J/cm2",
+    "mJ/cm2", "uJ/cm2",    "degC", "K",      "ohm",   "kohm", "V",  "mV",    "A",      "mA",
+    "Pa",     "kPa",       "mL",   "mL/min", "L/min", "rpm",  "g",  "N",     "count",
 };
 
 }  // namespace

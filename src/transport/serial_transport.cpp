@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -187,6 +189,10 @@ void SerialTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
         throw_open_error(path_, errno);
     }
     configure_line(fd.get(), path_, baud_rate_);
+    // Unix98 pseudo-terminal slaves have majors 136-143: no baud rate limits them.
+    struct stat info {};
+    pseudo_terminal_ = ::fstat(fd.get(), &info) == 0 && S_ISCHR(info.st_mode) &&
+                       major(info.st_rdev) >= 136 && major(info.st_rdev) <= 143;
     ::ioctl(fd.get(), TIOCEXCL);  // best effort: not every tty driver supports it
 
     boost::asio::serial_port port(io_);

@@ -6,6 +6,8 @@
 // Threads: see Transport. open() runs on the caller's thread; everything else on the io thread.
 #pragma once
 
+#include <atomic>
+
 #include <memory>
 #include <span>
 #include <string>
@@ -35,7 +37,11 @@ public:
               std::chrono::milliseconds timeout) override;
     void send(std::span<const std::uint8_t> bytes) override;
     void send_urgent(std::span<const std::uint8_t> frame) override;
-    std::size_t link_bytes_per_second() const override { return baud_rate_ / 10; }
+    /// baud / 10; 0 (no limit) on a pseudo-terminal, which carries bytes at memory speed
+    /// whatever baud rate is set (a simulator's link).
+    std::size_t link_bytes_per_second() const override {
+        return pseudo_terminal_ ? 0 : baud_rate_ / 10;
+    }
     void close() override;
     std::string description() const override;
 
@@ -45,6 +51,7 @@ private:
     boost::asio::io_context& io_;
     std::string path_;
     unsigned baud_rate_ = kDefaultBaudRate;
+    std::atomic<bool> pseudo_terminal_{false};  // set by open(), read by the session
     std::shared_ptr<Link> link_;
 };
 

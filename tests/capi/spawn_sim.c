@@ -45,10 +45,27 @@ static int read_line(int fd, char* line, size_t size, int timeout_ms) {
 }
 
 int spawn_sim(spawned_sim* sim, const char* executable, int timeout_ms) {
+    return spawn_sim_with(sim, executable, NULL, timeout_ms);
+}
+
+int spawn_sim_with(spawned_sim* sim, const char* executable, const char* const* extra,
+                   int timeout_ms) {
+    enum { MAX_ARGS = 16 };
+    char* args[MAX_ARGS + 4];
+    size_t count = 0;
     int pipe_fds[2];
     char line[128];
     unsigned port = 0;
     pthread_t drainer;
+    /* execv takes char* const[]; the strings are not modified. */
+    args[count++] = (char*)executable;
+    args[count++] = (char*)"--tcp";
+    args[count++] = (char*)"0";
+    while (extra != NULL && extra[count - 3] != NULL && count < MAX_ARGS + 3) {
+        args[count] = (char*)extra[count - 3];
+        ++count;
+    }
+    args[count] = NULL;
     if (pipe(pipe_fds) != 0) {
         perror("pipe");
         return -1;
@@ -62,7 +79,7 @@ int spawn_sim(spawned_sim* sim, const char* executable, int timeout_ms) {
         dup2(pipe_fds[1], STDOUT_FILENO);
         close(pipe_fds[0]);
         close(pipe_fds[1]);
-        execl(executable, executable, "--tcp", "0", (char*)NULL);
+        execv(executable, args);
         fprintf(stderr, "cannot run %s: %s\n", executable, strerror(errno));
         _exit(127);
     }

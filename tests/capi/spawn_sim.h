@@ -14,6 +14,9 @@ typedef struct spawned_sim {
 /* Runs `executable --tcp 0`, waits (at most timeout_ms) for its first stdout line
  * "TCP 127.0.0.1:PORT" and fills sim. Returns 0, or -1 with a reason on stderr. */
 int spawn_sim(spawned_sim* sim, const char* executable, int timeout_ms);
+/* The same with more arguments after `--tcp 0` (extra ends with NULL; at most 16). */
+int spawn_sim_with(spawned_sim* sim, const char* executable, const char* const* extra,
+                   int timeout_ms);
 /* Terminates the process and reaps it. */
 void stop_sim(spawned_sim* sim);
 

@@ -50,6 +50,10 @@ TEST_CASE("encoding and decoding Status and Event frames never allocates", "[fra
     Status status;
     status.state = PenState::Running;
     status.status_seq = 77;
+    status.telemetry_count = 8;  // eight module telemetry values ride along
+    for (std::uint8_t i = 0; i < 8; ++i) {
+        status.telemetry[i] = {1, static_cast<std::uint8_t>(0x80 + i), -1000 * i};
+    }
     const Event event{EventKind::ButtonPressed, 1, 2};
     FrameDecoder decoder;
     std::size_t frames = 0, errors = 0;
@@ -76,6 +80,8 @@ TEST_CASE("encoding and decoding Status and Event frames never allocates", "[fra
     CHECK(frames == 200);
     CHECK(errors == 0);
     CHECK(last.status_seq == 99);
+    CHECK(last.telemetry_count == 8);
+    CHECK(last.telemetry[7] == TelemetryValue{1, 0x87, -7000});
 }
 
 TEST_CASE("the allocation counter sees Info's strings", "[frame][alloc]") {

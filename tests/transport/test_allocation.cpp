@@ -3,11 +3,15 @@
 // allocations made while counting is on (by one chosen thread, or by all).
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <new>
+#include <string>
 
 #include "io_helpers.hpp"
 #include "loopback_server.hpp"
@@ -117,11 +121,14 @@ TEST_CASE("bursts of small TCP sends do not allocate once warmed up", "[tcp][all
     CHECK(link.io.run([] { return stop_counting(); }) <= kHarnessAllowance);
 }
 
-TEST_CASE("the in-process status stream does not allocate on either thread",
-          "[inproc][allocation]") {
+namespace {
+
+// Streams status from the in-process simulator at url and checks that 20,000 bytes of steady
+// traffic cost no allocation on either thread.
+void check_stream_does_not_allocate(const std::string& url) {
     IoThread io;
     ByteCounter counter;
-    auto transport = make_transport(parse_url("sim://"), io.io);
+    auto transport = make_transport(parse_url(url), io.io);
     // Like a session, answer traffic with a heartbeat, so bytes flow host -> device as well.
     auto heartbeat = encode_frame(100, Heartbeat{});
     REQUIRE(heartbeat);
@@ -157,4 +164,31 @@ TEST_CASE("the in-process status stream does not allocate on either thread",
     CHECK(count <= kHarnessAllowance);
     answer = false;
     io.run([&] { transport->close(); });
+}
+
+}  // namespace
+
+TEST_CASE("the in-process status stream does not allocate on either thread",
+          "[inproc][allocation]") {
+    check_stream_does_not_allocate("sim://");
+}
+
+TEST_CASE("status with eight module telemetry values does not allocate either",
+          "[inproc][allocation][modules]") {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("penlink-alloc-module-" + std::to_string(::getpid()) + ".json");
+    std::string channels;
+    for (int i = 0; i < 8; ++i) {
+        channels += std::string(i ? "," : "") + R"({"key": "c)" + std::to_string(i) +
+                    R"(", "id": )" + std::to_string(128 + i) +
+                    R"(, "unit": "degC", "scale": 0.01, "min": -50, "max": 150})";
+    }
+    std::ofstream(path) << R"({"schema": "penlink.module/1", "key": "eight", "name": "Eight",
+      "vendor": {"id": 1, "name": "test"}, "model": {"id": 1},
+      "parameters": [{"key": "level", "id": 32769, "type": "integer", "min": 0, "max": 9,
+                      "default": 4}],
+      "telemetry": [)" + channels +
+                               R"(]})";
+    check_stream_does_not_allocate("sim://?module=" + path.string());
+    std::filesystem::remove(path);
 }

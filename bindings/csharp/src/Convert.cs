@@ -13,7 +13,20 @@ namespace Penlink
                               s.temperature_c, s.cartridge_id, s.cartridge_strokes,
                               s.cartridge_stroke_limit, s.rf_enabled, s.rf_delivering,
                               s.rf_impedance_ohm, s.rf_energy_j, s.led_enabled, s.led_emitting,
-                              s.led_wavelength_nm, s.led_dose_j_cm2, (Fault)s.fault_bits);
+                              s.led_wavelength_nm, s.led_dose_j_cm2, (Fault)s.fault_bits,
+                              s.telemetry_count, ToTelemetry(s));
+        }
+
+        // Allocates only for a frame that carries module telemetry.
+        static IReadOnlyList<TelemetryReading> ToTelemetry(NativeStatus s)
+        {
+            int count = System.Math.Max(0, System.Math.Min(s.telemetry_count, 16));
+            if (count == 0) return null;
+            var readings = new TelemetryReading[count];
+            for (int i = 0; i < count; i++)
+                using (NativeTelemetryReading r = penlink_csharp.status_telemetry(s, i))
+                    readings[i] = new TelemetryReading(r.slot, r.channel, r.raw);
+            return readings;
         }
 
         internal static Event ToEvent(NativeEvent e)
@@ -120,13 +133,121 @@ namespace Penlink
                 link_timeout_ms = options.LinkTimeoutMs,
                 idle_status_rate_hz = options.IdleStatusRateHz,
                 callback_queue_capacity = options.CallbackQueueCapacity,
+                module_paths = ToNative(options.ModulePaths),
             };
+        }
+
+        static StringVector ToNative(IEnumerable<string> directories)
+        {
+            var paths = new StringVector();
+            if (directories == null) return paths;
+            foreach (string directory in directories)
+                paths.Add(Require(directory, "a directory in connect option ModulePaths"));
+            return paths;
         }
 
         internal static SerialPortInfo ToSerialPort(NativeSerialPortInfo p)
         {
             return new SerialPortInfo(p.path, p.description, p.is_usb, p.usb_vid, p.usb_pid,
                                       p.manufacturer, p.product, p.serial_number);
+        }
+    
+        // --- add-on modules ------------------------------------------------------------------
+        // SWIG's member getters return views into their parent's C++ memory without keeping the
+        // parent alive: GC.KeepAlive holds each parent until its fields are copied.
+
+        static IReadOnlyList<string> ToList(StringVector native)
+        {
+            var items = new List<string>();
+            foreach (string item in native) items.Add(item);
+            return items.AsReadOnly();
+        }
+
+        internal static ParamSpec ToParamSpec(NativeParamSpec p)
+        {
+            return new ParamSpec(p.key, p.id, (ParamType)(int)p.type, p.unit, p.scale, p.min, p.max, p.step,
+                                 p.default_value, ToList(p.labels), (ParamAccess)(int)p.access,
+                                 (SafetyClass)(int)p.safety, p.description);
+        }
+
+        internal static TelemetrySpec ToTelemetrySpec(NativeTelemetrySpec t)
+        {
+            return new TelemetrySpec(t.key, t.id, t.unit, t.scale, t.min, t.max, t.has_alarm_low, t.alarm_low,
+                                     t.has_alarm_high, t.alarm_high, t.description);
+        }
+
+        internal static ModuleDescriptor ToModuleDescriptor(NativeModuleDescriptor d)
+        {
+            var parameters = new List<ParamSpec>();
+            foreach (NativeParamSpec p in d.parameters) parameters.Add(ToParamSpec(p));
+            var telemetry = new List<TelemetrySpec>();
+            foreach (NativeTelemetrySpec t in d.telemetry) telemetry.Add(ToTelemetrySpec(t));
+            var interlocks = new List<InterlockSpec>();
+            foreach (NativeInterlockSpec i in d.interlocks)
+                interlocks.Add(new InterlockSpec(i.key, i.condition, ToList(i.guards), i.description));
+            var descriptor = new ModuleDescriptor(d.key, d.name, d.vendor_id, d.vendor_name, d.model_id,
+                                                  ToList(d.profiles), parameters.AsReadOnly(),
+                                                  telemetry.AsReadOnly(), interlocks.AsReadOnly());
+            System.GC.KeepAlive(d);
+            return descriptor;
+        }
+
+        internal static Module ToModule(Pen pen, NativeModuleInfo info)
+        {
+            var module = new Module(pen, info.slot, info.vendor_id, info.model_id, info.firmware_version,
+                                    ToModuleDescriptor(info.descriptor));
+            System.GC.KeepAlive(info);
+            return module;
+        }
+
+        /// <summary>A native value from a bool, a number or a string (an enum's label); name is
+        /// "module.key", for the error. The descriptor's checks (kind, range, step) stay in C++.</summary>
+        internal static NativeParamValue ToParamValue(string name, object value)
+        {
+            if (value is bool flag) return penlink_csharp.param_bool(flag);
+            if (value is string label) return penlink_csharp.param_label(label);
+            if (value is double || value is float || value is decimal || value is int || value is long ||
+                value is short || value is sbyte || value is byte || value is ushort || value is uint ||
+                value is ulong)
+            {
+                double number = System.Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+                if (double.IsNaN(number) || double.IsInfinity(number))
+                    throw new InvalidArgumentException(name + " " + number + " is not a finite number");
+                return penlink_csharp.param_number(number);
+            }
+            throw new InvalidArgumentException(name + " " + (value ?? "null") + " is not a bool, a number or a " +
+                                               "string label (got " + (value == null ? "null" : value.GetType().Name) + ")");
+        }
+
+        /// <summary>bool, double or string.</summary>
+        internal static object FromParamValue(NativeParamValue value)
+        {
+            switch (penlink_csharp.param_kind(value))
+            {
+                case 0: return value.as_bool();
+                case 2: return value.as_label();
+                default: return value.as_number();
+            }
+        }
+
+        internal static NativeParamList ToParamList(string module, IDictionary<string, object> values)
+        {
+            if (values == null) throw new InvalidArgumentException("the parameters for " + module + " are null");
+            var list = new NativeParamList();
+            foreach (KeyValuePair<string, object> entry in values)
+                using (NativeParamValue value = ToParamValue(module + "." + entry.Key, entry.Value))
+                    list.add(entry.Key, value);
+            return list;
+        }
+
+        internal static IReadOnlyDictionary<string, object> ToDictionary(NativeParamList list)
+        {
+            // Dictionary keeps insertion order while nothing is removed: descriptor order.
+            var values = new Dictionary<string, object>();
+            for (int i = 0; i < list.size(); i++)
+                using (NativeParamValue value = list.value(i))
+                    values.Add(list.key(i), FromParamValue(value));
+            return new System.Collections.ObjectModel.ReadOnlyDictionary<string, object>(values);
         }
     }
 }

@@ -171,6 +171,93 @@ namespace Penlink
         public Task EmergencyStopAsync() => CompletionBridge.Submit(resources.Native.emergency_stop_async);
         public Task ClearEmergencyStopAsync() => CompletionBridge.Submit(resources.Native.clear_emergency_stop_async);
 
+        // Add-on modules (see Module). A module is named by its descriptor's key ("cooling"), or
+        // "key@slot" when two of a kind are fitted. Values are bool, a number or string (an
+        // enum's label), checked against the descriptor before anything is sent; errors name
+        // "module.key", the value, the limit and the unit.
+
+        /// <summary>The modules fitted, as the pen reported them (read again by the SDK after a
+        /// ModuleAttached or ModuleDetached event). Each keeps this pen reachable.</summary>
+        public IReadOnlyList<Module> Modules
+        {
+            get
+            {
+                var modules = new List<Module>();
+                using (var natives = resources.Native.modules())
+                    foreach (NativeModuleInfo info in natives)
+                        modules.Add(Convert.ToModule(this, info));
+                return modules.AsReadOnly();
+            }
+        }
+
+        /// <summary>The module named "key" or "key@slot"; throws NotSupportedException naming
+        /// the fitted ones if none matches.</summary>
+        public Module Module(string module)
+        {
+            Convert.Require(module, "module");
+            using (var info = resources.Native.module(module)) return Convert.ToModule(this, info);
+        }
+
+        /// <summary>Sets every value at once: the pen applies all or none (a refusal names the
+        /// first offending parameter).</summary>
+        public void SetParams(string module, IDictionary<string, object> values)
+        {
+            Convert.Require(module, "module");
+            SetParams(module, module, values);
+        }
+
+        public Task SetParamsAsync(string module, IDictionary<string, object> values)
+        {
+            if (module == null) return Task.FromException(new InvalidArgumentException("module is null"));
+            return SetParamsAsync(module, module, values);
+        }
+
+        /// <summary>Sets one parameter: SetParam("cooling", "setpoint_c", 12.5).</summary>
+        public void SetParam(string module, string key, object value)
+        {
+            Convert.Require(module, "module");
+            SetParam(module, module, key, value);
+        }
+
+        // selector names the module for the SDK ("cooling@2"), name for errors raised here
+        // ("cooling.setpoint_c", as the SDK's own errors name it).
+
+        internal void SetParams(string selector, string name, IDictionary<string, object> values)
+        {
+            using (var list = Convert.ToParamList(name, values)) resources.Native.set_params(selector, list);
+        }
+
+        internal Task SetParamsAsync(string selector, string name, IDictionary<string, object> values)
+        {
+            return Refusing(() =>
+            {
+                using (var list = Convert.ToParamList(name, values))
+                    return CompletionBridge.Submit(done => resources.Native.set_params_async(selector, list, done));
+            });
+        }
+
+        internal void SetParam(string selector, string name, string key, object value)
+        {
+            Convert.Require(key, "parameter key of " + name);
+            using (var native = Convert.ToParamValue(name + "." + key, value))
+                resources.Native.set_param(selector, key, native);
+        }
+
+        /// <summary>Reads one parameter's current value from the pen: a bool, double or string.</summary>
+        public object GetParam(string module, string key)
+        {
+            Convert.Require(module, "module");
+            Convert.Require(key, "parameter key of " + module);
+            using (var native = resources.Native.get_param(module, key)) return Convert.FromParamValue(native);
+        }
+
+        /// <summary>Every parameter of the module, read from the pen, in descriptor order.</summary>
+        public IReadOnlyDictionary<string, object> GetParams(string module)
+        {
+            Convert.Require(module, "module");
+            using (var list = resources.Native.get_params(module)) return Convert.ToDictionary(list);
+        }
+
         /// <summary>Calls handler for each status frame; asks the pen to stream at least
         /// rateHz. Dispose the result to stop; the pen keeps undisposed subscriptions until it
         /// is closed.</summary>

@@ -23,6 +23,9 @@ namespace Penlink
         public int IdleStatusRateHz { get; set; } = 10;
         /// <summary>Frames beyond this many queued for handlers are dropped and counted.</summary>
         public int CallbackQueueCapacity { get; set; } = 4096;
+        /// <summary>Directories of partner module descriptors (*.json) for pens that cannot
+        /// store theirs, searched before the PENLINK_MODULE_PATH environment variable.</summary>
+        public IList<string> ModulePaths { get; set; } = new List<string>();
     }
 
     /// <summary>A serial port on this machine; UsbVid and UsbPid are 0 if it is not USB.</summary>
@@ -86,6 +89,16 @@ namespace Penlink
                 // Only now, with the new listener installed, may the old one be collected.
                 logBridge = bridge;
             }
+        }
+
+        /// <summary>Parses and checks a module descriptor (JSON text, docs/modules.md), e.g. one a
+        /// partner ships for a pen that cannot store it. Throws InvalidArgumentException naming
+        /// the bad field, e.g. parameters[2] ("setpoint_c"): min 30 &gt; max 20.</summary>
+        public static ModuleDescriptor ParseModuleDescriptor(string json)
+        {
+            Convert.Require(json, "module descriptor");
+            using (var native = penlink_csharp.parse_module_descriptor(json))
+                return Convert.ToModuleDescriptor(native);
         }
 
         /// <summary>Names of the faults set, e.g. "over-temperature, watchdog".</summary>

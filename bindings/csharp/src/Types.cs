@@ -19,6 +19,10 @@ namespace Penlink
         WatchdogExpired = 6,
         EmergencyStopped = 7,
         EmergencyCleared = 8,
+        /// <summary>Detail = the slot; Pen.Modules lists the modules again.</summary>
+        ModuleAttached = 9,
+        /// <summary>Detail = the slot.</summary>
+        ModuleDetached = 10,
     }
 
     /// <summary>Bits of Status.FaultBits; the values match the C++ API.</summary>
@@ -38,10 +42,11 @@ namespace Penlink
         DepthActuator = 1u << 9,
     }
 
-    /// <summary>One status frame. A struct, so streaming allocates nothing per frame.</summary>
+    /// <summary>One status frame. A struct, so streaming allocates nothing per frame (except the
+    /// Telemetry list of a frame that carries module telemetry).</summary>
     public readonly struct Status
     {
-        internal Status(uint sequence, uint deviceTimeMs, PenState state, double depthSetMm, double depthActualMm, double speedSetHz, double speedActualHz, int batteryPercent, double temperatureC, uint cartridgeId, uint cartridgeStrokes, uint cartridgeStrokeLimit, bool rfEnabled, bool rfDelivering, int rfImpedanceOhm, double rfEnergyJ, bool ledEnabled, bool ledEmitting, int ledWavelengthNm, double ledDoseJCm2, Fault faults)
+        internal Status(uint sequence, uint deviceTimeMs, PenState state, double depthSetMm, double depthActualMm, double speedSetHz, double speedActualHz, int batteryPercent, double temperatureC, uint cartridgeId, uint cartridgeStrokes, uint cartridgeStrokeLimit, bool rfEnabled, bool rfDelivering, int rfImpedanceOhm, double rfEnergyJ, bool ledEnabled, bool ledEmitting, int ledWavelengthNm, double ledDoseJCm2, Fault faults, int telemetryCount, IReadOnlyList<TelemetryReading> telemetry)
         {
             Sequence = sequence;
             DeviceTimeMs = deviceTimeMs;
@@ -64,7 +69,11 @@ namespace Penlink
             LedWavelengthNm = ledWavelengthNm;
             LedDoseJCm2 = ledDoseJCm2;
             Faults = faults;
+            TelemetryCount = telemetryCount;
+            Telemetry = telemetry ?? NoTelemetry;
         }
+
+        static readonly TelemetryReading[] NoTelemetry = new TelemetryReading[0];
 
         /// <summary>pen's status counter; gaps are dropped frames</summary>
         public uint Sequence { get; }
@@ -90,6 +99,11 @@ namespace Penlink
         public int LedWavelengthNm { get; }
         public double LedDoseJCm2 { get; }
         public Fault Faults { get; }
+        /// <summary>how many module telemetry readings the frame carries</summary>
+        public int TelemetryCount { get; }
+        /// <summary>module telemetry readings (null only in default(Status));
+        /// Module.Telemetry(status, key) reads one in its unit</summary>
+        public IReadOnlyList<TelemetryReading> Telemetry { get; }
 
         public override string ToString() =>
             $"Status(#{Sequence} {State} depth {DepthActualMm:F2}/{DepthSetMm:F2} mm, " +

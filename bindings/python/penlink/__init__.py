@@ -13,6 +13,9 @@ streaming) over serial, TCP or the built-in simulator.
             break
         pen.stop()
 
+Add-on modules are driven by the keys their descriptor declares (penlink.modules):
+`pen.modules["cooling"].params["setpoint_c"] = 12.5`.
+
 Every command has an _async twin returning a concurrent.futures.Future (None, or the same
 PenError); asyncio code awaits `asyncio.wrap_future(pen.set_depth_async(mm=1.0))`.
 
@@ -28,14 +31,18 @@ from .errors import (ConnectionError, ConnectionLostError, ErrorCode, InvalidArg
                      NotSupportedError, OutOfRangeError, PenError, RejectedError, SafetyError,
                      TimeoutError)
 from .log import list_serial_ports, log_to_logging, set_log_handler
+from .modules import (Module, ModuleMap, ModuleNotFittedError, ParamMap,
+                      parse_module_descriptor)
 from .pen import Pen, Subscription, connect
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, EventKind, Fault,
-                    LedCapabilities, LedChannel, LedMode, LogLevel, PenSettings, PenState,
-                    RfCapabilities, RfMode, RfPolarity, SerialPortInfo, Status)
+                    InterlockSpec, LedCapabilities, LedChannel, LedMode, LogLevel,
+                    ModuleDescriptor, ParamAccess, ParamSpec, ParamType, PenSettings, PenState,
+                    RfCapabilities, RfMode, RfPolarity, SafetyClass, SerialPortInfo, Status,
+                    TelemetryReading, TelemetrySpec)
 
 # Status and Event frames are built in C++ straight into these classes (see status.i).
 _native._register_types(Status, Event, tuple(PenState),
-                        (None,) + tuple(EventKind))
+                        (None,) + tuple(EventKind), TelemetryReading)
 
 #: Version of the penlink library this package runs on, "major.minor.patch".
 __version__: str = _native.version()
@@ -55,4 +62,7 @@ __all__ = [
     "PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "Fault", "Status",
     "Event", "RfMode", "LedMode", "DeviceInfo", "LedChannel", "RfCapabilities",
     "LedCapabilities", "Capabilities", "PenSettings", "SerialPortInfo",
+    "Module", "ModuleMap", "ParamMap", "ModuleNotFittedError", "parse_module_descriptor",
+    "ModuleDescriptor", "ParamSpec", "TelemetrySpec", "InterlockSpec", "ParamType",
+    "ParamAccess", "SafetyClass", "TelemetryReading",
 ]

@@ -3,12 +3,17 @@ and the other way for modes, so nothing a user holds points into C++ memory."""
 
 from __future__ import annotations
 
-from typing import Any
+import numbers
+import os
+from typing import Any, Iterable, Mapping, Tuple
 
 from . import _checks
 from . import native as _native
-from .types import (Capabilities, DeviceInfo, LedCapabilities, LedChannel, LedMode,
-                    PenSettings, PenState, RfCapabilities, RfMode, RfPolarity, SerialPortInfo)
+from .errors import InvalidArgumentError
+from .types import (Capabilities, DeviceInfo, InterlockSpec, LedCapabilities, LedChannel,
+                    LedMode, ModuleDescriptor, ParamAccess, ParamSpec, ParamType, PenSettings,
+                    PenState, RfCapabilities, RfMode, RfPolarity, SafetyClass, SerialPortInfo,
+                    TelemetrySpec)
 
 
 def device_info(native: Any) -> DeviceInfo:
@@ -93,12 +98,97 @@ def led_mode(mode: LedMode) -> Any:
     return native
 
 
-def connect_options(**seconds_and_counts: Any) -> Any:
+def connect_options(module_paths: Iterable[Any] = (), **seconds_and_counts: Any) -> Any:
     """ConnectOptions from connect()'s keyword arguments (times in seconds)."""
     native = _native.ConnectOptions()
+    if isinstance(module_paths, (str, bytes)):
+        raise InvalidArgumentError(f"module_paths {module_paths!r} is a single string; give a "
+                                   f"list of directories")
+    try:
+        paths = list(module_paths)
+    except TypeError:
+        raise InvalidArgumentError(f"module_paths {module_paths!r} is not a list of "
+                                   f"directories") from None
+    directories = _native.StringVector()
+    for path in paths:
+        directories.append(_checks.text(
+            "module path", os.fspath(path) if isinstance(path, os.PathLike) else path))
+    native.module_paths = directories
     for name in ("connect_timeout", "command_timeout", "heartbeat_interval", "link_timeout"):
         setattr(native, f"{name}_ms", _checks.seconds_to_ms(name, seconds_and_counts[name]))
     for name, unit, lowest in (("command_retries", "", 0), ("idle_status_rate_hz", "Hz", 0),
                                ("callback_queue_capacity", "frames", 1)):
         setattr(native, name, _checks.integer(name, seconds_and_counts[name], unit, lowest))
     return native
+
+
+# --- add-on modules ---------------------------------------------------------------------------
+
+def _strings(native: Any) -> Tuple[str, ...]:
+    return tuple(str(item) for item in native)
+
+
+def param_spec(n: Any) -> ParamSpec:
+    return ParamSpec(key=n.key, id=n.id, type=ParamType(n.type), unit=n.unit, scale=n.scale,
+                     min=n.min, max=n.max, step=n.step, default_value=n.default_value,
+                     labels=_strings(n.labels), access=ParamAccess(n.access),
+                     safety=SafetyClass(n.safety), description=n.description)
+
+
+def telemetry_spec(n: Any) -> TelemetrySpec:
+    return TelemetrySpec(key=n.key, id=n.id, unit=n.unit, scale=n.scale, min=n.min, max=n.max,
+                         has_alarm_low=n.has_alarm_low, alarm_low=n.alarm_low,
+                         has_alarm_high=n.has_alarm_high, alarm_high=n.alarm_high,
+                         description=n.description)
+
+
+def interlock_spec(n: Any) -> InterlockSpec:
+    return InterlockSpec(key=n.key, condition=n.condition, guards=_strings(n.guards),
+                         description=n.description)
+
+
+def module_descriptor(n: Any) -> ModuleDescriptor:
+    return ModuleDescriptor(
+        key=n.key, name=n.name, vendor_id=n.vendor_id, vendor_name=n.vendor_name,
+        model_id=n.model_id, profiles=_strings(n.profiles),
+        parameters=tuple(param_spec(p) for p in n.parameters),
+        telemetry=tuple(telemetry_spec(t) for t in n.telemetry),
+        interlocks=tuple(interlock_spec(i) for i in n.interlocks))
+
+
+def to_param_value(name: str, value: Any) -> Any:
+    """A native ParamValue from bool, a real number or a str (an enum label). name is
+    "module.key", for the error: the descriptor's checks (kind, range, step) stay in C++."""
+    if isinstance(value, bool):
+        return _native.param_bool(value)
+    if isinstance(value, numbers.Real):
+        return _native.param_number(_checks.real(name, value, ""))
+    if isinstance(value, str):
+        return _native.param_label(value)
+    raise InvalidArgumentError(f"{name} {_checks._shown(value)} is not a bool, a number or a "
+                               f"label (got {type(value).__name__})")
+
+
+def from_param_value(native: Any) -> Any:
+    kind = _native.param_kind(native)
+    if kind == 0:
+        return native.as_bool()
+    if kind == 2:
+        return native.as_label()
+    return native.as_number()
+
+
+def param_list(module: str, values: Mapping[str, Any]) -> Any:
+    """A native ParamList from {key: value}, in the mapping's order."""
+    if not isinstance(values, Mapping):
+        raise InvalidArgumentError(f"parameters for {module} {_checks._shown(values)} are not "
+                                   f"a mapping of key to value (got {type(values).__name__})")
+    native = _native.ParamList()
+    for key, value in values.items():
+        _checks.text(f"parameter key of {module}", key)
+        native.add(key, to_param_value(f"{module}.{key}", value))
+    return native
+
+
+def param_dict(native: Any) -> dict:
+    return {native.key(i): from_param_value(native.value(i)) for i in range(native.size())}

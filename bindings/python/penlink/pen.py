@@ -14,14 +14,15 @@ import dataclasses
 import threading
 import weakref
 from concurrent.futures import Future
-from typing import Any, Callable, Optional, Set
+from typing import Any, Callable, Iterable, Mapping, Optional, Set
 
 from . import _async, _checks, _convert, _listeners
 from . import native as _native
 from ._stream import StatusStream
 from .errors import InvalidArgumentError, PenError
-from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, PenSettings,
-                    RfMode, Status)
+from .modules import Module, ModuleMap
+from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, ParamValue,
+                    PenSettings, RfMode, Status)
 
 __all__ = ["Pen", "Subscription", "connect"]
 
@@ -82,6 +83,7 @@ class Pen:
         self._native = native
         self._lock = threading.Lock()
         self._subscriptions: Set[Subscription] = set()
+        self._closed = False
         self._info: Optional[DeviceInfo] = None
         self._capabilities: Optional[Capabilities] = None
         _open_pens.add(self)
@@ -92,6 +94,7 @@ class Pen:
         """Stops the callbacks, stops the needle if it can, closes the link. Idempotent;
         later commands raise ConnectionLostError."""
         with self._lock:
+            self._closed = True
             subscriptions = list(self._subscriptions)
             self._subscriptions.clear()
         for subscription in subscriptions:
@@ -256,6 +259,70 @@ class Pen:
     def clear_emergency_stop_async(self) -> "Future[None]":
         return _async.submit(self._native.clear_emergency_stop_async)
 
+    # --- add-on modules (penlink.modules) -----------------------------------------------------
+    # A module is named by its descriptor's key ("cooling"), or "key@slot" when two of a kind
+    # are fitted. Values are bool, float or str (an enum label), checked against the
+    # descriptor before anything is sent; errors name "module.key", the value, limit and unit.
+
+    @property
+    def modules(self) -> ModuleMap:
+        """The modules fitted, mapping-like: pen.modules["cooling"], "cooling" in pen.modules,
+        iteration over their keys, len(). Asks the SDK each time (it re-reads the pen's list
+        after a MODULE_ATTACHED or MODULE_DETACHED event), so keep the result for a while
+        rather than reading it per frame."""
+        return ModuleMap(tuple(Module(self, native) for native in self._native.modules()))
+
+    def module(self, selector: str) -> Module:
+        """The module named "key" or "key@slot"; raises NotSupportedError naming the fitted
+        ones if none matches."""
+        return Module(self, self._native.module(_checks.text("module", selector)))
+
+    def set_params(self, module: str, values: Mapping[str, Any]) -> None:
+        """Sets every value at once, set_params("cooling", {"enabled": True,
+        "setpoint_c": 12.5}): the pen applies all or none (a refusal names the first
+        offending parameter)."""
+        module = _checks.text("module", module)
+        self._set_params(module, module, values)
+
+    def set_params_async(self, module: str, values: Mapping[str, Any]) -> "Future[None]":
+        try:
+            module = _checks.text("module", module)
+        except PenError as error:
+            return _async.refused(error)
+        return self._set_params_async(module, module, values)
+
+    def set_param(self, module: str, key: str, value: ParamValue) -> None:
+        """Sets one parameter: set_param("cooling", "setpoint_c", 12.5)."""
+        module = _checks.text("module", module)
+        self._set_param(module, module, key, value)
+
+    def get_param(self, module: str, key: str) -> ParamValue:
+        """Reads one parameter's current value from the pen."""
+        return _convert.from_param_value(self._native.get_param(
+            _checks.text("module", module), _checks.text("parameter key", key)))
+
+    def get_params(self, module: str) -> dict:
+        """Every parameter of the module, read from the pen, {key: value} in descriptor order."""
+        return _convert.param_dict(self._native.get_params(_checks.text("module", module)))
+
+    # selector names the module for the SDK ("cooling@2"), name for errors raised here
+    # ("cooling.setpoint_c", as the SDK's own errors name it).
+
+    def _set_params(self, selector: str, name: str, values: Mapping[str, Any]) -> None:
+        self._native.set_params(selector, _convert.param_list(name, values))
+
+    def _set_params_async(self, selector: str, name: str,
+                          values: Mapping[str, Any]) -> "Future[None]":
+        try:
+            native = _convert.param_list(name, values)
+        except PenError as error:
+            return _async.refused(error)
+        return _async.submit(lambda done: self._native.set_params_async(selector, native, done))
+
+    def _set_param(self, selector: str, name: str, key: Any, value: Any) -> None:
+        key = _checks.text(f"parameter key of {name}", key)
+        self._native.set_param(selector, key, _convert.to_param_value(f"{name}.{key}", value))
+
     # --- status and events ------------------------------------------------------------------
 
     def on_status(self, callback: Callable[[Status], Any], rate_hz: int = 50) -> Subscription:
@@ -311,7 +378,12 @@ class Pen:
                   on_end: Optional[Callable[[], None]] = None) -> Subscription:
         subscription = Subscription(self, native, listener, on_end)
         with self._lock:
-            self._subscriptions.add(subscription)
+            if not self._closed:
+                self._subscriptions.add(subscription)
+                return subscription
+        # Closed meanwhile, e.g. by this very callback before subscribe returned: close()
+        # could not see this subscription, so end it here.
+        subscription.unsubscribe()
         return subscription
 
     def _forget(self, subscription: Subscription) -> None:
@@ -348,19 +420,21 @@ def _mode(cls: Any, mode: Any, fields: dict) -> Any:
 def connect(url: str = "sim://", *, connect_timeout: float = 3.0, command_timeout: float = 0.3,
             command_retries: int = 2, heartbeat_interval: float = 0.0,
             link_timeout: float = 0.0, idle_status_rate_hz: int = 10,
-            callback_queue_capacity: int = 4096) -> Pen:
+            callback_queue_capacity: int = 4096, module_paths: Iterable[Any] = ()) -> Pen:
     """Connects to a pen and performs the handshake. Times are in seconds.
 
     URLs: serial:///dev/ttyUSB0?baud=115200, tcp://127.0.0.1:7878, sim://?rf=1&led=1.
     heartbeat_interval 0 means a quarter of the pen's watchdog period; link_timeout 0 means
-    the pen's watchdog period (at least 0.5 s). Raises InvalidArgumentError (bad URL),
+    the pen's watchdog period (at least 0.5 s). module_paths: directories of partner module
+    descriptors (*.json) for pens that cannot store theirs, searched before the
+    PENLINK_MODULE_PATH environment variable. Raises InvalidArgumentError (bad URL),
     ConnectionError (port missing or busy, refused), TimeoutError (no answer) or
     RejectedError (incompatible protocol version)."""
     options = _convert.connect_options(
         connect_timeout=connect_timeout, command_timeout=command_timeout,
         command_retries=command_retries, heartbeat_interval=heartbeat_interval,
         link_timeout=link_timeout, idle_status_rate_hz=idle_status_rate_hz,
-        callback_queue_capacity=callback_queue_capacity)
+        callback_queue_capacity=callback_queue_capacity, module_paths=module_paths)
     return Pen(_native.Pen.connect(_checks.text("url", url), options))
 
 

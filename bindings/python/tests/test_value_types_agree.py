@@ -1,13 +1,17 @@
-"""One source of truth for value types: the fields of a struct in include/penlink/types.hpp are
-the fields every language exposes, in the same order, named in that language's case. A field
-added in C++ and forgotten in the C ABI, Python, Java or C# (or the other way round) fails here.
-Reads the sources (and the Python package under test), so it needs no pen.
+"""One source of truth for value types: the fields of a struct in include/penlink/types.hpp (and
+module_descriptor.hpp) are the fields every language exposes, in the same order, named in that
+language's case; the members of an enum are the members every language has, with the same
+numbers. A field or member added in C++ and forgotten in the C ABI, Python, Java or C# (or the
+other way round) fails here. Reads the sources (and the Python package under test), so it needs
+no pen.
 
 Naming rules, from the C++ field depth_set_mm:
   C        depth_set_mm; a nested struct field (RfMode rf) is flattened: rf_enabled, rf_polarity
   Python   depth_set_mm
   Java     depthSetMm (record component)
   C#       DepthSetMm (property); a bit set xyz_bits is the [Flags] enum property Xyzs
+Enum members, from the C++ member EmergencyStopped: Python and Java EMERGENCY_STOPPED, C# the
+same as C++ (Java enums without explicit numbers are numbered by their order).
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ import penlink
 
 REPO = Path(__file__).resolve().parents[3]
 TYPES_HPP = REPO / "include" / "penlink" / "types.hpp"
+DESCRIPTOR_HPP = REPO / "include" / "penlink" / "module_descriptor.hpp"
 PENLINK_H = REPO / "include" / "penlink" / "penlink.h"
 CAPI_CONVERT = REPO / "src" / "capi" / "convert.cpp"
 JAVA_DIR = REPO / "bindings" / "java" / "src" / "main" / "java" / "penlink"
-CSHARP_TYPES = REPO / "bindings" / "csharp" / "src" / "Types.cs"
+CSHARP_SOURCES = REPO / "bindings" / "csharp" / "src"
 
 # (C++ struct in types.hpp, the C struct of penlink.h that carries it)
 CHECKED = [
@@ -56,17 +61,22 @@ def _body(text: str, opening: str, what: str) -> str:
     raise AssertionError(f"{what}: unbalanced braces")
 
 
+def _cpp_headers() -> str:
+    return TYPES_HPP.read_text() + DESCRIPTOR_HPP.read_text()
+
+
 def cpp_fields(struct: str) -> List[Tuple[str, str]]:
     """(type, name) of each data member of penlink::<struct>, in declaration order."""
-    body = _without_comments(_body(TYPES_HPP.read_text(), rf"\bstruct {struct}\s*\{{",
-                                   f"struct {struct} in types.hpp"))
+    body = _without_comments(_body(_cpp_headers(),
+                                   rf"\bstruct (PENLINK_EXPORT )?{struct}\s*\{{",
+                                   f"struct {struct} in types.hpp / module_descriptor.hpp"))
     fields = []
     for declaration in body.split(";"):
         declaration = declaration.split("=")[0].strip()
         if not declaration or "(" in declaration:
             continue
         type_name, name = declaration.rsplit(None, 1)
-        fields.append((type_name.strip(), name.strip()))
+        fields.append((type_name.strip(), re.sub(r"\{.*\}$", "", name.strip())))
     assert fields, f"no fields parsed from struct {struct}"
     return fields
 
@@ -113,9 +123,14 @@ def java_fields(struct: str) -> List[str]:
     return [component.split()[-1] for component in match.group(1).split(",")]
 
 
+def _csharp_text() -> str:
+    return _without_comments("".join(path.read_text()
+                                     for path in sorted(CSHARP_SOURCES.glob("*.cs"))))
+
+
 def csharp_fields(struct: str) -> List[str]:
-    text = _without_comments(CSHARP_TYPES.read_text())
-    body = _body(text, rf"\b(class|struct) {struct}\s*\{{", f"type {struct} in Types.cs")
+    text = _csharp_text()
+    body = _body(text, rf"\b(class|struct) {struct}\s*\{{", f"type {struct} in csharp/src")
     return re.findall(r"public\s+[\w.<>?]+\s+(\w+)\s*\{\s*get;\s*\}", body)
 
 
@@ -160,3 +175,104 @@ def test_the_parsers_see_what_they_should() -> None:
     assert fields["rf"] == "RfMode" and fields["fault_bits"] == "std::uint32_t"
     assert "rf_polarity" in expected_c_fields("PenSettings")
     assert pascal("fault_bits") == "Faults" and camel("depth_set_mm") == "depthSetMm"
+
+
+# --- Status and the module types: Python, Java and C# against C++ (and C where it has them) ---
+
+BINDING_ONLY = ["Status", "TelemetryReading", "ParamSpec", "TelemetrySpec", "InterlockSpec",
+                "ModuleDescriptor"]
+
+
+def python_fields(struct: str) -> List[str]:
+    python_type = getattr(penlink, struct)
+    if dataclasses.is_dataclass(python_type):
+        return [field.name for field in dataclasses.fields(python_type)]
+    return list(python_type._fields)  # NamedTuple
+
+
+@pytest.mark.parametrize("struct", BINDING_ONLY)
+def test_every_binding_has_the_fields_of(struct: str) -> None:
+    names = cpp_names(struct)
+    assert python_fields(struct) == names, "Python"
+    assert java_fields(struct) == [camel(name) for name in names], "Java"
+    assert csharp_fields(struct) == [pascal(name) for name in names], "C#"
+
+
+@pytest.mark.parametrize("struct, c_struct", [("Status", "pl_status"),
+                                              ("TelemetryReading", "pl_telemetry_reading")])
+def test_c_abi_status_has_the_same_fields(struct: str, c_struct: str) -> None:
+    assert c_fields(c_struct) == expected_c_fields(struct)
+
+
+def test_status_carries_telemetry_in_every_binding() -> None:
+    # Guards the struct checks above: the fields the module work added are really compared.
+    assert cpp_names("Status")[-2:] == ["telemetry_count", "telemetry"]
+    assert "default_value" in cpp_names("ParamSpec")
+
+
+# --- enums --------------------------------------------------------------------------------------
+
+ENUMS = ["PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "ParamType",
+         "ParamAccess", "SafetyClass"]
+
+
+def cpp_enum(name: str) -> Dict[str, int]:
+    body = _without_comments(_body(_cpp_headers(), rf"\benum class {name}\b[^{{]*\{{",
+                                   f"enum {name}"))
+    members: Dict[str, int] = {}
+    next_value = 0
+    for entry in body.split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        member, _, value = (part.strip() for part in entry.partition("="))
+        next_value = int(value, 0) if value else next_value
+        members[member] = next_value
+        next_value += 1
+    assert members, f"no members parsed from enum {name}"
+    return members
+
+
+def upper_snake(member: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", member).upper()
+
+
+def java_enum(name: str) -> Dict[str, int]:
+    text = _without_comments((JAVA_DIR / f"{name}.java").read_text())
+    body = _body(text, rf"\benum {name}\s*\{{", f"enum {name} in {name}.java")
+    constants = body.split(";")[0]
+    members: Dict[str, int] = {}
+    for index, entry in enumerate(part.strip() for part in constants.split(",")):
+        if not entry:
+            continue
+        match = re.fullmatch(r"(\w+)\s*(?:\(\s*(-?\d+)\s*\))?", entry)
+        assert match, f"cannot read Java constant {entry!r} of {name}"
+        members[match.group(1)] = int(match.group(2)) if match.group(2) else index
+    return members
+
+
+def csharp_enum(name: str) -> Dict[str, int]:
+    body = _body(_csharp_text(), rf"\benum {name}\b[^{{]*\{{", f"enum {name} in csharp/src")
+    members: Dict[str, int] = {}
+    for entry in (part.strip() for part in body.split(",")):
+        if entry:
+            member, _, value = (part.strip() for part in entry.partition("="))
+            members[member] = int(value, 0)
+    return members
+
+
+@pytest.mark.parametrize("name", ENUMS)
+def test_every_binding_has_the_members_of(name: str) -> None:
+    cpp = cpp_enum(name)
+    assert {m.name: m.value for m in getattr(penlink, name)} == {
+        upper_snake(member): value for member, value in cpp.items()}, "Python"
+    assert java_enum(name) == {upper_snake(member): value for member, value in cpp.items()}, "Java"
+    assert csharp_enum(name) == cpp, "C#"
+
+
+def test_the_enum_parsers_see_what_they_should() -> None:
+    assert cpp_enum("EventKind")["ModuleDetached"] == 10
+    assert cpp_enum("ParamType") == {"Bool": 0, "Integer": 1, "Fixed": 2, "Enum": 3}
+    assert java_enum("EventKind")["MODULE_ATTACHED"] == 9
+    assert java_enum("ParamAccess") == {"READ": 0, "READ_WRITE": 1}
+    assert upper_snake("EmergencyStopped") == "EMERGENCY_STOPPED"

@@ -5,7 +5,7 @@
 # SANITIZE: the sanitizers the library was built with; the consumer must link their runtimes.
 include("${CMAKE_CURRENT_LIST_DIR}/../../../cmake/install_scratch.cmake")
 penlink_install_into_scratch("${BUILD_DIR}" "${PREFIX}" "")
-foreach(generated export.h version.h penlink.h)
+foreach(generated export.h version.h penlink.h modules.h)
     if(NOT EXISTS "${PREFIX}/include/penlink/${generated}")
         message(FATAL_ERROR "installed tree lacks include/penlink/${generated}")
     endif()
@@ -31,16 +31,18 @@ if(NOT result EQUAL 0)
     message(FATAL_ERROR "compiling ${SOURCE} as C99 against the installed header failed")
 endif()
 
-# The same header must also be valid C++ (extern "C", no C-only constructs).
-execute_process(
-    COMMAND "${CXX_COMPILER}" -std=c++11 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c++
-            "-I${PREFIX}/include" "${PREFIX}/include/penlink/penlink.h"
-    RESULT_VARIABLE result)
-if(NOT result EQUAL 0)
-    message(FATAL_ERROR "the installed penlink.h does not compile as C++11")
-endif()
+# The same headers must also be valid C++ (extern "C", no C-only constructs).
+foreach(header penlink.h modules.h)
+    execute_process(
+        COMMAND "${CXX_COMPILER}" -std=c++11 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c++
+                "-I${PREFIX}/include" "${PREFIX}/include/penlink/${header}"
+        RESULT_VARIABLE result)
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "the installed ${header} does not compile as C++11")
+    endif()
+endforeach()
 
-execute_process(COMMAND "${PREFIX}/consumer" RESULT_VARIABLE result OUTPUT_VARIABLE output
+execute_process(COMMAND "${PREFIX}/consumer" "${PREFIX}/vacuum.json" RESULT_VARIABLE result OUTPUT_VARIABLE output
                 ERROR_VARIABLE output TIMEOUT 60)
 message(STATUS "${output}")
 if(NOT result EQUAL 0)

@@ -9,7 +9,11 @@ public enum EventKind {
     BUTTON_PRESSED(5),
     WATCHDOG_EXPIRED(6),
     EMERGENCY_STOPPED(7),
-    EMERGENCY_CLEARED(8);
+    EMERGENCY_CLEARED(8),
+    /** detail = the slot; {@link Pen#modules()} lists the modules again. */
+    MODULE_ATTACHED(9),
+    /** detail = the slot. */
+    MODULE_DETACHED(10);
 
     private final int value;
 

@@ -4,6 +4,7 @@ import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -205,6 +206,86 @@ public final class Pen implements AutoCloseable {
 
     public CompletableFuture<Void> clearEmergencyStopAsync() {
         return Completions.submit(resources.pen::clear_emergency_stop_async);
+    }
+
+    // Add-on modules (see Module). A module is named by its descriptor's key ("cooling"), or
+    // "key@slot" when two of a kind are fitted. Values are Boolean, Number or String (an enum's
+    // label), checked against the descriptor before anything is sent; errors name
+    // "module.key", the value, the limit and the unit.
+
+    /**
+     * The modules fitted, as the pen reported them (read again by the SDK after a
+     * MODULE_ATTACHED or MODULE_DETACHED event). Each keeps this pen reachable.
+     */
+    public List<Module> modules() {
+        List<Module> modules = new ArrayList<>();
+        for (NativeModuleInfo info : resources.pen.modules()) {
+            modules.add(Convert.module(this, info));
+        }
+        return List.copyOf(modules);
+    }
+
+    /** @throws NotSupportedException no fitted module matches (the message names those fitted) */
+    public Module module(String module) {
+        Convert.require(module, "module");
+        return Convert.module(this, resources.pen.module(module));
+    }
+
+    /**
+     * Sets every value at once: the pen applies all or none (a refusal names the first
+     * offending parameter). Values: Boolean, Number, or String for an enum's label.
+     */
+    public void setParams(String module, Map<String, ?> values) {
+        Convert.require(module, "module");
+        setParams(module, module, values);
+    }
+
+    public CompletableFuture<Void> setParamsAsync(String module, Map<String, ?> values) {
+        if (module == null) {
+            return CompletableFuture.failedFuture(new InvalidArgumentException("module is null"));
+        }
+        return setParamsAsync(module, module, values);
+    }
+
+    /** Sets one parameter: {@code setParam("cooling", "setpoint_c", 12.5)}. */
+    public void setParam(String module, String key, Object value) {
+        Convert.require(module, "module");
+        setParam(module, module, key, value);
+    }
+
+    // selector names the module for the SDK ("cooling@2"), name for errors raised here
+    // ("cooling.setpoint_c", as the SDK's own errors name it).
+
+    void setParams(String selector, String name, Map<String, ?> values) {
+        resources.pen.set_params(selector, Convert.paramList(name, values));
+    }
+
+    CompletableFuture<Void> setParamsAsync(String selector, String name, Map<String, ?> values) {
+        NativeParamList list;
+        try {
+            list = Convert.paramList(name, values);
+        } catch (PenException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return Completions.submit(done -> resources.pen.set_params_async(selector, list, done));
+    }
+
+    void setParam(String selector, String name, String key, Object value) {
+        Convert.require(key, "parameter key of " + name);
+        resources.pen.set_param(selector, key, Convert.paramValue(name + "." + key, value));
+    }
+
+    /** Reads one parameter's current value from the pen: a Boolean, Double or String. */
+    public Object getParam(String module, String key) {
+        Convert.require(module, "module");
+        Convert.require(key, "parameter key of " + module);
+        return Convert.paramValue(resources.pen.get_param(module, key));
+    }
+
+    /** Every parameter of the module, read from the pen, in descriptor order (unmodifiable). */
+    public Map<String, Object> getParams(String module) {
+        Convert.require(module, "module");
+        return Convert.paramMap(resources.pen.get_params(module));
     }
 
     /** Status frames at the pen's default subscription rate (50 Hz). */

@@ -36,6 +36,18 @@ public final class Penlink {
         logBridge = bridge;
     }
 
+    /**
+     * Parses and checks a module descriptor (JSON text, docs/modules.md), e.g. one a partner
+     * ships for a pen that cannot store it.
+     *
+     * @throws InvalidArgumentException naming the bad field, e.g. {@code parameters[2]
+     *     ("setpoint_c"): min 30 > max 20}
+     */
+    public static ModuleDescriptor parseModuleDescriptor(String json) {
+        Convert.require(json, "module descriptor");
+        return Convert.moduleDescriptor(PenlinkNative.parse_module_descriptor(json));
+    }
+
     /** Names of the faults set in bits, e.g. "over-temperature, watchdog". */
     public static String describeFaults(long faultBits) {
         // The bits are a uint32 in C++; SWIG would silently drop the high half of a long.

@@ -1,5 +1,7 @@
 package penlink;
 
+import java.util.List;
+
 /**
  * One status frame from the pen, as an immutable value (safe to keep after the callback
  * returns). Units are in the names.
@@ -8,6 +10,9 @@ package penlink;
  * @param deviceTimeMs pen uptime
  * @param cartridgeId 0 = no cartridge
  * @param faultBits see {@link Fault}
+ * @param telemetryCount how many module telemetry readings the frame carries
+ * @param telemetry module telemetry readings; {@link Module#telemetry(Status, String)} reads
+ *     one in its unit
  */
 public record Status(
         long sequence,
@@ -30,7 +35,9 @@ public record Status(
         boolean ledEmitting,
         int ledWavelengthNm,
         double ledDoseJCm2,
-        long faultBits) {
+        long faultBits,
+        int telemetryCount,
+        List<TelemetryReading> telemetry) {
 
     /** True if the given {@link Fault} bit is set. */
     public boolean hasFault(Fault fault) {
