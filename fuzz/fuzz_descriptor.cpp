@@ -15,6 +15,8 @@
 //     type; an energy parameter defaults to 0; ids below the vendor ranges belong to a declared
 //     profile; interlock guards name writable parameters;
 //   - the same text parses the same way twice.
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -146,6 +148,15 @@ void check_descriptor(const std::string& text, const ModuleDescriptor& module) {
     check(module.interlocks.size() <= 16);
     for (const std::string& profile : module.profiles) {
         check(module.has_profile(profile) && modules::find_profile(profile) != nullptr);
+        // The facades rely on the profile's scales and labels (src/core/profile_facades.cpp).
+        for (const auto& wanted : modules::find_profile(profile)->parameters) {
+            const ParamSpec* p = module.find_parameter(std::string(wanted.key));
+            check(p != nullptr && p->id == wanted.id && p->type == wanted.type);
+            check(std::fabs(p->scale - wanted.scale) <= 1e-12 * wanted.scale);
+            check(p->type != ParamType::Enum ||
+                  std::equal(p->labels.begin(), p->labels.end(), wanted.labels.begin(),
+                             wanted.labels.end()));
+        }
     }
     check_unique(module.parameters);
     check_unique(module.telemetry);

@@ -126,11 +126,13 @@ def session_seeds(vectors):
 
 
 def descriptor_seeds():
-    """The example partner modules as they are, and small variants of them: valid ones that reach
+    """The example partner modules and the standard RF and LED modules as they are, and small variants of them: valid ones that reach
     the profile, interlock and safety checks, and one refusal of each kind."""
     seeds = {}
     for path in sorted((ROOT / "examples" / "modules").glob("*.json")):
         seeds[f"example-{slug(path.stem)}"] = path.read_bytes()
+    for path in sorted((ROOT / "modules").glob("*.json")):
+        seeds[f"standard-{slug(path.stem)}"] = path.read_bytes()
     base = {"schema": "penlink.module/1", "key": "seed", "name": "Seed", "vendor": {"id": 1, "name": "V"},
             "model": {"id": 0}}
     minimal = dict(base, parameters=[])

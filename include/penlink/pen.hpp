@@ -123,6 +123,18 @@ public:
     void start_async(ResultHandler done);
     void stop();
     void stop_async(ResultHandler done);
+    /// RF and LED are standard profiles (docs/modules.md, "Standard profiles"). If a fitted
+    /// module declares the "rf" profile (whatever its key: the standard modules/rf.json or a
+    /// vendor's), set_rf_mode is a facade: it becomes one atomic set_params on that module
+    /// (the first such, by slot) with enabled, polarity (label), frequency (kHz), power (W) and
+    /// pulse (ms), checked against the module's descriptor and refused in its terms
+    /// ("rf.power 25 W exceeds the module's maximum of 20 W"). Likewise set_led_mode for "led":
+    /// wavelength_nm picks the LED module whose wavelength parameter accepts it
+    /// (NotSupportedError naming the fitted ones otherwise), and pulse_rate and duty are sent
+    /// only when pulsed. Their readings are then in Status::telemetry (Module::telemetry), and
+    /// their settings are read with get_params; capabilities().rf/led and read_settings().rf/led
+    /// describe only a built-in add-on. If no such module is fitted, the pen's built-in RF or
+    /// LED add-on is driven as before (SetRf/SetLed, checked against capabilities()).
     void set_rf_mode(const RfMode& mode);
     void set_rf_mode_async(const RfMode& mode, ResultHandler done);
     void set_led_mode(const LedMode& mode);

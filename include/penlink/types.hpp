@@ -101,7 +101,8 @@ PENLINK_EXPORT const char* to_string(ConnectionState state) noexcept;
 PENLINK_EXPORT const char* to_string(RfPolarity polarity) noexcept;
 PENLINK_EXPORT const char* to_string(LogLevel level) noexcept;
 
-/// RF energy settings (add-on). frequency 1000-2000 kHz typical. Setting a mode refuses (with
+/// RF energy settings (add-on, or a module of the "rf" profile: see Pen::set_rf_mode).
+/// frequency 1000-2000 kHz typical. Setting a mode refuses (with
 /// InvalidArgumentError) a power that is not a finite number and a polarity outside the enum.
 struct RfMode {
     bool enabled = false;
@@ -111,7 +112,8 @@ struct RfMode {
     std::int32_t pulse_ms = 100;
 };
 
-/// LED light settings (add-on). wavelength_nm picks a fitted channel (415, 633, 830 nm ...).
+/// LED light settings (add-on, or a module of the "led" profile: see Pen::set_led_mode).
+/// wavelength_nm picks a fitted channel or LED module (415, 633, 830 nm ...).
 /// Setting a mode refuses (with InvalidArgumentError) any double that is not a finite number,
 /// the pulse fields included when the light is continuous.
 struct LedMode {
@@ -135,6 +137,8 @@ struct LedChannel {
     double max_irradiance_mw_cm2 = 0.0;
 };
 
+/// The built-in RF add-on. RF from a module of the "rf" profile is described by its
+/// descriptor (Pen::module), not here: fitted stays false for it.
 struct RfCapabilities {
     bool fitted = false;
     std::int32_t frequency_min_khz = 0;
@@ -188,6 +192,9 @@ struct Status {
     std::uint32_t cartridge_id = 0;  ///< 0 = no cartridge
     std::uint32_t cartridge_strokes = 0;
     std::uint32_t cartridge_stroke_limit = 0;
+    /// The built-in RF and LED add-ons (Capabilities::rf/led fitted). RF or LED from a module
+    /// of the "rf" or "led" profile reports in telemetry instead (channels delivering,
+    /// impedance, energy; emitting, dose: Module::telemetry), and these stay 0.
     bool rf_enabled = false;
     bool rf_delivering = false;
     std::int32_t rf_impedance_ohm = 0;
@@ -230,8 +237,10 @@ struct PenSettings {
     double depth_limit_mm = 0.0;  ///< the session depth limit the pen enforces
     double speed_set_hz = 0.0;
     bool running = false;  ///< needle commanded to run
-    RfMode rf;             ///< the RF settings in force (enabled false when off)
-    LedMode led;           ///< the LED settings in force
+    /// The built-in add-ons' settings in force (enabled false when off); a profile module's
+    /// are read with Pen::get_params.
+    RfMode rf;
+    LedMode led;
     std::int32_t status_rate_hz = 0;
     std::uint32_t fault_bits = 0;  ///< see Fault
 };

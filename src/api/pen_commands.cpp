@@ -3,6 +3,7 @@
 // same callback, on the callback thread, like any other outcome.
 #include "api/pen_impl.hpp"
 #include "core/limits.hpp"
+#include "core/profile_facades.hpp"
 
 namespace penlink {
 namespace {
@@ -42,17 +43,53 @@ void Pen::set_speed_async(Speed speed, ResultHandler done) {
     send_async(*impl_->session, std::move(done),
                [&] { return core::check_speed(speed, capabilities()); });
 }
+// With a module of the "rf" or "led" profile fitted, the typed calls are facades over the
+// generic set_params (core/profile_facades.hpp): one atomic SetParams on that module.
 void Pen::set_rf_mode(const RfMode& mode) {
+    if (const auto module = core::rf_profile_module(modules())) {
+        set_params(core::module_selector(*module), core::rf_profile_settings(mode));
+        return;
+    }
     send_sync(*impl_->session, [&] { return core::check_rf(mode, capabilities()); });
 }
 void Pen::set_rf_mode_async(const RfMode& mode, ResultHandler done) {
+    std::optional<Module> module;
+    std::vector<ParamSetting> settings;
+    try {
+        module = core::rf_profile_module(modules());
+        if (module) settings = core::rf_profile_settings(mode);
+    } catch (const Error& error) {
+        impl_->session->request_failed(Result::from(error), std::move(done));
+        return;
+    }
+    if (module) {
+        set_params_async(core::module_selector(*module), settings, std::move(done));
+        return;
+    }
     send_async(*impl_->session, std::move(done),
                [&] { return core::check_rf(mode, capabilities()); });
 }
 void Pen::set_led_mode(const LedMode& mode) {
+    if (const auto module = core::led_profile_module(modules(), mode)) {
+        set_params(core::module_selector(*module), core::led_profile_settings(mode));
+        return;
+    }
     send_sync(*impl_->session, [&] { return core::check_led(mode, capabilities()); });
 }
 void Pen::set_led_mode_async(const LedMode& mode, ResultHandler done) {
+    std::optional<Module> module;
+    std::vector<ParamSetting> settings;
+    try {
+        module = core::led_profile_module(modules(), mode);
+        if (module) settings = core::led_profile_settings(mode);
+    } catch (const Error& error) {
+        impl_->session->request_failed(Result::from(error), std::move(done));
+        return;
+    }
+    if (module) {
+        set_params_async(core::module_selector(*module), settings, std::move(done));
+        return;
+    }
     send_async(*impl_->session, std::move(done),
                [&] { return core::check_led(mode, capabilities()); });
 }

@@ -309,6 +309,26 @@ InterlockSpec parse_interlock(const json::value& value, std::size_t index,
     return i;
 }
 
+// The typed facades (set_rf_mode, set_led_mode) convert with the profile's scale and pick
+// labels by name, and a pen's raw values must mean the same on every vendor's module: so the
+// scale and the labels, in order, are the profile's too.
+void check_profile_convention(const std::string& name, const modules::ProfileParam& wanted,
+                              const ParamSpec& p) {
+    const std::string where = "profile " + quoted(name) + " parameter " + quoted(p.key);
+    if (std::fabs(p.scale - wanted.scale) > 1e-12 * wanted.scale) {
+        refuse("profiles", where + " needs scale " + number_text(wanted.scale) + ", not " +
+                               number_text(p.scale));
+    }
+    if (wanted.type != ParamType::Enum) return;
+    std::string labels;
+    bool same = p.labels.size() == wanted.labels.size();
+    for (std::size_t i = 0; i < wanted.labels.size(); ++i) {
+        labels += (i ? ", " : "") + std::string(wanted.labels[i]);
+        same = same && p.labels[i] == wanted.labels[i];
+    }
+    if (!same) refuse("profiles", where + " needs the labels " + labels + ", in that order");
+}
+
 void check_profiles(const ModuleDescriptor& module) {
     for (const std::string& name : module.profiles) {
         const modules::Profile* profile = modules::find_profile(name);
@@ -324,6 +344,7 @@ void check_profiles(const ModuleDescriptor& module) {
                                        std::to_string(wanted.id) + ", its type and unit " +
                                        quoted(std::string(wanted.unit)));
             }
+            check_profile_convention(name, wanted, *p);
         }
         for (const auto& wanted : profile->telemetry) {
             const TelemetrySpec* t = module.find_telemetry(std::string(wanted.key));

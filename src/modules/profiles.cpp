@@ -6,11 +6,12 @@
 namespace penlink::modules {
 namespace {
 
+constexpr std::array<std::string_view, 2> kRfPolarities{"monopolar", "bipolar"};
 constexpr std::array<ProfileParam, 5> kRfParams{{
     {"enabled", 1, ParamType::Bool, ""},
-    {"polarity", 2, ParamType::Enum, ""},  // labels: monopolar, bipolar
+    {"polarity", 2, ParamType::Enum, "", 1.0, kRfPolarities},
     {"frequency", 3, ParamType::Integer, "kHz"},
-    {"power", 4, ParamType::Fixed, "W"},  // scale 0.001 (mW on the wire)
+    {"power", 4, ParamType::Fixed, "W", 0.001},  // mW on the wire
     {"pulse", 5, ParamType::Integer, "ms"},
 }};
 constexpr std::array<ProfileChannel, 3> kRfChannels{{
@@ -19,13 +20,14 @@ constexpr std::array<ProfileChannel, 3> kRfChannels{{
     {"energy", 3, "J"},
 }};
 
+constexpr std::array<std::string_view, 2> kLedModes{"continuous", "pulsed"};
 constexpr std::array<ProfileParam, 6> kLedParams{{
     {"enabled", 1, ParamType::Bool, ""},
     {"wavelength", 2, ParamType::Integer, "nm"},
-    {"irradiance", 3, ParamType::Fixed, "mW/cm2"},  // scale 0.1
-    {"mode", 4, ParamType::Enum, ""},               // labels: continuous, pulsed
-    {"pulse_rate", 5, ParamType::Fixed, "Hz"},      // scale 0.01
-    {"duty", 6, ParamType::Fixed, "%"},             // scale 0.1
+    {"irradiance", 3, ParamType::Fixed, "mW/cm2", 0.1},
+    {"mode", 4, ParamType::Enum, "", 1.0, kLedModes},
+    {"pulse_rate", 5, ParamType::Fixed, "Hz", 0.01},
+    {"duty", 6, ParamType::Fixed, "%", 0.1},
 }};
 constexpr std::array<ProfileChannel, 2> kLedChannels{{
     {"emitting", 1, ""},

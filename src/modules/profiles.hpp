@@ -1,6 +1,7 @@
-// Standard profiles (docs/modules.md, "Profiles"): the keys, wire ids and types a module that
-// declares "rf" or "led" must have, so one typed API (set_rf_mode, set_led_mode) drives any
-// vendor's module of that kind. Ids below 0x8000 (parameters) and 0x80 (telemetry) belong here.
+// Standard profiles (docs/modules.md, "Profiles"): the keys, wire ids, types, units, scales and
+// enum labels a module that declares "rf" or "led" must have, so one typed API (set_rf_mode,
+// set_led_mode) drives any vendor's module of that kind. Ids below 0x8000 (parameters) and 0x80
+// (telemetry) belong here.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,10 @@ struct ProfileParam {
     std::uint16_t id;
     ParamType type;
     std::string_view unit;
+    /// value = raw * scale; 1 for every type but Fixed. The typed facades convert with it.
+    double scale = 1.0;
+    /// Enum only: the labels, in wire order (raw 0, 1, ...).
+    std::span<const std::string_view> labels = {};
 };
 struct ProfileChannel {
     std::string_view key;

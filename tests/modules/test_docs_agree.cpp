@@ -92,6 +92,20 @@ std::string unit_cell(std::string_view unit) {
     return unit.empty() ? "-" : "`" + std::string(unit) + "`";
 }
 
+// "scale 0.001" for a fixed parameter, "labels `a`, `b`" for an enum, "" otherwise.
+std::string convention_cell(const modules::ProfileParam& p) {
+    if (p.type == ParamType::Fixed) {
+        std::ostringstream scale;
+        scale << p.scale;
+        return "scale " + scale.str();
+    }
+    std::string labels;
+    for (std::string_view label : p.labels) {
+        labels += (labels.empty() ? "labels `" : ", `") + std::string(label) + "`";
+    }
+    return labels;
+}
+
 }  // namespace
 
 TEST_CASE("docs/modules.md lists exactly the units the parser accepts, in order",
@@ -127,10 +141,10 @@ TEST_CASE("docs/modules.md lists exactly the standard profiles of profiles.cpp",
             continue;
         }
         const auto row = cells(line);
-        if (documented.empty() || row.size() < 5) continue;
+        if (documented.empty() || row.size() < 6) continue;
         if (row[0] != "parameter" && row[0] != "telemetry") continue;
         documented.back().rows.push_back(row[0] + " " + row[1] + " " + row[2] + " " + row[3] + " " +
-                                         row[4]);
+                                         row[4] + " | " + row[5]);
     }
 
     std::vector<Listed> code;
@@ -138,11 +152,12 @@ TEST_CASE("docs/modules.md lists exactly the standard profiles of profiles.cpp",
         Listed listed{std::string(profile.name), {}};
         for (const modules::ProfileParam& p : profile.parameters) {
             listed.rows.push_back("parameter `" + std::string(p.key) + "` " + std::to_string(p.id) +
-                                  " " + type_name(p.type) + " " + unit_cell(p.unit));
+                                  " " + type_name(p.type) + " " + unit_cell(p.unit) + " | " +
+                                  convention_cell(p));
         }
         for (const modules::ProfileChannel& t : profile.telemetry) {
             listed.rows.push_back("telemetry `" + std::string(t.key) + "` " + std::to_string(t.id) +
-                                  " - " + unit_cell(t.unit));
+                                  " - " + unit_cell(t.unit) + " | ");
         }
         code.push_back(std::move(listed));
     }
