@@ -157,7 +157,8 @@ public:
 
     /// Calls handler with status frames at about rate_hz (1 Hz up): the pen streams at the
     /// highest rate any subscriber asked for, capped by what the link carries (about half of it,
-    /// e.g. 85 Hz at 115200 baud, 50 Hz with 8 module telemetry values), and each subscriber gets frames at its own rate.
+    /// e.g. 85 Hz at 115200 baud, 50 Hz with 8 module telemetry values; no cap on TCP, in-process
+    /// and pseudo-terminal links), and each subscriber gets frames at its own rate.
     [[nodiscard]] Subscription subscribe_status(StatusHandler handler, std::int32_t rate_hz = 50);
     [[nodiscard]] Subscription subscribe_events(EventHandler handler);
     [[nodiscard]] Subscription subscribe_connection_state(ConnectionStateHandler handler);
