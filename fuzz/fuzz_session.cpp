@@ -90,6 +90,8 @@ private:
                 return protocol::HelloReply{protocol::kProtocolVersion, 0x0B007001, 0x5E551001};
             case protocol::MessageType::GetInfo:
                 return pen_info();
+            case protocol::MessageType::GetModules:
+                return protocol::Modules{};  // no modules: connect reads none
             default:
                 return protocol::Ack{request.header.type};
         }

@@ -66,7 +66,24 @@ bool allowed_while_estopped(const protocol::Message& request) {
     return type == MessageType::Hello || type == MessageType::GetInfo ||
            type == MessageType::GetSettings || type == MessageType::Heartbeat ||
            type == MessageType::SubscribeStatus || type == MessageType::EmergencyStop ||
-           type == MessageType::ClearEmergencyStop || protocol::is_safing_request(request);
+           type == MessageType::ClearEmergencyStop || type == MessageType::GetModules ||
+           type == MessageType::ReadDescriptor || type == MessageType::GetParams ||
+           // SetParams goes on to its own checks, which refuse energy parameters while e-stopped
+           type == MessageType::SetParams || protocol::is_safing_request(request);
+}
+
+/// The reply a module read answers with when it succeeds.
+bool is_module_reply(MessageType request, const protocol::Message& reply) {
+    switch (request) {
+        case MessageType::GetModules:
+            return std::holds_alternative<protocol::Modules>(reply);
+        case MessageType::ReadDescriptor:
+            return std::holds_alternative<protocol::DescriptorChunk>(reply);
+        case MessageType::GetParams:
+            return std::holds_alternative<protocol::Params>(reply);
+        default:
+            return false;
+    }
 }
 
 bool allowed_outside_session(const protocol::Message& request) {
@@ -206,7 +223,7 @@ private:
                   (nack != nullptr && nack->reason == protocol::NackReason::VersionMismatch));
         } else {
             check((ack != nullptr && ack->request == type) ||
-                  (nack != nullptr && nack->request == type));
+                  (nack != nullptr && nack->request == type) || is_module_reply(type, reply));
         }
         if (type == MessageType::EndSession) check(!model_.in_session());
         // Whatever the pen answers must fit in a frame.
