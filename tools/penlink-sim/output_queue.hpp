@@ -25,8 +25,10 @@ template <typename Stream>
 class OutputQueue {
 public:
     static constexpr std::size_t kReplyCapacity = 64 * 1024;
-    // A few milliseconds of the fastest stream: Status older than that is not worth sending.
-    static constexpr std::size_t kStatusCapacity = 8 * 1024;
+    // A few milliseconds of the fastest stream, counted in frames (256, the chunk limit) rather
+    // than bytes, so a Status carrying 16 module telemetry values (165 bytes on the wire) is
+    // buffered as long as a plain one (67): Status older than that is not worth sending.
+    static constexpr std::size_t kStatusCapacity = 256 * 165;
 
     explicit OutputQueue(Stream& stream) : stream_(stream), alive_(std::make_shared<bool>(true)) {}
     ~OutputQueue() { *alive_ = false; }
