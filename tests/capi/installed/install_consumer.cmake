@@ -67,7 +67,7 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --build "${cmake_build}" RESULT_VARIA
 if(NOT result EQUAL 0)
     message(FATAL_ERROR "building the find_package(penlink) consumer failed")
 endif()
-execute_process(COMMAND "${cmake_build}/consumer" RESULT_VARIABLE result OUTPUT_VARIABLE output
+execute_process(COMMAND "${cmake_build}/consumer" "${PREFIX}/vacuum.json" RESULT_VARIABLE result OUTPUT_VARIABLE output
                 ERROR_VARIABLE output TIMEOUT 60)
 message(STATUS "${output}")
 if(NOT result EQUAL 0)
