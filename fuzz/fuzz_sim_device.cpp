@@ -28,6 +28,7 @@
 
 #include "fuzz_support.hpp"
 #include "protocol/frame.hpp"
+#include "sim/module_definition.hpp"
 #include "sim/pen_model.hpp"
 #include "sim/sim_config.hpp"
 #include "sim/sim_device.hpp"
@@ -44,7 +45,24 @@ constexpr std::uint32_t kEstopBit = 1u << protocol::kFaultEmergencyStop;
 /// its battery and temperature limits so the physics faults are within reach of a few steps.
 const std::vector<sim::SimConfig>& configs() {
     static const std::vector<sim::SimConfig> all = [] {
-        std::vector<sim::SimConfig> out(3, sim::default_sim_config());
+        std::vector<sim::SimConfig> out(4, sim::default_sim_config());
+        // A pen with a module: an energy parameter, a guarded one and telemetry, so SetParams
+        // and GetParams reach the module host (small payloads: slot 1, ids 0x8001..0x8003).
+        out[3].modules.push_back(sim::load_module_text(
+            R"({"schema": "penlink.module/1", "key": "heater", "name": "Fuzz Heater",
+              "vendor": {"id": 9, "name": "fuzz"}, "model": {"id": 1},
+              "parameters": [
+                {"key": "on", "id": 32769, "type": "bool", "default": false, "safety": "energy"},
+                {"key": "power_w", "id": 32770, "type": "fixed", "unit": "W", "scale": 0.5,
+                 "min": 0, "max": 10, "default": 0, "safety": "energy"},
+                {"key": "boost", "id": 32771, "type": "bool", "default": false}],
+              "telemetry": [{"key": "heat_j", "id": 128, "unit": "J", "scale": 0.1, "min": 0,
+                             "max": 100000}],
+              "interlocks": [{"key": "needle", "condition": "needle_running",
+                              "guards": ["boost"]}],
+              "simulation": {"telemetry": {"heat_j": {"model": "integrate",
+                              "source": "power_w", "when": "on"}}}})",
+            "fuzz module"));
         sim::apply_sim_options(out[1], {{"rf", "0"},
                                         {"led", "0"},
                                         {"depth_min_mm", "0.25"},
@@ -193,6 +211,9 @@ private:
         const MessageType type = frame.header.type;
         const bool estopped_before = model_.state() == protocol::PenState::EmergencyStopped;
         const bool in_session_before = model_.in_session();
+        // A SetParams that only returns energy parameters to their defaults is safing: the
+        // pen decides that from the module's descriptor, before it handles the request.
+        const bool safing = model_.makes_safer(frame.message);
         const protocol::Message reply = model_.handle(frame.message);
 
         const auto* ack = std::get_if<protocol::Ack>(&reply);
@@ -200,12 +221,14 @@ private:
         if (nack != nullptr) check_limit_kind(*nack);
         if (!protocol::is_request(type)) {
             check(nack != nullptr && nack->reason == protocol::NackReason::NotSupported);
-        } else if (!in_session_before && !allowed_outside_session(frame.message)) {
+        } else if (!in_session_before && !safing && !allowed_outside_session(frame.message)) {
             check(nack != nullptr && nack->request == type &&
                   nack->reason == protocol::NackReason::NoSession);
-        } else if (estopped_before && !allowed_while_estopped(frame.message)) {
+        } else if (estopped_before && !safing && !allowed_while_estopped(frame.message)) {
             check(nack != nullptr && nack->request == type &&
                   nack->reason == protocol::NackReason::EmergencyStopped);
+        } else if (safing && type == MessageType::SetParams) {
+            check(ack != nullptr && ack->request == type);  // safing: acked in every state
         } else if (never_refused(frame.message, config_.info)) {
             // Stop, outputs off and EndSession are acked in every state, e-stop included.
             check(ack != nullptr && ack->request == type);
@@ -263,8 +286,10 @@ private:
         // A latched fault or e-stop leaves needle, RF and LED off.
         if (estopped || (status.fault_bits & sim::kLatchedFaultMask) != 0) {
             check(!model_.running() && !model_.rf_enabled() && !model_.led_enabled());
+            check(!model_.modules().energy_active());  // module energy outputs off too
             check(status.state != protocol::PenState::Running);
         }
+        if (!model_.in_session()) check(!model_.modules().energy_active());
         if (model_.running()) check(status.cartridge_id != 0);
         if (!(info.addons & protocol::kAddonRf)) check(!model_.rf_enabled());
         if (!(info.addons & protocol::kAddonLed)) check(!model_.led_enabled());
