@@ -101,6 +101,13 @@ void counted(Io& io, Count& count, Array& entries, Entry entry) {
     }
 }
 
+// One (id, raw) entry of SetParams and Params.
+template <typename Io, typename V>
+void param_value(Io& io, V& value) {
+    io.field(value.id);
+    io.field(value.raw);
+}
+
 // One overload per message: the field order here IS the wire layout (docs/protocol.md).
 // M is the message type, const when encoding; Io is ByteWriter or ByteReader.
 template <typename Io, typename M>
@@ -241,10 +248,7 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, ReadDe
 template <typename Io, typename M>
 void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetParams> {
     io.field(m.slot);
-    counted(io, m.count, m.params, [&io](auto& value) {
-        io.field(value.id);
-        io.field(value.raw);
-    });
+    counted(io, m.count, m.params, [&io](auto& value) { param_value(io, value); });
     if (m.count == 0) io.fail();
 }
 template <typename Io, typename M>
@@ -255,10 +259,7 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, GetPar
 template <typename Io, typename M>
 void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Params> {
     io.field(m.slot);
-    counted(io, m.count, m.params, [&io](auto& value) {
-        io.field(value.id);
-        io.field(value.raw);
-    });
+    counted(io, m.count, m.params, [&io](auto& value) { param_value(io, value); });
 }
 template <typename Io, typename M>
 void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Modules> {
