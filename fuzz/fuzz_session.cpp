@@ -87,7 +87,10 @@ private:
     static protocol::Message answer_to(const protocol::DecodedFrame& request) {
         switch (request.header.type) {
             case protocol::MessageType::Hello:
-                return protocol::HelloReply{protocol::kProtocolVersion, 0x0B007001, 0x5E551001};
+                protocol::HelloReply reply;
+                reply.boot_id = 0x0B007001;
+                reply.session_id = 0x5E551001;
+                return reply;
             case protocol::MessageType::GetInfo:
                 return pen_info();
             case protocol::MessageType::GetModules:

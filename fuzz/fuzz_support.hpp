@@ -106,8 +106,8 @@ inline void append_message(Bytes& out, std::uint16_t seq, const protocol::Messag
 /// Every frame type of protocol v2, for harnesses that pick one from a byte: the requests first
 /// (fuzz_sim_device picks among the first kRequestTypeCount), then the pen's messages.
 /// fuzz/make_corpus.py reads this list to number the types the way the harnesses do.
-inline constexpr std::size_t kRequestTypeCount = 20;
-inline constexpr std::array<protocol::MessageType, 30> kAllTypes = {
+inline constexpr std::size_t kRequestTypeCount = 22;
+inline constexpr std::array<protocol::MessageType, 32> kAllTypes = {
     protocol::MessageType::Hello,
     protocol::MessageType::GetInfo,
     protocol::MessageType::SetDepth,
@@ -128,6 +128,8 @@ inline constexpr std::array<protocol::MessageType, 30> kAllTypes = {
     protocol::MessageType::ReadDescriptor,
     protocol::MessageType::SetParams,
     protocol::MessageType::GetParams,
+    protocol::MessageType::Authenticate,
+    protocol::MessageType::ChangeKey,
     protocol::MessageType::Ack,
     protocol::MessageType::Nack,
     protocol::MessageType::HelloReply,

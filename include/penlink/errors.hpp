@@ -14,19 +14,24 @@ namespace penlink {
 /// Error codes. The numbers are part of the ABI (the C API returns them) and never change.
 enum class ErrorCode : int {
     Ok = 0,
-    InvalidArgument = -1,   ///< malformed URL, option or value the SDK cannot interpret
-    OutOfRange = -2,        ///< a value outside the pen's (or the user's) limit
-    Timeout = -3,           ///< the pen did not answer in time
-    ConnectionFailed = -4,  ///< could not open the port or reach the address
-    ConnectionLost = -5,    ///< the link went silent or closed while in use
-    NotConnected = -6,      ///< the pen is closed
-    EmergencyStopped = -7,  ///< refused: the pen's emergency stop is latched
-    FaultActive = -8,       ///< refused: a fault is latched on the pen
-    NotSupported = -9,      ///< the pen or its add-ons do not have this capability
-    Rejected = -10,         ///< the pen refused for another reason (busy, bad state)
-    Protocol = -11,         ///< the pen answered something that breaks the protocol
-    Internal = -12,         ///< a bug in penlink; please report it
-    CallbackFailed = -13,   ///< a user callback threw or returned an error
+    InvalidArgument = -1,          ///< malformed URL, option or value the SDK cannot interpret
+    OutOfRange = -2,               ///< a value outside the pen's (or the user's) limit
+    Timeout = -3,                  ///< the pen did not answer in time
+    ConnectionFailed = -4,         ///< could not open the port or reach the address
+    ConnectionLost = -5,           ///< the link went silent or closed while in use
+    NotConnected = -6,             ///< the pen is closed
+    EmergencyStopped = -7,         ///< refused: the pen's emergency stop is latched
+    FaultActive = -8,              ///< refused: a fault is latched on the pen
+    NotSupported = -9,             ///< the pen or its add-ons do not have this capability
+    Rejected = -10,                ///< the pen refused for another reason (busy, bad state)
+    Protocol = -11,                ///< the pen answered something that breaks the protocol
+    Internal = -12,                ///< a bug in penlink; please report it
+    CallbackFailed = -13,          ///< a user callback threw or returned an error
+    AuthenticationRequired = -14,  ///< the pen (or ConnectOptions) requires authentication and
+                                   ///< no key was given for the pen's serial
+    KeyRejected = -15,             ///< the key given for the pen is not the pen's key
+    PenNotAuthentic = -16,         ///< the pen failed to prove it holds its key (an impostor, or
+                                   ///< someone in between)
 };
 
 /// Short static description of a code, e.g. "out of range". Never null.
@@ -94,6 +99,14 @@ class PENLINK_EXPORT NotSupportedError : public Error {
 public:
     explicit NotSupportedError(const std::string& message);
     ~NotSupportedError() override;
+};
+
+/// An authenticated session could not be set up (code AuthenticationRequired, KeyRejected or
+/// PenNotAuthentic). The message names the pen and what to do; it never contains a key.
+class PENLINK_EXPORT AuthenticationError : public Error {
+public:
+    AuthenticationError(ErrorCode code, const std::string& message);
+    ~AuthenticationError() override;
 };
 
 /// Any other refusal by the pen (busy, wrong state) or a protocol breach (code Rejected,

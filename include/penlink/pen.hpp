@@ -48,6 +48,41 @@ private:
     std::shared_ptr<Impl> impl_;
 };
 
+/// The keys of pens by serial number, for authenticated sessions (docs/protocol.md section
+/// 15). A key is 32 bytes. Keys never appear in a log, an error message or an exception, and
+/// are wiped from memory when this object goes away.
+class PENLINK_EXPORT PenKeys {
+public:
+    PenKeys();
+    PenKeys(const PenKeys& other);
+    PenKeys& operator=(const PenKeys& other);
+    ~PenKeys();
+
+    /// Adds or replaces the key of the pen with this serial number. Throws
+    /// InvalidArgumentError if the serial is empty or the key is not 32 bytes.
+    void add(const std::string& serial, const std::vector<std::uint8_t>& key);
+    /// The same from 64 hex digits.
+    void add_hex(const std::string& serial, const std::string& hex);
+    /// Adds every "SERIAL KEY" line of a key file (64 hex digits per key; '#' comments). Throws
+    /// InvalidArgumentError naming the file and line if it cannot be read, if others may read
+    /// or change it (chmod 600), or if a line is malformed.
+    void load_file(const std::string& path);
+    /// Forgets the key of this serial; false if there was none.
+    bool remove(const std::string& serial);
+
+    bool contains(const std::string& serial) const;
+    bool empty() const;
+    /// The serial numbers that have a key.
+    std::vector<std::string> serials() const;
+
+    /// The key of serial (32 bytes) or nullptr. For penlink's own use; do not log it.
+    const std::uint8_t* find(const std::string& serial) const;
+
+private:
+    struct Impl;
+    Impl* impl_;
+};
+
 struct ConnectOptions {
     /// How long connect() may take, link opening and handshake included.
     std::chrono::milliseconds connect_timeout{3000};
@@ -67,6 +102,14 @@ struct ConnectOptions {
     /// Directories of partner module descriptors (*.json) for pens that do not store them;
     /// searched before those in the PENLINK_MODULE_PATH environment variable.
     std::vector<std::string> module_paths;
+    /// Keys of the pens this host may drive. With the pen's key, penlink authenticates the
+    /// session (mutual proof, every frame tagged; docs/protocol.md section 15) and refuses a pen
+    /// that cannot prove itself; without it, a pen that requires authentication is refused with
+    /// AuthenticationError (code AuthenticationRequired).
+    PenKeys keys;
+    /// true: refuse every pen penlink holds no key for, even one that would drive
+    /// unauthenticated (production use). false: such a pen is driven unauthenticated.
+    bool require_authentication = false;
 };
 
 using StatusHandler = std::function<void(const Status&)>;
@@ -102,6 +145,15 @@ public:
 
     const std::string& url() const;
     ConnectionState connection_state() const;
+    /// True while the session is authenticated (see ConnectOptions::keys).
+    bool authenticated() const;
+    /// What the authenticated-session checks rejected in this session.
+    SecurityStats security_stats() const;
+    /// Installs new_key (32 bytes) on the pen, over the authenticated session (it travels
+    /// AES key-wrapped, never in clear). The pen uses it from its next session on; this Pen
+    /// uses it for reconnect(). Throws AuthenticationError if the session is not authenticated,
+    /// InvalidArgumentError if the key is not 32 bytes, and like any command.
+    void change_key(const std::vector<std::uint8_t>& new_key);
     const DeviceInfo& info() const;
     const Capabilities& capabilities() const;
 

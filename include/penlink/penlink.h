@@ -82,19 +82,23 @@ PENLINK_EXPORT const char* pl_version_string(void);
 /** Error codes; equal to penlink::ErrorCode. Never renumbered. */
 typedef enum pl_error_code {
     PL_OK = 0,
-    PL_EINVAL = -1,     /**< NULL or malformed argument, URL, option or handle */
-    PL_ERANGE = -2,     /**< a value outside the pen's or the user's limit */
-    PL_ETIMEOUT = -3,   /**< the pen did not answer in time */
-    PL_ECONNECT = -4,   /**< could not open the port or reach the address */
-    PL_ELOST = -5,      /**< the link went silent or closed while in use */
-    PL_ENOTCONN = -6,   /**< the pen is closed */
-    PL_EESTOP = -7,     /**< refused: emergency stop latched */
-    PL_EFAULT = -8,     /**< refused: a fault is latched */
-    PL_ENOTSUP = -9,    /**< the pen or its add-ons lack this capability */
-    PL_EREJECTED = -10, /**< the pen refused for another reason (busy, bad state) */
-    PL_EPROTO = -11,    /**< the pen broke the protocol */
-    PL_EINTERNAL = -12, /**< a bug in penlink (or out of memory) */
-    PL_ECALLBACK = -13  /**< a user callback failed */
+    PL_EINVAL = -1,         /**< NULL or malformed argument, URL, option or handle */
+    PL_ERANGE = -2,         /**< a value outside the pen's or the user's limit */
+    PL_ETIMEOUT = -3,       /**< the pen did not answer in time */
+    PL_ECONNECT = -4,       /**< could not open the port or reach the address */
+    PL_ELOST = -5,          /**< the link went silent or closed while in use */
+    PL_ENOTCONN = -6,       /**< the pen is closed */
+    PL_EESTOP = -7,         /**< refused: emergency stop latched */
+    PL_EFAULT = -8,         /**< refused: a fault is latched */
+    PL_ENOTSUP = -9,        /**< the pen or its add-ons lack this capability */
+    PL_EREJECTED = -10,     /**< the pen refused for another reason (busy, bad state) */
+    PL_EPROTO = -11,        /**< the pen broke the protocol */
+    PL_EINTERNAL = -12,     /**< a bug in penlink (or out of memory) */
+    PL_ECALLBACK = -13,     /**< a user callback failed */
+    PL_EAUTHREQUIRED = -14, /**< the pen (or the options) require authentication, and no key
+                                 was given for the pen's serial (penlink/auth.h) */
+    PL_EKEY = -15,          /**< the key given for the pen is not the pen's key */
+    PL_ENOTAUTHENTIC = -16  /**< the pen failed to prove it holds its key */
 } pl_error_code;
 
 /** Message of the last failure on this thread; "" if none. Library-owned, valid until the next
@@ -162,8 +166,12 @@ typedef enum pl_event_kind {
     PL_EVENT_WATCHDOG_EXPIRED = 6,   /**< detail = watchdog period in ms */
     PL_EVENT_EMERGENCY_STOPPED = 7,
     PL_EVENT_EMERGENCY_CLEARED = 8,
-    PL_EVENT_MODULE_ATTACHED = 9, /**< detail = the slot; pl_pen_modules() reads the list again */
-    PL_EVENT_MODULE_DETACHED = 10 /**< detail = the slot */
+    PL_EVENT_MODULE_ATTACHED = 9,  /**< detail = the slot; pl_pen_modules() reads the list again */
+    PL_EVENT_MODULE_DETACHED = 10, /**< detail = the slot */
+    PL_EVENT_SECURITY_REJECTED = 11, /**< the pen rejected frames as forged, replayed or injected
+                                          in this session; detail = how many so far */
+    PL_EVENT_FRAME_REJECTED = 12     /**< penlink rejected a frame from the link as forged,
+                                          replayed or injected; detail = how many so far */
 } pl_event_kind;
 
 /** Static names of states (e.g. "running", "connected"); "unknown" for values outside the enum.
@@ -181,7 +189,7 @@ PENLINK_EXPORT int pl_faults_describe(char* buffer, size_t buffer_size, size_t* 
 
 /** @name Connect options */
 /**@{*/
-#define PL_CONNECT_OPTIONS_VERSION 2
+#define PL_CONNECT_OPTIONS_VERSION 3
 /** Keep the process-wide log level as it is (pl_connect_options.log_level). */
 #define PL_LOG_UNCHANGED (-1)
 
@@ -201,10 +209,16 @@ typedef struct pl_connect_options {
      * separated by ':' and searched before those of the PENLINK_MODULE_PATH environment
      * variable; NULL or "" for none (default). Read during pl_pen_connect() only. */
     const char* module_paths;
+    /* version 3: authenticated sessions (penlink/auth.h, docs/protocol.md section 15) */
+    /** The keys of the pens this program may drive (pl_keys_new()); NULL for none. Copied
+     * during pl_pen_connect(); the program may free it afterwards. */
+    const struct pl_keys* keys;
+    /** 1: refuse every pen no key is given for, even one that would run unauthenticated. */
+    int require_authentication;
 } pl_connect_options;
 
 #define PL_CONNECT_OPTIONS_INIT \
-    { PL_CONNECT_OPTIONS_VERSION, 3000, 300, 2, 0, 0, 10, 4096, PL_LOG_UNCHANGED, NULL }
+    { PL_CONNECT_OPTIONS_VERSION, 3000, 300, 2, 0, 0, 10, 4096, PL_LOG_UNCHANGED, NULL, NULL, 0 }
 
 /** Fills opts with the defaults of the given version (pass PL_CONNECT_OPTIONS_VERSION).
  * PL_EINVAL if opts is NULL or the version unknown. Any thread. */

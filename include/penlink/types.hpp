@@ -221,6 +221,23 @@ enum class EventKind {
     EmergencyCleared = 8,
     ModuleAttached = 9,   ///< detail = the slot; Pen::modules() reads the list again
     ModuleDetached = 10,  ///< detail = the slot
+    /// The pen rejected frames in this authenticated session as forged, replayed or injected;
+    /// detail = how many so far (the pen reports at most one such event per 100 ms).
+    SecurityRejected = 11,
+    /// penlink rejected a frame from the pen's link as forged, replayed or injected; detail =
+    /// how many so far in this session. Pen::security_stats() tells which kind.
+    FrameRejected = 12,
+};
+
+/// What the authenticated-session checks saw (Pen::security_stats()). Counts are per session:
+/// they start again at a reconnect.
+struct SecurityStats {
+    bool authenticated = false;         ///< the session is authenticated
+    std::uint64_t forged = 0;           ///< frames whose tag did not verify
+    std::uint64_t replayed = 0;         ///< frames with a counter already used or too old
+    std::uint64_t unauthenticated = 0;  ///< unsealed frames in an authenticated session, or
+                                        ///< sealed ones outside one
+    std::uint32_t rejected_by_pen = 0;  ///< what the pen last reported (SecurityRejected)
 };
 
 /// Something that happened on the pen.

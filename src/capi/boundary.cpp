@@ -92,7 +92,7 @@ void pl_error_clear(void) {
 }
 
 const char* pl_strerror(int code) {
-    if (code > 0 || code < PL_ECALLBACK) return "unknown error";
+    if (code > 0 || code < PL_ENOTAUTHENTIC) return "unknown error";
     return penlink::to_string(static_cast<penlink::ErrorCode>(code));
 }
 

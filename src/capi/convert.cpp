@@ -6,6 +6,7 @@
 #include <string>
 
 #include "capi/boundary.hpp"
+#include "capi/handles.hpp"
 #include "capi/struct_versions.hpp"
 #include "core/limits.hpp"
 
@@ -64,6 +65,17 @@ ConnectOptions to_cpp(const pl_connect_options& options) {
         while (std::getline(paths, directory, ':')) {
             if (!directory.empty()) out.module_paths.push_back(directory);
         }
+    }
+    if (options.version >= 3) {
+        if (options.keys != nullptr) {
+            if (!is_live(options.keys, HandleKind::Keys)) {
+                throw InvalidArgumentError(
+                    "pl_pen_connect: options.keys is not a live pl_keys (freed, or never made "
+                    "with pl_keys_new)");
+            }
+            out.keys = options.keys->keys;
+        }
+        out.require_authentication = options.require_authentication != 0;
     }
     return out;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "penlink/auth.h"
 #include "penlink/modules.h"
 #include "penlink/pen.hpp"
 #include "penlink/penlink.h"
@@ -59,6 +60,10 @@ struct pl_module_list {
     std::vector<std::unique_ptr<pl_module>> modules;
 };
 
+struct pl_keys {
+    penlink::PenKeys keys;
+};
+
 struct pl_param_list {
     std::vector<penlink::ParamSetting> values;
     std::vector<pl_param_setting> views;  // point into values
@@ -66,7 +71,7 @@ struct pl_param_list {
 
 namespace penlink::capi {
 
-enum class HandleKind { Pen, Subscription, SerialPortList, ModuleList, ParamList };
+enum class HandleKind { Pen, Subscription, SerialPortList, ModuleList, ParamList, Keys };
 
 /// Adds a freshly allocated handle.
 void register_handle(const void* handle, HandleKind kind);

@@ -14,6 +14,7 @@
 #include <iterator>
 
 #include "capi/boundary.hpp"
+#include "penlink/auth.h"
 #include "penlink/penlink.h"
 
 namespace penlink::capi {
@@ -28,7 +29,17 @@ struct StructVersions<pl_connect_options> {
     static constexpr const char* name = "pl_connect_options";
     static constexpr std::size_t end[] = {
         0, offsetof(pl_connect_options, log_level) + sizeof(pl_connect_options::log_level),
-        offsetof(pl_connect_options, module_paths) + sizeof(pl_connect_options::module_paths)};
+        offsetof(pl_connect_options, module_paths) + sizeof(pl_connect_options::module_paths),
+        offsetof(pl_connect_options, require_authentication) +
+            sizeof(pl_connect_options::require_authentication)};
+};
+
+template <>
+struct StructVersions<pl_security_stats> {
+    static constexpr unsigned highest = PL_SECURITY_STATS_VERSION;
+    static constexpr const char* name = "pl_security_stats";
+    static constexpr std::size_t end[] = {0, offsetof(pl_security_stats, rejected_by_pen) +
+                                                 sizeof(pl_security_stats::rejected_by_pen)};
 };
 
 template <>
@@ -94,6 +105,7 @@ static_assert(versions_complete<pl_settings>());
 static_assert(versions_complete<pl_device_info>());
 static_assert(versions_complete<pl_capabilities>());
 static_assert(versions_complete<pl_status>());
+static_assert(versions_complete<pl_security_stats>());
 
 /// Throws InvalidArgumentError naming the struct unless version is one this build knows.
 template <class Struct>

@@ -32,6 +32,12 @@ const char* to_string(ErrorCode code) noexcept {
             return "internal error";
         case ErrorCode::CallbackFailed:
             return "callback failed";
+        case ErrorCode::AuthenticationRequired:
+            return "authentication required";
+        case ErrorCode::KeyRejected:
+            return "key rejected";
+        case ErrorCode::PenNotAuthentic:
+            return "pen not authentic";
     }
     return "unknown error";
 }
@@ -63,6 +69,10 @@ NotSupportedError::NotSupportedError(const std::string& message)
     : Error(ErrorCode::NotSupported, message) {}
 NotSupportedError::~NotSupportedError() = default;
 
+AuthenticationError::AuthenticationError(ErrorCode code, const std::string& message)
+    : Error(code, message) {}
+AuthenticationError::~AuthenticationError() = default;
+
 RejectedError::RejectedError(ErrorCode code, const std::string& message) : Error(code, message) {}
 RejectedError::~RejectedError() = default;
 
@@ -90,6 +100,10 @@ void throw_error(ErrorCode code, const std::string& message) {
         case ErrorCode::Internal:
         case ErrorCode::CallbackFailed:
             throw RejectedError(code, message);
+        case ErrorCode::AuthenticationRequired:
+        case ErrorCode::KeyRejected:
+        case ErrorCode::PenNotAuthentic:
+            throw AuthenticationError(code, message);
     }
     throw RejectedError(ErrorCode::Internal, message);
 }

@@ -65,6 +65,12 @@ ErrorCode code_of(protocol::NackReason reason) {
             return ErrorCode::Protocol;
         case NackReason::NoSession:
             return ErrorCode::ConnectionLost;
+        case NackReason::AuthenticationFailed:
+            return ErrorCode::KeyRejected;
+        case NackReason::AuthenticationRequired:
+            return ErrorCode::AuthenticationRequired;
+        case NackReason::InUse:
+            return ErrorCode::ConnectionFailed;
         case NackReason::Busy:
         case NackReason::BadState:
         case NackReason::VersionMismatch:
@@ -107,6 +113,13 @@ const char* explain(protocol::NackReason reason) {
             return "the pen has no session with this host (it restarted or the session ended)";
         case NackReason::InterlockActive:
             return "a module interlock forbids it now";
+        case NackReason::AuthenticationFailed:
+            return "the pen did not accept penlink's proof: the key given for it is not its key";
+        case NackReason::AuthenticationRequired:
+            return "the pen requires an authenticated session for this; give penlink the pen's "
+                   "key (ConnectOptions keys or a key file)";
+        case NackReason::InUse:
+            return "the pen is in use: another host holds its session";
     }
     return "refused";
 }

@@ -10,6 +10,7 @@
 #include "core/conversions.hpp"
 #include "core/limits.hpp"
 #include "core/log.hpp"
+#include "core/session_auth.hpp"
 #include "core/subscription_impl.hpp"
 #include "transport/transport_factory.hpp"
 
@@ -48,21 +49,6 @@ Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions o
 
 Session::~Session() { close(); }
 
-template <typename Fn>
-void Session::run_on_io(Fn&& fn) {
-    if (io_thread_.get_id() == std::this_thread::get_id()) {
-        fn();
-        return;
-    }
-    std::promise<void> done;
-    auto finished = done.get_future();
-    boost::asio::post(io_, [&] {
-        fn();
-        done.set_value();
-    });
-    finished.wait();
-}
-
 void Session::connect() {
     if (closed_.load())
         throw ConnectionError(ErrorCode::NotConnected, "pen at " + url_ + " is closed");
@@ -75,6 +61,16 @@ void Session::connect() {
         // Open before the transport starts reading: a failure it reports at once must count.
         run_on_io([this] {
             decoder_.reset();
+            decoder_.set_opener(nullptr);
+            auth_.reset();
+            authenticated_ = false;
+            authenticated_flag_ = false;
+            authenticate_seq_.reset();
+            last_rejection_report_.reset();
+            forged_ = 0;
+            replayed_ = 0;
+            unauthenticated_ = 0;
+            rejected_by_pen_ = 0;
             last_status_seq_.reset();
             last_unsolicited_seq_.reset();
             in_session_ = false;
@@ -141,13 +137,19 @@ void Session::connect() {
 }
 
 void Session::perform_handshake(Clock::time_point deadline) {
-    const auto hello = request_sync_reply(protocol::Hello{}, deadline);
+    protocol::Hello hello_request;
+    // A fresh challenge for this session (section 15.3); all zero would mean "no auth".
+    do {
+        protocol::crypto::random_bytes(hello_request.host_nonce);
+    } while (protocol::all_zero(hello_request.host_nonce));
+    const auto hello = request_sync_reply(hello_request, deadline);
     const auto* reply = std::get_if<protocol::HelloReply>(&hello);
     if (!reply || reply->version != protocol::kProtocolVersion) {
         throw RejectedError(
             ErrorCode::Protocol,
             "pen at " + url_ + " answered Hello with an unsupported protocol version");
     }
+    authenticate(hello_request, *reply, deadline);
     const auto info_message = request_sync_reply(protocol::GetInfo{}, deadline);
     const auto* info = std::get_if<protocol::Info>(&info_message);
     if (!info) throw RejectedError(ErrorCode::Protocol, "pen at " + url_ + " sent no device info");

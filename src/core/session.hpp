@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,6 +23,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/callback_dispatcher.hpp"
@@ -29,6 +31,7 @@
 #include "penlink/errors.hpp"
 #include "penlink/pen.hpp"
 #include "penlink/types.hpp"
+#include "protocol/crypto.hpp"
 #include "protocol/frame.hpp"
 #include "transport/transport.hpp"
 
@@ -94,6 +97,13 @@ public:
     const Capabilities& capabilities() const { return capabilities_; }
     const ConnectOptions& options() const { return options_; }
 
+    /// Authenticated sessions (docs/protocol.md section 15; session_auth.cpp).
+    bool authenticated() const { return authenticated_flag_.load(); }
+    SecurityStats security_stats() const;
+    /// Sends ChangeKey over the authenticated session; the key is used for reconnects from now
+    /// on. Throws like any command, AuthenticationError if not authenticated.
+    void change_key(const protocol::crypto::Key& key);
+
     std::optional<Status> latest_status() const;
     std::uint64_t dropped_status_frames() const { return dropped_.load(); }
     std::uint64_t received_status_frames() const { return received_.load(); }
@@ -111,6 +121,7 @@ private:
         int attempts = 0;
         int retries = 0;      // resends allowed after the first attempt
         bool urgent = false;  // EmergencyStop: ahead of everything queued, resent until answered
+        bool plain = false;   // Authenticate: never sealed, even once the session keys are set
         std::int32_t value = -1;  // SetDepth/SetDepthLimit um, SubscribeStatus Hz: for bookkeeping
         boost::asio::steady_timer timer;
         ReplyHandler done;  // on the I/O thread
@@ -189,6 +200,14 @@ private:
                                          std::optional<Clock::time_point> deadline = {},
                                          NackExplainer explain = {});
     void perform_handshake(Clock::time_point deadline);
+    /// After HelloReply: authenticates the session when penlink holds the pen's key, or decides
+    /// it may go on unauthenticated; throws AuthenticationError otherwise (session_auth.cpp).
+    void authenticate(const protocol::Hello& hello, const protocol::HelloReply& reply,
+                      Clock::time_point deadline);
+    /// I/O thread: a frame the authentication checks refused (counted, reported to the app).
+    void on_rejected_frame(protocol::FrameError error, const char* what = nullptr);
+    /// I/O thread: whether an incoming frame may be used; counts and reports it if not.
+    bool admit_frame(const protocol::DecodedFrame& frame);
 
     const std::string url_;
     const ConnectOptions options_;
@@ -226,11 +245,22 @@ private:
     bool heartbeat_failing_ = false;
     std::uint64_t frame_errors_ = 0;
     Status converted_;  // reused for every frame
+    /// The authenticated session's keys, sealer and opener (session_auth.cpp); null when the
+    /// session is not authenticated.
+    struct Auth;
+    std::unique_ptr<Auth> auth_;
+    bool authenticated_ = false;  // a sealed frame from the pen verified in this session
+    std::optional<std::uint16_t> authenticate_seq_;
+    std::optional<Clock::time_point> last_rejection_report_;
 
     // Shared state
     std::atomic<ConnectionState> state_{ConnectionState::Closed};
     DeviceInfo device_info_;     // written before Connected, then read-only
     Capabilities capabilities_;  // likewise
+    std::atomic<bool> authenticated_flag_{false};
+    std::atomic<std::uint64_t> forged_{0}, replayed_{0}, unauthenticated_{0};
+    std::atomic<std::uint32_t> rejected_by_pen_{0};
+    std::optional<protocol::crypto::Key> changed_key_;  // guarded by connect_mutex_
     std::atomic<std::uint64_t> dropped_{0};
     std::atomic<std::uint64_t> received_{0};
     mutable std::mutex latest_mutex_;
@@ -255,5 +285,20 @@ private:
     std::mutex connect_mutex_;     // one connect() at a time
     bool handshake_done_ = false;  // guarded by connect_mutex_; info is fixed from then on
 };
+
+template <typename Fn>
+void Session::run_on_io(Fn&& fn) {
+    if (io_thread_.get_id() == std::this_thread::get_id()) {
+        fn();
+        return;
+    }
+    std::promise<void> done;
+    auto finished = done.get_future();
+    boost::asio::post(io_, [&] {
+        fn();
+        done.set_value();
+    });
+    finished.wait();
+}
 
 }  // namespace penlink::core

@@ -4,7 +4,7 @@
 #include "core/limits.hpp"
 #include "core/log.hpp"
 #include "core/nack.hpp"
-#include "core/session.hpp"
+#include "core/session_auth.hpp"
 
 namespace penlink::core {
 namespace {
@@ -38,6 +38,10 @@ void Session::on_bytes(std::span<const std::uint8_t> bytes) {
         bytes, [this](const protocol::DecodedFrame& frame) { on_frame(frame); },
         [this](protocol::FrameError error) {
             ++frame_errors_;
+            if (protocol::is_security_error(error)) {
+                on_rejected_frame(error);
+                return;
+            }
             if (log_enabled(LogLevel::Debug))
                 log(LogLevel::Debug,
                     std::string("dropped a frame from the pen: ") + protocol::to_string(error));
@@ -45,6 +49,7 @@ void Session::on_bytes(std::span<const std::uint8_t> bytes) {
 }
 
 void Session::on_frame(const protocol::DecodedFrame& frame) {
+    if (!admit_frame(frame)) return;  // not from our authenticated pen: it proves no liveness
     last_receive_ = Clock::now();
     const auto& message = frame.message;
     if (const auto* status = std::get_if<protocol::Status>(&message)) {
@@ -217,6 +222,11 @@ void Session::check_set_points(const protocol::Status& wire) {
 
 void Session::on_event(const protocol::Event& wire) {
     const Event event = to_event(wire);
+    if (wire.kind == protocol::EventKind::SecurityRejected) {
+        rejected_by_pen_ = wire.detail;
+        log(LogLevel::Warning, "the pen at " + url_ + " rejected " + std::to_string(wire.detail) +
+                                   " forged, replayed or injected frames in this session");
+    }
     if (wire.kind == protocol::EventKind::ModuleAttached ||
         wire.kind == protocol::EventKind::ModuleDetached) {
         modules_.mark_stale();  // read again on the next use, on the user's thread

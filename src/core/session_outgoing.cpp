@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/log.hpp"
-#include "core/session.hpp"
+#include "core/session_auth.hpp"
 
 namespace penlink::core {
 
@@ -68,6 +68,8 @@ void Session::send_request(const protocol::Message& message, ReplyHandler done, 
     pending->attempts = 1;
     pending->retries = retries;
     pending->urgent = type == protocol::MessageType::EmergencyStop;
+    pending->plain = type == protocol::MessageType::Authenticate;
+    if (pending->plain) authenticate_seq_ = seq;
     if (const auto* depth = std::get_if<protocol::SetDepth>(&message))
         pending->value = depth->depth_um;
     if (const auto* limit = std::get_if<protocol::SetDepthLimit>(&message))
@@ -84,10 +86,21 @@ void Session::send_request(const protocol::Message& message, ReplyHandler done, 
 }
 
 void Session::send_frame(const Pending& pending) {
+    // In an authenticated session every attempt is sealed afresh: a resend carries a new
+    // counter (the pen rejects a counter it has seen), the same seq (it applies it once).
+    std::optional<protocol::WireFrame> sealed;
+    if (auth_ && !pending.plain) {
+        sealed = protocol::seal_frame(pending.frame, auth_->sealer);
+        if (!sealed) {
+            on_session_lost("the session's frame counter is used up (2^32 frames): reconnect");
+            return;
+        }
+    }
+    const auto bytes = sealed ? sealed->view() : pending.frame.view();
     if (pending.urgent)
-        link_->send_urgent(pending.frame.view());
+        link_->send_urgent(bytes);
     else
-        link_->send(pending.frame.view());
+        link_->send(bytes);
 }
 
 bool Session::window_open() {

@@ -6,6 +6,7 @@
 // clears ok(), and the caller checks once at the end.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -33,6 +34,8 @@ template <>
 bool is_valid_enum<LedMode>(std::uint8_t raw);
 template <>
 bool is_valid_enum<EventKind>(std::uint8_t raw);
+template <>
+bool is_valid_enum<AuthMode>(std::uint8_t raw);
 
 class ByteWriter {
 public:
@@ -61,6 +64,12 @@ public:
         for (char c : value) {
             put(static_cast<std::uint8_t>(c), 1);
         }
+    }
+
+    /// A fixed number of raw bytes.
+    template <std::size_t N>
+    void bytes(const std::array<std::uint8_t, N>& value) {
+        for (std::uint8_t b : value) put(b, 1);
     }
 
     /// Fields after this point may be missing from an older sender's payload. A writer always
@@ -120,6 +129,11 @@ public:
         }
         value.assign(reinterpret_cast<const char*>(in_.data() + pos_), length);
         pos_ += length;
+    }
+
+    template <std::size_t N>
+    void bytes(std::array<std::uint8_t, N>& value) {
+        for (auto& b : value) b = static_cast<std::uint8_t>(get(1));
     }
 
     /// Fields after this point may be missing from an older sender's payload: if the payload

@@ -16,6 +16,7 @@
 #include <span>
 
 #include "protocol/cobs.hpp"
+#include "protocol/frame_auth.hpp"
 #include "protocol/messages.hpp"
 
 namespace penlink::protocol {
@@ -24,6 +25,8 @@ inline constexpr std::size_t kHeaderSize = 6;
 inline constexpr std::size_t kCrcSize = 2;
 inline constexpr std::size_t kMaxPayloadSize = 240;
 inline constexpr std::size_t kMaxFrameSize = kHeaderSize + kMaxPayloadSize + kCrcSize;  // decoded
+/// In a sealed frame (frame_auth.hpp) the counter and tag take 20 of the payload's 240 bytes.
+inline constexpr std::size_t kMaxSealedPayloadSize = kMaxPayloadSize - kSealSize;
 /// Largest encoded frame including the 0x00 delimiter.
 inline constexpr std::size_t kMaxWireFrameSize = cobs_max_encoded_size(kMaxFrameSize) + 1;
 
@@ -40,9 +43,17 @@ struct WireFrame {
     std::span<const std::uint8_t> view() const { return {bytes.data(), size}; }
 };
 
-/// Encodes header (type taken from the message) + message into a wire frame with delimiter.
-/// Returns nullopt only if the payload exceeds kMaxPayloadSize.
-std::optional<WireFrame> encode_frame(std::uint16_t seq, const Message& message);
+/// Encodes header (type taken from the message) + message into a wire frame with delimiter,
+/// sealed (counter and tag, kSealedFlag in the version byte) when a sealer is given. Returns
+/// nullopt only if the payload does not fit (kMaxPayloadSize, kMaxSealedPayloadSize when
+/// sealed) or the sealer's counter is used up.
+std::optional<WireFrame> encode_frame(std::uint16_t seq, const Message& message,
+                                      FrameSealer* sealer = nullptr);
+
+/// The same frame sealed with the sealer's next counter: plain is an unsealed wire frame from
+/// encode_frame (a request kept for resending, a remembered reply). nullopt if plain is not a
+/// valid unsealed frame, its payload is too long to seal, or the counter is used up.
+std::optional<WireFrame> seal_frame(const WireFrame& plain, FrameSealer& sealer);
 
 /// Why the decoder dropped bytes.
 enum class FrameError : std::uint8_t {
@@ -54,12 +65,24 @@ enum class FrameError : std::uint8_t {
     Version,      // version byte not 1..kProtocolVersion
     UnknownType,  // type byte not defined in v2
     Payload,      // payload invalid for its type
+    // authenticated sessions (docs/protocol.md section 15.5)
+    Unexpected,  // a sealed frame where no session key is set
+    Mac,         // the tag does not verify
+    Replay,      // the counter was accepted before or is too old
 };
+/// True for the errors that mean someone tampered with, replayed or injected a frame (not
+/// line noise): receivers count them as security events.
+constexpr bool is_security_error(FrameError error) {
+    return error == FrameError::Unexpected || error == FrameError::Mac ||
+           error == FrameError::Replay;
+}
 const char* to_string(FrameError error);
 
 struct DecodedFrame {
-    FrameHeader header;
+    FrameHeader header;  // header.version without kSealedFlag
     Message message;
+    bool sealed = false;        // arrived sealed, and its tag and counter verified
+    std::uint32_t counter = 0;  // the seal's counter (sealed frames)
 };
 
 /// Incremental decoder for a byte stream. Feed it whatever arrived; it calls
@@ -82,7 +105,7 @@ public:
                 on_error(FrameError::Oversized);
             } else if (size_ > 0) {
                 DecodedFrame frame;
-                if (auto error = decode({buffer_.data(), size_}, frame)) {
+                if (auto error = decode({buffer_.data(), size_}, frame, opener_)) {
                     on_error(*error);
                 } else {
                     on_frame(static_cast<const DecodedFrame&>(frame));
@@ -93,9 +116,15 @@ public:
         }
     }
 
-    /// Decodes one COBS-encoded frame without its delimiter. Returns an error or nullopt.
+    /// Decodes one COBS-encoded frame without its delimiter. Returns an error or nullopt. A
+    /// sealed frame is verified with opener (its counter then counts as used); without an
+    /// opener it is FrameError::Unexpected.
     static std::optional<FrameError> decode(std::span<const std::uint8_t> encoded,
-                                            DecodedFrame& out);
+                                            DecodedFrame& out, FrameOpener* opener = nullptr);
+
+    /// Sealed frames are verified with opener from now on (nullptr: no session key, every
+    /// sealed frame is refused). The opener must outlive its use here.
+    void set_opener(FrameOpener* opener) { opener_ = opener; }
 
     /// Drops any partial frame (e.g. after reconnect).
     void reset() {
@@ -107,6 +136,7 @@ private:
     std::array<std::uint8_t, kMaxWireFrameSize> buffer_{};
     std::size_t size_ = 0;
     bool overflowed_ = false;
+    FrameOpener* opener_ = nullptr;
 };
 
 }  // namespace penlink::protocol

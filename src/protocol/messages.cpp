@@ -9,7 +9,7 @@ namespace penlink::protocol {
 namespace {
 
 // The type byte of each Message alternative, in the variant's declaration order.
-constexpr std::array<MessageType, 30> kTypeByIndex{
+constexpr std::array<MessageType, 32> kTypeByIndex{
     MessageType::Hello,
     MessageType::GetInfo,
     MessageType::SetDepth,
@@ -30,6 +30,8 @@ constexpr std::array<MessageType, 30> kTypeByIndex{
     MessageType::ReadDescriptor,
     MessageType::SetParams,
     MessageType::GetParams,
+    MessageType::Authenticate,
+    MessageType::ChangeKey,
     MessageType::Ack,
     MessageType::Nack,
     MessageType::HelloReply,
@@ -90,6 +92,10 @@ const char* to_string(MessageType type) {
             return "SetParams";
         case MessageType::GetParams:
             return "GetParams";
+        case MessageType::Authenticate:
+            return "Authenticate";
+        case MessageType::ChangeKey:
+            return "ChangeKey";
         case MessageType::Ack:
             return "Ack";
         case MessageType::Nack:
@@ -142,6 +148,12 @@ const char* to_string(NackReason reason) {
             return "NoSession";
         case NackReason::InterlockActive:
             return "InterlockActive";
+        case NackReason::AuthenticationFailed:
+            return "AuthenticationFailed";
+        case NackReason::AuthenticationRequired:
+            return "AuthenticationRequired";
+        case NackReason::InUse:
+            return "InUse";
     }
     return "Unknown";
 }
@@ -207,7 +219,7 @@ const char* to_string(LimitKind kind) {
 bool is_request(MessageType type) {
     const auto raw = static_cast<std::uint8_t>(type);
     return raw >= static_cast<std::uint8_t>(MessageType::Hello) &&
-           raw <= static_cast<std::uint8_t>(MessageType::GetParams);
+           raw <= static_cast<std::uint8_t>(MessageType::ChangeKey);
 }
 
 std::uint8_t frame_version_for(const Message& message) {

@@ -52,6 +52,8 @@ enum class MessageType : std::uint8_t {
     ReadDescriptor = 0x12,  // modules: -> DescriptorChunk
     SetParams = 0x13,       // modules: atomic multi-parameter set -> Ack or Nack
     GetParams = 0x14,       // modules: -> Params
+    Authenticate = 0x15,    // auth: the host's proof -> sealed Ack, or Nack AuthenticationFailed
+    ChangeKey = 0x16,       // auth: installs a new pen key (sealed only)
     // pen -> host
     Ack = 0x80,
     Nack = 0x81,
@@ -86,6 +88,10 @@ enum class NackReason : std::uint8_t {
     Superseded = 11,          // a newer request of its kind (or a Stop) came first; not applied
     NoSession = 12,           // no session (pen restarted or session ended): send Hello
     InterlockActive = 13,     // a module interlock forbids it now; limit = interlock index
+    // authenticated sessions (section 15)
+    AuthenticationFailed = 14,    // Authenticate's proof or ChangeKey's wrapped key is wrong
+    AuthenticationRequired = 15,  // the pen requires an authenticated session for this request
+    InUse = 16,                   // Hello on a second link while another host holds a session
 };
 
 /// What Nack.limit is (v2): without it a bound, a grid step and a bit mask look alike.
@@ -140,6 +146,13 @@ enum class EventKind : std::uint8_t {
     EmergencyCleared = 8,   // detail = 0
     ModuleAttached = 9,     // detail = slot (modules)
     ModuleDetached = 10,    // detail = slot (modules)
+    SecurityRejected = 11,  // detail = frames the pen rejected in this session (section 15.6)
+};
+
+/// Whether a pen drives for unauthenticated hosts (HelloReply.auth_mode, section 15).
+enum class AuthMode : std::uint8_t {
+    Open = 0,      // every host may drive it; a host holding the key may still authenticate
+    Required = 1,  // only an authenticated session drives it; others get the safing requests
 };
 
 /// Bit indices of Status.fault_bits.
@@ -165,9 +178,18 @@ inline constexpr std::size_t kMaxStringLength = 32;
 
 // ---- requests ---------------------------------------------------------------------------
 
+inline constexpr std::size_t kNonceSize = 16;
+inline constexpr std::size_t kKeyIdSize = 8;
+inline constexpr std::size_t kProofSize = 32;
+inline constexpr std::size_t kWrappedKeySize = 40;
+using Nonce = std::array<std::uint8_t, kNonceSize>;
+using KeyId = std::array<std::uint8_t, kKeyIdSize>;
+using Proof = std::array<std::uint8_t, kProofSize>;
+
 struct Hello {
     std::uint8_t min_version = kProtocolVersion;
     std::uint8_t max_version = kProtocolVersion;
+    Nonce host_nonce{};  // auth: all zero = the host does not authenticate (optional tail)
     bool operator==(const Hello&) const = default;
 };
 struct GetInfo {
@@ -230,6 +252,16 @@ struct SetDepthLimit {
 struct GetSettings {
     bool operator==(const GetSettings&) const = default;
 };
+/// auth: the host's proof that it holds the pen's key (section 15.3).
+struct Authenticate {
+    Proof host_proof{};
+    bool operator==(const Authenticate&) const = default;
+};
+/// auth: a new pen key, AES-256 key-wrapped under the session's wrap key (section 15.7).
+struct ChangeKey {
+    std::array<std::uint8_t, kWrappedKeySize> wrapped_key{};
+    bool operator==(const ChangeKey&) const = default;
+};
 // ---- replies and unsolicited ------------------------------------------------------------
 
 struct Ack {
@@ -251,6 +283,12 @@ struct HelloReply {
     std::uint8_t version = kProtocolVersion;
     std::uint32_t boot_id = 0;     // v2: random, non-zero, new at every power-on
     std::uint32_t session_id = 0;  // v2: random, non-zero, new at every accepted Hello
+    // auth (section 15.2), an optional tail: a pen without it is an Open pen with no key
+    AuthMode auth_mode = AuthMode::Open;
+    KeyId key_id{};      // names the pen's key; all zero = the pen has no key
+    Nonce pen_nonce{};   // all zero when the pen does not authenticate
+    Proof pen_proof{};   // the pen's proof; all zero when it does not authenticate
+    std::string serial;  // the pen's serial number: which key the host uses
     bool operator==(const HelloReply&) const = default;
 };
 
@@ -332,8 +370,9 @@ struct Settings {
 using Message =
     std::variant<Hello, GetInfo, SetDepth, SetSpeed, Start, Stop, SetRf, SetLed, Heartbeat,
                  EmergencyStop, ClearEmergencyStop, SubscribeStatus, ClearFaults, EndSession,
-                 SetDepthLimit, GetSettings, GetModules, ReadDescriptor, SetParams, GetParams, Ack,
-                 Nack, HelloReply, Info, Status, Event, Settings, Modules, DescriptorChunk, Params>;
+                 SetDepthLimit, GetSettings, GetModules, ReadDescriptor, SetParams, GetParams,
+                 Authenticate, ChangeKey, Ack, Nack, HelloReply, Info, Status, Event, Settings,
+                 Modules, DescriptorChunk, Params>;
 
 /// The type byte of a message.
 MessageType type_of(const Message& message);

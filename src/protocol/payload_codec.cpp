@@ -10,11 +10,11 @@ namespace detail {
 
 template <>
 bool is_valid_enum<MessageType>(std::uint8_t raw) {
-    return (raw >= 0x01 && raw <= 0x14) || (raw >= 0x80 && raw <= 0x89);
+    return (raw >= 0x01 && raw <= 0x16) || (raw >= 0x80 && raw <= 0x89);
 }
 template <>
 bool is_valid_enum<NackReason>(std::uint8_t raw) {
-    return raw >= 1 && raw <= 13;
+    return raw >= 1 && raw <= 16;
 }
 template <>
 bool is_valid_enum<Field>(std::uint8_t raw) {
@@ -38,7 +38,11 @@ bool is_valid_enum<LedMode>(std::uint8_t raw) {
 }
 template <>
 bool is_valid_enum<EventKind>(std::uint8_t raw) {
-    return raw >= 1 && raw <= 10;
+    return raw >= 1 && raw <= 11;
+}
+template <>
+bool is_valid_enum<AuthMode>(std::uint8_t raw) {
+    return raw <= 1;
 }
 
 }  // namespace detail
@@ -117,6 +121,16 @@ template <typename Io, typename M>
 void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Hello> {
     io.field(m.min_version);
     io.field(m.max_version);
+    io.optional_tail();  // a host that does not authenticate may end here
+    io.bytes(m.host_nonce);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Authenticate> {
+    io.bytes(m.host_proof);
+}
+template <typename Io, typename M>
+void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, ChangeKey> {
+    io.bytes(m.wrapped_key);
 }
 template <typename Io, typename M>
 void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, SetDepth> {
@@ -172,6 +186,12 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, HelloR
     io.field(m.version);
     io.field(m.boot_id);
     io.field(m.session_id);
+    io.optional_tail();  // a pen from before authentication ends here
+    io.field(m.auth_mode);
+    io.bytes(m.key_id);
+    io.bytes(m.pen_nonce);
+    io.bytes(m.pen_proof);
+    io.string(m.serial, kMaxStringLength);
 }
 template <typename Io, typename M>
 void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Info> {
@@ -315,6 +335,11 @@ std::optional<Message> decode_as(std::span<const std::uint8_t> payload) {
             return std::nullopt;
         }
     }
+    if constexpr (std::is_same_v<M, HelloReply>) {
+        if (!is_valid_utf8(message.serial)) {
+            return std::nullopt;
+        }
+    }
     return Message{std::move(message)};
 }
 
@@ -371,6 +396,10 @@ std::optional<Message> decode_payload(MessageType type, std::span<const std::uin
             return decode_as<SetParams>(payload);
         case MessageType::GetParams:
             return decode_as<GetParams>(payload);
+        case MessageType::Authenticate:
+            return decode_as<Authenticate>(payload);
+        case MessageType::ChangeKey:
+            return decode_as<ChangeKey>(payload);
         case MessageType::Ack:
             return decode_as<Ack>(payload);
         case MessageType::Nack:

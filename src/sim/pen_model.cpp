@@ -176,7 +176,31 @@ protocol::Message PenModel::on_hello(const protocol::Hello& hello) {
     // A new session, replacing any other, starts from a safe state; set points are kept.
     reset_session_state();
     session_id_ = next_session_id();
-    return protocol::HelloReply{protocol::kProtocolVersion, boot_id_, session_id_};
+    protocol::HelloReply reply;
+    reply.version = protocol::kProtocolVersion;
+    reply.boot_id = boot_id_;
+    reply.session_id = session_id_;
+    reply.serial = config_.info.serial;  // names the key a host authenticates with
+    return reply;
+}
+
+protocol::Message PenModel::prospective_hello(const protocol::Hello& hello) {
+    if (hello.min_version > protocol::kProtocolVersion ||
+        hello.max_version < protocol::kProtocolVersion) {
+        return nack(MessageType::Hello, NackReason::VersionMismatch, protocol::Field::None,
+                    hello.min_version, protocol::kProtocolVersion, protocol::LimitKind::Maximum);
+    }
+    protocol::HelloReply reply;
+    reply.version = protocol::kProtocolVersion;
+    reply.boot_id = boot_id_;
+    reply.session_id = next_session_id();
+    reply.serial = config_.info.serial;
+    return reply;
+}
+
+void PenModel::start_session(std::uint32_t session_id) {
+    reset_session_state();
+    session_id_ = session_id;
 }
 
 std::uint32_t PenModel::next_session_id() {

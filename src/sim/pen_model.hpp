@@ -46,8 +46,17 @@ public:
     /// and RequestOrder.
     protocol::Message handle(const protocol::Message& request);
 
+    /// The HelloReply a Hello would get, without starting its session (a new session id drawn):
+    /// a host must prove itself before it replaces a live authenticated session
+    /// (docs/protocol.md section 15.6). Nack VersionMismatch like Hello.
+    protocol::Message prospective_hello(const protocol::Hello& hello);
+    /// Starts the session a prospective_hello() announced, as that Hello would have.
+    void start_session(std::uint32_t session_id);
+
     /// Any valid frame from the host, including repeats answered from the reply memory.
     void feed_watchdog() { since_host_us_ = 0; }
+    /// Microseconds since the host was last heard from.
+    std::uint64_t since_host_us() const { return since_host_us_; }
 
     /// Advances time by dt_us: actuator, motor, strokes, battery, heat, RF, LED, watchdog.
     void step(std::uint32_t dt_us);

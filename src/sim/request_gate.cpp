@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include "sim/pen_auth.hpp"
 #include "sim/pen_model.hpp"
 
 namespace penlink::sim {
@@ -45,8 +46,13 @@ protocol::Message RequestGate::evaluate(std::uint16_t seq, const protocol::Messa
             return protocol::Nack{type, protocol::NackReason::Busy};
         }
     }
-    const protocol::Message reply = model_.handle(request);
-    if (std::holds_alternative<protocol::HelloReply>(reply)) {
+    if (const auto* authenticate = std::get_if<protocol::Authenticate>(&request))
+        return auth_.on_authenticate(seq, *authenticate);
+    if (const auto* change = std::get_if<protocol::ChangeKey>(&request))
+        return auth_.on_change_key(*change);
+    protocol::Message reply = model_.handle(request);
+    if (auto* hello_reply = std::get_if<protocol::HelloReply>(&reply)) {
+        auth_.on_hello(std::get<protocol::Hello>(request), *hello_reply);
         // A new session: old sequence numbers mean nothing now.
         replies_.clear();
         order_.clear();

@@ -18,10 +18,12 @@
 namespace penlink::sim {
 
 class PenModel;
+class PenAuth;
 
 class RequestGate {
 public:
-    explicit RequestGate(PenModel& model) : model_(model) {}
+    /// auth handles Authenticate and ChangeKey and adds its fields to HelloReply.
+    RequestGate(PenModel& model, PenAuth& auth) : model_(model), auth_(auth) {}
 
     /// The encoded reply to (seq, request): remembered, or the model's answer, applied at most
     /// once. nullopt only if the reply does not fit a frame.
@@ -37,6 +39,7 @@ private:
     protocol::Message evaluate(std::uint16_t seq, const protocol::Message& request);
 
     PenModel& model_;
+    PenAuth& auth_;
     ReplyCache replies_;
     RequestOrder order_;
     std::optional<std::uint16_t> replayable_hello_;

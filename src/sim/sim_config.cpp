@@ -7,6 +7,7 @@
 #include <limits>
 #include <string_view>
 
+#include "common/key_file.hpp"
 #include "penlink/errors.hpp"
 #include "sim/module_host.hpp"
 
@@ -138,6 +139,7 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
     SimConfig config = target;
     protocol::Info& info = config.info;
     constexpr auto u32_max = std::numeric_limits<std::uint32_t>::max();
+    std::string key_file, auth;  // resolved last: the key file's line depends on the serial
     for (const auto& [key, value] : options) {
         if (key == "model") {
             info.model = parse_text(key, value);
@@ -217,6 +219,13 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
             }
         } else if (key == "module_store") {
             config.module_store = parse_flag(key, value);
+        } else if (key == "key_file") {
+            if (value.empty()) reject(key, value, "names no file");
+            key_file = value;
+        } else if (key == "auth") {
+            if (value != "require" && value != "open")
+                reject(key, value, "must be require or open");
+            auth = value;
         } else {
             throw InvalidArgumentError(
                 "unknown sim option '" + key +
@@ -224,9 +233,29 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
                 "speed_min_hz, speed_max_hz, rf, led, watchdog_ms, max_status_hz, fault_after_ms, "
                 "drop_link_after_ms, silent_after_ms, cartridge_id, stroke_limit, battery_pct, "
                 "tick_us, ambient_c, over_temperature_c, seed, heat_c_per_s, drain_pct_per_s, "
-                "charging, reboot_after_ms, link_bytes_per_s, module, module_store");
+                "charging, reboot_after_ms, link_bytes_per_s, module, module_store, key_file, "
+                "auth");
         }
     }
+    if (!key_file.empty()) {
+        const auto keys = keys::load_file(key_file);
+        auto found = keys.find(info.serial);
+        if (found == keys.end()) found = keys.find("");
+        if (found == keys.end()) {
+            throw InvalidArgumentError("sim option key_file=" + key_file + " holds no key for " +
+                                       info.serial + " (a line \"" + info.serial +
+                                       " KEY\" or a line with only the key)");
+        }
+        config.key = found->second;
+        config.key_file = key_file;
+        config.auth_mode = protocol::AuthMode::Required;
+    }
+    if (auth == "require" && !config.key) {
+        throw InvalidArgumentError("sim option auth=require needs the pen's key (key_file)");
+    }
+    if (!auth.empty())
+        config.auth_mode =
+            auth == "require" ? protocol::AuthMode::Required : protocol::AuthMode::Open;
     // Cross-field checks run last because std::map visits keys alphabetically, not as given.
     if (info.depth_min_um >= info.depth_max_um) {
         throw InvalidArgumentError(

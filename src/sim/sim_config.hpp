@@ -1,9 +1,11 @@
 // What a simulated pen is: identity, ranges, fitted add-ons, timing and injected faults.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,12 @@ struct SimConfig {
     /// false: the pen cannot store descriptors and reports descriptor_size 0 (the host then
     /// looks in a partner directory); ReadDescriptor is answered Nack NotSupported.
     bool module_store = true;
+    // Authenticated sessions (docs/protocol.md section 15). key: the pen's key (none: the pen
+    // cannot authenticate and runs Open). auth_mode: Required (the default for a pen with a
+    // key) or Open. key_file: where a rotated key (ChangeKey) is saved; empty = kept in memory.
+    std::optional<std::array<std::uint8_t, 32>> key;
+    protocol::AuthMode auth_mode = protocol::AuthMode::Open;
+    std::string key_file;
 };
 
 /// Defaults of a typical pen: 0.0-3.0 mm in 0.05 mm steps, 50-150 Hz, RF and LED fitted,
@@ -55,7 +63,9 @@ SimConfig default_sim_config();
 /// cartridge_id, stroke_limit, battery_pct; also max_status_hz, tick_us, ambient_c,
 /// over_temperature_c, seed, heat_c_per_s, drain_pct_per_s, charging (0/1), reboot_after_ms,
 /// link_bytes_per_s; module (descriptor files, comma-separated, each loaded and checked and
-/// fitted after those already in config), module_store (0/1).
+/// fitted after those already in config), module_store (0/1); key_file (the pen's key file:
+/// its line for the pen's serial, or its only key), auth (require or open; require is the
+/// default with a key and needs one).
 /// Throws penlink::InvalidArgumentError naming the key and value on a bad option.
 void apply_sim_options(SimConfig& config, const std::map<std::string, std::string>& options);
 

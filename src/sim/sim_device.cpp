@@ -17,9 +17,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/key_file.hpp"
 #include "penlink/errors.hpp"
 #include "protocol/frame.hpp"
 #include "sim/module_host.hpp"
+#include "sim/pen_auth.hpp"
 #include "sim/pen_model.hpp"
 #include "sim/request_gate.hpp"
 
@@ -31,6 +33,8 @@ namespace {
 // Further behind the wall clock than this (the io thread was stalled), the device jumps ahead
 // in one physics step and skips the missed status frames rather than bursting them all.
 constexpr std::uint64_t kMaxCatchUpUs = 200'000;
+// At most one Event SecurityRejected per this interval (docs/protocol.md section 15.6).
+constexpr std::uint64_t kSecurityEventIntervalUs = 100'000;
 
 // A boot id must differ between power-ons of the same configuration (and between penlink-sim
 // processes), so it comes from the system's entropy, not the model's seed.
@@ -53,6 +57,7 @@ struct SimDevice::Impl {
           config(std::move(sim_config)),
           send(std::move(send_handler)),
           model(config),
+          auth(config.key, config.auth_mode),
           timer(io_context),
           alive(std::make_shared<bool>(true)) {
         if (config.tick_us == 0) config.tick_us = 1000;
@@ -64,8 +69,9 @@ struct SimDevice::Impl {
     SendHandler send;
     DropLinkHandler drop_link;
     PenModel model;
+    PenAuth auth;
     protocol::FrameDecoder decoder;
-    RequestGate gate{model};
+    RequestGate gate{model, auth};
     boost::asio::steady_timer timer;
     // Timer completions may already be queued when the device goes away; they check this.
     std::shared_ptr<bool> alive;
@@ -81,6 +87,9 @@ struct SimDevice::Impl {
     std::uint64_t timer_generation = 0;  // a reboot restarts the tick chain
     std::uint64_t decode_errors = 0;
     std::uint64_t status_dropped = 0;
+    std::uint32_t rejections_reported = 0;     // auth.rejected() at the last security event
+    std::uint64_t last_security_event_us = 0;  // uptime of the last one
+    bool security_event_sent = false;
     std::uint16_t unsolicited_seq = 0;  // pen's own frame counter for Status and Event
     std::uint32_t status_seq = 0;
 
@@ -114,19 +123,110 @@ struct SimDevice::Impl {
         status_out.size = 0;
     }
 
-    // Replies and events always go out (a paced link's credit may go negative).
-    void send_frame(const protocol::WireFrame& frame) {
+    // Replies and events always go out (a paced link's credit may go negative). In an
+    // authenticated session each is sealed as it goes out, so a remembered reply sent again
+    // carries a new counter.
+    void send_frame(const protocol::WireFrame& plain) {
+        std::optional<protocol::WireFrame> sealed;
+        if (auto* sealer = auth.sealer()) {
+            sealed = protocol::seal_frame(plain, *sealer);
+            if (!sealed) return;  // counter used up: nothing unsealed goes out
+        }
+        const protocol::WireFrame& frame = sealed ? *sealed : plain;
         if (config.link_bytes_per_s != 0) link_credit -= static_cast<double>(frame.size);
         append(out, frame);
+    }
+
+    void send_plain(std::uint16_t seq, const protocol::Message& message) {
+        if (auto frame = protocol::encode_frame(seq, message)) {
+            if (config.link_bytes_per_s != 0) link_credit -= static_cast<double>(frame->size);
+            append(out, *frame);
+        }
     }
 
     void send_message(std::uint16_t seq, const protocol::Message& message) {
         if (auto frame = protocol::encode_frame(seq, message)) send_frame(*frame);
     }
 
-    void on_frame(const protocol::DecodedFrame& frame) {
+    // What a frame may do in this session (docs/protocol.md section 15.5): true = go on.
+    bool admit(const protocol::DecodedFrame& frame) {
+        const auto type = frame.header.type;
+        const bool safer = model.makes_safer(frame.message);
+        if (auth.authenticated()) {
+            if (frame.sealed) return true;
+            if (type == protocol::MessageType::Hello) {
+                if (!controller_alive()) return true;  // its host fell silent: a new session
+                take_over_hello(frame);
+                return false;
+            }
+            if (type == protocol::MessageType::Authenticate) {
+                if (auth.pending_takeover()) {
+                    take_over(frame);
+                    return false;
+                }
+                // The host's retry, its Ack lost: answered again from the reply cache.
+                if (auth.authenticate_seq() == frame.header.seq) return true;
+            }
+            if (safer) {
+                // Anyone may make the pen safer, but not through this session's reply cache or
+                // watchdog: applied and answered plain, remembered nowhere.
+                send_plain(frame.header.seq, model.handle(frame.message));
+                return false;
+            }
+            auth.count_rejected();  // injected into the live session: no answer
+            return false;
+        }
+        const bool handshake =
+            type == protocol::MessageType::Hello || type == protocol::MessageType::Authenticate;
+        if ((auth.required() && !safer && !handshake) || type == protocol::MessageType::ChangeKey) {
+            send_plain(frame.header.seq,
+                       protocol::Nack{type, protocol::NackReason::AuthenticationRequired});
+            return false;
+        }
+        return true;
+    }
+
+    bool controller_alive() const {
+        return model.in_session() &&
+               model.since_host_us() < 2ull * model.config().info.watchdog_ms * 1000;
+    }
+
+    // A Hello on the link of a live authenticated session (section 15.6): nothing changes
+    // unless its host proves itself, which then replaces the session. A replayed Hello, or
+    // one from a host without the key, leaves the session and every output as they are.
+    void take_over_hello(const protocol::DecodedFrame& frame) {
+        const auto& hello = std::get<protocol::Hello>(frame.message);
+        protocol::Message reply = model.prospective_hello(hello);
+        if (auto* hello_reply = std::get_if<protocol::HelloReply>(&reply)) {
+            if (!auth.on_takeover_hello(hello, *hello_reply))
+                reply = protocol::Nack{protocol::MessageType::Hello, protocol::NackReason::InUse};
+        }
+        send_plain(frame.header.seq, reply);
+    }
+
+    void take_over(const protocol::DecodedFrame& frame) {
+        const auto session_id = *auth.pending_takeover();
+        const auto answer =
+            auth.on_authenticate(frame.header.seq, std::get<protocol::Authenticate>(frame.message));
+        if (!std::holds_alternative<protocol::Ack>(answer)) {
+            send_plain(frame.header.seq, answer);  // counted by on_authenticate
+            return;
+        }
+        // The new host proved itself: its session replaces the old one, all outputs off.
+        model.start_session(session_id);
+        gate.forget();
         model.feed_watchdog();
-        if (auto reply = gate.answer(frame.header.seq, frame.message)) send_frame(*reply);
+        send_message(frame.header.seq, answer);  // sealed with the new session's keys
+    }
+
+    void on_frame(const protocol::DecodedFrame& frame) {
+        if (admit(frame)) {
+            model.feed_watchdog();
+            if (auto reply = gate.answer(frame.header.seq, frame.message)) send_frame(*reply);
+            // EndSession's Ack went out sealed; the session, and its keys, end with it.
+            if (!model.in_session() && auth.authenticated()) auth.end_session();
+        }
+        decoder.set_opener(auth.opener());
         sync_status_rate();
         send_events();
     }
@@ -135,8 +235,35 @@ struct SimDevice::Impl {
         if (silent || stopped || !powered) return;
         decoder.feed(
             bytes, [this](const protocol::DecodedFrame& frame) { on_frame(frame); },
-            [this](protocol::FrameError) { ++decode_errors; });
+            [this](protocol::FrameError error) {
+                ++decode_errors;
+                if (protocol::is_security_error(error)) auth.count_rejected();
+            });
+        report_rejections();
         flush();
+    }
+
+    // Tells the authenticated host that frames were rejected, at most every 100 ms.
+    void report_rejections() {
+        if (!auth.authenticated() || auth.rejected() == rejections_reported) return;
+        const std::uint64_t now = model.uptime_us();
+        if (security_event_sent && now - last_security_event_us < kSecurityEventIntervalUs) return;
+        rejections_reported = auth.rejected();
+        last_security_event_us = now;
+        security_event_sent = true;
+        send_message(unsolicited_seq++, protocol::Event{protocol::EventKind::SecurityRejected,
+                                                        rejections_reported, model.uptime_ms()});
+    }
+
+    // A frame from a second link while this one's host holds the session (docs/protocol.md
+    // section 15.6): it may make the pen safer; everything else, Hello included, is refused.
+    void on_other_link_frame(const protocol::DecodedFrame& frame, const SendHandler& reply) {
+        const auto type = frame.header.type;
+        protocol::Message answer = protocol::Nack{type, protocol::NackReason::InUse};
+        if (!frame.sealed && model.makes_safer(frame.message)) answer = model.handle(frame.message);
+        if (auto encoded = protocol::encode_frame(frame.header.seq, answer)) reply(encoded->view());
+        sync_status_rate();
+        send_events();
     }
 
     void send_events() {
@@ -157,7 +284,7 @@ struct SimDevice::Impl {
             status.status_seq = status_seq++;
             status.timestamp_ms = static_cast<std::uint32_t>(due / 1000);
             ++status_index;
-            const auto frame = protocol::encode_frame(unsolicited_seq, status);
+            const auto frame = protocol::encode_frame(unsolicited_seq, status, auth.sealer());
             if (!frame) continue;
             if (config.link_bytes_per_s != 0) {
                 if (link_credit < static_cast<double>(frame->size)) {
@@ -228,6 +355,7 @@ struct SimDevice::Impl {
             send_due_status();
             send_events();
         }
+        report_rejections();
         flush();
     }
 
@@ -253,6 +381,10 @@ struct SimDevice::Impl {
     void forget_host() {
         decoder.reset();
         gate.forget();
+        auth.end_session();
+        decoder.set_opener(nullptr);
+        rejections_reported = 0;
+        security_event_sent = false;
     }
 
     void end_session() {
@@ -299,7 +431,14 @@ struct SimDevice::Impl {
 };
 
 SimDevice::SimDevice(boost::asio::io_context& io, SimConfig config, SendHandler send)
-    : impl_(std::make_unique<Impl>(io, std::move(config), std::move(send))) {}
+    : impl_(std::make_unique<Impl>(io, std::move(config), std::move(send))) {
+    if (!impl_->config.key_file.empty()) {
+        impl_->auth.on_key_changed(
+            [path = impl_->config.key_file](const protocol::crypto::Key& key) {
+                keys::save_pen_key(path, key);
+            });
+    }
+}
 
 SimDevice::~SimDevice() {
     *impl_->alive = false;
@@ -403,6 +542,23 @@ void SimDevice::end_session() { impl_->end_session(); }
 const SimConfig& SimDevice::config() const { return impl_->config; }
 
 void SimDevice::reset_link() { impl_->forget_host(); }
+
+bool SimDevice::controller_active() const { return impl_->powered && impl_->controller_alive(); }
+
+void SimDevice::receive_other_link(std::span<const std::uint8_t> bytes,
+                                   protocol::FrameDecoder& decoder, const SendHandler& reply) {
+    if (impl_->silent || impl_->stopped || !impl_->powered) return;
+    decoder.feed(
+        bytes,
+        [this, &reply](const protocol::DecodedFrame& frame) {
+            impl_->on_other_link_frame(frame, reply);
+        },
+        [](protocol::FrameError) {});
+    impl_->flush();
+}
+
+std::uint32_t SimDevice::rejected_frames() const { return impl_->auth.rejected(); }
+bool SimDevice::authenticated() const { return impl_->auth.authenticated(); }
 
 void SimDevice::set_busy_for(std::chrono::milliseconds duration) {
     impl_->gate.set_busy_until(impl_->model.uptime_us() +

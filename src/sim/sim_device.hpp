@@ -16,6 +16,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "protocol/frame.hpp"
 #include "sim/sim_config.hpp"
 
 namespace penlink::sim {
@@ -101,6 +102,19 @@ public:
     std::uint64_t decode_errors() const;
     /// Status frames numbered but not sent because the link had no room (link_bytes_per_s).
     std::uint64_t status_dropped() const;
+    /// True while a host holds a session and has been heard from within two watchdog periods:
+    /// a second link is then only allowed to make the pen safer (receive_other_link).
+    bool controller_active() const;
+    /// Bytes from a second link while another host holds the session (docs/protocol.md
+    /// section 15.6): the requests that make the pen safer are applied and answered plain
+    /// through reply; everything else, Hello included, is answered Nack InUse. decoder is the
+    /// second link's own.
+    void receive_other_link(std::span<const std::uint8_t> bytes, protocol::FrameDecoder& decoder,
+                            const SendHandler& reply);
+    /// Frames rejected in the current session as forged, replayed or injected.
+    std::uint32_t rejected_frames() const;
+    /// True while the current session is authenticated.
+    bool authenticated() const;
     /// The model, for inspection by tests and the console. Do not call handle() on it.
     const PenModel& model() const;
 

@@ -156,7 +156,7 @@ void FakePen::answer(const ReceivedFrame& frame) {
     using protocol::MessageType;
     switch (frame.type) {
         case MessageType::Hello: {
-            protocol::HelloReply reply{protocol::kProtocolVersion, 0, 0};
+            protocol::HelloReply reply;
             {
                 std::lock_guard lock(mutex_);
                 session_id_ = session_id_ + 0x101;

@@ -78,7 +78,9 @@ TEST_CASE("a pen answering Hello with another protocol version is refused",
     SessionFixture fixture(test_options(), false);
     fixture.pen->set_hook([](FakePen& pen, const ReceivedFrame& frame) {
         if (frame.type != MessageType::Hello) return false;
-        pen.send(frame.seq, protocol::HelloReply{3});
+        protocol::HelloReply reply;
+        reply.version = 3;
+        pen.send(frame.seq, reply);
         return true;
     });
     try {

@@ -1,5 +1,6 @@
-// A TCP relay between a Pen and penlink-sim that records every byte the host sends, so a test
-// can see the exact frames a call put on the wire (test_stack_profiles.cpp). One host
+// A TCP relay between a Pen and penlink-sim that records every byte each side sends, so a test
+// can see the exact frames a call put on the wire (test_stack_profiles.cpp), and can inject
+// bytes towards either side as a man in the middle would (test_stack_auth.cpp). One host
 // connection; POSIX sockets and one pump thread, stopped and joined by the destructor.
 #pragma once
 
@@ -54,9 +55,24 @@ public:
         std::lock_guard lock(mutex_);
         return recorded_;
     }
+    /// Every byte the pen sent since the last clear(), in order.
+    std::vector<std::uint8_t> pen_bytes() const {
+        std::lock_guard lock(mutex_);
+        return from_pen_;
+    }
     void clear() {
         std::lock_guard lock(mutex_);
         recorded_.clear();
+        from_pen_.clear();
+    }
+    /// Sends bytes to the pen (or to the host) between the relayed ones, at the next chance.
+    void inject_to_pen(const std::vector<std::uint8_t>& bytes) {
+        std::lock_guard lock(mutex_);
+        to_pen_.insert(to_pen_.end(), bytes.begin(), bytes.end());
+    }
+    void inject_to_host(const std::vector<std::uint8_t>& bytes) {
+        std::lock_guard lock(mutex_);
+        to_host_.insert(to_host_.end(), bytes.begin(), bytes.end());
     }
 
 private:
@@ -74,25 +90,39 @@ private:
         if (::connect(pen_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return;
         std::uint8_t buffer[4096];
         while (!stop_) {
+            std::vector<std::uint8_t> to_pen, to_host;
+            {
+                std::lock_guard lock(mutex_);
+                to_pen.swap(to_pen_);
+                to_host.swap(to_host_);
+            }
+            // Injected bytes go out whole, between two relayed reads (whole frames of their own).
+            if (!send_all(pen_, to_pen.data(), to_pen.size()) ||
+                !send_all(host_, to_host.data(), to_host.size()))
+                return;
             pollfd fds[2] = {{host_, POLLIN, 0}, {pen_, POLLIN, 0}};
-            if (::poll(fds, 2, 50) <= 0) continue;
+            if (::poll(fds, 2, 10) <= 0) continue;
             for (int i = 0; i < 2; ++i) {
                 if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
                 const ssize_t n = ::recv(fds[i].fd, buffer, sizeof buffer, 0);
                 if (n <= 0) return;  // one side closed: the relay is done
-                if (i == 0) {
+                {
                     std::lock_guard lock(mutex_);
-                    recorded_.insert(recorded_.end(), buffer, buffer + n);
+                    auto& record = i == 0 ? recorded_ : from_pen_;
+                    record.insert(record.end(), buffer, buffer + n);
                 }
-                const int to = i == 0 ? pen_ : host_;
-                for (ssize_t sent = 0; sent < n;) {
-                    const ssize_t m =
-                        ::send(to, buffer + sent, static_cast<std::size_t>(n - sent), MSG_NOSIGNAL);
-                    if (m <= 0) return;
-                    sent += m;
-                }
+                if (!send_all(i == 0 ? pen_ : host_, buffer, static_cast<std::size_t>(n))) return;
             }
         }
+    }
+
+    static bool send_all(int to, const std::uint8_t* bytes, std::size_t size) {
+        for (std::size_t sent = 0; sent < size;) {
+            const ssize_t m = ::send(to, bytes + sent, size - sent, MSG_NOSIGNAL);
+            if (m <= 0) return false;
+            sent += static_cast<std::size_t>(m);
+        }
+        return true;
     }
 
     std::uint16_t pen_port_;
@@ -103,6 +133,8 @@ private:
     std::atomic<bool> stop_{false};
     mutable std::mutex mutex_;
     std::vector<std::uint8_t> recorded_;
+    std::vector<std::uint8_t> from_pen_;
+    std::vector<std::uint8_t> to_pen_, to_host_;
     std::thread pump_;
 };
 

@@ -120,14 +120,23 @@ const std::vector<NamedVector>& doc_vectors() {
 
         using LK = LimitKind;
         return std::vector<NamedVector>{
-            {"Hello", "Hello{min_version=2, max_version=2}, host seq 1 (a version-1 frame)", 1,
-             Hello{2, 2}},
+            {"Hello",
+             "Hello{min_version=2, max_version=2, host_nonce all zero: no authentication}, host "
+             "seq 1 (a version-1 frame; section 15.9 has one with a nonce)",
+             1, Hello{2, 2, {}}},
             {"HelloReply",
-             "HelloReply{version=2, boot_id=0x1BADB002, session_id=0x5E551001}, echoing seq 1 "
-             "(a version-1 frame)",
-             1, HelloReply{2, 0x1BADB002, 0x5E551001}},
+             "HelloReply{version=2, boot_id=0x1BADB002, session_id=0x5E551001, auth_mode=Open, "
+             "no key, serial=\"SIM000001\"}, echoing seq 1 (a version-1 frame)",
+             1,
+             [] {
+                 HelloReply reply;
+                 reply.boot_id = 0x1BADB002;
+                 reply.session_id = 0x5E551001;
+                 reply.serial = "SIM000001";
+                 return reply;
+             }()},
             {"Hello from a v2..v3 host", "Hello{min_version=2, max_version=3}, host seq 1", 1,
-             Hello{2, 3}},
+             Hello{2, 3, {}}},
             {"Nack VersionMismatch",
              "Nack{request=Hello, reason=VersionMismatch, field=None, value=3, limit=2, "
              "limit_kind=Maximum}: a v2 pen answering Hello{3, 3}, echoing seq 1 (a version-1 "

@@ -78,7 +78,7 @@ TEST_CASE("decoder rejects each kind of bad frame", "[frame]") {
         CHECK(error_of(to_wire(raw_frame(2, 0x01, 1, 2, {2, 2}))) == FrameError::Version);
     }
     SECTION("unknown type") {
-        CHECK(error_of(to_wire(raw_frame(2, 0x15, 1, 0, {}))) == FrameError::UnknownType);
+        CHECK(error_of(to_wire(raw_frame(2, 0x17, 1, 0, {}))) == FrameError::UnknownType);
         CHECK(error_of(to_wire(raw_frame(2, 0x00, 1, 0, {}))) == FrameError::UnknownType);
         CHECK(error_of(to_wire(raw_frame(2, 0x8A, 1, 0, {}))) == FrameError::UnknownType);
     }

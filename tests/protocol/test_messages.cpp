@@ -131,6 +131,8 @@ TEST_CASE("encoding refuses what the wire cannot carry", "[messages]") {
 std::optional<std::size_t> pre_module_length(const Message& message) {
     if (std::holds_alternative<Nack>(message)) return 12;
     if (std::holds_alternative<Status>(message)) return 56;
+    if (std::holds_alternative<Hello>(message)) return 2;       // before authentication
+    if (std::holds_alternative<HelloReply>(message)) return 9;  // likewise
     return std::nullopt;
 }
 
@@ -142,6 +144,15 @@ Message without_module_fields(Message message) {
     if (auto* status = std::get_if<Status>(&message)) {
         status->telemetry_count = 0;
         status->telemetry = {};
+    }
+    if (auto* hello = std::get_if<Hello>(&message)) hello->host_nonce = {};
+    if (auto* reply = std::get_if<HelloReply>(&message)) {
+        const HelloReply defaults;
+        reply->auth_mode = defaults.auth_mode;
+        reply->key_id = {};
+        reply->pen_nonce = {};
+        reply->pen_proof = {};
+        reply->serial.clear();
     }
     return message;
 }
@@ -216,10 +227,11 @@ TEST_CASE("decoders reject undefined enum and bool values", "[messages]") {
     CHECK_FALSE(decode_with_byte(led, mode_at, 2).has_value());
 
     const Nack nack{MessageType::SetDepth, NackReason::OutOfRange, Field::Depth, 3500, 3000};
-    CHECK_FALSE(decode_with_byte(nack, 0, 0x15).has_value());  // request: no such type
+    CHECK_FALSE(decode_with_byte(nack, 0, 0x17).has_value());  // request: no such type
     CHECK_FALSE(decode_with_byte(nack, 0, 0x8A).has_value());
     CHECK_FALSE(decode_with_byte(nack, 1, 0).has_value());  // reason 0 is not defined
-    CHECK_FALSE(decode_with_byte(nack, 1, 14).has_value());
+    CHECK_FALSE(decode_with_byte(nack, 1, 17).has_value());
+    CHECK(decode_with_byte(nack, 1, 16).has_value());
     CHECK_FALSE(decode_with_byte(nack, 2, 15).has_value());  // field
     CHECK_FALSE(decode_with_byte(nack, 11, 8).has_value());  // limit_kind
     CHECK(decode_with_byte(nack, 11, 7).has_value());
@@ -235,8 +247,8 @@ TEST_CASE("decoders reject undefined enum and bool values", "[messages]") {
 
     const Event event{EventKind::ButtonPressed, 1, 2};
     CHECK_FALSE(decode_with_byte(event, 0, 0).has_value());
-    CHECK_FALSE(decode_with_byte(event, 0, 11).has_value());
-    CHECK(decode_with_byte(event, 0, 10).has_value());
+    CHECK_FALSE(decode_with_byte(event, 0, 12).has_value());
+    CHECK(decode_with_byte(event, 0, 11).has_value());
 }
 
 TEST_CASE("Info decoding rejects bad strings and channel counts", "[messages]") {
@@ -285,7 +297,9 @@ TEST_CASE("message types, names and direction", "[messages]") {
     CHECK(is_request(MessageType::SetParams));
     CHECK(is_request(MessageType::GetParams));
     CHECK_FALSE(is_request(MessageType::Params));
-    CHECK_FALSE(is_request(static_cast<MessageType>(0x15)));
+    CHECK(is_request(MessageType::Authenticate));
+    CHECK(is_request(MessageType::ChangeKey));
+    CHECK_FALSE(is_request(static_cast<MessageType>(0x17)));
     for (const auto& vector : doc_vectors()) {
         CHECK(is_request(type_of(vector.message)) ==
               (static_cast<std::uint8_t>(type_of(vector.message)) < 0x80));
@@ -358,7 +372,7 @@ TEST_CASE("Info payload size is B + 40 + 4N as the spec states", "[messages]") {
     CHECK(payload_of(most_modules).size() == 1 + 14 * kMaxModules);
     CHECK(payload_of(Event{}).size() == 9);
     CHECK(payload_of(Nack{}).size() == 15);
-    CHECK(payload_of(HelloReply{}).size() == 9);
+    CHECK(payload_of(HelloReply{}).size() == 67);
     CHECK(payload_of(SetDepthLimit{}).size() == 2);
     CHECK(payload_of(Settings{}).size() == 4 + 1 + 2 + 2 + 2 + 1 + 10 + 12 + 2 + 4);
     CHECK(payload_of(SetRf{}).size() == 10);

@@ -33,6 +33,8 @@ constexpr int kExitInterrupted = 130;
 /// Connects to the pen at url. Commands that never look at status pass keep_status_fresh =
 /// false so the SDK does not ask for an idle status stream they would close again at once.
 std::unique_ptr<penlink::Pen> connect_pen(const std::string& url, bool keep_status_fresh);
+/// The key file connect_pen() loads (penctl --key-file; else $PENLINK_KEY_FILE, if set).
+void set_key_file(const std::string& path);
 
 /// Identity and capabilities of a connected pen, one "name  value" line each.
 void print_device_info(std::FILE* out, const penlink::Pen& pen);

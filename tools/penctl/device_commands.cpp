@@ -1,5 +1,6 @@
 // `penctl ports` and `penctl info`: read-only look-ups.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "command_line.hpp"
@@ -28,9 +29,20 @@ std::string polarities(const penlink::RfCapabilities& rf) {
 
 }  // namespace
 
+namespace {
+std::string key_file;  // set once by main() before any command runs
+}  // namespace
+
+void set_key_file(const std::string& path) { key_file = path; }
+
 std::unique_ptr<penlink::Pen> connect_pen(const std::string& url, bool keep_status_fresh) {
     penlink::ConnectOptions options;
     if (!keep_status_fresh) options.idle_status_rate_hz = 0;
+    std::string keys = key_file;
+    if (keys.empty()) {
+        if (const char* from_environment = std::getenv("PENLINK_KEY_FILE")) keys = from_environment;
+    }
+    if (!keys.empty()) options.keys.load_file(keys);
     return penlink::Pen::connect(url, options);
 }
 
@@ -41,6 +53,11 @@ void print_device_info(std::FILE* out, const penlink::Pen& pen) {
     std::fprintf(out, "serial number    %s\n", info.serial_number.c_str());
     std::fprintf(out, "firmware         %s\n", info.firmware_version.c_str());
     std::fprintf(out, "protocol         v%d\n", static_cast<int>(info.protocol_version));
+    const auto security = pen.security_stats();
+    std::fprintf(out, "session          %s\n",
+                 security.authenticated
+                     ? "authenticated (mutual proof, every frame tagged)"
+                     : "unauthenticated (no key given, and the pen does not require one)");
     std::fprintf(out, "depth            %.2f - %.2f mm in %.2f mm steps\n", caps.depth_min_mm,
                  caps.depth_max_mm, caps.depth_step_mm);
     std::fprintf(out, "speed            %g - %g Hz\n", caps.speed_min_hz, caps.speed_max_hz);

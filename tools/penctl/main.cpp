@@ -38,7 +38,7 @@ constexpr Command kCommands[] = {
 };
 
 constexpr const char* kUsage =
-    "usage: penctl [-v|-vv] <command> [options]\n"
+    "usage: penctl [-v|-vv] [--key-file FILE] <command> [options]\n"
     "Controls a penlink microneedling pen.\n"
     "\n"
     "commands:\n"
@@ -59,6 +59,8 @@ constexpr const char* kUsage =
     "     (sim://?module=FILE fits a module from its descriptor file)\n"
     "'penctl <command> --help' shows a command's options; --version the library version.\n"
     "-v shows the SDK's warnings and progress, -vv also its debug detail.\n"
+    "--key-file FILE: the keys of your pens ('SERIAL KEY' lines, 64 hex digits, mode 600), for\n"
+    "     pens that require authenticated sessions (default: $PENLINK_KEY_FILE if set).\n"
     "Exit codes: 0 ok, 1 pen or SDK error, 2 usage error.\n";
 
 // The SDK's warnings (retries, heartbeats after a lost link) would bury penctl's one-line
@@ -93,6 +95,11 @@ int main(int argc, char** argv) {
             verbosity += 1;
         } else if (arg == "-vv") {
             verbosity += 2;
+        } else if (arg == "--key-file") {
+            if (first + 1 >= argc) return fail(kExitUsage, "--key-file needs a file");
+            penctl::set_key_file(argv[++first]);
+        } else if (arg.starts_with("--key-file=")) {
+            penctl::set_key_file(std::string(arg.substr(std::strlen("--key-file="))));
         } else {
             break;
         }

@@ -64,6 +64,16 @@ int run_monitor(const Args& args) {
                 finished ? "done" : "interrupted",
                 static_cast<unsigned long long>(pen->received_status_frames()),
                 static_cast<unsigned long long>(pen->dropped_status_frames()));
+    const auto security = pen->security_stats();
+    if (security.authenticated) {
+        std::printf(
+            "security: authenticated; rejected %llu forged, %llu replayed, %llu "
+            "unauthenticated frames; the pen rejected %u\n",
+            static_cast<unsigned long long>(security.forged),
+            static_cast<unsigned long long>(security.replayed),
+            static_cast<unsigned long long>(security.unauthenticated),
+            static_cast<unsigned>(security.rejected_by_pen));
+    }
     return 0;
 }
 

@@ -4,9 +4,11 @@
 
 #include <charconv>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "common/key_file.hpp"
 #include "penlink/errors.hpp"
 #include "sim/module_host.hpp"
 
@@ -35,6 +37,8 @@ constexpr ValueFlag kValueFlags[] = {
     {"--heat", "heat_c_per_s"},
     {"--drain", "drain_pct_per_s"},
     {"--module-store", "module_store"},
+    {"--key-file", "key_file"},
+    {"--auth", "auth"},
 };
 
 std::uint16_t parse_port(const std::string& flag, const std::string& text) {
@@ -80,6 +84,13 @@ const char* usage() {
            "                           JSON, see README); repeatable, slots 1..N in order\n"
            "  --module-store 0         the pen cannot store descriptors: it reports\n"
            "                           descriptor_size 0 (hosts use a partner directory)\n"
+           "  --key-file FILE          the pen's key (64 hex digits; a line 'SERIAL KEY' or\n"
+           "                           only the key; mode 600): the pen requires\n"
+           "                           authenticated sessions; a rotated key is saved there\n"
+           "  --key HEX                the pen's key on the command line (others on this\n"
+           "                           machine can see it: prefer --key-file)\n"
+           "  --auth require|open      with a key: require authentication (default) or let\n"
+           "                           unauthenticated hosts drive the pen too\n"
            "  --at MS:COMMAND          run a control COMMAND at MS after start, repeatable\n"
            "                           (e.g. --at '2000:reboot-link-down 500')\n"
            "  --control-port PORT      control commands on 127.0.0.1:PORT (0 = any free port)\n"
@@ -119,6 +130,7 @@ ToolOptions parse_options(int argc, char** argv) {
     ToolOptions options;
     std::map<std::string, std::string> sim_options;
     std::vector<std::string> module_files;
+    std::optional<std::string> key_hex;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         std::string inline_value;
@@ -167,6 +179,8 @@ ToolOptions parse_options(int argc, char** argv) {
             sim_options["led"] = "0";
         } else if (arg == "--module") {
             module_files.push_back(take_value());
+        } else if (arg == "--key") {
+            key_hex = take_value();
         } else if (arg == "--set") {
             const std::string pair = take_value();
             const auto eq = pair.find('=');
@@ -187,7 +201,21 @@ ToolOptions parse_options(int argc, char** argv) {
         }
     }
     options.config = sim::default_sim_config();
-    sim::apply_sim_options(options.config, sim_options);
+    if (key_hex) {
+        if (sim_options.count("key_file") != 0)
+            throw InvalidArgumentError("give the pen's key with --key or --key-file, not both");
+        // auth=require needs the key, which is only set below: check the mode here instead.
+        const auto auth = sim_options.find("auth");
+        const bool open = auth != sim_options.end() && auth->second == "open";
+        if (auth != sim_options.end() && !open && auth->second != "require")
+            throw InvalidArgumentError("--auth " + auth->second + ": must be require or open");
+        if (auth != sim_options.end()) sim_options.erase(auth);
+        sim::apply_sim_options(options.config, sim_options);
+        options.config.key = keys::parse_hex(*key_hex, "--key");
+        options.config.auth_mode = open ? protocol::AuthMode::Open : protocol::AuthMode::Required;
+    } else {
+        sim::apply_sim_options(options.config, sim_options);
+    }
     for (const std::string& file : module_files) {
         if (options.config.modules.size() == protocol::kMaxModules) {
             throw InvalidArgumentError("--module " + file + ": the pen has only " +

@@ -1,5 +1,6 @@
 #include "tcp_link.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace penlink::simtool {
@@ -44,6 +45,8 @@ void TcpLink::stop() {
     acceptor_.close(ignored);
     if (client_) client_->socket.close(ignored);
     client_.reset();
+    for (auto& other : others_) other->socket.close(ignored);
+    others_.clear();
 }
 
 void TcpLink::reboot_link_down(std::chrono::milliseconds down) {
@@ -72,14 +75,23 @@ void TcpLink::accept_next() {
             accept_next();
             return;
         }
-        if (client_) drop_client("a new client connected");
         socket.set_option(tcp::no_delay(true), ignored);
         socket.set_option(boost::asio::socket_base::send_buffer_size(kSendBufferBytes), ignored);
-        if (!quiet_) {
-            std::fprintf(stderr, "penlink-sim: host connected from port %u\n",
-                         static_cast<unsigned>(socket.remote_endpoint(ignored).port()));
+        const unsigned port = socket.remote_endpoint(ignored).port();
+        auto client = std::make_shared<Client>(std::move(socket));
+        if (client_ && device_.controller_active()) {
+            // Another host holds a live session: this one may only make the pen safer.
+            if (!quiet_)
+                std::fprintf(
+                    stderr, "penlink-sim: second host connected from port %u (pen in use)\n", port);
+            others_.push_back(client);
+            read_next(client);
+            accept_next();
+            return;
         }
-        client_ = std::make_shared<Client>(std::move(socket));
+        if (client_) drop_client("a new client connected");
+        if (!quiet_) std::fprintf(stderr, "penlink-sim: host connected from port %u\n", port);
+        client_ = client;
         device_.reset_link();
         read_next(client_);
         accept_next();
@@ -91,7 +103,29 @@ void TcpLink::read_next(std::shared_ptr<Client> client) {
     client->socket.async_read_some(
         boost::asio::buffer(buffer), [this, client = std::move(client)](
                                          const boost::system::error_code& error, std::size_t size) {
-            if (!running_ || client != client_) return;  // replaced or shut down meanwhile
+            if (!running_) return;
+            if (client != client_) {
+                const auto other = std::find(others_.begin(), others_.end(), client);
+                if (other == others_.end()) return;  // replaced or shut down meanwhile
+                if (error) {
+                    drop_other(client);
+                    return;
+                }
+                if (client_ && device_.controller_active()) {
+                    device_.receive_other_link({client->read_buffer.data(), size},
+                                               client->other_link_decoder,
+                                               [&client](std::span<const std::uint8_t> bytes) {
+                                                   client->output.push(bytes);
+                                               });
+                    read_next(client);
+                    return;
+                }
+                // Nobody holds the pen any more: this link takes over.
+                others_.erase(other);
+                if (client_) drop_client("a waiting client took over");
+                client_ = client;
+                device_.reset_link();
+            }
             if (error) {
                 drop_client(error == boost::asio::error::eof ? "host disconnected" : "read failed");
                 return;
@@ -99,6 +133,12 @@ void TcpLink::read_next(std::shared_ptr<Client> client) {
             device_.receive({client->read_buffer.data(), size});
             read_next(client);
         });
+}
+
+void TcpLink::drop_other(const std::shared_ptr<Client>& client) {
+    boost::system::error_code ignored;
+    client->socket.close(ignored);
+    others_.erase(std::remove(others_.begin(), others_.end(), client), others_.end());
 }
 
 void TcpLink::drop_client(const char* reason) {
