@@ -32,7 +32,7 @@ final class SimProcess implements AutoCloseable {
         command[2] = "0";
         System.arraycopy(extraArguments, 0, command, 3, extraArguments.length);
         Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader stdout = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         // Bounded wait for "TCP 127.0.0.1:PORT": a sim that never prints must not hang the suite.
