@@ -55,6 +55,11 @@ python="$tools_venv/bin/python"
 configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON \
     -DPython3_EXECUTABLE="$python"
 counted ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
+# The API references: C/C++ (Doxygen, checked by the CTest api_reference_cpp above), Python
+# (pydoc), Java (the -javadoc jar java_binding installed), C# (Penlink.xml beside the assembly).
+cmake --build "$build" --target api_reference_python >/dev/null
+echo "API reference: $build/docs/api/html/index.html, $build/docs/python/penlink.html," \
+     "$build/bindings/java/maven/penlink-*-javadoc.jar, $build/bindings/csharp/out/Penlink.xml"
 
 step "Python wheel: built once, repaired to manylinux, pip-installed into a fresh venv; the Python suite against it"
 # The build backend goes into the tools venv (no build isolation: nothing to fetch per run), with
