@@ -8,7 +8,7 @@ packages=(build-essential cmake ninja-build pkg-config ccache
           libboost1.81-all-dev libboost-json1.81-dev libserialport-dev catch2 libssl-dev)
 if [ "$what" = all ]; then
     packages+=(clang-format swig python3-dev python3-venv openjdk-17-jdk-headless maven
-               mono-mcs nunit-console libnunit-cil-dev clang libclang-rt-14-dev)
+               mono-mcs nunit-console libnunit-cil-dev clang libclang-rt-14-dev doxygen)
 fi
 
 missing=()

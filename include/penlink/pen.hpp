@@ -33,15 +33,20 @@ class PENLINK_EXPORT Subscription {
 public:
     Subscription();
     ~Subscription();
+    /// Takes over other's registration; other becomes inactive.
     Subscription(Subscription&& other) noexcept;
+    /// Ends this registration, then takes over other's.
     Subscription& operator=(Subscription&& other) noexcept;
     Subscription(const Subscription&) = delete;
     Subscription& operator=(const Subscription&) = delete;
 
+    /// Removes the callback (see the class comment); idempotent.
     void unsubscribe();
+    /// True until unsubscribe(), destruction or the pen's close().
     bool active() const;
 
     struct Impl;
+    /// Used by Pen; not for applications.
     explicit Subscription(std::shared_ptr<Impl> impl);
 
 private:
@@ -53,9 +58,13 @@ private:
 /// are wiped from memory when this object goes away.
 class PENLINK_EXPORT PenKeys {
 public:
+    /// An empty set.
     PenKeys();
+    /// A copy of other's keys.
     PenKeys(const PenKeys& other);
+    /// Replaces these keys with a copy of other's (the old ones wiped).
     PenKeys& operator=(const PenKeys& other);
+    /// Wipes the keys.
     ~PenKeys();
 
     /// Adds or replaces the key of the pen with this serial number. Throws
@@ -70,7 +79,9 @@ public:
     /// Forgets the key of this serial; false if there was none.
     bool remove(const std::string& serial);
 
+    /// True if there is a key for serial.
     bool contains(const std::string& serial) const;
+    /// True if there is no key at all.
     bool empty() const;
     /// The serial numbers that have a key.
     std::vector<std::string> serials() const;
@@ -83,6 +94,7 @@ private:
     Impl* impl_;
 };
 
+/// How Pen::connect talks to the pen: timeouts, retries, heartbeat, queues.
 struct ConnectOptions {
     /// How long connect() may take, link opening and handshake included.
     std::chrono::milliseconds connect_timeout{3000};
@@ -112,12 +124,17 @@ struct ConnectOptions {
     bool require_authentication = false;
 };
 
+/// Called with each status frame, on the pen's callback thread.
 using StatusHandler = std::function<void(const Status&)>;
+/// Called with each event, on the pen's callback thread.
 using EventHandler = std::function<void(const Event&)>;
 /// state and a reason (e.g. "no answer for 500 ms"); reason is empty for ordinary changes.
 using ConnectionStateHandler = std::function<void(ConnectionState, const std::string& reason)>;
+/// Called once with a command's outcome (Result::ok() or the error).
 using ResultHandler = std::function<void(const Result&)>;
 
+/// A connection to one pen. Thread-safe; callbacks run on the pen's own callback thread,
+/// one at a time and in order. Make one with Pen::connect().
 class PENLINK_EXPORT Pen {
 public:
     /// Connects and performs the handshake (version, device info). URLs:
@@ -143,7 +160,9 @@ public:
     /// ConnectionError if a different pen answers.
     void reconnect();
 
+    /// The URL the pen was opened with.
     const std::string& url() const;
+    /// Connected, Lost (until reconnect()) or Closed.
     ConnectionState connection_state() const;
     /// True while the session is authenticated (see ConnectOptions::keys).
     bool authenticated() const;
@@ -154,7 +173,9 @@ public:
     /// uses it for reconnect(). Throws AuthenticationError if the session is not authenticated,
     /// InvalidArgumentError if the key is not 32 bytes, and like any command.
     void change_key(const std::vector<std::uint8_t>& new_key);
+    /// Model, serial number, firmware and protocol version, read at connect.
     const DeviceInfo& info() const;
+    /// Ranges and add-ons the pen reported at connect.
     const Capabilities& capabilities() const;
 
     /// The session's depth ceiling, at most the pen's maximum (e.g. 1.5 mm for a cheek
@@ -162,18 +183,27 @@ public:
     /// set point is deeper, the pen moves it up to the limit before acknowledging. Kept across
     /// reconnect(). Defaults to the pen's maximum. Throws like any command.
     void set_depth_limit(Depth limit);
+    /// The host-side depth ceiling (set_depth_limit); the pen's maximum by default.
     Depth depth_limit() const;
 
     // Each command returns once the pen acknowledged, or throws. The _async twin returns at
     // once and calls done exactly once with the same outcome: on the callback thread, or, if
     // the pen is already closed, on the calling thread before the call returns.
+    /// Sets the needle depth; refused beyond capabilities() or depth_limit().
     void set_depth(Depth depth);
+    /// set_depth without waiting: done(result) is called once with its outcome.
     void set_depth_async(Depth depth, ResultHandler done);
+    /// Sets the needle speed; refused outside capabilities().
     void set_speed(Speed speed);
+    /// set_speed without waiting. The _async twin: see set_depth_async.
     void set_speed_async(Speed speed, ResultHandler done);
+    /// Starts the needle at the depth and speed set.
     void start();
+    /// start without waiting. The _async twin: see set_depth_async.
     void start_async(ResultHandler done);
+    /// Stops the needle; RF and LED keep their modes.
     void stop();
+    /// stop without waiting. The _async twin: see set_depth_async.
     void stop_async(ResultHandler done);
     /// RF and LED are standard profiles (docs/modules.md, "Standard profiles"). If a fitted
     /// module declares the "rf" profile (whatever its key: the standard modules/rf.json or a
@@ -188,15 +218,21 @@ public:
     /// describe only a built-in add-on. If no such module is fitted, the pen's built-in RF or
     /// LED add-on is driven as before (SetRf/SetLed, checked against capabilities()).
     void set_rf_mode(const RfMode& mode);
+    /// set_rf_mode without waiting. The _async twin: see set_depth_async.
     void set_rf_mode_async(const RfMode& mode, ResultHandler done);
+    /// Sets the LED mode (see set_rf_mode for modules of the "led" profile).
     void set_led_mode(const LedMode& mode);
+    /// set_led_mode without waiting. The _async twin: see set_depth_async.
     void set_led_mode_async(const LedMode& mode, ResultHandler done);
     /// Stops needle, RF and LED at once and latches until clear_emergency_stop(). Sent at the
     /// next frame boundary ahead of anything queued, and resent until the pen acknowledges or
     /// the link is declared lost.
     void emergency_stop();
+    /// emergency_stop without waiting. The _async twin: see set_depth_async.
     void emergency_stop_async(ResultHandler done);
+    /// Releases a latched emergency stop; outputs stay off until commanded again.
     void clear_emergency_stop();
+    /// clear_emergency_stop without waiting. The _async twin: see set_depth_async.
     void clear_emergency_stop_async(ResultHandler done);
     /// Clears latched faults whose cause has gone.
     void clear_faults();
@@ -212,7 +248,10 @@ public:
     /// e.g. 85 Hz at 115200 baud, 50 Hz with 8 module telemetry values; no cap on TCP, in-process
     /// and pseudo-terminal links), and each subscriber gets frames at its own rate.
     [[nodiscard]] Subscription subscribe_status(StatusHandler handler, std::int32_t rate_hz = 50);
+    /// Calls handler with each event (fault raised, button pressed, ...).
     [[nodiscard]] Subscription subscribe_events(EventHandler handler);
+    /// Calls handler(state, reason) when the link state changes; reason is ""
+    /// for ordinary changes.
     [[nodiscard]] Subscription subscribe_connection_state(ConnectionStateHandler handler);
 
     // ---- add-on modules (penlink/module.hpp, docs/modules.md) ----
@@ -228,8 +267,10 @@ public:
     /// Sets every value at once: the pen applies all or none (one Ack, or one Nack naming the
     /// first offending parameter). At most 16 values.
     void set_params(const std::string& module, const std::vector<ParamSetting>& values);
+    /// set_params without waiting. The _async twin: see set_depth_async.
     void set_params_async(const std::string& module, const std::vector<ParamSetting>& values,
                           ResultHandler done);
+    /// Sets one parameter of a module: set_param("cooling", "setpoint_c", 12.5).
     void set_param(const std::string& module, const std::string& key, const ParamValue& value);
     /// Reads one parameter's current value from the pen.
     ParamValue get_param(const std::string& module, const std::string& key);
@@ -241,6 +282,7 @@ public:
     /// Status frames the pen sent that never reached a callback (lost on the link, by sequence
     /// gaps, or dropped from a full callback queue).
     std::uint64_t dropped_status_frames() const;
+    /// Status frames received since connect.
     std::uint64_t received_status_frames() const;
 
     struct Impl;
@@ -259,6 +301,7 @@ PENLINK_EXPORT std::vector<SerialPortInfo> list_serial_ports();
 using LogSink = std::function<void(LogLevel, const std::string& message)>;
 /// Both throw InvalidArgumentError for a level outside Trace..Off.
 PENLINK_EXPORT void set_log_sink(LogSink sink, LogLevel min_level = LogLevel::Warning);
+/// Changes the level of the current log sink.
 PENLINK_EXPORT void set_log_level(LogLevel min_level);
 
 /// Runtime library version, "major.minor.patch".

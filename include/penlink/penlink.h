@@ -62,8 +62,11 @@ extern "C" {
 
 /** @name Version */
 /**@{*/
+/** Major version of the headers (a new one may break the ABI). */
 #define PL_VERSION_MAJOR PENLINK_VERSION_MAJOR
+/** Minor version of the headers (additions only). */
 #define PL_VERSION_MINOR PENLINK_VERSION_MINOR
+/** Patch version of the headers (fixes only). */
 #define PL_VERSION_PATCH PENLINK_VERSION_PATCH
 /** The header's version as one number, major * 10000 + minor * 100 + patch. */
 #define PL_VERSION_NUMBER (PL_VERSION_MAJOR * 10000 + PL_VERSION_MINOR * 100 + PL_VERSION_PATCH)
@@ -119,6 +122,7 @@ PENLINK_EXPORT const char* pl_strerror(int code);
 
 /** @name Enumerations (values fixed forever) */
 /**@{*/
+/** What the pen is doing (pl_status.state). */
 typedef enum pl_pen_state {
     PL_PEN_IDLE = 0,
     PL_PEN_RUNNING = 1,
@@ -127,8 +131,10 @@ typedef enum pl_pen_state {
     PL_PEN_EMERGENCY_STOPPED = 4
 } pl_pen_state;
 
+/** How RF energy flows: to a return pad (monopolar) or between needles (bipolar). */
 typedef enum pl_rf_polarity { PL_RF_MONOPOLAR = 0, PL_RF_BIPOLAR = 1 } pl_rf_polarity;
 
+/** State of the link to the pen. */
 typedef enum pl_connection_state {
     PL_CONNECTION_CONNECTING = 0,
     PL_CONNECTION_CONNECTED = 1,
@@ -136,6 +142,7 @@ typedef enum pl_connection_state {
     PL_CONNECTION_CLOSED = 3
 } pl_connection_state;
 
+/** Severity of an SDK log line; PL_LOG_OFF silences the log. */
 typedef enum pl_log_level {
     PL_LOG_TRACE = 0,
     PL_LOG_DEBUG = 1,
@@ -147,16 +154,26 @@ typedef enum pl_log_level {
 
 /** Bits of pl_status.fault_bits. */
 #define PL_FAULT_OVER_TEMPERATURE (1u << 0)
+/** Fault bit: battery too low to treat. */
 #define PL_FAULT_BATTERY_CRITICAL (1u << 1)
+/** Fault bit: cartridge at its stroke limit. */
 #define PL_FAULT_CARTRIDGE_EXHAUSTED (1u << 2)
+/** Fault bit: no cartridge fitted. */
 #define PL_FAULT_CARTRIDGE_MISSING (1u << 3)
+/** Fault bit: the needle motor stalled. */
 #define PL_FAULT_MOTOR_STALL (1u << 4)
+/** Fault bit: tissue impedance outside the RF range. */
 #define PL_FAULT_RF_IMPEDANCE (1u << 5)
+/** Fault bit: the host went silent past the watchdog period. */
 #define PL_FAULT_WATCHDOG (1u << 6)
+/** Fault bit: an emergency stop is latched. */
 #define PL_FAULT_EMERGENCY_STOP (1u << 7)
+/** Fault bit: a fault injected for testing (simulator). */
 #define PL_FAULT_INJECTED (1u << 8)
+/** Fault bit: the depth actuator failed. */
 #define PL_FAULT_DEPTH_ACTUATOR (1u << 9)
 
+/** What a pl_event reports; pl_event.detail says more. */
 typedef enum pl_event_kind {
     PL_EVENT_FAULT_RAISED = 1,       /**< detail = fault bit index */
     PL_EVENT_FAULT_CLEARED = 2,      /**< detail = fault bit index */
@@ -177,6 +194,7 @@ typedef enum pl_event_kind {
 /** Static names of states (e.g. "running", "connected"); "unknown" for values outside the enum.
  * Never NULL. Any thread. */
 PENLINK_EXPORT const char* pl_pen_state_name(pl_pen_state state);
+/** The state's name ("connected"); static storage. */
 PENLINK_EXPORT const char* pl_connection_state_name(pl_connection_state state);
 
 /** Writes the names of the faults set in fault_bits, comma separated ("over-temperature,
@@ -189,10 +207,12 @@ PENLINK_EXPORT int pl_faults_describe(char* buffer, size_t buffer_size, size_t* 
 
 /** @name Connect options */
 /**@{*/
+/** The pl_connect_options layout these headers declare. */
 #define PL_CONNECT_OPTIONS_VERSION 3
 /** Keep the process-wide log level as it is (pl_connect_options.log_level). */
 #define PL_LOG_UNCHANGED (-1)
 
+/** How pl_pen_connect talks to the pen; start from PL_CONNECT_OPTIONS_INIT. */
 typedef struct pl_connect_options {
     unsigned version;                /**< PL_CONNECT_OPTIONS_VERSION */
     int32_t connect_timeout_ms;      /**< link opening plus handshake; default 3000 */
@@ -217,6 +237,7 @@ typedef struct pl_connect_options {
     int require_authentication;
 } pl_connect_options;
 
+/** pl_connect_options with the defaults. */
 #define PL_CONNECT_OPTIONS_INIT \
     { PL_CONNECT_OPTIONS_VERSION, 3000, 300, 2, 0, 0, 10, 4096, PL_LOG_UNCHANGED, NULL, NULL, 0 }
 
@@ -227,19 +248,23 @@ PENLINK_EXPORT int pl_connect_options_init(pl_connect_options* opts, unsigned ve
 
 /** @name Values */
 /**@{*/
+/** The most LED channels pl_capabilities holds. */
 #define PL_MAX_LED_CHANNELS 8
+/** Size of the strings in pl_device_info, terminating NUL included. */
 #define PL_INFO_STRING_SIZE 64
 
+/** The pl_device_info layout these headers declare. */
 #define PL_DEVICE_INFO_VERSION 1
 /** Identity of a connected pen, read with pl_pen_info(). Allocated by the caller, filled by the
  * library. Strings are NUL-terminated UTF-8. */
 typedef struct pl_device_info {
-    unsigned version; /**< PL_DEVICE_INFO_VERSION: the fields the caller allocated */
-    char model[PL_INFO_STRING_SIZE];
-    char serial_number[PL_INFO_STRING_SIZE];
+    unsigned version;                /**< PL_DEVICE_INFO_VERSION: the fields the caller allocated */
+    char model[PL_INFO_STRING_SIZE]; /**< model name, e.g. "PL-SIM-1" */
+    char serial_number[PL_INFO_STRING_SIZE];    /**< the pen's serial number */
     char firmware_version[PL_INFO_STRING_SIZE]; /**< "major.minor.patch" */
-    int32_t protocol_version;
+    int32_t protocol_version;                   /**< the wire protocol version the session speaks */
 } pl_device_info;
+/** An empty pl_device_info of this version. */
 #define PL_DEVICE_INFO_INIT \
     { PL_DEVICE_INFO_VERSION, "", "", "", 0 }
 /** Prepares info for pl_pen_info() (pass PL_DEVICE_INFO_VERSION); the other fields get the
@@ -249,29 +274,39 @@ PENLINK_EXPORT int pl_device_info_init(pl_device_info* info, unsigned version);
 /** One LED channel of pl_capabilities. An array element, so it has no version field and never
  * changes; what a later version knows about a channel is added at the end of pl_capabilities. */
 typedef struct pl_led_channel {
-    int32_t wavelength_nm;
-    double max_irradiance_mw_cm2;
+    int32_t wavelength_nm;        /**< the channel's wavelength, nm */
+    double max_irradiance_mw_cm2; /**< the most it emits, mW/cm2 */
 } pl_led_channel;
 
+/** The pl_capabilities layout these headers declare. */
 #define PL_CAPABILITIES_VERSION 1
 /** What the pen can do, read with pl_pen_capabilities(). Allocated by the caller, filled by the
  * library. Booleans are 0/1. */
 typedef struct pl_capabilities {
-    unsigned version; /**< PL_CAPABILITIES_VERSION: the fields the caller allocated */
-    double depth_min_mm, depth_max_mm, depth_step_mm;
-    double speed_min_hz, speed_max_hz;
-    int32_t watchdog_ms;
-    int32_t max_status_rate_hz;
-    int rf_fitted;
-    int32_t rf_frequency_min_khz, rf_frequency_max_khz;
-    double rf_power_max_w;
-    int32_t rf_pulse_min_ms, rf_pulse_max_ms;
-    int rf_monopolar, rf_bipolar;
-    int led_fitted;
-    size_t led_channel_count; /**< entries used in led_channels */
-    pl_led_channel led_channels[PL_MAX_LED_CHANNELS];
-    double led_pulse_rate_min_hz, led_pulse_rate_max_hz;
+    unsigned version;             /**< PL_CAPABILITIES_VERSION: the fields the caller allocated */
+    double depth_min_mm;          /**< shallowest needle depth, mm */
+    double depth_max_mm;          /**< deepest needle depth, mm */
+    double depth_step_mm;         /**< the depth grid, mm */
+    double speed_min_hz;          /**< slowest needle speed, Hz */
+    double speed_max_hz;          /**< fastest needle speed, Hz */
+    int32_t watchdog_ms;          /**< the pen stops the needle after this long without a message */
+    int32_t max_status_rate_hz;   /**< highest status rate the pen streams */
+    int rf_fitted;                /**< non-zero: a built-in RF add-on */
+    int32_t rf_frequency_min_khz; /**< lowest RF frequency, kHz */
+    int32_t rf_frequency_max_khz; /**< highest RF frequency, kHz */
+    double rf_power_max_w;        /**< highest RF power, W */
+    int32_t rf_pulse_min_ms;      /**< shortest RF pulse, ms */
+    int32_t rf_pulse_max_ms;      /**< longest RF pulse, ms */
+    int rf_monopolar;             /**< non-zero: monopolar RF supported */
+    int rf_bipolar;               /**< non-zero: bipolar RF supported */
+    int led_fitted;               /**< non-zero: a built-in LED add-on */
+    size_t led_channel_count;     /**< entries used in led_channels */
+    pl_led_channel
+        led_channels[PL_MAX_LED_CHANNELS]; /**< the LED channels, led_channel_count of them */
+    double led_pulse_rate_min_hz;          /**< slowest LED pulse rate, Hz */
+    double led_pulse_rate_max_hz;          /**< fastest LED pulse rate, Hz */
 } pl_capabilities;
+/** An empty pl_capabilities of this version. */
 #define PL_CAPABILITIES_INIT                                                                    \
     {                                                                                           \
         PL_CAPABILITIES_VERSION, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0, 0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0, \
@@ -282,32 +317,36 @@ typedef struct pl_capabilities {
  * thread. */
 PENLINK_EXPORT int pl_capabilities_init(pl_capabilities* caps, unsigned version);
 
+/** The pl_rf_mode layout these headers declare. */
 #define PL_RF_MODE_VERSION 1
 /** RF energy settings (add-on). */
 typedef struct pl_rf_mode {
-    unsigned version; /**< PL_RF_MODE_VERSION */
-    int enabled;
-    pl_rf_polarity polarity;
-    int32_t frequency_khz;
-    double power_w;
-    int32_t pulse_ms;
+    unsigned version;        /**< PL_RF_MODE_VERSION */
+    int enabled;             /**< non-zero switches RF on with these settings */
+    pl_rf_polarity polarity; /**< monopolar or bipolar */
+    int32_t frequency_khz;   /**< RF frequency, kHz */
+    double power_w;          /**< RF power, W */
+    int32_t pulse_ms;        /**< RF pulse length, ms */
 } pl_rf_mode;
+/** RF off, with the default settings. */
 #define PL_RF_MODE_INIT \
     { PL_RF_MODE_VERSION, 0, PL_RF_BIPOLAR, 1000, 0.0, 100 }
 /** Fills mode with defaults (RF off). PL_EINVAL if mode is NULL or the version unknown. */
 PENLINK_EXPORT int pl_rf_mode_init(pl_rf_mode* mode, unsigned version);
 
+/** The pl_led_mode layout these headers declare. */
 #define PL_LED_MODE_VERSION 1
 /** LED light settings (add-on). wavelength_nm picks a fitted channel. */
 typedef struct pl_led_mode {
-    unsigned version; /**< PL_LED_MODE_VERSION */
-    int enabled;
-    int32_t wavelength_nm;
-    double irradiance_mw_cm2;
-    int pulsed;
-    double pulse_rate_hz; /**< pulsed only */
-    double duty_percent;  /**< pulsed only, (0, 100] */
+    unsigned version;         /**< PL_LED_MODE_VERSION */
+    int enabled;              /**< non-zero switches the LED on with these settings */
+    int32_t wavelength_nm;    /**< picks the channel (or LED module) of this wavelength */
+    double irradiance_mw_cm2; /**< light output, mW/cm2 */
+    int pulsed;               /**< non-zero pulses at pulse_rate_hz */
+    double pulse_rate_hz;     /**< pulsed only */
+    double duty_percent;      /**< pulsed only, (0, 100] */
 } pl_led_mode;
+/** LED off, with the default settings. */
 #define PL_LED_MODE_INIT \
     { PL_LED_MODE_VERSION, 0, 633, 0.0, 0, 0.0, 50.0 }
 /** Fills mode with defaults (LED off). PL_EINVAL if mode is NULL or the version unknown. */
@@ -319,38 +358,45 @@ PENLINK_EXPORT int pl_led_mode_init(pl_led_mode* mode, unsigned version);
 typedef struct pl_telemetry_reading {
     int32_t slot;    /**< the module's slot */
     int32_t channel; /**< the channel's id in the module's descriptor */
-    int32_t raw;
+    int32_t raw;     /**< the reading as sent; times the channel's scale gives its unit */
 } pl_telemetry_reading;
 /** Readings one pl_status holds at most; never changes. */
 #define PL_MAX_TELEMETRY_READINGS 16
 
+/** The pl_status layout these headers declare. */
 #define PL_STATUS_VERSION 2
 /** One status frame from the pen. Booleans are 0/1. Handed to a status callback, it belongs to
  * the library, whose version is in `version`; read with pl_pen_latest_status(), it is allocated
  * by the caller, who sets `version` (see the file comment). */
 typedef struct pl_status {
-    unsigned version;        /**< PL_STATUS_VERSION (see above who sets it) */
-    uint32_t sequence;       /**< pen's status counter; gaps are dropped frames */
-    uint32_t device_time_ms; /**< pen uptime */
-    pl_pen_state state;
-    double depth_set_mm, depth_actual_mm;
-    double speed_set_hz, speed_actual_hz;
-    int32_t battery_percent;
-    double temperature_c;
-    uint32_t cartridge_id; /**< 0 = no cartridge */
-    uint32_t cartridge_strokes, cartridge_stroke_limit;
-    int rf_enabled, rf_delivering;
-    int32_t rf_impedance_ohm;
-    double rf_energy_j;
-    int led_enabled, led_emitting;
-    int32_t led_wavelength_nm;
-    double led_dose_j_cm2;
-    uint32_t fault_bits; /**< PL_FAULT_* */
+    unsigned version;                /**< PL_STATUS_VERSION (see above who sets it) */
+    uint32_t sequence;               /**< pen's status counter; gaps are dropped frames */
+    uint32_t device_time_ms;         /**< pen uptime */
+    pl_pen_state state;              /**< what the pen is doing */
+    double depth_set_mm;             /**< needle depth commanded, mm */
+    double depth_actual_mm;          /**< needle depth measured, mm */
+    double speed_set_hz;             /**< needle speed commanded, Hz */
+    double speed_actual_hz;          /**< needle speed measured, Hz */
+    int32_t battery_percent;         /**< battery charge, 0-100 */
+    double temperature_c;            /**< handpiece temperature, degrees Celsius */
+    uint32_t cartridge_id;           /**< 0 = no cartridge */
+    uint32_t cartridge_strokes;      /**< strokes the cartridge has made */
+    uint32_t cartridge_stroke_limit; /**< strokes the cartridge is good for */
+    int rf_enabled;                  /**< non-zero: RF switched on */
+    int rf_delivering;               /**< non-zero: RF energy flowing now */
+    int32_t rf_impedance_ohm;        /**< tissue impedance, ohms */
+    double rf_energy_j;              /**< RF energy delivered this session, J */
+    int led_enabled;                 /**< non-zero: LED switched on */
+    int led_emitting;                /**< non-zero: LED emitting now */
+    int32_t led_wavelength_nm;       /**< wavelength of the LED channel in use, nm */
+    double led_dose_j_cm2;           /**< light dose delivered this session, J/cm2 */
+    uint32_t fault_bits;             /**< PL_FAULT_* */
     /* version 2 */
     int32_t telemetry_count; /**< entries used in telemetry, at most PL_MAX_TELEMETRY_READINGS */
-    pl_telemetry_reading telemetry[PL_MAX_TELEMETRY_READINGS];
+    pl_telemetry_reading telemetry[PL_MAX_TELEMETRY_READINGS]; /**< module telemetry readings */
 } pl_status;
 /* clang-format off */
+/** An empty pl_status of this version. */
 #define PL_STATUS_INIT                                                                           \
     {                                                                                            \
         PL_STATUS_VERSION, 0, 0, PL_PEN_IDLE, 0.0, 0.0, 0.0, 0.0, 0, 0.0, 0, 0, 0, 0, 0, 0, 0.0, \
@@ -362,42 +408,45 @@ typedef struct pl_status {
  * thread. */
 PENLINK_EXPORT int pl_status_init(pl_status* status, unsigned version);
 
+/** The pl_event layout these headers declare. */
 #define PL_EVENT_VERSION 1
 /** Something that happened on the pen. Only the library creates one (for an event callback):
  * `version` is the library's PL_EVENT_VERSION. */
 typedef struct pl_event {
-    unsigned version; /**< PL_EVENT_VERSION of the library that sent it */
-    pl_event_kind kind;
-    uint32_t detail;
-    uint32_t device_time_ms;
+    unsigned version;   /**< PL_EVENT_VERSION of the library that sent it */
+    pl_event_kind kind; /**< what happened */
+    uint32_t detail; /**< fault bit index, cartridge id, button index, watchdog ms or module slot */
+    uint32_t device_time_ms; /**< the pen's uptime when it happened, ms */
 } pl_event;
 
+/** The pl_settings layout these headers declare. */
 #define PL_SETTINGS_VERSION 1
 /** The pen's current set points, read back with pl_pen_read_settings(). Allocated by the caller,
  * filled by the library. Booleans are 0/1. The RF and LED fields are those of pl_rf_mode and
  * pl_led_mode, flattened with an rf_ / led_ prefix (as in pl_status) so that this struct only
  * ever grows at its end, whatever those two structs gain. */
 typedef struct pl_settings {
-    unsigned version; /**< PL_SETTINGS_VERSION: the fields the caller allocated */
-    pl_pen_state state;
-    double depth_set_mm;
-    double depth_limit_mm; /**< the session depth limit the pen enforces */
-    double speed_set_hz;
-    int running; /**< needle commanded to run */
-    int rf_enabled;
-    pl_rf_polarity rf_polarity;
-    int32_t rf_frequency_khz;
-    double rf_power_w;
-    int32_t rf_pulse_ms;
-    int led_enabled;
-    int32_t led_wavelength_nm;
-    double led_irradiance_mw_cm2;
-    int led_pulsed;
-    double led_pulse_rate_hz; /**< pulsed only */
-    double led_duty_percent;  /**< pulsed only */
-    int32_t status_rate_hz;
-    uint32_t fault_bits; /**< PL_FAULT_* */
+    unsigned version;             /**< PL_SETTINGS_VERSION: the fields the caller allocated */
+    pl_pen_state state;           /**< what the pen is doing */
+    double depth_set_mm;          /**< needle depth set point, mm */
+    double depth_limit_mm;        /**< the session depth limit the pen enforces */
+    double speed_set_hz;          /**< needle speed set point, Hz */
+    int running;                  /**< needle commanded to run */
+    int rf_enabled;               /**< non-zero: RF on */
+    pl_rf_polarity rf_polarity;   /**< RF polarity in force */
+    int32_t rf_frequency_khz;     /**< RF frequency, kHz */
+    double rf_power_w;            /**< RF power, W */
+    int32_t rf_pulse_ms;          /**< RF pulse length, ms */
+    int led_enabled;              /**< non-zero: LED on */
+    int32_t led_wavelength_nm;    /**< LED wavelength, nm */
+    double led_irradiance_mw_cm2; /**< LED irradiance, mW/cm2 */
+    int led_pulsed;               /**< non-zero: LED pulsed */
+    double led_pulse_rate_hz;     /**< pulsed only */
+    double led_duty_percent;      /**< pulsed only */
+    int32_t status_rate_hz;       /**< the status rate the pen streams at */
+    uint32_t fault_bits;          /**< PL_FAULT_* */
 } pl_settings;
+/** An empty pl_settings of this version. */
 #define PL_SETTINGS_INIT                                                                         \
     {                                                                                            \
         PL_SETTINGS_VERSION, PL_PEN_IDLE, 0.0, 0.0, 0.0, 0, 0, PL_RF_BIPOLAR, 1000, 0.0, 100, 0, \
@@ -437,6 +486,7 @@ PENLINK_EXPORT void pl_pen_free(pl_pen* pen);
 
 /** The URL the pen was opened with; valid until pl_pen_free(). Any thread. */
 PENLINK_EXPORT int pl_pen_url(const char** out, const pl_pen* pen);
+/** *out = the state of the link. */
 PENLINK_EXPORT int pl_pen_connection_state(pl_connection_state* out, const pl_pen* pen);
 /** Fills *out with the identity the pen reported at connect. out->version must be set
  * (PL_DEVICE_INFO_INIT or pl_device_info_init()); the library fills the fields of that version
@@ -463,20 +513,28 @@ PENLINK_EXPORT int pl_pen_capabilities(pl_capabilities* out, const pl_pen* pen);
  * checked here and enforced by the pen, which moves a deeper set point up to it; kept across
  * pl_pen_reconnect(). Waits for the pen like any command. */
 PENLINK_EXPORT int pl_pen_set_depth_limit_um(pl_pen* pen, int32_t limit_um);
+/** *out = the host-side depth ceiling in micrometres. */
 PENLINK_EXPORT int pl_pen_depth_limit_um(int32_t* out, const pl_pen* pen);
+/** Sets the needle depth in micrometres; PL_ERANGE beyond the pen's range or depth limit. */
 PENLINK_EXPORT int pl_pen_set_depth_um(pl_pen* pen, int32_t depth_um);
 /** Same as pl_pen_set_depth_um with depth_mm rounded to the nearest micrometre (NaN or
  * infinity: PL_EINVAL; beyond +-2147483.647 mm: PL_ERANGE). */
 PENLINK_EXPORT int pl_pen_set_depth_mm(pl_pen* pen, double depth_mm);
+/** Sets the needle speed in strokes per second; PL_ERANGE outside the pen's range. */
 PENLINK_EXPORT int pl_pen_set_speed_hz(pl_pen* pen, double speed_hz);
+/** Starts the needle at the depth and speed set. */
 PENLINK_EXPORT int pl_pen_start(pl_pen* pen);
+/** Stops the needle; RF and LED keep their modes. */
 PENLINK_EXPORT int pl_pen_stop(pl_pen* pen);
+/** Sets the RF mode (or switches RF off with enabled 0). */
 PENLINK_EXPORT int pl_pen_set_rf_mode(pl_pen* pen, const pl_rf_mode* mode);
+/** Sets the LED mode (or switches the LED off with enabled 0). */
 PENLINK_EXPORT int pl_pen_set_led_mode(pl_pen* pen, const pl_led_mode* mode);
 /** Stops needle, RF and LED at once and latches until pl_pen_clear_emergency_stop(). Sent at
  * the next frame boundary ahead of anything queued, and resent until acknowledged or the link
  * is declared lost. */
 PENLINK_EXPORT int pl_pen_emergency_stop(pl_pen* pen);
+/** Releases a latched emergency stop; outputs stay off until commanded again. */
 PENLINK_EXPORT int pl_pen_clear_emergency_stop(pl_pen* pen);
 /** Clears latched faults whose cause has gone. */
 PENLINK_EXPORT int pl_pen_clear_faults(pl_pen* pen);
@@ -501,18 +559,35 @@ PENLINK_EXPORT int pl_pen_read_settings(pl_settings* out, pl_pen* pen);
  * callback thread with the outcome (0 or PL_E...). Inside `done`, pl_error_last() and
  * pl_error_last_range() describe that outcome. `done` may be NULL (fire and forget). */
 /**@{*/
+/** Receives a command's outcome: 0 or a PL_E... code. */
 typedef int (*pl_done_cb)(int result, void* payload);
+/** pl_pen_set_depth_um without waiting. The _async twin: returns at once; done(result, payload) is
+ * called once with the outcome. */
 PENLINK_EXPORT int pl_pen_set_depth_um_async(pl_pen* pen, int32_t depth_um, pl_done_cb done,
                                              void* payload);
+/** pl_pen_set_speed_hz without waiting. The _async twin: returns at once; done(result, payload) is
+ * called once with the outcome. */
 PENLINK_EXPORT int pl_pen_set_speed_hz_async(pl_pen* pen, double speed_hz, pl_done_cb done,
                                              void* payload);
+/** pl_pen_start without waiting. The _async twin: returns at once; done(result, payload) is called
+ * once with the outcome. */
 PENLINK_EXPORT int pl_pen_start_async(pl_pen* pen, pl_done_cb done, void* payload);
+/** pl_pen_stop without waiting. The _async twin: returns at once; done(result, payload) is called
+ * once with the outcome. */
 PENLINK_EXPORT int pl_pen_stop_async(pl_pen* pen, pl_done_cb done, void* payload);
+/** pl_pen_set_rf_mode without waiting. The _async twin: returns at once; done(result, payload) is
+ * called once with the outcome. */
 PENLINK_EXPORT int pl_pen_set_rf_mode_async(pl_pen* pen, const pl_rf_mode* mode, pl_done_cb done,
                                             void* payload);
+/** pl_pen_set_led_mode without waiting. The _async twin: returns at once; done(result, payload) is
+ * called once with the outcome. */
 PENLINK_EXPORT int pl_pen_set_led_mode_async(pl_pen* pen, const pl_led_mode* mode, pl_done_cb done,
                                              void* payload);
+/** pl_pen_emergency_stop without waiting. The _async twin: returns at once; done(result, payload)
+ * is called once with the outcome. */
 PENLINK_EXPORT int pl_pen_emergency_stop_async(pl_pen* pen, pl_done_cb done, void* payload);
+/** pl_pen_clear_emergency_stop without waiting. The _async twin: returns at once; done(result,
+ * payload) is called once with the outcome. */
 PENLINK_EXPORT int pl_pen_clear_emergency_stop_async(pl_pen* pen, pl_done_cb done, void* payload);
 /**@}*/
 
@@ -524,7 +599,9 @@ PENLINK_EXPORT int pl_pen_clear_emergency_stop_async(pl_pen* pen, pl_done_cb don
 /** Keeps a callback registered until pl_subscription_free(). */
 typedef struct pl_subscription pl_subscription;
 
+/** Receives each status frame, valid during the call only. */
 typedef int (*pl_status_cb)(const pl_status* status, void* payload);
+/** Receives each event, valid during the call only. */
 typedef int (*pl_event_cb)(const pl_event* event, void* payload);
 /** reason says why (e.g. "no answer for 500 ms"); "" for ordinary changes. */
 typedef int (*pl_connection_state_cb)(pl_connection_state state, const char* reason, void* payload);
@@ -532,8 +609,10 @@ typedef int (*pl_connection_state_cb)(pl_connection_state state, const char* rea
 /** Calls cb for each status frame; asks the pen to stream at least rate_hz. Any thread. */
 PENLINK_EXPORT int pl_pen_subscribe_status(pl_subscription** out, pl_pen* pen, int32_t rate_hz,
                                            pl_status_cb cb, void* payload);
+/** Calls cb(event, payload) for each event on the pen's callback thread. */
 PENLINK_EXPORT int pl_pen_subscribe_events(pl_subscription** out, pl_pen* pen, pl_event_cb cb,
                                            void* payload);
+/** Calls cb(state, reason, payload) when the link state changes. */
 PENLINK_EXPORT int pl_pen_subscribe_connection_state(pl_subscription** out, pl_pen* pen,
                                                      pl_connection_state_cb cb, void* payload);
 /** Unsubscribes and frees. After it returns the callback is not running and will not run again
@@ -550,24 +629,27 @@ PENLINK_EXPORT int pl_pen_latest_status(pl_status* out, int* available, const pl
 /** Status frames the pen sent that never reached a callback (lost, or dropped from a full
  * callback queue), and frames received. Any thread. */
 PENLINK_EXPORT int pl_pen_dropped_status_frames(uint64_t* out, const pl_pen* pen);
+/** *out = status frames received since connect. */
 PENLINK_EXPORT int pl_pen_received_status_frames(uint64_t* out, const pl_pen* pen);
 /**@}*/
 
 /** @name Serial ports */
 /**@{*/
+/** The pl_serial_port_info layout these headers declare. */
 #define PL_SERIAL_PORT_INFO_VERSION 1
 /** One serial port. Owned by its list (see pl_serial_port_list_get()), never allocated by the
  * caller: `version` is the library's PL_SERIAL_PORT_INFO_VERSION. Strings are owned by the
  * list; never NULL ("" when unknown). */
 typedef struct pl_serial_port_info {
-    unsigned version; /**< PL_SERIAL_PORT_INFO_VERSION of the library that made the list */
-    const char* path; /**< e.g. "/dev/ttyACM0" */
-    const char* description;
-    int is_usb;
-    int32_t usb_vid, usb_pid; /**< 0 if not USB */
-    const char* manufacturer;
-    const char* product;
-    const char* serial_number;
+    unsigned version;          /**< PL_SERIAL_PORT_INFO_VERSION of the library that made the list */
+    const char* path;          /**< e.g. "/dev/ttyACM0" */
+    const char* description;   /**< OS or USB product description */
+    int is_usb;                /**< non-zero: a USB serial device */
+    int32_t usb_vid;           /**< USB vendor id, 0 if not USB */
+    int32_t usb_pid;           /**< USB product id, 0 if not USB */
+    const char* manufacturer;  /**< USB manufacturer, "" if unknown */
+    const char* product;       /**< USB product, "" if unknown */
+    const char* serial_number; /**< USB serial number, "" if unknown */
 } pl_serial_port_info;
 
 /** A snapshot of the machine's serial ports. Not thread-safe to free while others read it. */

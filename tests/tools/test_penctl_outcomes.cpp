@@ -171,3 +171,28 @@ TEST_CASE("a hold that ends because the needle stopped says why and exits 1", "[
         CHECK(result.err.empty());
     }
 }
+
+TEST_CASE("monitor fits 80 columns and names the faults however many there are",
+          "[penctl][faults]") {
+    TcpSim sim({"--fault-after-ms", "300"});
+    REQUIRE(penctl({"estop", sim.url()}).exit_code == 0);  // a second fault: the e-stop
+    const auto result = penctl({"monitor", sim.url(), "--duration-s", "1.5", "--rate-hz", "10"});
+    REQUIRE(result.exit_code == 0);
+    std::size_t start = 0;
+    int status_lines = 0;
+    while (start < result.out.size()) {
+        const std::size_t end = result.out.find('\n', start);
+        const std::string line = result.out.substr(start, end - start);
+        INFO(line);
+        CHECK(line.size() <= 80);
+        if (line.find("depth ") != std::string::npos) {
+            ++status_lines;
+            CHECK_THAT(line, Contains("faults "));
+        }
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    CHECK(status_lines >= 3);
+    CHECK_THAT(result.out,
+               Contains("faults: ") && Contains("emergency stop") && Contains("injected fault"));
+}

@@ -28,15 +28,18 @@ struct StatusFigures {
     double temperature_max_c = 0;
 };
 
-/// Formats one status frame into `buffer` (no allocation); returns the text length.
-std::size_t format_status_line(const penlink::Status& status, std::uint64_t dropped_frames,
-                               const char* fault_names, char* buffer, std::size_t size);
+/// Output lines fit this many columns when stdout is not a terminal (on a terminal, its width).
+constexpr std::size_t kPlainWidth = 80;
 
-/// Appends each module telemetry reading of status ("  cooling.plate_c 14.8 degC", ALARM
-/// beyond its alarm limits) to buffer (no allocation); returns the text length.
-std::size_t format_telemetry(const penlink::Status& status,
-                             const std::vector<penlink::Module>& modules, char* buffer,
-                             std::size_t size);
+/// Formats one status frame into `buffer` (no allocation) as "  "-separated columns no wider
+/// than `width`: state, faults (their names, or their count when the names do not fit), depth,
+/// speed, battery, temperature, RF, LED, strokes, dropped frames, then each module telemetry
+/// reading ("cooling.plate_c 14.8 degC", ALARM beyond its limits). Columns that do not fit
+/// continue on lines indented by two when `wrap`, else are left out from the right. Returns
+/// the text length.
+std::size_t format_status_line(const penlink::Status& status, std::uint64_t dropped_frames,
+                               const char* fault_names, const std::vector<penlink::Module>& modules,
+                               char* buffer, std::size_t size, std::size_t width, bool wrap);
 
 class StatusDisplay {
 public:
@@ -49,7 +52,8 @@ public:
     void set_modules(std::vector<penlink::Module> modules);
     /// Callback thread: records the frame and prints it if the rate allows.
     void show(const penlink::Status& status, std::uint64_t dropped_frames);
-    /// Prints a message on its own line without mangling the live status line.
+    /// Prints a message on its own line without mangling the live status line; a message
+    /// longer than 80 columns is wrapped after a ", ".
     void note(const std::string& text);
     /// Ends the refreshing line so later output starts on a fresh one.
     void finish();
@@ -57,6 +61,7 @@ public:
 
 private:
     void end_live_line_locked();
+    void note_locked(const std::string& text);
 
     std::FILE* out_;
     bool terminal_;

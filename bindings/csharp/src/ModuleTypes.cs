@@ -1,5 +1,6 @@
 // What an add-on module says about itself (docs/modules.md): parameters, telemetry channels and
 // interlocks, copied out of the SDK. Immutable; units are in each spec's Unit.
+using System;
 using System.Collections.Generic;
 
 namespace Penlink
@@ -127,6 +128,9 @@ namespace Penlink
         public bool HasAlarmHigh { get; }
         public double AlarmHigh { get; }
         public string Description { get; }
+
+        public override string ToString() =>
+            FormattableString.Invariant($"TelemetrySpec({Key}, channel {Id}, {Min}..{Max} {Unit})");
     }
 
     /// <summary>A rule the pen enforces, stated so an app can explain a refusal.</summary>
@@ -146,6 +150,9 @@ namespace Penlink
         /// <summary>parameters that may leave their default only while Condition holds</summary>
         public IReadOnlyList<string> Guards { get; }
         public string Description { get; }
+
+        public override string ToString() =>
+            $"InterlockSpec({Key}: {string.Join(", ", Guards)} only while {Condition})";
     }
 
     /// <summary>What a module says about itself.</summary>
@@ -176,6 +183,9 @@ namespace Penlink
         public IReadOnlyList<ParamSpec> Parameters { get; }
         public IReadOnlyList<TelemetrySpec> Telemetry { get; }
         public IReadOnlyList<InterlockSpec> Interlocks { get; }
+
+        public override string ToString() =>
+            $"ModuleDescriptor({Key}, \"{Name}\" by {VendorName}, {Parameters.Count} parameters, {Telemetry.Count} telemetry channels)";
 
         /// <summary>The parameter named key, or null.</summary>
         public ParamSpec Parameter(string key)

@@ -26,6 +26,9 @@ namespace Penlink
         /// <summary>Directories of partner module descriptors (*.json) for pens that cannot
         /// store theirs, searched before the PENLINK_MODULE_PATH environment variable.</summary>
         public IList<string> ModulePaths { get; set; } = new List<string>();
+
+        public override string ToString() =>
+            $"ConnectOptions(connect {ConnectTimeoutMs} ms, command {CommandTimeoutMs} ms x{CommandRetries + 1}, heartbeat {HeartbeatIntervalMs} ms, link {LinkTimeoutMs} ms, idle status {IdleStatusRateHz} Hz, queue {CallbackQueueCapacity}, module paths [{string.Join(", ", ModulePaths)}])";
     }
 
     /// <summary>A serial port on this machine; UsbVid and UsbPid are 0 if it is not USB.</summary>

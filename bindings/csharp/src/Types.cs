@@ -185,6 +185,9 @@ namespace Penlink
         public string SerialNumber { get; }
         public string FirmwareVersion { get; }
         public int ProtocolVersion { get; }
+
+        public override string ToString() =>
+            $"DeviceInfo({Model} {SerialNumber}, firmware {FirmwareVersion}, protocol {ProtocolVersion})";
     }
 
     /// <summary>One fitted LED channel.</summary>
@@ -198,6 +201,9 @@ namespace Penlink
 
         public int WavelengthNm { get; }
         public double MaxIrradianceMwCm2 { get; }
+
+        public override string ToString() =>
+            FormattableString.Invariant($"LedChannel({WavelengthNm} nm, up to {MaxIrradianceMwCm2:0.##} mW/cm2)");
     }
 
     /// <summary>What the RF add-on can do; Fitted is false without it.</summary>
@@ -223,6 +229,9 @@ namespace Penlink
         public int PulseMaxMs { get; }
         public bool Monopolar { get; }
         public bool Bipolar { get; }
+
+        public override string ToString() => !Fitted ? "RfCapabilities(not fitted)" :
+            FormattableString.Invariant($"RfCapabilities({FrequencyMinKhz}-{FrequencyMaxKhz} kHz, up to {PowerMaxW:0.##} W, pulse {PulseMinMs}-{PulseMaxMs} ms, {(Monopolar && Bipolar ? "monopolar and bipolar" : Monopolar ? "monopolar" : "bipolar")})");
     }
 
     /// <summary>What the LED add-on can do; Fitted is false without it.</summary>
@@ -240,6 +249,9 @@ namespace Penlink
         public IReadOnlyList<LedChannel> Channels { get; }
         public double PulseRateMinHz { get; }
         public double PulseRateMaxHz { get; }
+
+        public override string ToString() => !Fitted ? "LedCapabilities(not fitted)" :
+            FormattableString.Invariant($"LedCapabilities({string.Join(", ", Channels)}, pulse {PulseRateMinHz:0.##}-{PulseRateMaxHz:0.##} Hz)");
     }
 
     /// <summary>What the pen reported it can do; the SDK refuses anything outside these.</summary>
@@ -267,6 +279,9 @@ namespace Penlink
         public int MaxStatusRateHz { get; }
         public RfCapabilities Rf { get; }
         public LedCapabilities Led { get; }
+
+        public override string ToString() =>
+            FormattableString.Invariant($"Capabilities(depth {DepthMinMm:0.00}-{DepthMaxMm:0.00} mm step {DepthStepMm:0.00}, speed {SpeedMinHz:0.#}-{SpeedMaxHz:0.#} Hz, watchdog {WatchdogMs} ms, status up to {MaxStatusRateHz} Hz, {Rf}, {Led})");
     }
 
     /// <summary>RF energy settings (add-on).</summary>
@@ -286,6 +301,9 @@ namespace Penlink
         public int FrequencyKhz { get; }
         public double PowerW { get; }
         public int PulseMs { get; }
+
+        public override string ToString() => !Enabled ? "RfMode(off)" :
+            FormattableString.Invariant($"RfMode(on, {Polarity}, {FrequencyKhz} kHz, {PowerW:0.##} W, {PulseMs} ms)");
 
         public static RfMode Off => new RfMode(false, RfPolarity.Bipolar, 1000, 0.0, 100);
 
@@ -312,6 +330,14 @@ namespace Penlink
         public bool Pulsed { get; }
         public double PulseRateHz { get; }
         public double DutyPercent { get; }
+
+        public override string ToString()
+        {
+            if (!Enabled) return "LedMode(off)";
+            string light = FormattableString.Invariant($"{WavelengthNm} nm, {IrradianceMwCm2:0.##} mW/cm2");
+            if (!Pulsed) return $"LedMode(on, {light}, continuous)";
+            return FormattableString.Invariant($"LedMode(on, {light}, pulsed {PulseRateHz:0.##} Hz at {DutyPercent:0.#} %)");
+        }
 
         public static LedMode Off => new LedMode(false, 633, 0.0, false, 0.0, 50.0);
 

@@ -17,7 +17,12 @@ Add-on modules are driven by the keys their descriptor declares (penlink.modules
 `pen.modules["cooling"].params["setpoint_c"] = 12.5`.
 
 Every command has an _async twin returning a concurrent.futures.Future (None, or the same
-PenError); asyncio code awaits `asyncio.wrap_future(pen.set_depth_async(mm=1.0))`.
+PenError) that asyncio code awaits directly. In asyncio:
+
+    async with penlink.connect_async("sim://") as pen:
+        await pen.set_depth_async(mm=1.0)
+        async for status in pen.status_async(rate_hz=100):
+            ...
 
 Depth and speed are set with the unit as the keyword (set_depth(mm=...) or um=...,
 set_speed(hz=...)) so a value never travels without its unit. Errors are PenError
@@ -33,7 +38,7 @@ from .errors import (ConnectionError, ConnectionLostError, ErrorCode, InvalidArg
 from .log import list_serial_ports, log_to_logging, set_log_handler
 from .modules import (Module, ModuleMap, ModuleNotFittedError, ParamMap,
                       parse_module_descriptor)
-from .pen import Pen, Subscription, connect
+from .pen import Pen, Subscription, connect, connect_async
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, EventKind, Fault,
                     InterlockSpec, LedCapabilities, LedChannel, LedMode, LogLevel,
                     ModuleDescriptor, ParamAccess, ParamSpec, ParamType, PenSettings, PenState,
@@ -55,7 +60,7 @@ def describe_faults(fault_bits: int) -> str:
 
 
 __all__ = [
-    "connect", "Pen", "Subscription", "StatusStream", "set_log_handler", "log_to_logging",
+    "connect", "connect_async", "Pen", "Subscription", "StatusStream", "set_log_handler", "log_to_logging",
     "list_serial_ports", "describe_faults", "__version__",
     "PenError", "InvalidArgumentError", "OutOfRangeError", "TimeoutError", "ConnectionError",
     "ConnectionLostError", "SafetyError", "NotSupportedError", "RejectedError", "ErrorCode",

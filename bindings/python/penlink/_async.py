@@ -15,7 +15,17 @@ from . import errors
 from . import native as _native
 from ._listeners import _report
 
-__all__ = ["submit", "refused"]
+__all__ = ["PenFuture", "submit", "refused"]
+
+
+class PenFuture(Future):  # type: ignore[type-arg]
+    """The outcome of one command: a concurrent.futures.Future that asyncio code can await
+    directly (`await pen.start_async()`); it resolves on the pen's callback thread, and the
+    awaiting coroutine resumes on its own event loop."""
+
+    def __await__(self) -> Any:
+        import asyncio
+        return asyncio.wrap_future(self).__await__()
 
 
 class _Completion(_native.CompletionListener):
@@ -39,7 +49,7 @@ class _Completion(_native.CompletionListener):
 def submit(send: Callable[[Any], None]) -> "Future[None]":
     """Calls send(listener), which hands the listener to one of the native *_async methods,
     and returns the future that listener resolves."""
-    future: "Future[None]" = Future()
+    future: "Future[None]" = PenFuture()
     # The command is on its way the moment send() returns: there is nothing left to cancel,
     # and a cancelled future would refuse the outcome when it arrives.
     future.set_running_or_notify_cancel()
@@ -52,7 +62,7 @@ def submit(send: Callable[[Any], None]) -> "Future[None]":
 def refused(error: BaseException) -> "Future[None]":
     """A future already failed with error: a bad argument is refused through the future, like
     every other host-side refusal, never raised by the _async call itself."""
-    future: "Future[None]" = Future()
+    future: "Future[None]" = PenFuture()
     future.set_running_or_notify_cancel()
     future.set_exception(error)
     return future

@@ -1,15 +1,22 @@
-"""Status frames as an iterator: `for status in pen.status(rate_hz=100): ...`.
+"""Status frames as an iterator: `for status in pen.status(rate_hz=100): ...`, or in asyncio
+`async for status in pen.status_async(rate_hz=100): ...`.
 
-Frames go from the pen's callback thread into a bounded mailbox; the iterating thread takes
-them out. A full mailbox drops the newest frame and counts it (StatusStream.dropped), so a
-slow consumer never stalls the pen's other callbacks. Breaking out of the loop drops the
-stream, which unsubscribes; so do close() and leaving a `with` block."""
+Frames go from the pen's callback thread into a bounded mailbox; the iterating thread (or
+coroutine) takes them out. A full mailbox drops the newest frame and counts it
+(StatusStream.dropped), so a slow consumer never stalls the pen's other callbacks. Breaking out
+of the loop drops the stream, which unsubscribes; so do close() and leaving a `with` block.
+
+Why a SimpleQueue and not a threading.Condition: Ctrl-C must always raise KeyboardInterrupt in
+the iterating thread. Condition.wait() re-acquires its lock after the wait, and a signal landing
+there made `with condition:` release a lock it no longer held ("RuntimeError: release unlocked
+lock"). SimpleQueue.get() waits in C and leaves nothing half done when interrupted."""
 
 from __future__ import annotations
 
-import collections
+import asyncio
+import queue
 import threading
-from typing import TYPE_CHECKING, Deque, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from . import _checks
 from .errors import ConnectionLostError, InvalidArgumentError, OutOfRangeError, TimeoutError
@@ -19,44 +26,113 @@ if TYPE_CHECKING:
     from .pen import Pen
 
 
+class _End:
+    """Queued after the last frame: why the stream ended (StopIteration or an error)."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: BaseException) -> None:
+        self.reason = reason
+
+
 class _Mailbox:
     """Referenced by the callbacks but not by the stream's user-facing object, so the stream
     can be garbage-collected (and unsubscribe) while the pen still holds the callbacks."""
 
     def __init__(self, capacity: int) -> None:
-        self._items: Deque[Status] = collections.deque()
+        self._queue: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
         self._capacity = capacity
-        self._ready = threading.Condition(threading.Lock())
-        self._end: Optional[BaseException] = None  # StopIteration or the error that ended it
+        self._count_lock = threading.Lock()  # held only for counter updates, never to wait
+        self._queued = 0
+        self._ended = False
         self.dropped = 0
+        # One asyncio consumer at a time: its loop and the future it awaits.
+        self._waiter: Optional["tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]"] = None
 
     def push(self, status: Status) -> None:
-        with self._ready:
-            if len(self._items) >= self._capacity:
+        with self._count_lock:
+            if self._ended:
+                return
+            if self._queued >= self._capacity:
                 self.dropped += 1
                 return
-            self._items.append(status)
-            self._ready.notify()
+            self._queued += 1
+        self._queue.put(status)
+        self._wake()
 
     def end(self, reason: BaseException) -> None:
-        with self._ready:
-            if self._end is None:
-                self._end = reason
-            self._ready.notify_all()
+        with self._count_lock:
+            if self._ended:
+                return
+            self._ended = True
+        self._queue.put(_End(reason))
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None:
+            loop, future = waiter
+            try:
+                loop.call_soon_threadsafe(_set_done, future)
+            except RuntimeError:  # the loop was closed meanwhile: nobody is waiting
+                pass
+
+    def _take(self, item: Any) -> Status:
+        if isinstance(item, _End):
+            self._queue.put(item)  # every later next() ends the same way
+            if isinstance(item.reason, StopIteration):
+                raise StopIteration  # a fresh one each time: no traceback piles up on it
+            raise item.reason
+        with self._count_lock:
+            self._queued -= 1
+        return item
 
     def pop(self, timeout: float) -> Status:
-        with self._ready:
-            if not self._ready.wait_for(lambda: self._items or self._end is not None, timeout):
-                raise TimeoutError(f"no status frame for {timeout:g} s")
-            if self._items:  # frames that arrived before the end are still delivered
-                return self._items.popleft()
-            if isinstance(self._end, StopIteration):
-                raise StopIteration  # a fresh one each time: no traceback piles up on it
-            raise self._end
+        try:
+            item = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError(f"no status frame for {timeout:g} s") from None
+        return self._take(item)
+
+    async def pop_async(self, timeout: float) -> Status:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            future: "asyncio.Future[None]" = loop.create_future()
+            # Register first, then look: a frame pushed in between either is seen by
+            # get_nowait() or wakes this future.
+            self._waiter = (loop, future)
+            try:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    pass
+                else:
+                    if isinstance(item, _End) and isinstance(item.reason, StopIteration):
+                        self._queue.put(item)
+                        # A StopIteration must not leave a coroutine (PEP 479).
+                        raise StopAsyncIteration
+                    return self._take(item)
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    raise TimeoutError(f"no status frame for {timeout:g} s")
+                try:
+                    await asyncio.wait_for(future, remaining)
+                except asyncio.TimeoutError:
+                    pass
+            finally:
+                self._waiter = None
+
+
+def _set_done(future: "asyncio.Future[None]") -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class StatusStream:
-    """Iterator over status frames; see pen.status()."""
+    """Iterator over status frames, for `for` and `async for`; see pen.status()."""
+
+    __slots__ = ("_timeout", "_mailbox", "_connection", "_status", "__weakref__")
 
     def __init__(self, pen: "Pen", rate_hz: int, max_queue: int, timeout: float) -> None:
         max_queue = _checks.integer("max_queue", max_queue, "frames")
@@ -100,6 +176,20 @@ class StatusStream:
         ConnectionLostError if the link is lost, TimeoutError after timeout seconds without
         a frame."""
         return self._mailbox.pop(self._timeout)
+
+    def __aiter__(self) -> "StatusStream":
+        return self
+
+    async def __anext__(self) -> Status:
+        """The next frame, waited for without blocking the event loop; ends and raises as
+        __next__ does (StopAsyncIteration instead of StopIteration)."""
+        return await self._mailbox.pop_async(self._timeout)
+
+    async def __aenter__(self) -> "StatusStream":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Unsubscribes. Frames already queued can still be read; then iteration stops."""

@@ -36,19 +36,25 @@ def set_log_handler(handler: Optional[LogHandler], level: LogLevel = LogLevel.WA
 
 
 _LOGGING_LEVELS = {
-    LogLevel.TRACE: logging.DEBUG, LogLevel.DEBUG: logging.DEBUG, LogLevel.INFO: logging.INFO,
+    LogLevel.TRACE: 5, LogLevel.DEBUG: logging.DEBUG, LogLevel.INFO: logging.INFO,
     LogLevel.WARNING: logging.WARNING, LogLevel.ERROR: logging.ERROR,
 }
 
 
-def log_to_logging(level: LogLevel = LogLevel.WARNING, logger_name: str = "penlink") -> None:
-    """Sends the SDK's log to the standard logging module (logger "penlink")."""
+def log_to_logging(level: Optional[LogLevel] = None, logger_name: str = "penlink") -> None:
+    """Sends the SDK's log to the standard logging module (logger "penlink"), at the levels
+    the logger lets through: logging.getLogger("penlink").setLevel(logging.DEBUG) shows debug
+    lines, also when set after this call. SDK TRACE lines arrive as level 5. level, if given,
+    is a floor on the SDK side as well (lines below it are not even formatted)."""
     logger = logging.getLogger(_checks.text("logger_name", logger_name))
+    sdk_level = LogLevel.DEBUG if level is None else _checks.member("log level", level, LogLevel)
 
-    def forward(sdk_level: LogLevel, message: str) -> None:
-        logger.log(_LOGGING_LEVELS.get(sdk_level, logging.ERROR), message)
+    def forward(sdk: LogLevel, message: str) -> None:
+        python_level = _LOGGING_LEVELS.get(sdk, logging.ERROR)
+        if logger.isEnabledFor(python_level):
+            logger.log(python_level, message)
 
-    set_log_handler(forward, level)
+    set_log_handler(forward, sdk_level)
 
 
 def list_serial_ports() -> List[SerialPortInfo]:

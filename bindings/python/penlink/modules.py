@@ -66,6 +66,7 @@ class Module:
 
     @property
     def name(self) -> str:
+        """The module's name for people, e.g. "CoolTip C1" (its descriptor's name)."""
         return self.descriptor.name
 
     @property
@@ -75,6 +76,7 @@ class Module:
 
     @property
     def pen(self) -> "Pen":
+        """The pen this module is fitted to."""
         return self._pen
 
     def set(self, values: Optional[MappingType[str, Any]] = None, **by_key: Any) -> None:

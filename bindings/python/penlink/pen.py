@@ -24,7 +24,7 @@ from .modules import Module, ModuleMap
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, ParamValue,
                     PenSettings, RfMode, Status)
 
-__all__ = ["Pen", "Subscription", "connect"]
+__all__ = ["Pen", "Subscription", "connect", "connect_async"]
 
 _open_pens: "weakref.WeakSet[Pen]" = weakref.WeakSet()
 
@@ -33,6 +33,8 @@ class Subscription:
     """Keeps a callback registered until unsubscribe(), the end of its `with` block, or
     pen.close(). The pen keeps active subscriptions alive, so the return value of
     pen.on_status(...) may be ignored; the subscription keeps its pen alive in turn."""
+
+    __slots__ = ("_pen", "_native", "_listener", "_on_end", "__weakref__")
 
     def __init__(self, pen: "Pen", native: Any, listener: Any,
                  on_end: Optional[Callable[[], None]] = None) -> None:
@@ -43,6 +45,7 @@ class Subscription:
 
     @property
     def active(self) -> bool:
+        """True until unsubscribe() (or the pen's close()) ended the subscription."""
         native = self._native
         return native is not None and native.active()
 
@@ -76,10 +79,24 @@ class Subscription:
 
 
 class Pen:
-    """A connected pen; make one with penlink.connect(url). Use it as a context manager, or
-    call close(). Commands return once the pen acknowledged, or raise a PenError."""
+    """A connected pen; make one with penlink.connect(url) (or `await
+    penlink.connect_async(url)`). Use it as a context manager (`with` or `async with`), or
+    call close(). Commands return once the pen acknowledged, or raise a PenError.
+
+    Settings are commands, never attributes: pen.set_depth(mm=1.0), not pen.depth = 1.0 (a
+    Pen has no attributes to invent, so that raises AttributeError)."""
+
+    __slots__ = ("_native", "_lock", "_subscriptions", "_closed", "_info", "_capabilities",
+                 "__weakref__")
 
     def __init__(self, native: Any) -> None:
+        if not isinstance(native, _native.Pen):
+            raise InvalidArgumentError(
+                f"penlink.Pen({native!r}) is not how a pen is opened: use "
+                f"penlink.connect({native!r}) (or await penlink.connect_async(...)), which "
+                f"connects and returns the Pen" if isinstance(native, str) else
+                f"penlink.Pen is not built directly: use penlink.connect(url), e.g. "
+                f"penlink.connect(\"sim://\") or penlink.connect(\"serial:///dev/ttyACM0\")")
         self._native = native
         self._lock = threading.Lock()
         self._subscriptions: Set[Subscription] = set()
@@ -114,17 +131,35 @@ class Pen:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    async def __aenter__(self) -> "Pen":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Closes the pen without blocking the event loop."""
+        await _asyncio_run(self.close)
+
     def __repr__(self) -> str:
         return f"<penlink.Pen {self.url} {self.connection_state.name}>"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            object.__setattr__(self, name, value)
+        except AttributeError:
+            raise AttributeError(
+                f"penlink.Pen has no attribute {name!r} to set: settings are commands "
+                f"(set_depth(mm=...), set_speed(hz=...), set_rf(...), set_led(...)); the one "
+                f"settable attribute is depth_limit_mm") from None
 
     # --- identity and limits ----------------------------------------------------------------
 
     @property
     def url(self) -> str:
+        """The URL this pen was opened with."""
         return self._native.url()
 
     @property
     def connection_state(self) -> ConnectionState:
+        """CONNECTED, LOST (until reconnect()) or CLOSED."""
         return ConnectionState(self._native.connection_state())
 
     @property
@@ -163,32 +198,39 @@ class Pen:
         self._native.set_speed(_speed(hz))
 
     def start(self) -> None:
+        """Starts the needle at the depth and speed set."""
         self._native.start()
 
     def stop(self) -> None:
+        """Stops the needle (RF and LED keep their modes)."""
         self._native.stop()
 
     def set_rf(self, mode: Optional[RfMode] = None, **fields: Any) -> None:
         """RF add-on. set_rf(power_w=5, frequency_khz=1500) switches RF on with those settings
-        (the rest as in RfMode); set_rf(RfMode(...)) sends a mode as it is."""
+        (the rest as in RfMode); set_rf(RfMode(...)) sends a mode as it is. A mode at 0 W is
+        refused (InvalidArgumentError): switch RF off with rf_off()."""
         self._native.set_rf_mode(_convert.rf_mode(_mode(RfMode, mode, fields)))
 
     def rf_off(self) -> None:
-        self._native.set_rf_mode(_convert.rf_mode(RfMode(enabled=False)))
+        """Switches RF off."""
+        self._native.set_rf_mode(_convert.rf_mode(RfMode.off()))
 
     def set_led(self, mode: Optional[LedMode] = None, **fields: Any) -> None:
         """LED add-on. set_led(wavelength_nm=633, irradiance_mw_cm2=40) switches the LED on;
-        set_led(LedMode(...)) sends a mode as it is."""
+        set_led(LedMode(...)) sends a mode as it is. A mode at 0 mW/cm2 is refused
+        (InvalidArgumentError): switch the LED off with led_off()."""
         self._native.set_led_mode(_convert.led_mode(_mode(LedMode, mode, fields)))
 
     def led_off(self) -> None:
-        self._native.set_led_mode(_convert.led_mode(LedMode(enabled=False)))
+        """Switches the LED off."""
+        self._native.set_led_mode(_convert.led_mode(LedMode.off()))
 
     def emergency_stop(self) -> None:
         """Stops needle, RF and LED at once; latched until clear_emergency_stop()."""
         self._native.emergency_stop()
 
     def clear_emergency_stop(self) -> None:
+        """Releases a latched emergency stop; outputs stay off until commanded again."""
         self._native.clear_emergency_stop()
 
     def clear_faults(self) -> None:
@@ -209,11 +251,13 @@ class Pen:
     # refusal on the host (out of range) arrives through the future too. Futures resolve on
     # the pen's callback thread, so callbacks added with add_done_callback run there (a bad
     # argument fails the future at once, on the calling thread). In
-    # asyncio: `await asyncio.wrap_future(pen.start_async())`. Closing the pen, or losing the
-    # link, fails what is in flight with ConnectionLostError.
+    # asyncio, the future is awaitable as it is: `await pen.start_async()`. Closing the pen, or
+    # losing the link, fails what is in flight with ConnectionLostError.
 
     def set_depth_async(self, *, mm: Optional[float] = None,
                         um: Optional[int] = None) -> "Future[None]":
+        """set_depth() without waiting: an awaitable concurrent.futures.Future that resolves to
+        None once the pen acknowledged, or fails with the PenError set_depth() would raise."""
         try:
             depth = _depth("set_depth_async", mm, um)
         except PenError as error:
@@ -221,6 +265,8 @@ class Pen:
         return _async.submit(lambda done: self._native.set_depth_async(depth, done))
 
     def set_speed_async(self, *, hz: float) -> "Future[None]":
+        """set_speed() without waiting: an awaitable concurrent.futures.Future that resolves to
+        None once the pen acknowledged, or fails with the PenError set_speed() would raise."""
         try:
             speed = _speed(hz)
         except PenError as error:
@@ -228,12 +274,18 @@ class Pen:
         return _async.submit(lambda done: self._native.set_speed_async(speed, done))
 
     def start_async(self) -> "Future[None]":
+        """start() without waiting: an awaitable concurrent.futures.Future that resolves to
+        None once the pen acknowledged, or fails with the PenError start() would raise."""
         return _async.submit(self._native.start_async)
 
     def stop_async(self) -> "Future[None]":
+        """stop() without waiting: an awaitable concurrent.futures.Future that resolves to
+        None once the pen acknowledged, or fails with the PenError stop() would raise."""
         return _async.submit(self._native.stop_async)
 
     def set_rf_async(self, mode: Optional[RfMode] = None, **fields: Any) -> "Future[None]":
+        """set_rf() without waiting: an awaitable concurrent.futures.Future that resolves to
+        None once the pen acknowledged, or fails with the PenError set_rf() would raise."""
         try:
             native = _convert.rf_mode(_mode(RfMode, mode, fields))
         except PenError as error:
@@ -241,9 +293,13 @@ class Pen:
         return _async.submit(lambda done: self._native.set_rf_mode_async(native, done))
 
     def rf_off_async(self) -> "Future[None]":
+        """rf_off() without waiting: an awaitable concurrent.futures.Future that resolves to
+        None once the pen acknowledged, or fails with the PenError rf_off() would raise."""
         return self.set_rf_async(RfMode(enabled=False))
 
     def set_led_async(self, mode: Optional[LedMode] = None, **fields: Any) -> "Future[None]":
+        """set_led() without waiting: an awaitable concurrent.futures.Future that resolves to
+        None once the pen acknowledged, or fails with the PenError set_led() would raise."""
         try:
             native = _convert.led_mode(_mode(LedMode, mode, fields))
         except PenError as error:
@@ -251,12 +307,18 @@ class Pen:
         return _async.submit(lambda done: self._native.set_led_mode_async(native, done))
 
     def led_off_async(self) -> "Future[None]":
+        """led_off() without waiting: an awaitable concurrent.futures.Future that resolves to
+        None once the pen acknowledged, or fails with the PenError led_off() would raise."""
         return self.set_led_async(LedMode(enabled=False))
 
     def emergency_stop_async(self) -> "Future[None]":
+        """emergency_stop() without waiting: an awaitable concurrent.futures.Future that resolves to
+        None once the pen acknowledged, or fails with the PenError emergency_stop() would raise."""
         return _async.submit(self._native.emergency_stop_async)
 
     def clear_emergency_stop_async(self) -> "Future[None]":
+        """clear_emergency_stop() without waiting: an awaitable concurrent.futures.Future that resolves to
+        None once the pen acknowledged, or fails with the PenError clear_emergency_stop() would raise."""
         return _async.submit(self._native.clear_emergency_stop_async)
 
     # --- add-on modules (penlink.modules) -----------------------------------------------------
@@ -285,6 +347,8 @@ class Pen:
         self._set_params(module, module, values)
 
     def set_params_async(self, module: str, values: Mapping[str, Any]) -> "Future[None]":
+        """set_params() without waiting: an awaitable concurrent.futures.Future that resolves to
+        None once the pen acknowledged, or fails with the PenError set_params() would raise."""
         try:
             module = _checks.text("module", module)
         except PenError as error:
@@ -337,6 +401,13 @@ class Pen:
         counted in .dropped. Raises TimeoutError after timeout seconds without a frame."""
         return StatusStream(self, rate_hz, max_queue, timeout)
 
+    def status_async(self, rate_hz: int = 50, *, max_queue: int = 1024,
+                     timeout: float = 5.0) -> StatusStream:
+        """The same stream for asyncio: `async for s in pen.status_async(rate_hz=100): ...`
+        (pen.status() works with `async for` too). Waiting for a frame never blocks the event
+        loop; leaving the loop, or `async with`, unsubscribes."""
+        return StatusStream(self, rate_hz, max_queue, timeout)
+
     def on_event(self, callback: Callable[[Event], Any]) -> Subscription:
         """Calls callback(event) for each event (fault raised, watchdog expired, ...)."""
         listener = _listeners.EventListener(_checks.callback("event callback", callback))
@@ -358,6 +429,7 @@ class Pen:
 
     @property
     def received_status_frames(self) -> int:
+        """Status frames received since connect."""
         return self._native.received_status_frames()
 
     @property
@@ -417,13 +489,14 @@ def _mode(cls: Any, mode: Any, fields: dict) -> Any:
     return dataclasses.replace(mode, **fields) if fields else mode
 
 
-def connect(url: str = "sim://", *, connect_timeout: float = 3.0, command_timeout: float = 0.3,
+def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 0.3,
             command_retries: int = 2, heartbeat_interval: float = 0.0,
             link_timeout: float = 0.0, idle_status_rate_hz: int = 10,
             callback_queue_capacity: int = 4096, module_paths: Iterable[Any] = ()) -> Pen:
-    """Connects to a pen and performs the handshake. Times are in seconds.
+    """Connects to a pen and performs the handshake; returns the Pen. Times are in seconds.
 
-    URLs: serial:///dev/ttyUSB0?baud=115200, tcp://127.0.0.1:7878, sim://?rf=1&led=1.
+    URLs: serial:///dev/ttyUSB0?baud=115200, tcp://127.0.0.1:7878, sim://?rf=1&led=1 (a
+    simulated pen in this process; never chosen for you).
     heartbeat_interval 0 means a quarter of the pen's watchdog period; link_timeout 0 means
     the pen's watchdog period (at least 0.5 s). module_paths: directories of partner module
     descriptors (*.json) for pens that cannot store theirs, searched before the
@@ -436,6 +509,41 @@ def connect(url: str = "sim://", *, connect_timeout: float = 3.0, command_timeou
         link_timeout=link_timeout, idle_status_rate_hz=idle_status_rate_hz,
         callback_queue_capacity=callback_queue_capacity, module_paths=module_paths)
     return Pen(_native.Pen.connect(_checks.text("url", url), options))
+
+
+class _Connecting:
+    """What connect_async returns: await it for the Pen, or use it with `async with`."""
+
+    __slots__ = ("_connect", "_pen")
+
+    def __init__(self, connect: Callable[[], Pen]) -> None:
+        self._connect = connect
+        self._pen: Optional[Pen] = None
+
+    def __await__(self) -> Any:
+        return _asyncio_run(self._connect).__await__()
+
+    async def __aenter__(self) -> Pen:
+        self._pen = await _asyncio_run(self._connect)
+        return self._pen
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._pen is not None:
+            await self._pen.__aexit__(*exc_info)
+
+
+def connect_async(url: str, **options: Any) -> _Connecting:
+    """connect() for asyncio: `pen = await penlink.connect_async("sim://")`, or
+    `async with penlink.connect_async("sim://") as pen:` (closes the pen at the end). The
+    handshake runs on the loop's default executor, so the event loop keeps running; options
+    and errors are those of connect()."""
+    url = _checks.text("url", url)
+    return _Connecting(lambda: connect(url, **options))
+
+
+async def _asyncio_run(call: Callable[[], Any]) -> Any:
+    import asyncio
+    return await asyncio.get_running_loop().run_in_executor(None, call)
 
 
 @atexit.register

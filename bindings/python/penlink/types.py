@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import NamedTuple, Optional, Tuple, Union
+from typing import Any, NamedTuple, Optional, Tuple, Union
+
+from . import _checks
+from .errors import InvalidArgumentError
 
 __all__ = [
     "PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "Fault",
@@ -18,6 +21,8 @@ __all__ = [
 
 
 class PenState(enum.IntEnum):
+    """What the pen is doing (Status.state)."""
+
     IDLE = 0
     RUNNING = 1
     PAUSED = 2
@@ -26,11 +31,15 @@ class PenState(enum.IntEnum):
 
 
 class RfPolarity(enum.IntEnum):
+    """How RF energy flows: monopolar (to a return pad) or bipolar (between needles)."""
+
     MONOPOLAR = 0
     BIPOLAR = 1
 
 
 class ConnectionState(enum.IntEnum):
+    """State of the link to the pen (Pen.connection_state, on_connection_state)."""
+
     CONNECTING = 0
     CONNECTED = 1
     LOST = 2
@@ -38,6 +47,8 @@ class ConnectionState(enum.IntEnum):
 
 
 class LogLevel(enum.IntEnum):
+    """Severity of an SDK log line; OFF silences the log."""
+
     TRACE = 0
     DEBUG = 1
     INFO = 2
@@ -47,6 +58,8 @@ class LogLevel(enum.IntEnum):
 
 
 class EventKind(enum.IntEnum):
+    """What an Event reports; Event.detail says more (see Event)."""
+
     FAULT_RAISED = 1
     FAULT_CLEARED = 2
     CARTRIDGE_INSERTED = 3
@@ -74,6 +87,20 @@ class Fault(enum.IntFlag):
     INJECTED = 1 << 8
     DEPTH_ACTUATOR = 1 << 9
 
+    def __str__(self) -> str:
+        """The names of the faults set, "OVER_TEMPERATURE|WATCHDOG", or "NONE"."""
+        if self.value == 0:
+            return "NONE"
+        names = [fault.name for fault in Fault if fault.value and fault.value & self.value]
+        unknown = self.value & ~sum(fault.value for fault in Fault)
+        if unknown:
+            names.append(hex(unknown))
+        return "|".join(str(name) for name in names)
+
+    def __format__(self, spec: str) -> str:
+        # f"{status.faults}" shows names like str(); a numeric spec ("#x", "d") the number.
+        return str(self) if not spec else format(self.value, spec)
+
 
 class TelemetryReading(NamedTuple):
     """One module telemetry reading as the pen sent it; Module.telemetry(status, key) gives
@@ -85,8 +112,12 @@ class TelemetryReading(NamedTuple):
 
 
 class Status(NamedTuple):
-    """One status frame from the pen. The SWIG module builds these directly (field order is
-    that of penlink::Status in penlink/types.hpp; bindings/python/status.i fills them)."""
+    """One status frame from the pen: an immutable named tuple, safe to keep and to pass to
+    other threads. Every field's unit is in its name; help(penlink.Status) describes each.
+    .faults gives fault_bits as Fault names; repr() is a one-line summary."""
+
+    # Built in C++ straight into this class (bindings/python/status.i): the field order is
+    # that of penlink::Status in penlink/types.hpp, checked by test_value_types_agree.py.
 
     sequence: int  #: pen's status counter; gaps are dropped frames
     device_time_ms: int  #: pen uptime
@@ -115,6 +146,7 @@ class Status(NamedTuple):
 
     @property
     def faults(self) -> Fault:
+        """fault_bits as a Fault flag; prints its names ("WATCHDOG|MOTOR_STALL", "NONE")."""
         return Fault(self.fault_bits)
 
     def __repr__(self) -> str:
@@ -125,42 +157,107 @@ class Status(NamedTuple):
                 f"{self.temperature_c:.1f} C, cartridge {self.cartridge_id} "
                 f"{self.cartridge_strokes}/{self.cartridge_stroke_limit} strokes, "
                 f"rf {'on' if self.rf_enabled else 'off'}, "
-                f"led {'on' if self.led_enabled else 'off'}, faults {self.fault_bits:#x})")
+                f"led {'on' if self.led_enabled else 'off'}, faults {Fault(self.fault_bits)})")
 
 
 class Event(NamedTuple):
-    """Something that happened on the pen."""
+    """Something that happened on the pen (Pen.on_event): an immutable named tuple."""
 
     kind: EventKind
     detail: int  #: fault bit index, cartridge id, button index or watchdog ms
     device_time_ms: int
 
 
+class _Required:
+    """Default of a mode's `enabled`: saying whether the output is on is never left implicit."""
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+_REQUIRED: Any = _Required()
+
+
 @dataclasses.dataclass(frozen=True)
 class RfMode:
-    """RF energy settings (add-on)."""
+    """RF energy settings (add-on). `enabled` must be given: RfMode(enabled=True, power_w=5,
+    frequency_khz=1500) switches RF on, RfMode.off() (or enabled=False) switches it off. An
+    enabled mode at 0 W delivers nothing and cannot be built. Pen.set_rf(power_w=...,
+    frequency_khz=...) builds an enabled mode for you."""
 
-    enabled: bool = False
+    enabled: bool = _REQUIRED  #: True switches RF on with these settings
     polarity: RfPolarity = RfPolarity.BIPOLAR
     frequency_khz: int = 1000
-    power_w: float = 0.0
+    power_w: float = 0.0  #: above 0 when enabled
     pulse_ms: int = 100
+
+    def __post_init__(self) -> None:
+        if self.enabled is _REQUIRED:
+            raise InvalidArgumentError(
+                "RfMode needs enabled=True (with power_w above 0) or enabled=False; "
+                "RfMode.off() is the mode that switches RF off")
+        enabled = _checks.boolean("RF enabled", self.enabled)
+        _checks.member("RF polarity", self.polarity, RfPolarity)
+        _checks.integer("RF frequency", self.frequency_khz, "kHz")
+        power = _checks.real("RF power", self.power_w, "W")
+        _checks.integer("RF pulse length", self.pulse_ms, "ms")
+        if enabled and power == 0:
+            raise InvalidArgumentError(
+                "RF power 0 W with enabled=True delivers nothing: give power_w above 0, "
+                "or switch RF off with RfMode.off() / pen.rf_off()")
+
+    @classmethod
+    def off(cls) -> "RfMode":
+        """The mode that switches RF off."""
+        return cls(enabled=False)
 
 
 @dataclasses.dataclass(frozen=True)
 class LedMode:
-    """LED light settings (add-on); wavelength_nm picks a fitted channel."""
+    """LED light settings (add-on); wavelength_nm picks a fitted channel. `enabled` must be
+    given: LedMode(enabled=True, wavelength_nm=633, irradiance_mw_cm2=40) switches the LED on,
+    LedMode.off() (or enabled=False) switches it off. An enabled mode at 0 mW/cm2, or pulsed at
+    0 Hz, emits nothing and cannot be built. Pen.set_led(wavelength_nm=...,
+    irradiance_mw_cm2=...) builds an enabled mode for you."""
 
-    enabled: bool = False
+    enabled: bool = _REQUIRED  #: True switches the LED on with these settings
     wavelength_nm: int = 633
-    irradiance_mw_cm2: float = 0.0
+    irradiance_mw_cm2: float = 0.0  #: above 0 when enabled
     pulsed: bool = False
-    pulse_rate_hz: float = 0.0  #: pulsed only
+    pulse_rate_hz: float = 0.0  #: pulsed only, above 0
     duty_percent: float = 50.0  #: pulsed only, (0, 100]
+
+    def __post_init__(self) -> None:
+        if self.enabled is _REQUIRED:
+            raise InvalidArgumentError(
+                "LedMode needs enabled=True (with irradiance_mw_cm2 above 0) or enabled=False; "
+                "LedMode.off() is the mode that switches the LED off")
+        enabled = _checks.boolean("LED enabled", self.enabled)
+        _checks.integer("LED wavelength", self.wavelength_nm, "nm")
+        irradiance = _checks.real("LED irradiance", self.irradiance_mw_cm2, "mW/cm2")
+        pulsed = _checks.boolean("LED pulsed", self.pulsed)
+        rate = _checks.real("LED pulse rate", self.pulse_rate_hz, "Hz")
+        _checks.real("LED duty cycle", self.duty_percent, "%")
+        if enabled and irradiance == 0:
+            raise InvalidArgumentError(
+                "LED irradiance 0 mW/cm2 with enabled=True emits nothing: give "
+                "irradiance_mw_cm2 above 0, or switch the LED off with LedMode.off() / "
+                "pen.led_off()")
+        if enabled and pulsed and rate == 0:
+            raise InvalidArgumentError(
+                "LED pulse rate 0 Hz with pulsed=True never pulses: give pulse_rate_hz above 0, "
+                "or pulsed=False for continuous light")
+
+    @classmethod
+    def off(cls) -> "LedMode":
+        """The mode that switches the LED off."""
+        return cls(enabled=False)
 
 
 @dataclasses.dataclass(frozen=True)
 class DeviceInfo:
+    """Who the pen is (Pen.info): read once at connect."""
+
     model: str
     serial_number: str
     firmware_version: str  #: "major.minor.patch"
@@ -169,12 +266,16 @@ class DeviceInfo:
 
 @dataclasses.dataclass(frozen=True)
 class LedChannel:
+    """One LED channel the pen has: its wavelength and the most it can emit."""
+
     wavelength_nm: int
     max_irradiance_mw_cm2: float
 
 
 @dataclasses.dataclass(frozen=True)
 class RfCapabilities:
+    """What the RF add-on can do (fitted False: no RF add-on; the ranges are then 0)."""
+
     fitted: bool
     frequency_min_khz: int
     frequency_max_khz: int
@@ -187,6 +288,8 @@ class RfCapabilities:
 
 @dataclasses.dataclass(frozen=True)
 class LedCapabilities:
+    """What the LED add-on can do (fitted False: no LED add-on)."""
+
     fitted: bool
     channels: Tuple[LedChannel, ...]
     pulse_rate_min_hz: float
@@ -194,6 +297,7 @@ class LedCapabilities:
 
     @property
     def wavelengths_nm(self) -> Tuple[int, ...]:
+        """The wavelengths of the channels, the values LedMode.wavelength_nm may take."""
         return tuple(channel.wavelength_nm for channel in self.channels)
 
 
@@ -231,11 +335,14 @@ class PenSettings:
 
     @property
     def faults(self) -> Fault:
+        """fault_bits as a Fault flag; prints its names ("WATCHDOG", "NONE")."""
         return Fault(self.fault_bits)
 
 
 @dataclasses.dataclass(frozen=True)
 class SerialPortInfo:
+    """A serial port of this machine (penlink.list_serial_ports())."""
+
     path: str  #: e.g. "/dev/ttyACM0"
     description: str
     is_usb: bool
@@ -303,6 +410,7 @@ class ParamSpec:
 
     @property
     def writable(self) -> bool:
+        """True unless the parameter is read only."""
         return self.access is ParamAccess.READ_WRITE
 
 
@@ -354,3 +462,49 @@ class ModuleDescriptor:
     def channel(self, key: str) -> Optional[TelemetrySpec]:
         """The telemetry channel named key, or None."""
         return next((spec for spec in self.telemetry if spec.key == key), None)
+
+
+# help() shows these for each field of the named tuples (instead of "Alias for field number 3").
+_FIELD_DOCS = {
+    TelemetryReading: {
+        "slot": "The slot of the module that sent the reading.",
+        "channel": "The channel's id in the module's descriptor (TelemetrySpec.id).",
+        "raw": "The reading as sent; multiply by the channel's scale for its unit.",
+    },
+    Status: {
+        "sequence": "The pen's status counter; a gap means frames were dropped.",
+        "device_time_ms": "The pen's uptime when it sent the frame, in milliseconds.",
+        "state": "What the pen is doing: a PenState (IDLE, RUNNING, ...).",
+        "depth_set_mm": "Needle depth commanded, in millimetres.",
+        "depth_actual_mm": "Needle depth measured, in millimetres.",
+        "speed_set_hz": "Needle speed commanded, in strokes per second.",
+        "speed_actual_hz": "Needle speed measured, in strokes per second.",
+        "battery_percent": "Battery charge, 0-100 %.",
+        "temperature_c": "Handpiece temperature in degrees Celsius.",
+        "cartridge_id": "The fitted cartridge's id; 0 means no cartridge.",
+        "cartridge_strokes": "Strokes the fitted cartridge has made.",
+        "cartridge_stroke_limit": "Strokes the cartridge is good for.",
+        "rf_enabled": "RF is switched on (a mode with power is in force).",
+        "rf_delivering": "RF energy is flowing now (needle running and RF on).",
+        "rf_impedance_ohm": "Tissue impedance the RF add-on measures, in ohms.",
+        "rf_energy_j": "RF energy delivered this session, in joules.",
+        "led_enabled": "The LED is switched on.",
+        "led_emitting": "The LED is emitting now.",
+        "led_wavelength_nm": "Wavelength of the LED channel in use, in nanometres.",
+        "led_dose_j_cm2": "Light dose delivered this session, in J/cm2.",
+        "fault_bits": "Latched faults as bits; .faults gives their names (Fault).",
+        "telemetry_count": "len(telemetry).",
+        "telemetry": "Module telemetry carried by this frame (TelemetryReading); "
+                     "Module.telemetry(status, key) reads one in its unit.",
+    },
+    Event: {
+        "kind": "What happened: an EventKind.",
+        "detail": "Fault bit index, cartridge id, button index, watchdog period in ms or "
+                  "module slot, depending on kind.",
+        "device_time_ms": "The pen's uptime when it happened, in milliseconds.",
+    },
+}
+for _cls, _docs in _FIELD_DOCS.items():
+    for _name, _doc in _docs.items():
+        getattr(_cls, _name).__doc__ = _doc
+del _cls, _docs, _name, _doc

@@ -85,13 +85,14 @@ def _cases(pen: penlink.Pen) -> List[Tuple[str, List[Any], Callable[[Any], Any]]
         ("set_log_handler(handler)", BAD_CALLBACK[1:], lambda v: penlink.set_log_handler(v)),
         ("set_log_handler(level)", BAD_LEVEL,
          lambda v: penlink.set_log_handler(print, level=v)),
-        ("log_to_logging(level)", BAD_LEVEL, lambda v: penlink.log_to_logging(level=v)),
+        ("log_to_logging(level)", [v for v in BAD_LEVEL if v is not None],
+         lambda v: penlink.log_to_logging(level=v)),
         ("log_to_logging(logger_name)", [None, 1, NAN, b"x"],
          lambda v: penlink.log_to_logging(logger_name=v)),
         ("describe_faults", BAD_ANYWHERE + [2 ** 32], lambda v: penlink.describe_faults(v)),
         ("connect(url)", [None, 1, NAN, b"sim://", ["sim://"]], lambda v: penlink.connect(v)),
-        ("set_rf(mode)", [None, 1, "on", penlink.LedMode()], lambda v: pen.set_rf(v or 0)),
-        ("set_led(mode)", [1, "on", penlink.RfMode()], lambda v: pen.set_led(v)),
+        ("set_rf(mode)", [None, 1, "on", penlink.LedMode.off()], lambda v: pen.set_rf(v or 0)),
+        ("set_led(mode)", [1, "on", penlink.RfMode.off()], lambda v: pen.set_led(v)),
         ("set_rf(unknown field)", [1], lambda v: pen.set_rf(power=v)),
         ("set_led(unknown field)", [1], lambda v: pen.set_led(irradiance=v)),
     ]
@@ -108,8 +109,10 @@ def _cases(pen: penlink.Pen) -> List[Tuple[str, List[Any], Callable[[Any], Any]]
         for method in (pen.set_rf, pen.set_rf_async):
             cases.append((f"{method.__name__}({field})", bad,
                           lambda v, f=field, m=method: m(**{**rf_pulsed, f: v})))
-            cases.append((f"{method.__name__}(RfMode.{field})", bad,
-                          lambda v, f=field, m=method: m(penlink.RfMode(**{**rf_pulsed, f: v}))))
+        # A mode with a field of the wrong type cannot even be built; the pen's ranges are
+        # checked when it is sent.
+        cases.append((f"set_rf(RfMode({field}))", bad, lambda v, f=field: pen.set_rf(
+            penlink.RfMode(**{"enabled": True, **rf_pulsed, f: v}))))
     for field in ("enabled", "wavelength_nm", "irradiance_mw_cm2", "pulsed", "pulse_rate_hz",
                   "duty_percent"):
         bad = BAD_FLAG if field in ("enabled", "pulsed") else BAD_ANYWHERE
@@ -118,6 +121,8 @@ def _cases(pen: penlink.Pen) -> List[Tuple[str, List[Any], Callable[[Any], Any]]
         for method in (pen.set_led, pen.set_led_async):
             cases.append((f"{method.__name__}({field})", bad,
                           lambda v, f=field, m=method: m(**{**led_pulsed, f: v})))
+        cases.append((f"set_led(LedMode({field}))", bad, lambda v, f=field: pen.set_led(
+            penlink.LedMode(**{"enabled": True, **led_pulsed, f: v}))))
     return cases
 
 

@@ -57,3 +57,27 @@ def test_quickstart_runs() -> None:
     assert "connected to PL-SIM-1" in result.stdout
     assert "refused as expected: depth 2.00 mm" in result.stdout
     assert result.stdout.rstrip().endswith("closed")
+
+
+#: What a manylinux wheel may take from the system: the C and C++ runtimes.
+_SYSTEM_LIBRARIES = ("linux-vdso", "libc.so", "libm.so", "libstdc++.so", "libgcc_s.so",
+                     "ld-linux", "libpthread.so", "libdl.so", "librt.so")
+
+
+def test_an_installed_wheel_carries_its_own_libraries() -> None:
+    """Installed from the repaired wheel (scripts/test.sh sets PENLINK_EXPECT_WHEEL), the
+    package loads Boost.JSON, libserialport and libpenlink from the wheel, nothing else from
+    the system but the C and C++ runtimes: a clean machine needs no -dev package."""
+    if not os.environ.get("PENLINK_EXPECT_WHEEL"):
+        pytest.skip("not testing an installed wheel")
+    package = Path(penlink.__file__).resolve().parent
+    site_packages = package.parent
+    assert (site_packages / "penlink.libs").is_dir(), "the wheel was not repaired (auditwheel)"
+    for library in (package / "_native.so", package / "libpenlink.so.1"):
+        ldd = subprocess.run(["ldd", str(library)], capture_output=True, text=True, check=True)
+        for line in ldd.stdout.splitlines():
+            name, _, where = line.strip().partition(" => ")
+            if os.path.basename(name).startswith(_SYSTEM_LIBRARIES):
+                continue
+            assert "not found" not in where, f"{library.name}: {line.strip()}"
+            assert str(site_packages) in where, f"{library.name} uses a system copy: {line.strip()}"

@@ -59,7 +59,7 @@ def test_settings_are_an_immutable_documented_value() -> None:
     assert penlink.Pen.read_settings.__doc__
     settings = penlink.PenSettings(
         state=penlink.PenState.IDLE, depth_set_mm=0.5, depth_limit_mm=3.0, speed_set_hz=80.0,
-        running=False, rf=penlink.RfMode(), led=penlink.LedMode(), status_rate_hz=10,
+        running=False, rf=penlink.RfMode.off(), led=penlink.LedMode.off(), status_rate_hz=10,
         fault_bits=int(penlink.Fault.WATCHDOG))
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.depth_set_mm = 2.0  # type: ignore[misc]

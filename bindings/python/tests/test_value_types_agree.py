@@ -30,7 +30,7 @@ TYPES_HPP = REPO / "include" / "penlink" / "types.hpp"
 DESCRIPTOR_HPP = REPO / "include" / "penlink" / "module_descriptor.hpp"
 PENLINK_H = REPO / "include" / "penlink" / "penlink.h"
 CAPI_CONVERT = REPO / "src" / "capi" / "convert.cpp"
-JAVA_DIR = REPO / "bindings" / "java" / "src" / "main" / "java" / "penlink"
+JAVA_DIR = REPO / "bindings" / "java" / "src" / "main" / "java" / "io" / "penlink"
 CSHARP_SOURCES = REPO / "bindings" / "csharp" / "src"
 
 # (C++ struct in types.hpp, the C struct of penlink.h that carries it)

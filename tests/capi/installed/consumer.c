@@ -5,6 +5,7 @@
  * in the simulator: the installed SDK, nothing rebuilt. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <penlink/modules.h>
 #include <penlink/penlink.h>
@@ -52,7 +53,8 @@ static int drive_module(const char* path) {
     pl_status status = PL_STATUS_INIT;
     double reading = 0, offending = 0, limit = 0;
     const char* unit = NULL;
-    int available = 0, tries;
+    int available = 0;
+    time_t deadline;
 
     if (file == NULL || fputs(descriptor, file) < 0 || fclose(file) != 0) FAIL("writing");
     sprintf(url, "sim://?module=%.1000s", path);
@@ -77,8 +79,11 @@ static int drive_module(const char* path) {
     if (pl_pen_get_param(&value, pen, "vacuum", "pattern") != 0 || value.kind != PL_VALUE_LABEL ||
         strcmp(value.label, "pulse") != 0)
         FAIL("get");
-    /* Each get is a round trip to the pen: meanwhile status frames with telemetry arrive. */
-    for (tries = 0; tries < 5000 && !(available && reading < -20.0); ++tries) {
+    /* Each get is a round trip to the pen: meanwhile status frames with telemetry arrive. The
+     * pressure follows the set point over time, so the bound is time (10 s), not a count of
+     * round trips, which a fast in-process pen finishes before the pressure gets there. */
+    deadline = time(NULL) + 10;
+    while (!(available && reading < -20.0) && time(NULL) < deadline) {
         if (pl_pen_get_param(&value, pen, "vacuum", "enabled") != 0 ||
             pl_pen_latest_status(&status, &available, pen) != 0)
             FAIL("polling");

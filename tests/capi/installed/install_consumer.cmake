@@ -1,6 +1,8 @@
 # CTest script: installs the build tree into a fresh prefix, then compiles consumer.c as strict
 # C99 against the installed headers only (flags from the installed pkg-config file) and runs it
-# against the installed library; then builds a C++ consumer with find_package(penlink).
+# against the installed library; then builds a C++ consumer with find_package(penlink), and
+# runs the installed penctl. Nothing runs with LD_LIBRARY_PATH: the pkg-config flags, CMake's
+# imported target and penctl's RPATH must each find libpenlink in the non-system prefix.
 # Variables: BUILD_DIR PREFIX LIBDIR C_COMPILER CXX_COMPILER SOURCE [SANITIZE]
 # SANITIZE: the sanitizers the library was built with; the consumer must link their runtimes.
 include("${CMAKE_CURRENT_LIST_DIR}/../../../cmake/install_scratch.cmake")
@@ -25,7 +27,7 @@ endif()
 separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
 execute_process(
     COMMAND "${C_COMPILER}" -std=c99 -Wall -Wextra -pedantic -Werror ${sanitize_flags} "${SOURCE}"
-            ${pc_flags} "-Wl,-rpath,${lib}" -o "${PREFIX}/consumer"
+            ${pc_flags} -o "${PREFIX}/consumer"
     RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
     message(FATAL_ERROR "compiling ${SOURCE} as C99 against the installed header failed")
@@ -42,8 +44,9 @@ foreach(header penlink.h modules.h)
     endif()
 endforeach()
 
-execute_process(COMMAND "${PREFIX}/consumer" "${PREFIX}/vacuum.json" RESULT_VARIABLE result OUTPUT_VARIABLE output
-                ERROR_VARIABLE output TIMEOUT 60)
+set(no_library_path "${CMAKE_COMMAND}" -E env --unset=LD_LIBRARY_PATH)
+execute_process(COMMAND ${no_library_path} "${PREFIX}/consumer" "${PREFIX}/vacuum.json"
+                RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output TIMEOUT 60)
 message(STATUS "${output}")
 if(NOT result EQUAL 0)
     message(FATAL_ERROR "the consumer built against the installed library failed: ${result}")
@@ -58,7 +61,7 @@ if(SANITIZE)
 endif()
 execute_process(COMMAND "${CMAKE_COMMAND}" -S "${consumer_dir}/cmake_consumer" -B "${cmake_build}"
                         "-DCMAKE_PREFIX_PATH=${PREFIX}" "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
-                        "-DCMAKE_CXX_FLAGS=${cxx_flags}" "-DCMAKE_BUILD_RPATH=${lib}"
+                        "-DCMAKE_CXX_FLAGS=${cxx_flags}"
                 RESULT_VARIABLE result OUTPUT_QUIET)
 if(NOT result EQUAL 0)
     message(FATAL_ERROR "find_package(penlink) against ${PREFIX} failed")
@@ -67,9 +70,18 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --build "${cmake_build}" RESULT_VARIA
 if(NOT result EQUAL 0)
     message(FATAL_ERROR "building the find_package(penlink) consumer failed")
 endif()
-execute_process(COMMAND "${cmake_build}/consumer" "${PREFIX}/vacuum.json" RESULT_VARIABLE result OUTPUT_VARIABLE output
-                ERROR_VARIABLE output TIMEOUT 60)
+execute_process(COMMAND ${no_library_path} "${cmake_build}/consumer" "${PREFIX}/vacuum.json"
+                RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output TIMEOUT 60)
 message(STATUS "${output}")
 if(NOT result EQUAL 0)
     message(FATAL_ERROR "the find_package(penlink) consumer failed: ${result}")
+endif()
+
+# The installed tools, when built.
+if(EXISTS "${PREFIX}/bin/penctl")
+    execute_process(COMMAND ${no_library_path} "${PREFIX}/bin/penctl" info sim://
+                    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output TIMEOUT 60)
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "the installed penctl failed without LD_LIBRARY_PATH: ${output}")
+    endif()
 endif()

@@ -1,0 +1,72 @@
+package io.penlink;
+
+import java.util.List;
+
+/**
+ * How {@link Pen#connect(String, ConnectOptions)} talks to the pen. Times are in milliseconds;
+ * 0 for heartbeat and link timeout means "derive from the pen's watchdog period".
+ * {@code modulePaths} are directories of partner module descriptors (*.json) for pens that
+ * cannot store theirs, searched before the PENLINK_MODULE_PATH environment variable.
+ * Immutable: each {@code with...} returns a changed copy.
+ */
+public record ConnectOptions(int connectTimeoutMs, int commandTimeoutMs, int commandRetries,
+        int heartbeatIntervalMs, int linkTimeoutMs, int idleStatusRateHz,
+        int callbackQueueCapacity, List<String> modulePaths) {
+
+    public ConnectOptions {
+        Convert.require(modulePaths, "connect option modulePaths");
+        for (String path : modulePaths) {
+            Convert.require(path, "a directory in connect option modulePaths");
+        }
+        modulePaths = List.copyOf(modulePaths);
+    }
+
+    /** Without module directories. */
+    public ConnectOptions(int connectTimeoutMs, int commandTimeoutMs, int commandRetries,
+            int heartbeatIntervalMs, int linkTimeoutMs, int idleStatusRateHz,
+            int callbackQueueCapacity) {
+        this(connectTimeoutMs, commandTimeoutMs, commandRetries, heartbeatIntervalMs,
+                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, List.of());
+    }
+
+    /** The SDK's defaults: 3 s to connect, 300 ms per attempt, 2 resends, queue of 4096. */
+    public static ConnectOptions defaults() {
+        return new ConnectOptions(3000, 300, 2, 0, 0, 10, 4096);
+    }
+
+    public ConnectOptions withConnectTimeoutMs(int value) {
+        return new ConnectOptions(value, commandTimeoutMs, commandRetries, heartbeatIntervalMs,
+                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths);
+    }
+
+    public ConnectOptions withCommandTimeoutMs(int value) {
+        return new ConnectOptions(connectTimeoutMs, value, commandRetries, heartbeatIntervalMs,
+                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths);
+    }
+
+    public ConnectOptions withCommandRetries(int value) {
+        return new ConnectOptions(connectTimeoutMs, commandTimeoutMs, value, heartbeatIntervalMs,
+                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths);
+    }
+
+    public ConnectOptions withHeartbeatIntervalMs(int value) {
+        return new ConnectOptions(connectTimeoutMs, commandTimeoutMs, commandRetries, value,
+                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths);
+    }
+
+    public ConnectOptions withLinkTimeoutMs(int value) {
+        return new ConnectOptions(connectTimeoutMs, commandTimeoutMs, commandRetries,
+                heartbeatIntervalMs, value, idleStatusRateHz, callbackQueueCapacity, modulePaths);
+    }
+
+    public ConnectOptions withCallbackQueueCapacity(int value) {
+        return new ConnectOptions(connectTimeoutMs, commandTimeoutMs, commandRetries,
+                heartbeatIntervalMs, linkTimeoutMs, idleStatusRateHz, value, modulePaths);
+    }
+
+    public ConnectOptions withModulePaths(List<String> directories) {
+        return new ConnectOptions(connectTimeoutMs, commandTimeoutMs, commandRetries,
+                heartbeatIntervalMs, linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity,
+                directories);
+    }
+}

@@ -1,0 +1,409 @@
+package io.penlink;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A connection to one microneedling pen.
+ *
+ * <pre>{@code
+ * try (Pen pen = Pen.connect("sim://?rf=1&led=1")) {
+ *     pen.setDepthMm(1.0);
+ *     pen.setSpeedHz(100);
+ *     Subscription sub = pen.onStatus(s -> System.out.println(s.depthActualMm()), 100);
+ *     pen.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Threads: methods are thread-safe. Listeners run on the pen's own callback thread, one at
+ * a time and in order; they may call any method of the pen but should return quickly. Each
+ * command returns once the pen acknowledged it, or throws a {@link PenException} subclass;
+ * its {@code ...Async} twin returns a {@link CompletableFuture} instead.
+ *
+ * <p>Close the pen (try-with-resources) when done. A pen that becomes unreachable unclosed is
+ * closed by a cleaner, with its subscriptions removed before anything native is freed.
+ */
+public final class Pen implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Resources resources;
+    private final Cleaner.Cleanable cleanable;
+    private final DeviceInfo info;
+    private final Capabilities capabilities;
+
+    private Pen(NativePen pen) {
+        this.resources = new Resources(pen);
+        this.cleanable = CLEANER.register(this, resources);
+        this.info = Convert.deviceInfo(pen.info());
+        this.capabilities = Convert.capabilities(pen.capabilities());
+    }
+
+    /**
+     * Connects and performs the handshake. URLs: {@code serial:///dev/ttyUSB0?baud=115200},
+     * {@code tcp://127.0.0.1:7878}, {@code sim://?rf=1&led=1}.
+     *
+     * @throws InvalidArgumentException bad URL
+     * @throws ConnectionException port missing or busy, connection refused
+     * @throws TimeoutException no answer
+     * @throws RejectedException incompatible protocol version
+     */
+    public static Pen connect(String url) {
+        return connect(url, ConnectOptions.defaults());
+    }
+
+    public static Pen connect(String url, ConnectOptions options) {
+        Convert.require(url, "url");
+        return new Pen(NativePen.connect(url, Convert.connectOptions(options)));
+    }
+
+    public String url() {
+        return resources.pen.url();
+    }
+
+    public ConnectionState connectionState() {
+        return Convert.connectionState(resources.pen.connection_state());
+    }
+
+    /** Identity from the handshake. */
+    public DeviceInfo info() {
+        return info;
+    }
+
+    /** Ranges and add-ons from the handshake. */
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /** Host-side depth ceiling (e.g. 1.5 mm for a cheek protocol), at most the pen's maximum. */
+    public void setDepthLimitMm(double millimetres) {
+        resources.pen.set_depth_limit(NativeDepth.mm(millimetres));
+    }
+
+    public double depthLimitMm() {
+        return resources.pen.depth_limit().in_mm();
+    }
+
+    /** @throws OutOfRangeException outside the pen's range, off its step grid, or past the limit */
+    public void setDepthMm(double millimetres) {
+        resources.pen.set_depth(NativeDepth.mm(millimetres));
+    }
+
+    /** @throws OutOfRangeException outside the pen's speed range */
+    public void setSpeedHz(double hertz) {
+        resources.pen.set_speed(NativeSpeed.hz(hertz));
+    }
+
+    /** @throws SafetyException emergency stop or a fault is latched */
+    public void start() {
+        resources.pen.start();
+    }
+
+    public void stop() {
+        resources.pen.stop();
+    }
+
+    /** @throws NotSupportedException the pen has no RF add-on */
+    public void setRfMode(RfMode mode) {
+        resources.pen.set_rf_mode(Convert.rfMode(mode));
+    }
+
+    /** @throws NotSupportedException no LED add-on, or no channel at that wavelength */
+    public void setLedMode(LedMode mode) {
+        resources.pen.set_led_mode(Convert.ledMode(mode));
+    }
+
+    /** Stops needle, RF and LED at once and latches until {@link #clearEmergencyStop()}. */
+    public void emergencyStop() {
+        resources.pen.emergency_stop();
+    }
+
+    public void clearEmergencyStop() {
+        resources.pen.clear_emergency_stop();
+    }
+
+    /** Clears latched faults whose cause has gone. */
+    public void clearFaults() {
+        resources.pen.clear_faults();
+    }
+
+    /**
+     * Asks the pen for its current set points (depth, depth limit, speed, running, RF, LED,
+     * status rate, faults). After a command threw {@link TimeoutException} or
+     * {@link ConnectionException} its outcome is unknown (it was applied at most once, never
+     * after a newer command of its kind): this says what holds, also after
+     * {@link #reconnect()}. Blocks until the pen answers; throws like a command.
+     */
+    public PenSettings readSettings() {
+        return Convert.penSettings(resources.pen.read_settings());
+    }
+
+    // Asynchronous twins of the commands above. Each returns at once; the future completes
+    // with null once the pen acknowledged, or exceptionally with the PenException subclass the
+    // blocking call would throw (a refusal on the host, such as a value out of range, arrives
+    // the same way, never as a throw). Futures complete on the pen's callback thread, where
+    // non-async dependent stages (thenRun, whenComplete) then run too: use the *Async stage
+    // methods to move work elsewhere. Closing the pen or losing the link completes what is in
+    // flight with a ConnectionException.
+
+    public CompletableFuture<Void> setDepthMmAsync(double millimetres) {
+        NativeDepth depth;
+        try {
+            depth = NativeDepth.mm(millimetres);
+        } catch (PenException refused) {  // NaN, infinity: through the future, as promised
+            return CompletableFuture.failedFuture(refused);
+        }
+        return Completions.submit(done -> resources.pen.set_depth_async(depth, done));
+    }
+
+    public CompletableFuture<Void> setSpeedHzAsync(double hertz) {
+        NativeSpeed speed;
+        try {
+            speed = NativeSpeed.hz(hertz);
+        } catch (PenException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return Completions.submit(done -> resources.pen.set_speed_async(speed, done));
+    }
+
+    public CompletableFuture<Void> startAsync() {
+        return Completions.submit(resources.pen::start_async);
+    }
+
+    public CompletableFuture<Void> stopAsync() {
+        return Completions.submit(resources.pen::stop_async);
+    }
+
+    public CompletableFuture<Void> setRfModeAsync(RfMode mode) {
+        NativeRfMode nativeMode;
+        try {
+            nativeMode = Convert.rfMode(mode);
+        } catch (PenException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return Completions.submit(done -> resources.pen.set_rf_mode_async(nativeMode, done));
+    }
+
+    public CompletableFuture<Void> setLedModeAsync(LedMode mode) {
+        NativeLedMode nativeMode;
+        try {
+            nativeMode = Convert.ledMode(mode);
+        } catch (PenException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return Completions.submit(done -> resources.pen.set_led_mode_async(nativeMode, done));
+    }
+
+    public CompletableFuture<Void> emergencyStopAsync() {
+        return Completions.submit(resources.pen::emergency_stop_async);
+    }
+
+    public CompletableFuture<Void> clearEmergencyStopAsync() {
+        return Completions.submit(resources.pen::clear_emergency_stop_async);
+    }
+
+    // Add-on modules (see Module). A module is named by its descriptor's key ("cooling"), or
+    // "key@slot" when two of a kind are fitted. Values are Boolean, Number or String (an enum's
+    // label), checked against the descriptor before anything is sent; errors name
+    // "module.key", the value, the limit and the unit.
+
+    /**
+     * The modules fitted, as the pen reported them (read again by the SDK after a
+     * MODULE_ATTACHED or MODULE_DETACHED event). Each keeps this pen reachable.
+     */
+    public List<Module> modules() {
+        List<Module> modules = new ArrayList<>();
+        for (NativeModuleInfo info : resources.pen.modules()) {
+            modules.add(Convert.module(this, info));
+        }
+        return List.copyOf(modules);
+    }
+
+    /** @throws NotSupportedException no fitted module matches (the message names those fitted) */
+    public Module module(String module) {
+        Convert.require(module, "module");
+        return Convert.module(this, resources.pen.module(module));
+    }
+
+    /**
+     * Sets every value at once: the pen applies all or none (a refusal names the first
+     * offending parameter). Values: Boolean, Number, or String for an enum's label.
+     */
+    public void setParams(String module, Map<String, ?> values) {
+        Convert.require(module, "module");
+        setParams(module, module, values);
+    }
+
+    public CompletableFuture<Void> setParamsAsync(String module, Map<String, ?> values) {
+        if (module == null) {
+            return CompletableFuture.failedFuture(new InvalidArgumentException("module is null"));
+        }
+        return setParamsAsync(module, module, values);
+    }
+
+    /** Sets one parameter: {@code setParam("cooling", "setpoint_c", 12.5)}. */
+    public void setParam(String module, String key, Object value) {
+        Convert.require(module, "module");
+        setParam(module, module, key, value);
+    }
+
+    // selector names the module for the SDK ("cooling@2"), name for errors raised here
+    // ("cooling.setpoint_c", as the SDK's own errors name it).
+
+    void setParams(String selector, String name, Map<String, ?> values) {
+        resources.pen.set_params(selector, Convert.paramList(name, values));
+    }
+
+    CompletableFuture<Void> setParamsAsync(String selector, String name, Map<String, ?> values) {
+        NativeParamList list;
+        try {
+            list = Convert.paramList(name, values);
+        } catch (PenException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return Completions.submit(done -> resources.pen.set_params_async(selector, list, done));
+    }
+
+    void setParam(String selector, String name, String key, Object value) {
+        Convert.require(key, "parameter key of " + name);
+        resources.pen.set_param(selector, key, Convert.paramValue(name + "." + key, value));
+    }
+
+    /** Reads one parameter's current value from the pen: a Boolean, Double or String. */
+    public Object getParam(String module, String key) {
+        Convert.require(module, "module");
+        Convert.require(key, "parameter key of " + module);
+        return Convert.paramValue(resources.pen.get_param(module, key));
+    }
+
+    /** Every parameter of the module, read from the pen, in descriptor order (unmodifiable). */
+    public Map<String, Object> getParams(String module) {
+        Convert.require(module, "module");
+        return Convert.paramMap(resources.pen.get_params(module));
+    }
+
+    /** Status frames at the pen's default subscription rate (50 Hz). */
+    public Subscription onStatus(StatusListener listener) {
+        return onStatus(listener, 50);
+    }
+
+    /** Calls listener for each status frame; asks the pen to stream at least rateHz. */
+    public Subscription onStatus(StatusListener listener, int rateHz) {
+        Bridges.StatusBridge bridge = new Bridges.StatusBridge(requireListener(listener));
+        return register(resources.pen.subscribe_status(bridge, rateHz), bridge);
+    }
+
+    public Subscription onEvent(EventListener listener) {
+        Bridges.EventBridge bridge = new Bridges.EventBridge(requireListener(listener));
+        return register(resources.pen.subscribe_events(bridge), bridge);
+    }
+
+    public Subscription onConnectionState(ConnectionListener listener) {
+        Bridges.ConnectionBridge bridge = new Bridges.ConnectionBridge(requireListener(listener));
+        return register(resources.pen.subscribe_connection_state(bridge), bridge);
+    }
+
+    /** The newest status frame received, if any. */
+    public Optional<Status> latestStatus() {
+        NativePen pen = resources.pen;
+        return pen.has_latest_status() ? Optional.of(Convert.status(pen.latest_status()))
+                                       : Optional.empty();
+    }
+
+    /** Status frames the pen sent that never reached a listener. */
+    public long droppedStatusFrames() {
+        return resources.pen.dropped_status_frames().longValue();
+    }
+
+    public long receivedStatusFrames() {
+        return resources.pen.received_status_frames().longValue();
+    }
+
+    /** After the connection was lost: opens the link again and redoes the handshake; listeners
+     * stay registered. Does nothing while connected; throws {@link ConnectionException} if a
+     * different pen answers. */
+    public void reconnect() {
+        resources.pen.reconnect();
+    }
+
+    /** Removes every subscription, stops streaming and closes the link. Idempotent; later
+     * commands throw {@link ConnectionException}. */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    Resources resources() {
+        return resources;
+    }
+
+    private Subscription register(NativeSubscription subscription, Object director) {
+        Subscription.Registration registration = new Subscription.Registration(subscription, director);
+        if (!resources.add(registration)) {
+            registration.unsubscribe();
+            throw new ConnectionException(ErrorCode.NOT_CONNECTED, "the pen is closed");
+        }
+        return new Subscription(this, registration);
+    }
+
+    private static <T> T requireListener(T listener) {
+        if (listener == null) {
+            throw new InvalidArgumentException("the listener is null");
+        }
+        return listener;
+    }
+
+    /**
+     * Everything native a pen owns. Also the cleaner's action, so it must not refer to the Pen:
+     * while registered with the cleaner it keeps the proxies and directors strongly reachable,
+     * so none is finalized before the subscriptions are gone.
+     */
+    static final class Resources implements Runnable {
+        final NativePen pen;
+        private final Set<Subscription.Registration> registrations = new LinkedHashSet<>();
+        private boolean closed;
+
+        Resources(NativePen pen) {
+            this.pen = pen;
+        }
+
+        synchronized boolean add(Subscription.Registration registration) {
+            if (closed) {
+                return false;
+            }
+            registrations.add(registration);
+            return true;
+        }
+
+        void remove(Subscription.Registration registration) {
+            // Unsubscribe before letting go of the director; outside the lock, because it waits
+            // for a running listener that may itself be subscribing.
+            registration.unsubscribe();
+            synchronized (this) {
+                registrations.remove(registration);
+            }
+        }
+
+        @Override
+        public void run() {
+            List<Subscription.Registration> open;
+            synchronized (this) {
+                closed = true;
+                open = new ArrayList<>(registrations);
+            }
+            for (Subscription.Registration registration : open) {
+                registration.unsubscribe();
+            }
+            pen.close();
+            synchronized (this) {
+                registrations.clear();
+            }
+        }
+    }
+}

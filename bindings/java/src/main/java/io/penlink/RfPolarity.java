@@ -1,0 +1,6 @@
+package io.penlink;
+
+/** RF electrode arrangement. The order matches the C++ enum values. */
+public enum RfPolarity {
+    MONOPOLAR, BIPOLAR
+}

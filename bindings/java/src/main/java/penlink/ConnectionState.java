@@ -1,6 +1,0 @@
-package penlink;
-
-/** State of the link to the pen. The order matches the C++ enum values. */
-public enum ConnectionState {
-    CONNECTING, CONNECTED, LOST, CLOSED
-}
