@@ -1,7 +1,8 @@
 /* Maps every penlink::Error to one exception hierarchy, named the same in every language:
  *   PenError
  *     InvalidArgumentError, OutOfRangeError (value, limit, unit), TimeoutError,
- *     ConnectionError > ConnectionLostError, SafetyError, NotSupportedError, RejectedError
+ *     ConnectionError > ConnectionLostError, SafetyError, NotSupportedError, RejectedError,
+ *     AuthenticationError
  * penlink::bind::error_class_name() picks the name; describe_error() gives value/limit/unit.
  *
  * Per-language hook: before %including penlink.i, a language file provides
@@ -35,6 +36,7 @@
 %ignore penlink::SafetyError;
 %ignore penlink::NotSupportedError;
 %ignore penlink::RejectedError;
+%ignore penlink::AuthenticationError;
 %ignore penlink::Result;
 %ignore penlink::Result::from;  /* a Python keyword; ignored anyway, this keeps SWIG quiet */
 %ignore penlink::throw_error;

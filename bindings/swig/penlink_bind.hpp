@@ -68,6 +68,19 @@ struct ConnectOptions {
     std::int32_t callback_queue_capacity = 4096;
     /// Directories of partner module descriptors (*.json), searched before PENLINK_MODULE_PATH.
     std::vector<std::string> module_paths;
+    /// true: refuse every pen no key is given for (see penlink::ConnectOptions).
+    bool require_authentication = false;
+
+    /// Adds the key (64 hex digits) of the pen with this serial number (authenticated
+    /// sessions, docs/protocol.md section 15). Throws InvalidArgumentError without the key.
+    void add_key_hex(const std::string& serial, const std::string& hex) { keys.add_hex(serial, hex); }
+    /// Adds every "SERIAL KEY" line of a key file (refused if others may read it).
+    void load_key_file(const std::string& path) { keys.load_file(path); }
+    /// The serial numbers that have a key.
+    std::vector<std::string> key_serials() const { return keys.serials(); }
+#ifndef SWIG
+    penlink::PenKeys keys;
+#endif
 };
 
 // --- log -------------------------------------------------------------------------------------
@@ -228,6 +241,8 @@ inline penlink::ConnectOptions to_native(const ConnectOptions& options) {
     native.idle_status_rate_hz = options.idle_status_rate_hz;
     native.callback_queue_capacity = options.callback_queue_capacity;
     native.module_paths = options.module_paths;
+    native.keys = options.keys;
+    native.require_authentication = options.require_authentication;
     return native;
 }
 
@@ -292,6 +307,19 @@ public:
     void clear_faults() { pen_->clear_faults(); }
     /// Asks the pen for its current set points; see penlink::Pen::read_settings.
     PenSettings read_settings() { return pen_->read_settings(); }
+    /// Authenticated sessions (see penlink::Pen::authenticated and security_stats).
+    bool authenticated() const { return pen_->authenticated(); }
+    SecurityStats security_stats() const { return pen_->security_stats(); }
+    /// Installs a new key, given as 64 hex digits (each language converts its bytes).
+    void change_key_hex(const std::string& hex) {
+        const std::string serial = pen_->info().serial_number;
+        penlink::PenKeys parsed;
+        parsed.add_hex(serial.empty() ? "-" : serial, hex);
+        const std::uint8_t* key = parsed.find(serial.empty() ? "-" : serial);
+        std::vector<std::uint8_t> bytes(key, key + 32);
+        pen_->change_key(bytes);
+        std::fill(bytes.begin(), bytes.end(), std::uint8_t{0});
+    }
 
     // Asynchronous twins: they return at once and tell done the outcome exactly once, on the
     // callback thread; a refusal on the host (out of range) arrives there too, never as a

@@ -42,7 +42,7 @@ public:
 /// Name of the host-language exception class for an error code; the same names in every
 /// language: PenError (base), InvalidArgumentError, OutOfRangeError, TimeoutError,
 /// ConnectionError, ConnectionLostError (a ConnectionError: the link went away or the pen is
-/// closed), SafetyError, NotSupportedError, RejectedError.
+/// closed), SafetyError, NotSupportedError, RejectedError, AuthenticationError.
 inline const char* error_class_name(ErrorCode code) noexcept {
     switch (code) {
         case ErrorCode::InvalidArgument:
@@ -66,6 +66,10 @@ inline const char* error_class_name(ErrorCode code) noexcept {
         case ErrorCode::Internal:
         case ErrorCode::CallbackFailed:
             return "RejectedError";
+        case ErrorCode::AuthenticationRequired:
+        case ErrorCode::KeyRejected:
+        case ErrorCode::PenNotAuthentic:
+            return "AuthenticationError";
         case ErrorCode::Ok:
             break;
     }

@@ -1,5 +1,6 @@
 // Copies values between the SWIG proxies and the public types, so nothing a user keeps points
 // into C++ memory that may go away.
+using System;
 using System.Collections.Generic;
 
 namespace Penlink
@@ -124,7 +125,7 @@ namespace Penlink
             if (options.CallbackQueueCapacity < 1)
                 throw new InvalidArgumentException("connect option CallbackQueueCapacity " +
                                                    options.CallbackQueueCapacity + " must be at least 1");
-            return new NativeConnectOptions
+            var native = new NativeConnectOptions
             {
                 connect_timeout_ms = options.ConnectTimeoutMs,
                 command_timeout_ms = options.CommandTimeoutMs,
@@ -134,7 +135,22 @@ namespace Penlink
                 idle_status_rate_hz = options.IdleStatusRateHz,
                 callback_queue_capacity = options.CallbackQueueCapacity,
                 module_paths = ToNative(options.ModulePaths),
+                require_authentication = options.RequireAuthentication,
             };
+            foreach (var entry in options.Keys ?? new Dictionary<string, byte[]>())
+                native.add_key_hex(entry.Key, KeyHex(entry.Value, "the key for " + entry.Key));
+            foreach (var file in options.KeyFiles ?? new List<string>())
+                native.load_key_file(file);
+            return native;
+        }
+
+        /// <summary>A 32-byte key as 64 hex digits; the message never shows the key.</summary>
+        internal static string KeyHex(byte[] key, string what)
+        {
+            Require(key, what);
+            if (key.Length != 32)
+                throw new InvalidArgumentException(what + " has " + key.Length + " bytes; a pen key has 32");
+            return BitConverter.ToString(key).Replace("-", "").ToLowerInvariant();
         }
 
         static StringVector ToNative(IEnumerable<string> directories)

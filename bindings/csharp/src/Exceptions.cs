@@ -22,6 +22,12 @@ namespace Penlink
         Protocol = -11,
         Internal = -12,
         CallbackFailed = -13,
+        /// <summary>The pen requires authentication and no key was given for its serial.</summary>
+        AuthenticationRequired = -14,
+        /// <summary>The key given for the pen is not the pen's key.</summary>
+        KeyRejected = -15,
+        /// <summary>The pen failed to prove it holds its key.</summary>
+        PenNotAuthentic = -16,
     }
 
     /// <summary>Base of every exception penlink throws. The message names the value, the
@@ -87,6 +93,13 @@ namespace Penlink
         public RejectedException(ErrorCode code, string message) : base(code, message) { }
     }
 
+    /// <summary>An authenticated session could not be set up (codes AuthenticationRequired,
+    /// KeyRejected, PenNotAuthentic). The message never contains a key.</summary>
+    public class AuthenticationException : PenException
+    {
+        public AuthenticationException(ErrorCode code, string message) : base(code, message) { }
+    }
+
     internal static class Errors
     {
         internal static PenException FromNative(int codeValue, string message, double value,
@@ -104,6 +117,9 @@ namespace Penlink
                 case ErrorCode.EmergencyStopped:
                 case ErrorCode.FaultActive: return new SafetyException(code, message);
                 case ErrorCode.NotSupported: return new NotSupportedException(message);
+                case ErrorCode.AuthenticationRequired:
+                case ErrorCode.KeyRejected:
+                case ErrorCode.PenNotAuthentic: return new AuthenticationException(code, message);
                 default: return new RejectedException(code, message);
             }
         }

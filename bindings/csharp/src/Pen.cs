@@ -109,6 +109,23 @@ namespace Penlink
         /// </summary>
         public PenSettings ReadSettings() => Convert.ToPenSettings(resources.Native.read_settings());
 
+        /// <summary>True while the session is authenticated (ConnectOptions.Keys).</summary>
+        public bool Authenticated => resources.Native.authenticated();
+
+        /// <summary>What the authenticated-session checks rejected in this session.</summary>
+        public SecurityStats SecurityStats()
+        {
+            using (var s = resources.Native.security_stats())
+                return new SecurityStats(s.authenticated, s.forged, s.replayed, s.unauthenticated,
+                                         s.rejected_by_pen);
+        }
+
+        /// <summary>Installs a new 32-byte key on the pen over the authenticated session (sent AES
+        /// key-wrapped); the pen and Reconnect() use it from then on. Throws
+        /// AuthenticationException if the session is not authenticated.</summary>
+        public void ChangeKey(byte[] newKey) =>
+            resources.Native.change_key_hex(Convert.KeyHex(newKey, "the new key"));
+
         // Asynchronous twins of the commands above. Each returns at once; the task completes
         // once the pen acknowledged, or faults with the PenException subclass the blocking call
         // would throw (a refusal on the host, such as a value out of range, arrives the same

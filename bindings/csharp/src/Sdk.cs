@@ -26,9 +26,17 @@ namespace Penlink
         /// <summary>Directories of partner module descriptors (*.json) for pens that cannot
         /// store theirs, searched before the PENLINK_MODULE_PATH environment variable.</summary>
         public IList<string> ModulePaths { get; set; } = new List<string>();
+        /// <summary>The 32-byte keys of the pens this program may drive, by serial number: with
+        /// the pen's key the session is authenticated (docs/protocol.md section 15).</summary>
+        public IDictionary<string, byte[]> Keys { get; set; } = new Dictionary<string, byte[]>();
+        /// <summary>Files of "SERIAL HEX" key lines (mode 600), read when connecting.</summary>
+        public IList<string> KeyFiles { get; set; } = new List<string>();
+        /// <summary>Refuse every pen no key is given for, even one that would run
+        /// unauthenticated.</summary>
+        public bool RequireAuthentication { get; set; }
 
         public override string ToString() =>
-            $"ConnectOptions(connect {ConnectTimeoutMs} ms, command {CommandTimeoutMs} ms x{CommandRetries + 1}, heartbeat {HeartbeatIntervalMs} ms, link {LinkTimeoutMs} ms, idle status {IdleStatusRateHz} Hz, queue {CallbackQueueCapacity}, module paths [{string.Join(", ", ModulePaths)}])";
+            $"ConnectOptions(connect {ConnectTimeoutMs} ms, command {CommandTimeoutMs} ms x{CommandRetries + 1}, heartbeat {HeartbeatIntervalMs} ms, link {LinkTimeoutMs} ms, idle status {IdleStatusRateHz} Hz, queue {CallbackQueueCapacity}, module paths [{string.Join(", ", ModulePaths)}], {Keys.Count} keys, {KeyFiles.Count} key files{(RequireAuthentication ? ", authentication required" : "")})";
     }
 
     /// <summary>A serial port on this machine; UsbVid and UsbPid are 0 if it is not USB.</summary>

@@ -23,6 +23,38 @@ namespace Penlink
         ModuleAttached = 9,
         /// <summary>Detail = the slot.</summary>
         ModuleDetached = 10,
+        /// <summary>The pen rejected forged, replayed or injected frames; Detail = how many so far.</summary>
+        SecurityRejected = 11,
+        /// <summary>penlink rejected a forged, replayed or injected frame; Detail = how many so far.</summary>
+        FrameRejected = 12,
+    }
+
+    /// <summary>What the authenticated-session checks rejected in the current session
+    /// (Pen.SecurityStats(); the counts start again at a reconnect).</summary>
+    public sealed class SecurityStats
+    {
+        internal SecurityStats(bool authenticated, ulong forged, ulong replayed, ulong unauthenticated,
+                               uint rejectedByPen)
+        {
+            Authenticated = authenticated;
+            Forged = forged;
+            Replayed = replayed;
+            Unauthenticated = unauthenticated;
+            RejectedByPen = rejectedByPen;
+        }
+        /// <summary>The session is authenticated.</summary>
+        public bool Authenticated { get; }
+        /// <summary>Frames whose tag did not verify.</summary>
+        public ulong Forged { get; }
+        /// <summary>Frames whose counter was used before or is too old.</summary>
+        public ulong Replayed { get; }
+        /// <summary>Unsealed frames in an authenticated session, or sealed ones outside.</summary>
+        public ulong Unauthenticated { get; }
+        /// <summary>What the pen last reported (EventKind.SecurityRejected).</summary>
+        public uint RejectedByPen { get; }
+
+        public override string ToString() =>
+            $"SecurityStats(authenticated={Authenticated}, forged={Forged}, replayed={Replayed}, unauthenticated={Unauthenticated}, rejected by pen={RejectedByPen})";
     }
 
     /// <summary>Bits of Status.FaultBits; the values match the C++ API.</summary>

@@ -32,9 +32,9 @@ subclasses (see penlink.errors). Status frames and events are immutable named tu
 from . import _checks
 from . import native as _native
 from ._stream import StatusStream
-from .errors import (ConnectionError, ConnectionLostError, ErrorCode, InvalidArgumentError,
-                     NotSupportedError, OutOfRangeError, PenError, RejectedError, SafetyError,
-                     TimeoutError)
+from .errors import (AuthenticationError, ConnectionError, ConnectionLostError, ErrorCode,
+                     InvalidArgumentError, NotSupportedError, OutOfRangeError, PenError,
+                     RejectedError, SafetyError, TimeoutError)
 from .log import list_serial_ports, log_to_logging, set_log_handler
 from .modules import (Module, ModuleMap, ModuleNotFittedError, ParamMap,
                       parse_module_descriptor)
@@ -42,8 +42,8 @@ from .pen import Pen, Subscription, connect, connect_async
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, EventKind, Fault,
                     InterlockSpec, LedCapabilities, LedChannel, LedMode, LogLevel,
                     ModuleDescriptor, ParamAccess, ParamSpec, ParamType, PenSettings, PenState,
-                    RfCapabilities, RfMode, RfPolarity, SafetyClass, SerialPortInfo, Status,
-                    TelemetryReading, TelemetrySpec)
+                    RfCapabilities, RfMode, RfPolarity, SafetyClass, SecurityStats,
+                    SerialPortInfo, Status, TelemetryReading, TelemetrySpec)
 
 # Status and Event frames are built in C++ straight into these classes (see status.i).
 _native._register_types(Status, Event, tuple(PenState),
@@ -64,6 +64,7 @@ __all__ = [
     "list_serial_ports", "describe_faults", "__version__",
     "PenError", "InvalidArgumentError", "OutOfRangeError", "TimeoutError", "ConnectionError",
     "ConnectionLostError", "SafetyError", "NotSupportedError", "RejectedError", "ErrorCode",
+    "AuthenticationError", "SecurityStats",
     "PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "Fault", "Status",
     "Event", "RfMode", "LedMode", "DeviceInfo", "LedChannel", "RfCapabilities",
     "LedCapabilities", "Capabilities", "PenSettings", "SerialPortInfo",

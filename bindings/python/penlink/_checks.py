@@ -127,6 +127,16 @@ def callback(name: str, value: Any) -> Callable[..., Any]:
     return value
 
 
+def key_bytes(name: str, value: Any) -> bytes:
+    """A pen key: exactly 32 bytes. The message never shows the key itself."""
+    if not isinstance(value, (bytes, bytearray)):
+        raise InvalidArgumentError(f"{name} is not bytes (got {type(value).__name__}); a pen "
+                                   f"key is 32 bytes")
+    if len(value) != 32:
+        raise InvalidArgumentError(f"{name} has {len(value)} bytes; a pen key has 32")
+    return bytes(value)
+
+
 def text(name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise InvalidArgumentError(f"{name} {_shown(value)} is not a string "

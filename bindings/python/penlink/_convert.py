@@ -98,6 +98,25 @@ def led_mode(mode: LedMode) -> Any:
     return native
 
 
+def add_keys(native: Any, keys: Any, key_file: Any, require_authentication: Any) -> None:
+    """Puts connect()'s keys (serial -> 32 bytes), key file and require_authentication into
+    native ConnectOptions. Messages name the serial, never the key."""
+    if keys is not None:
+        if not isinstance(keys, Mapping):
+            raise InvalidArgumentError(f"keys must map pen serial numbers to 32-byte keys (got "
+                                       f"{type(keys).__name__})")
+        for serial, key in keys.items():
+            serial = _checks.text("a key's serial number", serial)
+            native.add_key_hex(serial, _checks.key_bytes(f"the key for {serial}", key).hex())
+    if key_file is not None:
+        native.load_key_file(_checks.text("key_file", os.fspath(key_file)
+                                          if isinstance(key_file, os.PathLike) else key_file))
+    if not isinstance(require_authentication, bool):
+        raise InvalidArgumentError(f"require_authentication must be True or False (got "
+                                   f"{type(require_authentication).__name__})")
+    native.require_authentication = require_authentication
+
+
 def connect_options(module_paths: Iterable[Any] = (), **seconds_and_counts: Any) -> Any:
     """ConnectOptions from connect()'s keyword arguments (times in seconds)."""
     native = _native.ConnectOptions()

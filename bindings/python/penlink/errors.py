@@ -30,6 +30,7 @@ __all__ = [
     "SafetyError",
     "NotSupportedError",
     "RejectedError",
+    "AuthenticationError",
 ]
 
 
@@ -50,6 +51,9 @@ class ErrorCode(enum.IntEnum):
     PROTOCOL = -11
     INTERNAL = -12
     CALLBACK_FAILED = -13
+    AUTHENTICATION_REQUIRED = -14
+    KEY_REJECTED = -15
+    PEN_NOT_AUTHENTIC = -16
 
 
 class PenError(Exception):
@@ -111,9 +115,15 @@ class RejectedError(PenError):
     """The pen refused for another reason (busy, wrong state), or broke the protocol."""
 
 
+class AuthenticationError(PenError):
+    """An authenticated session could not be set up: code AUTHENTICATION_REQUIRED (the pen
+    requires one and no key was given for its serial), KEY_REJECTED (the key is not the pen's)
+    or PEN_NOT_AUTHENTIC (the pen could not prove it holds its key). Never contains a key."""
+
+
 _CLASSES = {cls.__name__: cls for cls in (
     PenError, InvalidArgumentError, OutOfRangeError, TimeoutError, ConnectionError,
-    ConnectionLostError, SafetyError, NotSupportedError, RejectedError)}
+    ConnectionLostError, SafetyError, NotSupportedError, RejectedError, AuthenticationError)}
 
 
 def _from_native(name: str, message: str, code: int, value: float, limit: float,

@@ -22,7 +22,7 @@ from ._stream import StatusStream
 from .errors import InvalidArgumentError, PenError
 from .modules import Module, ModuleMap
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, ParamValue,
-                    PenSettings, RfMode, Status)
+                    PenSettings, RfMode, Status, SecurityStats)
 
 __all__ = ["Pen", "Subscription", "connect", "connect_async"]
 
@@ -236,6 +236,25 @@ class Pen:
     def clear_faults(self) -> None:
         """Clears latched faults whose cause has gone."""
         self._native.clear_faults()
+
+    @property
+    def authenticated(self) -> bool:
+        """True while the session is authenticated (connect(keys=...) with the pen's key)."""
+        return bool(self._native.authenticated())
+
+    def security_stats(self) -> SecurityStats:
+        """What the authenticated-session checks rejected in this session: forged, replayed and
+        unauthenticated frames, and the pen's own count."""
+        native = self._native.security_stats()
+        return SecurityStats(authenticated=bool(native.authenticated), forged=native.forged,
+                             replayed=native.replayed, unauthenticated=native.unauthenticated,
+                             rejected_by_pen=native.rejected_by_pen)
+
+    def change_key(self, new_key: bytes) -> None:
+        """Installs new_key (32 bytes) on the pen over the authenticated session (sent AES
+        key-wrapped); the pen and this Pen's reconnect() use it from then on. Raises
+        AuthenticationError if the session is not authenticated."""
+        self._native.change_key_hex(_checks.key_bytes("new_key", new_key).hex())
 
     def read_settings(self) -> PenSettings:
         """Asks the pen for its current set points (depth, depth limit, speed, running, RF,
@@ -492,7 +511,9 @@ def _mode(cls: Any, mode: Any, fields: dict) -> Any:
 def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 0.3,
             command_retries: int = 2, heartbeat_interval: float = 0.0,
             link_timeout: float = 0.0, idle_status_rate_hz: int = 10,
-            callback_queue_capacity: int = 4096, module_paths: Iterable[Any] = ()) -> Pen:
+            callback_queue_capacity: int = 4096, module_paths: Iterable[Any] = (),
+            keys: Optional[Mapping[str, bytes]] = None, key_file: Optional[str] = None,
+            require_authentication: bool = False) -> Pen:
     """Connects to a pen and performs the handshake; returns the Pen. Times are in seconds.
 
     URLs: serial:///dev/ttyUSB0?baud=115200, tcp://127.0.0.1:7878, sim://?rf=1&led=1 (a
@@ -502,12 +523,19 @@ def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 
     descriptors (*.json) for pens that cannot store theirs, searched before the
     PENLINK_MODULE_PATH environment variable. Raises InvalidArgumentError (bad URL),
     ConnectionError (port missing or busy, refused), TimeoutError (no answer) or
-    RejectedError (incompatible protocol version)."""
+    RejectedError (incompatible protocol version).
+
+    Authenticated sessions (docs/protocol.md section 15): keys maps pen serial numbers to their
+    32-byte keys, key_file names a file of "SERIAL HEX" lines (mode 600). With the pen's key the
+    session is authenticated; AuthenticationError says why not (AUTHENTICATION_REQUIRED: no key
+    for a pen that requires one, or require_authentication; KEY_REJECTED: not the pen's key;
+    PEN_NOT_AUTHENTIC: the pen could not prove itself)."""
     options = _convert.connect_options(
         connect_timeout=connect_timeout, command_timeout=command_timeout,
         command_retries=command_retries, heartbeat_interval=heartbeat_interval,
         link_timeout=link_timeout, idle_status_rate_hz=idle_status_rate_hz,
         callback_queue_capacity=callback_queue_capacity, module_paths=module_paths)
+    _convert.add_keys(options, keys, key_file, require_authentication)
     return Pen(_native.Pen.connect(_checks.text("url", url), options))
 
 

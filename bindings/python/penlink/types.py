@@ -70,6 +70,8 @@ class EventKind(enum.IntEnum):
     EMERGENCY_CLEARED = 8
     MODULE_ATTACHED = 9  #: detail = the slot; pen.modules lists the modules again
     MODULE_DETACHED = 10  #: detail = the slot
+    SECURITY_REJECTED = 11  #: the pen rejected forged/replayed/injected frames; detail = count
+    FRAME_REJECTED = 12  #: penlink rejected a forged/replayed/injected frame; detail = count
 
 
 class Fault(enum.IntFlag):
@@ -314,6 +316,18 @@ class Capabilities:
     max_status_rate_hz: int
     rf: RfCapabilities
     led: LedCapabilities
+
+
+@dataclasses.dataclass(frozen=True)
+class SecurityStats:
+    """What the authenticated-session checks rejected in this session (Pen.security_stats();
+    the counts start again at a reconnect)."""
+
+    authenticated: bool  #: the session is authenticated (mutual proof, every frame tagged)
+    forged: int  #: frames whose tag did not verify
+    replayed: int  #: frames whose counter was used before or is too old
+    unauthenticated: int  #: unsealed frames in an authenticated session, or sealed ones outside
+    rejected_by_pen: int  #: what the pen last reported (EventKind.SECURITY_REJECTED)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,7 +15,13 @@ public enum ErrorCode {
     REJECTED(-10),
     PROTOCOL(-11),
     INTERNAL(-12),
-    CALLBACK_FAILED(-13);
+    CALLBACK_FAILED(-13),
+    /** The pen requires authentication and no key was given for its serial. */
+    AUTHENTICATION_REQUIRED(-14),
+    /** The key given for the pen is not the pen's key. */
+    KEY_REJECTED(-15),
+    /** The pen failed to prove it holds its key. */
+    PEN_NOT_AUTHENTIC(-16);
 
     private final int value;
 

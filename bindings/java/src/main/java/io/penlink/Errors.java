@@ -23,6 +23,10 @@ final class Errors {
                 return new SafetyException(code, message);
             case NOT_SUPPORTED:
                 return new NotSupportedException(message);
+            case AUTHENTICATION_REQUIRED:
+            case KEY_REJECTED:
+            case PEN_NOT_AUTHENTIC:
+                return new AuthenticationException(code, message);
             default:
                 return new RejectedException(code, message);
         }

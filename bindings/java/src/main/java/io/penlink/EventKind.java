@@ -13,7 +13,11 @@ public enum EventKind {
     /** detail = the slot; {@link Pen#modules()} lists the modules again. */
     MODULE_ATTACHED(9),
     /** detail = the slot. */
-    MODULE_DETACHED(10);
+    MODULE_DETACHED(10),
+    /** The pen rejected forged, replayed or injected frames; detail = how many so far. */
+    SECURITY_REJECTED(11),
+    /** penlink rejected a forged, replayed or injected frame; detail = how many so far. */
+    FRAME_REJECTED(12);
 
     private final int value;
 

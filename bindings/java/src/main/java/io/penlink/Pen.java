@@ -63,6 +63,49 @@ public final class Pen implements AutoCloseable {
         return new Pen(NativePen.connect(url, Convert.connectOptions(options)));
     }
 
+    /**
+     * Connects with the keys of the pens this program may drive: with the pen's key the session
+     * is authenticated (docs/protocol.md section 15).
+     *
+     * @throws AuthenticationException no key for a pen that requires one (or keys require
+     *     authentication), a key that is not the pen's, or a pen that cannot prove itself
+     */
+    public static Pen connect(String url, ConnectOptions options, PenKeys keys) {
+        Convert.require(url, "url");
+        Convert.require(keys, "keys");
+        NativeConnectOptions native_ = Convert.connectOptions(options);
+        keys.applyTo(native_);
+        return new Pen(NativePen.connect(url, native_));
+    }
+
+    /** True while the session is authenticated. */
+    public boolean authenticated() {
+        return resources.pen.authenticated();
+    }
+
+    /** What the authenticated-session checks rejected in this session. */
+    public SecurityStats securityStats() {
+        NativeSecurityStats s = resources.pen.security_stats();
+        return new SecurityStats(s.getAuthenticated(), s.getForged().longValue(),
+                s.getReplayed().longValue(), s.getUnauthenticated().longValue(),
+                s.getRejected_by_pen());
+    }
+
+    /**
+     * Installs a new 32-byte key on the pen over the authenticated session (sent AES
+     * key-wrapped); the pen and this Pen's {@link #reconnect()} use it from then on.
+     *
+     * @throws AuthenticationException the session is not authenticated
+     */
+    public void changeKey(byte[] newKey) {
+        Convert.require(newKey, "newKey");
+        if (newKey.length != 32) {
+            throw new InvalidArgumentException("a new pen key must have 32 bytes; this one has "
+                    + newKey.length);
+        }
+        resources.pen.change_key_hex(java.util.HexFormat.of().formatHex(newKey));
+    }
+
     public String url() {
         return resources.pen.url();
     }
