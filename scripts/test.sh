@@ -50,9 +50,10 @@ build="$root/build/ci"
 tools_venv="$root/build/venv"
 [ -x "$tools_venv/bin/python" ] || python3 -m venv "$tools_venv"
 python="$tools_venv/bin/python"
-"$python" -m pip install --quiet --disable-pip-version-check "pytest>=7"
+# dbus-fast serves the fake BlueZ (tests/ble/fake_bluez.py) on the BLE tests' private bus.
+"$python" -m pip install --quiet --disable-pip-version-check "pytest>=7" "dbus-fast>=2"
 configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON \
-    -DPython3_EXECUTABLE="$python"
+    -DPython3_EXECUTABLE="$python" -DPENLINK_TEST_PYTHON="$python"
 counted ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
 
 step "pip install of the repository into a fresh venv, then the Python suite against it"
@@ -68,7 +69,7 @@ counted env -C "$venv" PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" \
 step "AddressSanitizer + UndefinedBehaviorSanitizer"
 asan="$root/build/asan"
 configure_and_build "$asan" -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=address,undefined \
-    -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF
+    -DPENLINK_TEST_PYTHON="$python" -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     counted ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 300
 

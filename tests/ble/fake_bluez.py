@@ -16,6 +16,7 @@ Control interface, org.penlink.FakeBluez1 on /org/penlink/fake (e.g. with dbus-s
   DropConnection()                  the pen goes out of range: Connected becomes false
   SetConnectError(s name, s text)   Connect() fails with that error ("" clears it)
   SetPowered(b)                     the adapter's Powered property
+  SetMtu(q)                         the ATT MTU of the next connection
   Stats() -> a{st}                  writes, rejected_writes, bytes_to_pen, notifications, ...
 
 It prints "READY" on stdout once org.bluez is owned. The UUIDs come from
@@ -65,6 +66,7 @@ class Link:
     async def connect(self):
         host, port = self.args.sim.rsplit(":", 1)
         self.reader, self.writer = await asyncio.open_connection(host, int(port))
+        self.payload = self.args.mtu - 3  # negotiated anew on every connection
         self.from_pen.clear()
         self.connected = True
         self.stats["connects"] += 1
@@ -375,6 +377,13 @@ class Control(ServiceInterface):
     def SetPowered(self, value: "b"):
         self.fake.adapter.set_powered(value)
         self.fake.adapter.emit_properties_changed({"Powered": value})
+
+    @method()
+    def SetMtu(self, value: "q"):
+        """The ATT MTU of the next connection (the current one keeps its own)."""
+        if value < 23 or value > 517:
+            raise DBusError("org.penlink.Error.InvalidArgs", f"MTU {value} is outside 23-517")
+        self.fake.args.mtu = value
 
     @method()
     def Stats(self) -> "a{st}":
