@@ -8,6 +8,7 @@
 // Usage: bench_ble [rounds]   (default 100)
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <future>
@@ -49,9 +50,10 @@ void round_trip(int rounds) {
     std::printf("  p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms\n", p50,
                 bench::percentile(samples, 0.9), bench::percentile(samples, 0.99),
                 bench::percentile(samples, 1.0));
-    std::printf("  floor (two connection intervals) %.1f ms: p50 is %.2fx the floor (target "
-                "<= 1.5x)\n",
-                floor, p50 / floor);
+    std::printf(
+        "  floor (two connection intervals) %.1f ms: p50 is %.2fx the floor (target "
+        "<= 1.5x)\n",
+        floor, p50 / floor);
 }
 
 void status_throughput() {
@@ -69,9 +71,10 @@ void status_throughput() {
     const double got = (frames.load() - before) / seconds;
     const double link = 244.0 * 1000.0 / 15.0;
     std::printf("status, 15 ms interval, MTU 247 (link estimate %.0f bytes/s):\n", link);
-    std::printf("  asked 1000 Hz, pen streams at the clamped %d Hz; received %.1f frames/s "
-                "(%.0f%% of the clamped rate), %.0f bytes/s of status (%.0f%% of the link)\n",
-                rate, got, 100.0 * got / rate, got * 67, 100.0 * got * 67 / link);
+    std::printf(
+        "  asked 1000 Hz, pen streams at the clamped %d Hz; received %.1f frames/s "
+        "(%.0f%% of the clamped rate), %.0f bytes/s of status (%.0f%% of the link)\n",
+        rate, got, 100.0 * got / rate, got * 67, 100.0 * got * 67 / link);
     std::printf("  dropped frames counted: %llu\n",
                 static_cast<unsigned long long>(pen->dropped_status_frames() - dropped_before));
 }
@@ -83,12 +86,12 @@ void estop(const std::vector<std::string>& link, int interval_ms, const char* la
     auto pen = penlink::Pen::connect(FakeBluez::url("?interval_ms=" + std::to_string(interval_ms)),
                                      patient());
     std::vector<double> samples;
+    std::vector<double> applied;
     for (int round = 0; round < 10; ++round) {
         std::atomic<int> answered{0};
         for (int i = 0; i < 50; ++i) {
-            pen->set_speed_async(penlink::Speed::hz(60 + i), [&](const penlink::Result&) {
-                ++answered;
-            });
+            pen->set_speed_async(penlink::Speed::hz(60 + i),
+                                 [&](const penlink::Result&) { ++answered; });
         }
         std::promise<void> done;
         auto acknowledged = done.get_future();
@@ -100,14 +103,22 @@ void estop(const std::vector<std::string>& link, int interval_ms, const char* la
         });
         acknowledged.wait();
         samples.push_back(ms(at - start));
+        // When the EmergencyStop frame reached the pen: the fake notes it (CLOCK_MONOTONIC, as
+        // steady_clock on Linux).
+        const auto delivered_ns = static_cast<std::int64_t>(fake.stats()["last_estop_ns"]);
+        const auto start_ns =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(start.time_since_epoch()).count();
+        applied.push_back(static_cast<double>(delivered_ns - start_ns) / 1e6);
         while (answered.load() < 50) std::this_thread::sleep_for(std::chrono::milliseconds(5));
         pen->clear_emergency_stop();
     }
     std::printf("e-stop with 50 commands queued, %s (10 rounds):\n", label);
-    std::printf("  call to acknowledgement p50 %.1f ms  max %.1f ms; one interval + one frame "
-                "%d ms, ack floor (write event + notify event) %d ms\n",
-                bench::percentile(samples, 0.5), bench::percentile(samples, 1.0),
-                interval_ms + interval_ms, 2 * interval_ms);
+    std::printf(
+        "  call to the pen having it: p50 %.1f ms  max %.1f ms (target: one interval + one "
+        "frame, %d ms)\n",
+        bench::percentile(applied, 0.5), bench::percentile(applied, 1.0), 2 * interval_ms);
+    std::printf("  call to acknowledgement:  p50 %.1f ms  max %.1f ms\n",
+                bench::percentile(samples, 0.5), bench::percentile(samples, 1.0));
 }
 
 }  // namespace

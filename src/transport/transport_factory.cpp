@@ -19,9 +19,9 @@ std::unique_ptr<Transport> make_transport(const Url& url, boost::asio::io_contex
         return std::make_unique<BleTransport>(io, url);
 #else
         throw NotSupportedError(
-            "this penlink was built without Bluetooth LE "
-            "(PENLINK_WITH_BLE=OFF), so it cannot open " +
-            url.address + (url.address.empty() ? "ble://?name=" + url.get("name") : ""));
+            "this penlink was built without Bluetooth LE (PENLINK_WITH_BLE=OFF), so it cannot "
+            "open ble://" +
+            (url.address.empty() ? "?name=" + url.get("name") : url.address));
 #endif
     }
     throw InvalidArgumentError("unknown transport scheme '" + url.scheme +

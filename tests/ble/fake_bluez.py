@@ -17,7 +17,8 @@ Control interface, org.penlink.FakeBluez1 on /org/penlink/fake (e.g. with dbus-s
   SetConnectError(s name, s text)   Connect() fails with that error ("" clears it)
   SetPowered(b)                     the adapter's Powered property
   SetMtu(q)                         the ATT MTU of the next connection
-  Stats() -> a{st}                  writes, rejected_writes, bytes_to_pen, notifications, ...
+  Stats() -> a{st}                  writes, rejected_writes, bytes_to_pen, notifications,
+                                    last_estop_ns (when an EmergencyStop reached the pen), ...
 
 It prints "READY" on stdout once org.bluez is owned. The UUIDs come from
 src/transport/ble/penlink_gatt.hpp, so the fake and the SDK cannot drift apart.
@@ -29,6 +30,7 @@ import os
 import re
 import signal
 import sys
+import time
 
 from dbus_fast import BusType, DBusError, Variant  # noqa: F401  (Variant for a{sv} values)
 from dbus_fast.aio import MessageBus
@@ -45,6 +47,22 @@ def gatt_uuids():
 
 
 SERVICE_UUID, WRITE_UUID, NOTIFY_UUID = gatt_uuids()
+EMERGENCY_STOP = 0x0A  # message type (docs/protocol.md 6)
+
+
+def cobs_decode(encoded):
+    """One COBS-encoded frame without its delimiter, or None if it is not valid COBS."""
+    out = bytearray()
+    i = 0
+    while i < len(encoded):
+        code = encoded[i]
+        if code == 0 or i + code > len(encoded):
+            return None
+        out += encoded[i + 1:i + code]
+        i += code
+        if code < 0xFF and i < len(encoded):
+            out.append(0)
+    return bytes(out)
 
 
 class Link:
@@ -59,7 +77,9 @@ class Link:
         self.to_pen = []  # (bytes, future) waiting for a connection event
         self.from_pen = bytearray()
         self.stats = {"writes": 0, "rejected_writes": 0, "bytes_to_pen": 0,
-                      "notifications": 0, "bytes_from_pen": 0, "connects": 0, "drops": 0}
+                      "notifications": 0, "bytes_from_pen": 0, "connects": 0, "drops": 0,
+                      "estops_delivered": 0, "last_estop_ns": 0}
+        self.to_pen_frame = bytearray()  # host-to-pen bytes since the last delimiter
         self.device = None
         self.notify = None
 
@@ -125,6 +145,7 @@ class Link:
                     budget -= len(data)
                 self.writer.write(data)
                 self.stats["bytes_to_pen"] += len(data)
+                self._watch_for_estop(data)
                 if not future.done():
                     future.set_result(None)
             budget = budget_per_event
@@ -142,6 +163,19 @@ class Link:
                 self.stats["notifications"] += 1
                 self.stats["bytes_from_pen"] += len(chunk)
                 self.notify.notify(chunk)
+
+    def _watch_for_estop(self, data):
+        """Notes when an EmergencyStop frame reached the pen (CLOCK_MONOTONIC ns, comparable
+        with std::chrono::steady_clock), for the e-stop latency bench."""
+        for byte in data:
+            if byte != 0:
+                self.to_pen_frame.append(byte)
+                continue
+            frame = cobs_decode(bytes(self.to_pen_frame))
+            self.to_pen_frame.clear()
+            if frame is not None and len(frame) > 1 and frame[1] == EMERGENCY_STOP:
+                self.stats["estops_delivered"] += 1
+                self.stats["last_estop_ns"] = time.monotonic_ns()
 
     async def write(self, data):
         if not self.connected:

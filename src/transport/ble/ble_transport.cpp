@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "penlink/errors.hpp"
 #include "transport/ble/ble_write_queue.hpp"
@@ -20,9 +21,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-/// Writes handed to BlueZ and not yet answered. A few keep every connection event busy; more
-/// would only let an emergency stop wait behind them.
-constexpr int kWritesInFlight = 4;
+/// Writes handed to BlueZ and not yet answered. One, as the link is assumed to carry one payload
+/// per connection event: an emergency stop then waits behind at most one write.
+constexpr int kWritesInFlight = 1;
 /// Queue bound, in link time: what the link carries in about this long.
 constexpr milliseconds kQueueSpan{2000};
 constexpr std::size_t kMinQueueBytes = 4096;
@@ -56,7 +57,8 @@ struct BleTransport::Link : std::enable_shared_from_this<Link> {
           name(std::move(link_name)),
           on_receive(std::move(receive)),
           on_error(std::move(error)),
-          queue(kMinQueueBytes) {}
+          queue(kMinQueueBytes),
+          pace_timer(io_context) {}
 
     ~Link() { teardown(); }
 
@@ -126,6 +128,7 @@ struct BleTransport::Link : std::enable_shared_from_this<Link> {
                                                                    ", too small to carry anything");
         }
         payload = mtu - gatt::kAttHeader;
+        write_spacing = milliseconds(interval_ms);
         bytes_per_second = payload * 1000 / static_cast<std::size_t>(interval_ms);
         queue = BleWriteQueue(
             std::max(kMinQueueBytes,
@@ -254,8 +257,27 @@ struct BleTransport::Link : std::enable_shared_from_this<Link> {
         pump();
     }
 
+    // Paced twice: by BlueZ's replies (kWritesInFlight), and by time, one write per assumed
+    // connection interval, because BlueZ answers a write without response as soon as the kernel
+    // has it, and a kernel queue is one an emergency stop cannot overtake.
     void pump() {
         while (!closed && !failed && in_flight < kWritesInFlight && !queue.empty()) {
+            const auto now = Clock::now();
+            if (now < next_write_at) {
+                if (!pacing) {
+                    pacing = true;
+                    pace_timer.expires_at(next_write_at);
+                    pace_timer.async_wait(
+                        [weak = weak_from_this()](const boost::system::error_code& ec) {
+                            auto link = weak.lock();
+                            if (!link || ec) return;
+                            link->pacing = false;
+                            link->pump();
+                        });
+                }
+                return;
+            }
+            next_write_at = now + write_spacing;
             std::vector<std::uint8_t> chunk = queue.take_chunk(payload);
             try {
                 write_proxy->WriteValue(chunk, {{"type", sdbus::Variant(std::string("command"))}});
@@ -301,6 +323,7 @@ struct BleTransport::Link : std::enable_shared_from_this<Link> {
     void close() {
         if (closed) return;
         closed = true;
+        pace_timer.cancel();
         teardown();
     }
 
@@ -340,6 +363,10 @@ struct BleTransport::Link : std::enable_shared_from_this<Link> {
     std::size_t bytes_per_second = 0;
     BleWriteQueue queue;
     int in_flight = 0;
+    boost::asio::steady_timer pace_timer;
+    milliseconds write_spacing{gatt::kAssumedIntervalMs};
+    Clock::time_point next_write_at{};
+    bool pacing = false;
     bool failed = false;
     bool closed = false;
 };
