@@ -73,3 +73,19 @@ TEST_CASE("penctl scan lists a simulated BLE pen", "[ble]") {
 #endif
 
 }  // namespace penlink::test
+
+#ifdef PENCTL_EXE
+namespace penlink::test {
+
+TEST_CASE("penctl demo runs the scripted treatment over BLE", "[ble]") {
+    FakeBluez fake;
+    auto result =
+        tooltest::run(PENCTL_EXE, {"demo", "--url", "ble://?name=penlink-sim", "--duration-s", "2"},
+                      {}, std::chrono::seconds(60));
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.out, Catch::Contains("connecting to ble://?name=penlink-sim") &&
+                               Catch::Contains("summary") && Catch::Contains("0 dropped"));
+}
+
+}  // namespace penlink::test
+#endif
