@@ -61,7 +61,7 @@ venv=$(mktemp -d)
 trap 'rm -rf "$venv" "$log"' EXIT
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check "$root" "pytest>=7"
-counted env -C "$venv" PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" \
+counted env -C "$venv" PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" PENLINK_TEST_PYTHON="$python" \
     "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/bindings/python/tests"
 
 [ "$quick" = --quick ] && exit 0
