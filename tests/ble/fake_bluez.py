@@ -124,8 +124,15 @@ class Link:
     async def run_events(self):
         """Connection events: the only times bytes cross the radio."""
         interval = self.args.interval_ms / 1000.0
-        budget_per_event = (self.args.bytes_per_second * interval
-                            if self.args.bytes_per_second else None)
+        per_event = self.args.bytes_per_second * interval if self.args.bytes_per_second else None
+        # Unused allowance carries over (up to a packet and an event's worth), so a cap below
+        # one packet per event still lets whole packets through, just less often.
+        credit = {"to_pen": 0.0, "from_pen": 0.0}
+
+        def refill(direction):
+            if per_event is not None:
+                credit[direction] = min(credit[direction] + per_event, per_event + self.payload)
+
         loop = asyncio.get_running_loop()
         next_event = loop.time()
         while True:
@@ -133,31 +140,31 @@ class Link:
             await asyncio.sleep(max(0.0, next_event - loop.time()))
             if not self.connected:
                 continue
-            budget = budget_per_event
+            refill("to_pen")
             for _ in range(self.args.packets_per_event):
                 if not self.to_pen:
                     break
                 data, future = self.to_pen[0]
-                if budget is not None and budget < len(data):
+                if per_event is not None and credit["to_pen"] < len(data):
                     break
                 self.to_pen.pop(0)
-                if budget is not None:
-                    budget -= len(data)
+                if per_event is not None:
+                    credit["to_pen"] -= len(data)
                 self.writer.write(data)
                 self.stats["bytes_to_pen"] += len(data)
                 self._watch_for_estop(data)
                 if not future.done():
                     future.set_result(None)
-            budget = budget_per_event
+            refill("from_pen")
             for _ in range(self.args.packets_per_event):
                 if not self.from_pen or not (self.notify and self.notify.notifying):
                     break
                 size = min(self.payload, len(self.from_pen))
-                if budget is not None:
-                    size = min(size, int(budget))
+                if per_event is not None:
+                    size = min(size, int(credit["from_pen"]))
                     if size <= 0:
                         break
-                    budget -= size
+                    credit["from_pen"] -= size
                 chunk = bytes(self.from_pen[:size])
                 del self.from_pen[:size]
                 self.stats["notifications"] += 1

@@ -132,6 +132,26 @@ TEST_CASE("ble transport fails clearly when the app outruns the link", "[ble]") 
     io.run([&] { link.close(); });
 }
 
+TEST_CASE("ble transport goes no faster than the link's bytes per second", "[ble]") {
+    // 2000 bytes/s on the radio: 1000 bytes need about half a second whatever the MTU allows.
+    FakeBluez fake({"--known", "--bytes-per-second", "2000"});
+    IoThread io;
+    BleTransport link(io.io, transport::parse_url(FakeBluez::url()));
+    Received received;
+    open(link, received);
+    std::vector<std::uint8_t> frame(1000, 0x42);
+    frame.back() = 0x00;
+    const auto started = std::chrono::steady_clock::now();
+    io.run([&] { link.send(frame); });
+    REQUIRE(wait_until([&] { return fake.stats()["bytes_to_pen"] == frame.size(); }));
+    const auto took = std::chrono::steady_clock::now() - started;
+    CHECK(took > 350ms);
+    CHECK(took < 3000ms);
+    CHECK(fake.stats()["rejected_writes"] == 0);
+    CHECK_FALSE(received.failed.load());
+    io.run([&] { link.close(); });
+}
+
 TEST_CASE("ble transport rejects options it does not know", "[ble]") {
     boost::asio::io_context io;
     CHECK_THROWS_WITH(BleTransport(io, transport::parse_url(FakeBluez::url("?baud=9600"))),
