@@ -1,6 +1,7 @@
-/* Discovery (penlink/discovery.hpp), for the Python and Java modules (C# has yet to include
- * it): the std::chrono timeout and the std::function progress callback stay on the C++ side;
- * penlink.discover() (Python) and Penlink.discover() (Java) give the native feel. */
+/* Discovery (penlink/discovery.hpp), included by each language's module after penlink.i: the
+ * std::chrono timeout and the std::function progress callback stay on the C++ side;
+ * penlink.discover() (Python), Penlink.discover() (Java) and Sdk.Discover() (C#) give the
+ * native feel. */
 %{
 #include "penlink/discovery.hpp"
 
