@@ -365,7 +365,9 @@ class Characteristic(ServiceInterface):
         await self.fake.link.write(value)
 
     @method()
-    def StartNotify(self):
+    async def StartNotify(self):
+        if self.fake.args.hang_start_notify:
+            await asyncio.Event().wait()  # a BlueZ that never answers
         if "notify" not in self.flags:
             raise DBusError("org.bluez.Error.NotSupported", "Operation is not supported")
         if not self.fake.link.connected:
@@ -493,6 +495,8 @@ async def main():
     parser.add_argument("--no-device", action="store_true")
     parser.add_argument("--no-service", action="store_true",
                         help="the device lacks the penlink service")
+    parser.add_argument("--hang-start-notify", action="store_true",
+                        help="StartNotify never answers (a hung BlueZ)")
     parser.add_argument("--connect-error", default="", help="e.g. org.bluez.Error.AuthenticationFailed")
     parser.add_argument("--connect-error-text", default="Authentication Failed")
     args = parser.parse_args()

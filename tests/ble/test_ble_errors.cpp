@@ -74,6 +74,14 @@ TEST_CASE("ble pairing refused keeps BlueZ's error and text", "[ble]") {
     CHECK(pen->connection_state() == ConnectionState::Connected);
 }
 
+TEST_CASE("ble with a BlueZ that stops answering times out instead of hanging", "[ble]") {
+    FakeBluez fake({"--known", "--hang-start-notify"});
+    const auto started = Clock::now();
+    CHECK_THAT(connect_error<TimeoutError>(FakeBluez::url(), 1000ms),
+               Catch::Contains("subscribing to the notifications"));
+    CHECK(Clock::now() - started < 5s);
+}
+
 TEST_CASE("ble without a system bus names the bus address", "[ble]") {
     setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/penlink-test-bus", 1);
     CHECK_THAT(connect_error<ConnectionError>(FakeBluez::url()),

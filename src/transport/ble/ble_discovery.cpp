@@ -26,10 +26,9 @@ std::vector<BlePenCandidate> scan_for_ble_pens(
     bluez::AdapterProxy scanner(*connection, adapter.path);
     try {
         // Only devices advertising the penlink service, over LE.
-        scanner.SetDiscoveryFilter(
+        scanner.start_discovery(
             {{"UUIDs", sdbus::Variant(std::vector<std::string>{gatt::kServiceUuid})},
              {"Transport", sdbus::Variant(std::string("le"))}});
-        scanner.StartDiscovery();
     } catch (const sdbus::Error& error) {
         bluez::throw_error(error, "scanning with " + adapter.name);
     }
@@ -54,7 +53,7 @@ std::vector<BlePenCandidate> scan_for_ble_pens(
         objects = bluez::managed_objects(*connection);
     }
     try {
-        scanner.StopDiscovery();
+        scanner.stop_discovery();
     } catch (const sdbus::Error&) {
         // BlueZ ends a client's discovery when the client leaves the bus anyway.
     }

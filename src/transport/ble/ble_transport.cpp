@@ -165,7 +165,7 @@ struct BleTransport::Link : std::enable_shared_from_this<Link> {
         connection->enterEventLoopAsync();
         loop_running = true;
         try {
-            notify_proxy->StartNotify();
+            notify_proxy->start_notify();
         } catch (const sdbus::Error& error) {
             bluez::throw_error(error, "subscribing to the notifications of " + name);
         }
@@ -181,7 +181,7 @@ struct BleTransport::Link : std::enable_shared_from_this<Link> {
         const auto stop_scan = [&] {
             if (!scanning) return;
             try {
-                scanning->StopDiscovery();
+                scanning->stop_discovery();
             } catch (const sdbus::Error&) {
                 // BlueZ stops it anyway when the last client goes.
             }
@@ -198,9 +198,7 @@ struct BleTransport::Link : std::enable_shared_from_this<Link> {
             if (!scanning) {
                 scanning = std::make_unique<bluez::AdapterProxy>(*connection, adapter.path);
                 try {
-                    scanning->SetDiscoveryFilter(
-                        {{"Transport", sdbus::Variant(std::string("le"))}});
-                    scanning->StartDiscovery();
+                    scanning->start_discovery({{"Transport", sdbus::Variant(std::string("le"))}});
                 } catch (const sdbus::Error& error) {
                     scanning.reset();
                     bluez::throw_error(error, "scanning with " + adapter.name);
@@ -221,7 +219,7 @@ struct BleTransport::Link : std::enable_shared_from_this<Link> {
         for (;;) {
             bool resolved = false;
             try {
-                resolved = device_proxy->ServicesResolved();
+                resolved = device_proxy->services_resolved();
             } catch (const sdbus::Error& error) {
                 bluez::throw_error(error, "reading the services of " + name);
             }

@@ -57,11 +57,40 @@ ObjectManagerProxy::ObjectManagerProxy(sdbus::IConnection& connection)
 }
 ObjectManagerProxy::~ObjectManagerProxy() { unregisterProxy(); }
 
+ManagedObjects ObjectManagerProxy::objects() {
+    ManagedObjects result;
+    getProxy()
+        .callMethod("GetManagedObjects")
+        .onInterface(org::freedesktop::DBus::ObjectManager_proxy::INTERFACE_NAME)
+        .withTimeout(kCallTimeout)
+        .storeResultsTo(result);
+    return result;
+}
+
 AdapterProxy::AdapterProxy(sdbus::IConnection& connection, const std::string& path)
     : ProxyInterfaces(connection, kBusName, path) {
     registerProxy();
 }
 AdapterProxy::~AdapterProxy() { unregisterProxy(); }
+
+void AdapterProxy::start_discovery(const Properties& filter) {
+    getProxy()
+        .callMethod("SetDiscoveryFilter")
+        .onInterface(org::bluez::Adapter1_proxy::INTERFACE_NAME)
+        .withArguments(filter)
+        .withTimeout(kCallTimeout);
+    getProxy()
+        .callMethod("StartDiscovery")
+        .onInterface(org::bluez::Adapter1_proxy::INTERFACE_NAME)
+        .withTimeout(kCallTimeout);
+}
+
+void AdapterProxy::stop_discovery() {
+    getProxy()
+        .callMethod("StopDiscovery")
+        .onInterface(org::bluez::Adapter1_proxy::INTERFACE_NAME)
+        .withTimeout(kCallTimeout);
+}
 
 DeviceProxy::DeviceProxy(sdbus::IConnection& connection, const std::string& path,
                          PropertiesChangedHandler on_changed)
@@ -86,6 +115,18 @@ void DeviceProxy::disconnect(std::chrono::milliseconds timeout) {
         .withTimeout(timeout);
 }
 
+bool DeviceProxy::services_resolved() {
+    sdbus::Variant value;
+    getProxy()
+        .callMethod("Get")
+        .onInterface(org::freedesktop::DBus::Properties_proxy::INTERFACE_NAME)
+        .withArguments(std::string(org::bluez::Device1_proxy::INTERFACE_NAME),
+                       std::string("ServicesResolved"))
+        .withTimeout(kCallTimeout)
+        .storeResultsTo(value);
+    return value.get<bool>();
+}
+
 void DeviceProxy::onPropertiesChanged(const std::string& interface, const Properties& changed,
                                       const std::vector<std::string>&) {
     if (on_changed_) on_changed_(interface, changed);
@@ -100,6 +141,13 @@ CharacteristicProxy::CharacteristicProxy(sdbus::IConnection& connection, const s
     registerProxy();
 }
 CharacteristicProxy::~CharacteristicProxy() { unregisterProxy(); }
+
+void CharacteristicProxy::start_notify() {
+    getProxy()
+        .callMethod("StartNotify")
+        .onInterface(org::bluez::GattCharacteristic1_proxy::INTERFACE_NAME)
+        .withTimeout(kCallTimeout);
+}
 
 void CharacteristicProxy::onWriteValueReply(const sdbus::Error* error) {
     if (on_write_reply_) on_write_reply_(error);
@@ -124,7 +172,7 @@ std::unique_ptr<sdbus::IConnection> connect_system_bus() {
 ManagedObjects managed_objects(sdbus::IConnection& connection) {
     try {
         ObjectManagerProxy manager(connection);
-        return manager.GetManagedObjects();
+        return manager.objects();
     } catch (const sdbus::Error& error) {
         throw_error(error, "listing BlueZ's adapters and devices");
     }

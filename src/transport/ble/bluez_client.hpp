@@ -27,6 +27,9 @@
 namespace penlink::transport::bluez {
 
 inline constexpr const char* kBusName = "org.bluez";
+/// Longest any single call to BlueZ may take (D-Bus's own default is 25 s): a hung BlueZ makes
+/// open() and discover() fail with a TimeoutError instead of hanging.
+inline constexpr std::chrono::milliseconds kCallTimeout{2000};
 
 using Properties = std::map<std::string, sdbus::Variant>;
 using ManagedObjects = std::map<sdbus::ObjectPath, std::map<std::string, Properties>>;
@@ -38,6 +41,8 @@ class ObjectManagerProxy final
 public:
     explicit ObjectManagerProxy(sdbus::IConnection& connection);
     ~ObjectManagerProxy();
+    /// GetManagedObjects, bounded by kCallTimeout. Throws sdbus::Error.
+    ManagedObjects objects();
 
 private:
     void onInterfacesAdded(const sdbus::ObjectPath&,
@@ -49,6 +54,9 @@ class AdapterProxy final : public sdbus::ProxyInterfaces<org::bluez::Adapter1_pr
 public:
     AdapterProxy(sdbus::IConnection& connection, const std::string& path);
     ~AdapterProxy();
+    /// SetDiscoveryFilter then StartDiscovery, each bounded by kCallTimeout. Throw sdbus::Error.
+    void start_discovery(const Properties& filter);
+    void stop_discovery();
 };
 
 class DeviceProxy final : public sdbus::ProxyInterfaces<org::bluez::Device1_proxy,
@@ -60,6 +68,8 @@ public:
     /// Device1.Connect / Disconnect bounded by timeout. Throw sdbus::Error.
     void connect(std::chrono::milliseconds timeout);
     void disconnect(std::chrono::milliseconds timeout);
+    /// Device1.ServicesResolved, bounded by kCallTimeout.
+    bool services_resolved();
 
 private:
     void onPropertiesChanged(const std::string& interface, const Properties& changed,
@@ -75,6 +85,8 @@ public:
     CharacteristicProxy(sdbus::IConnection& connection, const std::string& path,
                         PropertiesChangedHandler on_changed, WriteReplyHandler on_write_reply);
     ~CharacteristicProxy();
+    /// StartNotify, bounded by kCallTimeout. Throws sdbus::Error.
+    void start_notify();
 
 private:
     void onWriteValueReply(const sdbus::Error* error) override;
