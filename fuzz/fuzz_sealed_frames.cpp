@@ -1,4 +1,4 @@
-// libFuzzer harness: authenticated (sealed) frames, docs/protocol.md section 15.5, the code that
+// libFuzzer harness: authenticated (sealed) frames, docs/protocol.md section 16.5, the code that
 // decides whether a frame comes from the holder of the session key.
 //
 // Input layout:

@@ -51,9 +51,10 @@ build="$root/build/ci"
 tools_venv="$root/build/venv"
 [ -x "$tools_venv/bin/python" ] || python3 -m venv "$tools_venv"
 python="$tools_venv/bin/python"
-"$python" -m pip install --quiet --disable-pip-version-check "pytest>=7"
+# dbus-fast serves the fake BlueZ (tests/ble/fake_bluez.py) on the BLE tests' private bus.
+"$python" -m pip install --quiet --disable-pip-version-check "pytest>=7" "dbus-fast>=2"
 configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON \
-    -DPython3_EXECUTABLE="$python"
+    -DPython3_EXECUTABLE="$python" -DPENLINK_TEST_PYTHON="$python"
 counted ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
 # The API references: C/C++ (Doxygen, checked by the CTest api_reference_cpp above), Python
 # (pydoc), Java (the -javadoc jar java_binding installed), C# (Penlink.xml beside the assembly).
@@ -83,6 +84,7 @@ python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check "$wheel" "pytest>=7"
 # From the venv's directory, so `import penlink` can only find the installed wheel.
 counted env -C "$venv" PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" PENLINK_EXPECT_WHEEL=1 \
+    PENLINK_TEST_PYTHON="$python" \
     "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/bindings/python/tests"
 
 [ "$quick" = --quick ] && exit 0
@@ -90,7 +92,7 @@ counted env -C "$venv" PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" PENLIN
 step "AddressSanitizer + UndefinedBehaviorSanitizer"
 asan="$root/build/asan"
 configure_and_build "$asan" -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=address,undefined \
-    -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF
+    -DPENLINK_TEST_PYTHON="$python" -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     counted ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 300
 

@@ -38,3 +38,4 @@
 %}
 
 %include "penlink.i"
+%include "discovery.i"

@@ -55,3 +55,5 @@ static void penlink_python_raise_other(const char* message) {
 
 %include "status.i"
 %include "penlink.i"
+
+%include "discovery.i"

@@ -72,8 +72,10 @@ struct ConnectOptions {
     bool require_authentication = false;
 
     /// Adds the key (64 hex digits) of the pen with this serial number (authenticated
-    /// sessions, docs/protocol.md section 15). Throws InvalidArgumentError without the key.
-    void add_key_hex(const std::string& serial, const std::string& hex) { keys.add_hex(serial, hex); }
+    /// sessions, docs/protocol.md section 16). Throws InvalidArgumentError without the key.
+    void add_key_hex(const std::string& serial, const std::string& hex) {
+        keys.add_hex(serial, hex);
+    }
     /// Adds every "SERIAL KEY" line of a key file (refused if others may read it).
     void load_key_file(const std::string& path) { keys.load_file(path); }
     /// The serial numbers that have a key.

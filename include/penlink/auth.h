@@ -1,6 +1,6 @@
 /**
  * @file auth.h
- * @brief Authenticated sessions from C (docs/protocol.md section 15): the keys of the pens a
+ * @brief Authenticated sessions from C (docs/protocol.md section 16): the keys of the pens a
  * program may drive, what the session's checks rejected, and key rotation.
  *
  * The conventions of penlink.h hold (return codes, `out` first, pl_error_last(), threads).

@@ -115,7 +115,7 @@ struct ConnectOptions {
     /// searched before those in the PENLINK_MODULE_PATH environment variable.
     std::vector<std::string> module_paths;
     /// Keys of the pens this host may drive. With the pen's key, penlink authenticates the
-    /// session (mutual proof, every frame tagged; docs/protocol.md section 15) and refuses a pen
+    /// session (mutual proof, every frame tagged; docs/protocol.md section 16) and refuses a pen
     /// that cannot prove itself; without it, a pen that requires authentication is refused with
     /// AuthenticationError (code AuthenticationRequired).
     PenKeys keys;

@@ -2,6 +2,7 @@
 /// @brief The whole penlink C++ API. Start with penlink::Pen::connect().
 #pragma once
 
+#include "penlink/discovery.hpp"
 #include "penlink/errors.hpp"
 #include "penlink/pen.hpp"
 #include "penlink/types.hpp"

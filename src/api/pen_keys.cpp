@@ -1,4 +1,4 @@
-// The Pen calls of authenticated sessions (docs/protocol.md section 15).
+// The Pen calls of authenticated sessions (docs/protocol.md section 16).
 #include "api/pen_impl.hpp"
 #include "protocol/crypto.hpp"
 

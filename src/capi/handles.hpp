@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "penlink/auth.h"
+#include "penlink/discovery.hpp"
 #include "penlink/modules.h"
 #include "penlink/pen.hpp"
 #include "penlink/penlink.h"
@@ -30,6 +31,11 @@ struct pl_pen {
 struct pl_subscription {
     std::shared_ptr<penlink::Subscription> subscription;
     pl_pen* owner = nullptr;  // null once the pen was freed; guarded by the registry's mutex
+};
+
+struct pl_discovery_list {
+    std::vector<penlink::DiscoveredPen> pens;
+    std::vector<pl_discovered_pen> views;  // point into pens
 };
 
 struct pl_serial_port_list {
@@ -71,7 +77,15 @@ struct pl_param_list {
 
 namespace penlink::capi {
 
-enum class HandleKind { Pen, Subscription, SerialPortList, ModuleList, ParamList, Keys };
+enum class HandleKind {
+    Pen,
+    Subscription,
+    SerialPortList,
+    ModuleList,
+    ParamList,
+    DiscoveryList,
+    Keys
+};
 
 /// Adds a freshly allocated handle.
 void register_handle(const void* handle, HandleKind kind);

@@ -91,6 +91,14 @@ struct StructVersions<pl_status> {
         offsetof(pl_status, telemetry) + sizeof(pl_status::telemetry)};
 };
 
+template <>
+struct StructVersions<pl_discovery_options> {
+    static constexpr unsigned highest = PL_DISCOVERY_OPTIONS_VERSION;
+    static constexpr const char* name = "pl_discovery_options";
+    static constexpr std::size_t end[] = {
+        0, offsetof(pl_discovery_options, payload) + sizeof(pl_discovery_options::payload)};
+};
+
 // Every version has its entry, and the newest ends at the struct's last field.
 template <class Struct>
 constexpr bool versions_complete() {
@@ -106,6 +114,7 @@ static_assert(versions_complete<pl_device_info>());
 static_assert(versions_complete<pl_capabilities>());
 static_assert(versions_complete<pl_status>());
 static_assert(versions_complete<pl_security_stats>());
+static_assert(versions_complete<pl_discovery_options>());
 
 /// Throws InvalidArgumentError naming the struct unless version is one this build knows.
 template <class Struct>

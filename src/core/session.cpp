@@ -138,7 +138,7 @@ void Session::connect() {
 
 void Session::perform_handshake(Clock::time_point deadline) {
     protocol::Hello hello_request;
-    // A fresh challenge for this session (section 15.3); all zero would mean "no auth".
+    // A fresh challenge for this session (section 16.3); all zero would mean "no auth".
     do {
         protocol::crypto::random_bytes(hello_request.host_nonce);
     } while (protocol::all_zero(hello_request.host_nonce));

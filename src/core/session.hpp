@@ -97,7 +97,7 @@ public:
     const Capabilities& capabilities() const { return capabilities_; }
     const ConnectOptions& options() const { return options_; }
 
-    /// Authenticated sessions (docs/protocol.md section 15; session_auth.cpp).
+    /// Authenticated sessions (docs/protocol.md section 16; session_auth.cpp).
     bool authenticated() const { return authenticated_flag_.load(); }
     SecurityStats security_stats() const;
     /// Sends ChangeKey over the authenticated session; the key is used for reconnects from now

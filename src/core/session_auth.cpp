@@ -1,4 +1,4 @@
-// Session, authenticated sessions (docs/protocol.md section 15): the host's half of the
+// Session, authenticated sessions (docs/protocol.md section 16): the host's half of the
 // handshake, which frames it accepts once authenticated, the counts of what it rejected, and
 // key rotation. No key, proof or session key is ever logged or put in a message.
 #include <future>

@@ -1,4 +1,4 @@
-// The cryptographic primitives of authenticated sessions (docs/protocol.md section 15), every
+// The cryptographic primitives of authenticated sessions (docs/protocol.md section 16), every
 // one of them OpenSSL 3's: HMAC-SHA-256 and HKDF-SHA-256 for the handshake, AES-128-CMAC for
 // each frame, AES-256 key wrap for key rotation, the system's random generator and a
 // constant-time comparison. Nothing here implements a primitive itself.

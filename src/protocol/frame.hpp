@@ -65,7 +65,7 @@ enum class FrameError : std::uint8_t {
     Version,      // version byte not 1..kProtocolVersion
     UnknownType,  // type byte not defined in v2
     Payload,      // payload invalid for its type
-    // authenticated sessions (docs/protocol.md section 15.5)
+    // authenticated sessions (docs/protocol.md section 16.5)
     Unexpected,  // a sealed frame where no session key is set
     Mac,         // the tag does not verify
     Replay,      // the counter was accepted before or is too old

@@ -1,4 +1,4 @@
-// Authenticated frames (docs/protocol.md section 15.4): after the handshake every frame carries
+// Authenticated frames (docs/protocol.md section 16.4): after the handshake every frame carries
 // a counter and an AES-128-CMAC tag, and its version byte has kSealedFlag set.
 //
 //   sealed decoded frame: version|0x80 | type | seq | length | payload | counter u32 LE | mac[16] |

@@ -10,7 +10,7 @@ std::span<const std::uint8_t> text(std::string_view label) {
     return {reinterpret_cast<const std::uint8_t*>(label.data()), label.size()};
 }
 
-// The transcript both proofs cover (docs/protocol.md section 15.3): host_nonce, pen_nonce,
+// The transcript both proofs cover (docs/protocol.md section 16.3): host_nonce, pen_nonce,
 // boot_id, session_id, auth_mode, key_id, serial (u8 length + bytes).
 std::vector<std::uint8_t> transcript(const Hello& hello, const HelloReply& reply) {
     std::vector<std::uint8_t> bytes;

@@ -1,4 +1,4 @@
-// The authenticated handshake (docs/protocol.md section 15.3): a three-pass mutual
+// The authenticated handshake (docs/protocol.md section 16.3): a three-pass mutual
 // challenge-response (ISO/IEC 9798-4's three-pass authentication with a cryptographic check
 // function, here HMAC-SHA-256) and the session keys derived from both nonces with HKDF-SHA-256.
 //

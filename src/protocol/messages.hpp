@@ -88,7 +88,7 @@ enum class NackReason : std::uint8_t {
     Superseded = 11,          // a newer request of its kind (or a Stop) came first; not applied
     NoSession = 12,           // no session (pen restarted or session ended): send Hello
     InterlockActive = 13,     // a module interlock forbids it now; limit = interlock index
-    // authenticated sessions (section 15)
+    // authenticated sessions (section 16)
     AuthenticationFailed = 14,    // Authenticate's proof or ChangeKey's wrapped key is wrong
     AuthenticationRequired = 15,  // the pen requires an authenticated session for this request
     InUse = 16,                   // Hello on a second link while another host holds a session
@@ -146,10 +146,10 @@ enum class EventKind : std::uint8_t {
     EmergencyCleared = 8,   // detail = 0
     ModuleAttached = 9,     // detail = slot (modules)
     ModuleDetached = 10,    // detail = slot (modules)
-    SecurityRejected = 11,  // detail = frames the pen rejected in this session (section 15.6)
+    SecurityRejected = 11,  // detail = frames the pen rejected in this session (section 16.6)
 };
 
-/// Whether a pen drives for unauthenticated hosts (HelloReply.auth_mode, section 15).
+/// Whether a pen drives for unauthenticated hosts (HelloReply.auth_mode, section 16).
 enum class AuthMode : std::uint8_t {
     Open = 0,      // every host may drive it; a host holding the key may still authenticate
     Required = 1,  // only an authenticated session drives it; others get the safing requests
@@ -252,12 +252,12 @@ struct SetDepthLimit {
 struct GetSettings {
     bool operator==(const GetSettings&) const = default;
 };
-/// auth: the host's proof that it holds the pen's key (section 15.3).
+/// auth: the host's proof that it holds the pen's key (section 16.3).
 struct Authenticate {
     Proof host_proof{};
     bool operator==(const Authenticate&) const = default;
 };
-/// auth: a new pen key, AES-256 key-wrapped under the session's wrap key (section 15.7).
+/// auth: a new pen key, AES-256 key-wrapped under the session's wrap key (section 16.7).
 struct ChangeKey {
     std::array<std::uint8_t, kWrappedKeySize> wrapped_key{};
     bool operator==(const ChangeKey&) const = default;
@@ -283,7 +283,7 @@ struct HelloReply {
     std::uint8_t version = kProtocolVersion;
     std::uint32_t boot_id = 0;     // v2: random, non-zero, new at every power-on
     std::uint32_t session_id = 0;  // v2: random, non-zero, new at every accepted Hello
-    // auth (section 15.2), an optional tail: a pen without it is an Open pen with no key
+    // auth (section 16.2), an optional tail: a pen without it is an Open pen with no key
     AuthMode auth_mode = AuthMode::Open;
     KeyId key_id{};      // names the pen's key; all zero = the pen has no key
     Nonce pen_nonce{};   // all zero when the pen does not authenticate

@@ -1,4 +1,4 @@
-// The pen's side of authenticated sessions (docs/protocol.md section 15): its key and mode, the
+// The pen's side of authenticated sessions (docs/protocol.md section 16): its key and mode, the
 // handshake (its proof in HelloReply, checking the host's Authenticate), the session's sealer
 // and opener once authenticated, key rotation (ChangeKey) and the count of rejected frames.
 //

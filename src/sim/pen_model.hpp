@@ -48,7 +48,7 @@ public:
 
     /// The HelloReply a Hello would get, without starting its session (a new session id drawn):
     /// a host must prove itself before it replaces a live authenticated session
-    /// (docs/protocol.md section 15.6). Nack VersionMismatch like Hello.
+    /// (docs/protocol.md section 16.6). Nack VersionMismatch like Hello.
     protocol::Message prospective_hello(const protocol::Hello& hello);
     /// Starts the session a prospective_hello() announced, as that Hello would have.
     void start_session(std::uint32_t session_id);

@@ -45,7 +45,7 @@ struct SimConfig {
     /// false: the pen cannot store descriptors and reports descriptor_size 0 (the host then
     /// looks in a partner directory); ReadDescriptor is answered Nack NotSupported.
     bool module_store = true;
-    // Authenticated sessions (docs/protocol.md section 15). key: the pen's key (none: the pen
+    // Authenticated sessions (docs/protocol.md section 16). key: the pen's key (none: the pen
     // cannot authenticate and runs Open). auth_mode: Required (the default for a pen with a
     // key) or Open. key_file: where a rotated key (ChangeKey) is saved; empty = kept in memory.
     std::optional<std::array<std::uint8_t, 32>> key;

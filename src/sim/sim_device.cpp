@@ -33,7 +33,7 @@ namespace {
 // Further behind the wall clock than this (the io thread was stalled), the device jumps ahead
 // in one physics step and skips the missed status frames rather than bursting them all.
 constexpr std::uint64_t kMaxCatchUpUs = 200'000;
-// At most one Event SecurityRejected per this interval (docs/protocol.md section 15.6).
+// At most one Event SecurityRejected per this interval (docs/protocol.md section 16.6).
 constexpr std::uint64_t kSecurityEventIntervalUs = 100'000;
 
 // A boot id must differ between power-ons of the same configuration (and between penlink-sim
@@ -148,7 +148,7 @@ struct SimDevice::Impl {
         if (auto frame = protocol::encode_frame(seq, message)) send_frame(*frame);
     }
 
-    // What a frame may do in this session (docs/protocol.md section 15.5): true = go on.
+    // What a frame may do in this session (docs/protocol.md section 16.5): true = go on.
     bool admit(const protocol::DecodedFrame& frame) {
         const auto type = frame.header.type;
         const bool safer = model.makes_safer(frame.message);
@@ -191,7 +191,7 @@ struct SimDevice::Impl {
                model.since_host_us() < 2ull * model.config().info.watchdog_ms * 1000;
     }
 
-    // A Hello on the link of a live authenticated session (section 15.6): nothing changes
+    // A Hello on the link of a live authenticated session (section 16.6): nothing changes
     // unless its host proves itself, which then replaces the session. A replayed Hello, or
     // one from a host without the key, leaves the session and every output as they are.
     void take_over_hello(const protocol::DecodedFrame& frame) {
@@ -256,7 +256,7 @@ struct SimDevice::Impl {
     }
 
     // A frame from a second link while this one's host holds the session (docs/protocol.md
-    // section 15.6): it may make the pen safer; everything else, Hello included, is refused.
+    // section 16.6): it may make the pen safer; everything else, Hello included, is refused.
     void on_other_link_frame(const protocol::DecodedFrame& frame, const SendHandler& reply) {
         const auto type = frame.header.type;
         protocol::Message answer = protocol::Nack{type, protocol::NackReason::InUse};

@@ -106,7 +106,7 @@ public:
     /// a second link is then only allowed to make the pen safer (receive_other_link).
     bool controller_active() const;
     /// Bytes from a second link while another host holds the session (docs/protocol.md
-    /// section 15.6): the requests that make the pen safer are applied and answered plain
+    /// section 16.6): the requests that make the pen safer are applied and answered plain
     /// through reply; everything else, Hello included, is answered Nack InUse. decoder is the
     /// second link's own.
     void receive_other_link(std::span<const std::uint8_t> bytes, protocol::FrameDecoder& decoder,

@@ -1,4 +1,4 @@
-// A byte pipe to a pen: serial, TCP, in-process simulator, and (later) BLE.
+// A byte pipe to a pen: serial, TCP, in-process simulator, Bluetooth LE.
 //
 // Transports know nothing of the protocol. Core owns the boost::asio::io_context and runs it on
 // its own thread; a transport does all its I/O on that context, so its handlers are called on
@@ -45,6 +45,9 @@ public:
     /// Roughly how many bytes per second the link carries (serial: baud / 10), or 0 if it is
     /// not a bottleneck (TCP, in-process). The session requests no more status than fits.
     virtual std::size_t link_bytes_per_second() const { return 0; }
+
+    /// The largest write the link carries in one piece (BLE: MTU - 3), or 0 if unbounded.
+    virtual std::size_t link_payload_size() const { return 0; }
 
     /// Closes the link. Call on the io_context thread. Idempotent. After it returns no handler
     /// is called again.

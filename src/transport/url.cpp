@@ -1,6 +1,7 @@
 #include "transport/url.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <optional>
 #include <string_view>
@@ -14,6 +15,7 @@ namespace {
 constexpr std::string_view kSerialForm = "serial:///dev/ttyUSB0?baud=115200";
 constexpr std::string_view kTcpForm = "tcp://<host>:<port>, e.g. tcp://127.0.0.1:7878";
 constexpr std::string_view kSimForm = "sim:// or sim://?key=value&key=value";
+constexpr std::string_view kBleForm = "ble://AA:BB:CC:DD:EE:FF or ble://?name=NAME";
 
 [[noreturn]] void fail(const std::string& url, const std::string& problem,
                        std::string_view expected) {
@@ -150,6 +152,32 @@ void parse_sim(std::string_view rest, const std::string& url) {
     }
 }
 
+bool is_ble_address(std::string_view text) {
+    if (text.size() != 17) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (i % 3 == 2 ? text[i] != ':' : !hex_digit(text[i])) return false;
+    }
+    return true;
+}
+
+void parse_ble(std::string_view rest, const std::string& url, Url& out) {
+    if (!rest.starts_with("//")) fail(url, "missing '//' before the device address", kBleForm);
+    rest.remove_prefix(2);
+    if (rest.ends_with('/')) rest.remove_suffix(1);
+    if (!rest.empty() && !is_ble_address(rest)) {
+        fail(url, "'" + std::string(rest) + "' is not a Bluetooth address", kBleForm);
+    }
+    out.address = std::string(rest);
+    std::transform(out.address.begin(), out.address.end(), out.address.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    const bool has_name = out.query.count("name") != 0;
+    if (out.address.empty() && !has_name) fail(url, "neither an address nor a name", kBleForm);
+    if (!out.address.empty() && has_name) {
+        fail(url, "give the address or the name, not both", kBleForm);
+    }
+    if (has_name && out.query.at("name").empty()) fail(url, "the name is empty", kBleForm);
+}
+
 }  // namespace
 
 std::string Url::get(const std::string& key, const std::string& fallback) const {
@@ -186,8 +214,10 @@ Url parse_url(const std::string& text) {
         parse_tcp(rest, text, url);
     } else if (url.scheme == "sim") {
         parse_sim(rest, text);
+    } else if (url.scheme == "ble") {
+        parse_ble(rest, text, url);
     } else {
-        fail(text, "unknown scheme '" + url.scheme + "'", "serial, tcp or sim");
+        fail(text, "unknown scheme '" + url.scheme + "'", "serial, tcp, sim or ble");
     }
     return url;
 }

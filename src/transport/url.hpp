@@ -5,6 +5,8 @@
 //   serial:/dev/ttyUSB0[?baud=N]     short form, same meaning
 //   tcp://HOST:PORT[/][?...]         HOST a name, IPv4 or [IPv6]; PORT 1-65535, both required
 //   sim://[?key=value&...]           also "sim:" with no slashes
+//   ble://AA:BB:CC:DD:EE:FF[?...]    a Bluetooth LE pen by address (any case, stored upper case)
+//   ble://?name=NAME[&...]           ... or by its advertised name
 // The query is key=value pairs separated by '&'; %XX escapes are decoded in keys, values and the
 // serial path ('+' stays a literal plus). A key without '=', a repeated key or a bad escape is an
 // error. Which keys a scheme accepts is checked by its transport, not here.
@@ -17,10 +19,11 @@
 namespace penlink::transport {
 
 struct Url {
-    std::string scheme;                        // "serial", "tcp", "sim" (lower case)
+    std::string scheme;                        // "serial", "tcp", "sim", "ble" (lower case)
     std::string host;                          // tcp only
     std::uint16_t port = 0;                    // tcp only
     std::string path;                          // serial: device path
+    std::string address;                       // ble: "AA:BB:CC:DD:EE:FF", or empty
     std::map<std::string, std::string> query;  // decoded key=value pairs
 
     /// query value or fallback
@@ -28,7 +31,7 @@ struct Url {
 };
 
 /// Parses a connection URL. Throws penlink::InvalidArgumentError naming the URL and what is
-/// wrong ("unknown scheme 'foo' in 'foo://x'; expected serial, tcp or sim").
+/// wrong ("unknown scheme 'foo' in 'foo://x'; expected serial, tcp, sim or ble").
 Url parse_url(const std::string& text);
 
 }  // namespace penlink::transport

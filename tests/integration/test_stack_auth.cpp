@@ -1,4 +1,4 @@
-// Authenticated sessions end to end (docs/protocol.md section 15): the public API against a real
+// Authenticated sessions end to end (docs/protocol.md section 16): the public API against a real
 // penlink-sim holding a key, over TCP, a pty and in-process; the typed errors of a wrong key, no
 // key and an impostor; a second client on the TCP port; and a man in the middle who records,
 // replays, forges and injects frames in both directions.

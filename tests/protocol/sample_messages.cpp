@@ -122,7 +122,7 @@ const std::vector<NamedVector>& doc_vectors() {
         return std::vector<NamedVector>{
             {"Hello",
              "Hello{min_version=2, max_version=2, host_nonce all zero: no authentication}, host "
-             "seq 1 (a version-1 frame; section 15.9 has one with a nonce)",
+             "seq 1 (a version-1 frame; section 16.9 has one with a nonce)",
              1, Hello{2, 2, {}}},
             {"HelloReply",
              "HelloReply{version=2, boot_id=0x1BADB002, session_id=0x5E551001, auth_mode=Open, "

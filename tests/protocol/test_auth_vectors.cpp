@@ -1,4 +1,4 @@
-// docs/protocol.md section 15.9 (authentication test vectors) is read here and checked both
+// docs/protocol.md section 16.9 (authentication test vectors) is read here and checked both
 // ways: every derived value is computed from the documented inputs and compared, and every
 // documented frame is built by the codec (byte for byte) and decoded and verified with the
 // documented session keys. `test_protocol "[.generate-auth]"` prints the section's body.
@@ -25,7 +25,7 @@ std::array<std::uint8_t, N> counting(std::uint8_t first) {
     return bytes;
 }
 
-// The inputs of section 15.9.
+// The inputs of section 16.9.
 struct Inputs {
     crypto::Key key = counting<32>(0x00);
     crypto::Key new_key = counting<32>(0x40);
@@ -149,7 +149,7 @@ struct Documented {
     std::vector<std::pair<std::string, Bytes>> wires;  // frame name, wire bytes
 };
 
-// Reads "name: hex" lines and "#### frame" + "wire: hex" blocks of section 15.9.
+// Reads "name: hex" lines and "#### frame" + "wire: hex" blocks of section 16.9.
 Documented read_section() {
     std::ifstream file(std::string(PENLINK_SOURCE_DIR) + "/docs/protocol.md");
     REQUIRE(file.good());
@@ -237,7 +237,7 @@ TEST_CASE("docs/protocol.md 15.9: the frames match the codec and verify with the
     CHECK(bytes_of(*unwrapped) == doc.values.at("new_key"));
 }
 
-TEST_CASE("print the body of section 15.9", "[.generate-auth]") {
+TEST_CASE("print the body of section 16.9", "[.generate-auth]") {
     const Inputs in;
     std::cout << "```text\n";
     for (const auto& [name, bytes] : values(in)) {

@@ -65,7 +65,7 @@ TEST_CASE("sim URLs carry decoded options", "[url]") {
 TEST_CASE("bad URLs name the URL, the problem and the expected form", "[url]") {
     auto message = error_of("foo://x");
     CHECK_THAT(message, Catch::Contains("'foo://x'") && Catch::Contains("unknown scheme 'foo'") &&
-                            Catch::Contains("serial, tcp or sim"));
+                            Catch::Contains("serial, tcp, sim or ble"));
 
     CHECK_THAT(error_of(""), Catch::Contains("empty"));
     CHECK_THAT(error_of("/dev/ttyUSB0"), Catch::Contains("missing scheme"));
@@ -91,4 +91,23 @@ TEST_CASE("bad URLs name the URL, the problem and the expected form", "[url]") {
     CHECK_THAT(error_of("sim://?rf=1&rf=0"), Catch::Contains("'rf' is given twice"));
     CHECK_THAT(error_of("sim://?model=a%2"), Catch::Contains("bad percent escape '%2'"));
     CHECK_THAT(error_of("sim://?model=a%zz"), Catch::Contains("bad percent escape '%zz'"));
+}
+
+TEST_CASE("ble URLs give an address or a name", "[url][ble]") {
+    auto by_address = parse_url("ble://aa:bb:cc:dd:ee:0f");
+    CHECK(by_address.scheme == "ble");
+    CHECK(by_address.address == "AA:BB:CC:DD:EE:0F");
+    CHECK(parse_url("BLE://AA:BB:CC:DD:EE:FF/?adapter=hci1").get("adapter") == "hci1");
+
+    auto by_name = parse_url("ble://?name=Pen%20A&adapter=hci0");
+    CHECK(by_name.address.empty());
+    CHECK(by_name.get("name") == "Pen A");
+
+    CHECK_THAT(error_of("ble://AA:BB:CC"),
+               Catch::Contains("'AA:BB:CC' is not a Bluetooth address"));
+    CHECK_THAT(error_of("ble://GG:BB:CC:DD:EE:FF"), Catch::Contains("GG:BB:CC:DD:EE:FF"));
+    CHECK_THAT(error_of("ble://"), Catch::Contains("neither an address nor a name"));
+    CHECK_THAT(error_of("ble://?name="), Catch::Contains("the name is empty"));
+    CHECK_THAT(error_of("ble://AA:BB:CC:DD:EE:FF?name=x"), Catch::Contains("not both"));
+    CHECK_THAT(error_of("ble:AA:BB:CC:DD:EE:FF"), Catch::Contains("missing '//'"));
 }

@@ -145,4 +145,10 @@ void CommandLine::requires_option(std::string_view name, std::string_view requir
     }
 }
 
+std::optional<std::string> CommandLine::text(std::string_view name) const {
+    const std::string* value = value_of(name);
+    if (value == nullptr) return std::nullopt;
+    return *value;
+}
+
 }  // namespace penctl

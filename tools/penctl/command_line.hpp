@@ -48,6 +48,8 @@ public:
     std::optional<double> number(std::string_view name, const Range& range) const;
     /// The option's value as a whole number within range; UsageError otherwise.
     std::optional<std::int32_t> whole_number(std::string_view name, const Range& range) const;
+    /// The option's value as typed, if given.
+    std::optional<std::string> text(std::string_view name) const;
     const std::vector<std::string>& positionals() const { return positionals_; }
 
     /// The single positional argument (the pen URL); UsageError if missing or extra.

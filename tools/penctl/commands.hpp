@@ -15,6 +15,7 @@ namespace penctl {
 using Args = std::vector<std::string>;
 
 int run_ports(const Args& args);
+int run_scan(const Args& args);
 int run_info(const Args& args);
 int run_set(const Args& args);
 int run_rf(const Args& args);

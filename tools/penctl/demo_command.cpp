@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "command_line.hpp"
 #include "commands.hpp"
@@ -20,11 +22,13 @@ namespace penctl {
 namespace {
 
 constexpr const char* kDemoUsage =
-    "usage: penctl demo [--duration-s S]\n"
+    "usage: penctl demo [--duration-s S] [--url URL]\n"
     "Starts the penlink-sim simulator on a pseudo-terminal, connects to it over serial and runs\n"
     "a short treatment: depth and speed ramp, LED 633 nm, RF bipolar, a refused out-of-range\n"
     "request, an emergency stop and its release, then a summary.\n"
     "  --duration-s S          length of the script (default 10 s, at least 1 s)\n"
+    "  --url URL               run the script on that pen instead (e.g. a penlink-sim\n"
+    "                          behind the test fake of BlueZ: scripts/demo-ble.sh)\n"
     "penlink-sim is taken from $PENLINK_SIM, else next to penctl, else the build tree.\n"
     "Ctrl-C stops the pen, prints the summary so far and exits with 130.\n";
 
@@ -159,7 +163,7 @@ void print_summary(const StatusFigures& figures, const penlink::Pen& pen, double
 }  // namespace
 
 int run_demo(const Args& args) {
-    const CommandLine line("demo", args, {{"--duration-s", true}});
+    const CommandLine line("demo", args, {{"--duration-s", true}, {"--url", true}});
     if (line.help()) {
         std::fputs(kDemoUsage, stdout);
         return 0;
@@ -176,12 +180,18 @@ int run_demo(const Args& args) {
     launch.stop_grace = std::chrono::seconds(2);
     launch.own_process_group = true;
     launch.die_with_parent = true;
-    const penlink::simtool::SimProcess sim(
-        penlink::simtool::locate_sim_executable(PENCTL_SIM_BUILD_PATH), {"--pty", "--quiet"},
-        launch);
-    std::printf("penlink-sim running (pid %d): %s\nconnecting to %s\n\n",
-                static_cast<int>(sim.pid()), sim.announcement().c_str(), sim.url().c_str());
-    const auto pen = connect_pen(sim.url(), true);
+    const auto url = line.text("--url");
+    std::unique_ptr<penlink::simtool::SimProcess> sim;
+    if (!url) {
+        sim = std::make_unique<penlink::simtool::SimProcess>(
+            penlink::simtool::locate_sim_executable(PENCTL_SIM_BUILD_PATH),
+            std::vector<std::string>{"--pty", "--quiet"}, launch);
+        std::printf("penlink-sim running (pid %d): %s\n", static_cast<int>(sim->pid()),
+                    sim->announcement().c_str());
+    }
+    const std::string pen_url = url ? *url : sim->url();
+    std::printf("connecting to %s\n\n", pen_url.c_str());
+    const auto pen = connect_pen(pen_url, true);
     print_device_info(stdout, *pen);
     std::printf("\n");
     std::fflush(stdout);

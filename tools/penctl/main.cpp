@@ -24,6 +24,7 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"ports", penctl::run_ports},
+    {"scan", penctl::run_scan},
     {"info", penctl::run_info},
     {"set", penctl::run_set},
     {"rf", penctl::run_rf},
@@ -43,6 +44,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  ports                 list serial ports\n"
+    "  scan                  find pens on USB serial and Bluetooth LE\n"
     "  info URL              device info and capabilities\n"
     "  set URL ...           depth, speed, depth limit, start or stop the needle\n"
     "  rf URL --on|--off     RF add-on\n"
@@ -55,7 +57,8 @@ constexpr const char* kUsage =
     "  clear-faults URL      clear latched faults whose cause has gone\n"
     "  demo                  scripted treatment on a simulated pen over a pseudo-terminal\n"
     "\n"
-    "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or sim://[?rf=1&led=1]\n"
+    "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT, sim://[?rf=1&led=1]\n"
+    "     ble://AA:BB:CC:DD:EE:FF or ble://?name=NAME (Bluetooth LE, [&]adapter=hci1)\n"
     "     (sim://?module=FILE fits a module from its descriptor file)\n"
     "'penctl <command> --help' shows a command's options; --version the library version.\n"
     "-v shows the SDK's warnings and progress, -vv also its debug detail.\n"

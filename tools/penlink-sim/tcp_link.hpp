@@ -1,7 +1,7 @@
 // Serves one SimDevice on 127.0.0.1:PORT, to one host at a time.
 //
 // A new client replaces the old one (as a pen has one radio/cable), unless the old one's host
-// holds a live session (docs/protocol.md section 15.6): then the newcomer is kept as a second
+// holds a live session (docs/protocol.md section 16.6): then the newcomer is kept as a second
 // link that may only make the pen safer (EmergencyStop, Stop, outputs off) and is answered
 // Nack InUse for everything else; it takes over once the pen has no controller.
 // When the host's connection closes, for whatever reason, the pen ends the session at once:

@@ -162,6 +162,13 @@ namespace Penlink
             return paths;
         }
 
+        internal static DiscoveredPen ToDiscoveredPen(NativeDiscoveredPen p)
+        {
+            return new DiscoveredPen(p.url, p.name, (TransportKind)(int)p.transport, p.address,
+                                     p.adapter, p.has_rssi ? p.rssi_dbm : (int?)null, p.usb_vid,
+                                     p.usb_pid, p.serial_number);
+        }
+
         internal static SerialPortInfo ToSerialPort(NativeSerialPortInfo p)
         {
             return new SerialPortInfo(p.path, p.description, p.is_usb, p.usb_vid, p.usb_pid,

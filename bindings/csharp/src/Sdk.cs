@@ -27,7 +27,7 @@ namespace Penlink
         /// store theirs, searched before the PENLINK_MODULE_PATH environment variable.</summary>
         public IList<string> ModulePaths { get; set; } = new List<string>();
         /// <summary>The 32-byte keys of the pens this program may drive, by serial number: with
-        /// the pen's key the session is authenticated (docs/protocol.md section 15).</summary>
+        /// the pen's key the session is authenticated (docs/protocol.md section 16).</summary>
         public IDictionary<string, byte[]> Keys { get; set; } = new Dictionary<string, byte[]>();
         /// <summary>Files of "SERIAL HEX" key lines (mode 600), read when connecting.</summary>
         public IList<string> KeyFiles { get; set; } = new List<string>();
@@ -66,6 +66,38 @@ namespace Penlink
         public override string ToString() => $"{Path} ({Description})";
     }
 
+    /// <summary>A pen found by Sdk.Discover: Url is ready for Pen.Connect. BLE pens carry
+    /// Address, Adapter and (when seen while scanning) RssiDbm; USB serial pens their VID, PID
+    /// and serial number.</summary>
+    public sealed class DiscoveredPen
+    {
+        internal DiscoveredPen(string url, string name, TransportKind transport, string address,
+                               string adapter, int? rssiDbm, int usbVid, int usbPid,
+                               string serialNumber)
+        {
+            Url = url;
+            Name = name;
+            Transport = transport;
+            Address = address;
+            Adapter = adapter;
+            RssiDbm = rssiDbm;
+            UsbVid = usbVid;
+            UsbPid = usbPid;
+            SerialNumber = serialNumber;
+        }
+
+        public string Url { get; }
+        public string Name { get; }
+        public TransportKind Transport { get; }
+        public string Address { get; }
+        public string Adapter { get; }
+        public int? RssiDbm { get; }
+        public int UsbVid { get; }
+        public int UsbPid { get; }
+        public string SerialNumber { get; }
+        public override string ToString() => $"{Url} ({Name})";
+    }
+
     public static class Sdk
     {
         static readonly object logLock = new object();
@@ -84,6 +116,23 @@ namespace Penlink
             using (var native = penlink_csharp.list_serial_ports())
                 foreach (NativeSerialPortInfo port in native) ports.Add(Convert.ToSerialPort(port));
             return ports.AsReadOnly();
+        }
+
+        /// <summary>Pens on every transport found within timeoutMs: USB serial ports with a known
+        /// pen's VID/PID, and BLE devices advertising the penlink service (BLE scans that long).
+        /// A transport that cannot be searched (no BlueZ, adapter off) is skipped with a log
+        /// warning. Throws InvalidArgumentException for a negative timeout or a bad adapter.</summary>
+        public static IReadOnlyList<DiscoveredPen> Discover(int timeoutMs, bool serial = true,
+                                                            bool ble = true, string namePrefix = "",
+                                                            string bleAdapter = "")
+        {
+            Convert.Require(namePrefix, "name prefix");
+            Convert.Require(bleAdapter, "BLE adapter");
+            var pens = new List<DiscoveredPen>();
+            using (var native = penlink_csharp.discover_pens(timeoutMs, serial, ble, namePrefix,
+                                                             bleAdapter))
+                foreach (NativeDiscoveredPen pen in native) pens.Add(Convert.ToDiscoveredPen(pen));
+            return pens.AsReadOnly();
         }
 
         /// <summary>Sends SDK log lines at minLevel and above to handler (null: back to stderr).

@@ -7,6 +7,8 @@ namespace Penlink
     public enum PenState { Idle = 0, Running = 1, Paused = 2, Fault = 3, EmergencyStopped = 4 }
     public enum RfPolarity { Monopolar = 0, Bipolar = 1 }
     public enum ConnectionState { Connecting = 0, Connected = 1, Lost = 2, Closed = 3 }
+    /// <summary>How a discovered pen is reached.</summary>
+    public enum TransportKind { Serial = 0, Ble = 1 }
     public enum LogLevel { Trace = 0, Debug = 1, Info = 2, Warning = 3, Error = 4, Off = 5 }
 
     public enum EventKind

@@ -35,6 +35,7 @@ from ._stream import StatusStream
 from .errors import (AuthenticationError, ConnectionError, ConnectionLostError, ErrorCode,
                      InvalidArgumentError, NotSupportedError, OutOfRangeError, PenError,
                      RejectedError, SafetyError, TimeoutError)
+from .discovery import DiscoveredPen, TransportKind, discover, register_usb_pen
 from .log import list_serial_ports, log_to_logging, set_log_handler
 from .modules import (Module, ModuleMap, ModuleNotFittedError, ParamMap,
                       parse_module_descriptor)
@@ -62,6 +63,7 @@ def describe_faults(fault_bits: int) -> str:
 __all__ = [
     "connect", "connect_async", "Pen", "Subscription", "StatusStream", "set_log_handler", "log_to_logging",
     "list_serial_ports", "describe_faults", "__version__",
+    "discover", "register_usb_pen", "DiscoveredPen", "TransportKind",
     "PenError", "InvalidArgumentError", "OutOfRangeError", "TimeoutError", "ConnectionError",
     "ConnectionLostError", "SafetyError", "NotSupportedError", "RejectedError", "ErrorCode",
     "AuthenticationError", "SecurityStats",

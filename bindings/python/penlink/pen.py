@@ -525,7 +525,7 @@ def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 
     ConnectionError (port missing or busy, refused), TimeoutError (no answer) or
     RejectedError (incompatible protocol version).
 
-    Authenticated sessions (docs/protocol.md section 15): keys maps pen serial numbers to their
+    Authenticated sessions (docs/protocol.md section 16): keys maps pen serial numbers to their
     32-byte keys, key_file names a file of "SERIAL HEX" lines (mode 600). With the pen's key the
     session is authenticated; AuthenticationError says why not (AUTHENTICATION_REQUIRED: no key
     for a pen that requires one, or require_authentication; KEY_REJECTED: not the pen's key;

@@ -1,4 +1,4 @@
-"""Authenticated sessions from Python (docs/protocol.md section 15): the acceptance scenario
+"""Authenticated sessions from Python (docs/protocol.md section 16): the acceptance scenario
 over an authenticated session in process, over TCP and over a pty; the distinct errors of no
 key, a wrong key and a pen that cannot prove itself; key checks; key rotation."""
 

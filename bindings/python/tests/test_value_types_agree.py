@@ -28,6 +28,7 @@ import penlink
 REPO = Path(__file__).resolve().parents[3]
 TYPES_HPP = REPO / "include" / "penlink" / "types.hpp"
 DESCRIPTOR_HPP = REPO / "include" / "penlink" / "module_descriptor.hpp"
+DISCOVERY_HPP = REPO / "include" / "penlink" / "discovery.hpp"
 PENLINK_H = REPO / "include" / "penlink" / "penlink.h"
 CAPI_CONVERT = REPO / "src" / "capi" / "convert.cpp"
 JAVA_DIR = REPO / "bindings" / "java" / "src" / "main" / "java" / "io" / "penlink"
@@ -62,7 +63,7 @@ def _body(text: str, opening: str, what: str) -> str:
 
 
 def _cpp_headers() -> str:
-    return TYPES_HPP.read_text() + DESCRIPTOR_HPP.read_text()
+    return TYPES_HPP.read_text() + DESCRIPTOR_HPP.read_text() + DISCOVERY_HPP.read_text()
 
 
 def cpp_fields(struct: str) -> List[Tuple[str, str]]:
@@ -213,7 +214,7 @@ def test_status_carries_telemetry_in_every_binding() -> None:
 # --- enums --------------------------------------------------------------------------------------
 
 ENUMS = ["PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "ParamType",
-         "ParamAccess", "SafetyClass"]
+         "ParamAccess", "SafetyClass", "TransportKind"]
 
 
 def cpp_enum(name: str) -> Dict[str, int]:

@@ -65,7 +65,7 @@ public final class Pen implements AutoCloseable {
 
     /**
      * Connects with the keys of the pens this program may drive: with the pen's key the session
-     * is authenticated (docs/protocol.md section 15).
+     * is authenticated (docs/protocol.md section 16).
      *
      * @throws AuthenticationException no key for a pen that requires one (or keys require
      *     authentication), a key that is not the pen's, or a pen that cannot prove itself

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The keys of the pens a program may drive, by serial number, for authenticated sessions
- * (docs/protocol.md section 15). Give them to {@link Pen#connect(String, ConnectOptions,
+ * (docs/protocol.md section 16). Give them to {@link Pen#connect(String, ConnectOptions,
  * PenKeys)}. A key is 32 bytes; no key appears in a message or {@link #toString()}.
  */
 public final class PenKeys {

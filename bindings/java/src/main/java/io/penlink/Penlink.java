@@ -25,6 +25,37 @@ public final class Penlink {
     }
 
     /**
+     * Pens on every transport, found within timeoutMs: USB serial ports with a known pen's
+     * VID/PID, and BLE devices advertising the penlink service (BLE scans that long). A
+     * transport that cannot be searched (no BlueZ, adapter off) is skipped with a log warning.
+     *
+     * @param namePrefix only pens whose name starts with it ("" for all)
+     * @param bleAdapter e.g. "hci1" ("" for the first powered adapter)
+     * @throws InvalidArgumentException for a negative timeout or a bad adapter name
+     */
+    public static List<DiscoveredPen> discover(int timeoutMs, boolean serial, boolean ble,
+            String namePrefix, String bleAdapter) {
+        Convert.require(namePrefix, "name prefix");
+        Convert.require(bleAdapter, "BLE adapter");
+        List<DiscoveredPen> pens = new ArrayList<>();
+        for (NativeDiscoveredPen pen :
+                PenlinkNative.discover_pens(timeoutMs, serial, ble, namePrefix, bleAdapter)) {
+            pens.add(new DiscoveredPen(pen.getUrl(), pen.getName(),
+                    TransportKind.values()[pen.getTransport().swigValue()], pen.getAddress(),
+                    pen.getAdapter(),
+                    pen.getHas_rssi() ? java.util.OptionalInt.of(pen.getRssi_dbm())
+                                      : java.util.OptionalInt.empty(),
+                    pen.getUsb_vid(), pen.getUsb_pid(), pen.getSerial_number()));
+        }
+        return pens;
+    }
+
+    /** Pens on every transport within timeoutMs, with no filter. */
+    public static List<DiscoveredPen> discover(int timeoutMs) {
+        return discover(timeoutMs, true, true, "", "");
+    }
+
+    /**
      * Sends SDK log lines at minLevel and above to listener (null: back to stderr). Once this
      * returns the previous listener is not running.
      */

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Authenticated sessions (docs/protocol.md section 15): the acceptance steps over an
+ * Authenticated sessions (docs/protocol.md section 16): the acceptance steps over an
  * authenticated session in process and over TCP, and the distinct errors of no key and a
  * wrong key.
  */
