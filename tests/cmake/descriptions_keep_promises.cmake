@@ -7,7 +7,7 @@ set(sources
     README.md)
 # "pattern=implementation"
 set(transports
-    "BLE|[Bb]luetooth=src/transport/ble_transport.cpp"
+    "BLE|[Bb]luetooth=src/transport/ble/ble_transport.cpp"
     "[Ss]erial=src/transport/serial_transport.cpp"
     "TCP=src/transport/tcp_transport.cpp"
     "[Ss]imulator=src/sim")
