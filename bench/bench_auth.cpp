@@ -44,8 +44,8 @@ struct Figures {
 
 Figures measure(bool authenticated, const std::string& key_file, int rounds, int rate,
                 double seconds) {
-    std::vector<std::string> args = {"--pty", "--quiet", "--serial", kSerial, "--max-status-hz",
-                                     "65535"};
+    std::vector<std::string> args = {"--pty", "--quiet",         "--serial",
+                                     kSerial, "--max-status-hz", "65535"};
     penlink::ConnectOptions options;
     if (authenticated) {
         args.insert(args.end(), {"--key-file", key_file});
@@ -62,13 +62,13 @@ Figures measure(bool authenticated, const std::string& key_file, int rounds, int
         const auto start = Clock::now();
         pen->set_depth(penlink::Depth::mm(i % 2 ? 1.0 : 1.05));
         if (i >= 100)
-            samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+            samples.push_back(
+                std::chrono::duration<double, std::micro>(Clock::now() - start).count());
     }
     figures.round_trip_us = bench::percentile(samples, 0.5);
 
     std::atomic<std::uint64_t> frames{0};
-    auto subscription =
-        pen->subscribe_status([&](const penlink::Status&) { ++frames; }, rate);
+    auto subscription = pen->subscribe_status([&](const penlink::Status&) { ++frames; }, rate);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the rate takes hold
     const auto dropped_before = pen->dropped_status_frames();
     const std::uint64_t frames_before = frames.load();
@@ -103,11 +103,13 @@ int main(int argc, char** argv) {
     std::ofstream(key_file) << kKeyHex << "\n";
     ::chmod(key_file.c_str(), 0600);
 
-    std::printf("authenticated vs plain sessions over a pty to penlink-sim: %d runs, %d round "
-                "trips, status at %d Hz for %.1f s\n",
-                runs, rounds, rate, seconds);
-    std::printf("  run   round trip us (plain/auth)   frames/s (plain/auth)   drops   CPU %% "
-                "(plain/auth)\n");
+    std::printf(
+        "authenticated vs plain sessions over a pty to penlink-sim: %d runs, %d round "
+        "trips, status at %d Hz for %.1f s\n",
+        runs, rounds, rate, seconds);
+    std::printf(
+        "  run   round trip us (plain/auth)   frames/s (plain/auth)   drops   CPU %% "
+        "(plain/auth)\n");
     std::vector<double> round_trip_ratio, cpu_ratio;
     for (int run = 0; run < runs; ++run) {
         // Alternate which goes first, so a drift in the machine's load favours neither.

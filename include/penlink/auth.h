@@ -48,7 +48,10 @@ PENLINK_EXPORT void pl_keys_free(pl_keys* keys);
 
 /** @name What the authenticated-session checks saw in the current session. */
 /**@{*/
+/** The pl_security_stats layout these headers declare. */
 #define PL_SECURITY_STATS_VERSION 1
+/** What the authenticated-session checks rejected in the current session (counts start again
+ * at a reconnect). Allocated and initialised by the program, filled by the library. */
 typedef struct pl_security_stats {
     unsigned version;         /**< PL_SECURITY_STATS_VERSION */
     int authenticated;        /**< 1 if the session is authenticated */
@@ -58,6 +61,7 @@ typedef struct pl_security_stats {
                                    outside one */
     uint32_t rejected_by_pen; /**< what the pen last reported (PL_EVENT_SECURITY_REJECTED) */
 } pl_security_stats;
+/** pl_security_stats with every count 0. */
 #define PL_SECURITY_STATS_INIT \
     { PL_SECURITY_STATS_VERSION, 0, 0, 0, 0, 0 }
 /**@}*/

@@ -24,25 +24,26 @@ enum class TransportKind { Serial = 0, Ble = 1 };
 struct DiscoveredPen {
     std::string url;   ///< "serial:///dev/ttyACM0" or "ble://AA:BB:CC:DD:EE:FF"
     std::string name;  ///< advertised BLE name, or the USB product (or the table's name)
-    TransportKind transport = TransportKind::Serial;
+    TransportKind transport = TransportKind::Serial;  ///< serial port or Bluetooth LE
     // BLE
-    std::string address;    ///< "AA:BB:CC:DD:EE:FF"; empty for serial
-    std::string adapter;    ///< "hci0"; empty for serial
-    bool has_rssi = false;  ///< RSSI is known (BLE, seen while scanning)
-    std::int32_t rssi_dbm = 0;
+    std::string address;        ///< "AA:BB:CC:DD:EE:FF"; empty for serial
+    std::string adapter;        ///< "hci0"; empty for serial
+    bool has_rssi = false;      ///< RSSI is known (BLE, seen while scanning)
+    std::int32_t rssi_dbm = 0;  ///< signal strength in dBm, when has_rssi
     // USB serial
-    std::int32_t usb_vid = 0;  ///< 0 for BLE
-    std::int32_t usb_pid = 0;
+    std::int32_t usb_vid = 0;   ///< USB vendor id; 0 for BLE
+    std::int32_t usb_pid = 0;   ///< USB product id; 0 for BLE
     std::string serial_number;  ///< USB serial number where known
 };
 
 /// A USB VID/PID pair that identifies a pen's serial interface.
 struct UsbPenId {
-    std::int32_t vid = 0;
-    std::int32_t pid = 0;
+    std::int32_t vid = 0;  ///< USB vendor id
+    std::int32_t pid = 0;  ///< USB product id
     std::string name;  ///< shown when the port has no product string, e.g. "penlink reference pen"
 };
 
+/// What discover() looks for, and where its progress goes.
 struct DiscoveryFilter {
     bool serial = true;  ///< look at serial ports (USB, known VID/PID only)
     bool ble = true;     ///< scan for BLE pens (needs BlueZ; skipped with a log warning if absent)

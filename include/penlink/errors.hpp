@@ -116,6 +116,7 @@ public:
 /// PenNotAuthentic). The message names the pen and what to do; it never contains a key.
 class PENLINK_EXPORT AuthenticationError : public Error {
 public:
+    /// An error with code AuthenticationRequired, KeyRejected or PenNotAuthentic.
     AuthenticationError(ErrorCode code, const std::string& message);
     ~AuthenticationError() override;
 };

@@ -673,20 +673,22 @@ PENLINK_EXPORT void pl_serial_port_list_free(pl_serial_port_list* list);
 /** How a discovered pen is reached. Never renumbered. */
 typedef enum pl_transport_kind { PL_TRANSPORT_SERIAL = 0, PL_TRANSPORT_BLE = 1 } pl_transport_kind;
 
+/** The pl_discovered_pen layout these headers declare. */
 #define PL_DISCOVERED_PEN_VERSION 1
 /** One discovered pen. Owned by its list (see pl_discovery_list_get()), never allocated by the
  * caller: `version` is the library's PL_DISCOVERED_PEN_VERSION. Strings are owned by the list;
  * never NULL ("" when unknown or not applicable). */
 typedef struct pl_discovered_pen {
-    unsigned version;    /**< PL_DISCOVERED_PEN_VERSION of the library that made the list */
-    const char* url;     /**< ready for pl_pen_connect(), e.g. "ble://AA:BB:CC:DD:EE:FF" */
-    const char* name;    /**< advertised BLE name or USB product */
-    int transport;       /**< a pl_transport_kind */
-    const char* address; /**< BLE address; "" for serial */
-    const char* adapter; /**< BLE adapter, e.g. "hci0"; "" for serial */
-    int has_rssi;        /**< 1 if rssi_dbm is known */
-    int32_t rssi_dbm;
-    int32_t usb_vid, usb_pid;  /**< 0 for BLE */
+    unsigned version;          /**< PL_DISCOVERED_PEN_VERSION of the library that made the list */
+    const char* url;           /**< ready for pl_pen_connect(), e.g. "ble://AA:BB:CC:DD:EE:FF" */
+    const char* name;          /**< advertised BLE name or USB product */
+    int transport;             /**< a pl_transport_kind */
+    const char* address;       /**< BLE address; "" for serial */
+    const char* adapter;       /**< BLE adapter, e.g. "hci0"; "" for serial */
+    int has_rssi;              /**< 1 if rssi_dbm is known */
+    int32_t rssi_dbm;          /**< signal strength in dBm, when has_rssi */
+    int32_t usb_vid;           /**< USB vendor id; 0 for BLE */
+    int32_t usb_pid;           /**< USB product id; 0 for BLE */
     const char* serial_number; /**< USB serial number where known */
 } pl_discovered_pen;
 
@@ -694,6 +696,7 @@ typedef struct pl_discovered_pen {
  * pen is valid only during the call. */
 typedef void (*pl_discovery_fn)(const pl_discovered_pen* pen, void* payload);
 
+/** The pl_discovery_options layout these headers declare. */
 #define PL_DISCOVERY_OPTIONS_VERSION 1
 /** What pl_discover() looks for. Start from PL_DISCOVERY_OPTIONS_INIT or
  * pl_discovery_options_init(). */
@@ -707,6 +710,7 @@ typedef struct pl_discovery_options {
     void* payload;            /**< given to on_found */
 } pl_discovery_options;
 
+/** pl_discovery_options with the defaults: serial and BLE, every name, first adapter. */
 #define PL_DISCOVERY_OPTIONS_INIT \
     { PL_DISCOVERY_OPTIONS_VERSION, 1, 1, NULL, NULL, NULL, NULL }
 

@@ -20,6 +20,9 @@ class TransportKind(enum.IntEnum):
 
 @dataclasses.dataclass(frozen=True)
 class DiscoveredPen:
+    """A pen found by penlink.discover(): its ready-to-use URL, name and transport, with the
+    BLE address, adapter and signal strength or the USB identity of its serial port."""
+
     url: str  #: ready for penlink.connect(), e.g. "ble://AA:BB:CC:DD:EE:FF"
     name: str
     transport: TransportKind
