@@ -52,7 +52,7 @@ tools_venv="$root/build/venv"
 [ -x "$tools_venv/bin/python" ] || python3 -m venv "$tools_venv"
 python="$tools_venv/bin/python"
 # dbus-fast serves the fake BlueZ (tests/ble/fake_bluez.py) on the BLE tests' private bus.
-"$python" -m pip install --quiet --disable-pip-version-check "pytest>=7" "dbus-fast>=2"
+"$python" -m pip install --quiet --disable-pip-version-check "pytest>=7" "dbus-fast>=2" "cryptography"
 configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON \
     -DPython3_EXECUTABLE="$python" -DPENLINK_TEST_PYTHON="$python"
 counted ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
