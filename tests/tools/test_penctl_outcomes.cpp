@@ -3,6 +3,11 @@
 // because the needle stopped says why and exits 1.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "penctl_runner.hpp"
@@ -195,4 +200,34 @@ TEST_CASE("monitor fits 80 columns and names the faults however many there are",
     CHECK(status_lines >= 3);
     CHECK_THAT(result.out,
                Contains("faults: ") && Contains("emergency stop") && Contains("injected fault"));
+}
+
+TEST_CASE("penctl drives a pen that requires authentication only with --key-file",
+          "[penctl][auth]") {
+    const std::string hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    const auto directory = std::filesystem::temp_directory_path();
+    const std::string pen_key = (directory / ("penctl-pen-" + std::to_string(::getpid()))).string();
+    const std::string host_keys = pen_key + ".hosts";
+    std::ofstream(pen_key) << hex << "\n";
+    std::ofstream(host_keys) << "# the pens this host drives\nSIM-PENCTL " << hex << "\n";
+    std::filesystem::permissions(
+        pen_key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::filesystem::permissions(
+        host_keys, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    {
+        TcpSim sim({"--serial", "SIM-PENCTL", "--key-file", pen_key});
+        const auto refused = penctl({"info", sim.url()});
+        CHECK(refused.exit_code == 1);
+        CHECK_THAT(refused.err, Contains("requires an authenticated session") &&
+                                    Contains("SIM-PENCTL") && !Contains(hex));
+        const auto info = penctl({"--key-file", host_keys, "info", sim.url()});
+        CHECK(info.exit_code == 0);
+        CHECK_THAT(info.out, Contains("session          authenticated"));
+        std::istringstream lines(info.out);
+        for (std::string line; std::getline(lines, line);) CHECK(line.size() <= 80);
+        CHECK(penctl({"--key-file", host_keys, "set", sim.url(), "--depth-mm", "1.0"}).exit_code ==
+              0);
+    }
+    std::filesystem::remove(pen_key);
+    std::filesystem::remove(host_keys);
 }

@@ -57,7 +57,7 @@ void print_device_info(std::FILE* out, const penlink::Pen& pen) {
     std::fprintf(out, "session          %s\n",
                  security.authenticated
                      ? "authenticated (mutual proof, every frame tagged)"
-                     : "unauthenticated (no key given, and the pen does not require one)");
+                     : "unauthenticated (no key given; the pen does not require one)");
     std::fprintf(out, "depth            %.2f - %.2f mm in %.2f mm steps\n", caps.depth_min_mm,
                  caps.depth_max_mm, caps.depth_step_mm);
     std::fprintf(out, "speed            %g - %g Hz\n", caps.speed_min_hz, caps.speed_max_hz);
@@ -65,25 +65,25 @@ void print_device_info(std::FILE* out, const penlink::Pen& pen) {
     std::fprintf(out, "status rate      up to %d Hz\n", static_cast<int>(caps.max_status_rate_hz));
     const auto& rf = caps.rf;
     if (rf.fitted) {
-        std::fprintf(out, "RF add-on        %d - %d kHz, up to %.1f W, pulses %d - %d ms, %s\n",
+        // One fact per line, indented under the name: the output fits 80 columns.
+        std::fprintf(out, "RF add-on        %d - %d kHz, up to %.1f W, %s\n",
                      static_cast<int>(rf.frequency_min_khz), static_cast<int>(rf.frequency_max_khz),
-                     rf.power_max_w, static_cast<int>(rf.pulse_min_ms),
-                     static_cast<int>(rf.pulse_max_ms), polarities(rf).c_str());
+                     rf.power_max_w, polarities(rf).c_str());
+        std::fprintf(out, "                 pulses %d - %d ms\n", static_cast<int>(rf.pulse_min_ms),
+                     static_cast<int>(rf.pulse_max_ms));
     } else {
         std::fprintf(out, "RF add-on        not fitted\n");
     }
     const auto& led = caps.led;
     if (led.fitted) {
-        std::string channels;
+        const char* label = "LED add-on       ";
         for (const auto& channel : led.channels) {
-            char text[96];
-            std::snprintf(text, sizeof text, "%s%d nm (up to %.1f mW/cm2)",
-                          channels.empty() ? "" : ", ", static_cast<int>(channel.wavelength_nm),
-                          channel.max_irradiance_mw_cm2);
-            channels += text;
+            std::fprintf(out, "%s%d nm, up to %.1f mW/cm2\n", label,
+                         static_cast<int>(channel.wavelength_nm), channel.max_irradiance_mw_cm2);
+            label = "                 ";
         }
-        std::fprintf(out, "LED add-on       %s; pulse rate %g - %g Hz\n", channels.c_str(),
-                     led.pulse_rate_min_hz, led.pulse_rate_max_hz);
+        std::fprintf(out, "%spulse rate %g - %g Hz\n", label, led.pulse_rate_min_hz,
+                     led.pulse_rate_max_hz);
     } else {
         std::fprintf(out, "LED add-on       not fitted\n");
     }

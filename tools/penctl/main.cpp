@@ -55,15 +55,15 @@ constexpr const char* kUsage =
     "  estop URL             emergency stop (latches)\n"
     "  clear-estop URL       release the emergency stop\n"
     "  clear-faults URL      clear latched faults whose cause has gone\n"
-    "  demo                  scripted treatment on a simulated pen over a pseudo-terminal\n"
+    "  demo                  scripted treatment on a simulated pen (pseudo-terminal)\n"
     "\n"
     "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT, sim://[?rf=1&led=1]\n"
     "     ble://AA:BB:CC:DD:EE:FF or ble://?name=NAME (Bluetooth LE, [&]adapter=hci1)\n"
     "     (sim://?module=FILE fits a module from its descriptor file)\n"
-    "'penctl <command> --help' shows a command's options; --version the library version.\n"
+    "'penctl <command> --help' shows its options; --version the library version.\n"
     "-v shows the SDK's warnings and progress, -vv also its debug detail.\n"
-    "--key-file FILE: the keys of your pens ('SERIAL KEY' lines, 64 hex digits, mode 600), for\n"
-    "     pens that require authenticated sessions (default: $PENLINK_KEY_FILE if set).\n"
+    "--key-file FILE: your pens' keys ('SERIAL KEY' lines, 64 hex digits, mode 600) for\n"
+    "     pens that require authentication (default: $PENLINK_KEY_FILE, if set).\n"
     "Exit codes: 0 ok, 1 pen or SDK error, 2 usage error.\n";
 
 // The SDK's warnings (retries, heartbeats after a lost link) would bury penctl's one-line

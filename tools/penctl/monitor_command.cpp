@@ -66,13 +66,13 @@ int run_monitor(const Args& args) {
                 static_cast<unsigned long long>(pen->dropped_status_frames()));
     const auto security = pen->security_stats();
     if (security.authenticated) {
-        std::printf(
-            "security: authenticated; rejected %llu forged, %llu replayed, %llu "
-            "unauthenticated frames; the pen rejected %u\n",
-            static_cast<unsigned long long>(security.forged),
-            static_cast<unsigned long long>(security.replayed),
-            static_cast<unsigned long long>(security.unauthenticated),
-            static_cast<unsigned>(security.rejected_by_pen));
+        // Two short lines: penctl's output fits 80 columns.
+        std::printf("security: rejected %llu forged, %llu replayed, %llu unsealed frames\n",
+                    static_cast<unsigned long long>(security.forged),
+                    static_cast<unsigned long long>(security.replayed),
+                    static_cast<unsigned long long>(security.unauthenticated));
+        std::printf("          the pen rejected %u\n",
+                    static_cast<unsigned>(security.rejected_by_pen));
     }
     return 0;
 }
