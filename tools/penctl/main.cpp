@@ -62,7 +62,7 @@ constexpr const char* kUsage =
     "     (sim://?module=FILE fits a module from its descriptor file)\n"
     "'penctl <command> --help' shows its options; --version the library version.\n"
     "-v shows the SDK's warnings and progress, -vv also its debug detail.\n"
-    "--key-file FILE: your pens' keys ('SERIAL KEY' lines, 64 hex digits, mode 600) for\n"
+    "--key-file FILE: your pens' keys ('SERIAL KEY', 64 hex digits, mode 600) for\n"
     "     pens that require authentication (default: $PENLINK_KEY_FILE, if set).\n"
     "Exit codes: 0 ok, 1 pen or SDK error, 2 usage error.\n";
 
