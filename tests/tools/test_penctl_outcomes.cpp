@@ -231,3 +231,18 @@ TEST_CASE("penctl drives a pen that requires authentication only with --key-file
     std::filesystem::remove(pen_key);
     std::filesystem::remove(host_keys);
 }
+
+TEST_CASE("every penctl help text fits 80 columns", "[penctl]") {
+    for (const char* command :
+         {"", "ports", "scan", "info", "set", "rf", "led", "monitor", "modules", "param", "estop",
+          "clear-estop", "clear-faults", "demo"}) {
+        INFO("penctl " << command << " --help");
+        const auto help = *command == '\0' ? penctl({"--help"}) : penctl({command, "--help"});
+        CHECK(help.exit_code == 0);
+        std::istringstream lines(help.out);
+        for (std::string line; std::getline(lines, line);) {
+            INFO(line);
+            CHECK(line.size() <= 80);
+        }
+    }
+}

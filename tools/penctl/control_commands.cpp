@@ -15,22 +15,24 @@ constexpr const char* kUrlHelp =
 // The pen's watchdog stops the needle, RF and LED once the host goes quiet, and closing the
 // connection stops the needle too; --hold-s keeps the session (and its heartbeat) alive.
 constexpr const char* kHoldHelp =
-    "  --hold-s S              stay connected S seconds (Ctrl-C ends early); the pen stops\n"
-    "                          the needle, RF and LED when penctl disconnects\n";
+    "  --hold-s S              stay connected S seconds (Ctrl-C ends early); the pen\n"
+    "                          stops the needle, RF and LED when penctl disconnects\n";
 
 constexpr const char* kSetUsage =
-    "usage: penctl set URL [--depth-mm X] [--speed-hz Y] [--depth-limit-mm Z] [--start|--stop]\n"
+    "usage: penctl set URL [--depth-mm X] [--speed-hz Y] [--depth-limit-mm Z]\n"
+    "                      [--start|--stop]\n"
     "Sets needle depth and speed and starts or stops the needle, in that order.\n"
     "  --depth-mm X            needle depth in mm (on the pen's step grid)\n"
     "  --speed-hz Y            needle speed in strokes per second\n"
-    "  --depth-limit-mm Z      refuse depths deeper than Z for this session (checked first)\n"
+    "  --depth-limit-mm Z      refuse depths deeper than Z this session (checked\n"
+    "                          first)\n"
     "  --start | --stop        start or stop the needle\n"
-    "With --hold-s, a needle that stops early (fault, emergency stop, watchdog, lost link,\n"
-    "pen restart) ends penctl with the reason and exit code 1.\n";
+    "With --hold-s, a needle that stops early (fault, emergency stop, watchdog, lost\n"
+    "link, pen restart) ends penctl with the reason and exit code 1.\n";
 
 constexpr const char* kRfUsage =
-    "usage: penctl rf URL --on|--off [--frequency-khz F] [--power-w P] [--pulse-ms T] "
-    "[--mono|--bipolar]\n"
+    "usage: penctl rf URL --on|--off [--frequency-khz F] [--power-w P] [--pulse-ms T]\n"
+    "                     [--mono|--bipolar]\n"
     "Switches the RF add-on on or off.\n"
     "  --frequency-khz F       RF frequency (default 1000 kHz)\n"
     "  --power-w P             RF power in W (default 0)\n"

@@ -23,14 +23,15 @@ namespace {
 
 constexpr const char* kDemoUsage =
     "usage: penctl demo [--duration-s S] [--url URL]\n"
-    "Starts the penlink-sim simulator on a pseudo-terminal, connects to it over serial and runs\n"
-    "a short treatment: depth and speed ramp, LED 633 nm, RF bipolar, a refused out-of-range\n"
-    "request, an emergency stop and its release, then a summary.\n"
+    "Starts the penlink-sim simulator on a pseudo-terminal, connects to it over\n"
+    "serial and runs a short treatment: depth and speed ramp, LED 633 nm, RF bipolar,\n"
+    "a refused out-of-range request, an emergency stop and its release, then a\n"
+    "summary.\n"
     "  --duration-s S          length of the script (default 10 s, at least 1 s)\n"
     "  --url URL               run the script on that pen instead (e.g. a penlink-sim\n"
     "                          behind the test fake of BlueZ: scripts/demo-ble.sh)\n"
-    "penlink-sim is taken from $PENLINK_SIM, else next to penctl, else the build tree.\n"
-    "Ctrl-C stops the pen, prints the summary so far and exits with 130.\n";
+    "penlink-sim is taken from $PENLINK_SIM, else next to penctl, else the build\n"
+    "tree. Ctrl-C stops the pen, prints the summary so far and exits with 130.\n";
 
 struct Interrupted {};
 

@@ -11,13 +11,14 @@ namespace {
 
 constexpr const char* kPortsUsage =
     "usage: penctl ports\n"
-    "Lists the serial ports of this machine: path, USB VID:PID, serial number, description.\n"
-    "Connect to one with serial://PATH, e.g. penctl info serial:///dev/ttyACM0\n";
+    "Lists the serial ports of this machine: path, USB VID:PID, serial number,\n"
+    "description. Connect to one with serial://PATH, e.g. penctl info\n"
+    "serial:///dev/ttyACM0\n";
 
 constexpr const char* kInfoUsage =
     "usage: penctl info URL\n"
-    "Connects to the pen and prints its identity and what it can do: depth and speed ranges,\n"
-    "watchdog period, status rate, and the fitted RF and LED add-ons.\n"
+    "Connects to the pen and prints its identity and what it can do: depth and speed\n"
+    "ranges, watchdog period, status rate, and the fitted RF and LED add-ons.\n"
     "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or sim://[?rf=1&led=1]\n";
 
 std::string polarities(const penlink::RfCapabilities& rf) {

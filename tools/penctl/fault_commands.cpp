@@ -16,14 +16,15 @@ constexpr const char* kEstopUsage =
 
 constexpr const char* kClearEstopUsage =
     "usage: penctl clear-estop URL\n"
-    "Releases a latched emergency stop and prints the state the pen is then in. Exit code 1\n"
-    "if the pen is still not ready (another fault latched: see penctl clear-faults).\n";
+    "Releases a latched emergency stop and prints the state the pen is then in. Exit\n"
+    "code 1 if the pen is still not ready (another fault latched: see penctl\n"
+    "clear-faults).\n";
 
 constexpr const char* kClearFaultsUsage =
     "usage: penctl clear-faults URL\n"
-    "Clears latched faults whose cause has gone and prints the state the pen is then in.\n"
-    "Exit code 1, naming them, if faults remain (their cause is still there, or the\n"
-    "emergency stop is latched: see penctl clear-estop).\n";
+    "Clears latched faults whose cause has gone and prints the state the pen is then\n"
+    "in. Exit code 1, naming them, if faults remain (their cause is still there, or\n"
+    "the emergency stop is latched: see penctl clear-estop).\n";
 
 constexpr const char* kUrlHelp =
     "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or sim://[?rf=1&led=1]\n";

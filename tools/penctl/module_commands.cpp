@@ -14,15 +14,16 @@ namespace {
 
 constexpr const char* kModulesUsage =
     "usage: penctl modules URL\n"
-    "Lists the pen's add-on modules and, from each module's descriptor, its parameters\n"
-    "(type, range, step, default, access), telemetry channels (range, alarms) and the\n"
-    "interlocks the pen enforces.\n"
-    "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or sim://[?module=FILE]\n";
+    "Lists the pen's add-on modules and, from each module's descriptor, its\n"
+    "parameters (type, range, step, default, access), telemetry channels (range,\n"
+    "alarms) and the interlocks the pen enforces.\n"
+    "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or\n"
+    "     sim://[?module=FILE]\n";
 
 constexpr const char* kParamUsage =
     "usage: penctl param URL MODULE.KEY=VALUE... | MODULE.KEY... | MODULE\n"
-    "Sets parameters of add-on modules (all values of one module at once: the pen applies all\n"
-    "or none), or reads one parameter, or every parameter of a module.\n"
+    "Sets parameters of add-on modules (all values of one module at once: the pen\n"
+    "applies all or none), or reads one parameter, or every parameter of a module.\n"
     "  MODULE   a module's key (see penctl modules), or KEY@SLOT when two are fitted\n"
     "  VALUE    a number in the parameter's unit, true/false, or an enum label\n"
     "example: penctl param sim://?module=cooling_tip.json cooling.setpoint_c=12.5 \\\n"

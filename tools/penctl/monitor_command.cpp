@@ -11,10 +11,11 @@ namespace {
 
 constexpr const char* kMonitorUsage =
     "usage: penctl monitor URL [--rate-hz N] [--duration-s S]\n"
-    "Shows live status: state, depth actual/set, speed actual/set, battery, temperature,\n"
-    "cartridge strokes, RF impedance and energy, LED dose, faults, dropped frames, and each\n"
-    "add-on module's telemetry by key and unit (ALARM beyond its alarm limits).\n"
-    "On a terminal the line refreshes in place; otherwise one line per update.\n"
+    "Shows live status: state, depth actual/set, speed actual/set, battery,\n"
+    "temperature, cartridge strokes, RF impedance and energy, LED dose, faults,\n"
+    "dropped frames, and each add-on module's telemetry by key and unit (ALARM beyond\n"
+    "its alarm limits). On a terminal the line refreshes in place; otherwise one line\n"
+    "per update.\n"
     "  --rate-hz N             status updates per second (default 10)\n"
     "  --duration-s S          stop after S seconds (default: until Ctrl-C)\n"
     "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or sim://[?rf=1&led=1]\n";

@@ -14,9 +14,10 @@ namespace {
 constexpr const char* kScanUsage =
     "usage: penctl scan [--seconds S] [--serial-only | --ble-only] [--adapter hciN]\n"
     "                   [--name PREFIX]\n"
-    "Finds pens: USB serial ports with a known pen's VID:PID, and Bluetooth LE devices\n"
-    "advertising the penlink service (a BLE scan of S seconds, default 5). Each line gives\n"
-    "the URL to connect with, the transport, the name and the RSSI or USB identity.\n";
+    "Finds pens: USB serial ports with a known pen's VID:PID, and Bluetooth LE\n"
+    "devices advertising the penlink service (a BLE scan of S seconds, default 5).\n"
+    "Each line gives the URL to connect with, the transport, the name and the RSSI or\n"
+    "USB identity.\n";
 
 void print_pen(const penlink::DiscoveredPen& pen) {
     std::string identity;
