@@ -86,11 +86,12 @@ public:
 private:
     static protocol::Message answer_to(const protocol::DecodedFrame& request) {
         switch (request.header.type) {
-            case protocol::MessageType::Hello:
+            case protocol::MessageType::Hello: {
                 protocol::HelloReply reply;
                 reply.boot_id = 0x0B007001;
                 reply.session_id = 0x5E551001;
                 return reply;
+            }
             case protocol::MessageType::GetInfo:
                 return pen_info();
             case protocol::MessageType::GetModules:
