@@ -64,7 +64,6 @@ void Session::connect() {
             decoder_.set_opener(nullptr);
             auth_.reset();
             authenticated_ = false;
-            authenticated_flag_ = false;
             authenticate_seq_.reset();
             last_rejection_report_.reset();
             forged_ = 0;

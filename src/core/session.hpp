@@ -98,7 +98,7 @@ public:
     const ConnectOptions& options() const { return options_; }
 
     /// Authenticated sessions (docs/protocol.md section 16; session_auth.cpp).
-    bool authenticated() const { return authenticated_flag_.load(); }
+    bool authenticated() const { return authenticated_.load(); }
     SecurityStats security_stats() const;
     /// Sends ChangeKey over the authenticated session; the key is used for reconnects from now
     /// on. Throws like any command, AuthenticationError if not authenticated.
@@ -249,7 +249,6 @@ private:
     /// session is not authenticated.
     struct Auth;
     std::unique_ptr<Auth> auth_;
-    bool authenticated_ = false;  // a sealed frame from the pen verified in this session
     std::optional<std::uint16_t> authenticate_seq_;
     std::optional<Clock::time_point> last_rejection_report_;
 
@@ -257,7 +256,8 @@ private:
     std::atomic<ConnectionState> state_{ConnectionState::Closed};
     DeviceInfo device_info_;     // written before Connected, then read-only
     Capabilities capabilities_;  // likewise
-    std::atomic<bool> authenticated_flag_{false};
+    /// A sealed frame from the pen verified in this session (set on the I/O thread).
+    std::atomic<bool> authenticated_{false};
     std::atomic<std::uint64_t> forged_{0}, replayed_{0}, unauthenticated_{0};
     std::atomic<std::uint32_t> rejected_by_pen_{0};
     std::optional<protocol::crypto::Key> changed_key_;  // guarded by connect_mutex_

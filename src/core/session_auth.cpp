@@ -87,9 +87,7 @@ void Session::authenticate(const protocol::Hello& hello, const protocol::HelloRe
         throw AuthenticationError(ErrorCode::KeyRejected,
                                   pen + " refused the authentication: " + error.what());
     }
-    bool verified = false;
-    run_on_io([this, &verified] { verified = authenticated_; });
-    if (!verified) {
+    if (!authenticated_.load()) {
         throw AuthenticationError(ErrorCode::PenNotAuthentic,
                                   pen +
                                       " acknowledged the authentication without the session "
@@ -101,10 +99,7 @@ void Session::authenticate(const protocol::Hello& hello, const protocol::HelloRe
 bool Session::admit_frame(const protocol::DecodedFrame& frame) {
     if (!auth_) return true;  // not authenticated: nothing is sealed (sealed frames fail decode)
     if (frame.sealed) {
-        if (!authenticated_) {
-            authenticated_ = true;  // the pen holds the session key: it is the pen
-            authenticated_flag_ = true;
-        }
+        authenticated_ = true;  // the pen holds the session key: it is the pen
         return true;
     }
     if (!authenticated_) {
@@ -148,7 +143,7 @@ void Session::on_rejected_frame(protocol::FrameError error, const char* what) {
 
 SecurityStats Session::security_stats() const {
     SecurityStats stats;
-    stats.authenticated = authenticated_flag_.load();
+    stats.authenticated = authenticated_.load();
     stats.forged = forged_.load();
     stats.replayed = replayed_.load();
     stats.unauthenticated = unauthenticated_.load();
