@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "doc_hex.hpp"
 #include "frame_test_util.hpp"
 #include "protocol/handshake.hpp"
 
@@ -123,27 +124,6 @@ std::vector<Bytes> wires(const Inputs& in) {
     return out;
 }
 
-std::string hex(const Bytes& bytes, std::size_t indent) {
-    std::ostringstream out;
-    static const char* digits = "0123456789abcdef";
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (i > 0) out << ((i % 16 == 0) ? "\n" + std::string(indent, ' ') : " ");
-        out << digits[bytes[i] >> 4] << digits[bytes[i] & 0xF];
-    }
-    return out.str();
-}
-
-Bytes parse_hex(const std::string& text) {
-    Bytes bytes;
-    std::istringstream in(text);
-    std::string token;
-    while (in >> token) {
-        REQUIRE(token.size() == 2);
-        bytes.push_back(static_cast<std::uint8_t>(std::stoul(token, nullptr, 16)));
-    }
-    return bytes;
-}
-
 struct Documented {
     std::map<std::string, Bytes> values;
     std::vector<std::pair<std::string, Bytes>> wires;  // frame name, wire bytes
@@ -197,7 +177,7 @@ TEST_CASE("docs/protocol.md 15.9: the derived values match a computation from th
     for (const auto& [name, bytes] : expected) {
         INFO("value " << name);
         REQUIRE(doc.values.count(name) == 1);
-        CHECK(hex(doc.values.at(name), 0) == hex(bytes, 0));
+        CHECK(hex_lines(doc.values.at(name), 0) == hex_lines(bytes, 0));
     }
 }
 
@@ -213,7 +193,7 @@ TEST_CASE("docs/protocol.md 15.9: the frames match the codec and verify with the
     for (std::size_t i = 0; i < expected.size(); ++i) {
         INFO("frame " << expected[i].name);
         CHECK(doc.wires[i].first == expected[i].name);
-        CHECK(hex(doc.wires[i].second, 0) == hex(built[i], 0));
+        CHECK(hex_lines(doc.wires[i].second, 0) == hex_lines(built[i], 0));
         // decode: the documented bytes give back the message, verified with the right key
         FrameDecoder decoder;
         decoder.set_opener(expected[i].seal == Seal::HostToPen   ? &at_pen
@@ -244,7 +224,7 @@ TEST_CASE("print the body of section 16.9", "[.generate-auth]") {
         const std::string label = name + ":";
         std::cout << label
                   << std::string(std::max<std::size_t>(17, label.size() + 1) - label.size(), ' ')
-                  << hex(bytes, 17) << "\n";
+                  << hex_lines(bytes, 17) << "\n";
     }
     std::cout << "```\n\n";
     const auto list = frames(in);
@@ -255,7 +235,7 @@ TEST_CASE("print the body of section 16.9", "[.generate-auth]") {
         raw.resize(size.value());
         std::cout << "#### " << list[i].name << "\n\n"
                   << list[i].description << ".\n\n```text\n"
-                  << "decoded: " << hex(raw, 9) << "\n"
-                  << "wire:    " << hex(built[i], 9) << "\n```\n\n";
+                  << "decoded: " << hex_lines(raw, 9) << "\n"
+                  << "wire:    " << hex_lines(built[i], 9) << "\n```\n\n";
     }
 }

@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "doc_hex.hpp"
 #include "frame_test_util.hpp"
 #include "sample_messages.hpp"
 
@@ -23,17 +24,6 @@ struct DocVector {
     Bytes decoded;
     Bytes wire;
 };
-
-Bytes parse_hex(const std::string& text) {
-    Bytes bytes;
-    std::istringstream in(text);
-    std::string token;
-    while (in >> token) {
-        REQUIRE(token.size() == 2);
-        bytes.push_back(static_cast<std::uint8_t>(std::stoul(token, nullptr, 16)));
-    }
-    return bytes;
-}
 
 std::vector<DocVector> read_doc_vectors() {
     const std::string path = std::string(PENLINK_SOURCE_DIR) + "/docs/protocol.md";
@@ -71,16 +61,6 @@ std::vector<DocVector> read_doc_vectors() {
         }
     }
     return vectors;
-}
-
-std::string hex_lines(const Bytes& bytes, std::size_t indent) {
-    std::ostringstream out;
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (i > 0) out << ((i % 16 == 0) ? "\n" + std::string(indent, ' ') : " ");
-        static const char* digits = "0123456789abcdef";
-        out << digits[bytes[i] >> 4] << digits[bytes[i] & 0xF];
-    }
-    return out.str();
 }
 
 // The decoded frames of a wire stream, one after the other.
