@@ -3,6 +3,7 @@
 // same callback, on the callback thread, like any other outcome.
 #include "api/pen_impl.hpp"
 #include "core/limits.hpp"
+#include "core/module_params.hpp"
 #include "core/profile_facades.hpp"
 
 namespace penlink {
@@ -24,6 +25,31 @@ void send_async(core::Session& session, ResultHandler done, Check&& check) {
         return;
     }
     session.request(message, std::move(done));
+}
+
+// SetParams requests sent one after another, each when the one before was acknowledged; the
+// first failure, or the last success, is the result (on the callback thread, as any).
+struct SetParamsStep {
+    protocol::Message request;
+    Module module;  // explains a Nack in the descriptor's words
+};
+core::Session::NackExplainer explainer_for(const Module& module) {
+    return [module](const protocol::Nack& nack) { return core::explain_param_nack(module, nack); };
+}
+void send_in_turn(std::shared_ptr<core::Session> session,
+                  std::shared_ptr<std::vector<SetParamsStep>> steps, std::size_t next,
+                  ResultHandler done) {
+    const SetParamsStep& step = (*steps)[next];
+    session->request(
+        step.request,
+        [session, steps, next, done = std::move(done)](const Result& result) mutable {
+            if (!result.ok() || next + 1 == steps->size()) {
+                if (done) done(result);
+                return;
+            }
+            send_in_turn(std::move(session), std::move(steps), next + 1, std::move(done));
+        },
+        explainer_for(step.module));
 }
 
 }  // namespace
@@ -69,9 +95,22 @@ void Pen::set_rf_mode_async(const RfMode& mode, ResultHandler done) {
     send_async(*impl_->session, std::move(done),
                [&] { return core::check_rf(mode, capabilities()); });
 }
+// With several LED heads (one "led" module per colour), the other heads go off first, so the
+// LED stays one light as the built-in add-on's channels are; a refusal stops before the chosen
+// head is touched, leaving no more light on than before.
 void Pen::set_led_mode(const LedMode& mode) {
-    if (const auto module = core::led_profile_module(modules(), mode)) {
-        set_params(core::module_selector(*module), core::led_profile_settings(mode));
+    const std::vector<Module> fitted = modules();
+    if (const auto module = core::led_profile_module(fitted, mode)) {
+        // Every request checked before the first is sent.
+        std::vector<SetParamsStep> steps;
+        for (const Module& other : core::other_led_modules(fitted, *module)) {
+            steps.push_back({core::build_set_params(other, core::led_off_settings()), other});
+        }
+        steps.push_back(
+            {core::build_set_params(*module, core::led_profile_settings(mode)), *module});
+        for (const SetParamsStep& step : steps) {
+            impl_->session->request_reply(step.request, explainer_for(step.module));
+        }
         return;
     }
     send_sync(*impl_->session, [&] { return core::check_led(mode, capabilities()); });
@@ -79,15 +118,30 @@ void Pen::set_led_mode(const LedMode& mode) {
 void Pen::set_led_mode_async(const LedMode& mode, ResultHandler done) {
     std::optional<Module> module;
     std::vector<ParamSetting> settings;
+    std::vector<Module> others;
     try {
-        module = core::led_profile_module(modules(), mode);
-        if (module) settings = core::led_profile_settings(mode);
+        const std::vector<Module> fitted = modules();
+        module = core::led_profile_module(fitted, mode);
+        if (module) {
+            settings = core::led_profile_settings(mode);
+            others = core::other_led_modules(fitted, *module);
+        }
     } catch (const Error& error) {
         impl_->session->request_failed(Result::from(error), std::move(done));
         return;
     }
     if (module) {
-        set_params_async(core::module_selector(*module), settings, std::move(done));
+        auto steps = std::make_shared<std::vector<SetParamsStep>>();
+        try {
+            for (const Module& other : others) {
+                steps->push_back({core::build_set_params(other, core::led_off_settings()), other});
+            }
+            steps->push_back({core::build_set_params(*module, settings), *module});
+        } catch (const Error& error) {
+            impl_->session->request_failed(Result::from(error), std::move(done));
+            return;
+        }
+        send_in_turn(impl_->session, std::move(steps), 0, std::move(done));
         return;
     }
     send_async(*impl_->session, std::move(done),

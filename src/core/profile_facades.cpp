@@ -46,6 +46,18 @@ std::optional<Module> led_profile_module(const std::vector<Module>& modules, con
                             " nm is not fitted on this pen (fitted: " + fitted + ")");
 }
 
+std::vector<Module> other_led_modules(const std::vector<Module>& modules, const Module& chosen) {
+    std::vector<Module> others;
+    for (const Module& module : modules) {
+        if (module.descriptor().has_profile("led") && module.slot() != chosen.slot()) {
+            others.push_back(module);
+        }
+    }
+    return others;
+}
+
+std::vector<ParamSetting> led_off_settings() { return {{"enabled", false}}; }
+
 std::vector<ParamSetting> rf_profile_settings(const RfMode& mode) {
     check_mode_values(mode);
     return {

@@ -27,6 +27,15 @@ std::optional<Module> rf_profile_module(const std::vector<Module>& modules);
 /// LED modules are fitted but none has this one.
 std::optional<Module> led_profile_module(const std::vector<Module>& modules, const LedMode& mode);
 
+/// The other LED heads set_led_mode switches off before it sets `chosen`: every fitted module
+/// of the "led" profile but chosen, in slot order. The LED is one light, as the built-in
+/// add-on's channels are: a mode for one wavelength leaves no other colour on.
+std::vector<Module> other_led_modules(const std::vector<Module>& modules, const Module& chosen);
+
+/// What switches one LED head off: its energy parameter `enabled` back to its default, a
+/// safing request the pen accepts in every state (docs/protocol.md, Supersession).
+std::vector<ParamSetting> led_off_settings();
+
 /// The mode as "rf" profile settings, in profile order: enabled, polarity (its profile label),
 /// frequency (kHz), power (W), pulse (ms). Throws InvalidArgumentError like set_rf_mode for a
 /// polarity outside the enum or a power that is not finite; the ranges are the module's, checked

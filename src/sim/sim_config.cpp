@@ -10,21 +10,34 @@
 #include "common/key_file.hpp"
 #include "penlink/errors.hpp"
 #include "sim/module_host.hpp"
+#include "sim/standard_modules.hpp"
 
 namespace penlink::sim {
 namespace {
 
-constexpr std::uint8_t kPolarityMonopolar = 0x01;
-constexpr std::uint8_t kPolarityBipolar = 0x02;
+// The built-in add-ons take their ranges from the standard modules (sim/standard_modules.hpp),
+// so the typed RF/LED and the same add-ons as descriptor modules (addons=modules) cannot drift.
+const ParamSpec& standard_param(const ModuleDefinition& module, const std::string& key) {
+    return *module.descriptor.find_parameter(key);
+}
+template <typename T>
+T wire(double value, double per_unit) {
+    return static_cast<T>(std::lround(value * per_unit));
+}
 
 void fit_rf(protocol::Info& info) {
+    const ModuleDefinition& rf = *standard_modules().rf;
     info.addons |= protocol::kAddonRf;
-    info.rf_frequency_min_khz = 1000;
-    info.rf_frequency_max_khz = 2000;
-    info.rf_power_max_mw = 20'000;
-    info.rf_pulse_min_ms = 10;
-    info.rf_pulse_max_ms = 500;
-    info.rf_polarities = kPolarityMonopolar | kPolarityBipolar;
+    info.rf_frequency_min_khz = wire<std::uint16_t>(standard_param(rf, "frequency").min, 1.0);
+    info.rf_frequency_max_khz = wire<std::uint16_t>(standard_param(rf, "frequency").max, 1.0);
+    info.rf_power_max_mw = wire<std::uint32_t>(standard_param(rf, "power").max, 1000.0);
+    info.rf_pulse_min_ms = wire<std::uint16_t>(standard_param(rf, "pulse").min, 1.0);
+    info.rf_pulse_max_ms = wire<std::uint16_t>(standard_param(rf, "pulse").max, 1.0);
+    // The profile's polarity labels are monopolar, bipolar (docs/modules.md): bit i = label i.
+    info.rf_polarities = 0;
+    for (std::size_t i = 0; i < standard_param(rf, "polarity").labels.size(); ++i) {
+        info.rf_polarities |= static_cast<std::uint8_t>(1u << i);
+    }
 }
 
 void remove_rf(protocol::Info& info) {
@@ -36,14 +49,20 @@ void remove_rf(protocol::Info& info) {
 }
 
 void fit_led(protocol::Info& info) {
+    const auto& heads = standard_modules().leds;
     info.addons |= protocol::kAddonLed;
-    info.led_channel_count = 3;
+    info.led_channel_count = static_cast<std::uint8_t>(heads.size());
     info.led_channels = {};
-    info.led_channels[0] = {415, 1000};     // blue, 100.0 mW/cm2
-    info.led_channels[1] = {633, 1500};     // red, 150.0 mW/cm2
-    info.led_channels[2] = {830, 2000};     // near infrared, 200.0 mW/cm2
-    info.led_pulse_rate_min_chz = 100;      // 1 Hz
-    info.led_pulse_rate_max_chz = 100'000;  // 1000 Hz
+    for (std::size_t i = 0; i < heads.size() && i < info.led_channels.size(); ++i) {
+        info.led_channels[i] = {
+            wire<std::uint16_t>(standard_param(*heads[i], "wavelength").min, 1.0),
+            wire<std::uint16_t>(standard_param(*heads[i], "irradiance").max, 10.0)};  // 0.1 mW/cm2
+    }
+    // One pulse-rate range for the add-on: the heads share it (the first one's, in Hz).
+    info.led_pulse_rate_min_chz =
+        wire<std::uint32_t>(standard_param(*heads[0], "pulse_rate").min, 100.0);
+    info.led_pulse_rate_max_chz =
+        wire<std::uint32_t>(standard_param(*heads[0], "pulse_rate").max, 100.0);
 }
 
 void remove_led(protocol::Info& info) {
@@ -140,6 +159,7 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
     protocol::Info& info = config.info;
     constexpr auto u32_max = std::numeric_limits<std::uint32_t>::max();
     std::string key_file, auth;  // resolved last: the key file's line depends on the serial
+    bool addons_as_modules = false;
     for (const auto& [key, value] : options) {
         if (key == "model") {
             info.model = parse_text(key, value);
@@ -155,6 +175,21 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
             info.speed_min_chz = to_chz(parse_number(key, value, 1.0, 600.0, "Hz"));
         } else if (key == "speed_max_hz") {
             info.speed_max_chz = to_chz(parse_number(key, value, 1.0, 600.0, "Hz"));
+        } else if (key == "addons") {
+            // "modules": RF and LED as the standard descriptor modules, in slots before any
+            // module= file (the map orders "addons" first), instead of the typed add-ons.
+            if (value == "modules") {
+                remove_rf(info);
+                remove_led(info);
+                std::vector<std::shared_ptr<const ModuleDefinition>> standard{
+                    standard_modules().rf};
+                standard.insert(standard.end(), standard_modules().leds.begin(),
+                                standard_modules().leds.end());
+                config.modules.insert(config.modules.begin(), standard.begin(), standard.end());
+                addons_as_modules = true;
+            } else if (value != "typed") {
+                reject(key, value, "must be typed (the built-in RF/LED add-ons) or modules");
+            }
         } else if (key == "rf") {
             parse_flag(key, value) ? fit_rf(info) : remove_rf(info);
         } else if (key == "led") {
@@ -230,12 +265,21 @@ void apply_sim_options(SimConfig& target, const std::map<std::string, std::strin
             throw InvalidArgumentError(
                 "unknown sim option '" + key +
                 "'; expected one of model, serial, depth_min_mm, depth_max_mm, depth_step_mm, "
-                "speed_min_hz, speed_max_hz, rf, led, watchdog_ms, max_status_hz, fault_after_ms, "
+                "speed_min_hz, speed_max_hz, addons, rf, led, watchdog_ms, max_status_hz, "
+                "fault_after_ms, "
                 "drop_link_after_ms, silent_after_ms, cartridge_id, stroke_limit, battery_pct, "
                 "tick_us, ambient_c, over_temperature_c, seed, heat_c_per_s, drain_pct_per_s, "
                 "charging, reboot_after_ms, link_bytes_per_s, module, module_store, key_file, "
                 "auth");
         }
+    }
+    if (addons_as_modules && info.addons != 0) {
+        reject("addons", "modules",
+               "fits RF and LED as modules; it cannot be combined with rf=1 or led=1");
+    }
+    if (config.modules.size() > protocol::kMaxModules) {
+        reject("module", std::to_string(config.modules.size()) + " modules",
+               "fits more than " + std::to_string(protocol::kMaxModules));
     }
     if (!key_file.empty()) {
         const auto keys = keys::load_file(key_file);

@@ -59,14 +59,15 @@ SimConfig default_sim_config();
 
 /// Applies key=value options (from a sim:// URL query or penlink-sim flags) over config:
 /// model, serial, depth_max_mm, depth_min_mm, depth_step_mm, speed_min_hz, speed_max_hz,
-/// rf (0/1), led (0/1), watchdog_ms, fault_after_ms, drop_link_after_ms, silent_after_ms,
-/// cartridge_id, stroke_limit, battery_pct; also max_status_hz, tick_us, ambient_c,
-/// over_temperature_c, seed, heat_c_per_s, drain_pct_per_s, charging (0/1), reboot_after_ms,
-/// link_bytes_per_s; module (descriptor files, comma-separated, each loaded and checked and
-/// fitted after those already in config), module_store (0/1); key_file (the pen's key file:
-/// its line for the pen's serial, or its only key), auth (require or open; require is the
-/// default with a key and needs one).
-/// Throws penlink::InvalidArgumentError naming the key and value on a bad option.
+/// addons (typed: the built-in RF/LED add-ons, the default; modules: the standard RF and LED
+/// descriptor modules of modules/ instead, in the first slots), rf (0/1), led (0/1), watchdog_ms,
+/// fault_after_ms, drop_link_after_ms, silent_after_ms, cartridge_id, stroke_limit, battery_pct;
+/// also max_status_hz, tick_us, ambient_c, over_temperature_c, seed, heat_c_per_s, drain_pct_per_s,
+/// charging (0/1), reboot_after_ms, link_bytes_per_s; module (descriptor files, comma-separated,
+/// each loaded and checked and fitted after those already in config), module_store (0/1); key_file
+/// (the pen's key file: its line for the pen's serial, or its only key), auth (require or open;
+/// require is the default with a key and needs one). Throws penlink::InvalidArgumentError naming
+/// the key and value on a bad option.
 void apply_sim_options(SimConfig& config, const std::map<std::string, std::string>& options);
 
 }  // namespace penlink::sim

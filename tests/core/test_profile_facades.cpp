@@ -163,3 +163,17 @@ TEST_CASE("set_led_mode picks the LED module by wavelength", "[facades]") {
                                "(led@1), 633 nm (led@4))"));
     CHECK_THROWS_AS(core::led_profile_module(fitted, mode), NotSupportedError);
 }
+
+TEST_CASE("set_led_mode switches every other LED head off, and nothing else", "[facades]") {
+    const std::vector<Module> fitted{standard(1, "led", "led", 415), vacuum(2), standard(3, "rf"),
+                                     standard(4, "led", "led", 633)};
+    const auto others = core::other_led_modules(fitted, fitted[3]);
+    REQUIRE(others.size() == 1);
+    CHECK(others[0].slot() == 1);
+    CHECK(core::other_led_modules({fitted[0]}, fitted[0]).empty());
+    // Switching off is the energy parameter back to its default: a safing request.
+    const auto off = core::build_set_params(fitted[0], core::led_off_settings());
+    REQUIRE(off.count == 1);
+    CHECK(off.params[0].id == 1);
+    CHECK(off.params[0].raw == 0);
+}

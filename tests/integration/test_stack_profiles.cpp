@@ -269,3 +269,91 @@ TEST_CASE("set_rf_mode drives a vendor's module of another key that declares the
     pen->close();
     std::remove(path.c_str());
 }
+
+TEST_CASE("addons=modules: a pen whose RF and LED heads are the standard descriptor files",
+          "[stack][profiles]") {
+    SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet", "--addons", "modules"});
+    test::RecordingRelay relay(port_of(sim.url()));
+    auto pen = Pen::connect(relay.url(), test::stack_options());
+    CHECK_FALSE(pen->capabilities().rf.fitted);
+    CHECK_FALSE(pen->capabilities().led.fitted);
+    std::vector<std::string> keys;
+    for (const Module& module : pen->modules()) keys.push_back(module.key());
+    CHECK(keys == std::vector<std::string>{"rf", "led_blue", "led", "led_nir"});
+
+    SECTION("set_led_mode switches the other colours off first, then sets its own head") {
+        LedMode blue;
+        blue.enabled = true;
+        blue.wavelength_nm = 415;
+        blue.irradiance_mw_cm2 = 80.0;
+        pen->set_led_mode(blue);
+        CHECK(pen->get_param("led_blue", "enabled") == ParamValue(true));
+
+        LedMode infrared;
+        infrared.enabled = true;
+        infrared.wavelength_nm = 830;
+        infrared.irradiance_mw_cm2 = 180.0;  // above blue's 100, within infrared's 200
+        relay.clear();
+        pen->set_led_mode(infrared);
+        const auto frames = set_params_frames(relay.host_bytes());
+        REQUIRE(frames.size() == 3);
+        CHECK(frames[0].message.slot == 2);  // led_blue off
+        CHECK(frames[1].message.slot == 3);  // led (633 nm) off
+        for (int i : {0, 1}) {
+            CHECK(frames[i].message.count == 1);
+            CHECK(frames[i].message.params[0].id == 1);  // "enabled"
+            CHECK(frames[i].message.params[0].raw == 0);
+        }
+        CHECK(frames[2].message.slot == 4);  // led_nir gets the mode
+        CHECK(pen->get_param("led_blue", "enabled") == ParamValue(false));
+        CHECK(pen->get_param("led_nir", "enabled") == ParamValue(true));
+        CHECK(pen->get_param("led_nir", "irradiance") == ParamValue(180.0));
+
+        // The async twin sends the same three requests, in the same order.
+        relay.clear();
+        std::promise<Result> done;
+        pen->set_led_mode_async(infrared, [&](const Result& r) { done.set_value(r); });
+        CHECK(done.get_future().get().ok());
+        const auto async_frames = set_params_frames(relay.host_bytes());
+        REQUIRE(async_frames.size() == 3);
+        for (std::size_t i = 0; i < 3; ++i) CHECK(async_frames[i].message == frames[i].message);
+    }
+
+    SECTION("a mode one head cannot take is refused before any head is touched") {
+        LedMode blue;
+        blue.enabled = true;
+        blue.wavelength_nm = 415;
+        blue.irradiance_mw_cm2 = 50.0;
+        pen->set_led_mode(blue);
+        LedMode too_bright = blue;
+        too_bright.irradiance_mw_cm2 = 250.0;
+        too_bright.wavelength_nm = 830;
+        relay.clear();
+        CHECK_THROWS_WITH(pen->set_led_mode(too_bright),
+                          Catch::Contains("led_nir.irradiance 250 mW/cm2 exceeds the module's "
+                                          "maximum of 200 mW/cm2"));
+        std::promise<Result> refused;
+        pen->set_led_mode_async(too_bright, [&](const Result& r) { refused.set_value(r); });
+        CHECK(refused.get_future().get().code == ErrorCode::OutOfRange);
+        CHECK(set_params_frames(relay.host_bytes()).empty());
+        CHECK(pen->get_param("led_blue", "enabled") == ParamValue(true));
+    }
+
+    SECTION("RF through the facade, delivering only while the needle runs") {
+        RfMode mode;
+        mode.enabled = true;
+        mode.power_w = 5.0;
+        pen->set_rf_mode(mode);
+        const Module rf = pen->module("rf");
+        pen->set_depth(Depth::mm(0.5));
+        pen->set_speed(Speed::hz(100));
+        pen->start();
+        CHECK(test::wait_for_status(
+            *pen, [&](const Status& s) { return rf.telemetry(s, "delivering") == 1.0; }));
+        pen->emergency_stop();
+        CHECK(pen->get_param("rf", "enabled") == ParamValue(false));
+        CHECK(pen->get_param("rf", "power") == ParamValue(0.0));
+        CHECK_THROWS_AS(pen->set_rf_mode(mode), SafetyError);
+    }
+    pen->close();
+}

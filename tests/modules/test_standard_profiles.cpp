@@ -1,11 +1,14 @@
-// The standard RF and LED modules (modules/rf.json, modules/led.json) implement their profiles
-// with exactly the profile's keys, ids, units, scales and labels, and the parser holds every
-// module that declares a profile to the profile's scales and labels (src/modules/profiles.cpp).
+// The standard RF and LED modules (modules/rf.json and the LED heads led*.json) implement their
+// profiles with exactly the profile's keys, ids, units, scales and labels, and the parser holds
+// every module that declares a profile to the profile's scales and labels
+// (src/modules/profiles.cpp).
+#include <array>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <tuple>
 
 #include "modules/profiles.hpp"
 #include "penlink/errors.hpp"
@@ -49,12 +52,16 @@ json::object& parameter(json::object& d, const std::string& key) {
 
 TEST_CASE("the standard RF and LED modules implement exactly their profile",
           "[modules][profiles]") {
-    for (const std::string name : {"rf", "led"}) {
+    const std::vector<std::array<std::string, 3>> files{{"rf", "rf", "rf"},
+                                                        {"led", "led", "led"},
+                                                        {"led-blue", "led_blue", "led"},
+                                                        {"led-nir", "led_nir", "led"}};
+    for (const auto& [name, key, profile_name] : files) {
         INFO("modules/" << name << ".json");
         const ModuleDescriptor d = parse_module_descriptor(standard_text(name));
-        CHECK(d.key == name);
-        CHECK(d.profiles == std::vector<std::string>{name});
-        const modules::Profile* profile = modules::find_profile(name);
+        CHECK(d.key == key);
+        CHECK(d.profiles == std::vector<std::string>{profile_name});
+        const modules::Profile* profile = modules::find_profile(profile_name);
         REQUIRE(profile != nullptr);
         REQUIRE(d.parameters.size() == profile->parameters.size());
         for (std::size_t i = 0; i < d.parameters.size(); ++i) {
@@ -79,7 +86,8 @@ TEST_CASE("the standard RF and LED modules implement exactly their profile",
 
 TEST_CASE("the standard modules have the ranges of penlink-sim's built-in add-ons",
           "[modules][profiles]") {
-    // src/sim/sim_config.cpp: fit_rf and fit_led (the 633 nm channel).
+    // The figures the built-in add-ons have always had; since src/sim/sim_config.cpp takes them
+    // from these files (sim/standard_modules.hpp), a change here is a change of the sim's pen.
     const ModuleDescriptor rf = parse_module_descriptor(standard_text("rf"));
     CHECK(rf.find_parameter("frequency")->min == 1000);
     CHECK(rf.find_parameter("frequency")->max == 2000);
@@ -93,6 +101,13 @@ TEST_CASE("the standard modules have the ranges of penlink-sim's built-in add-on
     CHECK(led.find_parameter("wavelength")->min == 633);
     CHECK(led.find_parameter("wavelength")->max == 633);
     CHECK(led.find_parameter("irradiance")->max == Approx(150.0));
+    for (const auto& [name, nm, max] : std::vector<std::tuple<std::string, int, double>>{
+             {"led-blue", 415, 100.0}, {"led-nir", 830, 200.0}}) {
+        const ModuleDescriptor head = parse_module_descriptor(standard_text(name));
+        CHECK(head.find_parameter("wavelength")->min == nm);
+        CHECK(head.find_parameter("wavelength")->max == nm);
+        CHECK(head.find_parameter("irradiance")->max == Approx(max));
+    }
     CHECK(led.find_parameter("pulse_rate")->min == Approx(1.0));
     CHECK(led.find_parameter("pulse_rate")->max == Approx(1000.0));
     CHECK(led.find_parameter("duty")->min == Approx(0.1));

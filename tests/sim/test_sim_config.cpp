@@ -4,6 +4,7 @@
 
 #include "penlink/errors.hpp"
 #include "sim/sim_config.hpp"
+#include "sim/standard_modules.hpp"
 
 using namespace penlink;
 using Catch::Matchers::Contains;
@@ -123,4 +124,55 @@ TEST_CASE("sim options set the simulated environment, power and link", "[sim][co
                       Contains("charging=maybe"));
     CHECK_THROWS_WITH(sim::apply_sim_options(config, {{"link_bytes_per_s", "-1"}}),
                       Contains("link_bytes_per_s=-1"));
+}
+
+TEST_CASE("the built-in add-ons are the standard modules of modules/", "[sim][config][modules]") {
+    // One definition: every figure of the typed RF/LED add-ons comes from the descriptor files
+    // penlink installs, so a pen with addons=modules offers exactly what the typed pen offers.
+    const sim::StandardModules& standard = sim::standard_modules();
+    const auto& info = sim::default_sim_config().info;
+    const auto param = [](const sim::ModuleDefinition& module, const char* key) {
+        return *module.descriptor.find_parameter(key);
+    };
+    CHECK(info.rf_frequency_min_khz == param(*standard.rf, "frequency").min);
+    CHECK(info.rf_frequency_max_khz == param(*standard.rf, "frequency").max);
+    CHECK(info.rf_power_max_mw == Approx(param(*standard.rf, "power").max * 1000.0));
+    CHECK(info.rf_pulse_min_ms == param(*standard.rf, "pulse").min);
+    CHECK(info.rf_pulse_max_ms == param(*standard.rf, "pulse").max);
+    REQUIRE(standard.leds.size() == info.led_channel_count);
+    for (std::size_t i = 0; i < standard.leds.size(); ++i) {
+        CHECK(info.led_channels[i].wavelength_nm == param(*standard.leds[i], "wavelength").min);
+        CHECK(info.led_channels[i].max_irradiance_dmw_cm2 ==
+              Approx(param(*standard.leds[i], "irradiance").max * 10.0));
+        CHECK(info.led_pulse_rate_min_chz ==
+              Approx(param(*standard.leds[i], "pulse_rate").min * 100.0));
+        CHECK(info.led_pulse_rate_max_chz ==
+              Approx(param(*standard.leds[i], "pulse_rate").max * 100.0));
+    }
+}
+
+TEST_CASE("addons=modules fits RF and LED as the standard descriptor modules",
+          "[sim][config][modules]") {
+    sim::SimConfig config = sim::default_sim_config();
+    sim::apply_sim_options(config, {{"addons", "modules"}});
+    CHECK(config.info.addons == 0);
+    REQUIRE(config.modules.size() == 4);
+    CHECK(config.modules[0]->descriptor.key == "rf");
+    CHECK(config.modules[1]->descriptor.key == "led_blue");
+    CHECK(config.modules[2]->descriptor.key == "led");
+    CHECK(config.modules[3]->descriptor.key == "led_nir");
+    CHECK(config.modules[0]->origin == "modules/rf.json");
+
+    sim::SimConfig typed = sim::default_sim_config();
+    sim::apply_sim_options(typed, {{"addons", "typed"}});
+    CHECK(typed.info.addons == (protocol::kAddonRf | protocol::kAddonLed));
+    CHECK(typed.modules.empty());
+
+    sim::SimConfig untouched = sim::default_sim_config();
+    CHECK_THROWS_WITH(sim::apply_sim_options(untouched, {{"addons", "modules"}, {"rf", "1"}}),
+                      Contains("addons=modules") && Contains("rf=1"));
+    CHECK_THROWS_WITH(sim::apply_sim_options(untouched, {{"addons", "both"}}),
+                      Contains("addons=both") && Contains("typed") && Contains("modules"));
+    CHECK(untouched.modules.empty());
+    CHECK(untouched.info.addons == (protocol::kAddonRf | protocol::kAddonLed));
 }

@@ -37,6 +37,7 @@ constexpr ValueFlag kValueFlags[] = {
     {"--heat", "heat_c_per_s"},
     {"--drain", "drain_pct_per_s"},
     {"--module-store", "module_store"},
+    {"--addons", "addons"},
     {"--key-file", "key_file"},
     {"--auth", "auth"},
 };
@@ -69,6 +70,8 @@ const char* usage() {
            "  --speed-max-hz HZ        fastest needle speed (default 150)\n"
            "  --no-rf                  no RF add-on\n"
            "  --no-led                 no LED add-on\n"
+           "  --addons modules         RF and LED as the standard descriptor modules\n"
+           "                           (modules/rf.json, led*.json) instead of add-ons\n"
            "  --watchdog-ms MS         watchdog period (default 500)\n"
            "  --max-status-hz HZ       highest status rate (default 20000)\n"
            "  --fault-after-ms MS      raise the injected fault after MS\n"
