@@ -4,9 +4,11 @@
 #   1. MONO_PATH names the installed directory (the application stays where it was built);
 #   2. the directory's files are copied beside the application, referenced with -pkg:.
 # Both pass only if mono finds the native libraries beside Penlink.dll, nowhere else.
-# Variables: BUILD_DIR PREFIX ASSEMBLY_DIR PKGCONFIG_DIR (both relative to PREFIX) MCS MONO
+# Then it compiles InstalledModuleCheck.cs the same way and runs it: a partner module written at
+# run time, hosted by penlink-sim (SIM), driven through the installed assembly.
+# Variables: BUILD_DIR PREFIX ASSEMBLY_DIR PKGCONFIG_DIR (both relative to PREFIX) MCS MONO SIM
 #            PKG_CONFIG EXAMPLE
-foreach(variable BUILD_DIR PREFIX ASSEMBLY_DIR PKGCONFIG_DIR MCS MONO PKG_CONFIG EXAMPLE)
+foreach(variable BUILD_DIR PREFIX ASSEMBLY_DIR PKGCONFIG_DIR MCS MONO PKG_CONFIG EXAMPLE SIM)
     if(NOT ${variable})
         message(FATAL_ERROR "installed_assembly_test.cmake needs -D${variable}=...")
     endif()
@@ -64,3 +66,24 @@ endif()
 file(GLOB deployed "${assembly_dir}/*")
 file(COPY ${deployed} DESTINATION "${app}")
 run_quickstart("copied beside the application" "${app}/Quickstart.exe" --unset=MONO_PATH)
+
+# 3. A partner module written at run time, driven through the installed assembly alone
+#    (InstalledModuleCheck.cs; penlink-sim hosts the module: PENLINK_SIM).
+set(app "${PREFIX}/app-partner-module")
+file(MAKE_DIRECTORY "${app}")
+execute_process(
+    COMMAND "${MCS}" -nologo -warnaserror "-r:${assembly_dir}/Penlink.dll"
+            "-out:${app}/InstalledModuleCheck.exe" "${CMAKE_CURRENT_LIST_DIR}/InstalledModuleCheck.cs"
+    RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "mcs InstalledModuleCheck.cs against the installed Penlink.dll failed: ${result}")
+endif()
+execute_process(
+    COMMAND "${CMAKE_COMMAND}" -E env --unset=LD_LIBRARY_PATH "MONO_PATH=${assembly_dir}"
+            "PENLINK_SIM=${SIM}" "${MONO}" --debug "${app}/InstalledModuleCheck.exe"
+    WORKING_DIRECTORY "${app}"
+    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output TIMEOUT 90)
+message(STATUS "partner module:\n${output}")
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "InstalledModuleCheck failed: ${result}")
+endif()

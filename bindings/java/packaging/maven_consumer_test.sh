@@ -2,7 +2,8 @@
 # CTest script: builds bindings/java/packaging/consumer, an app's Maven project that depends on
 # io.penlink:penlink:<version>, offline (mvn -o), and runs its test: the acceptance scenario.
 # It passes only if `mvn install` (bindings/java/ci.sh) put a working artifact into the local
-# repository under those coordinates, with its -sources and -javadoc jars beside it.
+# repository under those coordinates, with its -sources and -javadoc jars beside it. Its second
+# test drives a partner module written at test time in a penlink-sim process ($PENLINK_SIM).
 # Usage: maven_consumer_test.sh <version> <scratch dir> [extra Maven options]
 set -euo pipefail
 version=${1:?usage: $0 <version> <scratch dir> [maven options]}
@@ -36,4 +37,4 @@ if ! mvn -B -q -o -Dstyle.color=never -f "$here/consumer/pom.xml" test \
     cat "$scratch"/target/surefire-reports/*-output.txt 2>/dev/null || true
     exit 1
 fi
-echo "an offline Maven project resolved io.penlink:penlink:$version and ran the session"
+echo "an offline Maven project resolved io.penlink:penlink:$version, ran the session and drove a partner module"

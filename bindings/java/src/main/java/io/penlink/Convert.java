@@ -208,8 +208,8 @@ final class Convert {
         return descriptor;
     }
 
-    static Module module(Pen pen, NativeModuleInfo info) {
-        Module module = new Module(pen, info.getSlot(), info.getVendor_id(), info.getModel_id(),
+    static PenModule module(Pen pen, NativeModuleInfo info) {
+        PenModule module = new PenModule(pen, info.getSlot(), info.getVendor_id(), info.getModel_id(),
                 info.getFirmware_version(), moduleDescriptor(info.getDescriptor()));
         Reference.reachabilityFence(info);
         return module;

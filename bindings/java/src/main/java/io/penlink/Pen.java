@@ -251,7 +251,7 @@ public final class Pen implements AutoCloseable {
         return Completions.submit(resources.pen::clear_emergency_stop_async);
     }
 
-    // Add-on modules (see Module). A module is named by its descriptor's key ("cooling"), or
+    // Add-on modules (see PenModule). A module is named by its descriptor's key ("cooling"), or
     // "key@slot" when two of a kind are fitted. Values are Boolean, Number or String (an enum's
     // label), checked against the descriptor before anything is sent; errors name
     // "module.key", the value, the limit and the unit.
@@ -260,8 +260,8 @@ public final class Pen implements AutoCloseable {
      * The modules fitted, as the pen reported them (read again by the SDK after a
      * MODULE_ATTACHED or MODULE_DETACHED event). Each keeps this pen reachable.
      */
-    public List<Module> modules() {
-        List<Module> modules = new ArrayList<>();
+    public List<PenModule> modules() {
+        List<PenModule> modules = new ArrayList<>();
         for (NativeModuleInfo info : resources.pen.modules()) {
             modules.add(Convert.module(this, info));
         }
@@ -269,7 +269,7 @@ public final class Pen implements AutoCloseable {
     }
 
     /** @throws NotSupportedException no fitted module matches (the message names those fitted) */
-    public Module module(String module) {
+    public PenModule module(String module) {
         Convert.require(module, "module");
         return Convert.module(this, resources.pen.module(module));
     }

@@ -11,7 +11,7 @@ import java.util.List;
  * @param cartridgeId 0 = no cartridge
  * @param faultBits see {@link Fault}
  * @param telemetryCount how many module telemetry readings the frame carries
- * @param telemetry module telemetry readings; {@link Module#telemetry(Status, String)} reads
+ * @param telemetry module telemetry readings; {@link PenModule#telemetry(Status, String)} reads
  *     one in its unit
  */
 public record Status(

@@ -1,7 +1,7 @@
 package io.penlink;
 
 /**
- * One module telemetry reading as the pen sent it; {@link Module#telemetry(Status, String)}
+ * One module telemetry reading as the pen sent it; {@link PenModule#telemetry(Status, String)}
  * gives it in the channel's unit (raw * the channel's scale).
  *
  * @param slot the module's slot

@@ -110,7 +110,7 @@ class ModuleTest {
     @Test
     void moduleTelemetryReadsItsOwnSlotAndChannel() {
         ModuleDescriptor d = Penlink.parseModuleDescriptor(suction());
-        Module module = new Module(null, 2, 4660, 7, "1.2.3", d);
+        PenModule module = new PenModule(null, 2, 4660, 7, "1.2.3", d);
         Status status = status(List.of(new TelemetryReading(1, 128, 9999),
                 new TelemetryReading(2, 128, 4250)));
         assertEquals(42.5, module.telemetry(status, "vacuum_kpa").getAsDouble(), 1e-9);
@@ -175,9 +175,9 @@ class ModuleTest {
     @Test
     void discovery(@TempDir Path dir) throws Exception {
         try (Pen pen = connect(dir)) {
-            List<Module> modules = pen.modules();
+            List<PenModule> modules = pen.modules();
             assertEquals(1, modules.size());
-            Module suction = modules.get(0);
+            PenModule suction = modules.get(0);
             assertEquals("suction", suction.key());
             assertEquals("VacuHead V2", suction.name());
             assertEquals(4660, suction.vendorId());
@@ -209,7 +209,7 @@ class ModuleTest {
     @Test
     void setAndGet(@TempDir Path dir) throws Exception {
         try (Pen pen = connect(dir)) {
-            Module suction = pen.module("suction");
+            PenModule suction = pen.module("suction");
             assertEquals(20.0, suction.get("pressure_kpa"));
             assertEquals("steady", suction.get("pattern"));
             assertEquals(Boolean.FALSE, suction.get("enabled"));
@@ -227,7 +227,7 @@ class ModuleTest {
     @Test
     void outOfRangeNamesTheKeyAndTheUnit(@TempDir Path dir) throws Exception {
         try (Pen pen = connect(dir)) {
-            Module suction = pen.module("suction");
+            PenModule suction = pen.module("suction");
             OutOfRangeException error = assertThrows(OutOfRangeException.class,
                     () -> suction.set("pressure_kpa", 80));
             assertTrue(error.getMessage().contains("suction.pressure_kpa"), error.getMessage());
@@ -249,7 +249,7 @@ class ModuleTest {
     @Test
     void multiSetIsAtomic(@TempDir Path dir) throws Exception {
         try (Pen pen = connect(dir)) {
-            Module suction = pen.module("suction");
+            PenModule suction = pen.module("suction");
             suction.set(Map.of("pattern", "pulse", "pressure_kpa", 30));
             assertEquals("pulse", suction.get("pattern"));
             assertEquals(30.0, suction.get("pressure_kpa"));
@@ -267,7 +267,7 @@ class ModuleTest {
     void aRefusalByThePenAppliesNothingEither(@TempDir Path dir) throws Exception {
         // Without a cartridge the pen's interlock refuses enabled=true: the whole request goes.
         try (Pen pen = connect(dir, "cartridge_id=0&")) {
-            Module suction = pen.module("suction");
+            PenModule suction = pen.module("suction");
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("pattern", "wave");
             values.put("enabled", true);
@@ -284,7 +284,7 @@ class ModuleTest {
                 -1e308, Long.MAX_VALUE, -1, "1", null, new byte[] {1}, List.of(1), 1.5, 7, "yes",
                 true, new Object()};
         try (Pen pen = connect(dir)) {
-            Module suction = pen.module("suction");
+            PenModule suction = pen.module("suction");
             Map<String, Object> before = suction.getAll();
             List<String> escaped = new java.util.ArrayList<>();
             for (String key : List.of("enabled", "pressure_kpa", "pattern", "runtime_s")) {
@@ -332,7 +332,7 @@ class ModuleTest {
 
     @Test
     void aModuleKeepsItsPenReachable(@TempDir Path dir) throws Exception {
-        Module suction = connect(dir).module("suction");  // the Pen itself is dropped
+        PenModule suction = connect(dir).module("suction");  // the Pen itself is dropped
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(20);
@@ -346,7 +346,7 @@ class ModuleTest {
     @Test
     void asyncMultiSet(@TempDir Path dir) throws Exception {
         try (Pen pen = connect(dir)) {
-            Module suction = pen.module("suction");
+            PenModule suction = pen.module("suction");
             suction.setAsync(Map.of("pattern", "wave", "pressure_kpa", 40.5))
                     .get(5, TimeUnit.SECONDS);
             assertEquals(40.5, suction.get("pressure_kpa"));
@@ -362,7 +362,7 @@ class ModuleTest {
     @Test
     void telemetryInStatus(@TempDir Path dir) throws Exception {
         try (Pen pen = connect(dir)) {
-            Module suction = pen.module("suction");
+            PenModule suction = pen.module("suction");
             suction.set(Map.of("enabled", true, "pressure_kpa", 30));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             double vacuum = 0;

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * declares, so a module penlink has never heard of works like any other:
  *
  * <pre>{@code
- * Module cooling = pen.module("cooling");
+ * PenModule cooling = pen.module("cooling");
  * cooling.set("setpoint_c", 12.5);
  * cooling.set(Map.of("enabled", true, "fan", "boost"));   // all applied or none
  * }</pre>
@@ -20,10 +20,10 @@ import java.util.concurrent.CompletableFuture;
  * "module.key": {@link OutOfRangeException} (value, limit, unit), {@link
  * InvalidArgumentException} (unknown key, wrong kind of value), {@link NotSupportedException}
  * (the module is gone), {@link RejectedException} or {@link SafetyException} (the pen said
- * no). A Module is an immutable snapshot that keeps its {@link Pen} reachable; its get and set
+ * no). A PenModule is an immutable snapshot that keeps its {@link Pen} reachable; its get and set
  * methods talk to the pen.
  */
-public final class Module {
+public final class PenModule {
     private final Pen pen;
     private final int slot;
     private final int vendorId;
@@ -31,7 +31,7 @@ public final class Module {
     private final String firmwareVersion;
     private final ModuleDescriptor descriptor;
 
-    Module(Pen pen, int slot, int vendorId, int modelId, String firmwareVersion,
+    PenModule(Pen pen, int slot, int vendorId, int modelId, String firmwareVersion,
             ModuleDescriptor descriptor) {
         this.pen = pen;
         this.slot = slot;
@@ -148,6 +148,6 @@ public final class Module {
 
     @Override
     public String toString() {
-        return "Module(" + selector() + " \"" + name() + "\", firmware " + firmwareVersion + ")";
+        return "PenModule(" + selector() + " \"" + name() + "\", firmware " + firmwareVersion + ")";
     }
 }
