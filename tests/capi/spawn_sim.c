@@ -48,23 +48,28 @@ int spawn_sim(spawned_sim* sim, const char* executable, int timeout_ms) {
     return spawn_sim_with(sim, executable, NULL, timeout_ms);
 }
 
-int spawn_sim_with(spawned_sim* sim, const char* executable, const char* const* extra,
-                   int timeout_ms) {
+/* Runs executable on a TCP port (pty 0) or a pseudo-terminal (pty 1) and reads its URL. */
+static int spawn_on(spawned_sim* sim, const char* executable, int pty, const char* const* extra,
+                    int timeout_ms) {
     enum { MAX_ARGS = 16 };
     char* args[MAX_ARGS + 4];
     size_t count = 0;
+    size_t next = 0;
     int pipe_fds[2];
     char line[128];
+    char path[96];
     unsigned port = 0;
     pthread_t drainer;
     /* execv takes char* const[]; the strings are not modified. */
     args[count++] = (char*)executable;
-    args[count++] = (char*)"--tcp";
-    args[count++] = (char*)"0";
-    while (extra != NULL && extra[count - 3] != NULL && count < MAX_ARGS + 3) {
-        args[count] = (char*)extra[count - 3];
-        ++count;
+    if (pty) {
+        args[count++] = (char*)"--pty";
+    } else {
+        args[count++] = (char*)"--tcp";
+        args[count++] = (char*)"0";
     }
+    while (extra != NULL && extra[next] != NULL && next < MAX_ARGS)
+        args[count++] = (char*)extra[next++];
     args[count] = NULL;
     if (pipe(pipe_fds) != 0) {
         perror("pipe");
@@ -85,17 +90,32 @@ int spawn_sim_with(spawned_sim* sim, const char* executable, const char* const* 
     }
     close(pipe_fds[1]);
     if (read_line(pipe_fds[0], line, sizeof line, timeout_ms) < 0 ||
-        sscanf(line, "TCP 127.0.0.1:%u", &port) != 1 || port == 0 || port > 65535) {
-        fprintf(stderr, "%s did not print \"TCP 127.0.0.1:PORT\" within %d ms\n", executable,
-                timeout_ms);
+        (pty ? sscanf(line, "PTY %95s", path) != 1
+             : (sscanf(line, "TCP 127.0.0.1:%u", &port) != 1 || port == 0 || port > 65535))) {
+        fprintf(stderr, "%s did not print \"%s\" within %d ms\n", executable,
+                pty ? "PTY /dev/pts/N" : "TCP 127.0.0.1:PORT", timeout_ms);
         close(pipe_fds[0]);
         stop_sim(sim);
         return -1;
     }
-    snprintf(sim->url, sizeof sim->url, "tcp://127.0.0.1:%u", port);
+    if (pty) {
+        snprintf(sim->url, sizeof sim->url, "serial://%s", path);
+    } else {
+        snprintf(sim->url, sizeof sim->url, "tcp://127.0.0.1:%u", port);
+    }
     drain_fd = pipe_fds[0];
     if (pthread_create(&drainer, NULL, drain, &drain_fd) == 0) pthread_detach(drainer);
     return 0;
+}
+
+int spawn_sim_with(spawned_sim* sim, const char* executable, const char* const* extra,
+                   int timeout_ms) {
+    return spawn_on(sim, executable, 0, extra, timeout_ms);
+}
+
+int spawn_sim_pty(spawned_sim* sim, const char* executable, const char* const* extra,
+                  int timeout_ms) {
+    return spawn_on(sim, executable, 1, extra, timeout_ms);
 }
 
 void stop_sim(spawned_sim* sim) {

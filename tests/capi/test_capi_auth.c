@@ -1,7 +1,8 @@
 /* Authenticated sessions from C (penlink/auth.h): the acceptance steps over an authenticated
  * session in process and over TCP, and the distinct codes of a missing key and a wrong key.
  *   test_capi_auth                      (in process: sim://?key_file=...)
- *   test_capi_auth --spawn PENLINK_SIM  (penlink-sim --tcp 0 --key-file ...) */
+ *   test_capi_auth --spawn PENLINK_SIM  (penlink-sim --tcp 0 --key-file ...)
+ *   test_capi_auth --spawn-pty PENLINK_SIM  (penlink-sim --pty --key-file ...) */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
@@ -105,16 +106,19 @@ int main(int argc, char** argv) {
     CHECK_FAILS(pl_keys_add(keys, SERIAL, (const uint8_t*)"short", 5), PL_EINVAL, "32");
     pl_keys_free(keys);
 
-    if (argc == 3 && strcmp(argv[1], "--spawn") == 0) {
+    if (argc == 3 && (strcmp(argv[1], "--spawn") == 0 || strcmp(argv[1], "--spawn-pty") == 0)) {
         const char* extra[] = {"--quiet", "--serial", SERIAL, "--key-file", key_path, NULL};
-        if (spawn_sim_with(&sim, argv[2], extra, 10000) != 0) return 1;
+        const int pty = strcmp(argv[1], "--spawn-pty") == 0;
+        if ((pty ? spawn_sim_pty(&sim, argv[2], extra, 10000)
+                 : spawn_sim_with(&sim, argv[2], extra, 10000)) != 0)
+            return 1;
         spawned = 1;
         run(sim.url);
     } else if (argc == 1) {
         snprintf(url, sizeof url, "sim://?serial=%s&key_file=%s", SERIAL, key_path);
         run(url);
     } else {
-        fprintf(stderr, "usage: %s [--spawn PENLINK_SIM]\n", argv[0]);
+        fprintf(stderr, "usage: %s [--spawn PENLINK_SIM | --spawn-pty PENLINK_SIM]\n", argv[0]);
         return 2;
     }
     fprintf(stderr, "ok\n");

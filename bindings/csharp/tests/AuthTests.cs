@@ -18,6 +18,7 @@ namespace Penlink.Tests
         static readonly byte[] Other = Bytes(0xA0);
         string keyFile;
         SimProcess sim;
+        SimProcess ptySim;
 
         static byte[] Bytes(int first)
         {
@@ -41,12 +42,14 @@ namespace Penlink.Tests
             Chmod(keyFile, "600");
             File.WriteAllText(keyFile, Hex(Key) + "\n");
             sim = SimProcess.Start("--serial " + Serial + " --key-file " + keyFile);
+            ptySim = SimProcess.StartPty("--serial " + Serial + " --key-file " + keyFile);
         }
 
         [TestFixtureTearDown]
         public void Stop()
         {
             sim?.Dispose();
+            ptySim?.Dispose();
             File.Delete(keyFile);
         }
 
@@ -60,6 +63,9 @@ namespace Penlink.Tests
 
         [Test]
         public void PenlinkSimOverTcpAuthenticated() { AuthenticatedSession(sim.Url); }
+
+        [Test]
+        public void PenlinkSimOverPtyAuthenticated() { AuthenticatedSession(ptySim.Url); }
 
         static void AuthenticatedSession(string url)
         {
@@ -86,7 +92,7 @@ namespace Penlink.Tests
         [Test]
         public void MissingAndWrongKeysAreDistinctErrors()
         {
-            foreach (var url in new[] { InProcessUrl, sim.Url })
+            foreach (var url in new[] { InProcessUrl, sim.Url, ptySim.Url })
             {
                 var missing = Assert.Throws<AuthenticationException>(() => Pen.Connect(url).Dispose());
                 Assert.AreEqual(ErrorCode.AuthenticationRequired, missing.Code);

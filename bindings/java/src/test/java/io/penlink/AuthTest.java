@@ -28,6 +28,7 @@ class AuthTest {
     private static final byte[] OTHER = new byte[32];
     private static Path keyFile;
     private static SimProcess sim;
+    private static SimProcess ptySim;
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,6 +40,7 @@ class AuthTest {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(keyFile, HexFormat.of().formatHex(KEY) + "\n");
         sim = SimProcess.start("--serial", SERIAL, "--key-file", keyFile.toString());
+        ptySim = SimProcess.startPty("--serial", SERIAL, "--key-file", keyFile.toString());
     }
 
     @AfterAll
@@ -46,11 +48,16 @@ class AuthTest {
         if (sim != null) {
             sim.close();
         }
+        if (ptySim != null) {
+            ptySim.close();
+        }
         Files.deleteIfExists(keyFile);
     }
 
     static Stream<String> urls() {
-        return Stream.of("sim://?serial=" + SERIAL + "&key_file=" + keyFile, sim.url());
+        // In process, over TCP and over a pseudo-terminal (a USB CDC pen's serial link).
+        return Stream.of("sim://?serial=" + SERIAL + "&key_file=" + keyFile, sim.url(),
+                ptySim.url());
     }
 
     @ParameterizedTest
