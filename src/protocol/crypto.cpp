@@ -139,34 +139,74 @@ std::optional<Key> unwrap_key(std::span<const std::uint8_t, kWrapKeySize> kek,
     return key;
 }
 
-Cmac::Cmac(std::span<const std::uint8_t, kCmacKeySize> key) {
-    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "CMAC", nullptr);
-    if (mac == nullptr) fail("EVP_MAC_fetch(CMAC)");
-    ctx_ = EVP_MAC_CTX_new(mac);
-    EVP_MAC_free(mac);
-    if (ctx_ == nullptr) fail("EVP_MAC_CTX_new");
-    char cipher[] = "AES-128-CBC";
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher, 0),
-                                 OSSL_PARAM_END};
-    if (EVP_MAC_init(ctx_, key.data(), key.size(), params) != 1) {
-        EVP_MAC_CTX_free(ctx_);
-        fail("CMAC init");
+namespace {
+
+// RFC 4493 2.3: doubling in GF(2^128), the subkey step (shift left, xor 0x87 on carry).
+std::array<std::uint8_t, kCmacSize> doubled(const std::array<std::uint8_t, kCmacSize>& in) {
+    std::array<std::uint8_t, kCmacSize> out{};
+    for (std::size_t i = 0; i < kCmacSize; ++i) {
+        const std::uint8_t next = i + 1 < kCmacSize ? in[i + 1] : 0;
+        out[i] = static_cast<std::uint8_t>((in[i] << 1) | (next >> 7));
     }
+    if (in[0] & 0x80) out[kCmacSize - 1] ^= 0x87;
+    return out;
 }
 
-Cmac::~Cmac() { EVP_MAC_CTX_free(ctx_); }  // frees and cleanses the key schedule
+}  // namespace
+
+Cmac::Cmac(std::span<const std::uint8_t, kCmacKeySize> key) {
+    aes_ = EVP_CIPHER_CTX_new();
+    if (aes_ == nullptr) fail("EVP_CIPHER_CTX_new");
+    if (EVP_EncryptInit_ex(aes_, EVP_aes_128_ecb(), nullptr, key.data(), nullptr) != 1 ||
+        EVP_CIPHER_CTX_set_padding(aes_, 0) != 1) {
+        EVP_CIPHER_CTX_free(aes_);
+        fail("AES-128 init");
+    }
+    Block l{};  // L = AES(K, 0^128)
+    encrypt(l);
+    k1_ = doubled(l);
+    k2_ = doubled(k1_);
+    OPENSSL_cleanse(l.data(), l.size());
+}
+
+Cmac::~Cmac() {
+    EVP_CIPHER_CTX_free(aes_);  // frees and cleanses the key schedule
+    OPENSSL_cleanse(k1_.data(), k1_.size());
+    OPENSSL_cleanse(k2_.data(), k2_.size());
+}
+
+void Cmac::encrypt(Block& block) {
+    // EVP_Cipher: the cipher's own block function, without EVP_EncryptUpdate's buffering.
+    if (EVP_Cipher(aes_, block.data(), block.data(), static_cast<unsigned>(block.size())) <= 0)
+        fail("AES-128 block");
+}
 
 std::array<std::uint8_t, kCmacSize> Cmac::compute(std::span<const std::uint8_t> a,
                                                   std::span<const std::uint8_t> b) {
-    // Re-initialising with no key restarts CMAC under the key given at construction.
-    if (EVP_MAC_init(ctx_, nullptr, 0, nullptr) != 1) fail("CMAC restart");
-    if (!a.empty() && EVP_MAC_update(ctx_, a.data(), a.size()) != 1) fail("CMAC update");
-    if (!b.empty() && EVP_MAC_update(ctx_, b.data(), b.size()) != 1) fail("CMAC update");
-    std::array<std::uint8_t, kCmacSize> tag{};
-    std::size_t size = 0;
-    if (EVP_MAC_final(ctx_, tag.data(), &size, tag.size()) != 1 || size != tag.size())
-        fail("CMAC final");
-    return tag;
+    // RFC 4493 2.4 over a || b without joining them: X runs through every block but the last,
+    // which is xored with K1 (whole) or padded 10* and xored with K2 (partial or empty).
+    Block x{};
+    Block last{};
+    std::size_t filled = 0;
+    for (const std::span<const std::uint8_t> part : {a, b}) {
+        for (const std::uint8_t byte : part) {
+            if (filled == kCmacSize) {  // a full block with more to come: not the last one
+                for (std::size_t i = 0; i < kCmacSize; ++i) x[i] ^= last[i];
+                encrypt(x);
+                filled = 0;
+            }
+            last[filled++] = byte;
+        }
+    }
+    const Block& subkey = filled == kCmacSize ? k1_ : k2_;
+    if (filled < kCmacSize) {
+        last[filled] = 0x80;
+        std::fill(last.begin() + static_cast<std::ptrdiff_t>(filled) + 1, last.end(), 0);
+    }
+    for (std::size_t i = 0; i < kCmacSize; ++i)
+        x[i] ^= static_cast<std::uint8_t>(last[i] ^ subkey[i]);
+    encrypt(x);
+    return x;
 }
 
 }  // namespace penlink::protocol::crypto
