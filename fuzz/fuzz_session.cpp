@@ -19,12 +19,16 @@
 //   1 frame    type:u8 (any of the 19), seq mode:u8, [seq:u16 | delta:u8], n:u8, n payload bytes,
 //              framed with a valid header, CRC and COBS
 //   2 forged   n:u8, n bytes of frame body (version..payload) given a valid CRC and COBS
+// Bit 7 of byte 0 picks the session: plain, or authenticated (docs/protocol.md 16) with a pen
+// that seals its answers and the input's "frame" operations; "raw" and "forged" bytes then reach
+// the session unsealed and must be rejected without harm.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -36,6 +40,8 @@
 #include "core/session.hpp"
 #include "fuzz_support.hpp"
 #include "protocol/frame.hpp"
+#include "protocol/frame_auth.hpp"
+#include "sim/pen_auth.hpp"
 #include "sim/sim_config.hpp"
 #include "transport/transport.hpp"
 
@@ -50,9 +56,19 @@ constexpr auto kOutcomeBound = std::chrono::seconds(10);
 protocol::Info pen_info() { return sim::default_sim_config().info; }
 
 /// The pen's side of the link: answers every request like a well-behaved pen, and sends the
-/// current fuzz input's bytes ahead of the answer to the one request it is armed for.
+/// current fuzz input's bytes ahead of the answer to the one request it is armed for. With a
+/// key it is an authenticating pen (sim::PenAuth): it proves itself in HelloReply, checks the
+/// host's Authenticate, and from then on seals its answers and the input's framed messages
+/// (so they reach the session as a genuine pen's would); raw and forged bytes stay unsealed.
 class ScriptedPen {
 public:
+    explicit ScriptedPen(std::optional<protocol::crypto::Key> key = std::nullopt) {
+        if (key) auth_ = std::make_unique<sim::PenAuth>(key, protocol::AuthMode::Required);
+    }
+
+    /// What verifies the host's sealed frames (nullptr until a session is authenticated).
+    protocol::FrameOpener* opener() { return auth_ ? auth_->opener() : nullptr; }
+
     /// The next request the pen sees gets input's bytes first.
     void arm(std::span<const std::uint8_t> input) {
         std::lock_guard lock(mutex_);
@@ -79,19 +95,34 @@ public:
         }
         if (!noise.empty()) deliver(std::move(noise));
         fuzz::Bytes answer;
-        fuzz::append_message(answer, request.header.seq, answer_to(request));
+        append_sealed_if_authenticated(answer, request.header.seq, answer_to(request));
         deliver(std::move(answer));
     }
 
 private:
-    static protocol::Message answer_to(const protocol::DecodedFrame& request) {
+    protocol::FrameSealer* sealer() { return auth_ ? auth_->sealer() : nullptr; }
+
+    void append_sealed_if_authenticated(fuzz::Bytes& out, std::uint16_t seq,
+                                        const protocol::Message& message) {
+        const auto frame = protocol::encode_frame(seq, message, sealer());
+        check(frame.has_value());
+        fuzz::append(out, frame->view());
+    }
+
+    protocol::Message answer_to(const protocol::DecodedFrame& request) {
         switch (request.header.type) {
             case protocol::MessageType::Hello: {
                 protocol::HelloReply reply;
                 reply.boot_id = 0x0B007001;
                 reply.session_id = 0x5E551001;
+                reply.serial = pen_info().serial;
+                if (auth_) auth_->on_hello(std::get<protocol::Hello>(request.message), reply);
                 return reply;
             }
+            case protocol::MessageType::Authenticate:
+                check(auth_ != nullptr);  // a host without a key never authenticates
+                return auth_->on_authenticate(request.header.seq,
+                                              std::get<protocol::Authenticate>(request.message));
             case protocol::MessageType::GetInfo:
                 return pen_info();
             case protocol::MessageType::GetModules:
@@ -101,7 +132,7 @@ private:
         }
     }
 
-    static fuzz::Bytes build_noise(std::span<const std::uint8_t> data, std::uint16_t request_seq) {
+    fuzz::Bytes build_noise(std::span<const std::uint8_t> data, std::uint16_t request_seq) {
         fuzz::ByteReader input(data);
         input.u8();  // picked the request
         fuzz::Bytes out;
@@ -118,7 +149,21 @@ private:
                                    : static_cast<std::uint16_t>(
                                          request_seq + static_cast<std::int8_t>(input.u8()));
                 const auto payload = input.take(input.u8());
-                fuzz::append_frame_with_payload(out, static_cast<std::uint8_t>(type), seq, payload);
+                if (sealer() == nullptr) {
+                    fuzz::append_frame_with_payload(out, static_cast<std::uint8_t>(type), seq,
+                                                    payload);
+                } else {
+                    // Sealed under the session's key: a frame of the pen's, whatever it holds.
+                    fuzz::Bytes plain;
+                    fuzz::append_frame_with_payload(plain, static_cast<std::uint8_t>(type), seq,
+                                                    payload);
+                    protocol::WireFrame wire;
+                    wire.size = plain.size();
+                    std::copy(plain.begin(), plain.end(), wire.bytes.begin());
+                    if (const auto sealed = protocol::seal_frame(wire, *sealer())) {
+                        fuzz::append(out, sealed->view());
+                    }
+                }
             } else {
                 fuzz::append_forged_frame(out, input.take(input.u8()));
             }
@@ -160,6 +205,7 @@ private:
     transport::Transport::ReceiveHandler on_receive_;
     fuzz::Bytes input_;
     bool armed_ = false;
+    std::unique_ptr<sim::PenAuth> auth_;  // on the session's I/O thread only
 };
 
 class ScriptedLink final : public transport::Transport {
@@ -171,6 +217,7 @@ public:
         pen_.opened(io_, std::move(on_receive));
     }
     void send(std::span<const std::uint8_t> bytes) override {
+        decoder_.set_opener(pen_.opener());  // the pen's keys change with its sessions
         decoder_.feed(
             bytes, [this](const protocol::DecodedFrame& frame) { pen_.on_request(frame); },
             [](protocol::FrameError) { fuzz::fail(); });  // the session never sends a bad frame
@@ -184,11 +231,24 @@ private:
     protocol::FrameDecoder decoder_;
 };
 
+/// The authenticating pen's key (any fixed one: the fuzzer attacks the framing, not the key).
+protocol::crypto::Key fuzz_key() {
+    protocol::crypto::Key key{};
+    for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(0x40 + i);
+    return key;
+}
+
 struct Harness {
-    Harness() {
+    explicit Harness(bool authenticated)
+        : pen(authenticated ? std::optional(fuzz_key()) : std::nullopt) {
         // Debug level so the log lines about dropped frames are built (and fuzzed) too.
         core::set_log_sink([](LogLevel, const std::string&) {}, LogLevel::Debug);
         ConnectOptions options;
+        if (authenticated) {
+            const auto key = fuzz_key();
+            options.keys.add(pen_info().serial, {key.begin(), key.end()});
+            options.require_authentication = true;
+        }
         options.command_timeout = std::chrono::milliseconds(100);
         options.command_retries = 2;
         // No timer of the session's own may interleave with the exchanges.
@@ -200,6 +260,7 @@ struct Harness {
             },
             "fuzz://pen", options);
         session->connect();
+        check(session->authenticated() == authenticated);
         status_subscription = session->subscribe_status([](const Status&) {}, 100);
         event_subscription = session->subscribe_events([](const Event&) {});
     }
@@ -228,9 +289,13 @@ const protocol::Message kRequests[] = {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static Harness harness;
+    // Bit 7 of byte 0: the authenticated session (sealed frames both ways) or the plain one.
+    static Harness plain(false);
+    static Harness authenticated(true);
+    const bool sealed = size > 0 && (data[0] & 0x80) != 0;
+    Harness& harness = sealed ? authenticated : plain;
     const std::span<const std::uint8_t> input(data, size);
-    const auto& request = kRequests[(size > 0 ? data[0] : 0) % std::size(kRequests)];
+    const auto& request = kRequests[(size > 0 ? data[0] & 0x7F : 0) % std::size(kRequests)];
 
     harness.pen.arm(input);
     harness.call(request);  // any outcome will do, as long as there is one
@@ -248,5 +313,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Result heartbeat = harness.call(protocol::Heartbeat{});
     check(heartbeat.ok());
     check(harness.session->state() == ConnectionState::Connected);
+    check(harness.session->authenticated() == sealed);  // unsealed bytes never end the session
     return 0;
 }
