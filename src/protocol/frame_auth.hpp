@@ -42,7 +42,11 @@ private:
 /// One direction's sending half: numbers and tags frames. Not thread-safe.
 class FrameSealer {
 public:
-    explicit FrameSealer(std::span<const std::uint8_t, crypto::kCmacKeySize> key) : mac_(key) {}
+    /// last_counter: the counter already used (0 for a new session; a test starts near the end
+    /// of the counter space to see it run out).
+    explicit FrameSealer(std::span<const std::uint8_t, crypto::kCmacKeySize> key,
+                         std::uint32_t last_counter = 0)
+        : mac_(key), counter_(last_counter) {}
     /// Writes counter and tag after covered (header + payload) into seal (kSealSize bytes).
     /// False once the counter is used up (2^32 - 1 frames): the session must end.
     bool seal(std::span<const std::uint8_t> covered, std::span<std::uint8_t, kSealSize> seal);
