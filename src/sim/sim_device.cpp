@@ -20,6 +20,7 @@
 #include "common/key_file.hpp"
 #include "penlink/errors.hpp"
 #include "protocol/frame.hpp"
+#include "sim/link_admission.hpp"
 #include "sim/module_host.hpp"
 #include "sim/pen_auth.hpp"
 #include "sim/pen_model.hpp"
@@ -72,6 +73,12 @@ struct SimDevice::Impl {
     PenAuth auth;
     protocol::FrameDecoder decoder;
     RequestGate gate{model, auth};
+    LinkAdmission admission{
+        model, auth, gate,
+        [this](std::uint16_t seq, const protocol::Message& message) { send_plain(seq, message); },
+        [this](std::uint16_t seq, const protocol::Message& message) {
+            send_message(seq, message);
+        }};
     boost::asio::steady_timer timer;
     // Timer completions may already be queued when the device goes away; they check this.
     std::shared_ptr<bool> alive;
@@ -148,79 +155,8 @@ struct SimDevice::Impl {
         if (auto frame = protocol::encode_frame(seq, message)) send_frame(*frame);
     }
 
-    // What a frame may do in this session (docs/protocol.md section 16.5): true = go on.
-    bool admit(const protocol::DecodedFrame& frame) {
-        const auto type = frame.header.type;
-        const bool safer = model.makes_safer(frame.message);
-        if (auth.authenticated()) {
-            if (frame.sealed) return true;
-            if (type == protocol::MessageType::Hello) {
-                if (!controller_alive()) return true;  // its host fell silent: a new session
-                take_over_hello(frame);
-                return false;
-            }
-            if (type == protocol::MessageType::Authenticate) {
-                if (auth.pending_takeover()) {
-                    take_over(frame);
-                    return false;
-                }
-                // The host's retry, its Ack lost: answered again from the reply cache.
-                if (auth.authenticate_seq() == frame.header.seq) return true;
-            }
-            if (safer) {
-                // Anyone may make the pen safer, but not through this session's reply cache or
-                // watchdog: applied and answered plain, remembered nowhere.
-                send_plain(frame.header.seq, model.handle(frame.message));
-                return false;
-            }
-            auth.count_rejected();  // injected into the live session: no answer
-            return false;
-        }
-        const bool handshake =
-            type == protocol::MessageType::Hello || type == protocol::MessageType::Authenticate;
-        if ((auth.required() && !safer && !handshake) || type == protocol::MessageType::ChangeKey) {
-            send_plain(frame.header.seq,
-                       protocol::Nack{type, protocol::NackReason::AuthenticationRequired});
-            return false;
-        }
-        return true;
-    }
-
-    bool controller_alive() const {
-        return model.in_session() &&
-               model.since_host_us() < 2ull * model.config().info.watchdog_ms * 1000;
-    }
-
-    // A Hello on the link of a live authenticated session (section 16.6): nothing changes
-    // unless its host proves itself, which then replaces the session. A replayed Hello, or
-    // one from a host without the key, leaves the session and every output as they are.
-    void take_over_hello(const protocol::DecodedFrame& frame) {
-        const auto& hello = std::get<protocol::Hello>(frame.message);
-        protocol::Message reply = model.prospective_hello(hello);
-        if (auto* hello_reply = std::get_if<protocol::HelloReply>(&reply)) {
-            if (!auth.on_takeover_hello(hello, *hello_reply))
-                reply = protocol::Nack{protocol::MessageType::Hello, protocol::NackReason::InUse};
-        }
-        send_plain(frame.header.seq, reply);
-    }
-
-    void take_over(const protocol::DecodedFrame& frame) {
-        const auto session_id = *auth.pending_takeover();
-        const auto answer =
-            auth.on_authenticate(frame.header.seq, std::get<protocol::Authenticate>(frame.message));
-        if (!std::holds_alternative<protocol::Ack>(answer)) {
-            send_plain(frame.header.seq, answer);  // counted by on_authenticate
-            return;
-        }
-        // The new host proved itself: its session replaces the old one, all outputs off.
-        model.start_session(session_id);
-        gate.forget();
-        model.feed_watchdog();
-        send_message(frame.header.seq, answer);  // sealed with the new session's keys
-    }
-
     void on_frame(const protocol::DecodedFrame& frame) {
-        if (admit(frame)) {
+        if (admission.admit(frame)) {
             model.feed_watchdog();
             if (auto reply = gate.answer(frame.header.seq, frame.message)) send_frame(*reply);
             // EndSession's Ack went out sealed; the session, and its keys, end with it.
@@ -258,9 +194,7 @@ struct SimDevice::Impl {
     // A frame from a second link while this one's host holds the session (docs/protocol.md
     // section 16.6): it may make the pen safer; everything else, Hello included, is refused.
     void on_other_link_frame(const protocol::DecodedFrame& frame, const SendHandler& reply) {
-        const auto type = frame.header.type;
-        protocol::Message answer = protocol::Nack{type, protocol::NackReason::InUse};
-        if (!frame.sealed && model.makes_safer(frame.message)) answer = model.handle(frame.message);
+        const protocol::Message answer = admission.answer_other_link(frame);
         if (auto encoded = protocol::encode_frame(frame.header.seq, answer)) reply(encoded->view());
         sync_status_rate();
         send_events();
@@ -543,7 +477,9 @@ const SimConfig& SimDevice::config() const { return impl_->config; }
 
 void SimDevice::reset_link() { impl_->forget_host(); }
 
-bool SimDevice::controller_active() const { return impl_->powered && impl_->controller_alive(); }
+bool SimDevice::controller_active() const {
+    return impl_->powered && impl_->admission.controller_alive();
+}
 
 void SimDevice::receive_other_link(std::span<const std::uint8_t> bytes,
                                    protocol::FrameDecoder& decoder, const SendHandler& reply) {
