@@ -110,7 +110,7 @@ struct RecipeStep {
 };
 
 /// A parsed recipe (docs/recipe.schema.json).
-struct Recipe {
+struct PENLINK_EXPORT Recipe {
     std::string name;               ///< for people
     std::string concern;            ///< optional, e.g. "acne-scars"
     std::string description;        ///< optional
@@ -138,7 +138,7 @@ struct Violation {
 };
 
 /// Every violation found, plus notes that do not stop a run (a depth below a zone's range).
-struct ValidationReport {
+struct PENLINK_EXPORT ValidationReport {
     std::vector<Violation> violations;  ///< empty: the recipe may run
     std::vector<std::string> notes;     ///< warnings for people
     /// True if there is no violation.

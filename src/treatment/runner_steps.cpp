@@ -34,6 +34,13 @@ public:
 
     void run() {
         subscribe();
+        // The record wants the cartridge fitted at start: from the first frame (a bounded
+        // wait; without one the steps' own waits fail the run with a reason).
+        const auto first_deadline = Clock::now() + impl_.options.depth_settle_timeout;
+        while (!impl_.meter.latest() && Clock::now() < first_deadline) {
+            std::unique_lock lock(impl_.mutex);
+            impl_.changed.wait_for(lock, std::chrono::milliseconds(10));
+        }
         RunInfo info = run_info();
         if (impl_.options.observer) impl_.options.observer->run_started(info);
         try {
@@ -129,7 +136,7 @@ private:
         info.pen_model = pen_.info().model;
         info.pen_serial = pen_.info().serial_number;
         info.pen_firmware = pen_.info().firmware_version;
-        if (const auto status = pen_.latest_status()) info.cartridge_id = status->cartridge_id;
+        if (const auto status = impl_.meter.latest()) info.cartridge_id = status->cartridge_id;
         return info;
     }
 
@@ -320,8 +327,35 @@ private:
         }
     }
 
-    /// Needle stopped, every energy output at its default (off).
+    /// Needle stopped (and measured still), every energy output at its default (off).
     void all_off() {
+        outputs_off();
+        wait_needle_still();
+    }
+
+    /// Waits until the motor has spun down, so no stroke of one step lands in the next and the
+    /// depth never moves under a running needle.
+    void wait_needle_still() {
+        const auto deadline = Clock::now() + impl_.options.depth_settle_timeout;
+        for (;;) {
+            const auto status = impl_.meter.latest();
+            if (status && status->state != PenState::Running && status->speed_actual_hz < 0.5) {
+                return;
+            }
+            check_stop();
+            if (Clock::now() >= deadline) {
+                throw StopRun{RunOutcome::Failed,
+                              "the needle did not stop within " +
+                                  std::to_string(impl_.options.depth_settle_timeout.count()) +
+                                  " ms"};
+            }
+            std::unique_lock lock(impl_.mutex);
+            impl_.changed.wait_for(lock, std::chrono::milliseconds(20));
+        }
+    }
+
+    /// Stop, and every energy output at its default (off), without waiting.
+    void outputs_off() {
         pen_.stop();
         const Capabilities& caps = pen_.capabilities();
         for (const Module& module : impl_.modules) {
@@ -462,7 +496,7 @@ private:
         if (outcome != RunOutcome::Completed) {
             // Everything off, whatever state the pen and link are in; each call on its own.
             safe(&StepRunner::stop_needle);
-            safe(&StepRunner::all_off);
+            safe(&StepRunner::outputs_off);
             {
                 std::lock_guard lock(impl_.mutex);
                 impl_.queue_event(outcome == RunOutcome::Aborted ? "abort" : "outputs-off",
