@@ -17,9 +17,8 @@ inline std::string treat(const std::string& name, const std::string& zone, doubl
                          double duration_s = 1.0, const std::string& extra = "",
                          double speed_hz = 100) {
     std::ostringstream out;
-    out << R"({"name": ")" << name << R"(", "zone": ")" << zone << R"(", "depth_mm": )"
-        << depth_mm << R"(, "speed_hz": )" << speed_hz << R"(, "duration_s": )" << duration_s
-        << extra << "}";
+    out << R"({"name": ")" << name << R"(", "zone": ")" << zone << R"(", "depth_mm": )" << depth_mm
+        << R"(, "speed_hz": )" << speed_hz << R"(, "duration_s": )" << duration_s << extra << "}";
     return out.str();
 }
 

@@ -22,7 +22,8 @@ inline std::string announced(tooltest::ChildProcess& sim, const std::string& pre
         const std::string& out = sim.out();
         const auto at = out.find(prefix);
         const auto end = out.find('\n', at);
-        if (end != std::string::npos) return out.substr(at + prefix.size(), end - at - prefix.size());
+        if (end != std::string::npos)
+            return out.substr(at + prefix.size(), end - at - prefix.size());
         sim.wait_for_output("\n\n", std::chrono::milliseconds(50));  // reads more
     }
     FAIL("no complete '" << prefix << "' line from penlink-sim");

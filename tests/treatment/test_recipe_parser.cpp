@@ -26,9 +26,9 @@ std::string parse_error(const std::string& json) {
 
 TEST_CASE("a recipe parses into steps with zones, depths, passes, modules and pauses",
           "[treatment][recipe]") {
-    const std::string json = recipe_with(
-        treat("Left cheek", "cheek", 1.0, 2.5) + "," + pause_step("Move") + "," +
-        R"({"name": "Forehead", "zone": "forehead", "depth_mm": 0.5, "speed_hz": 90,
+    const std::string json =
+        recipe_with(treat("Left cheek", "cheek", 1.0, 2.5) + "," + pause_step("Move") + "," +
+                    R"({"name": "Forehead", "zone": "forehead", "depth_mm": 0.5, "speed_hz": 90,
             "passes": 3, "pass_duration_s": 1.5,
             "modules": {"rf": {"enabled": true, "power": 8, "polarity": "bipolar"}}})");
     const Recipe recipe = parse_recipe(json);

@@ -51,8 +51,7 @@ bool all_off(const Pen& pen) {
 
 }  // namespace
 
-TEST_CASE("acne-scars runs multi-zone to completion with totals per step",
-          "[treatment][runner]") {
+TEST_CASE("acne-scars runs multi-zone to completion with totals per step", "[treatment][runner]") {
     SimPen sim;
     auto pen = Pen::connect(sim.url(), SimPen::options());
     FrameLog frames(*pen);
@@ -99,8 +98,7 @@ TEST_CASE("acne-scars runs multi-zone to completion with totals per step",
     CHECK(all_off(*pen));
 }
 
-TEST_CASE("the depth never exceeds the zone's cap while switching zones",
-          "[treatment][runner]") {
+TEST_CASE("the depth never exceeds the zone's cap while switching zones", "[treatment][runner]") {
     SimPen sim;
     auto pen = Pen::connect(sim.url(), SimPen::options());
     FrameLog frames(*pen);
@@ -151,12 +149,11 @@ TEST_CASE("pause stops the needle and resume goes on where it was", "[treatment]
     SimPen sim;
     auto pen = Pen::connect(sim.url(), SimPen::options());
     RunLog log;
-    Runner runner(
-        *pen,
-        parse_recipe(recipe_with(treat("Led cheek", "cheek", 0.5, 2.0,
-                                       R"(, "modules": {"led": {"enabled": true,
+    Runner runner(*pen,
+                  parse_recipe(recipe_with(treat("Led cheek", "cheek", 0.5, 2.0,
+                                                 R"(, "modules": {"led": {"enabled": true,
                                            "wavelength": 633, "irradiance": 50}})"))),
-        options_for(log));
+                  options_for(log));
     runner.start();
     REQUIRE(running_step(log, runner, 0));
     CHECK(wait_until([&] { return pen->latest_status()->led_enabled; }));
@@ -339,14 +336,12 @@ TEST_CASE("start refuses a recipe the pen cannot run, listing every violation",
     RunLog log;
     RunOptions options = options_for(log);
     options.device.device_class = DeviceClass::AtHome;
-    Runner runner(*pen,
-                  parse_recipe(recipe_with(
-                      treat("Cheek", "cheek", 1.5, 1.0, R"(, "modules": {"rf": {"power": 5}})",
-                            200) +
-                      "," +
-                      treat("Eyes", "periorbital", 0.25, 1.0,
-                            R"(, "modules": {"cooling": {"on": true}})"))),
-                  options);
+    Runner runner(
+        *pen,
+        parse_recipe(recipe_with(
+            treat("Cheek", "cheek", 1.5, 1.0, R"(, "modules": {"rf": {"power": 5}})", 200) + "," +
+            treat("Eyes", "periorbital", 0.25, 1.0, R"(, "modules": {"cooling": {"on": true}})"))),
+        options);
     std::string message;
     try {
         runner.start();

@@ -55,17 +55,17 @@ TEST_CASE("the standard chart has every zone, each a sane range", "[treatment][z
 
 TEST_CASE("a clinic's chart replaces the standard one; malformed charts name the field",
           "[treatment][zones]") {
-    const ZoneChart clinic = ZoneChart::parse(
-        chart_with(R"({"key": "cheek", "name": "Cheek", "depth_min_mm": 0.5,
+    const ZoneChart clinic =
+        ZoneChart::parse(chart_with(R"({"key": "cheek", "name": "Cheek", "depth_min_mm": 0.5,
                        "depth_max_mm": 0.8})"),
-        "clinic.json");
+                         "clinic.json");
     CHECK(clinic.name() == "clinic");
     CHECK(clinic.keys() == "cheek");
     ValidationOptions options;
     options.zones = clinic;
-    const auto report = validate(parse_recipe(recipe_with(treat("c", "cheek", 1.0) + "," +
-                                                          treat("f", "forehead", 0.3))),
-                                 options);
+    const auto report = validate(
+        parse_recipe(recipe_with(treat("c", "cheek", 1.0) + "," + treat("f", "forehead", 0.3))),
+        options);
     REQUIRE(report.violations.size() == 2);
     CHECK(report.violations[0].message ==
           "steps[0].depth_mm (\"c\"): 1 mm exceeds the cheek zone's maximum of 0.8 mm");
@@ -97,11 +97,11 @@ TEST_CASE("a clinic's chart replaces the standard one; malformed charts name the
 TEST_CASE("validation reports every violation at once with step, field, value, limit and unit",
           "[treatment][validation]") {
     const Recipe recipe = parse_recipe(recipe_with(
-        treat("Eyes", "periorbital", 0.5) + "," +                                    // zone cap
-        treat("Tongue", "tongue", 0.3) + "," +                                       // zone
-        pause_step("move") + "," +                                                   //
+        treat("Eyes", "periorbital", 0.5) + "," +                                     // zone cap
+        treat("Tongue", "tongue", 0.3) + "," +                                        // zone
+        pause_step("move") + "," +                                                    //
         treat("Cheek", "cheek", 1.0, 1.0, R"(, "modules": {"rf": {"power": 25}})") +  // rf range
-        "," + treat("Forehead", "forehead", 0.1)));                                  // note only
+        "," + treat("Forehead", "forehead", 0.1)));                                   // note only
     ValidationOptions options;
     options.depth_limit_mm = 0.8;
     const ValidationReport report = validate(recipe, options);
@@ -115,8 +115,8 @@ TEST_CASE("validation reports every violation at once with step, field, value, l
     CHECK(eyes.message ==
           "steps[0].depth_mm (\"Eyes\"): 0.5 mm exceeds the periorbital zone's maximum of 0.3 mm");
     CHECK(report.violations[1].field == "steps[1].zone");
-    CHECK_THAT(report.violations[1].message, Contains("unknown zone 'tongue'") &&
-                                                 Contains("forehead, periorbital, nose, cheek"));
+    CHECK_THAT(report.violations[1].message,
+               Contains("unknown zone 'tongue'") && Contains("forehead, periorbital, nose, cheek"));
     CHECK(report.violations[2].field == "steps[3].depth_mm");
     CHECK(report.violations[2].message ==
           "steps[3].depth_mm (\"Cheek\"): 1 mm exceeds the session depth limit of 0.8 mm");
