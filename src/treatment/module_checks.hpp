@@ -48,6 +48,12 @@ std::vector<ValueProblem> check_values(const ModuleTarget& target, const ModuleS
 RfMode rf_mode_of(const ModuleSettings& settings);
 LedMode led_mode_of(const ModuleSettings& settings);
 
+/// validate() with what a pen reports (validation_pen.cpp passes it; the fuzzers need no Pen).
+ValidationReport validate_with(const Recipe& recipe, const ValidationOptions& options,
+                               std::optional<double> depth_limit_mm,
+                               const Capabilities* capabilities,
+                               const std::vector<Module>* modules);
+
 /// The standard profile descriptor for "rf" or "led" (built in), or nullptr.
 std::shared_ptr<const ModuleDescriptor> standard_descriptor(const std::string& profile);
 

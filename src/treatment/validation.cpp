@@ -7,7 +7,6 @@
 #include "json_fields.hpp"
 #include "module_checks.hpp"
 #include "penlink/errors.hpp"
-#include "penlink/pen.hpp"
 #include "penlink/treatment.hpp"
 
 namespace penlink::treatment {
@@ -194,14 +193,17 @@ private:
 
 }  // namespace
 
+namespace detail {
+ValidationReport validate_with(const Recipe& recipe, const ValidationOptions& options,
+                               std::optional<double> depth_limit_mm,
+                               const Capabilities* capabilities,
+                               const std::vector<Module>* modules) {
+    return Checker(recipe, options).run(depth_limit_mm, PenFacts{capabilities, modules});
+}
+}  // namespace detail
+
 ValidationReport validate(const Recipe& recipe, const ValidationOptions& options) {
     return Checker(recipe, options).run(options.depth_limit_mm, PenFacts{});
-}
-
-ValidationReport validate(const Recipe& recipe, Pen& pen, const ValidationOptions& options) {
-    const std::vector<Module> modules = pen.modules();
-    const PenFacts facts{&pen.capabilities(), &modules};
-    return Checker(recipe, options).run(pen.depth_limit().in_mm(), facts);
 }
 
 }  // namespace penlink::treatment
