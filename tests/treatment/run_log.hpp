@@ -79,7 +79,7 @@ public:
                   frames_.push_back(
                       {s.state, s.depth_set_mm, s.depth_actual_mm, s.rf_enabled, s.led_enabled});
               },
-              200)) {}
+              100)) {}
     std::vector<Frame> frames() const {
         std::lock_guard lock(mutex_);
         return frames_;

@@ -54,7 +54,6 @@ bool all_off(const Pen& pen) {
 TEST_CASE("acne-scars runs multi-zone to completion with totals per step", "[treatment][runner]") {
     SimPen sim;
     auto pen = Pen::connect(sim.url(), SimPen::options());
-    FrameLog frames(*pen);
     RunLog log;
     Runner runner(*pen, load_recipe(kExamples + "acne-scars.json"), options_for(log));
     runner.start();
