@@ -3,6 +3,7 @@
 // reading a magic field through it) means a stale pointer is never dereferenced.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,9 @@ struct pl_pen {
     // Subscriptions still registered on this pen, so freeing the pen can stop them first.
     // Guarded by the registry's mutex.
     std::vector<std::shared_ptr<penlink::Subscription>> subscriptions;
+    // Live pl_runners driving this pen (penlink/treatment.h): pl_pen_free refuses while any is,
+    // since a runner's thread uses the pen until it is freed.
+    std::atomic<int> runners{0};
 };
 
 struct pl_subscription {
@@ -84,7 +88,10 @@ enum class HandleKind {
     ModuleList,
     ParamList,
     DiscoveryList,
-    Keys
+    Keys,
+    Recipe,
+    RecipeReport,
+    Runner
 };
 
 /// Adds a freshly allocated handle.

@@ -52,6 +52,12 @@ void pl_pen_free(pl_pen* pen) {
                   "(call pl_pen_close here and pl_pen_free from another thread)");
         return;
     }
+    if (capi::is_live(pen, capi::HandleKind::Pen) && pen->runners.load() > 0) {
+        capi::log(LogLevel::Error,
+                  "pl_pen_free: a pl_runner still drives this pen; the pen stays alive (free the "
+                  "runner first)");
+        return;
+    }
     std::vector<std::shared_ptr<Subscription>> subscriptions;
     if (!capi::unregister_pen(pen, subscriptions)) {
         capi::log(LogLevel::Error,

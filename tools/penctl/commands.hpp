@@ -27,6 +27,8 @@ int run_monitor(const Args& args);
 int run_demo(const Args& args);
 int run_modules(const Args& args);
 int run_param(const Args& args);
+int run_validate(const Args& args);
+int run_recipe(const Args& args);  // `penctl run`
 
 /// Exit code of a run that Ctrl-C cut short before it finished its script (128 + SIGINT).
 constexpr int kExitInterrupted = 130;

@@ -36,6 +36,8 @@ constexpr Command kCommands[] = {
     {"clear-estop", penctl::run_clear_estop},
     {"clear-faults", penctl::run_clear_faults},
     {"demo", penctl::run_demo},
+    {"validate", penctl::run_validate},
+    {"run", penctl::run_recipe},
 };
 
 constexpr const char* kUsage =
@@ -56,6 +58,8 @@ constexpr const char* kUsage =
     "  clear-estop URL       release the emergency stop\n"
     "  clear-faults URL      clear latched faults whose cause has gone\n"
     "  demo                  scripted treatment on a simulated pen (pseudo-terminal)\n"
+    "  validate RECIPE [URL] check a treatment recipe (zones, device class, pen)\n"
+    "  run RECIPE URL        run a treatment recipe with a live progress line\n"
     "\n"
     "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT, sim://[?rf=1&led=1]\n"
     "     ble://AA:BB:CC:DD:EE:FF or ble://?name=NAME (Bluetooth LE, [&]adapter=hci1)\n"

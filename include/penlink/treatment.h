@@ -1,0 +1,211 @@
+/**
+ * @file treatment.h
+ * @brief Treatment recipes from C (docs/treatments.md): load a recipe, validate it against the
+ * zone chart, the device class and (optionally) a pen, and run it on a pen with a runner that
+ * keeps the depth inside each zone's cap and switches everything off on any fault.
+ *
+ * The conventions of penlink.h hold (return codes, `out` first, pl_error_last(), versioned
+ * structs). Ownership: the library owns every object; the program holds three kinds of owning
+ * handle, each freed with its NULL-safe _free(): pl_recipe (immutable), pl_recipe_report (every
+ * violation of one validation; its strings are borrowed from it) and pl_runner (one run of one
+ * recipe on one pen; strings it returns are valid until it is freed). The handles are checked
+ * against the registry of live handles, so a freed one is refused with PL_EINVAL.
+ *
+ * Threads: a pl_recipe and a pl_recipe_report may be read from any number of threads. A
+ * pl_runner's calls are thread-safe. It drives the pen from a thread of its own, on which the
+ * progress callback runs; the callback may call pl_runner_pause/resume/skip/abort, but not
+ * pl_runner_wait() (PL_EINVAL) or pl_runner_free() (refused, logged). Free a pen's runners
+ * before the pen: pl_pen_free() of a pen with a live runner leaves the pen alive and logs an
+ * error.
+ *
+ * Enum values equal the C++ ones (penlink/treatment.hpp, penlink/treatment_runner.hpp) and are
+ * never renumbered.
+ */
+#ifndef PENLINK_TREATMENT_H
+#define PENLINK_TREATMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "penlink/penlink.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A parsed recipe (immutable). */
+typedef struct pl_recipe pl_recipe;
+/** What a validation found. */
+typedef struct pl_recipe_report pl_recipe_report;
+/** One run of a recipe on a pen. */
+typedef struct pl_runner pl_runner;
+
+/** Who the device is for; equal to penlink::treatment::DeviceClass. */
+typedef enum pl_device_class {
+    PL_DEVICE_PROFESSIONAL = 0, /**< the zone chart and the pen's limits apply */
+    PL_DEVICE_AT_HOME = 1       /**< also a low depth cap and no energy-delivering modules */
+} pl_device_class;
+
+/** How a run ended; equal to penlink::treatment::RunOutcome. */
+typedef enum pl_run_outcome {
+    PL_RUN_COMPLETED = 0, /**< every step ran (some perhaps skipped) */
+    PL_RUN_ABORTED = 1,   /**< pl_runner_abort() */
+    PL_RUN_FAILED = 2     /**< a fault, e-stop, lost link, restart or refused command */
+} pl_run_outcome;
+
+/** What a runner is doing; equal to penlink::treatment::RunState. */
+typedef enum pl_run_state {
+    PL_RUN_NOT_STARTED = 0,          /**< pl_runner_start() not called yet */
+    PL_RUN_RUNNING = 1,              /**< a treat step with the needle running */
+    PL_RUN_PAUSED = 2,               /**< pl_runner_pause(): needle and outputs off */
+    PL_RUN_WAITING_FOR_OPERATOR = 3, /**< a pause step: waits for the pen's button */
+    PL_RUN_FINISHED = 4              /**< pl_runner_wait() returns at once */
+} pl_run_state;
+
+/** The version of pl_treatment_options this header describes. */
+#define PL_TREATMENT_OPTIONS_VERSION 1
+/** How recipes are checked and run; start from PL_TREATMENT_OPTIONS_INIT. */
+typedef struct pl_treatment_options {
+    unsigned version;             /**< PL_TREATMENT_OPTIONS_VERSION */
+    pl_device_class device_class; /**< set by the app, never by a recipe */
+    double at_home_depth_cap_mm;  /**< the at-home depth cap, mm (default 0.25) */
+    const char* zone_chart_file;  /**< a clinic's zone chart; NULL = the standard chart */
+    double depth_limit_mm;        /**< offline validation only: a session limit; 0 = none */
+} pl_treatment_options;
+/** The defaults: professional, 0.25 mm at-home cap, the standard chart, no offline limit. */
+#define PL_TREATMENT_OPTIONS_INIT \
+    { PL_TREATMENT_OPTIONS_VERSION, PL_DEVICE_PROFESSIONAL, 0.25, NULL, 0.0 }
+/** Fills options with the defaults of the given version (pass PL_TREATMENT_OPTIONS_VERSION). */
+PENLINK_EXPORT int pl_treatment_options_init(pl_treatment_options* options, unsigned version);
+
+/** @name Recipes */
+/**@{*/
+/** Reads and parses a recipe file (docs/recipe.schema.json). PL_EINVAL with pl_error_last()
+ * naming the file and place ("r.json: steps[2].depth_mm: -0.5 mm must be > 0"). */
+PENLINK_EXPORT int pl_recipe_load(pl_recipe** out, const char* path);
+/** Parses a recipe from JSON text; errors as pl_recipe_load(). */
+PENLINK_EXPORT int pl_recipe_parse(pl_recipe** out, const char* json);
+/** Frees a recipe; NULL is ignored. A runner keeps its own copy. */
+PENLINK_EXPORT void pl_recipe_free(pl_recipe* recipe);
+/** The recipe's name, borrowed from it; "" for NULL or a freed recipe. */
+PENLINK_EXPORT const char* pl_recipe_name(const pl_recipe* recipe);
+/** Its number of steps (treat and pause); 0 for NULL. */
+PENLINK_EXPORT size_t pl_recipe_step_count(const pl_recipe* recipe);
+/** The needle time of its treat steps, s; 0 for NULL. */
+PENLINK_EXPORT double pl_recipe_duration_s(const pl_recipe* recipe);
+/**@}*/
+
+/** @name Validation */
+/**@{*/
+/** Checks every step against the zone chart, the device class and the session depth limit,
+ * and with pen (may be NULL: offline) against the pen's ranges and modules. A recipe with
+ * violations is not an error: the call returns 0 and the report lists them. options may be
+ * NULL (the defaults). */
+PENLINK_EXPORT int pl_recipe_validate(pl_recipe_report** out, const pl_recipe* recipe, pl_pen* pen,
+                                      const pl_treatment_options* options);
+/** How many violations; 0 means the recipe may run (0 for NULL). */
+PENLINK_EXPORT size_t pl_recipe_report_count(const pl_recipe_report* report);
+/** Violation index: step index, field ("steps[2].depth_mm"), value, limit, unit ("" if none)
+ * and the whole sentence. Every out pointer may be NULL; strings are borrowed from report. */
+PENLINK_EXPORT int pl_recipe_report_violation(const pl_recipe_report* report, size_t index,
+                                              size_t* step, const char** field, const char** value,
+                                              const char** limit, const char** unit,
+                                              const char** message);
+/** One violation per line, then the notes ("note: ..."); borrowed; "" for NULL. */
+PENLINK_EXPORT const char* pl_recipe_report_text(const pl_recipe_report* report);
+/** Frees a report; NULL is ignored. */
+PENLINK_EXPORT void pl_recipe_report_free(pl_recipe_report* report);
+/**@}*/
+
+/** The version of pl_run_progress this header describes. */
+#define PL_RUN_PROGRESS_VERSION 1
+/** Progress of a run, handed to the progress callback (library-owned, valid during the call;
+ * version says which fields this library fills). */
+typedef struct pl_run_progress {
+    unsigned version;       /**< PL_RUN_PROGRESS_VERSION of the library */
+    pl_run_state state;     /**< running, paused, waiting for the operator */
+    size_t step;            /**< index of the current step */
+    size_t step_count;      /**< steps in the recipe */
+    const char* step_name;  /**< the current step's name */
+    const char* zone;       /**< its zone key; "" in a pause step */
+    int32_t pass;           /**< current pass (1-based) when given as passes, else 0 */
+    int32_t passes;         /**< the step's passes, 0 if given as a duration */
+    double step_elapsed_s;  /**< needle time in this step so far, s */
+    double step_duration_s; /**< the step's duration, s */
+    double run_elapsed_s;   /**< since the run started, s */
+    double time_left_s;     /**< needle time left in this and later steps, s */
+    uint64_t step_strokes;  /**< strokes in this step */
+    uint64_t total_strokes; /**< strokes since the run started */
+    double rf_energy_j;     /**< RF energy since the run started, J */
+    double led_dose_j_cm2;  /**< LED dose since the run started, J/cm2 */
+} pl_run_progress;
+/** Called with progress on the runner's thread (see the file comment). */
+typedef void (*pl_run_progress_fn)(const pl_run_progress* progress, void* payload);
+
+/** The version of pl_step_totals this header describes. */
+#define PL_STEP_TOTALS_VERSION 1
+/** What one step delivered (pl_runner_step_totals); strings are borrowed from the runner. */
+typedef struct pl_step_totals {
+    unsigned version;           /**< PL_STEP_TOTALS_VERSION: the fields the caller allocated */
+    size_t index;               /**< index into the recipe's steps */
+    const char* name;           /**< the step's name */
+    const char* zone;           /**< its zone key; "" for a pause step */
+    double started_s;           /**< since the run started, s */
+    double ended_s;             /**< since the run started, s */
+    uint64_t strokes;           /**< needle strokes */
+    double depth_set_min_mm;    /**< shallowest depth set point, mm */
+    double depth_set_max_mm;    /**< deepest depth set point, mm */
+    double depth_actual_min_mm; /**< shallowest measured depth with the needle running, mm */
+    double depth_actual_max_mm; /**< deepest measured depth with the needle running, mm */
+    double rf_energy_j;         /**< RF energy, J */
+    double led_dose_j_cm2;      /**< LED dose, J/cm2 */
+    const char* outcome;        /**< completed, skipped, continued, aborted or failed */
+} pl_step_totals;
+/** Prepares totals for pl_runner_step_totals() (pass PL_STEP_TOTALS_VERSION). */
+#define PL_STEP_TOTALS_INIT \
+    { PL_STEP_TOTALS_VERSION, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL }
+
+/** @name Runner */
+/**@{*/
+/** A runner for recipe (copied) on pen; nothing is sent yet. on_progress may be NULL;
+ * options may be NULL (the defaults). */
+PENLINK_EXPORT int pl_runner_create(pl_runner** out, pl_pen* pen, const pl_recipe* recipe,
+                                    const pl_treatment_options* options,
+                                    pl_run_progress_fn on_progress, void* payload);
+/** Validates against the pen and starts the run. PL_EINVAL with every violation in
+ * pl_error_last() if the recipe may not run; PL_EFAULT or PL_EESTOP if the pen is faulted. */
+PENLINK_EXPORT int pl_runner_start(pl_runner* runner);
+/** Stops the needle and switches outputs off, keeping the step's place. */
+PENLINK_EXPORT int pl_runner_pause(pl_runner* runner);
+/** Resumes after pl_runner_pause(), or continues a pause step. */
+PENLINK_EXPORT int pl_runner_resume(pl_runner* runner);
+/** Ends the current step ("skipped") and goes on. */
+PENLINK_EXPORT int pl_runner_skip(pl_runner* runner);
+/** Ends the run with everything off (PL_RUN_ABORTED); reason may be NULL. */
+PENLINK_EXPORT int pl_runner_abort(pl_runner* runner, const char* reason);
+/** What the runner is doing. */
+PENLINK_EXPORT int pl_runner_state(pl_run_state* out, const pl_runner* runner);
+/** Waits up to timeout_ms (negative: for ever) for the run to end: 0 once it has, PL_ETIMEOUT
+ * while it goes on. */
+PENLINK_EXPORT int pl_runner_wait(pl_runner* runner, int32_t timeout_ms);
+/** After pl_runner_wait() returned 0: the outcome, the index of the step that was running when
+ * it was aborted or failed (SIZE_MAX if completed) and the reason ("" if completed; borrowed
+ * from the runner). Any out pointer may be NULL. */
+PENLINK_EXPORT int pl_runner_result(const pl_runner* runner, pl_run_outcome* outcome, size_t* step,
+                                    const char** reason);
+/** After pl_runner_wait() returned 0: how many steps were begun (pl_runner_step_totals
+ * indexes). */
+PENLINK_EXPORT size_t pl_runner_steps_run(const pl_runner* runner);
+/** After pl_runner_wait() returned 0: what step index of those begun delivered. */
+PENLINK_EXPORT int pl_runner_step_totals(pl_step_totals* out, const pl_runner* runner,
+                                         size_t index);
+/** Aborts a run still going, waits until everything is off and frees the runner; NULL is
+ * ignored. Refused (logged) from the runner's own progress callback. */
+PENLINK_EXPORT void pl_runner_free(pl_runner* runner);
+/**@}*/
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PENLINK_TREATMENT_H */

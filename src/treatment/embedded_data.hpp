@@ -1,0 +1,10 @@
+// The data files built into the library (embedded_data.cpp.in).
+#pragma once
+
+namespace penlink::treatment::detail {
+
+extern const char* const kStandardZonesJson;  ///< treatment/zones.json
+extern const char* const kStandardRfJson;     ///< modules/rf.json
+extern const char* const kStandardLedJson;    ///< modules/led.json
+
+}  // namespace penlink::treatment::detail

@@ -1,0 +1,75 @@
+// The Runner's state: control flags the app's threads and the pen's callbacks set, and the
+// run itself on the runner's own thread (runner_steps.cpp).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "module_checks.hpp"
+#include "penlink/pen.hpp"
+#include "penlink/treatment_runner.hpp"
+#include "step_meter.hpp"
+
+namespace penlink::treatment {
+
+struct Runner::Impl {
+    using Clock = std::chrono::steady_clock;
+
+    Impl(Pen& p, Recipe r, RunOptions o) : pen(p), recipe(std::move(r)), options(std::move(o)) {}
+
+    // ---- set once before the thread starts ----
+    Pen& pen;
+    Recipe recipe;
+    RunOptions options;
+    ValidationReport report;
+    std::vector<Module> modules;  // fitted at start
+    Clock::time_point started_at;
+
+    // ---- shared, under mutex ----
+    mutable std::mutex mutex;
+    std::condition_variable changed;
+    bool started = false;
+    bool finished = false;
+    RunState state = RunState::NotStarted;
+    bool pause_requested = false;
+    bool resume_requested = false;
+    bool skip_requested = false;
+    std::optional<std::string> abort_reason;
+    std::optional<std::string> failure;  // fault, e-stop, link...: first one wins
+    bool waiting_for_operator = false;
+    bool operator_continued = false;
+    struct PendingEvent {
+        double t_s;
+        std::string kind, text;
+    };
+    std::deque<PendingEvent> events;  // from the pen's callbacks, told on the runner's thread
+    RunResult result;
+
+    detail::StepMeter meter;
+    std::thread thread;
+    std::thread::id thread_id;
+
+    double now_s() const {
+        return std::chrono::duration<double>(Clock::now() - started_at).count();
+    }
+    /// Under mutex: records an event for the observer and wakes the runner.
+    void queue_event(const std::string& kind, const std::string& text) {
+        events.push_back({now_s(), kind, text});
+        changed.notify_all();
+    }
+    /// Under mutex: the run must stop (first reason wins).
+    void fail_locked(const std::string& kind, const std::string& reason) {
+        if (!failure) failure = reason;
+        queue_event(kind, reason);
+    }
+
+    // runner_steps.cpp
+    void run();
+};
+
+}  // namespace penlink::treatment
