@@ -167,8 +167,8 @@ PENLINK_EXPORT ValidationReport validate(const Recipe& recipe, const ValidationO
 PENLINK_EXPORT ValidationReport validate(const Recipe& recipe, Pen& pen,
                                          const ValidationOptions& options);
 
-/// The standard RF and LED profile modules' descriptors (modules/rf.json, modules/led.json),
-/// built into the library.
+/// The standard RF and LED profile modules' descriptors (modules/*.json: rf.json and the LED
+/// heads led-blue.json, led-nir.json, led.json: file-name order), built into the library.
 PENLINK_EXPORT std::vector<ModuleDescriptor> standard_descriptors();
 
 }  // namespace treatment

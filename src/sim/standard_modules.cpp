@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "modules/standard_texts.hpp"
 #include "penlink/errors.hpp"
 
 namespace penlink::sim {
@@ -14,7 +15,7 @@ double wavelength_nm(const ModuleDefinition& head) {
 
 StandardModules parse_standard_modules() {
     StandardModules modules;
-    for (const StandardModuleText& file : standard_module_texts()) {
+    for (const modules::StandardModuleText& file : modules::standard_module_texts()) {
         auto definition =
             load_module_text(std::string(file.text), "modules/" + std::string(file.file));
         if (definition->descriptor.has_profile("rf")) {

@@ -4,7 +4,5 @@
 namespace penlink::treatment::detail {
 
 extern const char* const kStandardZonesJson;  ///< treatment/zones.json
-extern const char* const kStandardRfJson;     ///< modules/rf.json
-extern const char* const kStandardLedJson;    ///< modules/led.json
 
 }  // namespace penlink::treatment::detail

@@ -3,25 +3,41 @@
 #include <cmath>
 
 #include "core/module_params.hpp"
-#include "embedded_data.hpp"
 #include "json_fields.hpp"
+#include "modules/standard_texts.hpp"
 #include "penlink/errors.hpp"
 
 namespace penlink::treatment {
 
+namespace {
+
+// Every standard module (modules/*.json), parsed once.
+const std::vector<std::shared_ptr<const ModuleDescriptor>>& standard_modules() {
+    static const auto parsed = [] {
+        std::vector<std::shared_ptr<const ModuleDescriptor>> all;
+        for (const modules::StandardModuleText& file : modules::standard_module_texts()) {
+            all.push_back(std::make_shared<const ModuleDescriptor>(
+                parse_module_descriptor(std::string(file.text))));
+        }
+        return all;
+    }();
+    return parsed;
+}
+
+}  // namespace
+
 std::vector<ModuleDescriptor> standard_descriptors() {
-    return {*detail::standard_descriptor("rf"), *detail::standard_descriptor("led")};
+    std::vector<ModuleDescriptor> all;
+    for (const auto& descriptor : standard_modules()) all.push_back(*descriptor);
+    return all;
 }
 
 namespace detail {
 
-std::shared_ptr<const ModuleDescriptor> standard_descriptor(const std::string& profile) {
-    static const auto rf =
-        std::make_shared<const ModuleDescriptor>(parse_module_descriptor(kStandardRfJson));
-    static const auto led =
-        std::make_shared<const ModuleDescriptor>(parse_module_descriptor(kStandardLedJson));
-    if (profile == "rf") return rf;
-    if (profile == "led") return led;
+std::shared_ptr<const ModuleDescriptor> standard_descriptor(const std::string& key) {
+    for (const auto& descriptor : standard_modules()) {
+        if (descriptor->key == key) return descriptor;
+    }
     return nullptr;
 }
 

@@ -54,7 +54,8 @@ ValidationReport validate_with(const Recipe& recipe, const ValidationOptions& op
                                const Capabilities* capabilities,
                                const std::vector<Module>* modules);
 
-/// The standard profile descriptor for "rf" or "led" (built in), or nullptr.
-std::shared_ptr<const ModuleDescriptor> standard_descriptor(const std::string& profile);
+/// The standard module of this key (built in from modules/*.json: "rf", "led", "led_blue",
+/// "led_nir"), or nullptr.
+std::shared_ptr<const ModuleDescriptor> standard_descriptor(const std::string& key);
 
 }  // namespace penlink::treatment::detail

@@ -176,5 +176,8 @@ TEST_CASE("offline validation knows the standard profiles and given descriptors"
     CHECK(report.violations[1].field == "steps[0].modules.rf.polarity");
     CHECK(report.violations[2].field == "steps[0].modules.rf.volume");
     CHECK_THAT(report.violations[2].message, Contains("rf has: enabled, polarity, frequency"));
-    CHECK(standard_descriptors().size() == 2);
+    std::vector<std::string> keys;
+    for (const ModuleDescriptor& descriptor : standard_descriptors())
+        keys.push_back(descriptor.key);
+    CHECK(keys == std::vector<std::string>{"led_blue", "led_nir", "led", "rf"});  // file names
 }
