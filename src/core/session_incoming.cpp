@@ -266,10 +266,7 @@ void Session::shut_link() {
 // ---- timers -----------------------------------------------------------------------------
 
 void Session::schedule_heartbeat() {
-    auto interval = options_.heartbeat_interval;
-    if (interval <= milliseconds(0))
-        interval = milliseconds(std::max(20, capabilities_.watchdog_ms / 4));
-    heartbeat_timer_.expires_after(interval);
+    heartbeat_timer_.expires_after(timing().heartbeat_interval);
     heartbeat_timer_.async_wait([this](boost::system::error_code error) {
         if (error || !link_open_) return;
         // A full window already feeds the watchdog (every resend does too): no heartbeat then.
@@ -291,9 +288,8 @@ void Session::schedule_heartbeat() {
     });
 }
 
-std::chrono::milliseconds Session::effective_link_timeout() const {
-    if (options_.link_timeout > milliseconds(0)) return options_.link_timeout;
-    return milliseconds(std::max(1000, 2 * capabilities_.watchdog_ms));
+LinkTiming Session::timing() const {
+    return link_timing(options_, link_->link_interval(), capabilities_.watchdog_ms);
 }
 
 void Session::check_status_silence() {

@@ -8,13 +8,16 @@ using System.Runtime.CompilerServices;
 
 namespace Penlink
 {
-    /// <summary>How Pen.Connect talks to the pen. Times in milliseconds; 0 for heartbeat and
-    /// link timeout derives them from the pen's watchdog period.</summary>
+    /// <summary>How Pen.Connect talks to the pen. Times in milliseconds; 0 for the command
+    /// timeout suits it to the link (300 ms, longer on a slow Bluetooth LE link), 0 for
+    /// heartbeat and link timeout derives them from the pen's watchdog period and the link
+    /// (docs/protocol.md 11.1).</summary>
     public sealed class ConnectOptions
     {
         public int ConnectTimeoutMs { get; set; } = 3000;
-        /// <summary>How long to wait for an acknowledgement before resending.</summary>
-        public int CommandTimeoutMs { get; set; } = 300;
+        /// <summary>How long to wait for an acknowledgement before resending; 0 = suited to
+        /// the link.</summary>
+        public int CommandTimeoutMs { get; set; }
         /// <summary>Resends (the pen applies a command once) before a TimeoutException.</summary>
         public int CommandRetries { get; set; } = 2;
         public int HeartbeatIntervalMs { get; set; }
