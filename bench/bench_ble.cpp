@@ -99,7 +99,9 @@ void status_throughput(const std::vector<std::string>& link, int mtu, int runs, 
         ">= 90%%), %.1f frames/s\n",
         bench::percentile(shares, 0.5), bench::percentile(shares, 0.0),
         bench::percentile(shares, 1.0), bench::percentile(shares, 0.5) * capacity / 100.0 / 67.0);
-    std::printf("  dropped frames counted: %llu\n", static_cast<unsigned long long>(dropped));
+    std::printf("  dropped frames counted by the host: %llu; Status frames the pen dropped: %llu\n",
+                static_cast<unsigned long long>(dropped),
+                static_cast<unsigned long long>(fake.stats()["status_dropped_by_pen"]));
     std::printf("  set_depth meanwhile (%zu): p50 %.1f ms  p90 %.1f ms  max %.1f ms\n",
                 round_trips.size(), bench::percentile(round_trips, 0.5),
                 bench::percentile(round_trips, 0.9), bench::percentile(round_trips, 1.0));

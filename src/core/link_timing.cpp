@@ -29,6 +29,8 @@ LinkTiming link_timing(const ConnectOptions& options, milliseconds link_interval
                               ? options.link_timeout
                               : scaled(std::max(kShortestLinkTimeout, 2 * watchdog), interval);
 
+    timing.status_silence = scaled(kBaseStatusSilence, interval);
+
     if (options.heartbeat_interval > milliseconds(0)) {
         timing.heartbeat_interval = options.heartbeat_interval;
     } else {

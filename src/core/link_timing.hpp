@@ -22,11 +22,16 @@ inline constexpr std::chrono::milliseconds kReferenceInterval{15};
 inline constexpr std::chrono::milliseconds kShortestHeartbeat{20};
 /// The shortest default link timeout, before scaling.
 inline constexpr std::chrono::milliseconds kShortestLinkTimeout{1000};
+/// Status silence before subscribing again, before scaling.
+inline constexpr std::chrono::milliseconds kBaseStatusSilence{1000};
 
 struct LinkTiming {
     std::chrono::milliseconds command_timeout;
     std::chrono::milliseconds heartbeat_interval;
     std::chrono::milliseconds link_timeout;
+    /// Status silence, while subscribed, after which the session subscribes again (and twice
+    /// that, not before link_timeout, gives up); at least 5 status periods. Not an option.
+    std::chrono::milliseconds status_silence;
     /// Set when the link is too slow for the pen's watchdog: the heartbeat cannot keep it fed
     /// with margin. Empty otherwise.
     std::string warning;
@@ -38,7 +43,9 @@ struct LinkTiming {
 /// - heartbeat: watchdog / 4 (at least 20 ms), but no shorter than one interval (sooner
 ///   heartbeats only queue) and short enough that one still reaches the pen, two intervals
 ///   later, before the watchdog fires;
-/// - link_timeout: twice the watchdog, at least 1000 ms, times interval / 15 ms.
+/// - link_timeout: twice the watchdog, at least 1000 ms, times interval / 15 ms;
+/// - status_silence: 1000 ms, times interval / 15 ms (on a slow link the pen may hold Status
+///   back for seconds while replies to a burst of commands go first, protocol.md 11).
 LinkTiming link_timing(const ConnectOptions& options, std::chrono::milliseconds link_interval,
                        int watchdog_ms);
 

@@ -296,10 +296,18 @@ void Session::check_status_silence() {
     // The pen acknowledged a rate but sends nothing: ask again once (the subscription may have
     // been lost), then give up on the link rather than leave latest_status() stale unnoticed.
     if (acked_status_rate_hz_ <= 0) return;
-    const auto timeout = std::max(milliseconds(1000), milliseconds(5000 / acked_status_rate_hz_));
-    const auto silent = std::chrono::duration_cast<milliseconds>(Clock::now() - last_status_time_);
+    const LinkTiming limits = timing();
+    const auto timeout =
+        std::max(limits.status_silence, milliseconds(5000 / acked_status_rate_hz_));
+    const auto now = Clock::now();
+    // A pen sends replies ahead of Status and drops Status when its output is congested
+    // (protocol.md 11): on a slow link a burst of commands holds Status back for as long as the
+    // replies take. While requests are outstanding and the pen keeps answering, that is the
+    // silence, not a lost subscription.
+    if (!pending_.empty() && now - last_receive_ < timeout) return;
+    const auto silent = std::chrono::duration_cast<milliseconds>(now - last_status_time_);
     // Given up no sooner than link_timeout, which bounds every other silence too.
-    if (silent > std::max(2 * timeout, effective_link_timeout())) {
+    if (silent > std::max(2 * timeout, limits.link_timeout)) {
         on_session_lost("no status from the pen for " + std::to_string(count_ms(silent)) +
                         " ms although it acknowledged " + std::to_string(acked_status_rate_hz_) +
                         " Hz");

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <sstream>
+#include <string>
 #include <thread>
 
 #include "fake_bluez_harness.hpp"
@@ -81,5 +83,21 @@ TEST_CASE("ble at a long connection interval: the default timeouts follow it", "
             TimeoutError);
     }
 }
+
+#ifdef PENCTL_EXE
+TEST_CASE("penctl monitor says the BLE link holds the status rate down, in 80 columns", "[ble]") {
+    FakeBluez fake({"--known", "--mtu", "23"});
+    auto result = tooltest::run(
+        PENCTL_EXE, {"monitor", FakeBluez::url(), "--rate-hz", "1000", "--duration-s", "1"}, {},
+        std::chrono::seconds(60));
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.out,
+               Catch::StartsWith("status: 18 Hz, not the 1000 Hz asked: limited by the link\n"));
+    CHECK_THAT(result.out, Catch::Contains("carries about 1333 bytes/s") &&
+                               Catch::Contains("92%") && Catch::Contains("depth "));
+    std::istringstream lines(result.out);
+    for (std::string line; std::getline(lines, line);) CHECK(line.size() <= 80);
+}
+#endif
 
 }  // namespace penlink::test

@@ -103,6 +103,7 @@ TEST_CASE("default timeouts suit a link without an interval or at 15 ms", "[sess
         CHECK(timing.command_timeout == milliseconds(300));
         CHECK(timing.heartbeat_interval == milliseconds(125));
         CHECK(timing.link_timeout == milliseconds(1000));
+        CHECK(timing.status_silence == milliseconds(1000));
         CHECK(timing.warning.empty());
     }
     CHECK(core::link_timing(defaults, milliseconds(0), 2000).link_timeout == milliseconds(4000));
@@ -115,6 +116,7 @@ TEST_CASE("a slow link stretches the default timeouts in proportion", "[session]
     const auto timing = core::link_timing(defaults, milliseconds(100), 500);
     CHECK(timing.command_timeout == milliseconds(2000));
     CHECK(timing.link_timeout == milliseconds(6666));
+    CHECK(timing.status_silence == milliseconds(6666));
     // The heartbeat is not stretched: it must reach the pen before its watchdog.
     CHECK(timing.heartbeat_interval == milliseconds(125));
     CHECK(timing.warning.empty());
