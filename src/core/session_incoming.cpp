@@ -240,8 +240,9 @@ void Session::on_link_error(const std::string& reason) {
     if (!link_open_) return;
     log(LogLevel::Warning, "connection to " + url_ + " lost: " + reason);
     shut_link();
-    fail_all_pending(ErrorCode::ConnectionLost, "connection to " + url_ + " lost: " + reason);
+    // Lost first: a caller woken by its command failing with ConnectionLost sees the pen Lost.
     set_state(ConnectionState::Lost, reason);
+    fail_all_pending(ErrorCode::ConnectionLost, "connection to " + url_ + " lost: " + reason);
 }
 
 void Session::on_session_lost(const std::string& reason) {
