@@ -149,9 +149,14 @@ void estop(const std::vector<std::string>& link, int interval_ms, const char* la
                 bench::percentile(samples, 0.5), bench::percentile(samples, 1.0));
     // The replies to 50 commands crowd the pen's notifications: it drops Status frames
     // (replies first, protocol.md 11) and the host counts each as a gap.
-    std::printf("  Status frames the pen dropped: %llu; the host counted %llu\n",
-                static_cast<unsigned long long>(fake.stats()["status_dropped_by_pen"]),
-                static_cast<unsigned long long>(pen->dropped_status_frames()));
+    auto counts = fake.stats();
+    std::printf(
+        "  Status frames: the pen made %llu and dropped %llu; the host received %llu and "
+        "counted %llu missing\n",
+        static_cast<unsigned long long>(counts["status_from_pen"]),
+        static_cast<unsigned long long>(counts["status_dropped_by_pen"]),
+        static_cast<unsigned long long>(pen->received_status_frames()),
+        static_cast<unsigned long long>(pen->dropped_status_frames()));
 }
 
 }  // namespace

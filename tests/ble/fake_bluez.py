@@ -84,6 +84,7 @@ class PenQueue:
         self.frames = []  # (is_status, bytes with delimiter), in sending order
         self.sending = bytearray()  # the rest of the frame being notified: it goes out whole
         self.dropped_status = 0
+        self.status_frames = 0  # Status frames penlink-sim sent, queued or dropped
 
     def clear(self):
         self.partial.clear()
@@ -104,6 +105,7 @@ class PenQueue:
         decoded = cobs_decode(frame[:-1]) if len(frame) > 1 else None
         is_status = decoded is not None and len(decoded) > 1 and decoded[1] == STATUS
         if is_status:
+            self.status_frames += 1
             if len(self) >= self.limit:
                 self.dropped_status += 1
                 return
@@ -495,6 +497,7 @@ class Control(ServiceInterface):
     def Stats(self) -> "a{st}":
         stats = dict(self.fake.link.stats)
         stats["status_dropped_by_pen"] = self.fake.link.from_pen.dropped_status
+        stats["status_from_pen"] = self.fake.link.from_pen.status_frames
         return stats
 
 
