@@ -5,7 +5,7 @@
 #      C tests, and the Python, Java and C# suites run by pytest, Maven/JUnit 5 and NUnit),
 #      then the Python wheel (manylinux, via auditwheel) installed into a fresh venv and tested
 #   2. the C/C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. the core, transport, integration and C ABI suites under ThreadSanitizer
+#   3. the core, transport, integration, C ABI and BLE suites under ThreadSanitizer
 #   4. coverage-guided fuzzing of the wire decoders, device, session and module descriptors (scripts/fuzz.sh)
 # Usage: scripts/test.sh [--quick]   (--quick: step 1 only)
 set -euo pipefail
@@ -96,15 +96,19 @@ configure_and_build "$asan" -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=address,
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     counted ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 300
 
-step "ThreadSanitizer (core, transport, integration, C ABI, treatment runner)"
+step "ThreadSanitizer (core, transport, integration, C ABI, treatment runner, BLE through the fake BlueZ)"
 tsan="$root/build/tsan"
+# PENLINK_TEST_PYTHON: the BLE tests start their private bus and fake BlueZ with it, as in the
+# release step.
 cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=thread \
+    -DPENLINK_TEST_PYTHON="$python" \
     -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build "$tsan" -j "$jobs" --target test_core test_transport test_integration \
-    test_capi_misuse test_capi_acceptance test_treatment_runner penlink-sim
+    test_capi_misuse test_capi_acceptance test_treatment_runner penlink-sim test_ble_stack \
+    test_ble_transport
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     counted ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 300 \
-    -R '^(test_(core|transport|integration|treatment_runner):|capi_misuse|capi_acceptance|capi_read_settings)'
+    -R '^(test_(core|transport|integration|treatment_runner|ble_stack|ble_transport):|capi_misuse|capi_acceptance|capi_read_settings)'
 
 step "fuzzing (libFuzzer, 20 s per target)"
 bash "$root/scripts/fuzz.sh" 20

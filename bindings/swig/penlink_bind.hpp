@@ -60,10 +60,10 @@ public:
 /// penlink::ConnectOptions with plain integers (milliseconds) instead of std::chrono.
 struct ConnectOptions {
     std::int32_t connect_timeout_ms = 3000;
-    std::int32_t command_timeout_ms = 300;
+    std::int32_t command_timeout_ms = 0;  ///< 0 = suited to the link (300, more on slow BLE)
     std::int32_t command_retries = 2;
-    std::int32_t heartbeat_interval_ms = 0;  ///< 0 = a quarter of the pen's watchdog period
-    std::int32_t link_timeout_ms = 0;        ///< 0 = the pen's watchdog period (>= 500 ms)
+    std::int32_t heartbeat_interval_ms = 0;  ///< 0 = a quarter of the watchdog, fitted to the link
+    std::int32_t link_timeout_ms = 0;        ///< 0 = twice the watchdog (>= 1000), more on slow BLE
     std::int32_t idle_status_rate_hz = 10;
     std::int32_t callback_queue_capacity = 4096;
     /// Directories of partner module descriptors (*.json), searched before PENLINK_MODULE_PATH.
@@ -263,6 +263,10 @@ public:
         if (state_) state_->subscription.unsubscribe();
     }
     bool active() const { return state_ && state_->subscription.active(); }
+    /// A status subscription's asked and granted rate (see penlink::Subscription::status_rate).
+    StatusRate status_rate() const {
+        return state_ ? state_->subscription.status_rate() : StatusRate{};
+    }
 
     /// Internal: used by Pen.
     Subscription(std::shared_ptr<penlink::Pen> pen, penlink::Subscription subscription)

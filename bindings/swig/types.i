@@ -5,6 +5,7 @@
 %rename(connection_state_name) penlink::to_string(ConnectionState);
 %rename(rf_polarity_name) penlink::to_string(RfPolarity);
 %rename(log_level_name) penlink::to_string(LogLevel);
+%rename(status_rate_limit_name) penlink::to_string(StatusRateLimit);
 
 /* Languages add equality their own way (__eq__, equals, Equals). */
 %ignore penlink::Depth::operator==;

@@ -44,6 +44,9 @@ public:
     void unsubscribe();
     /// True until unsubscribe(), destruction or the pen's close().
     bool active() const;
+    /// For a status subscription: the rate it asked for, the rate it gets now and what limits
+    /// it (the link; see StatusRate). All zero for other subscriptions and after unsubscribe().
+    StatusRate status_rate() const;
 
     struct Impl;
     /// Used by Pen; not for applications.
@@ -98,14 +101,17 @@ private:
 struct ConnectOptions {
     /// How long connect() may take, link opening and handshake included.
     std::chrono::milliseconds connect_timeout{3000};
-    /// How long to wait for an acknowledgement before resending the same command.
-    std::chrono::milliseconds command_timeout{300};
+    /// How long to wait for an acknowledgement before resending the same command; 0 = suited
+    /// to the link: 300 ms, longer on a link that sends only every so often (BLE at a connection
+    /// interval over 15 ms: 300 ms times interval / 15 ms; docs/protocol.md 11.1).
+    std::chrono::milliseconds command_timeout{0};
     /// Resends (same sequence number: the pen applies it once) before a TimeoutError.
     int command_retries = 2;
-    /// Heartbeat period; 0 = a quarter of the pen's watchdog period.
+    /// Heartbeat period; 0 = a quarter of the pen's watchdog period, at least 20 ms and one
+    /// link interval, and early enough to reach the pen two link intervals before its watchdog.
     std::chrono::milliseconds heartbeat_interval{0};
     /// Silence from the pen after which the connection counts as lost; 0 = twice the pen's
-    /// watchdog period, at least 1000 ms.
+    /// watchdog period, at least 1000 ms, times interval / 15 ms on a BLE link slower than 15 ms.
     std::chrono::milliseconds link_timeout{0};
     /// Status rate requested while nobody subscribed (keeps latest_status() fresh), in Hz.
     std::int32_t idle_status_rate_hz = 10;

@@ -216,10 +216,14 @@ PENLINK_EXPORT int pl_faults_describe(char* buffer, size_t buffer_size, size_t* 
 typedef struct pl_connect_options {
     unsigned version;                /**< PL_CONNECT_OPTIONS_VERSION */
     int32_t connect_timeout_ms;      /**< link opening plus handshake; default 3000 */
-    int32_t command_timeout_ms;      /**< wait for an acknowledgement before resending; 300 */
+    int32_t command_timeout_ms;      /**< wait for an acknowledgement before resending; 0
+                                          (default) = suited to the link: 300, longer on a slow
+                                          BLE link (docs/protocol.md 11.1) */
     int32_t command_retries;         /**< resends (same sequence number) before PL_ETIMEOUT; 2 */
-    int32_t heartbeat_interval_ms;   /**< 0 = a quarter of the pen's watchdog period */
-    int32_t link_timeout_ms;         /**< pen silence that counts as lost; 0 = watchdog period */
+    int32_t heartbeat_interval_ms;   /**< 0 = a quarter of the pen's watchdog period, fitted to
+                                          the link (docs/protocol.md 11.1) */
+    int32_t link_timeout_ms;         /**< pen silence that counts as lost; 0 = twice the watchdog
+                                          period, at least 1000, longer on a slow BLE link */
     int32_t idle_status_rate_hz;     /**< status rate while nobody subscribed; 10 */
     int32_t callback_queue_capacity; /**< status frames beyond it are dropped and counted; 4096 */
     int log_level;                   /**< a pl_log_level applied process-wide at connect, or
@@ -239,7 +243,7 @@ typedef struct pl_connect_options {
 
 /** pl_connect_options with the defaults. */
 #define PL_CONNECT_OPTIONS_INIT \
-    { PL_CONNECT_OPTIONS_VERSION, 3000, 300, 2, 0, 0, 10, 4096, PL_LOG_UNCHANGED, NULL, NULL, 0 }
+    { PL_CONNECT_OPTIONS_VERSION, 3000, 0, 2, 0, 0, 10, 4096, PL_LOG_UNCHANGED, NULL, NULL, 0 }
 
 /** Fills opts with the defaults of the given version (pass PL_CONNECT_OPTIONS_VERSION).
  * PL_EINVAL if opts is NULL or the version unknown. Any thread. */
@@ -550,7 +554,7 @@ PENLINK_EXPORT int pl_pen_clear_faults(pl_pen* pen);
  * nothing beyond them. PL_EINVAL (nothing sent, *out untouched) if out or pen is NULL or
  * out->version unknown; otherwise fails like a command (PL_ETIMEOUT, PL_ELOST, PL_ENOTCONN,
  * PL_EPROTO), leaving *out untouched. Blocks until the pen answers, at most about
- * command_timeout_ms * (command_retries + 1). Any thread, callbacks included. */
+ * the command timeout * (command_retries + 1). Any thread, callbacks included. */
 PENLINK_EXPORT int pl_pen_read_settings(pl_settings* out, pl_pen* pen);
 /**@}*/
 
@@ -619,6 +623,37 @@ PENLINK_EXPORT int pl_pen_subscribe_connection_state(pl_subscription** out, pl_p
  * (called from inside that callback: not again after it returns). NULL is ignored. Works before
  * or after pl_pen_free() of its pen. Any thread. */
 PENLINK_EXPORT void pl_subscription_free(pl_subscription* subscription);
+
+/** What holds a status subscription below the rate it asked for (penlink::StatusRateLimit). */
+typedef enum pl_status_rate_limit {
+    PL_STATUS_RATE_LIMIT_NONE = 0, /**< it gets what it asked for */
+    PL_STATUS_RATE_LIMIT_LINK = 1  /**< the link carries no more status (protocol.md 11, 15.3) */
+} pl_status_rate_limit;
+/** The size of pl_status_rate.reason, terminating NUL included. */
+#define PL_STATUS_RATE_REASON_SIZE 192
+/** The pl_status_rate layout these headers declare. */
+#define PL_STATUS_RATE_VERSION 1
+/** The status rate a subscription asked for and the rate it gets now. Allocated and initialised
+ * by the program, filled by pl_subscription_status_rate(). */
+typedef struct pl_status_rate {
+    unsigned version;     /**< PL_STATUS_RATE_VERSION */
+    int32_t requested_hz; /**< what pl_pen_subscribe_status() asked for, Hz */
+    int32_t granted_hz;   /**< what the subscriber receives at most, Hz */
+    int32_t limited_by;   /**< a pl_status_rate_limit: why granted_hz < requested_hz */
+    char reason[PL_STATUS_RATE_REASON_SIZE]; /**< in words (cut to fit); "" when not limited */
+} pl_status_rate;
+/** pl_status_rate with every field 0 and an empty reason. */
+#define PL_STATUS_RATE_INIT \
+    { PL_STATUS_RATE_VERSION, 0, 0, PL_STATUS_RATE_LIMIT_NONE, "" }
+/** Prepares rate for pl_subscription_status_rate() (pass PL_STATUS_RATE_VERSION). PL_EINVAL if
+ * rate is NULL or the version unknown. */
+PENLINK_EXPORT int pl_status_rate_init(pl_status_rate* rate, unsigned version);
+/** Fills *out (initialised with pl_status_rate_init()) with the rate subscription asked for,
+ * the rate it gets now (which follows the link, e.g. a BLE link's MTU) and why they differ.
+ * All zero for an event or connection-state subscription, or once its pen was freed. PL_EINVAL
+ * if out is NULL or its version unknown, or subscription is not live. Any thread. */
+PENLINK_EXPORT int pl_subscription_status_rate(pl_status_rate* out,
+                                               const pl_subscription* subscription);
 
 /** Copies the newest status frame into *out and sets *available to 1; if none has arrived yet,
  * zeroes the fields of *out (all but version) and sets *available to 0. available may be NULL.

@@ -287,6 +287,26 @@ struct PenSettings {
     std::uint32_t fault_bits = 0;     ///< see Fault
 };
 
+/// What holds a status subscription below the rate it asked for.
+enum class StatusRateLimit {
+    None = 0,  ///< it gets what it asked for
+    Link = 1,  ///< the link carries no more status (docs/protocol.md sections 11 and 15.3)
+};
+/// "none" or "link".
+PENLINK_EXPORT const char* to_string(StatusRateLimit limit) noexcept;
+
+/// The status rate a subscription asked for and the rate it gets (Subscription::status_rate()).
+/// The granted rate follows the link: it can change when modules (telemetry values make Status
+/// frames longer) or the link change, e.g. after a reconnect over BLE with another MTU.
+struct StatusRate {
+    std::int32_t requested_hz = 0;  ///< what subscribe_status() asked for, Hz
+    std::int32_t granted_hz = 0;    ///< what this subscriber receives at most, Hz
+    StatusRateLimit limited_by = StatusRateLimit::None;  ///< why granted_hz < requested_hz
+    /// In words, e.g. "ble C0:FF:EE:00:00:01 carries about 16266 bytes/s; status may take 92%
+    /// of it: 223 frames/s of 67 bytes"; empty when not limited.
+    std::string reason;
+};
+
 /// A serial port found on this machine.
 struct SerialPortInfo {
     std::string path;           ///< e.g. "/dev/ttyACM0"

@@ -14,7 +14,11 @@ void check_options(const ConnectOptions& options) {
                                        std::to_string(value.count()) + " ms");
     };
     positive("connect_timeout", options.connect_timeout);
-    positive("command_timeout", options.command_timeout);
+    if (options.command_timeout.count() < 0)
+        throw InvalidArgumentError(
+            "command_timeout must not be negative (0 = suited to the "
+            "link), got " +
+            std::to_string(options.command_timeout.count()) + " ms");
     if (options.command_retries < 0 || options.command_retries > 100)
         throw InvalidArgumentError("command_retries must be 0..100, got " +
                                    std::to_string(options.command_retries));

@@ -43,6 +43,14 @@ struct StructVersions<pl_security_stats> {
 };
 
 template <>
+struct StructVersions<pl_status_rate> {
+    static constexpr unsigned highest = PL_STATUS_RATE_VERSION;
+    static constexpr const char* name = "pl_status_rate";
+    static constexpr std::size_t end[] = {
+        0, offsetof(pl_status_rate, reason) + sizeof(pl_status_rate::reason)};
+};
+
+template <>
 struct StructVersions<pl_rf_mode> {
     static constexpr unsigned highest = PL_RF_MODE_VERSION;
     static constexpr const char* name = "pl_rf_mode";

@@ -1,5 +1,7 @@
 // Status, event and connection-state subscriptions. The trampolines capture the C callback and
 // payload by value (never the pl_subscription), so a callback may free its own subscription.
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -7,6 +9,7 @@
 #include "capi/callbacks.hpp"
 #include "capi/convert.hpp"
 #include "capi/handles.hpp"
+#include "capi/struct_versions.hpp"
 
 using namespace penlink;
 using capi::guarded;
@@ -101,6 +104,36 @@ void pl_subscription_free(pl_subscription* subscription) {
         capi::log(LogLevel::Error,
                   "pl_subscription_free: unexpected exception while unsubscribing");
     }
+}
+
+static_assert(PL_STATUS_RATE_LIMIT_NONE == static_cast<int>(StatusRateLimit::None) &&
+                  PL_STATUS_RATE_LIMIT_LINK == static_cast<int>(StatusRateLimit::Link),
+              "pl_status_rate_limit mirrors penlink::StatusRateLimit");
+
+int pl_status_rate_init(pl_status_rate* rate, unsigned version) {
+    return capi::init_struct(rate, version, pl_status_rate PL_STATUS_RATE_INIT,
+                             "pl_status_rate_init", "rate");
+}
+
+int pl_subscription_status_rate(pl_status_rate* out, const pl_subscription* subscription) {
+    return guarded([&] {
+        require(out, "pl_subscription_status_rate", "out");
+        capi::require_known_version<pl_status_rate>(out->version, "pl_subscription_status_rate");
+        require(subscription, "pl_subscription_status_rate", "subscription");
+        if (!capi::is_live(subscription, capi::HandleKind::Subscription)) {
+            throw InvalidArgumentError(
+                "pl_subscription_status_rate: subscription is not a live pl_subscription "
+                "(already freed?)");
+        }
+        const StatusRate rate = subscription->subscription->status_rate();
+        out->requested_hz = rate.requested_hz;
+        out->granted_hz = rate.granted_hz;
+        out->limited_by = static_cast<int32_t>(rate.limited_by);
+        const std::size_t length = std::min(rate.reason.size(), sizeof out->reason - 1);
+        std::memcpy(out->reason, rate.reason.data(), length);
+        out->reason[length] = '\0';
+        return 0;
+    });
 }
 
 }  // extern "C"

@@ -69,4 +69,8 @@ const char* to_string(LogLevel level) noexcept {
     return "unknown";
 }
 
+const char* to_string(StatusRateLimit limit) noexcept {
+    return limit == StatusRateLimit::Link ? "link" : "none";
+}
+
 }  // namespace penlink

@@ -40,6 +40,7 @@ Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions o
       options_(options),
       work_(boost::asio::make_work_guard(io_)),
       link_(make_link(io_)),
+      command_timeout_(link_timing(options_, link_->link_interval(), 0).command_timeout),
       dispatcher_(static_cast<std::size_t>(std::max(1, options.callback_queue_capacity))),
       next_seq_(random_start_seq()),
       heartbeat_timer_(io_),
@@ -126,6 +127,8 @@ void Session::connect() {
             if (!r.ok()) log(LogLevel::Error, "could not restore the depth limit: " + r.message);
         });
     }
+    if (const auto warning = timing().warning; !warning.empty())
+        log(LogLevel::Warning, link_->description() + ": " + warning);
     run_on_io([this] {
         last_status_time_ = Clock::now();
         schedule_heartbeat();
@@ -303,7 +306,7 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
         // emergency stop is resent until answered or the link is lost, which link supervision
         // bounds.
         const bool urgent = std::holds_alternative<protocol::EmergencyStop>(message);
-        auto bound = options_.command_timeout * (options_.command_retries + 1) + milliseconds(2000);
+        auto bound = command_timeout_ * (options_.command_retries + 1) + milliseconds(2000);
         if (urgent) bound = std::max(bound, effective_link_timeout() * 2 + milliseconds(2000));
         if (future.wait_for(bound) != std::future_status::ready) {
             throw TimeoutError(std::string("no outcome for ") + name + " within " +

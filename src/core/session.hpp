@@ -27,6 +27,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/callback_dispatcher.hpp"
+#include "core/link_timing.hpp"
 #include "core/module_catalog.hpp"
 #include "penlink/errors.hpp"
 #include "penlink/pen.hpp"
@@ -160,8 +161,11 @@ private:
     /// The pen lost our session (restart, another host, session ended): like a lost link.
     void on_session_lost(const std::string& reason);
     void check_status_silence();
-    /// link_timeout, or its default from the pen's watchdog period.
-    std::chrono::milliseconds effective_link_timeout() const;
+    /// The timeouts and heartbeat for this link and pen: the options, or defaults derived from
+    /// the link's interval and the pen's watchdog (link_timing.hpp).
+    LinkTiming timing() const;
+    /// link_timeout, or its default from the pen's watchdog period and the link's interval.
+    std::chrono::milliseconds effective_link_timeout() const { return timing().link_timeout; }
     void fail_all_pending(ErrorCode code, const std::string& reason);
     /// Fails the requests still waiting for the window (never sent).
     void fail_waiting(ErrorCode code, const std::string& reason);
@@ -215,6 +219,8 @@ private:
     boost::asio::io_context io_;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
     std::unique_ptr<transport::Transport> link_;  // after io_: it holds I/O objects of io_
+    /// command_timeout, or its default for this link (link_timing.hpp); fixed at construction.
+    const std::chrono::milliseconds command_timeout_;
     std::thread io_thread_;
     CallbackDispatcher dispatcher_;
 
@@ -269,7 +275,15 @@ private:
     std::mutex subscribers_mutex_;
     std::multiset<std::int32_t> status_rates_;
     std::int32_t requested_rate_hz_ = 0;
-    bool rate_cap_reported_ = false;                  // guarded by subscribers_mutex_
+    bool rate_cap_reported_ = false;  // guarded by subscribers_mutex_
+    /// The most status the link carries, Hz (0: no limit), and why; guarded by
+    /// subscribers_mutex_, set by update_status_rate().
+    std::int32_t link_rate_cap_hz_ = 0;
+    std::string link_rate_cap_reason_;
+    /// The most Status frames per second the link carries (0: no limit) and the reason in words.
+    std::pair<std::int32_t, std::string> link_status_cap() const;
+    /// What a subscriber that asked requested_hz gets now.
+    StatusRate granted_status_rate(std::int32_t requested_hz);
     std::atomic<std::int32_t> streaming_rate_hz_{0};  // the rate last asked of the pen
     /// A Status frame on the wire: 8 header and CRC bytes, 57 payload, COBS and delimiter, and
     /// 6 bytes per module telemetry value (protocol.md 13).

@@ -240,8 +240,9 @@ void Session::on_link_error(const std::string& reason) {
     if (!link_open_) return;
     log(LogLevel::Warning, "connection to " + url_ + " lost: " + reason);
     shut_link();
-    fail_all_pending(ErrorCode::ConnectionLost, "connection to " + url_ + " lost: " + reason);
+    // Lost first: a caller woken by its command failing with ConnectionLost sees the pen Lost.
     set_state(ConnectionState::Lost, reason);
+    fail_all_pending(ErrorCode::ConnectionLost, "connection to " + url_ + " lost: " + reason);
 }
 
 void Session::on_session_lost(const std::string& reason) {
@@ -266,10 +267,7 @@ void Session::shut_link() {
 // ---- timers -----------------------------------------------------------------------------
 
 void Session::schedule_heartbeat() {
-    auto interval = options_.heartbeat_interval;
-    if (interval <= milliseconds(0))
-        interval = milliseconds(std::max(20, capabilities_.watchdog_ms / 4));
-    heartbeat_timer_.expires_after(interval);
+    heartbeat_timer_.expires_after(timing().heartbeat_interval);
     heartbeat_timer_.async_wait([this](boost::system::error_code error) {
         if (error || !link_open_) return;
         // A full window already feeds the watchdog (every resend does too): no heartbeat then.
@@ -291,19 +289,26 @@ void Session::schedule_heartbeat() {
     });
 }
 
-std::chrono::milliseconds Session::effective_link_timeout() const {
-    if (options_.link_timeout > milliseconds(0)) return options_.link_timeout;
-    return milliseconds(std::max(1000, 2 * capabilities_.watchdog_ms));
+LinkTiming Session::timing() const {
+    return link_timing(options_, link_->link_interval(), capabilities_.watchdog_ms);
 }
 
 void Session::check_status_silence() {
     // The pen acknowledged a rate but sends nothing: ask again once (the subscription may have
     // been lost), then give up on the link rather than leave latest_status() stale unnoticed.
     if (acked_status_rate_hz_ <= 0) return;
-    const auto timeout = std::max(milliseconds(1000), milliseconds(5000 / acked_status_rate_hz_));
-    const auto silent = std::chrono::duration_cast<milliseconds>(Clock::now() - last_status_time_);
+    const LinkTiming limits = timing();
+    const auto timeout =
+        std::max(limits.status_silence, milliseconds(5000 / acked_status_rate_hz_));
+    const auto now = Clock::now();
+    // A pen sends replies ahead of Status and drops Status when its output is congested
+    // (protocol.md 11): on a slow link a burst of commands holds Status back for as long as the
+    // replies take. While requests are outstanding and the pen keeps answering, that is the
+    // silence, not a lost subscription.
+    if (!pending_.empty() && now - last_receive_ < timeout) return;
+    const auto silent = std::chrono::duration_cast<milliseconds>(now - last_status_time_);
     // Given up no sooner than link_timeout, which bounds every other silence too.
-    if (silent > std::max(2 * timeout, effective_link_timeout())) {
+    if (silent > std::max(2 * timeout, limits.link_timeout)) {
         on_session_lost("no status from the pen for " + std::to_string(count_ms(silent)) +
                         " ms although it acknowledged " + std::to_string(acked_status_rate_hz_) +
                         " Hz");

@@ -122,7 +122,7 @@ void Session::send_waiting() {
 
 void Session::arm_retry(std::uint16_t seq) {
     auto& pending = *pending_.at(seq);
-    pending.timer.expires_after(options_.command_timeout);
+    pending.timer.expires_after(command_timeout_);
     pending.timer.async_wait([this, seq,
                               attempt = pending.attempts](boost::system::error_code error) {
         if (error) return;
@@ -142,7 +142,7 @@ void Session::arm_retry(std::uint16_t seq) {
         auto done = std::move(entry.done);
         const std::string text =
             std::string("the pen did not acknowledge ") + protocol::to_string(entry.type) +
-            " within " + std::to_string(count_ms(options_.command_timeout)) + " ms (" +
+            " within " + std::to_string(count_ms(command_timeout_)) + " ms (" +
             std::to_string(entry.attempts) +
             " attempts); the outcome is unknown: it was applied at most once, and "
             "read_settings() tells what the pen now holds";

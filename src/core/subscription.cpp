@@ -21,4 +21,8 @@ void Subscription::unsubscribe() {
 
 bool Subscription::active() const { return impl_ && impl_->active(); }
 
+StatusRate Subscription::status_rate() const {
+    return impl_ && impl_->status_rate && impl_->active() ? impl_->status_rate() : StatusRate{};
+}
+
 }  // namespace penlink

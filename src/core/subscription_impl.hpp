@@ -1,4 +1,5 @@
-// What a penlink::Subscription holds: the one-shot action that removes its callback.
+// What a penlink::Subscription holds: the one-shot action that removes its callback, and for
+// a status subscription how to ask for the rate it gets.
 #pragma once
 
 #include <functional>
@@ -29,6 +30,8 @@ struct Subscription::Impl {
 
     std::mutex mutex;
     std::function<void()> cancel;
+    /// Status subscriptions: the rate granted now (set once, before the Impl is shared).
+    std::function<StatusRate()> status_rate;
 };
 
 }  // namespace penlink

@@ -49,6 +49,19 @@ public:
     /// The largest write the link carries in one piece (BLE: MTU - 3), or 0 if unbounded.
     virtual std::size_t link_payload_size() const { return 0; }
 
+    /// How much of link_bytes_per_second() the status stream may take, in percent, with
+    /// requests, replies and events still getting through (protocol.md 11). Half by default: on
+    /// a byte stream such as serial, replies share the pen's output with Status frames.
+    virtual unsigned status_share_percent() const { return kDefaultStatusSharePercent; }
+
+    /// The time between the link's chances to carry bytes (BLE: the connection interval), or 0
+    /// if bytes go out as soon as they are written. The session scales its default command
+    /// timeout, heartbeat and link supervision by it (protocol.md 11.1).
+    virtual std::chrono::milliseconds link_interval() const { return {}; }
+
+    /// status_share_percent() of a link that says nothing else (protocol.md 11).
+    static constexpr unsigned kDefaultStatusSharePercent = 50;
+
     /// Closes the link. Call on the io_context thread. Idempotent. After it returns no handler
     /// is called again.
     virtual void close() = 0;

@@ -9,6 +9,9 @@ real penlink-sim over TCP, modelling the radio link in between:
   * connection events every --interval-ms: queued writes are delivered to the pen, and pen
     bytes go out as notifications of at most MTU - 3 bytes, --packets-per-event each way;
   * --bytes-per-second: a cap on what each direction carries;
+  * the pen's notification queue (--pen-queue-bytes): replies and events go ahead of queued
+    Status frames, and a Status frame meeting a full queue is dropped, as a pen does
+    (docs/protocol.md 11);
   * faults: a powered-off adapter, no adapter, a missing device, a device without the penlink
     service, an org.bluez.Error.* from Connect (pairing), and a dropped link.
 
@@ -18,7 +21,8 @@ Control interface, org.penlink.FakeBluez1 on /org/penlink/fake (e.g. with dbus-s
   SetPowered(b)                     the adapter's Powered property
   SetMtu(q)                         the ATT MTU of the next connection
   Stats() -> a{st}                  writes, rejected_writes, bytes_to_pen, notifications,
-                                    last_estop_ns (when an EmergencyStop reached the pen), ...
+                                    last_estop_ns (when an EmergencyStop reached the pen),
+                                    status_dropped_by_pen, ...
 
 It prints "READY" on stdout once org.bluez is owned. The UUIDs come from
 src/transport/ble/penlink_gatt.hpp, so the fake and the SDK cannot drift apart.
@@ -48,6 +52,7 @@ def gatt_uuids():
 
 SERVICE_UUID, WRITE_UUID, NOTIFY_UUID = gatt_uuids()
 EMERGENCY_STOP = 0x0A  # message type (docs/protocol.md 6)
+STATUS = 0x84  # message type (docs/protocol.md 6)
 
 
 def cobs_decode(encoded):
@@ -65,6 +70,67 @@ def cobs_decode(encoded):
     return bytes(out)
 
 
+class PenQueue:
+    """The pen's notification queue, as a real pen keeps it (docs/protocol.md 11): whole frames
+    from penlink-sim, replies and events ahead of queued Status frames, and a Status frame that
+    finds the queue holding `limit` bytes or more dropped rather than queued (its status_seq
+    still advances, so the host counts the gap). penlink-sim writes into TCP, which never
+    pushes back; without this a stream near the link's capacity would queue replies behind
+    seconds of Status, which no pen does."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.partial = bytearray()  # bytes from the sim since the last delimiter
+        self.frames = []  # (is_status, bytes with delimiter), in sending order
+        self.sending = bytearray()  # the rest of the frame being notified: it goes out whole
+        self.dropped_status = 0
+        self.status_frames = 0  # Status frames penlink-sim sent, queued or dropped
+
+    def clear(self):
+        self.partial.clear()
+        self.frames.clear()
+        self.sending.clear()
+
+    def __len__(self):
+        return len(self.sending) + sum(len(frame) for _, frame in self.frames)
+
+    def feed(self, data):
+        for byte in data:
+            self.partial.append(byte)
+            if byte == 0:
+                self._add(bytes(self.partial))
+                self.partial.clear()
+
+    def _add(self, frame):
+        decoded = cobs_decode(frame[:-1]) if len(frame) > 1 else None
+        is_status = decoded is not None and len(decoded) > 1 and decoded[1] == STATUS
+        if is_status:
+            self.status_frames += 1
+            if len(self) >= self.limit:
+                self.dropped_status += 1
+                return
+            self.frames.append((True, frame))
+            return
+        # Replies first: ahead of every queued Status frame, behind earlier replies.
+        index = len(self.frames)
+        while index > 0 and self.frames[index - 1][0]:
+            index -= 1
+        self.frames.insert(index, (False, frame))
+
+    def take(self, size):
+        """Up to size bytes for one notification."""
+        out = bytearray()
+        while len(out) < size:
+            if not self.sending:
+                if not self.frames:
+                    break
+                self.sending += self.frames.pop(0)[1]
+            step = min(size - len(out), len(self.sending))
+            out += self.sending[:step]
+            del self.sending[:step]
+        return bytes(out)
+
+
 class Link:
     """The radio link and the pen behind it: a TCP connection to penlink-sim."""
 
@@ -75,7 +141,7 @@ class Link:
         self.reader = None
         self.writer = None
         self.to_pen = []  # (bytes, future) waiting for a connection event
-        self.from_pen = bytearray()
+        self.from_pen = PenQueue(args.pen_queue_bytes)
         self.stats = {"writes": 0, "rejected_writes": 0, "bytes_to_pen": 0,
                       "notifications": 0, "bytes_from_pen": 0, "connects": 0, "drops": 0,
                       "estops_delivered": 0, "last_estop_ns": 0}
@@ -100,7 +166,7 @@ class Link:
             if not data:
                 self.drop("the pen closed its end")
                 return
-            self.from_pen += data
+            self.from_pen.feed(data)
 
     def drop(self, why):
         if not self.connected:
@@ -157,7 +223,7 @@ class Link:
                     future.set_result(None)
             refill("from_pen")
             for _ in range(self.args.packets_per_event):
-                if not self.from_pen or not (self.notify and self.notify.notifying):
+                if not len(self.from_pen) or not (self.notify and self.notify.notifying):
                     break
                 size = min(self.payload, len(self.from_pen))
                 if per_event is not None:
@@ -165,8 +231,7 @@ class Link:
                     if size <= 0:
                         break
                     credit["from_pen"] -= size
-                chunk = bytes(self.from_pen[:size])
-                del self.from_pen[:size]
+                chunk = self.from_pen.take(size)
                 self.stats["notifications"] += 1
                 self.stats["bytes_from_pen"] += len(chunk)
                 self.notify.notify(chunk)
@@ -430,7 +495,10 @@ class Control(ServiceInterface):
 
     @method()
     def Stats(self) -> "a{st}":
-        return dict(self.fake.link.stats)
+        stats = dict(self.fake.link.stats)
+        stats["status_dropped_by_pen"] = self.fake.link.from_pen.dropped_status
+        stats["status_from_pen"] = self.fake.link.from_pen.status_frames
+        return stats
 
 
 class Fake:
@@ -488,6 +556,9 @@ async def main():
     parser.add_argument("--interval-ms", type=float, default=15.0)
     parser.add_argument("--packets-per-event", type=int, default=4)
     parser.add_argument("--bytes-per-second", type=int, default=0, help="0: no cap")
+    parser.add_argument("--pen-queue-bytes", type=int, default=256,
+                        help="the pen drops a Status frame when its notification queue holds "
+                             "this much (replies and events are always queued, ahead of Status)")
     parser.add_argument("--known", action="store_true",
                         help="BlueZ knows the device already (no scan needed)")
     parser.add_argument("--powered-off", action="store_true")

@@ -56,4 +56,41 @@ TEST_CASE("pl_discover refuses bad arguments with a message", "[ble][capi]") {
     pl_discovery_list_free(nullptr);
 }
 
+TEST_CASE("pl_subscription_status_rate says what a BLE link grants and why", "[ble][capi]") {
+    FakeBluez fake({"--known", "--mtu", "23"});
+    pl_connect_options options = PL_CONNECT_OPTIONS_INIT;
+    options.connect_timeout_ms = 5000;
+    pl_pen* pen = nullptr;
+    REQUIRE(pl_pen_connect(&pen, FakeBluez::url().c_str(), &options) == 0);
+    pl_subscription* status = nullptr;
+    REQUIRE(pl_pen_subscribe_status(
+                &status, pen, 50, [](const pl_status*, void*) { return 0; }, nullptr) == 0);
+    pl_status_rate rate;
+    REQUIRE(pl_status_rate_init(&rate, PL_STATUS_RATE_VERSION) == 0);
+    CHECK(rate.granted_hz == 0);
+    REQUIRE(pl_subscription_status_rate(&rate, status) == 0);
+    CHECK(rate.requested_hz == 50);
+    CHECK(rate.granted_hz == 18);  // 1333 bytes/s x 92% / 67 bytes
+    CHECK(rate.limited_by == PL_STATUS_RATE_LIMIT_LINK);
+    CHECK_THAT(std::string(rate.reason), Catch::Contains("92%"));
+
+    // An event subscription asks no rate; a bad version or handle is refused by name.
+    pl_subscription* events = nullptr;
+    REQUIRE(pl_pen_subscribe_events(
+                &events, pen, [](const pl_event*, void*) { return 0; }, nullptr) == 0);
+    REQUIRE(pl_subscription_status_rate(&rate, events) == 0);
+    CHECK(rate.requested_hz == 0);
+    CHECK(rate.limited_by == PL_STATUS_RATE_LIMIT_NONE);
+    CHECK(std::string(rate.reason).empty());
+    pl_status_rate unknown = PL_STATUS_RATE_INIT;
+    unknown.version = 99;
+    CHECK(pl_subscription_status_rate(&unknown, status) == PL_EINVAL);
+    CHECK_THAT(std::string(pl_error_last()), Catch::Contains("pl_status_rate"));
+    CHECK(pl_subscription_status_rate(&rate, nullptr) == PL_EINVAL);
+    CHECK(pl_subscription_status_rate(nullptr, status) == PL_EINVAL);
+    pl_subscription_free(events);
+    pl_subscription_free(status);
+    pl_pen_free(pen);
+}
+
 }  // namespace penlink::test

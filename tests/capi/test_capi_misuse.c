@@ -310,7 +310,7 @@ static void test_output_struct_init(void) {
     CHECK_INIT_STAYS_IN_VERSION_1(guarded_options, pl_connect_options_init, CONNECT_OPTIONS_V1_END);
     CHECK_INIT_STAYS_IN_VERSION_1(guarded_rf, pl_rf_mode_init, RF_MODE_V1_END);
     CHECK_INIT_STAYS_IN_VERSION_1(guarded_led, pl_led_mode_init, LED_MODE_V1_END);
-    CHECK(guarded_options.value.command_timeout_ms == 300 &&
+    CHECK(guarded_options.value.connect_timeout_ms == 3000 &&
           guarded_led.value.wavelength_nm == 633);
 }
 

@@ -68,6 +68,8 @@ public:
     void close() override { pen_->closed(); }
     std::string description() const override { return "fake pen"; }
     std::size_t link_bytes_per_second() const override { return pen_->link_bytes_per_second(); }
+    unsigned status_share_percent() const override { return pen_->status_share_percent(); }
+    std::chrono::milliseconds link_interval() const override { return pen_->link_interval(); }
 
 private:
     boost::asio::io_context& io_;
@@ -218,6 +220,22 @@ void FakePen::set_link_bytes_per_second(std::size_t rate) {
 std::size_t FakePen::link_bytes_per_second() const {
     std::lock_guard lock(mutex_);
     return link_rate_;
+}
+
+void FakePen::set_link_shape(unsigned status_share_percent, std::chrono::milliseconds interval) {
+    std::lock_guard lock(mutex_);
+    status_share_percent_ = status_share_percent;
+    link_interval_ = interval;
+}
+
+unsigned FakePen::status_share_percent() const {
+    std::lock_guard lock(mutex_);
+    return status_share_percent_;
+}
+
+std::chrono::milliseconds FakePen::link_interval() const {
+    std::lock_guard lock(mutex_);
+    return link_interval_;
 }
 
 void FakePen::restart() {

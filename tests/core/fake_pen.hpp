@@ -11,6 +11,7 @@
 // from inside its own send(). The test thread may call any FakePen method at any time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -84,6 +85,12 @@ public:
     /// What the fake link says it carries (Transport::link_bytes_per_second); 0 by default.
     void set_link_bytes_per_second(std::size_t rate);
     std::size_t link_bytes_per_second() const;
+    /// What the fake link says of the status share and its interval
+    /// (Transport::status_share_percent, link_interval); 50 and 0 by default. Set before the
+    /// session is built: it reads the interval once.
+    void set_link_shape(unsigned status_share_percent, std::chrono::milliseconds interval);
+    unsigned status_share_percent() const;
+    std::chrono::milliseconds link_interval() const;
     std::vector<ReceivedFrame> received(protocol::MessageType type) const;
     std::size_t count(protocol::MessageType type) const;
     /// True while a transport is open (between open() and close()).
@@ -119,6 +126,8 @@ private:
     std::uint32_t session_id_ = 0;  // 0 = no session
     std::vector<std::uint8_t> raw_;
     std::size_t link_rate_ = 0;
+    unsigned status_share_percent_ = 50;
+    std::chrono::milliseconds link_interval_{0};
     std::vector<ReceivedFrame> received_;
 };
 

@@ -169,7 +169,7 @@ TEST_CASE("sim://?module= fits a module from a descriptor file, refusing a bad o
 
 TEST_CASE("bad connect options give InvalidArgumentError", "[stack][connect]") {
     auto options = stack_options();
-    options.command_timeout = std::chrono::milliseconds(0);
+    options.command_timeout = std::chrono::milliseconds(-1);
     CHECK_THROWS_AS(Pen::connect("sim://", options), InvalidArgumentError);
     options = stack_options();
     options.command_retries = -1;

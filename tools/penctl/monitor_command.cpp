@@ -1,5 +1,8 @@
 // `penctl monitor`: streams live status until the duration ends or Ctrl-C.
+#include <atomic>
 #include <cstdio>
+#include <sstream>
+#include <string>
 
 #include "command_line.hpp"
 #include "commands.hpp"
@@ -15,10 +18,37 @@ constexpr const char* kMonitorUsage =
     "temperature, cartridge strokes, RF impedance and energy, LED dose, faults,\n"
     "dropped frames, and each add-on module's telemetry by key and unit (ALARM beyond\n"
     "its alarm limits). On a terminal the line refreshes in place; otherwise one line\n"
-    "per update.\n"
+    "per update. First it says the status rate granted, and why if the link\n"
+    "carries less than --rate-hz.\n"
     "  --rate-hz N             status updates per second (default 10)\n"
     "  --duration-s S          stop after S seconds (default: until Ctrl-C)\n"
     "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT or sim://[?rf=1&led=1]\n";
+
+/// Prints text indented by two, broken between words so that no line passes 80 columns.
+void print_indented(const std::string& text) {
+    std::istringstream words(text);
+    std::string line;
+    for (std::string word; words >> word;) {
+        if (!line.empty() && 2 + line.size() + 1 + word.size() > 80) {
+            std::printf("  %s\n", line.c_str());
+            line.clear();
+        }
+        line += (line.empty() ? "" : " ") + word;
+    }
+    if (!line.empty()) std::printf("  %s\n", line.c_str());
+}
+
+/// The rate the subscription gets; when the link holds it below the rate asked, why.
+void print_status_rate(const penlink::StatusRate& rate) {
+    if (rate.limited_by == penlink::StatusRateLimit::None) {
+        std::printf("status: %d Hz\n", static_cast<int>(rate.granted_hz));
+        return;
+    }
+    std::printf("status: %d Hz, not the %d Hz asked: limited by the %s\n",
+                static_cast<int>(rate.granted_hz), static_cast<int>(rate.requested_hz),
+                penlink::to_string(rate.limited_by));
+    print_indented(rate.reason);
+}
 
 }  // namespace
 
@@ -38,11 +68,16 @@ int run_monitor(const Args& args) {
     StatusDisplay display(stdout, 0);
     display.set_modules(pen->modules());
     penlink::Pen& pen_ref = *pen;
+    // Frames wait until the granted rate is printed, so the status lines come after it.
+    std::atomic<bool> showing{false};
     auto subscription = pen->subscribe_status(
-        [&display, &pen_ref](const penlink::Status& status) {
-            display.show(status, pen_ref.dropped_status_frames());
+        [&display, &pen_ref, &showing](const penlink::Status& status) {
+            if (showing.load()) display.show(status, pen_ref.dropped_status_frames());
         },
         rate_hz);
+    print_status_rate(subscription.status_rate());
+    std::fflush(stdout);
+    showing = true;
 
     bool finished = false;
     try {

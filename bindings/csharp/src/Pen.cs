@@ -363,6 +363,13 @@ namespace Penlink
 
         internal bool IsActive => subscription.active();
 
+        internal StatusRate ReadStatusRate()
+        {
+            using (NativeStatusRate rate = subscription.status_rate())
+                return new StatusRate(rate.requested_hz, rate.granted_hz,
+                                      (StatusRateLimit)(int)rate.limited_by, rate.reason);
+        }
+
         /// <summary>Blocks until the handler is not running (unless called from inside it).</summary>
         internal void Unsubscribe() => subscription.unsubscribe();
 
@@ -437,6 +444,10 @@ namespace Penlink
 
         /// <summary>True until disposed (by this handle or by closing the pen).</summary>
         public bool IsActive => registration.IsActive;
+
+        /// <summary>For a status subscription: the rate it asked for, the rate it gets now and
+        /// what limits it (the link). All zero for other subscriptions and once disposed.</summary>
+        public StatusRate StatusRate => registration.ReadStatusRate();
 
         public Pen Pen => pen;
 

@@ -2,19 +2,23 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 
 // The tests drive internal hooks (e.g. the native log) directly.
 [assembly: InternalsVisibleTo("PenlinkTests")]
 
 namespace Penlink
 {
-    /// <summary>How Pen.Connect talks to the pen. Times in milliseconds; 0 for heartbeat and
-    /// link timeout derives them from the pen's watchdog period.</summary>
+    /// <summary>How Pen.Connect talks to the pen. Times in milliseconds; 0 for the command
+    /// timeout suits it to the link (300 ms, longer on a slow Bluetooth LE link), 0 for
+    /// heartbeat and link timeout derives them from the pen's watchdog period and the link
+    /// (docs/protocol.md 11.1).</summary>
     public sealed class ConnectOptions
     {
         public int ConnectTimeoutMs { get; set; } = 3000;
-        /// <summary>How long to wait for an acknowledgement before resending.</summary>
-        public int CommandTimeoutMs { get; set; } = 300;
+        /// <summary>How long to wait for an acknowledgement before resending; 0 = suited to
+        /// the link.</summary>
+        public int CommandTimeoutMs { get; set; }
         /// <summary>Resends (the pen applies a command once) before a TimeoutException.</summary>
         public int CommandRetries { get; set; } = 2;
         public int HeartbeatIntervalMs { get; set; }
@@ -122,17 +126,44 @@ namespace Penlink
         /// pen's VID/PID, and BLE devices advertising the penlink service (BLE scans that long).
         /// A transport that cannot be searched (no BlueZ, adapter off) is skipped with a log
         /// warning. Throws InvalidArgumentException for a negative timeout or a bad adapter.</summary>
+        /// <remarks>progress, if given, is told of each pen as soon as it is found: Report runs
+        /// on the calling thread before Discover returns (a System.Progress posts it on to the
+        /// context it was made on), so a program can show pens during a long BLE scan. If Report
+        /// throws, later pens are not reported and Discover rethrows that exception once the scan
+        /// ends.</remarks>
         public static IReadOnlyList<DiscoveredPen> Discover(int timeoutMs, bool serial = true,
                                                             bool ble = true, string namePrefix = "",
-                                                            string bleAdapter = "")
+                                                            string bleAdapter = "",
+                                                            IProgress<DiscoveredPen> progress = null)
         {
             Convert.Require(namePrefix, "name prefix");
             Convert.Require(bleAdapter, "BLE adapter");
             var pens = new List<DiscoveredPen>();
-            using (var native = penlink_csharp.discover_pens(timeoutMs, serial, ble, namePrefix,
-                                                             bleAdapter))
-                foreach (NativeDiscoveredPen pen in native) pens.Add(Convert.ToDiscoveredPen(pen));
+            using (var bridge = progress == null ? null : new FoundBridge(progress))
+            {
+                using (var native = penlink_csharp.discover_pens(timeoutMs, serial, ble, namePrefix,
+                                                                 bleAdapter, bridge))
+                    foreach (NativeDiscoveredPen pen in native) pens.Add(Convert.ToDiscoveredPen(pen));
+                bridge?.Error?.Throw();
+            }
             return pens.AsReadOnly();
+        }
+
+        /// <summary>Hands found pens to the program's IProgress; keeps what it threw for
+        /// Discover to rethrow.</summary>
+        sealed class FoundBridge : NativeDiscoveryListener
+        {
+            readonly IProgress<DiscoveredPen> progress;
+            internal ExceptionDispatchInfo Error { get; private set; }
+
+            internal FoundBridge(IProgress<DiscoveredPen> progress) { this.progress = progress; }
+
+            public override void on_found(NativeDiscoveredPen pen)
+            {
+                if (Error != null) return;
+                try { progress.Report(Convert.ToDiscoveredPen(pen)); }
+                catch (Exception error) { Error = ExceptionDispatchInfo.Capture(error); }
+            }
         }
 
         /// <summary>Sends SDK log lines at minLevel and above to handler (null: back to stderr).

@@ -31,6 +31,41 @@ namespace Penlink
         FrameRejected = 12,
     }
 
+    /// <summary>What holds a status subscription below the rate it asked for
+    /// (StatusRate.LimitedBy); the values match the C++ API.</summary>
+    public enum StatusRateLimit
+    {
+        /// <summary>It gets what it asked for.</summary>
+        None = 0,
+        /// <summary>The link carries no more status (docs/protocol.md sections 11 and 15.3).</summary>
+        Link = 1,
+    }
+
+    /// <summary>The status rate a subscription asked for and the rate it gets now
+    /// (Subscription.StatusRate). The granted rate follows the link, e.g. a Bluetooth LE link's
+    /// MTU.</summary>
+    public sealed class StatusRate
+    {
+        internal StatusRate(int requestedHz, int grantedHz, StatusRateLimit limitedBy, string reason)
+        {
+            RequestedHz = requestedHz;
+            GrantedHz = grantedHz;
+            LimitedBy = limitedBy;
+            Reason = reason;
+        }
+        /// <summary>What OnStatus asked for, Hz.</summary>
+        public int RequestedHz { get; }
+        /// <summary>What this subscriber receives at most, Hz.</summary>
+        public int GrantedHz { get; }
+        /// <summary>Why GrantedHz is below RequestedHz.</summary>
+        public StatusRateLimit LimitedBy { get; }
+        /// <summary>In words, e.g. "ble ... carries about 16266 bytes/s; ..."; "" if not limited.</summary>
+        public string Reason { get; }
+
+        public override string ToString() =>
+            $"StatusRate(requested={RequestedHz} Hz, granted={GrantedHz} Hz, limited by={LimitedBy}{(Reason.Length > 0 ? ": " + Reason : "")})";
+    }
+
     /// <summary>What the authenticated-session checks rejected in the current session
     /// (Pen.SecurityStats(); the counts start again at a reconnect).</summary>
     public sealed class SecurityStats

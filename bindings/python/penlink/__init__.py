@@ -44,7 +44,8 @@ from .types import (Capabilities, ConnectionState, DeviceInfo, Event, EventKind,
                     InterlockSpec, LedCapabilities, LedChannel, LedMode, LogLevel,
                     ModuleDescriptor, ParamAccess, ParamSpec, ParamType, PenSettings, PenState,
                     RfCapabilities, RfMode, RfPolarity, SafetyClass, SecurityStats,
-                    SerialPortInfo, Status, TelemetryReading, TelemetrySpec)
+                    SerialPortInfo, Status, StatusRate, StatusRateLimit, TelemetryReading,
+                    TelemetrySpec)
 
 # Status and Event frames are built in C++ straight into these classes (see status.i).
 _native._register_types(Status, Event, tuple(PenState),
@@ -66,7 +67,7 @@ __all__ = [
     "discover", "register_usb_pen", "DiscoveredPen", "TransportKind",
     "PenError", "InvalidArgumentError", "OutOfRangeError", "TimeoutError", "ConnectionError",
     "ConnectionLostError", "SafetyError", "NotSupportedError", "RejectedError", "ErrorCode",
-    "AuthenticationError", "SecurityStats",
+    "AuthenticationError", "SecurityStats", "StatusRate", "StatusRateLimit",
     "PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "Fault", "Status",
     "Event", "RfMode", "LedMode", "DeviceInfo", "LedChannel", "RfCapabilities",
     "LedCapabilities", "Capabilities", "PenSettings", "SerialPortInfo",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from . import _checks
 from .errors import ConnectionLostError, InvalidArgumentError, OutOfRangeError, TimeoutError
-from .types import ConnectionState, Status
+from .types import ConnectionState, Status, StatusRate
 
 if TYPE_CHECKING:
     from .pen import Pen
@@ -162,6 +162,12 @@ class StatusStream:
         except BaseException:
             self._connection.unsubscribe()  # e.g. rate_hz out of range: leave nothing behind
             raise
+
+    @property
+    def status_rate(self) -> StatusRate:
+        """The rate this stream asked for, the rate it gets now and what limits it (the link):
+        see StatusRate."""
+        return self._status.status_rate
 
     @property
     def dropped(self) -> int:

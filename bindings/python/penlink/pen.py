@@ -22,7 +22,8 @@ from ._stream import StatusStream
 from .errors import InvalidArgumentError, PenError
 from .modules import Module, ModuleMap
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, ParamValue,
-                    PenSettings, RfMode, Status, SecurityStats)
+                    PenSettings, RfMode, Status, SecurityStats, StatusRate,
+                    StatusRateLimit)
 
 __all__ = ["Pen", "Subscription", "connect", "connect_async"]
 
@@ -48,6 +49,15 @@ class Subscription:
         """True until unsubscribe() (or the pen's close()) ended the subscription."""
         native = self._native
         return native is not None and native.active()
+
+    @property
+    def status_rate(self) -> StatusRate:
+        """For a status subscription: the rate it asked for, the rate it gets now and what
+        limits it (the link). All zero for other subscriptions and after unsubscribe()."""
+        native = self._native
+        if native is None:
+            return StatusRate(0, 0, StatusRateLimit.NONE, "")
+        return _status_rate(native.status_rate())
 
     def unsubscribe(self) -> None:
         """Idempotent. Once it returns the callback is not running and will not run again
@@ -482,6 +492,11 @@ class Pen:
             self._subscriptions.discard(subscription)
 
 
+def _status_rate(native: Any) -> StatusRate:
+    return StatusRate(requested_hz=native.requested_hz, granted_hz=native.granted_hz,
+                      limited_by=StatusRateLimit(native.limited_by), reason=native.reason)
+
+
 def _depth(what: str, mm: Optional[float], um: Optional[int]) -> Any:
     if (mm is None) == (um is None):
         raise InvalidArgumentError(f"{what} takes exactly one of mm= or um= (got mm={mm!r}, "
@@ -508,7 +523,7 @@ def _mode(cls: Any, mode: Any, fields: dict) -> Any:
     return dataclasses.replace(mode, **fields) if fields else mode
 
 
-def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 0.3,
+def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 0.0,
             command_retries: int = 2, heartbeat_interval: float = 0.0,
             link_timeout: float = 0.0, idle_status_rate_hz: int = 10,
             callback_queue_capacity: int = 4096, module_paths: Iterable[Any] = (),
@@ -518,8 +533,10 @@ def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 
 
     URLs: serial:///dev/ttyUSB0?baud=115200, tcp://127.0.0.1:7878, sim://?rf=1&led=1 (a
     simulated pen in this process; never chosen for you).
-    heartbeat_interval 0 means a quarter of the pen's watchdog period; link_timeout 0 means
-    the pen's watchdog period (at least 0.5 s). module_paths: directories of partner module
+    command_timeout 0 means suited to the link: 0.3 s, longer on a Bluetooth LE link with a
+    connection interval over 15 ms; heartbeat_interval 0 means a quarter of the pen's watchdog
+    period, fitted to the link; link_timeout 0 means twice the pen's watchdog period (at least
+    1 s), longer on a slow link (docs/protocol.md 11.1). module_paths: directories of partner module
     descriptors (*.json) for pens that cannot store theirs, searched before the
     PENLINK_MODULE_PATH environment variable. Raises InvalidArgumentError (bad URL),
     ConnectionError (port missing or busy, refused), TimeoutError (no answer) or

@@ -318,6 +318,25 @@ class Capabilities:
     led: LedCapabilities
 
 
+class StatusRateLimit(enum.IntEnum):
+    """What holds a status subscription below the rate it asked for (StatusRate.limited_by)."""
+
+    NONE = 0  #: it gets what it asked for
+    LINK = 1  #: the link carries no more status (docs/protocol.md sections 11 and 15.3)
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusRate:
+    """The status rate a subscription asked for and the rate it gets now
+    (Subscription.status_rate, StatusStream.status_rate). The granted rate follows the link,
+    e.g. a Bluetooth LE link's MTU."""
+
+    requested_hz: int  #: what on_status()/status() asked for, Hz
+    granted_hz: int  #: what this subscriber receives at most, Hz
+    limited_by: StatusRateLimit  #: why granted_hz < requested_hz
+    reason: str  #: in words, e.g. "ble ... carries about 16266 bytes/s; ..."; "" if not limited
+
+
 @dataclasses.dataclass(frozen=True)
 class SecurityStats:
     """What the authenticated-session checks rejected in this session (Pen.security_stats();

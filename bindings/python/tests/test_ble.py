@@ -11,6 +11,7 @@ import select
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Iterator, List
 
@@ -103,3 +104,40 @@ def test_ble_discovery(fake_bluez: None) -> None:
     assert pen.adapter == "hci0"
     with pytest.raises(penlink.PenError):
         penlink.discover(-1)
+
+
+def test_ble_discovery_reports_progress(fake_bluez: None) -> None:
+    seen: List[penlink.DiscoveredPen] = []
+    caller = threading.get_ident()
+
+    def on_found(pen: penlink.DiscoveredPen) -> None:
+        assert threading.get_ident() == caller  # on the calling thread, before discover returns
+        seen.append(pen)
+
+    pens = penlink.discover(0.8, serial=False, on_found=on_found)
+    assert [pen.url for pen in seen] == [f"ble://{ADDRESS}"]
+    assert seen == pens
+
+    class SeenEnough(Exception):
+        pass
+
+    def stop(pen: penlink.DiscoveredPen) -> None:
+        raise SeenEnough(pen.url)
+
+    with pytest.raises(SeenEnough, match=ADDRESS):
+        penlink.discover(0.8, serial=False, on_found=stop)
+    with pytest.raises(penlink.InvalidArgumentError, match="on_found"):
+        penlink.discover(0.1, serial=False, on_found="print")
+
+
+def test_ble_status_rate_says_what_the_link_grants(fake_bluez: None) -> None:
+    with _connect(f"ble://{ADDRESS}") as pen:
+        subscription = pen.on_status(lambda status: None, rate_hz=1000)
+        rate = subscription.status_rate
+        assert rate.requested_hz == 1000
+        assert rate.granted_hz == 223  # 244 * 1000 / 15 bytes/s x 92% / 67 bytes
+        assert rate.limited_by is penlink.StatusRateLimit.LINK
+        assert "92%" in rate.reason
+        with pen.status(rate_hz=50) as stream:
+            assert stream.status_rate == penlink.StatusRate(50, 50, penlink.StatusRateLimit.NONE,
+                                                            "")

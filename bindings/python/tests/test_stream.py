@@ -90,3 +90,17 @@ def test_arguments_are_checked(pen: penlink.Pen) -> None:
         pen.status(rate_hz=1_000_000)
     gc.collect()
     assert pen._subscriptions == set()
+
+
+def test_status_rate_of_an_unlimited_link_is_what_was_asked(pen: penlink.Pen) -> None:
+    # The in-process link carries everything: nothing limits the rate (over BLE: test_ble.py).
+    with pen.status(rate_hz=200) as stream:
+        assert stream.status_rate == penlink.StatusRate(
+            requested_hz=200, granted_hz=200, limited_by=penlink.StatusRateLimit.NONE, reason="")
+    events = pen.on_event(lambda event: None)
+    assert events.status_rate.requested_hz == 0
+    events.unsubscribe()
+    status = pen.on_status(lambda frame: None, rate_hz=20)
+    assert status.status_rate.granted_hz == 20
+    status.unsubscribe()
+    assert status.status_rate == penlink.StatusRate(0, 0, penlink.StatusRateLimit.NONE, "")

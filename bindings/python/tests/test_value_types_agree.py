@@ -180,8 +180,8 @@ def test_the_parsers_see_what_they_should() -> None:
 
 # --- Status and the module types: Python, Java and C# against C++ (and C where it has them) ---
 
-BINDING_ONLY = ["Status", "TelemetryReading", "ParamSpec", "TelemetrySpec", "InterlockSpec",
-                "ModuleDescriptor"]
+BINDING_ONLY = ["Status", "StatusRate", "TelemetryReading", "ParamSpec", "TelemetrySpec",
+                "InterlockSpec", "ModuleDescriptor"]
 
 
 def python_fields(struct: str) -> List[str]:
@@ -214,7 +214,7 @@ def test_status_carries_telemetry_in_every_binding() -> None:
 # --- enums --------------------------------------------------------------------------------------
 
 ENUMS = ["PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "ParamType",
-         "ParamAccess", "SafetyClass", "TransportKind"]
+         "ParamAccess", "SafetyClass", "TransportKind", "StatusRateLimit"]
 
 
 def cpp_enum(name: str) -> Dict[str, int]:

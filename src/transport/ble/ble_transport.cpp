@@ -427,6 +427,12 @@ std::size_t BleTransport::link_bytes_per_second() const {
 
 std::size_t BleTransport::link_payload_size() const { return payload_size_; }
 
+unsigned BleTransport::status_share_percent() const { return gatt::kStatusSharePercent; }
+
+std::chrono::milliseconds BleTransport::link_interval() const {
+    return std::chrono::milliseconds(interval_ms_);
+}
+
 void BleTransport::close() {
     if (!link_) return;
     link_->close();

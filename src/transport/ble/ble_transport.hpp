@@ -40,6 +40,10 @@ public:
     void send_urgent(std::span<const std::uint8_t> frame) override;
     std::size_t link_bytes_per_second() const override;
     std::size_t link_payload_size() const override;
+    /// gatt::kStatusSharePercent: status and commands travel in different packets.
+    unsigned status_share_percent() const override;
+    /// The assumed connection interval (interval_ms=, 15 ms by default).
+    std::chrono::milliseconds link_interval() const override;
     void close() override;
     std::string description() const override;
 

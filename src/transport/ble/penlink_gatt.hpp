@@ -19,5 +19,11 @@ inline constexpr std::size_t kAttHeader = 3;
 /// Connection interval the pen is expected to request (protocol.md 15.3), in ms. BlueZ does not
 /// expose the interval over D-Bus, so rate estimates assume it unless the URL says otherwise.
 inline constexpr int kAssumedIntervalMs = 15;
+/// The share of the link's estimated capacity the status stream may take (protocol.md 15.3).
+/// Writes (host to pen) and notifications (pen to host) are separate packets of a connection
+/// event, so status never delays a command; the pen sends replies and events ahead of Status
+/// (protocol.md 11), and the rest of the notify direction carries them. 92 rather than 90 so that
+/// whole frames per second, rounded down, still come to at least 90% of the link.
+inline constexpr unsigned kStatusSharePercent = 92;
 
 }  // namespace penlink::transport::gatt

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * How {@link Pen#connect(String, ConnectOptions)} talks to the pen. Times are in milliseconds;
- * 0 for heartbeat and link timeout means "derive from the pen's watchdog period".
+ * 0 for the command timeout means "suited to the link" (300 ms, longer on a slow Bluetooth LE
+ * link), 0 for heartbeat and link timeout "derive from the pen's watchdog period and the link"
+ * (docs/protocol.md 11.1).
  * {@code modulePaths} are directories of partner module descriptors (*.json) for pens that
  * cannot store theirs, searched before the PENLINK_MODULE_PATH environment variable.
  * Immutable: each {@code with...} returns a changed copy.
@@ -29,9 +31,12 @@ public record ConnectOptions(int connectTimeoutMs, int commandTimeoutMs, int com
                 linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, List.of());
     }
 
-    /** The SDK's defaults: 3 s to connect, 300 ms per attempt, 2 resends, queue of 4096. */
+    /**
+     * The SDK's defaults: 3 s to connect, a command timeout suited to the link, 2 resends,
+     * queue of 4096.
+     */
     public static ConnectOptions defaults() {
-        return new ConnectOptions(3000, 300, 2, 0, 0, 10, 4096);
+        return new ConnectOptions(3000, 0, 2, 0, 0, 10, 4096);
     }
 
     public ConnectOptions withConnectTimeoutMs(int value) {

@@ -2,6 +2,7 @@ package io.penlink;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Library-wide functions: version, serial port listing and the SDK log. */
 public final class Penlink {
@@ -35,19 +36,79 @@ public final class Penlink {
      */
     public static List<DiscoveredPen> discover(int timeoutMs, boolean serial, boolean ble,
             String namePrefix, String bleAdapter) {
+        return discover(timeoutMs, serial, ble, namePrefix, bleAdapter, null);
+    }
+
+    /**
+     * {@link #discover(int, boolean, boolean, String, String)} with progress: onFound is called
+     * with each pen as soon as it is found, on this thread and before discover returns, so a
+     * program can show pens during a long BLE scan. If onFound throws, later pens are not handed
+     * to it and discover rethrows that exception (an unchecked one as it is, anything else in a
+     * PenException with code CALLBACK_FAILED) once the scan ends.
+     *
+     * @param onFound progress callback, or null for none
+     * @throws InvalidArgumentException for a negative timeout or a bad adapter name
+     */
+    public static List<DiscoveredPen> discover(int timeoutMs, boolean serial, boolean ble,
+            String namePrefix, String bleAdapter, Consumer<DiscoveredPen> onFound) {
         Convert.require(namePrefix, "name prefix");
         Convert.require(bleAdapter, "BLE adapter");
+        FoundBridge bridge = onFound == null ? null : new FoundBridge(onFound);
         List<DiscoveredPen> pens = new ArrayList<>();
         for (NativeDiscoveredPen pen :
-                PenlinkNative.discover_pens(timeoutMs, serial, ble, namePrefix, bleAdapter)) {
-            pens.add(new DiscoveredPen(pen.getUrl(), pen.getName(),
-                    TransportKind.values()[pen.getTransport().swigValue()], pen.getAddress(),
-                    pen.getAdapter(),
-                    pen.getHas_rssi() ? java.util.OptionalInt.of(pen.getRssi_dbm())
-                                      : java.util.OptionalInt.empty(),
-                    pen.getUsb_vid(), pen.getUsb_pid(), pen.getSerial_number()));
+                PenlinkNative.discover_pens(timeoutMs, serial, ble, namePrefix, bleAdapter,
+                        bridge)) {
+            pens.add(discoveredPen(pen));
+        }
+        if (bridge != null && bridge.error != null) {
+            if (bridge.error instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (bridge.error instanceof Error fatal) {
+                throw fatal;
+            }
+            PenException wrapped = new PenException(ErrorCode.CALLBACK_FAILED,
+                    "discover: onFound threw " + bridge.error);
+            wrapped.initCause(bridge.error);
+            throw wrapped;
         }
         return pens;
+    }
+
+    /** Pens on every transport within timeoutMs, each handed to onFound as it is found. */
+    public static List<DiscoveredPen> discover(int timeoutMs, Consumer<DiscoveredPen> onFound) {
+        return discover(timeoutMs, true, true, "", "", onFound);
+    }
+
+    private static DiscoveredPen discoveredPen(NativeDiscoveredPen pen) {
+        return new DiscoveredPen(pen.getUrl(), pen.getName(),
+                TransportKind.values()[pen.getTransport().swigValue()], pen.getAddress(),
+                pen.getAdapter(),
+                pen.getHas_rssi() ? java.util.OptionalInt.of(pen.getRssi_dbm())
+                                  : java.util.OptionalInt.empty(),
+                pen.getUsb_vid(), pen.getUsb_pid(), pen.getSerial_number());
+    }
+
+    /** Hands found pens to the Java callback; keeps what it threw for discover to rethrow. */
+    private static final class FoundBridge extends NativeDiscoveryListener {
+        private final Consumer<DiscoveredPen> onFound;
+        private Throwable error;
+
+        FoundBridge(Consumer<DiscoveredPen> onFound) {
+            this.onFound = onFound;
+        }
+
+        @Override
+        public void on_found(NativeDiscoveredPen pen) {
+            if (error != null) {
+                return;
+            }
+            try {
+                onFound.accept(discoveredPen(pen));
+            } catch (Throwable thrown) {
+                error = thrown;
+            }
+        }
     }
 
     /** Pens on every transport within timeoutMs, with no filter. */

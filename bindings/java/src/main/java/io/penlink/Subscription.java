@@ -20,6 +20,16 @@ public final class Subscription implements AutoCloseable {
         return registration.isActive();
     }
 
+    /**
+     * For a status subscription: the rate it asked for, the rate it gets now and what limits it
+     * (the link). All zero for other subscriptions and once closed.
+     */
+    public StatusRate statusRate() {
+        NativeStatusRate rate = registration.subscription.status_rate();
+        return new StatusRate(rate.getRequested_hz(), rate.getGranted_hz(),
+                StatusRateLimit.values()[rate.getLimited_by().swigValue()], rate.getReason());
+    }
+
     /** The pen this subscription belongs to. */
     public Pen pen() {
         return pen;
