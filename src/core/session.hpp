@@ -33,6 +33,8 @@
 #include "penlink/types.hpp"
 #include "protocol/crypto.hpp"
 #include "protocol/frame.hpp"
+#include "recording/recording_writer.hpp"
+#include "transport/recording_transport.hpp"
 #include "transport/transport.hpp"
 
 namespace penlink::core {
@@ -107,6 +109,11 @@ public:
     std::optional<Status> latest_status() const;
     std::uint64_t dropped_status_frames() const { return dropped_.load(); }
     std::uint64_t received_status_frames() const { return received_.load(); }
+
+    /// Records every frame in and out from now on into a new file at path (docs/records.md).
+    /// Throws InvalidArgumentError if the file cannot be created or a recording already runs,
+    /// ConnectionError if the session is closed. The writer's close() ends it.
+    std::shared_ptr<recording::RecordingWriter> start_recording(const std::string& path);
 
     Subscription subscribe_status(StatusHandler handler, std::int32_t rate_hz);
     Subscription subscribe_events(EventHandler handler);
@@ -215,6 +222,8 @@ private:
     boost::asio::io_context io_;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
     std::unique_ptr<transport::Transport> link_;  // after io_: it holds I/O objects of io_
+    /// link_ itself: every link is wrapped so that a recording can start at any time.
+    transport::RecordingTransport* recording_link_ = nullptr;
     std::thread io_thread_;
     CallbackDispatcher dispatcher_;
 

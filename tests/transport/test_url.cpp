@@ -65,7 +65,7 @@ TEST_CASE("sim URLs carry decoded options", "[url]") {
 TEST_CASE("bad URLs name the URL, the problem and the expected form", "[url]") {
     auto message = error_of("foo://x");
     CHECK_THAT(message, Catch::Contains("'foo://x'") && Catch::Contains("unknown scheme 'foo'") &&
-                            Catch::Contains("serial, tcp, sim or ble"));
+                            Catch::Contains("serial, tcp, sim, ble or replay"));
 
     CHECK_THAT(error_of(""), Catch::Contains("empty"));
     CHECK_THAT(error_of("/dev/ttyUSB0"), Catch::Contains("missing scheme"));
