@@ -6,5 +6,6 @@
 #include "penlink/errors.hpp"
 #include "penlink/pen.hpp"
 #include "penlink/recorder.hpp"
+#include "penlink/records.hpp"
 #include "penlink/types.hpp"
 #include "penlink/version.h"
