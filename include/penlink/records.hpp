@@ -82,12 +82,12 @@ struct RunStart {
 
 /// One step's totals, as the runner reports them.
 struct StepTotals {
-    std::size_t index = 0;  ///< 0-based position in the recipe
-    std::string name;       ///< the step's name
-    std::string zone;       ///< the zone it treated
-    double started_s = 0.0;  ///< seconds since the run began
-    double ended_s = 0.0;    ///< seconds since the run began
-    std::uint64_t strokes = 0;  ///< needle strokes delivered
+    std::size_t index = 0;             ///< 0-based position in the recipe
+    std::string name;                  ///< the step's name
+    std::string zone;                  ///< the zone it treated
+    double started_s = 0.0;            ///< seconds since the run began
+    double ended_s = 0.0;              ///< seconds since the run began
+    std::uint64_t strokes = 0;         ///< needle strokes delivered
     double depth_set_min_mm = 0.0;     ///< shallowest depth set
     double depth_set_max_mm = 0.0;     ///< deepest depth set
     double depth_actual_min_mm = 0.0;  ///< shallowest depth measured
@@ -116,17 +116,17 @@ struct RunEnd {
 
 /// A run as listed.
 struct RunSummary {
-    std::int64_t id = 0;      ///< the run's id in the log
-    std::string started_utc;  ///< ISO 8601, UTC
-    std::string ended_utc;    ///< ISO 8601, UTC; empty while running
-    std::string pen_serial;    ///< the pen
-    std::string pen_model;     ///< the pen's model
-    std::string pen_firmware;  ///< the pen's firmware
-    std::string cartridge_id;  ///< the cartridge used
-    std::string recipe_name;   ///< the recipe
-    std::string recipe_hash;   ///< its hash
-    std::string device_class;  ///< "professional" or "at-home"
-    std::string client_reference;  ///< the app's opaque reference, if any
+    std::int64_t id = 0;                       ///< the run's id in the log
+    std::string started_utc;                   ///< ISO 8601, UTC
+    std::string ended_utc;                     ///< ISO 8601, UTC; empty while running
+    std::string pen_serial;                    ///< the pen
+    std::string pen_model;                     ///< the pen's model
+    std::string pen_firmware;                  ///< the pen's firmware
+    std::string cartridge_id;                  ///< the cartridge used
+    std::string recipe_name;                   ///< the recipe
+    std::string recipe_hash;                   ///< its hash
+    std::string device_class;                  ///< "professional" or "at-home"
+    std::string client_reference;              ///< the app's opaque reference, if any
     RunOutcome outcome = RunOutcome::Running;  ///< how it ended
     std::optional<std::size_t> failing_step;   ///< where it stopped, if it did not complete
     std::string reason;                        ///< why it stopped
@@ -136,19 +136,19 @@ struct RunSummary {
 
 /// One run in full.
 struct RunReport {
-    RunSummary run;                ///< the run
+    RunSummary run;                 ///< the run
     std::vector<StepTotals> steps;  ///< in step order
     std::vector<RunEvent> events;   ///< in time order
 };
 
 /// One use of a cartridge.
 struct CartridgeUse {
-    std::string cartridge_id;  ///< the cartridge
-    std::int64_t run_id = 0;   ///< the run that used it
-    std::string started_utc;   ///< when that run began
-    std::string pen_serial;    ///< on which pen
+    std::string cartridge_id;                  ///< the cartridge
+    std::int64_t run_id = 0;                   ///< the run that used it
+    std::string started_utc;                   ///< when that run began
+    std::string pen_serial;                    ///< on which pen
     RunOutcome outcome = RunOutcome::Running;  ///< how that run ended
-    std::string override_reason;  ///< why a used cartridge was reused, if it was
+    std::string override_reason;               ///< why a used cartridge was reused, if it was
 };
 
 /// How TreatmentLog::open waits and behaves.

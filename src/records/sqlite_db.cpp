@@ -6,10 +6,9 @@ namespace penlink::records {
 
 Database::Database(const std::string& path, int busy_timeout_ms)
     : path_(path), busy_timeout_ms_(busy_timeout_ms) {
-    const int code = sqlite3_open_v2(path.c_str(), &db_,
-                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                         SQLITE_OPEN_NOMUTEX,
-                                     nullptr);
+    const int code =
+        sqlite3_open_v2(path.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (code != SQLITE_OK) {
         const std::string reason = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
         sqlite3_close_v2(db_);
@@ -38,9 +37,9 @@ void Database::fail(int code, const std::string& doing) const {
                                         "' is locked by another process (waited " +
                                         std::to_string(busy_timeout_ms_) + " ms; " + doing + ")");
         default:
-            throw TreatmentLogError(TreatmentLogProblem::Storage,
-                                    "the treatment log '" + path_ + "' failed while " + doing +
-                                        ": " + detail);
+            throw TreatmentLogError(
+                TreatmentLogProblem::Storage,
+                "the treatment log '" + path_ + "' failed while " + doing + ": " + detail);
     }
 }
 

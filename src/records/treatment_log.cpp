@@ -37,10 +37,9 @@ std::vector<std::int64_t> mark_interrupted(records::Database& db) {
     }
     for (const auto& candidate : candidates) {
         if (!records::certainly_dead(candidate.owner)) continue;
-        Statement update(db,
-                         (std::string("UPDATE runs SET outcome = 'interrupted', ended_utc = ") +
-                          kNow + ", reason = ?1 WHERE id = ?2 AND outcome = 'running'")
-                             .c_str());
+        Statement update(db, (std::string("UPDATE runs SET outcome = 'interrupted', ended_utc = ") +
+                              kNow + ", reason = ?1 WHERE id = ?2 AND outcome = 'running'")
+                                 .c_str());
         update
             .bind(1, "the process recording it (pid " + std::to_string(candidate.owner.pid) +
                          " on " + candidate.owner.host + ") ended without finishing the run")
@@ -61,9 +60,9 @@ void require_running(records::Database& db, std::int64_t run) {
     Statement check(db, "SELECT outcome FROM runs WHERE id = ?1");
     check.bind(1, run);
     if (!check.step())
-        throw TreatmentLogError(TreatmentLogProblem::UnknownRun,
-                                "the treatment log '" + db.path() + "' has no run " +
-                                    std::to_string(run));
+        throw TreatmentLogError(
+            TreatmentLogProblem::UnknownRun,
+            "the treatment log '" + db.path() + "' has no run " + std::to_string(run));
     const auto outcome = check.text(0);
     if (outcome != "running")
         throw TreatmentLogError(TreatmentLogProblem::UnknownRun,
@@ -95,13 +94,13 @@ RunOutcome records::outcome_from_text(const std::string& text, const std::string
         if (text == to_string(outcome)) return outcome;
     }
     throw TreatmentLogError(TreatmentLogProblem::NotATreatmentLog,
-                            "'" + path + "' holds a run outcome '" + text +
+                            "'" + path + "' is corrupt: it holds a run outcome '" + text +
                                 "' that penlink does not know");
 }
 
 TreatmentLogError::TreatmentLogError(TreatmentLogProblem kind, const std::string& message)
-    : Error(kind == TreatmentLogProblem::Locked         ? ErrorCode::Timeout
-            : kind == TreatmentLogProblem::SchemaTooNew ? ErrorCode::NotSupported
+    : Error(kind == TreatmentLogProblem::Locked          ? ErrorCode::Timeout
+            : kind == TreatmentLogProblem::SchemaTooNew  ? ErrorCode::NotSupported
             : kind == TreatmentLogProblem::CartridgeUsed ? ErrorCode::Rejected
             : kind == TreatmentLogProblem::Storage       ? ErrorCode::ConnectionFailed
                                                          : ErrorCode::InvalidArgument,
@@ -117,9 +116,8 @@ TreatmentLog TreatmentLog::open(const std::string& path, const TreatmentLogOptio
     if (options.busy_timeout.count() < 0)
         throw InvalidArgumentError("busy_timeout " + std::to_string(options.busy_timeout.count()) +
                                    " ms is negative");
-    auto impl =
-        std::make_unique<Impl>(path, static_cast<int>(std::min<std::int64_t>(
-                                         options.busy_timeout.count(), 24 * 3600 * 1000)));
+    auto impl = std::make_unique<Impl>(path, static_cast<int>(std::min<std::int64_t>(
+                                                 options.busy_timeout.count(), 24 * 3600 * 1000)));
     records::prepare_schema(impl->db);
     // WAL: readers never block the writer and a crash mid-write leaves the last commit intact.
     impl->db.execute("PRAGMA journal_mode = WAL");
@@ -158,11 +156,11 @@ std::int64_t TreatmentLog::begin_run(const RunStart& start) {
             const auto id = std::to_string(earlier.integer(0));
             const auto outcome = earlier.text(1);
             if (outcome == "running") {
-                throw TreatmentLogError(
-                    TreatmentLogProblem::CartridgeUsed,
-                    "cartridge " + start.cartridge_id + " is in use by run " + id +
-                        " (in progress since " + earlier.text(2) + ", process " +
-                        std::to_string(earlier.integer(3)) + "); a cartridge serves one run");
+                throw TreatmentLogError(TreatmentLogProblem::CartridgeUsed,
+                                        "cartridge " + start.cartridge_id + " is in use by run " +
+                                            id + " (in progress since " + earlier.text(2) +
+                                            ", process " + std::to_string(earlier.integer(3)) +
+                                            "); a cartridge serves one run");
             }
             if (start.cartridge_override_reason.empty()) {
                 throw TreatmentLogError(
@@ -179,8 +177,7 @@ std::int64_t TreatmentLog::begin_run(const RunStart& start) {
                                       "device_class, client_reference, outcome, "
                                       "cartridge_override_reason, owner_host, owner_pid, "
                                       "owner_start) VALUES (") +
-                          kNow +
-                          ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running', ?9, ?10, ?11, ?12)")
+                          kNow + ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running', ?9, ?10, ?11, ?12)")
                              .c_str());
     insert.bind(1, start.pen_serial)
         .bind(2, start.pen_model)
@@ -268,8 +265,7 @@ void TreatmentLog::event(std::int64_t run, const RunEvent& event) {
 void TreatmentLog::finish_run(std::int64_t run, const RunEnd& end) {
     if (end.outcome == RunOutcome::Running || end.outcome == RunOutcome::Interrupted) {
         throw InvalidArgumentError(std::string("a run cannot be finished as ") +
-                                   to_string(end.outcome) +
-                                   "; use completed, aborted or failed");
+                                   to_string(end.outcome) + "; use completed, aborted or failed");
     }
     std::lock_guard lock(impl_->mutex);
     auto& db = impl_->db;
@@ -280,14 +276,13 @@ void TreatmentLog::finish_run(std::int64_t run, const RunEnd& end) {
                           ", failing_step = ?2, reason = ?3 WHERE id = ?4")
                              .c_str());
     update.bind(1, outcome)
-        .bind(2, end.failing_step ? std::optional<std::int64_t>(
-                                        static_cast<std::int64_t>(*end.failing_step))
-                                  : std::nullopt)
+        .bind(2, end.failing_step
+                     ? std::optional<std::int64_t>(static_cast<std::int64_t>(*end.failing_step))
+                     : std::nullopt)
         .bind(3, end.reason)
         .bind(4, run)
         .run();
-    Statement steps(db,
-                    "UPDATE steps SET outcome = ?1 WHERE run_id = ?2 AND outcome = 'running'");
+    Statement steps(db, "UPDATE steps SET outcome = ?1 WHERE run_id = ?2 AND outcome = 'running'");
     steps.bind(1, outcome).bind(2, run).run();
     transaction.commit();
 }

@@ -59,9 +59,9 @@ std::int64_t as_limit(std::size_t limit) {
 
 std::vector<RunSummary> TreatmentLog::recent_runs(std::size_t limit) {
     std::lock_guard lock(impl_->mutex);
-    Statement query(impl_->db, (std::string("SELECT ") + kRunColumns +
-                                " FROM runs ORDER BY id DESC LIMIT ?1")
-                                   .c_str());
+    Statement query(
+        impl_->db,
+        (std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id DESC LIMIT ?1").c_str());
     query.bind(1, as_limit(limit));
     std::vector<RunSummary> runs;
     while (query.step()) runs.push_back(read_run(query, impl_->db.path()));
@@ -85,13 +85,13 @@ RunReport TreatmentLog::report(std::int64_t run) {
     } end_read{db};
     RunReport report;
     {
-        Statement query(db, (std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1")
-                                .c_str());
+        Statement query(
+            db, (std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1").c_str());
         query.bind(1, run);
         if (!query.step())
-            throw TreatmentLogError(TreatmentLogProblem::UnknownRun,
-                                    "the treatment log '" + db.path() + "' has no run " +
-                                        std::to_string(run));
+            throw TreatmentLogError(
+                TreatmentLogProblem::UnknownRun,
+                "the treatment log '" + db.path() + "' has no run " + std::to_string(run));
         report.run = read_run(query, db.path());
     }
     Statement steps(db,
@@ -142,8 +142,8 @@ std::vector<CartridgeUse> TreatmentLog::cartridge_ledger(std::size_t limit) {
 
 std::vector<CartridgeUse> TreatmentLog::cartridge_uses(const std::string& cartridge_id) {
     std::lock_guard lock(impl_->mutex);
-    Statement query(impl_->db,
-                    (std::string(kUseColumns) + "WHERE cartridge_id = ?1 ORDER BY id DESC").c_str());
+    Statement query(
+        impl_->db, (std::string(kUseColumns) + "WHERE cartridge_id = ?1 ORDER BY id DESC").c_str());
     query.bind(1, cartridge_id);
     return read_uses(query, impl_->db.path());
 }
