@@ -156,6 +156,9 @@ struct TreatmentLogOptions {
     /// How long a call waits for another process holding the database before it fails with
     /// TreatmentLogProblem::Locked.
     std::chrono::milliseconds busy_timeout{5000};
+    /// true: a file that does not exist is created as an empty log. false: it is an error
+    /// (TreatmentLogProblem::Storage), for tools that only read.
+    bool create = true;
 };
 
 /// The treatment record and cartridge ledger in one SQLite file (see the file comment).

@@ -1,6 +1,8 @@
 // TreatmentLog: opening the file, and writing runs, steps and events (the queries are in
 // treatment_queries.cpp).
 
+#include <filesystem>
+
 #include "records/schema.hpp"
 #include "records/treatment_log_impl.hpp"
 
@@ -116,6 +118,10 @@ TreatmentLog TreatmentLog::open(const std::string& path, const TreatmentLogOptio
     if (options.busy_timeout.count() < 0)
         throw InvalidArgumentError("busy_timeout " + std::to_string(options.busy_timeout.count()) +
                                    " ms is negative");
+    if (!options.create && !std::filesystem::exists(path)) {
+        throw TreatmentLogError(TreatmentLogProblem::Storage,
+                                "the treatment log '" + path + "' does not exist");
+    }
     auto impl = std::make_unique<Impl>(path, static_cast<int>(std::min<std::int64_t>(
                                                  options.busy_timeout.count(), 24 * 3600 * 1000)));
     records::prepare_schema(impl->db);
