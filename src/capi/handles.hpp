@@ -84,7 +84,10 @@ enum class HandleKind {
     ModuleList,
     ParamList,
     DiscoveryList,
-    Keys
+    Keys,
+    TreatmentLog,
+    RunList,
+    CartridgeList
 };
 
 /// Adds a freshly allocated handle.
