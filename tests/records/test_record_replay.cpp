@@ -85,7 +85,7 @@ TEST_CASE("a command the recording does not have is refused naming what it expec
     CHECK(pen->connection_state() == ConnectionState::Lost);
 }
 
-TEST_CASE("Pen::start_recording records from any moment; stop() closes the file",
+TEST_CASE("Pen::start_recording records from any moment, and stop() closes the file",
           "[replay][recorder]") {
     TempDir dir;
     const auto path = dir.file("later.plrec");
@@ -135,4 +135,32 @@ TEST_CASE("replay:// URLs and files that cannot be played are refused clearly", 
                       Catch::Contains("replay speed '0' is not a factor from 0.01 to 1000"));
     CHECK_THROWS_WITH(Pen::connect("replay://" + path + "?loop=1"),
                       Catch::Contains("has no option 'loop'"));
+}
+
+TEST_CASE("an authenticated (sealed) session is recorded but refused by replay, saying why",
+          "[replay][auth]") {
+    TempDir dir;
+    const auto key = dir.file("pen.key");
+    const std::string key_hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    std::ofstream(key) << key_hex << "\n";
+    std::filesystem::permissions(
+        key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const auto path = dir.file("sealed.plrec");
+    {
+        auto options = stack_options();
+        options.keys.add_hex("SIM-AUTH-REC", key_hex);
+        options.record_path = path;
+        auto pen = Pen::connect("sim://?serial=SIM-AUTH-REC&key_file=" + key, options);
+        REQUIRE(pen->authenticated());
+        pen->set_depth(Depth::mm(1.0));
+    }
+    const auto summary = summarize_recording(path);
+    CHECK(summary.sealed_frames > 0);
+    try {
+        Pen::connect(replay_url(path), stack_options());
+        FAIL("replay played a sealed session");
+    } catch (const NotSupportedError& error) {
+        CHECK_THAT(error.what(), Catch::Contains("holds an authenticated (sealed) session") &&
+                                     Catch::Contains(path));
+    }
 }
