@@ -82,7 +82,9 @@ TEST_CASE("a command the recording does not have is refused naming what it expec
                        Catch::Contains("the host sent SetDepth 1.500 mm but the recording "
                                        "expects SetDepth 1.250 mm next"));
     }
-    CHECK(pen->connection_state() == ConnectionState::Lost);
+    // The failure reaches the caller as the link is declared lost; the state follows at once.
+    CHECK(penlink::test::wait_until(
+        [&] { return pen->connection_state() == ConnectionState::Lost; }));
 }
 
 TEST_CASE("Pen::start_recording records from any moment, and stop() closes the file",
