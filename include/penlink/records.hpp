@@ -187,14 +187,20 @@ public:
     /// Begins a run and claims its cartridge, in one transaction. Returns the run's id. Throws
     /// TreatmentLogError CartridgeUsed naming the cartridge and the earlier run if a completed
     /// or aborted run used it (and no override reason is given) or a run in progress holds it;
-    /// InvalidArgumentError if cartridge_id or pen_serial is empty.
+    /// InvalidArgumentError if cartridge_id or pen_serial is empty, or cartridge_id is "0" (the
+    /// pen's "no cartridge").
     std::int64_t begin_run(const RunStart& start);
-    /// Records that a step began (outcome "running" until step_finished).
+    /// Records that a step began (outcome "running" until step_finished). OutOfRangeError for a
+    /// negative or non-finite started_s.
     void step_started(std::int64_t run, std::size_t index, const std::string& name,
                       const std::string& zone, double started_s);
-    /// Records a step's totals (replacing what step_started wrote).
+    /// Records a step's totals (replacing what step_started wrote). Checked first: a time,
+    /// depth, energy or dose that is negative or not finite, or a minimum above its maximum, is
+    /// an OutOfRangeError naming the step, the field, the value and the unit, and nothing is
+    /// written.
     void step_finished(std::int64_t run, const StepTotals& totals);
-    /// Records an event.
+    /// Records an event (OutOfRangeError for a negative time, InvalidArgumentError for an empty
+    /// kind).
     void event(std::int64_t run, const RunEvent& event);
     /// Ends the run. A step still "running" gets the run's outcome. Throws TreatmentLogError
     /// UnknownRun if the run does not exist or has already ended, InvalidArgumentError if

@@ -1,6 +1,8 @@
 // TreatmentLog: opening the file, and writing runs, steps and events (the queries are in
 // treatment_queries.cpp).
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "records/schema.hpp"
@@ -55,6 +57,54 @@ std::vector<std::int64_t> mark_interrupted(records::Database& db) {
     }
     transaction.commit();
     return marked;
+}
+
+std::string number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", value);
+    return text;
+}
+
+// A value the runner reported for a step: finite and not negative.
+void require_amount(const StepTotals& step, const char* field, double value, const char* unit) {
+    if (std::isfinite(value) && value >= 0.0) return;
+    throw OutOfRangeError("step " + std::to_string(step.index) + " (" + step.name + ") " + field +
+                              " " + number(value) + " " + unit +
+                              " is not a finite amount of at least 0 " + unit,
+                          value, 0.0, unit);
+}
+
+void require_range(const StepTotals& step, const char* field, double low, double high,
+                   const char* unit) {
+    if (low <= high) return;
+    throw OutOfRangeError("step " + std::to_string(step.index) + " (" + step.name + ") " + field +
+                              " runs from " + number(low) + " down to " + number(high) + " " +
+                              unit + ": the minimum must not exceed the maximum",
+                          low, high, unit);
+}
+
+// Everything a step records is checked before anything is written: a bad total is the
+// runner's bug and must not become part of a clinical record.
+void check_totals(const StepTotals& step) {
+    require_amount(step, "started_s", step.started_s, "s");
+    require_amount(step, "ended_s", step.ended_s, "s");
+    require_range(step, "time", step.started_s, step.ended_s, "s");
+    require_amount(step, "depth_set_min_mm", step.depth_set_min_mm, "mm");
+    require_amount(step, "depth_set_max_mm", step.depth_set_max_mm, "mm");
+    require_range(step, "depth set", step.depth_set_min_mm, step.depth_set_max_mm, "mm");
+    require_amount(step, "depth_actual_min_mm", step.depth_actual_min_mm, "mm");
+    require_amount(step, "depth_actual_max_mm", step.depth_actual_max_mm, "mm");
+    require_range(step, "depth actual", step.depth_actual_min_mm, step.depth_actual_max_mm, "mm");
+    require_amount(step, "rf_energy_j", step.rf_energy_j, "J");
+    require_amount(step, "led_dose_j_cm2", step.led_dose_j_cm2, "J/cm2");
+    for (const auto& [key, value] : step.module_totals) {
+        if (key.empty())
+            throw InvalidArgumentError("a module total of step " + std::to_string(step.index) +
+                                       " has an empty key");
+        if (!std::isfinite(value))
+            throw InvalidArgumentError("module total " + key + " of step " +
+                                       std::to_string(step.index) + " is not a finite number");
+    }
 }
 
 // The run must exist and still be running.
@@ -146,6 +196,8 @@ const std::vector<std::int64_t>& TreatmentLog::interrupted_at_open() const {
 
 std::int64_t TreatmentLog::begin_run(const RunStart& start) {
     require_text(start.cartridge_id, "cartridge_id");
+    if (start.cartridge_id == "0")
+        throw InvalidArgumentError("cartridge_id 0 means no cartridge is fitted; fit one first");
     require_text(start.pen_serial, "pen_serial");
     std::lock_guard lock(impl_->mutex);
     auto& db = impl_->db;
@@ -205,6 +257,10 @@ std::int64_t TreatmentLog::begin_run(const RunStart& start) {
 
 void TreatmentLog::step_started(std::int64_t run, std::size_t index, const std::string& name,
                                 const std::string& zone, double started_s) {
+    if (!std::isfinite(started_s) || started_s < 0.0)
+        throw OutOfRangeError("step " + std::to_string(index) + " (" + name + ") started_s " +
+                                  number(started_s) + " s is not a finite time of at least 0 s",
+                              started_s, 0.0, "s");
     std::lock_guard lock(impl_->mutex);
     auto& db = impl_->db;
     Transaction transaction(db);
@@ -222,6 +278,7 @@ void TreatmentLog::step_started(std::int64_t run, std::size_t index, const std::
 }
 
 void TreatmentLog::step_finished(std::int64_t run, const StepTotals& totals) {
+    check_totals(totals);
     std::lock_guard lock(impl_->mutex);
     auto& db = impl_->db;
     Transaction transaction(db);
@@ -259,6 +316,11 @@ void TreatmentLog::step_finished(std::int64_t run, const StepTotals& totals) {
 }
 
 void TreatmentLog::event(std::int64_t run, const RunEvent& event) {
+    if (!std::isfinite(event.t_s) || event.t_s < 0.0)
+        throw OutOfRangeError("event '" + event.kind + "' at " + number(event.t_s) +
+                                  " s: not a finite time of at least 0 s",
+                              event.t_s, 0.0, "s");
+    require_text(event.kind, "the event's kind");
     std::lock_guard lock(impl_->mutex);
     auto& db = impl_->db;
     Transaction transaction(db);

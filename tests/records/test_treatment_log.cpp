@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <cmath>
+
 #include "log_fixtures.hpp"
 #include "penlink/records.hpp"
 #include "temp_dir.hpp"
@@ -209,4 +211,39 @@ TEST_CASE("a run needs a cartridge and a pen, and ends only as completed, aborte
                       Catch::Contains("cannot be finished as interrupted"));
     CHECK(log.report(run).run.outcome == RunOutcome::Running);
     CHECK(std::string(to_string(RunOutcome::Interrupted)) == "interrupted");
+}
+
+TEST_CASE("impossible step totals are refused naming the step, field, value and unit",
+          "[records]") {
+    TempDir dir;
+    auto log = TreatmentLog::open(dir.file("clinic.db"));
+    const auto run = log.begin_run(run_start("CART-0007"));
+    auto step = step_totals(1, "cheek");
+
+    SECTION("a depth range upside down") {
+        step.depth_set_min_mm = 1.5;
+        step.depth_set_max_mm = 0.5;
+        CHECK_THROWS_WITH(log.step_finished(run, step),
+                          Catch::Contains("step 1 (cheek pass) depth set runs from 1.500 down to "
+                                          "0.500 mm"));
+    }
+    SECTION("a negative energy") {
+        step.rf_energy_j = -2.0;
+        try {
+            log.step_finished(run, step);
+            FAIL("a negative energy was recorded");
+        } catch (const OutOfRangeError& error) {
+            CHECK_THAT(error.what(), Catch::Contains("rf_energy_j -2.000 J"));
+            CHECK(error.unit() == "J");
+            CHECK(error.value() == -2.0);
+        }
+    }
+    SECTION("a step that ends before it starts, or a time that is not a number") {
+        step.ended_s = step.started_s - 1.0;
+        CHECK_THROWS_AS(log.step_finished(run, step), OutOfRangeError);
+        CHECK_THROWS_AS(log.step_started(run, 2, "neck", "neck", std::nan("")), OutOfRangeError);
+        CHECK_THROWS_AS(log.event(run, RunEvent{-1.0, "fault", "x"}), OutOfRangeError);
+    }
+    CHECK(log.report(run).steps.empty());  // nothing half-written
+    CHECK_THROWS_WITH(log.begin_run(run_start("0")), Catch::Contains("no cartridge is fitted"));
 }
