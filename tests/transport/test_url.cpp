@@ -111,3 +111,14 @@ TEST_CASE("ble URLs give an address or a name", "[url][ble]") {
     CHECK_THAT(error_of("ble://AA:BB:CC:DD:EE:FF?name=x"), Catch::Contains("not both"));
     CHECK_THAT(error_of("ble:AA:BB:CC:DD:EE:FF"), Catch::Contains("missing '//'"));
 }
+
+TEST_CASE("replay URLs name a recording file and take a speed", "[url][replay]") {
+    const auto absolute = parse_url("replay:///tmp/a%20session.plrec?speed=4");
+    CHECK(absolute.scheme == "replay");
+    CHECK(absolute.path == "/tmp/a session.plrec");
+    CHECK(absolute.get("speed") == "4");
+    CHECK(parse_url("replay://recordings/s.plrec").path == "recordings/s.plrec");
+    CHECK(parse_url("REPLAY:s.plrec").path == "s.plrec");
+    CHECK_THROWS_WITH(parse_url("replay://"), Catch::Contains("missing the recording file") &&
+                                                  Catch::Contains("replay:///path/to/recording"));
+}
