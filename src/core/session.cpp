@@ -45,17 +45,17 @@ Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions o
       heartbeat_timer_(io_),
       link_timer_(io_) {
     recording_link_ = static_cast<transport::RecordingTransport*>(link_.get());
+    recording_description_ = url_ + " (" + recording_link_->description() + ")";
     if (!options_.record_path.empty()) {
         // From the first byte on, the Hello included (replay:// needs the whole session).
         recording_link_->attach(std::make_shared<recording::RecordingWriter>(
-            options_.record_path, url_ + " (" + recording_link_->description() + ")"));
+            options_.record_path, recording_description_));
     }
     io_thread_ = std::thread([this] { io_.run(); });
 }
 
 std::shared_ptr<recording::RecordingWriter> Session::start_recording(const std::string& path) {
-    auto writer = std::make_shared<recording::RecordingWriter>(
-        path, url_ + " (" + recording_link_->description() + ")");
+    auto writer = std::make_shared<recording::RecordingWriter>(path, recording_description_);
     auto attached = std::make_shared<std::promise<std::string>>();
     auto outcome = attached->get_future();
     {

@@ -224,6 +224,9 @@ private:
     std::unique_ptr<transport::Transport> link_;  // after io_: it holds I/O objects of io_
     /// link_ itself: every link is wrapped so that a recording can start at any time.
     transport::RecordingTransport* recording_link_ = nullptr;
+    /// What a recording file says it recorded: the URL and the link (read once, before the I/O
+    /// thread starts).
+    std::string recording_description_;
     std::thread io_thread_;
     CallbackDispatcher dispatcher_;
 
