@@ -135,10 +135,15 @@ void ReplayTransport::on_host_frame(const protocol::DecodedFrame& frame) {
     const auto& expected = script_.requests[next_request_];
     char when[32];
     std::snprintf(when, sizeof when, "%.3f", static_cast<double>(expected.time_us) / 1e6);
+    std::string hint;
+    if (type == protocol::MessageType::Hello && next_request_ == 0)
+        hint =
+            "; the recording does not start at a connect (a recording started mid-session has "
+            "no handshake): record with ConnectOptions::record_path to replay it";
     fail("the host sent " + describe_request(message) + " but the recording expects " +
          describe_request(expected.message) + " next (command " +
          std::to_string(next_request_ + 1) + " of " + std::to_string(script_.requests.size()) +
-         ", recorded at " + when + " s)");
+         ", recorded at " + when + " s)" + hint);
 }
 
 void ReplayTransport::answer(std::uint16_t seq, const protocol::Message& reply) {

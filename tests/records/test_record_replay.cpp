@@ -111,6 +111,11 @@ TEST_CASE("Pen::start_recording records from any moment, and stop() closes the f
     // A new recording may start once the first has stopped.
     auto again = pen->start_recording(dir.file("again.plrec"));
     CHECK(again.active());
+    // Without a handshake it cannot stand in for a pen at connect; the error says why.
+    CHECK_THROWS_WITH(Pen::connect(replay_url(path), stack_options()),
+                      Catch::Contains("the host sent Hello but the recording expects SetSpeed "
+                                      "120.00 Hz next") &&
+                          Catch::Contains("does not start at a connect"));
 }
 
 TEST_CASE("a truncated recording still replays up to its last whole frame", "[replay]") {
