@@ -49,17 +49,17 @@ typedef enum pl_run_outcome {
 
 /** The text fields of a run, for pl_run_text(). */
 typedef enum pl_run_field {
-    PL_RUN_STARTED_UTC = 0,              /**< ISO 8601, UTC */
-    PL_RUN_ENDED_UTC = 1,                /**< ISO 8601, UTC; "" while running */
-    PL_RUN_PEN_SERIAL = 2,               /**< the pen's serial number */
-    PL_RUN_PEN_MODEL = 3,                /**< the pen's model */
-    PL_RUN_PEN_FIRMWARE = 4,             /**< the pen's firmware version */
-    PL_RUN_CARTRIDGE_ID = 5,             /**< the cartridge used */
-    PL_RUN_RECIPE_NAME = 6,              /**< the recipe run */
-    PL_RUN_RECIPE_HASH = 7,              /**< its hash */
-    PL_RUN_DEVICE_CLASS = 8,             /**< "professional" or "at-home" */
-    PL_RUN_CLIENT_REFERENCE = 9,         /**< the app's opaque client reference, or "" */
-    PL_RUN_REASON = 10,                  /**< why it stopped, or "" */
+    PL_RUN_STARTED_UTC = 0,               /**< ISO 8601, UTC */
+    PL_RUN_ENDED_UTC = 1,                 /**< ISO 8601, UTC; "" while running */
+    PL_RUN_PEN_SERIAL = 2,                /**< the pen's serial number */
+    PL_RUN_PEN_MODEL = 3,                 /**< the pen's model */
+    PL_RUN_PEN_FIRMWARE = 4,              /**< the pen's firmware version */
+    PL_RUN_CARTRIDGE_ID = 5,              /**< the cartridge used */
+    PL_RUN_RECIPE_NAME = 6,               /**< the recipe run */
+    PL_RUN_RECIPE_HASH = 7,               /**< its hash */
+    PL_RUN_DEVICE_CLASS = 8,              /**< "professional" or "at-home" */
+    PL_RUN_CLIENT_REFERENCE = 9,          /**< the app's opaque client reference, or "" */
+    PL_RUN_REASON = 10,                   /**< why it stopped, or "" */
     PL_RUN_CARTRIDGE_OVERRIDE_REASON = 11 /**< why a used cartridge was reused, or "" */
 } pl_run_field;
 
@@ -96,11 +96,10 @@ PENLINK_EXPORT int64_t pl_run_failing_step(const pl_run* run);
 PENLINK_EXPORT size_t pl_run_step_count(const pl_run* run);
 
 /** Every use of every cartridge, newest first, at most limit. */
-PENLINK_EXPORT int pl_treatment_log_cartridge_ledger(pl_cartridge_list** out,
-                                                     pl_treatment_log* log, size_t limit);
+PENLINK_EXPORT int pl_treatment_log_cartridge_ledger(pl_cartridge_list** out, pl_treatment_log* log,
+                                                     size_t limit);
 /** The uses of one cartridge, newest first (an empty list if it was never used). */
-PENLINK_EXPORT int pl_treatment_log_cartridge_uses(pl_cartridge_list** out,
-                                                   pl_treatment_log* log,
+PENLINK_EXPORT int pl_treatment_log_cartridge_uses(pl_cartridge_list** out, pl_treatment_log* log,
                                                    const char* cartridge_id);
 /** Uses in the list (0 for NULL or a freed list). */
 PENLINK_EXPORT size_t pl_cartridge_list_count(const pl_cartridge_list* list);

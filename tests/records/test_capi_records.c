@@ -29,9 +29,9 @@ static void test_runs_and_ledger(void) {
     FILE* go_file = fopen(go, "w"); /* claim at once */
     CHECK(go_file != NULL);
     fclose(go_file);
-    CHECK(run_helper("CART-C1", "claim") == 0);  /* completed */
-    CHECK(run_helper("CART-C1", "claim") != 0);  /* refused by the ledger */
-    CHECK(run_helper("CART-C2", "crash") != 0);  /* left running: interrupted at next open */
+    CHECK(run_helper("CART-C1", "claim") == 0); /* completed */
+    CHECK(run_helper("CART-C1", "claim") != 0); /* refused by the ledger */
+    CHECK(run_helper("CART-C2", "crash") != 0); /* left running: interrupted at next open */
 
     CHECK_OK(pl_treatment_log_open(&log, db, 0, 0));
     CHECK_OK(pl_treatment_log_recent_runs(&runs, log, 10));
@@ -81,8 +81,7 @@ static void test_errors(const char* scratch) {
     snprintf(path, sizeof path, "%s/notes.db", scratch);
     file = fopen(path, "w");
     CHECK(file != NULL);
-    fputs("a clinic's notes, not a database: long enough to hold a SQLite header and more\n",
-          file);
+    fputs("a clinic's notes, not a database: long enough to hold a SQLite header and more\n", file);
     fclose(file);
     CHECK_FAILS(pl_treatment_log_open(&log, path, 1, 0), PL_EINVAL, "is not a penlink treatment");
     CHECK(log == NULL);
