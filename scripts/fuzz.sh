@@ -12,7 +12,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-20}
 shift || true
 fuzzers=("$@")
-[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(fuzz_frame_decoder fuzz_sim_device fuzz_session fuzz_descriptor fuzz_sealed_frames fuzz_recipe fuzz_zone_chart)
+[ ${#fuzzers[@]} -gt 0 ] || fuzzers=(fuzz_frame_decoder fuzz_sim_device fuzz_session fuzz_descriptor fuzz_sealed_frames fuzz_recipe fuzz_zone_chart fuzz_recording)
 build="$root/build/fuzz"
 jobs=2
 

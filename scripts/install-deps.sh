@@ -5,7 +5,7 @@ set -euo pipefail
 
 what=${1:-all}
 packages=(build-essential cmake ninja-build pkg-config ccache
-          libboost1.81-all-dev libboost-json1.81-dev libserialport-dev catch2 libssl-dev
+          libboost1.81-all-dev libboost-json1.81-dev libserialport-dev catch2 libssl-dev libsqlite3-dev
           libsdbus-c++-dev libsdbus-c++-bin libsystemd-dev dbus-daemon dbus-bin)
 if [ "$what" = all ]; then
     packages+=(clang-format swig python3-dev python3-venv openjdk-17-jdk-headless maven

@@ -20,6 +20,7 @@
 #include "penlink/errors.hpp"
 #include "penlink/export.h"
 #include "penlink/module.hpp"
+#include "penlink/recorder.hpp"
 #include "penlink/types.hpp"
 
 namespace penlink {
@@ -128,6 +129,11 @@ struct ConnectOptions {
     /// true: refuse every pen penlink holds no key for, even one that would drive
     /// unauthenticated (production use). false: such a pen is driven unauthenticated.
     bool require_authentication = false;
+    /// Non-empty: records every frame in and out of the session, from the first, into a new file
+    /// at this path until the pen is closed (docs/records.md; replay:// plays it back). Connect
+    /// throws InvalidArgumentError if the file cannot be created. Pen::start_recording records
+    /// from any later moment instead.
+    std::string record_path;
 };
 
 /// Called with each status frame, on the pen's callback thread.
@@ -282,6 +288,13 @@ public:
     ParamValue get_param(const std::string& module, const std::string& key);
     /// Reads every parameter of the module, in descriptor order.
     std::vector<ParamSetting> get_params(const std::string& module);
+
+    /// Records every frame in and out from now on (with a monotonic timestamp) into a new file at
+    /// path, until the Recorder is stopped or destroyed or the pen is closed (docs/records.md;
+    /// replay:// plays a recording back). Cheap enough to leave on (bench/README.md). Throws
+    /// InvalidArgumentError if the file cannot be created or a recording already runs on this
+    /// pen, ConnectionError if the pen is closed.
+    [[nodiscard]] Recorder start_recording(const std::string& path);
 
     /// The newest status frame received, if any.
     std::optional<Status> latest_status() const;

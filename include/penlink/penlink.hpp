@@ -5,5 +5,7 @@
 #include "penlink/discovery.hpp"
 #include "penlink/errors.hpp"
 #include "penlink/pen.hpp"
+#include "penlink/recorder.hpp"
+#include "penlink/records.hpp"
 #include "penlink/types.hpp"
 #include "penlink/version.h"

@@ -91,7 +91,10 @@ enum class HandleKind {
     Keys,
     Recipe,
     RecipeReport,
-    Runner
+    Runner,
+    TreatmentLog,
+    RunList,
+    CartridgeList
 };
 
 /// Adds a freshly allocated handle.

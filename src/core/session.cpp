@@ -39,13 +39,51 @@ Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions o
     : url_(std::move(url)),
       options_(options),
       work_(boost::asio::make_work_guard(io_)),
-      link_(make_link(io_)),
+      link_(std::make_unique<transport::RecordingTransport>(make_link(io_))),
       command_timeout_(link_timing(options_, link_->link_interval(), 0).command_timeout),
       dispatcher_(static_cast<std::size_t>(std::max(1, options.callback_queue_capacity))),
       next_seq_(random_start_seq()),
       heartbeat_timer_(io_),
       link_timer_(io_) {
+    recording_link_ = static_cast<transport::RecordingTransport*>(link_.get());
+    recording_description_ = url_ + " (" + recording_link_->description() + ")";
+    if (!options_.record_path.empty()) {
+        // From the first byte on, the Hello included (replay:// needs the whole session).
+        recording_link_->attach(std::make_shared<recording::RecordingWriter>(
+            options_.record_path, recording_description_));
+    }
     io_thread_ = std::thread([this] { io_.run(); });
+}
+
+std::shared_ptr<recording::RecordingWriter> Session::start_recording(const std::string& path) {
+    auto writer = std::make_shared<recording::RecordingWriter>(path, recording_description_);
+    auto attached = std::make_shared<std::promise<std::string>>();
+    auto outcome = attached->get_future();
+    {
+        // Posted under post_mutex_, so it runs before close() stops the I/O thread; waited for
+        // outside it, as handlers on the I/O thread may take it.
+        std::lock_guard lock(post_mutex_);
+        if (closed_.load()) {
+            writer->close();
+            throw ConnectionError(ErrorCode::NotConnected, "the pen at " + url_ + " is closed");
+        }
+        boost::asio::post(io_, [this, writer, attached] {
+            const auto& current = recording_link_->writer();
+            if (current && current->is_open()) {
+                attached->set_value(current->path());
+                return;
+            }
+            recording_link_->attach(writer);
+            attached->set_value({});
+        });
+    }
+    const auto busy = outcome.get();
+    if (!busy.empty()) {
+        writer->close();
+        throw InvalidArgumentError("the pen at " + url_ + " is already recording to '" + busy +
+                                   "'; stop that recording first");
+    }
+    return writer;
 }
 
 Session::~Session() { close(); }
@@ -232,6 +270,7 @@ void Session::close() {
     // instead of being dropped unanswered.
     io_.restart();
     io_.poll();
+    if (const auto& writer = recording_link_->writer()) writer->flush();
     set_state(ConnectionState::Closed, {});
     dispatcher_.stop();
 }

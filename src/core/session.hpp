@@ -34,6 +34,8 @@
 #include "penlink/types.hpp"
 #include "protocol/crypto.hpp"
 #include "protocol/frame.hpp"
+#include "recording/recording_writer.hpp"
+#include "transport/recording_transport.hpp"
 #include "transport/transport.hpp"
 
 namespace penlink::core {
@@ -108,6 +110,11 @@ public:
     std::optional<Status> latest_status() const;
     std::uint64_t dropped_status_frames() const { return dropped_.load(); }
     std::uint64_t received_status_frames() const { return received_.load(); }
+
+    /// Records every frame in and out from now on into a new file at path (docs/records.md).
+    /// Throws InvalidArgumentError if the file cannot be created or a recording already runs,
+    /// ConnectionError if the session is closed. The writer's close() ends it.
+    std::shared_ptr<recording::RecordingWriter> start_recording(const std::string& path);
 
     Subscription subscribe_status(StatusHandler handler, std::int32_t rate_hz);
     Subscription subscribe_events(EventHandler handler);
@@ -221,6 +228,11 @@ private:
     std::unique_ptr<transport::Transport> link_;  // after io_: it holds I/O objects of io_
     /// command_timeout, or its default for this link (link_timing.hpp); fixed at construction.
     const std::chrono::milliseconds command_timeout_;
+    /// link_ itself: every link is wrapped so that a recording can start at any time.
+    transport::RecordingTransport* recording_link_ = nullptr;
+    /// What a recording file says it recorded: the URL and the link (read once, before the I/O
+    /// thread starts).
+    std::string recording_description_;
     std::thread io_thread_;
     CallbackDispatcher dispatcher_;
 

@@ -2,6 +2,7 @@
 
 #include "penlink/errors.hpp"
 #include "transport/inproc_transport.hpp"
+#include "transport/replay_transport.hpp"
 #include "transport/serial_transport.hpp"
 #include "transport/tcp_transport.hpp"
 #ifdef PENLINK_WITH_BLE
@@ -14,6 +15,7 @@ std::unique_ptr<Transport> make_transport(const Url& url, boost::asio::io_contex
     if (url.scheme == "serial") return std::make_unique<SerialTransport>(io, url);
     if (url.scheme == "tcp") return std::make_unique<TcpTransport>(io, url);
     if (url.scheme == "sim") return std::make_unique<InprocTransport>(io, url);
+    if (url.scheme == "replay") return std::make_unique<ReplayTransport>(io, url);
     if (url.scheme == "ble") {
 #ifdef PENLINK_WITH_BLE
         return std::make_unique<BleTransport>(io, url);
@@ -25,7 +27,7 @@ std::unique_ptr<Transport> make_transport(const Url& url, boost::asio::io_contex
 #endif
     }
     throw InvalidArgumentError("unknown transport scheme '" + url.scheme +
-                               "'; expected serial, tcp, sim or ble");
+                               "'; expected serial, tcp, sim, ble or replay");
 }
 
 }  // namespace penlink::transport

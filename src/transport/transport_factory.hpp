@@ -10,7 +10,8 @@
 
 namespace penlink::transport {
 
-/// serial -> SerialTransport, tcp -> TcpTransport, sim -> InprocTransport, ble -> BleTransport
+/// serial -> SerialTransport, tcp -> TcpTransport, sim -> InprocTransport, ble -> BleTransport,
+/// replay -> ReplayTransport
 /// (NotSupportedError when built without PENLINK_WITH_BLE).
 /// Throws penlink::InvalidArgumentError for an unusable URL (bad baud rate, missing port).
 std::unique_ptr<Transport> make_transport(const Url& url, boost::asio::io_context& io);

@@ -16,6 +16,7 @@ constexpr std::string_view kSerialForm = "serial:///dev/ttyUSB0?baud=115200";
 constexpr std::string_view kTcpForm = "tcp://<host>:<port>, e.g. tcp://127.0.0.1:7878";
 constexpr std::string_view kSimForm = "sim:// or sim://?key=value&key=value";
 constexpr std::string_view kBleForm = "ble://AA:BB:CC:DD:EE:FF or ble://?name=NAME";
+constexpr std::string_view kReplayForm = "replay:///path/to/recording or replay://FILE?speed=4";
 
 [[noreturn]] void fail(const std::string& url, const std::string& problem,
                        std::string_view expected) {
@@ -152,6 +153,13 @@ void parse_sim(std::string_view rest, const std::string& url) {
     }
 }
 
+// replay:///abs/file, replay://relative/file and replay:file all name a file.
+void parse_replay(std::string_view rest, const std::string& url, Url& out) {
+    if (rest.starts_with("//")) rest.remove_prefix(2);
+    if (rest.empty()) fail(url, "missing the recording file", kReplayForm);
+    out.path = percent_decode(rest, url, "the file name");
+}
+
 bool is_ble_address(std::string_view text) {
     if (text.size() != 17) return false;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -216,8 +224,10 @@ Url parse_url(const std::string& text) {
         parse_sim(rest, text);
     } else if (url.scheme == "ble") {
         parse_ble(rest, text, url);
+    } else if (url.scheme == "replay") {
+        parse_replay(rest, text, url);
     } else {
-        fail(text, "unknown scheme '" + url.scheme + "'", "serial, tcp, sim or ble");
+        fail(text, "unknown scheme '" + url.scheme + "'", "serial, tcp, sim, ble or replay");
     }
     return url;
 }

@@ -7,6 +7,7 @@
 //   sim://[?key=value&...]           also "sim:" with no slashes
 //   ble://AA:BB:CC:DD:EE:FF[?...]    a Bluetooth LE pen by address (any case, stored upper case)
 //   ble://?name=NAME[&...]           ... or by its advertised name
+//   replay:///path/file[?speed=N]    a recorded session played back (also replay://relative/file)
 // The query is key=value pairs separated by '&'; %XX escapes are decoded in keys, values and the
 // serial path ('+' stays a literal plus). A key without '=', a repeated key or a bad escape is an
 // error. Which keys a scheme accepts is checked by its transport, not here.
@@ -22,7 +23,7 @@ struct Url {
     std::string scheme;                        // "serial", "tcp", "sim", "ble" (lower case)
     std::string host;                          // tcp only
     std::uint16_t port = 0;                    // tcp only
-    std::string path;                          // serial: device path
+    std::string path;                          // serial: device path; replay: the file
     std::string address;                       // ble: "AA:BB:CC:DD:EE:FF", or empty
     std::map<std::string, std::string> query;  // decoded key=value pairs
 

@@ -2,6 +2,7 @@
 # configure fails with a short message naming the Debian package(s) to install, not CMake's
 # raw search output. Variables: SOURCE_DIR SCRATCH GENERATOR
 foreach(case "Boost;libboost-json1.81-dev;-DPENLINK_BUILD_BINDINGS=OFF"
+             "SQLite3;libsqlite3-dev;-DPENLINK_BUILD_BINDINGS=OFF"
              "SWIG;apt-get install swig;-DPENLINK_BUILD_BINDINGS=ON")
     list(GET case 0 package)
     list(GET case 1 expected)

@@ -65,7 +65,7 @@ TEST_CASE("sim URLs carry decoded options", "[url]") {
 TEST_CASE("bad URLs name the URL, the problem and the expected form", "[url]") {
     auto message = error_of("foo://x");
     CHECK_THAT(message, Catch::Contains("'foo://x'") && Catch::Contains("unknown scheme 'foo'") &&
-                            Catch::Contains("serial, tcp, sim or ble"));
+                            Catch::Contains("serial, tcp, sim, ble or replay"));
 
     CHECK_THAT(error_of(""), Catch::Contains("empty"));
     CHECK_THAT(error_of("/dev/ttyUSB0"), Catch::Contains("missing scheme"));
@@ -110,4 +110,15 @@ TEST_CASE("ble URLs give an address or a name", "[url][ble]") {
     CHECK_THAT(error_of("ble://?name="), Catch::Contains("the name is empty"));
     CHECK_THAT(error_of("ble://AA:BB:CC:DD:EE:FF?name=x"), Catch::Contains("not both"));
     CHECK_THAT(error_of("ble:AA:BB:CC:DD:EE:FF"), Catch::Contains("missing '//'"));
+}
+
+TEST_CASE("replay URLs name a recording file and take a speed", "[url][replay]") {
+    const auto absolute = parse_url("replay:///tmp/a%20session.plrec?speed=4");
+    CHECK(absolute.scheme == "replay");
+    CHECK(absolute.path == "/tmp/a session.plrec");
+    CHECK(absolute.get("speed") == "4");
+    CHECK(parse_url("replay://recordings/s.plrec").path == "recordings/s.plrec");
+    CHECK(parse_url("REPLAY:s.plrec").path == "s.plrec");
+    CHECK_THROWS_WITH(parse_url("replay://"), Catch::Contains("missing the recording file") &&
+                                                  Catch::Contains("replay:///path/to/recording"));
 }

@@ -29,13 +29,18 @@ int run_modules(const Args& args);
 int run_param(const Args& args);
 int run_validate(const Args& args);
 int run_recipe(const Args& args);  // `penctl run`
+int run_record(const Args& args);
+int run_report(const Args& args);
+int run_history(const Args& args);
 
 /// Exit code of a run that Ctrl-C cut short before it finished its script (128 + SIGINT).
 constexpr int kExitInterrupted = 130;
 
 /// Connects to the pen at url. Commands that never look at status pass keep_status_fresh =
 /// false so the SDK does not ask for an idle status stream they would close again at once.
-std::unique_ptr<penlink::Pen> connect_pen(const std::string& url, bool keep_status_fresh);
+/// A non-empty record_path records the whole session there (penctl record).
+std::unique_ptr<penlink::Pen> connect_pen(const std::string& url, bool keep_status_fresh,
+                                          const std::string& record_path = {});
 /// The key file connect_pen() loads (penctl --key-file; else $PENLINK_KEY_FILE, if set).
 void set_key_file(const std::string& path);
 

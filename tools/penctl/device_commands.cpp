@@ -36,8 +36,10 @@ std::string key_file;  // set once by main() before any command runs
 
 void set_key_file(const std::string& path) { key_file = path; }
 
-std::unique_ptr<penlink::Pen> connect_pen(const std::string& url, bool keep_status_fresh) {
+std::unique_ptr<penlink::Pen> connect_pen(const std::string& url, bool keep_status_fresh,
+                                          const std::string& record_path) {
     penlink::ConnectOptions options;
+    options.record_path = record_path;
     if (!keep_status_fresh) options.idle_status_rate_hz = 0;
     std::string keys = key_file;
     if (keys.empty()) {

@@ -38,6 +38,9 @@ constexpr Command kCommands[] = {
     {"demo", penctl::run_demo},
     {"validate", penctl::run_validate},
     {"run", penctl::run_recipe},
+    {"record", penctl::run_record},
+    {"report", penctl::run_report},
+    {"history", penctl::run_history},
 };
 
 constexpr const char* kUsage =
@@ -60,10 +63,14 @@ constexpr const char* kUsage =
     "  demo                  scripted treatment on a simulated pen (pseudo-terminal)\n"
     "  validate RECIPE [URL] check a treatment recipe (zones, device class, pen)\n"
     "  run RECIPE URL        run a treatment recipe with a live progress line\n"
+    "  record URL FILE       record the session's frames to FILE (replay://FILE)\n"
+    "  report DB|FILE        a treatment run's steps, or what a recording holds\n"
+    "  history DB            recent treatments and the cartridge ledger\n"
     "\n"
     "URL: serial:///dev/ttyUSB0[?baud=115200], tcp://HOST:PORT, sim://[?rf=1&led=1]\n"
     "     ble://AA:BB:CC:DD:EE:FF or ble://?name=NAME (Bluetooth LE, [&]adapter=hci1)\n"
     "     (sim://?module=FILE fits a module from its descriptor file)\n"
+    "     replay://FILE[?speed=4] plays a recording back as a pen\n"
     "'penctl <command> --help' shows its options; --version the library version.\n"
     "-v shows the SDK's warnings and progress, -vv also its debug detail.\n"
     "--key-file FILE: your pens' keys ('SERIAL KEY', 64 hex digits, mode 600) for\n"

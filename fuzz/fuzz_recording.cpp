@@ -1,0 +1,77 @@
+// libFuzzer harness: the session recording parser (recording/recording_reader.hpp), which
+// reads files a user hands to replay://, penctl report and summarize_recording, and the replay
+// script built from what it accepts.
+//
+// Input layout: the whole input is the file's bytes. The seeds (fuzz/corpus/fuzz_recording)
+// are recordings of a simulated session, whole and cut short.
+//
+// Checked on every input, beyond "no crash, no sanitizer report, no leak, no hang":
+//   - parse_recording returns or throws InvalidArgumentError / NotSupportedError only;
+//   - every record it accepts lies inside the file, after the header and after the record
+//     before it, with a length in 1..kMaxRecordBytes, times that never go back, a known
+//     direction and flags; records tile the file from the header on up to where a warning
+//     says reading stopped (no warning: up to the very end);
+//   - the replay script built from it returns or throws NotSupportedError (sealed) only, and
+//     refers only to records that exist, in time order.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "fuzz_support.hpp"
+#include "penlink/errors.hpp"
+#include "recording/recording_reader.hpp"
+#include "transport/replay_script.hpp"
+
+using namespace penlink;
+using penlink::fuzz::check;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    recording::Recording parsed;
+    try {
+        parsed = recording::parse_recording(std::vector<std::uint8_t>(data, data + size), "fuzz");
+    } catch (const InvalidArgumentError&) {
+        return 0;
+    } catch (const NotSupportedError&) {
+        return 0;
+    }
+    check(parsed.data.size() == size);
+    check(parsed.version >= 1 && parsed.version <= recording::kVersion);
+    check(parsed.description.size() <= recording::kMaxDescriptionLength);
+    std::size_t end = recording::kFixedHeaderSize + parsed.description.size();
+    std::uint64_t previous_time = 0;
+    bool first = true;
+    for (const auto& record : parsed.records) {
+        check(record.size >= 1 && record.size <= recording::kMaxRecordBytes);
+        check(record.offset >= end + recording::kRecordHeaderSize);
+        if (!first) check(record.offset == end + recording::kRecordHeaderSize);
+        check(record.offset + record.size <= size);
+        check(record.time_us >= previous_time);
+        check(record.direction == recording::Direction::HostToPen ||
+              record.direction == recording::Direction::PenToHost);
+        check((record.flags & ~recording::kKnownFlags) == 0);
+        previous_time = record.time_us;
+        end = record.offset + record.size;
+        first = false;
+    }
+    if (parsed.warning.empty()) check(parsed.records.empty() || end == size);
+    if (!parsed.warning.empty()) check(end <= size);
+
+    const auto records = parsed.records.size();
+    try {
+        const auto script = transport::build_replay_script(std::move(parsed));
+        std::uint64_t time = 0;
+        for (const auto& frame : script.unsolicited) {
+            check(frame.record < records);
+            check(frame.time_us >= time);
+            time = frame.time_us;
+        }
+        time = 0;
+        for (const auto& request : script.requests) {
+            check(request.time_us >= time);
+            time = request.time_us;
+        }
+        check(script.requests.size() + script.unsolicited.size() + script.undecodable <= records);
+    } catch (const NotSupportedError&) {
+    }
+    return 0;
+}

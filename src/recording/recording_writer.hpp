@@ -1,0 +1,75 @@
+// Writes a session recording (recording_format.hpp) as bytes cross a link.
+//
+// Cheap enough to leave on: bytes are cut into frames at their 0x00 delimiters into a fixed
+// buffer, and records go into a buffer reserved once and written out when it fills (or after a
+// second), so recording a status frame neither allocates nor makes a system call.
+//
+// Threads: thread-safe. The session writes on its I/O thread; close() may come from the app's
+// thread (Recorder::stop) while the link still runs, so one uncontended mutex guards the file.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "recording/recording_format.hpp"
+
+namespace penlink::recording {
+
+class RecordingWriter {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    /// Creates (or truncates) path and writes the header. description says what was recorded
+    /// (the URL, the link). Throws penlink::InvalidArgumentError naming the file and the
+    /// system's reason if it cannot be created.
+    RecordingWriter(const std::string& path, const std::string& description);
+    /// Writes out what is buffered and closes the file.
+    ~RecordingWriter();
+    RecordingWriter(const RecordingWriter&) = delete;
+    RecordingWriter& operator=(const RecordingWriter&) = delete;
+
+    /// Bytes that crossed the link in one direction at time now (split into frames here).
+    void bytes(Direction direction, std::span<const std::uint8_t> bytes, Clock::time_point now);
+    /// Writes out the buffer (kept short so a crash loses at most about a second).
+    void flush();
+    /// Flushes and closes; later bytes() calls are ignored. Throws InvalidArgumentError if the
+    /// last write failed (disk full), naming the file.
+    void close();
+
+    const std::string& path() const { return path_; }
+    /// False once closed.
+    bool is_open() const;
+    std::uint64_t frames() const { return frames_.load(std::memory_order_relaxed); }
+    std::uint64_t bytes_written() const { return bytes_written_.load(std::memory_order_relaxed); }
+    /// The first write error, if any (recording stops at it; the session goes on).
+    std::string error() const;
+
+private:
+    struct Pending {
+        std::array<std::uint8_t, kMaxRecordBytes> bytes{};
+        std::size_t size = 0;
+    };
+    void emit(Direction direction, Pending& frame, std::uint8_t flags, Clock::time_point now);
+    void write_out();  // with mutex_ held
+    void close_locked();
+
+    std::string path_;
+    mutable std::mutex mutex_;  // guards everything below but the atomics
+    int fd_ = -1;
+    Clock::time_point started_;
+    Clock::time_point last_flush_;
+    std::vector<std::uint8_t> buffer_;  // reserved once; never grows past kBufferSize
+    std::array<Pending, 2> pending_;    // per direction: bytes of a frame not yet delimited
+    std::atomic<std::uint64_t> frames_{0};
+    std::atomic<std::uint64_t> bytes_written_{0};
+    std::atomic<bool> failed_{false};
+    std::string error_;  // set once, before failed_
+};
+
+}  // namespace penlink::recording

@@ -1,0 +1,125 @@
+// penctl record, report and history, run as the built binary: what they print, that every line
+// fits 80 columns, and their one-line failures.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <sstream>
+
+#include "log_fixtures.hpp"
+#include "penctl_runner.hpp"
+#include "penlink/records.hpp"
+#include "temp_dir.hpp"
+
+using namespace penlink;
+using penlink::test::run_start;
+using penlink::test::step_totals;
+using penlink::test::TempDir;
+using penlink::tooltest::is_one_line_reason;
+using penlink::tooltest::number_after;
+using penlink::tooltest::penctl;
+
+namespace {
+
+void check_fits_80_columns(const std::string& text) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        INFO(line);
+        CHECK(line.size() <= 80);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("penctl record writes a recording that penctl report summarises", "[penctl][records]") {
+    TempDir dir;
+    const auto file = dir.file("session.plrec");
+    const auto recorded = penctl({"record", "sim://", file, "--seconds", "0.6", "--rate-hz", "50"});
+    INFO(recorded.err);
+    REQUIRE(recorded.exit_code == 0);
+    CHECK_THAT(recorded.out, Catch::StartsWith("done: recorded "));
+    check_fits_80_columns(recorded.out);
+    const auto frames = number_after(recorded.out, "done: recorded ");
+    REQUIRE(frames);
+    CHECK(*frames > 10);
+
+    const auto report = penctl({"report", file});
+    REQUIRE(report.exit_code == 0);
+    check_fits_80_columns(report.out);
+    CHECK_THAT(report.out, Catch::Contains("of         sim:// (in-process simulator)") &&
+                               Catch::Contains("Status") && Catch::Contains("HelloReply 1"));
+    const auto to_pen = number_after(report.out, "to pen     ");
+    const auto from_pen = number_after(report.out, "from pen   ");
+    REQUIRE(to_pen);
+    REQUIRE(from_pen);
+    CHECK(*to_pen + *from_pen == *frames);
+
+    std::filesystem::resize_file(file, std::filesystem::file_size(file) - 3);
+    const auto cut = penctl({"report", file});
+    CHECK(cut.exit_code == 0);
+    CHECK_THAT(cut.out, Catch::Contains("warning") && Catch::Contains("cut short"));
+    check_fits_80_columns(cut.out);
+}
+
+TEST_CASE("penctl report and history show a treatment log in 80 columns", "[penctl][records]") {
+    TempDir dir;
+    const auto db = dir.file("clinic.db");
+    std::int64_t failed = 0;
+    {
+        auto log = TreatmentLog::open(db);
+        const auto first = log.begin_run(run_start("CART-0001"));
+        log.step_finished(first, step_totals(0, "forehead"));
+        log.finish_run(first, RunEnd{RunOutcome::Aborted, 0, "operator stopped"});
+        auto start = run_start("CART-0001");
+        start.recipe_name = "a recipe with a name far longer than any column could hold";
+        start.cartridge_override_reason =
+            "aborted before the needle touched the skin, same client in the same visit, "
+            "documented by the nurse in charge";
+        failed = log.begin_run(start);
+        log.step_finished(failed, step_totals(0, "periorbital-left-upper-lid"));
+        log.step_started(failed, 1, "cheek pass with a long name", "cheek", 10.0);
+        log.event(failed, RunEvent{12.5, "fault",
+                                   "RF impedance 900 ohm exceeds the limit of 600 ohm; "
+                                   "everything off"});
+        log.finish_run(failed, RunEnd{RunOutcome::Failed, 1,
+                                      "fault in step 2 (cheek): RF impedance 900 ohm exceeds the "
+                                      "limit of 600 ohm; needle, RF and LED were switched off"});
+    }
+    const auto report = penctl({"report", db});
+    INFO(report.out << report.err);
+    REQUIRE(report.exit_code == 0);
+    check_fits_80_columns(report.out);
+    CHECK_THAT(report.out, Catch::StartsWith("run " + std::to_string(failed) + "  failed"));
+    CHECK_THAT(report.out, Catch::Contains("CART-0001") && Catch::Contains("reused") &&
+                               Catch::Contains("periorbital") && Catch::Contains("1200") &&
+                               Catch::Contains("RF impedance 900 ohm"));
+
+    const auto first = penctl({"report", db, "--run", "1"});
+    REQUIRE(first.exit_code == 0);
+    CHECK_THAT(first.out, Catch::StartsWith("run 1  aborted"));
+
+    const auto history = penctl({"history", db});
+    REQUIRE(history.exit_code == 0);
+    check_fits_80_columns(history.out);
+    CHECK_THAT(history.out, Catch::Contains("recent treatments") &&
+                                Catch::Contains("cartridge ledger") &&
+                                Catch::Contains("aborted before the"));
+    CHECK(penlink::tooltest::count_lines_containing(history.out, "CART-0001") == 4);
+}
+
+TEST_CASE("penctl report and history fail in one line on a missing or foreign file",
+          "[penctl][records]") {
+    TempDir dir;
+    const auto missing = penctl({"history", dir.file("none.db")});
+    CHECK(missing.exit_code == 1);
+    CHECK(is_one_line_reason(missing.err));
+    CHECK_THAT(missing.err, Catch::Contains("does not exist"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("none.db")));  // nothing created
+
+    const auto usage = penctl({"report", dir.file("x.db"), "--run", "0"});
+    CHECK(usage.exit_code == 2);
+    CHECK(is_one_line_reason(usage.err));
+
+    const auto record_usage = penctl({"record", "sim://"});
+    CHECK(record_usage.exit_code == 2);
+    CHECK_THAT(record_usage.err, Catch::Contains("a pen URL and a file"));
+}
