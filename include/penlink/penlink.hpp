@@ -7,5 +7,8 @@
 #include "penlink/pen.hpp"
 #include "penlink/recorder.hpp"
 #include "penlink/records.hpp"
+#include "penlink/treatment.hpp"
+#include "penlink/treatment_record.hpp"
+#include "penlink/treatment_runner.hpp"
 #include "penlink/types.hpp"
 #include "penlink/version.h"

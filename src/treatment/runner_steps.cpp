@@ -23,7 +23,15 @@ void StepRunner::run() {
         impl_.changed.wait_for(lock, std::chrono::milliseconds(10));
     }
     RunInfo info = run_info();
-    if (impl_.options.observer) impl_.options.observer->run_started(info);
+    try {
+        // The observer may refuse the run (a treatment record refusing a used cartridge): then
+        // it fails here, before any output, in no step.
+        if (impl_.options.observer) impl_.options.observer->run_started(info);
+    } catch (const std::exception& refused) {
+        finish(RunOutcome::Failed, std::string("refused before the first step: ") + refused.what(),
+               std::nullopt);
+        return;
+    }
     try {
         all_off();
         for (current_ = 0; current_ < impl_.recipe.steps.size(); ++current_) {

@@ -1,12 +1,16 @@
 // `penctl validate` and `penctl run`: treatment recipes (docs/treatments.md) checked offline or
 // against a pen, and run with a live progress line; Ctrl-C aborts with everything off.
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "penlink/errors.hpp"
+#include "penlink/records.hpp"
+#include "penlink/treatment_record.hpp"
 #include "penlink/treatment_runner.hpp"
 #include "stop_signals.hpp"
 #include "treatment_display.hpp"
@@ -32,14 +36,41 @@ constexpr const char* kValidateUsage =
 
 constexpr const char* kRunUsage =
     "usage: penctl run RECIPE URL [--class professional|at-home]\n"
-    "                  [--at-home-cap-mm MM] [--zones FILE]\n"
+    "                  [--at-home-cap-mm MM] [--zones FILE] [--db FILE | --no-record]\n"
+    "                  [--client REF] [--reuse-cartridge REASON]\n"
     "Runs a treatment recipe on the pen: validates it first, then each step with a\n"
     "live progress line (step i of n, zone, time left, strokes). A pause step waits\n"
     "for the pen's button. Ctrl-C aborts: needle, RF and LED off. Exit 0 completed,\n"
     "1 refused or failed (the step and reason on stderr), 130 interrupted.\n"
+    "The run is written to the treatment record (penctl report/history read it), and\n"
+    "its cartridge is claimed there first: a cartridge a finished run used is refused.\n"
     "  --class C               professional (default) or at-home\n"
     "  --at-home-cap-mm MM     the at-home depth cap (default 0.25)\n"
-    "  --zones FILE            a clinic's zone chart instead of the standard one\n";
+    "  --zones FILE            a clinic's zone chart instead of the standard one\n"
+    "  --db FILE               the treatment record (default $PENLINK_TREATMENT_DB,\n"
+    "                          else ~/.local/share/penlink/treatments.db)\n"
+    "  --no-record             run without writing a record (and without the ledger)\n"
+    "  --client REF            an opaque client reference to store (no names)\n"
+    "  --reuse-cartridge WHY   run on a used cartridge; the reason is recorded\n";
+
+/// Where penctl keeps the treatment record unless told: $PENLINK_TREATMENT_DB, else the XDG
+/// data directory (its folder created on first use).
+std::string default_treatment_db() {
+    if (const char* path = std::getenv("PENLINK_TREATMENT_DB"); path && *path) return path;
+    std::filesystem::path base;
+    if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data) {
+        base = data;
+    } else if (const char* home = std::getenv("HOME"); home && *home) {
+        base = std::filesystem::path(home) / ".local" / "share";
+    } else {
+        throw UsageError("no HOME to keep the treatment record in: give --db FILE");
+    }
+    const auto dir = base / "penlink";
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error) throw UsageError("cannot create " + dir.string() + ": " + error.message());
+    return (dir / "treatments.db").string();
+}
 
 /// Lines of at most width columns, broken at spaces; continuation lines indented by indent.
 std::string wrap(const std::string& text, std::size_t width, const std::string& indent) {
@@ -216,7 +247,13 @@ int run_validate(const Args& args) {
 
 int run_recipe(const Args& args) {
     const CommandLine line("run", args,
-                           {{"--class", true}, {"--at-home-cap-mm", true}, {"--zones", true}});
+                           {{"--class", true},
+                            {"--at-home-cap-mm", true},
+                            {"--zones", true},
+                            {"--db", true},
+                            {"--no-record", false},
+                            {"--client", true},
+                            {"--reuse-cartridge", true}});
     if (line.help()) {
         std::fputs(kRunUsage, stdout);
         return 0;
@@ -225,13 +262,28 @@ int run_recipe(const Args& args) {
     tr::RunOptions options;
     options.device = device_of(line);
     options.zones = zones_of(line);
+    line.at_most_one_of({"--db", "--no-record"});
     const tr::Recipe recipe = tr::load_recipe(line.positionals()[0]);
     print_recipe_line(recipe);
+    // The record opens before the pen: a record that cannot be written stops the run early.
+    std::optional<penlink::TreatmentLog> log;
+    if (!line.has("--no-record")) {
+        log.emplace(
+            penlink::TreatmentLog::open(line.text("--db").value_or(default_treatment_db())));
+    }
     const auto pen = connect_pen(line.positionals()[1], true);
 
     ProgressLine progress(stdout);
     PrintingObserver observer(progress, recipe);
+    std::optional<tr::RunRecord> record;
     options.observer = &observer;
+    if (log) {
+        tr::RunRecordOptions record_options;
+        record_options.client_reference = line.text("--client").value_or("");
+        record_options.cartridge_override_reason = line.text("--reuse-cartridge").value_or("");
+        record.emplace(*log, record_options, &observer);
+        options.observer = &*record;
+    }
     options.on_progress = [&progress](const tr::RunProgress& report) { progress.show(report); };
     tr::Runner runner(*pen, recipe, options);
     try {
@@ -254,6 +306,10 @@ int run_recipe(const Args& args) {
     progress.finish();
     pen->close();
     print_summary(recipe, *result);
+    if (record && record->run_id()) {
+        std::printf("recorded as run %lld in %s\n", static_cast<long long>(*record->run_id()),
+                    log->path().c_str());
+    }
     if (result->outcome == tr::RunOutcome::Completed) return 0;
     std::string where;
     if (result->step) {
