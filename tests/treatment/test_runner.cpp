@@ -373,6 +373,7 @@ TEST_CASE("RF as a standard-profile module: settings by profile key, energy from
     CHECK(pen->get_param("rf", "enabled") == ParamValue(true));
     CHECK(pen->get_param("rf", "power").as_number() == Approx(8.0));
     const RunResult result = runner.wait();
+    INFO(result.reason);
     REQUIRE(result.outcome == RunOutcome::Completed);
     for (const StepTotals& step : result.steps) {
         INFO(step.name);
