@@ -5,8 +5,9 @@
 #      C tests, and the Python, Java and C# suites run by pytest, Maven/JUnit 5 and NUnit),
 #      then the Python wheel (manylinux, via auditwheel) installed into a fresh venv and tested
 #   2. the C/C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. the core, transport, integration and C ABI suites under ThreadSanitizer
-#   4. coverage-guided fuzzing of the wire decoders, device, session and module descriptors (scripts/fuzz.sh)
+#   3. the core, transport, integration, C ABI and treatment runner suites under ThreadSanitizer
+#   4. coverage-guided fuzzing of the wire decoders, device, session, module descriptors, recipes
+#      and zone charts (scripts/fuzz.sh)
 # Usage: scripts/test.sh [--quick]   (--quick: step 1 only)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
