@@ -271,6 +271,23 @@ TEST_CASE("a lost link fails the run", "[treatment][runner]") {
     CHECK(log.saw_event("link: "));
 }
 
+TEST_CASE("a pen that reboots mid-step fails the run", "[treatment][runner]") {
+    SimPen sim;
+    auto pen = Pen::connect(sim.url(), SimPen::options());
+    RunLog log;
+    Runner runner(*pen, load_recipe(kExamples + "acne-scars.json"), options_for(log));
+    runner.start();
+    REQUIRE(running_step(log, runner, 2));
+    REQUIRE(sim.command("reboot") == "ok");
+    const auto result = runner.wait_for(20s);
+    REQUIRE(result);
+    INFO(result->reason);
+    CHECK(result->outcome == RunOutcome::Failed);
+    REQUIRE(result->step);
+    CHECK(*result->step == 2);
+    CHECK_THAT(result->reason, Contains("restarted") || Contains("no session"));
+}
+
 TEST_CASE("a removed cartridge fails the run", "[treatment][runner]") {
     SimPen sim;
     auto pen = Pen::connect(sim.url(), SimPen::options());
