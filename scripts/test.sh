@@ -5,8 +5,10 @@
 #      C tests, and the Python, Java and C# suites run by pytest, Maven/JUnit 5 and NUnit),
 #      then the Python wheel (manylinux, via auditwheel) installed into a fresh venv and tested
 #   2. the C/C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. the core, transport, integration, C ABI and BLE suites under ThreadSanitizer
-#   4. coverage-guided fuzzing of the wire decoders, device, session and module descriptors (scripts/fuzz.sh)
+#   3. the core, transport, integration, C ABI, treatment runner, record/replay and BLE suites
+#      under ThreadSanitizer
+#   4. coverage-guided fuzzing of the wire decoders, device, session, module descriptors, recipes,
+#      zone charts and recordings (scripts/fuzz.sh)
 # Usage: scripts/test.sh [--quick]   (--quick: step 1 only)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

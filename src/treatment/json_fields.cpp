@@ -1,8 +1,11 @@
 #include "json_fields.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <set>
+#include <vector>
 
 #include "penlink/errors.hpp"
 
@@ -14,6 +17,60 @@ void fail(const std::string& origin, const std::string& place, const std::string
     if (!place.empty()) message += place + ": ";
     throw InvalidArgumentError(message + why);
 }
+
+namespace {
+
+// Boost.JSON keeps one of two equal keys of an object and drops the other without a word: in a
+// recipe, "depth_mm" given twice would be silently half-read. So the (already valid) text is
+// scanned once more for keys repeated within one object, naming the place.
+void refuse_duplicate_keys(const std::string& text, const std::string& origin) {
+    struct Frame {
+        bool object = false;
+        std::set<std::string> keys;
+        std::string key;        // the current member's key (objects)
+        std::size_t index = 0;  // the current element (arrays)
+    };
+    std::vector<Frame> frames;
+    const auto place = [&](std::size_t depth) {
+        std::string path;
+        for (std::size_t i = 0; i + 1 < depth; ++i) {
+            const Frame& frame = frames[i];
+            path = frame.object ? join(path, frame.key)
+                                : path + "[" + std::to_string(frame.index) + "]";
+        }
+        return path;
+    };
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        const char c = text[at];
+        if (c == '{' || c == '[') {
+            frames.push_back(Frame{c == '{', {}, {}, 0});
+        } else if ((c == '}' || c == ']') && !frames.empty()) {
+            frames.pop_back();
+        } else if (c == ',' && !frames.empty() && !frames.back().object) {
+            ++frames.back().index;
+        } else if (c == '"') {
+            std::string raw;
+            for (++at; at < text.size() && text[at] != '"'; ++at) {
+                if (text[at] == '\\' && at + 1 < text.size()) raw += text[at++];
+                raw += text[at];
+            }
+            std::size_t next = at + 1;
+            while (next < text.size() && std::isspace(static_cast<unsigned char>(text[next]))) {
+                ++next;
+            }
+            const bool is_key =
+                next < text.size() && text[next] == ':' && !frames.empty() && frames.back().object;
+            if (!is_key) continue;
+            Frame& frame = frames.back();
+            if (!frame.keys.insert(raw).second) {
+                fail(origin, join(place(frames.size()), raw), "appears twice in one object");
+            }
+            frame.key = raw;
+        }
+    }
+}
+
+}  // namespace
 
 boost::json::value parse_json(const std::string& text, const std::string& origin) {
     boost::json::stream_parser parser;
@@ -31,6 +88,7 @@ boost::json::value parse_json(const std::string& text, const std::string& origin
              "not valid JSON at line " + std::to_string(line) + ", column " +
                  std::to_string(column) + ": " + error.message());
     }
+    refuse_duplicate_keys(text, origin);
     return parser.release();
 }
 

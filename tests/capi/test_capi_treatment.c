@@ -123,7 +123,7 @@ static void runs_on_a_pen(void) {
     const char* url = NULL;
     pl_recipe_report* report = NULL;
 
-    CHECK_OK(pl_pen_connect(&pen, "sim://?rf=1&led=1", NULL));
+    CHECK_OK(pl_pen_connect(&pen, "sim://?rf=1&led=1&watchdog_ms=2000", NULL));
     CHECK_OK(pl_recipe_load(&recipe, example("acne-scars")));
     CHECK_OK(pl_recipe_validate(&report, recipe, pen, NULL));
     CHECK(pl_recipe_report_count(report) == 0);

@@ -65,7 +65,10 @@ public:
 
 private:
     static std::vector<std::string> args(std::vector<std::string> extra) {
-        std::vector<std::string> all{"--tcp", "0", "--control-port", "0", "--quiet"};
+        // A 2 s watchdog, as the fault matrix uses: on a loaded test machine heartbeats can be
+        // late, and these tests are about the runner (the watchdog has tests of its own).
+        std::vector<std::string> all{"--tcp",         "0",   "--control-port", "0", "--quiet",
+                                     "--watchdog-ms", "2000"};
         all.insert(all.end(), extra.begin(), extra.end());
         return all;
     }

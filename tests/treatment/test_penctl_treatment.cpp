@@ -19,6 +19,8 @@ using Catch::Matchers::Contains;
 namespace {
 
 const std::string kExamples = PENLINK_SOURCE_DIR "/examples/recipes/";
+// A 2 s watchdog: late heartbeats on a loaded test machine must not fault the pen mid-run.
+const std::string kSim = "sim://?watchdog_ms=2000";
 
 void check_80_columns(const std::string& text) {
     std::istringstream lines(text);
@@ -64,7 +66,7 @@ TEST_CASE("penctl validate accepts the examples offline and against a pen", "[tr
         INFO(offline.out << offline.err);
         CHECK(offline.exit_code == 0);
         CHECK_THAT(offline.out, Contains("ok: may run on a professional device"));
-        const auto online = penctl({"validate", kExamples + name + ".json", "sim://"});
+        const auto online = penctl({"validate", kExamples + name + ".json", kSim});
         CHECK(online.exit_code == 0);
     }
 }
@@ -109,7 +111,7 @@ TEST_CASE("penctl validate names the place of a malformed recipe", "[treatment][
 
 TEST_CASE("penctl run treats acne scars on sim:// with a progress line in 80 columns",
           "[treatment][penctl]") {
-    const auto result = penctl({"run", kExamples + "acne-scars.json", "sim://"});
+    const auto result = penctl({"run", kExamples + "acne-scars.json", kSim});
     INFO(result.out << result.err);
     REQUIRE(result.exit_code == 0);
     CHECK_THAT(result.out, Contains("step 1/4 cheek"));
@@ -127,7 +129,7 @@ TEST_CASE("penctl run treats acne scars on sim:// with a progress line in 80 col
 TEST_CASE("penctl run refuses what the pen or class forbids, before anything runs",
           "[treatment][penctl]") {
     const auto result =
-        penctl({"run", kExamples + "pigmentation-led.json", "sim://", "--class", "at-home"});
+        penctl({"run", kExamples + "pigmentation-led.json", kSim, "--class", "at-home"});
     CHECK(result.exit_code == 1);
     CHECK(result.err == "penctl: recipe refused: 3 violations (listed above)\n");
     CHECK_THAT(result.out, Contains("module 'led' delivers energy"));
@@ -136,7 +138,7 @@ TEST_CASE("penctl run refuses what the pen or class forbids, before anything run
 
 TEST_CASE("penctl run: Ctrl-C aborts with everything off and exit 130", "[treatment][penctl]") {
     const TempFile recipe("long.json", recipe_with(treat("Long cheek", "cheek", 1.0, 600.0)));
-    ChildProcess run(PENCTL_PATH, {"run", recipe.path(), "sim://?rf=1"});
+    ChildProcess run(PENCTL_PATH, {"run", recipe.path(), kSim});
     REQUIRE(run.wait_for_output("step 1/1 cheek", std::chrono::seconds(15)));
     run.send_signal(SIGINT);
     const auto result = run.finish(std::chrono::seconds(15));

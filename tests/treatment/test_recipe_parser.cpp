@@ -116,6 +116,20 @@ TEST_CASE("every bad input kind is refused naming the place", "[treatment][recip
         CHECK_THAT(parse_error(recipe_with(R"({"name": "a", "pause": "x", "zone": "cheek"})")),
                    StartsWith("steps[0].zone: unknown field (allowed: name, pause)"));
     }
+    SECTION("a key twice in one object (JSON parsers silently keep one)") {
+        CHECK(parse_error(recipe_with(treat("a", "cheek", 1.0, 1.0, R"(, "depth_mm": 2.5)"))) ==
+              "steps[0].depth_mm: appears twice in one object");
+        CHECK(
+            parse_error(recipe_with(treat("a", "cheek", 1.0) + "," +
+                                    treat("b", "cheek", 1.0, 1.0,
+                                          R"(, "modules": {"rf": {"power": 1, "power": 30}})"))) ==
+            "steps[1].modules.rf.power: appears twice in one object");
+        CHECK(parse_error(R"({"schema": "penlink.recipe/1", "name": "x", "name": "y",
+                              "steps": []})") == "name: appears twice in one object");
+        // The same key in different objects is fine, and so is a key inside a string.
+        CHECK_NOTHROW(parse_recipe(
+            recipe_with(treat(R"(a \"zone\": 1)", "cheek", 1.0) + "," + treat("b", "cheek", 1.0))));
+    }
     SECTION("not JSON at all: line and column") {
         CHECK_THAT(parse_error("{\n  \"schema\": \"penlink.recipe/1\",\n  \"name\": oops}"),
                    StartsWith("not valid JSON at line 3, column 11"));

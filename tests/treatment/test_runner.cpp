@@ -271,6 +271,23 @@ TEST_CASE("a lost link fails the run", "[treatment][runner]") {
     CHECK(log.saw_event("link: "));
 }
 
+TEST_CASE("a pen that reboots mid-step fails the run", "[treatment][runner]") {
+    SimPen sim;
+    auto pen = Pen::connect(sim.url(), SimPen::options());
+    RunLog log;
+    Runner runner(*pen, load_recipe(kExamples + "acne-scars.json"), options_for(log));
+    runner.start();
+    REQUIRE(running_step(log, runner, 2));
+    REQUIRE(sim.command("reboot") == "ok");
+    const auto result = runner.wait_for(20s);
+    REQUIRE(result);
+    INFO(result->reason);
+    CHECK(result->outcome == RunOutcome::Failed);
+    REQUIRE(result->step);
+    CHECK(*result->step == 2);
+    CHECK_THAT(result->reason, Contains("restarted") || Contains("no session"));
+}
+
 TEST_CASE("a removed cartridge fails the run", "[treatment][runner]") {
     SimPen sim;
     auto pen = Pen::connect(sim.url(), SimPen::options());
@@ -373,6 +390,7 @@ TEST_CASE("RF as a standard-profile module: settings by profile key, energy from
     CHECK(pen->get_param("rf", "enabled") == ParamValue(true));
     CHECK(pen->get_param("rf", "power").as_number() == Approx(8.0));
     const RunResult result = runner.wait();
+    INFO(result.reason);
     REQUIRE(result.outcome == RunOutcome::Completed);
     for (const StepTotals& step : result.steps) {
         INFO(step.name);
