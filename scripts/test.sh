@@ -96,15 +96,15 @@ configure_and_build "$asan" -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=address,
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     counted ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 300
 
-step "ThreadSanitizer (core, transport, integration, C ABI)"
+step "ThreadSanitizer (core, transport, integration, record/replay, C ABI)"
 tsan="$root/build/tsan"
 cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=thread \
     -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build "$tsan" -j "$jobs" --target test_core test_transport test_integration \
-    test_capi_misuse test_capi_acceptance penlink-sim
+    test_capi_misuse test_capi_acceptance test_record_replay penlink-sim
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     counted ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 300 \
-    -R '^(test_(core|transport|integration):|capi_misuse|capi_acceptance|capi_read_settings)'
+    -R '^(test_(core|transport|integration|record_replay):|capi_misuse|capi_acceptance|capi_read_settings)'
 
 step "fuzzing (libFuzzer, 20 s per target)"
 bash "$root/scripts/fuzz.sh" 20
