@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -48,6 +49,24 @@ public:
 
 private:
     std::string dir_, path_;
+};
+
+/// A fresh temporary directory, removed with everything in it.
+class TempDir {
+public:
+    TempDir() {
+        char dir[] = "/tmp/penlink-treat-db-XXXXXX";
+        REQUIRE(mkdtemp(dir) != nullptr);
+        path_ = dir;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
 };
 
 /// penctl's output with wrapped lines joined again.
@@ -111,7 +130,9 @@ TEST_CASE("penctl validate names the place of a malformed recipe", "[treatment][
 
 TEST_CASE("penctl run treats acne scars on sim:// with a progress line in 80 columns",
           "[treatment][penctl]") {
-    const auto result = penctl({"run", kExamples + "acne-scars.json", kSim});
+    const TempDir dir;
+    const std::map<std::string, std::string> env{{"PENLINK_TREATMENT_DB", dir.file("t.db")}};
+    const auto result = penctl({"run", kExamples + "acne-scars.json", kSim}, env);
     INFO(result.out << result.err);
     REQUIRE(result.exit_code == 0);
     CHECK_THAT(result.out, Contains("step 1/4 cheek"));
@@ -124,12 +145,53 @@ TEST_CASE("penctl run treats acne scars on sim:// with a progress line in 80 col
     REQUIRE(strokes);
     CHECK(*strokes > 400);
     check_80_columns(result.out);
+    CHECK_THAT(result.out, Contains("recorded as run 1 in " + dir.file("t.db")));
+}
+
+TEST_CASE("penctl run records the run, refuses its cartridge again, and report shows it",
+          "[treatment][penctl][records]") {
+    // The issue's scenario: run, record, refuse the same cartridge, report, history.
+    const TempDir dir;
+    const std::string db = dir.file("clinic.db");
+    const std::string recipe = kExamples + "acne-scars.json";
+    const auto first = penctl({"run", recipe, kSim, "--db", db, "--client", "C-0042"});
+    INFO(first.out << first.err);
+    REQUIRE(first.exit_code == 0);
+
+    const auto again = penctl({"run", recipe, kSim, "--db", db});
+    INFO(again.out << again.err);
+    CHECK(again.exit_code == 1);
+    CHECK_THAT(again.err, Contains("cartridge 1001 was already used by run 1"));
+    CHECK(is_one_line_reason(again.err));
+    CHECK_FALSE(Catch::Matchers::Contains("step 1/4 cheek").match(again.out));  // nothing ran
+
+    const auto report = penctl({"report", db, "--run", "1"});
+    INFO(report.out << report.err);
+    CHECK(report.exit_code == 0);
+    CHECK_THAT(report.out, Contains("completed"));
+    CHECK_THAT(report.out, Contains("cheek"));
+    CHECK_THAT(report.out, Contains("chin"));
+    CHECK_THAT(report.out, Contains("1001"));
+    check_80_columns(report.out);
+
+    const auto reused =
+        penctl({"run", recipe, kSim, "--db", db, "--reuse-cartridge", "training demo"});
+    INFO(reused.out << reused.err);
+    CHECK(reused.exit_code == 0);
+    const auto history = penctl({"history", db});
+    INFO(history.out);
+    CHECK(history.exit_code == 0);
+    CHECK_THAT(history.out, Contains("training demo"));
+    check_80_columns(history.out);
+
+    const auto both = penctl({"run", recipe, kSim, "--no-record", "--db", db});
+    CHECK(both.exit_code == 2);  // one or the other
 }
 
 TEST_CASE("penctl run refuses what the pen or class forbids, before anything runs",
           "[treatment][penctl]") {
-    const auto result =
-        penctl({"run", kExamples + "pigmentation-led.json", kSim, "--class", "at-home"});
+    const auto result = penctl(
+        {"run", kExamples + "pigmentation-led.json", kSim, "--class", "at-home", "--no-record"});
     CHECK(result.exit_code == 1);
     CHECK(result.err == "penctl: recipe refused: 3 violations (listed above)\n");
     CHECK_THAT(result.out, Contains("module 'led' delivers energy"));
@@ -138,7 +200,8 @@ TEST_CASE("penctl run refuses what the pen or class forbids, before anything run
 
 TEST_CASE("penctl run: Ctrl-C aborts with everything off and exit 130", "[treatment][penctl]") {
     const TempFile recipe("long.json", recipe_with(treat("Long cheek", "cheek", 1.0, 600.0)));
-    ChildProcess run(PENCTL_PATH, {"run", recipe.path(), kSim});
+    const TempDir dir;
+    ChildProcess run(PENCTL_PATH, {"run", recipe.path(), kSim, "--db", dir.file("t.db")});
     REQUIRE(run.wait_for_output("step 1/1 cheek", std::chrono::seconds(15)));
     run.send_signal(SIGINT);
     const auto result = run.finish(std::chrono::seconds(15));
