@@ -265,6 +265,7 @@ public:
     }
 
 #ifndef SWIG
+    Recipe() = default;  // the wrappers' return slots; an empty recipe never runs
     explicit Recipe(treatment::Recipe recipe) : recipe_(std::move(recipe)) {}
     const treatment::Recipe& native() const { return recipe_; }
 #endif
