@@ -5,6 +5,7 @@ aborted part way."""
 
 from __future__ import annotations
 
+import gc
 import inspect
 import json
 import threading
@@ -178,3 +179,30 @@ def test_every_public_name_of_the_treatment_module_has_a_docstring() -> None:
                     if not (doc or "").strip():
                         missing.append(f"{name}.{attribute}")
     assert not missing, missing
+
+
+def test_a_runner_dropped_mid_run_aborts_it_with_everything_off(pen: penlink.Pen) -> None:
+    started = threading.Event()
+    runner = treatment.Runner(pen, penlink.load_recipe(ACNE),
+                              on_progress=lambda p: started.set())
+    runner.start()
+    assert started.wait(10)
+    del runner
+    gc.collect()
+    # Destruction aborted the run and switched everything off before returning.
+    wait_for_status(pen, lambda s: s.state != penlink.PenState.RUNNING)
+
+
+def test_a_runner_released_inside_its_own_callback_does_not_deadlock(pen: penlink.Pen) -> None:
+    holder = {}
+    released = threading.Event()
+
+    def on_progress(progress: treatment.RunProgress) -> None:
+        if holder.pop("runner", None) is not None:
+            gc.collect()  # the last reference goes here, on the runner's own thread
+            released.set()
+
+    holder["runner"] = treatment.Runner(pen, penlink.load_recipe(ACNE), on_progress=on_progress)
+    holder["runner"].start()
+    assert released.wait(10)
+    wait_for_status(pen, lambda s: s.state != penlink.PenState.RUNNING)
