@@ -66,6 +66,11 @@ namespace Penlink
         public double RfEnergyJ { get; }
         /// <summary>LED dose since the run started, J/cm2.</summary>
         public double LedDoseJCm2 { get; }
+
+        public override string ToString() =>
+            "RunProgress(" + State + ", step " + (Step + 1) + "/" + StepCount + " " + StepName +
+            (Zone.Length > 0 ? " [" + Zone + "]" : "") + ", " + TimeLeftS.ToString("0.0") +
+            " s left, " + TotalStrokes + " strokes)";
     }
 
     /// <summary>What one step delivered.</summary>
@@ -114,6 +119,11 @@ namespace Penlink
         public double LedDoseJCm2 { get; }
         /// <summary>"completed", "skipped", "continued", "aborted" or "failed".</summary>
         public string Outcome { get; }
+
+        public override string ToString() =>
+            "StepTotals(" + Index + " " + Name + (Zone.Length > 0 ? " [" + Zone + "]" : "") + ", " +
+            Outcome + ", " + Strokes + " strokes, depth " + DepthActualMinMm.ToString("0.00") + "-" +
+            DepthActualMaxMm.ToString("0.00") + " mm)";
     }
 
     /// <summary>How a run ended.</summary>
@@ -142,6 +152,10 @@ namespace Penlink
         public IReadOnlyList<StepTotals> Steps { get; }
         /// <summary>From start to the end, s.</summary>
         public double DurationS { get; }
+
+        public override string ToString() =>
+            "RunResult(" + Outcome + (Step.HasValue ? " in step " + Step.Value + ": " + Reason : "") +
+            ", " + Steps.Count + " steps, " + DurationS.ToString("0.0") + " s)";
     }
 
     internal sealed class ProgressBridge : NativeProgressListener
