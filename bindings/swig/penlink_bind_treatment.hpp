@@ -327,6 +327,9 @@ public:
     void resume() { runner_->resume(); }
     void skip() { runner_->skip(); }
     void abort(const std::string& reason = "aborted by the app") { runner_->abort(reason); }
+    /// Whether the caller is this runner's own progress callback (where wait() is refused and
+    /// destruction is handed to another thread).
+    bool on_own_thread() const { return detail::progress_runner() == this; }
     /// RunState as its number.
     std::int32_t state() const { return static_cast<std::int32_t>(runner_->state()); }
     /// Blocks until the run ends.

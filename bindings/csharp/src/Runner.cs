@@ -247,7 +247,9 @@ namespace Penlink
             if (state != RunState.NotStarted && state != RunState.Finished)
             {
                 owned.abort("the runner was disposed");
-                owned.wait_until_done();
+                // From its own progress callback the run cannot end while we wait: Dispose()
+                // then hands the switching off to another thread.
+                if (!owned.on_own_thread()) owned.wait_until_done();
             }
             owned.Dispose();
             GC.KeepAlive(bridge);

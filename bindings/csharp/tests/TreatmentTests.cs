@@ -112,5 +112,28 @@ namespace Penlink.Tests
                 runner.Dispose();
             }
         }
+
+        [Test]
+        public void ARunIsAbortedFromItsProgressDelegate()
+        {
+            using (Pen pen = Pen.Connect("sim://"))
+            {
+                Runner runner = null;
+                runner = new Runner(pen, Recipe.Load(AcneScars()), DeviceClass.Professional, p =>
+                {
+                    if (p.Step == 1) runner.Abort("operator pressed stop");
+                });
+                using (runner)
+                {
+                    runner.Start();
+                    RunResult result = runner.Wait(TimeSpan.FromSeconds(60));
+                    Assert.AreEqual(RunOutcome.Aborted, result.Outcome);
+                    Assert.AreEqual(1, result.Step);
+                    Assert.AreEqual("operator pressed stop", result.Reason);
+                    Assert.AreEqual("aborted", result.Steps.Last().Outcome);
+                    StringAssert.Contains("Aborted", result.ToString());
+                }
+            }
+        }
     }
 }

@@ -369,7 +369,10 @@ class Runner:
             return
         if RunState(native.state()) not in (RunState.NOT_STARTED, RunState.FINISHED):
             native.abort("the runner was closed")
-            native.wait_until_done()
+            # Inside its own progress callback the run cannot end while we wait: the native
+            # runner then finishes switching off on another thread.
+            if not native.on_own_thread():
+                native.wait_until_done()
         del native
 
     def __enter__(self) -> "Runner":

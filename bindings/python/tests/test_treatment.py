@@ -206,3 +206,19 @@ def test_a_runner_released_inside_its_own_callback_does_not_deadlock(pen: penlin
     holder["runner"].start()
     assert released.wait(10)
     wait_for_status(pen, lambda s: s.state != penlink.PenState.RUNNING)
+
+
+def test_a_runner_closed_inside_its_own_callback_stops_the_run(pen: penlink.Pen) -> None:
+    closed = threading.Event()
+
+    def on_progress(progress: treatment.RunProgress) -> None:
+        if not closed.is_set():
+            runner.close()
+            closed.set()
+
+    runner = treatment.Runner(pen, penlink.load_recipe(ACNE), on_progress=on_progress)
+    runner.start()
+    assert closed.wait(10)
+    with pytest.raises(penlink.RejectedError, match="closed"):
+        runner.state
+    wait_for_status(pen, lambda s: s.state != penlink.PenState.RUNNING)

@@ -81,7 +81,11 @@ public final class Runner implements AutoCloseable {
         int state = native_.state();
         if (state != RunState.NOT_STARTED.ordinal() && state != RunState.FINISHED.ordinal()) {
             native_.abort("the runner was closed");
-            native_.wait_until_done();
+            // From its own progress callback the run cannot end while we wait: delete() then
+            // hands the switching off to another thread.
+            if (!native_.on_own_thread()) {
+                native_.wait_until_done();
+            }
         }
         native_.delete();
     }

@@ -113,4 +113,23 @@ class TreatmentTest {
             runner.close();
         }
     }
+
+    @Test
+    void aRunIsAbortedFromItsProgressListener() {
+        Runner[] holder = new Runner[1];
+        try (Pen pen = Pen.connect("sim://");
+             Runner runner = new Runner(pen, Recipe.load(ACNE), DeviceClass.PROFESSIONAL, p -> {
+                 if (p.step() == 1) {
+                     holder[0].abort("operator pressed stop");
+                 }
+             })) {
+            holder[0] = runner;
+            runner.start();
+            RunResult result = runner.waitFor(Duration.ofSeconds(60));
+            assertEquals(RunOutcome.ABORTED, result.outcome());
+            assertEquals(1, result.step().orElseThrow());
+            assertEquals("operator pressed stop", result.reason());
+            assertEquals("aborted", result.steps().get(result.steps().size() - 1).outcome());
+        }
+    }
 }
