@@ -79,3 +79,4 @@ static void penlink_csharp_raise_other(const char* message) {
 
 %include "penlink.i"
 %include "discovery.i"
+%include "treatment.i"

@@ -39,3 +39,4 @@
 
 %include "penlink.i"
 %include "discovery.i"
+%include "treatment.i"

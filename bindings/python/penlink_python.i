@@ -57,3 +57,4 @@ static void penlink_python_raise_other(const char* message) {
 %include "penlink.i"
 
 %include "discovery.i"
+%include "treatment.i"

@@ -412,6 +412,11 @@ public:
     std::uint64_t dropped_status_frames() const { return pen_->dropped_status_frames(); }
     std::uint64_t received_status_frames() const { return pen_->received_status_frames(); }
 
+#ifndef SWIG
+    /// The SDK pen, for the other parts of the binding layer (treatment runner).
+    const std::shared_ptr<penlink::Pen>& native() const { return pen_; }
+#endif
+
 private:
     explicit Pen(std::shared_ptr<penlink::Pen> pen) : pen_(std::move(pen)) {}
 

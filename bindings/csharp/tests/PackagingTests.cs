@@ -26,7 +26,7 @@ namespace Penlink.Tests
         // Types with behaviour rather than values; everything else public must print itself.
         static readonly HashSet<Type> NotValues = new HashSet<Type>
         {
-            typeof(Pen), typeof(Subscription), typeof(Module), typeof(Sdk),
+            typeof(Pen), typeof(Subscription), typeof(Module), typeof(Sdk), typeof(Runner),
         };
 
         [Test]

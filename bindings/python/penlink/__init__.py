@@ -40,6 +40,8 @@ from .log import list_serial_ports, log_to_logging, set_log_handler
 from .modules import (Module, ModuleMap, ModuleNotFittedError, ParamMap,
                       parse_module_descriptor)
 from .pen import Pen, Subscription, connect, connect_async
+from . import treatment
+from .treatment import DeviceClass, Recipe, RunOutcome, RunState, load_recipe
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, EventKind, Fault,
                     InterlockSpec, LedCapabilities, LedChannel, LedMode, LogLevel,
                     ModuleDescriptor, ParamAccess, ParamSpec, ParamType, PenSettings, PenState,
@@ -74,4 +76,5 @@ __all__ = [
     "Module", "ModuleMap", "ParamMap", "ModuleNotFittedError", "parse_module_descriptor",
     "ModuleDescriptor", "ParamSpec", "TelemetrySpec", "InterlockSpec", "ParamType",
     "ParamAccess", "SafetyClass", "TelemetryReading",
+    "treatment", "Recipe", "load_recipe", "DeviceClass", "RunState", "RunOutcome",
 ]

@@ -461,6 +461,18 @@ class Pen:
         """Status frames received since connect."""
         return self._native.received_status_frames()
 
+    def run_recipe(self, recipe: Any, *, on_progress: Optional[Callable[..., Any]] = None,
+                   device_class: Any = "professional", at_home_depth_cap_mm: float = 0.25,
+                   zone_chart: Optional[str] = None, timeout: Optional[float] = None) -> Any:
+        """Runs a treatment recipe (penlink.treatment.Recipe) on this pen to its end and
+        returns its penlink.treatment.RunResult; see penlink.treatment.Runner to pause,
+        skip or abort a run."""
+        from . import treatment
+        return treatment.run_recipe(self, recipe, on_progress=on_progress,
+                                    device_class=device_class,
+                                    at_home_depth_cap_mm=at_home_depth_cap_mm,
+                                    zone_chart=zone_chart, timeout=timeout)
+
     @property
     def dropped_status_frames(self) -> int:
         """Frames the pen sent that never reached a callback (lost on the link, or dropped

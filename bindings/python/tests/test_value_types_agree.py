@@ -29,6 +29,8 @@ REPO = Path(__file__).resolve().parents[3]
 TYPES_HPP = REPO / "include" / "penlink" / "types.hpp"
 DESCRIPTOR_HPP = REPO / "include" / "penlink" / "module_descriptor.hpp"
 DISCOVERY_HPP = REPO / "include" / "penlink" / "discovery.hpp"
+TREATMENT_HPP = REPO / "include" / "penlink" / "treatment.hpp"
+RUNNER_HPP = REPO / "include" / "penlink" / "treatment_runner.hpp"
 PENLINK_H = REPO / "include" / "penlink" / "penlink.h"
 CAPI_CONVERT = REPO / "src" / "capi" / "convert.cpp"
 JAVA_DIR = REPO / "bindings" / "java" / "src" / "main" / "java" / "io" / "penlink"
@@ -63,7 +65,8 @@ def _body(text: str, opening: str, what: str) -> str:
 
 
 def _cpp_headers() -> str:
-    return TYPES_HPP.read_text() + DESCRIPTOR_HPP.read_text() + DISCOVERY_HPP.read_text()
+    return "".join(path.read_text() for path in (TYPES_HPP, DESCRIPTOR_HPP, DISCOVERY_HPP,
+                                                 TREATMENT_HPP, RUNNER_HPP))
 
 
 def cpp_fields(struct: str) -> List[Tuple[str, str]]:
@@ -214,7 +217,8 @@ def test_status_carries_telemetry_in_every_binding() -> None:
 # --- enums --------------------------------------------------------------------------------------
 
 ENUMS = ["PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "ParamType",
-         "ParamAccess", "SafetyClass", "TransportKind", "StatusRateLimit"]
+         "ParamAccess", "SafetyClass", "TransportKind", "StatusRateLimit", "DeviceClass",
+         "RunState", "RunOutcome"]
 
 
 def cpp_enum(name: str) -> Dict[str, int]:

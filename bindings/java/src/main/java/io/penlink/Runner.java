@@ -1,0 +1,143 @@
+package io.penlink;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs one treatment recipe on one pen, once (docs/treatments.md, "The runner"). The runner
+ * has a thread of its own; progress reaches the listener there. {@link #close()} aborts a run
+ * still going and waits until everything is off. Keeps its pen reachable while it lives.
+ */
+public final class Runner implements AutoCloseable {
+    private final Pen pen;  // the native runner holds the pen open; this keeps the proxy too
+    private final ProgressBridge bridge;  // referenced for as long as C++ may call it
+    private NativeRunner runner;
+
+    /** Prepares a run of recipe on pen as deviceClass; nothing is sent until start(). */
+    public Runner(Pen pen, Recipe recipe, DeviceClass deviceClass, ProgressListener listener) {
+        if (pen == null || recipe == null) {
+            throw new InvalidArgumentException("the pen or the recipe is null");
+        }
+        this.pen = pen;
+        this.bridge = listener == null ? null : new ProgressBridge(listener);
+        this.runner = new NativeRunner(pen.resources().pen, recipe.recipe,
+                Recipe.options(deviceClass), bridge);
+    }
+
+    /** Validates against the pen and starts; {@link InvalidArgumentException} lists every
+     * violation, {@link SafetyException} if the pen is in a fault or e-stop. */
+    public void start() {
+        runner().start();
+    }
+
+    /** The report of start()'s validation (empty before start()). */
+    public ValidationReport validation() {
+        return Recipe.report(runner().validation());
+    }
+
+    /** Stops the needle and outputs, keeping the step's place. */
+    public void pause() {
+        runner().pause();
+    }
+
+    /** Resumes after pause(), or continues a pause step. */
+    public void resume() {
+        runner().resume();
+    }
+
+    /** Ends the current step and goes on with the next. */
+    public void skip() {
+        runner().skip();
+    }
+
+    /** Ends the run with everything off; outcome ABORTED with reason. */
+    public void abort(String reason) {
+        runner().abort(reason);
+    }
+
+    /** What the runner is doing now. */
+    public RunState state() {
+        return RunState.values()[runner().state()];
+    }
+
+    /** Waits for the run's end, up to timeout ({@link TimeoutException} after it). */
+    public RunResult waitFor(Duration timeout) {
+        long ms = Math.min(timeout.toMillis(), Integer.MAX_VALUE);
+        return result(runner().wait_ms((int) ms));
+    }
+
+    /** Aborts a run still going, waits for everything to be off, frees the native runner.
+     * Idempotent. */
+    @Override
+    public synchronized void close() {
+        NativeRunner native_ = runner;
+        if (native_ == null) {
+            return;
+        }
+        runner = null;
+        int state = native_.state();
+        if (state != RunState.NOT_STARTED.ordinal() && state != RunState.FINISHED.ordinal()) {
+            native_.abort("the runner was closed");
+            // From its own progress callback the run cannot end while we wait: delete() then
+            // hands the switching off to another thread.
+            if (!native_.on_own_thread()) {
+                native_.wait_until_done();
+            }
+        }
+        native_.delete();
+    }
+
+    /** The pen this runner drives. */
+    public Pen pen() {
+        return pen;
+    }
+
+    private synchronized NativeRunner runner() {
+        if (runner == null) {
+            throw new RejectedException(ErrorCode.REJECTED, "the runner is closed");
+        }
+        return runner;
+    }
+
+    static RunResult result(NativeRunResult r) {
+        List<StepTotals> steps = new ArrayList<>();
+        StepTotalsVector all = r.getSteps();
+        for (int i = 0; i < all.size(); i++) {
+            NativeStepTotals t = all.get(i);
+            steps.add(new StepTotals(t.getIndex(), t.getName(), t.getZone(), t.getStarted_s(),
+                    t.getEnded_s(), t.getStrokes().longValue(), t.getDepth_set_min_mm(),
+                    t.getDepth_set_max_mm(), t.getDepth_actual_min_mm(),
+                    t.getDepth_actual_max_mm(), t.getRf_energy_j(), t.getLed_dose_j_cm2(),
+                    t.getOutcome()));
+        }
+        return new RunResult(RunOutcome.values()[r.getOutcome()],
+                r.getStep() < 0 ? OptionalInt.empty() : OptionalInt.of(r.getStep()),
+                r.getReason(), List.copyOf(steps), r.getDuration_s());
+    }
+
+    static final class ProgressBridge extends NativeProgressListener {
+        private final ProgressListener listener;
+        private final AtomicLong failures = new AtomicLong();
+
+        ProgressBridge(ProgressListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void on_progress(NativeRunProgress p) {
+            try {
+                listener.onProgress(new RunProgress(RunState.values()[p.getState()], p.getStep(),
+                        p.getStep_count(), p.getStep_name(), p.getZone(), p.getCurrent_pass(),
+                        p.getPasses(), p.getStep_elapsed_s(), p.getStep_duration_s(),
+                        p.getRun_elapsed_s(), p.getTime_left_s(),
+                        p.getStep_strokes().longValue(), p.getTotal_strokes().longValue(),
+                        p.getRf_energy_j(), p.getLed_dose_j_cm2()));
+            } catch (Throwable error) {
+                Bridges.report("progress", failures, error);
+            }
+        }
+    }
+}
