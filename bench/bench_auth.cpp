@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "cpu_time.hpp"
 #include "penlink-sim/launcher.hpp"
 #include "penlink/penlink.hpp"
 #include "stats.hpp"
@@ -30,13 +31,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 const std::string kSerial = "BENCH-AUTH";
 const std::string kKeyHex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-
-double cpu_seconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
 
 struct Figures {
     double round_trip_us = 0;  // median
@@ -84,11 +78,11 @@ void stream_window(Side& side, int rate, double seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the rate takes hold
     const auto dropped_before = side.pen->dropped_status_frames();
     const std::uint64_t frames_before = frames.load();
-    const double cpu_before = cpu_seconds();
+    const double cpu_before = bench::cpu_seconds();
     const auto wall_before = Clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     side.wall_s += std::chrono::duration<double>(Clock::now() - wall_before).count();
-    side.cpu_s += cpu_seconds() - cpu_before;
+    side.cpu_s += bench::cpu_seconds() - cpu_before;
     side.frames += static_cast<double>(frames.load() - frames_before);
     side.figures.dropped += side.pen->dropped_status_frames() - dropped_before;
     subscription.unsubscribe();

@@ -15,19 +15,11 @@
 #include <vector>
 
 #include "alloc_counter.hpp"
+#include "cpu_time.hpp"
 #include "penlink-sim/launcher.hpp"
 #include "penlink/penlink.hpp"
 
 namespace {
-
-double cpu_seconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto seconds = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6;
-    };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 struct Sample {
     int rate_hz;
@@ -44,12 +36,12 @@ Sample measure(penlink::Pen& pen, int rate_hz, double seconds) {
     const auto dropped_before = pen.dropped_status_frames();
     const auto delivered_before = delivered.load();
     const auto allocations_before = bench::allocations.load();
-    const double cpu_before = cpu_seconds();
+    const double cpu_before = bench::cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double cpu = cpu_seconds() - cpu_before;
+    const double cpu = bench::cpu_seconds() - cpu_before;
     const auto frames = delivered.load() - delivered_before;
     const auto allocations = bench::allocations.load() - allocations_before;
     const auto dropped = pen.dropped_status_frames() - dropped_before;
