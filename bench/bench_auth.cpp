@@ -7,7 +7,6 @@
 //   - status streaming at `rate` Hz for `seconds` per side: frames received, drops, and the SDK
 //     process's CPU (getrusage) per second of streaming.
 // Usage: bench_auth [runs=5] [rounds=1000] [rate=20000] [seconds=2]
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 

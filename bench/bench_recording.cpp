@@ -4,7 +4,6 @@
 // it is the SDK's: the simulator is another process), heap allocations per frame while
 // streaming, and the recording's bytes per frame. The figure is the ratio of CPU per frame
 // recording / not recording (the floor, measured in the same run), median and spread over runs.
-#include <sys/resource.h>
 
 #include <unistd.h>
 #include <algorithm>

@@ -1,7 +1,6 @@
 // Status streaming over a pseudo-terminal: for each requested rate, how many frames reached the
 // callback, how many were lost, what the SDK's process spent in CPU, and how many heap
 // allocations the whole process made per status frame while streaming.
-#include <sys/resource.h>
 
 #include <unistd.h>
 #include <algorithm>
