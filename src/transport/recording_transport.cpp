@@ -10,26 +10,25 @@ void RecordingTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
     // The handler runs on the io thread, where writer_ is only ever touched.
     inner_->open(
         [this, on_receive = std::move(on_receive)](std::span<const std::uint8_t> bytes) {
-            if (writer_)
-                writer_->bytes(recording::Direction::PenToHost, bytes,
-                               recording::RecordingWriter::Clock::now());
+            record(recording::Direction::PenToHost, bytes);
             on_receive(bytes);
         },
         std::move(on_error), timeout);
 }
 
 void RecordingTransport::send(std::span<const std::uint8_t> bytes) {
-    if (writer_)
-        writer_->bytes(recording::Direction::HostToPen, bytes,
-                       recording::RecordingWriter::Clock::now());
+    record(recording::Direction::HostToPen, bytes);
     inner_->send(bytes);
 }
 
 void RecordingTransport::send_urgent(std::span<const std::uint8_t> frame) {
-    if (writer_)
-        writer_->bytes(recording::Direction::HostToPen, frame,
-                       recording::RecordingWriter::Clock::now());
+    record(recording::Direction::HostToPen, frame);
     inner_->send_urgent(frame);
+}
+
+void RecordingTransport::record(recording::Direction direction,
+                                std::span<const std::uint8_t> bytes) {
+    if (writer_) writer_->bytes(direction, bytes, recording::RecordingWriter::Clock::now());
 }
 
 void RecordingTransport::attach(std::shared_ptr<recording::RecordingWriter> writer) {

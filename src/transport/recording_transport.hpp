@@ -35,6 +35,9 @@ public:
     const std::shared_ptr<recording::RecordingWriter>& writer() const { return writer_; }
 
 private:
+    // Writes bytes to the recording, if one is attached (io thread).
+    void record(recording::Direction direction, std::span<const std::uint8_t> bytes);
+
     std::unique_ptr<Transport> inner_;
     std::shared_ptr<recording::RecordingWriter> writer_;
 };
