@@ -80,23 +80,26 @@ struct RunStart {
     std::string cartridge_override_reason;
 };
 
-/// One step's totals, as the runner reports them.
+/// One step's totals: what treatment::Runner reports (treatment::StepTotals is this type) and
+/// the log stores.
 struct StepTotals {
-    std::size_t index = 0;             ///< 0-based position in the recipe
+    std::size_t index = 0;             ///< 0-based position in the recipe (Recipe::steps)
     std::string name;                  ///< the step's name
-    std::string zone;                  ///< the zone it treated
+    std::string zone;                  ///< the zone key; "" for a Pause step
     double started_s = 0.0;            ///< seconds since the run began
     double ended_s = 0.0;              ///< seconds since the run began
-    std::uint64_t strokes = 0;         ///< needle strokes delivered
-    double depth_set_min_mm = 0.0;     ///< shallowest depth set
-    double depth_set_max_mm = 0.0;     ///< deepest depth set
-    double depth_actual_min_mm = 0.0;  ///< shallowest depth measured
-    double depth_actual_max_mm = 0.0;  ///< deepest depth measured
-    double rf_energy_j = 0.0;          ///< RF energy delivered, J
-    double led_dose_j_cm2 = 0.0;       ///< LED dose delivered, J/cm^2
-    /// Totals of other modules by "module.key" (e.g. "cooling.time_s").
+    std::uint64_t strokes = 0;         ///< needle strokes during the step
+    double depth_set_min_mm = 0.0;     ///< shallowest depth set point seen, mm
+    double depth_set_max_mm = 0.0;     ///< deepest depth set point seen, mm
+    double depth_actual_min_mm = 0.0;  ///< shallowest measured depth while the needle ran, mm
+    double depth_actual_max_mm = 0.0;  ///< deepest measured depth while the needle ran, mm
+    double rf_energy_j = 0.0;          ///< RF energy delivered (add-on or "rf" module), J
+    double led_dose_j_cm2 = 0.0;       ///< LED dose delivered (add-on or "led" module), J/cm2
+    /// Running totals of fitted modules' channels in J or J/cm2, as "module.channel" (e.g.
+    /// "rf.energy"): what the step added.
     std::map<std::string, double> module_totals;
-    /// "completed", "skipped", "aborted", "failed" (or "running" while it runs).
+    /// "completed", "skipped", "continued" (a Pause step), "aborted" or "failed" ("running"
+    /// in the log while it runs).
     std::string outcome;
 };
 

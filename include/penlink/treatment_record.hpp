@@ -51,7 +51,7 @@ public:
     /// Records the step as begun.
     void step_started(std::size_t index, const RecipeStep& step, double t_s) override;
     /// Records the step's totals.
-    void step_finished(const treatment::StepTotals& totals) override;
+    void step_finished(const StepTotals& totals) override;
     /// Records the event.
     void event(double t_s, const std::string& kind, const std::string& text) override;
     /// Records the outcome.

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "penlink/export.h"
+#include "penlink/records.hpp"
 #include "penlink/treatment.hpp"
 
 namespace penlink {
@@ -67,26 +68,9 @@ struct RunInfo {
     std::uint32_t cartridge_id = 0;  ///< the cartridge fitted at start (0 = unknown)
 };
 
-/// What one step delivered (RunObserver::step_finished, RunResult::steps).
-struct StepTotals {
-    std::size_t index = 0;             ///< index into Recipe::steps
-    std::string name;                  ///< the step's name
-    std::string zone;                  ///< the zone key; "" for a Pause step
-    double started_s = 0.0;            ///< since the run started, s
-    double ended_s = 0.0;              ///< since the run started, s
-    std::uint64_t strokes = 0;         ///< needle strokes during the step
-    double depth_set_min_mm = 0.0;     ///< shallowest depth set point seen, mm
-    double depth_set_max_mm = 0.0;     ///< deepest depth set point seen, mm
-    double depth_actual_min_mm = 0.0;  ///< shallowest measured depth while the needle ran, mm
-    double depth_actual_max_mm = 0.0;  ///< deepest measured depth while the needle ran, mm
-    double rf_energy_j = 0.0;          ///< RF energy delivered (add-on or "rf" module), J
-    double led_dose_j_cm2 = 0.0;       ///< LED dose delivered (add-on or "led" module), J/cm2
-    /// Running totals of fitted modules' channels in J or J/cm2, as "module.channel" (e.g.
-    /// "rf.energy"): what the step added.
-    std::map<std::string, double> module_totals;
-    /// "completed", "skipped", "continued" (a Pause step), "aborted" or "failed".
-    std::string outcome;
-};
+/// What one step delivered (RunObserver::step_finished, RunResult::steps): the same type the
+/// treatment record stores (penlink/records.hpp), so a run's totals go into the log as they are.
+using StepTotals = penlink::StepTotals;
 
 /// How the run ended.
 struct RunResult {

@@ -59,25 +59,8 @@ void RunRecord::step_started(std::size_t index, const RecipeStep& step, double t
     if (next_) next_->step_started(index, step, t_s);
 }
 
-void RunRecord::step_finished(const treatment::StepTotals& totals) {
-    if (const auto run = run_id()) {
-        penlink::StepTotals row;
-        row.index = totals.index;
-        row.name = totals.name;
-        row.zone = totals.zone;
-        row.started_s = totals.started_s;
-        row.ended_s = totals.ended_s;
-        row.strokes = totals.strokes;
-        row.depth_set_min_mm = totals.depth_set_min_mm;
-        row.depth_set_max_mm = totals.depth_set_max_mm;
-        row.depth_actual_min_mm = totals.depth_actual_min_mm;
-        row.depth_actual_max_mm = totals.depth_actual_max_mm;
-        row.rf_energy_j = totals.rf_energy_j;
-        row.led_dose_j_cm2 = totals.led_dose_j_cm2;
-        row.module_totals = totals.module_totals;
-        row.outcome = totals.outcome;
-        log_.step_finished(*run, row);
-    }
+void RunRecord::step_finished(const StepTotals& totals) {
+    if (const auto run = run_id()) log_.step_finished(*run, totals);
     if (next_) next_->step_finished(totals);
 }
 

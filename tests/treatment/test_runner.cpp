@@ -14,6 +14,7 @@ using namespace penlink;
 using namespace penlink::treatment;
 using namespace penlink::treatment_test;
 using namespace std::chrono_literals;
+// runner's.
 using Catch::Matchers::Contains;
 using penlink::test::wait_until;
 
@@ -59,7 +60,7 @@ TEST_CASE("acne-scars runs multi-zone to completion with totals per step", "[tre
     runner.start();
     const RunResult result = runner.wait();
     INFO(result.reason);
-    CHECK(result.outcome == RunOutcome::Completed);
+    CHECK(result.outcome == treatment::RunOutcome::Completed);
     CHECK_FALSE(result.step);
     REQUIRE(result.steps.size() == 4);
     const ZoneChart chart = ZoneChart::standard();
@@ -109,7 +110,7 @@ TEST_CASE("the depth never exceeds the zone's cap while switching zones", "[trea
                                            treat("Cheek again", "cheek", 1.5, 1.0))),
                   options_for(log));
     runner.start();
-    REQUIRE(runner.wait().outcome == RunOutcome::Completed);
+    REQUIRE(runner.wait().outcome == treatment::RunOutcome::Completed);
 
     // The needle ran in three segments, at the steps' depths, in order; the depth (set and
     // measured) moved only while the needle was stopped.
@@ -167,7 +168,7 @@ TEST_CASE("pause stops the needle and resume goes on where it was", "[treatment]
     CHECK(wait_until([&] { return pen->latest_status()->state == PenState::Running; }));
     CHECK(wait_until([&] { return pen->latest_status()->led_enabled; }));
     const RunResult result = runner.wait();
-    CHECK(result.outcome == RunOutcome::Completed);
+    CHECK(result.outcome == treatment::RunOutcome::Completed);
     REQUIRE(result.steps.size() == 1);
     CHECK(result.steps[0].ended_s - result.steps[0].started_s >= 3.0);  // 2 s + the pause
     CHECK(result.steps[0].led_dose_j_cm2 > 0);
@@ -189,7 +190,7 @@ TEST_CASE("skip ends the step and goes on with the next", "[treatment][runner]")
     runner.skip();
     const auto result = runner.wait_for(20s);
     REQUIRE(result);
-    CHECK(result->outcome == RunOutcome::Completed);
+    CHECK(result->outcome == treatment::RunOutcome::Completed);
     REQUIRE(result->steps.size() == 2);
     CHECK(result->steps[0].outcome == "skipped");
     CHECK(result->steps[1].outcome == "completed");
@@ -207,7 +208,7 @@ TEST_CASE("abort switches everything off and says where", "[treatment][runner]")
     CHECK(pen->latest_status()->rf_enabled);
     runner.abort("client asked to stop");
     const RunResult result = runner.wait();
-    CHECK(result.outcome == RunOutcome::Aborted);
+    CHECK(result.outcome == treatment::RunOutcome::Aborted);
     REQUIRE(result.step);
     CHECK(*result.step == 1);
     CHECK(result.reason == "client asked to stop");
@@ -229,7 +230,7 @@ TEST_CASE("a fault mid-step fails the run with everything off, naming the step",
     REQUIRE(running_step(log, runner, 1));
     REQUIRE(sim.command("fault 8") == "ok");
     const RunResult result = runner.wait();
-    CHECK(result.outcome == RunOutcome::Failed);
+    CHECK(result.outcome == treatment::RunOutcome::Failed);
     REQUIRE(result.step);
     CHECK(*result.step == 1);
     CHECK_THAT(result.reason, Contains("fault") && Contains("injected"));
@@ -247,7 +248,7 @@ TEST_CASE("an emergency stop fails the run", "[treatment][runner]") {
     REQUIRE(running_step(log, runner, 0));
     REQUIRE(sim.command("estop-button") == "ok");
     const RunResult result = runner.wait();
-    CHECK(result.outcome == RunOutcome::Failed);
+    CHECK(result.outcome == treatment::RunOutcome::Failed);
     REQUIRE(result.step);
     CHECK(*result.step == 0);
     CHECK_THAT(result.reason, Contains("emergency stop") || Contains("e-stop"));
@@ -264,7 +265,7 @@ TEST_CASE("a lost link fails the run", "[treatment][runner]") {
     REQUIRE(sim.command("reboot-link-down 3000") == "ok");
     const auto result = runner.wait_for(20s);
     REQUIRE(result);
-    CHECK(result->outcome == RunOutcome::Failed);
+    CHECK(result->outcome == treatment::RunOutcome::Failed);
     REQUIRE(result->step);
     CHECK(*result->step == 1);
     CHECK_THAT(result->reason, Contains("link lost"));
@@ -282,7 +283,7 @@ TEST_CASE("a pen that reboots mid-step fails the run", "[treatment][runner]") {
     const auto result = runner.wait_for(20s);
     REQUIRE(result);
     INFO(result->reason);
-    CHECK(result->outcome == RunOutcome::Failed);
+    CHECK(result->outcome == treatment::RunOutcome::Failed);
     REQUIRE(result->step);
     CHECK(*result->step == 2);
     CHECK_THAT(result->reason, Contains("restarted") || Contains("no session"));
@@ -297,7 +298,7 @@ TEST_CASE("a removed cartridge fails the run", "[treatment][runner]") {
     REQUIRE(running_step(log, runner, 0));
     REQUIRE(sim.command("cartridge remove") == "ok");
     const RunResult result = runner.wait();
-    CHECK(result.outcome == RunOutcome::Failed);
+    CHECK(result.outcome == treatment::RunOutcome::Failed);
     CHECK_THAT(result.reason, Contains("cartridge"));
     CHECK(all_off(*pen));
 }
@@ -321,7 +322,7 @@ TEST_CASE("an operator pause is continued by the pen's button", "[treatment][run
     REQUIRE(sim.command("button 1") == "ok");
     const auto result = runner.wait_for(20s);
     REQUIRE(result);
-    CHECK(result->outcome == RunOutcome::Completed);
+    CHECK(result->outcome == treatment::RunOutcome::Completed);
     REQUIRE(result->steps.size() == 3);
     CHECK(result->steps[1].outcome == "continued");
     CHECK(result->steps[1].strokes == 0);
@@ -341,7 +342,7 @@ TEST_CASE("an app's resume also continues an operator pause", "[treatment][runne
     runner.resume();
     const auto result = runner.wait_for(20s);
     REQUIRE(result);
-    CHECK(result->outcome == RunOutcome::Completed);
+    CHECK(result->outcome == treatment::RunOutcome::Completed);
 }
 
 TEST_CASE("start refuses a recipe the pen cannot run, listing every violation",
@@ -391,7 +392,7 @@ TEST_CASE("RF as a standard-profile module: settings by profile key, energy from
     CHECK(pen->get_param("rf", "power").as_number() == Approx(8.0));
     const RunResult result = runner.wait();
     INFO(result.reason);
-    REQUIRE(result.outcome == RunOutcome::Completed);
+    REQUIRE(result.outcome == treatment::RunOutcome::Completed);
     for (const StepTotals& step : result.steps) {
         INFO(step.name);
         CHECK(step.rf_energy_j > 0);
