@@ -33,9 +33,6 @@ struct SetParamsStep {
     protocol::Message request;
     Module module;  // explains a Nack in the descriptor's words
 };
-core::Session::NackExplainer explainer_for(const Module& module) {
-    return [module](const protocol::Nack& nack) { return core::explain_param_nack(module, nack); };
-}
 void send_in_turn(std::shared_ptr<core::Session> session,
                   std::shared_ptr<std::vector<SetParamsStep>> steps, std::size_t next,
                   ResultHandler done) {

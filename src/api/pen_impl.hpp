@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 
+#include "core/module_params.hpp"
 #include "core/session.hpp"
 #include "penlink/pen.hpp"
 
@@ -16,5 +17,11 @@ struct Pen::Impl {
 
     std::shared_ptr<core::Session> session;
 };
+
+/// Tells the pen's Nack of a module request in the module's descriptor's words (for
+/// Session::request and request_reply).
+inline core::Session::NackExplainer explainer_for(const Module& module) {
+    return [module](const protocol::Nack& nack) { return core::explain_param_nack(module, nack); };
+}
 
 }  // namespace penlink

@@ -5,13 +5,7 @@
 #include "core/module_params.hpp"
 
 namespace penlink {
-namespace {
-
-core::Session::NackExplainer explainer_for(const Module& module) {
-    return [module](const protocol::Nack& nack) { return core::explain_param_nack(module, nack); };
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<Module> Pen::modules() { return impl_->session->modules(); }
 
