@@ -1,15 +1,31 @@
-// Command round trip: Pen::set_depth until the pen acknowledged, against penlink-sim on a
-// pseudo-terminal, compared with the floor: a raw echo of a frame-sized message through a pty
-// by a minimal child process, measured in the same run.
+// Command round trip: Pen::set_depth until the pen acknowledged, over a pty and TCP against
+// penlink-sim and over sim:// in-process, each against its floor measured in the same run:
+//   pty      a raw echo of a frame-sized message through a pty by a minimal child process;
+//   tcp      the same echo over a loopback TCP connection (TCP_NODELAY both ends);
+//   sim://   a two-thread ping-pong in this process (mutex and condition variable each way),
+//            the least a hand-off to the simulated pen's thread and back can cost.
+// Each run measures every floor and its SDK figure back to back; the ratio is per run (median
+// against median), reported as the median and spread over the runs.
+//
+// Usage: bench_roundtrip [rounds per measurement, 2000] [runs, 5]
 #include <fcntl.h>
 #include <pty.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "penlink-sim/launcher.hpp"
@@ -64,6 +80,88 @@ std::vector<double> raw_pty_echo(int rounds) {
     return samples;
 }
 
+// The same echo over loopback TCP: a child accepts one connection and echoes what arrives.
+std::vector<double> raw_tcp_echo(int rounds) {
+    const int listener = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        listen(listener, 1) != 0 ||
+        getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+        std::abort();
+    const int one = 1;
+    const pid_t child = fork();
+    if (child == 0) {
+        const int peer = accept(listener, nullptr, nullptr);
+        setsockopt(peer, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        char buffer[256];
+        for (;;) {
+            const ssize_t n = read(peer, buffer, sizeof buffer);
+            if (n <= 0) _exit(0);
+            if (write(peer, buffer, static_cast<std::size_t>(n)) != n) _exit(1);
+        }
+    }
+    close(listener);
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) std::abort();
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    std::vector<double> samples;
+    unsigned char frame[kFrameBytes] = {};
+    for (int i = 0; i < rounds; ++i) {
+        frame[0] = static_cast<unsigned char>(i);
+        const auto start = Clock::now();
+        if (write(fd, frame, sizeof frame) != static_cast<ssize_t>(sizeof frame)) std::abort();
+        std::size_t got = 0;
+        unsigned char back[kFrameBytes];
+        while (got < sizeof back) {
+            const ssize_t n = read(fd, back + got, sizeof back - got);
+            if (n <= 0) std::abort();
+            got += static_cast<std::size_t>(n);
+        }
+        samples.push_back(micros(Clock::now() - start));
+    }
+    close(fd);
+    waitpid(child, nullptr, 0);
+    return samples;
+}
+
+// Two threads handing a token back and forth through a mutex and condition variable each way:
+// the floor of a request handed to another thread of this process and answered back.
+std::vector<double> two_thread_ping_pong(int rounds) {
+    std::mutex mutex;
+    std::condition_variable to_peer, to_caller;
+    int sent = 0, answered = 0;
+    bool done = false;
+    std::thread peer([&] {
+        std::unique_lock lock(mutex);
+        for (;;) {
+            to_peer.wait(lock, [&] { return done || sent > answered; });
+            if (done) return;
+            answered = sent;
+            to_caller.notify_one();
+        }
+    });
+    std::vector<double> samples;
+    for (int i = 0; i < rounds; ++i) {
+        const auto start = Clock::now();
+        std::unique_lock lock(mutex);
+        ++sent;
+        to_peer.notify_one();
+        to_caller.wait(lock, [&] { return answered == sent; });
+        lock.unlock();
+        samples.push_back(micros(Clock::now() - start));
+    }
+    {
+        std::lock_guard lock(mutex);
+        done = true;
+    }
+    to_peer.notify_one();
+    peer.join();
+    return samples;
+}
+
 // The same request as set_depth, written by hand straight to penlink-sim's pty: what the
 // simulated device itself costs, without the SDK.
 std::vector<double> raw_frames_to_sim(int rounds) {
@@ -100,38 +198,67 @@ std::vector<double> raw_frames_to_sim(int rounds) {
     return samples;
 }
 
-std::vector<double> sdk_set_depth(int rounds) {
-    penlink::simtool::SimProcess sim(PENLINK_SIM_PATH, {"--pty", "--quiet"});
-    auto pen = penlink::Pen::connect(sim.url());
+std::vector<double> sdk_set_depth(penlink::Pen& pen, int rounds) {
     std::vector<double> samples;
     for (int i = 0; i < rounds + 100; ++i) {
         const auto depth = penlink::Depth::mm(i % 2 ? 1.0 : 1.05);
         const auto start = Clock::now();
-        pen->set_depth(depth);
+        pen.set_depth(depth);
         if (i >= 100) samples.push_back(micros(Clock::now() - start));  // first 100 warm up
     }
     return samples;
+}
+
+struct Row {
+    const char* name;
+    std::vector<double> floor_median, sdk_median, sdk_p99, ratio;
+};
+
+void add(Row& row, const std::vector<double>& floor, const std::vector<double>& sdk) {
+    row.floor_median.push_back(bench::percentile(floor, 0.5));
+    row.sdk_median.push_back(bench::percentile(sdk, 0.5));
+    row.sdk_p99.push_back(bench::percentile(sdk, 0.99));
+    row.ratio.push_back(row.sdk_median.back() / row.floor_median.back());
+}
+
+void print(const Row& row, const char* floor_name) {
+    const auto min = [](std::vector<double> v) { return *std::min_element(v.begin(), v.end()); };
+    const auto max = [](std::vector<double> v) { return *std::max_element(v.begin(), v.end()); };
+    std::printf(
+        "  %-7s set_depth median %7.1f us (p99 %7.1f), %s %7.1f us: ratio median %.2fx "
+        "(%.2f-%.2fx)\n",
+        row.name, bench::percentile(row.sdk_median, 0.5), bench::percentile(row.sdk_p99, 0.5),
+        floor_name, bench::percentile(row.floor_median, 0.5), bench::percentile(row.ratio, 0.5),
+        min(row.ratio), max(row.ratio));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     const int rounds = argc > 1 ? std::atoi(argv[1]) : 2000;
+    const int runs = argc > 2 ? std::atoi(argv[2]) : 5;
     penlink::set_log_level(penlink::LogLevel::Error);
-    const auto echo = raw_pty_echo(rounds);
-    const auto device = raw_frames_to_sim(rounds);
-    const auto sdk = sdk_set_depth(rounds);
-    const double echo_median = bench::percentile(echo, 0.5),
-                 echo_p99 = bench::percentile(echo, 0.99);
-    const double sdk_median = bench::percentile(sdk, 0.5), sdk_p99 = bench::percentile(sdk, 0.99);
-    std::printf("command round trip over a pty, %d rounds each\n", rounds);
-    std::printf("  raw pty echo (12 bytes):    median %8.1f us   p99 %8.1f us\n", echo_median,
-                echo_p99);
-    std::printf("  raw SetDepth to penlink-sim: median %7.1f us   p99 %8.1f us\n",
-                bench::percentile(device, 0.5), bench::percentile(device, 0.99));
-    std::printf("  set_depth acknowledged:     median %8.1f us   p99 %8.1f us\n", sdk_median,
-                sdk_p99);
-    std::printf("  ratio set_depth/raw echo:   median %8.2fx     p99 %8.2fx\n",
-                sdk_median / echo_median, sdk_p99 / echo_p99);
+    Row pty{"pty", {}, {}, {}, {}}, tcp{"tcp", {}, {}, {}, {}}, sim{"sim://", {}, {}, {}, {}};
+    std::vector<double> device;
+    penlink::simtool::SimProcess pty_sim(PENLINK_SIM_PATH, {"--pty", "--quiet"});
+    penlink::simtool::SimProcess tcp_sim(PENLINK_SIM_PATH, {"--tcp", "0", "--quiet"});
+    auto pty_pen = penlink::Pen::connect(pty_sim.url());
+    auto tcp_pen = penlink::Pen::connect(tcp_sim.url());
+    auto sim_pen = penlink::Pen::connect("sim://");
+    for (int run = 0; run < runs; ++run) {
+        add(pty, raw_pty_echo(rounds), sdk_set_depth(*pty_pen, rounds));
+        add(tcp, raw_tcp_echo(rounds), sdk_set_depth(*tcp_pen, rounds));
+        add(sim, two_thread_ping_pong(rounds), sdk_set_depth(*sim_pen, rounds));
+        device.push_back(bench::percentile(raw_frames_to_sim(rounds), 0.5));
+    }
+    std::printf(
+        "command round trip, %d rounds per measurement, %d runs (ratio per run: SDK "
+        "median / floor median)\n",
+        rounds, runs);
+    print(pty, "raw pty echo");
+    print(tcp, "raw TCP echo");
+    print(sim, "2-thread ping-pong");
+    std::printf("  (a SetDepth frame written by hand to penlink-sim's pty: median %.1f us)\n",
+                bench::percentile(device, 0.5));
     return 0;
 }

@@ -98,6 +98,16 @@ private:
     Impl* impl_;
 };
 
+/// Which threads carry a pen's traffic and run its callbacks (docs/architecture.md, Threads).
+enum class Threading {
+    /// Every pen shares penlink's I/O thread and two callback threads: a process with hundreds
+    /// of pens runs three penlink threads. One pen's callbacks still never run two at a time.
+    Shared = 0,
+    /// The pen has an I/O thread and a callback thread of its own, so no other pen's traffic or
+    /// slow callback can delay it (two threads and four file descriptors more per pen).
+    Dedicated = 1,
+};
+
 /// How Pen::connect talks to the pen: timeouts, retries, heartbeat, queues.
 struct ConnectOptions {
     /// How long connect() may take, link opening and handshake included.
@@ -116,8 +126,17 @@ struct ConnectOptions {
     std::chrono::milliseconds link_timeout{0};
     /// Status rate requested while nobody subscribed (keeps latest_status() fresh), in Hz.
     std::int32_t idle_status_rate_hz = 10;
-    /// Capacity of the callback queue; frames beyond it are dropped and counted.
+    /// Capacity of the callback queue; frames beyond it are dropped and counted. The queue
+    /// grows to it only as a backlog of status frames needs it.
     std::int32_t callback_queue_capacity = 4096;
+    /// Shared threads (the default) or the pen's own (docs/architecture.md, Threads).
+    Threading threading = Threading::Shared;
+    /// Non-empty: the pen's callbacks run as tasks handed to this function instead of on
+    /// penlink's callback threads, e.g. to run them on the app's UI or event loop. It must run
+    /// each task exactly once, later, on any thread; penlink never hands it a pen's next task
+    /// before that pen's last one has returned, so one pen's callbacks still run one at a time.
+    /// Pen::close() waits for the tasks already handed over to run.
+    std::function<void(std::function<void()>)> callback_executor;
     /// Directories of partner module descriptors (*.json) for pens that do not store them;
     /// searched before those in the PENLINK_MODULE_PATH environment variable.
     std::vector<std::string> module_paths;

@@ -37,9 +37,10 @@
  *   Depth is given in whole micrometres (exact, the pen's own unit); the `_mm` twin rounds to
  *   the nearest micrometre.
  *
- * Threads: every pen has its own I/O thread and its own callback thread. All callbacks of one
- * pen (status, events, connection state, async completions) run on that pen's callback thread,
- * one at a time, in order. A callback may call any pl_pen_* function of its pen, including the
+ * Threads: pens share penlink's I/O thread and two callback threads (docs/architecture.md,
+ * Threads); a command is written on the calling thread. All callbacks of one pen (status,
+ * events, connection state, async completions) run one at a time, in order, on a callback
+ * thread. A callback may call any pl_pen_* function of its pen, including the
  * blocking ones, except pl_pen_free(). Functions on one pl_pen may be called from any number
  * of threads at once; freeing a handle while another thread still uses it is a caller bug.
  *

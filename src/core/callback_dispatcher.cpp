@@ -8,18 +8,38 @@
 #include "core/log.hpp"
 
 namespace penlink::core {
+namespace {
+
+/// How many status frames the ring holds when it is first needed; it doubles from there up to
+/// its capacity, so a pen with a few frames in flight holds a few KB, not the whole capacity.
+constexpr std::size_t kInitialRing = 16;
+
+/// How many dispatchers' callbacks this thread is running (nested when a callback closes
+/// another pen). A thread inside one may not wait for a queue behind it on the same executor.
+thread_local int callbacks_running_here = 0;
+
+}  // namespace
 
 void report_callback_exception(const char* what, const char* message) {
     log(LogLevel::Error, std::string(what) + " callback threw: " + message);
 }
 
-struct CallbackDispatcher::State {
-    explicit State(std::size_t capacity) : ring(capacity == 0 ? 1 : capacity) {}
+struct CallbackDispatcher::State final : CallbackRunnable,
+                                         std::enable_shared_from_this<CallbackDispatcher::State> {
+    State(std::size_t cap, std::shared_ptr<CallbackPool> p, Executor e)
+        : capacity(cap == 0 ? 1 : cap), pool(std::move(p)), executor(std::move(e)) {}
+
+    const std::size_t capacity;
+    const std::shared_ptr<CallbackPool> pool;  // null: executor
+    const Executor executor;
 
     std::mutex mutex;
-    std::condition_variable wake;
+    std::condition_variable idle;  // running_on went empty
     bool stopping = false;
-    std::vector<Status> ring;  // fixed size: no allocation per frame
+    bool scheduled = false;                     // handed to the pool or executor, not started yet
+    std::shared_ptr<State> self;                // keeps the state alive while scheduled
+    std::atomic<std::thread::id> running_on{};  // the thread draining the queue, if any
+    std::vector<Status> ring;                   // grows to capacity; never shrinks
     std::size_t head = 0;
     std::size_t count = 0;
     std::deque<std::function<void()>> tasks;
@@ -29,45 +49,140 @@ struct CallbackDispatcher::State {
     std::atomic<std::size_t> status_handler_count{0};
     std::uint64_t handlers_version = 0;  // +1 on every add/remove; guarded by handlers_mutex
 
-    // Callback thread only: its copy of status_handlers, refreshed when the version moves, so a
-    // frame costs no copying (a removed entry left here is inactive and never called).
+    // The draining thread only: its copy of status_handlers, refreshed when the version moves,
+    // so a frame costs no copying (a removed entry left here is inactive and never called).
     std::vector<std::shared_ptr<StatusEntry>> snapshot;
     std::uint64_t snapshot_version = 0;
+    Status frame;  // the frame being delivered (draining thread only)
+
+    bool has_work() const { return count > 0 || !tasks.empty(); }
+    bool running() const { return running_on.load() != std::thread::id{}; }
+
+    /// Under mutex: whether the caller must hand the queue over (then call hand_over()).
+    bool take_schedule() {
+        if (scheduled || running() || !has_work()) return false;
+        scheduled = true;
+        self = shared_from_this();
+        return true;
+    }
+    /// Outside mutex, after take_schedule() said so.
+    void hand_over() {
+        if (pool) {
+            pool->schedule(*this);
+        } else {
+            // A raw pointer keeps the task small enough for std::function to hold without
+            // allocating; `self` keeps the state alive until it runs.
+            State* raw = this;
+            executor([raw] { raw->run_queued(); });
+        }
+    }
+
+    void run_queued() override {
+        std::shared_ptr<State> keep;  // the schedule's reference, dropped when this returns
+        {
+            std::lock_guard lock(mutex);
+            keep = std::move(self);
+            scheduled = false;
+            if (running()) return;  // stop() is draining it on its own thread
+            running_on = std::this_thread::get_id();
+        }
+        drain();
+    }
+
+    /// Runs tasks, then frames, until both are empty. running_on is this thread.
+    void drain() {
+        ++callbacks_running_here;
+        std::unique_lock lock(mutex);
+        for (;;) {
+            if (!tasks.empty()) {
+                auto task = std::move(tasks.front());
+                tasks.pop_front();
+                lock.unlock();
+                try {
+                    task();
+                } catch (const std::exception& error) {
+                    report_callback_exception("pen", error.what());
+                } catch (...) {
+                    report_callback_exception("pen", "unknown exception");
+                }
+                task = nullptr;  // its captures go before the lock is taken again
+                lock.lock();
+                continue;
+            }
+            if (count == 0) break;
+            frame = ring[head];
+            head = (head + 1) % ring.size();
+            --count;
+            lock.unlock();
+            {
+                std::lock_guard handlers_lock(handlers_mutex);
+                if (snapshot_version != handlers_version) {
+                    snapshot.assign(status_handlers.begin(), status_handlers.end());
+                    snapshot_version = handlers_version;
+                }
+            }
+            for (const auto& entry : snapshot) invoke(*entry, "status", frame);
+            lock.lock();
+        }
+        running_on = std::thread::id{};
+        --callbacks_running_here;
+        lock.unlock();
+        idle.notify_all();
+    }
+
+    /// Under mutex, with a full ring: grows it (kept in order) unless at capacity.
+    bool grow() {
+        if (ring.size() >= capacity) return false;
+        const std::size_t size =
+            ring.empty() ? std::min(capacity, kInitialRing) : std::min(capacity, ring.size() * 2);
+        std::vector<Status> bigger(size);
+        for (std::size_t i = 0; i < count; ++i)
+            bigger[i] = std::move(ring[(head + i) % ring.size()]);
+        ring.swap(bigger);
+        head = 0;
+        return true;
+    }
 };
 
-CallbackDispatcher::CallbackDispatcher(std::size_t status_capacity)
-    : state_(std::make_shared<State>(status_capacity)) {
-    thread_ = std::thread([state = state_] { run(state); });
-    thread_id_ = thread_.get_id();
-}
+CallbackDispatcher::CallbackDispatcher(std::size_t status_capacity,
+                                       std::shared_ptr<CallbackPool> pool, Executor executor)
+    : state_(std::make_shared<State>(status_capacity, std::move(pool), std::move(executor))) {}
 
 CallbackDispatcher::~CallbackDispatcher() { stop(); }
 
 bool CallbackDispatcher::on_callback_thread() const {
-    return std::this_thread::get_id() == thread_id_;
+    return state_->running_on.load() == std::this_thread::get_id();
 }
 
 bool CallbackDispatcher::push_status(const Status& status) {
     if (state_->status_handler_count.load(std::memory_order_relaxed) == 0) return true;
-    {
-        std::lock_guard lock(state_->mutex);
-        auto& s = *state_;
-        if (s.stopping) return true;
-        if (s.count == s.ring.size()) return false;
-        s.ring[(s.head + s.count) % s.ring.size()] = status;
-        ++s.count;
-    }
-    state_->wake.notify_one();
+    std::lock_guard lock(state_->mutex);
+    auto& s = *state_;
+    if (s.stopping) return true;
+    if (s.count == s.ring.size() && !s.grow()) return false;
+    s.ring[(s.head + s.count) % s.ring.size()] = status;
+    ++s.count;
     return true;
 }
 
+void CallbackDispatcher::flush() {
+    bool hand_over = false;
+    {
+        std::lock_guard lock(state_->mutex);
+        hand_over = state_->take_schedule();
+    }
+    if (hand_over) state_->hand_over();
+}
+
 bool CallbackDispatcher::post(std::function<void()> task) {
+    bool hand_over = false;
     {
         std::lock_guard lock(state_->mutex);
         if (state_->stopping && !on_callback_thread()) return false;
         state_->tasks.push_back(std::move(task));
+        hand_over = state_->take_schedule();
     }
-    state_->wake.notify_one();
+    if (hand_over) state_->hand_over();
     return true;
 }
 
@@ -92,62 +207,35 @@ void CallbackDispatcher::remove_status(const std::shared_ptr<StatusEntry>& entry
 }
 
 void CallbackDispatcher::stop() {
-    {
-        std::lock_guard lock(state_->mutex);
-        state_->stopping = true;
-    }
-    state_->wake.notify_one();
-    if (!thread_.joinable()) return;
-    if (on_callback_thread()) {
-        // Closing a pen from its own callback: the thread finishes its queue and ends by itself;
-        // it owns a reference to the state, so nothing it touches goes away under it.
-        thread_.detach();
-    } else {
-        thread_.join();
-    }
-}
-
-void CallbackDispatcher::run(const std::shared_ptr<State>& state) {
-    auto& s = *state;
-    Status frame;
+    auto& s = *state_;
+    std::unique_lock lock(s.mutex);
+    s.stopping = true;
+    // From inside one of this pen's callbacks: the running drain finishes the queue.
+    if (on_callback_thread()) return;
+    // Everything queued runs before stop() returns, on the callback threads as always; but a
+    // thread that is itself running callbacks (a callback closing another pen) or a pool thread
+    // might be the very one the queue waits for, so it runs the queue itself instead.
+    const bool may_wait = callbacks_running_here == 0 && !(s.pool && s.pool->on_pool_thread());
     for (;;) {
-        std::function<void()> task;
-        bool have_frame = false;
-        {
-            std::unique_lock lock(s.mutex);
-            s.wake.wait(lock, [&] { return s.stopping || s.count > 0 || !s.tasks.empty(); });
-            if (!s.tasks.empty()) {
-                task = std::move(s.tasks.front());
-                s.tasks.pop_front();
-            } else if (s.count > 0) {
-                frame = s.ring[s.head];
-                s.head = (s.head + 1) % s.ring.size();
-                --s.count;
-                have_frame = true;
-            } else {
-                return;  // stopping, and everything queued has run
-            }
-        }
-        if (task) {
-            try {
-                task();
-            } catch (const std::exception& error) {
-                report_callback_exception("pen", error.what());
-            } catch (...) {
-                report_callback_exception("pen", "unknown exception");
-            }
+        if (s.running()) {
+            s.idle.wait(lock);
             continue;
         }
-        if (have_frame) {
-            {
-                std::lock_guard lock(s.handlers_mutex);
-                if (s.snapshot_version != s.handlers_version) {
-                    s.snapshot.assign(s.status_handlers.begin(), s.status_handlers.end());
-                    s.snapshot_version = s.handlers_version;
-                }
-            }
-            for (const auto& entry : s.snapshot) invoke(*entry, "status", frame);
+        if (!s.has_work()) break;
+        if (!may_wait) {
+            s.running_on = std::this_thread::get_id();
+            lock.unlock();
+            s.drain();
+            lock.lock();
+            continue;
         }
+        if (s.take_schedule()) {
+            lock.unlock();
+            s.hand_over();
+            lock.lock();
+            continue;
+        }
+        s.idle.wait(lock);  // scheduled: its run ends with a notify
     }
 }
 

@@ -1,7 +1,9 @@
-// The callback thread of one pen. Runs user callbacks one at a time, off the I/O thread, so a
-// slow callback never stalls the link. Status frames travel through a fixed ring (no heap per
-// frame; a full ring drops the frame and says so); other callbacks are queued tasks, run in
-// order, before pending status frames.
+// One pen's callback queue. Runs user callbacks one at a time, off the I/O thread, so a slow
+// callback never stalls the link, on a CallbackPool's threads (shared by pens, or the pen's
+// own) or an app's executor. Status frames travel through a ring that grows to its capacity as
+// a backlog needs it and is then reused (no heap per frame; a full ring drops the frame and says
+// so); other callbacks are queued tasks, run in order, before pending status frames. The queue
+// is handed to a thread once per batch: while one drains it, new items join that run.
 #pragma once
 
 #include <condition_variable>
@@ -13,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/shared_threads.hpp"
 #include "penlink/types.hpp"
 
 namespace penlink::core {
@@ -34,16 +37,26 @@ class CallbackDispatcher {
 public:
     using StatusHandler = std::function<void(const Status&)>;
     using StatusEntry = HandlerEntry<StatusHandler>;
+    /// An app's executor (ConnectOptions::callback_executor): runs each task once, later.
+    using Executor = std::function<void(std::function<void()>)>;
 
-    explicit CallbackDispatcher(std::size_t status_capacity);
+    /// Callbacks run on pool's threads, or through executor if pool is null. status_capacity
+    /// bounds the status queue; it grows to that size only as a backlog needs it.
+    CallbackDispatcher(std::size_t status_capacity, std::shared_ptr<CallbackPool> pool,
+                       Executor executor = {});
     ~CallbackDispatcher();
     CallbackDispatcher(const CallbackDispatcher&) = delete;
     CallbackDispatcher& operator=(const CallbackDispatcher&) = delete;
 
-    /// Queues a status frame for the status handlers. Returns false (frame dropped) if the ring
-    /// is full. Cheap no-op returning true when nobody listens.
+    /// Queues a status frame for the status handlers; flush() hands the queue over. Returns
+    /// false (frame dropped) if the queue is full. Cheap no-op returning true when nobody
+    /// listens.
     bool push_status(const Status& status);
-    /// Queues a callback task. Returns false (task not queued) once stop() has begun.
+    /// Hands queued frames to the callback threads: one wake-up for a whole batch (the I/O
+    /// side calls it once per read), none while they are still running this pen's queue.
+    void flush();
+    /// Queues a callback task and hands it over. Returns false (task not queued) once stop()
+    /// has begun, unless called from a callback of this dispatcher.
     bool post(std::function<void()> task);
 
     /// Registers a status handler; the returned entry is what remove_status() takes.
@@ -51,16 +64,14 @@ public:
     /// Unregisters; when called off the callback thread, waits for a running call to finish.
     void remove_status(const std::shared_ptr<StatusEntry>& entry);
 
-    /// Runs the queued tasks and frames, then ends the thread. Safe from inside a callback.
+    /// Runs the queued tasks and frames, then takes no more. Safe from inside a callback.
     void stop();
+    /// True while this thread runs one of this dispatcher's callbacks.
     bool on_callback_thread() const;
 
 private:
     struct State;
-    static void run(const std::shared_ptr<State>& state);
     std::shared_ptr<State> state_;
-    std::thread thread_;
-    std::thread::id thread_id_;  // set once in the constructor
 };
 
 /// Marks an entry inactive, waiting for a running call to finish (unless the caller is that

@@ -30,21 +30,28 @@ std::uint16_t random_start_seq() {
 
 Session::LinkFactory Session::link_for_url(const std::string& url) {
     auto parsed = transport::parse_url(url);
-    return [parsed = std::move(parsed)](boost::asio::io_context& io) {
-        return transport::make_transport(parsed, io);
+    return [parsed = std::move(parsed)](const transport::LinkExecutor& ex) {
+        return transport::make_transport(parsed, ex);
     };
 }
 
 Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions options)
     : url_(std::move(url)),
       options_(options),
-      work_(boost::asio::make_work_guard(io_)),
-      link_(std::make_unique<transport::RecordingTransport>(make_link(io_))),
+      pool_(options_.threading == Threading::Dedicated ? std::make_shared<IoPool>(1)
+                                                       : IoPool::shared()),
+      guard_(std::make_shared<transport::LinkGuard>()),
+      ex_(pool_->context(), guard_),
+      link_(std::make_unique<transport::RecordingTransport>(make_link(ex_))),
       command_timeout_(link_timing(options_, link_->link_interval(), 0).command_timeout),
-      dispatcher_(static_cast<std::size_t>(std::max(1, options.callback_queue_capacity))),
+      dispatcher_(static_cast<std::size_t>(std::max(1, options.callback_queue_capacity)),
+                  options.callback_executor                   ? nullptr
+                  : options.threading == Threading::Dedicated ? std::make_shared<CallbackPool>(1)
+                                                              : CallbackPool::shared(),
+                  options.callback_executor),
       next_seq_(random_start_seq()),
-      heartbeat_timer_(io_),
-      link_timer_(io_) {
+      heartbeat_timer_(ex_),
+      link_timer_(ex_) {
     recording_link_ = static_cast<transport::RecordingTransport*>(link_.get());
     recording_description_ = url_ + " (" + recording_link_->description() + ")";
     if (!options_.record_path.empty()) {
@@ -52,7 +59,6 @@ Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions o
         recording_link_->attach(std::make_shared<recording::RecordingWriter>(
             options_.record_path, recording_description_));
     }
-    io_thread_ = std::thread([this] { io_.run(); });
 }
 
 std::shared_ptr<recording::RecordingWriter> Session::start_recording(const std::string& path) {
@@ -60,14 +66,12 @@ std::shared_ptr<recording::RecordingWriter> Session::start_recording(const std::
     auto attached = std::make_shared<std::promise<std::string>>();
     auto outcome = attached->get_future();
     {
-        // Posted under post_mutex_, so it runs before close() stops the I/O thread; waited for
-        // outside it, as handlers on the I/O thread may take it.
         std::lock_guard lock(post_mutex_);
         if (closed_.load()) {
             writer->close();
             throw ConnectionError(ErrorCode::NotConnected, "the pen at " + url_ + " is closed");
         }
-        boost::asio::post(io_, [this, writer, attached] {
+        run_on_io([this, writer, attached] {
             const auto& current = recording_link_->writer();
             if (current && current->is_open()) {
                 attached->set_value(current->path());
@@ -86,7 +90,13 @@ std::shared_ptr<recording::RecordingWriter> Session::start_recording(const std::
     return writer;
 }
 
-Session::~Session() { close(); }
+Session::~Session() {
+    close();
+    // Handlers still queued (cancelled timers, a read that ended with the link) may point at
+    // this session: from now on they are dropped unrun. Taking the guard waits for a running one.
+    transport::LinkGuard::Hold hold(*guard_);
+    guard_->retire();
+}
 
 void Session::connect() {
     if (closed_.load())
@@ -247,7 +257,7 @@ void Session::close() {
         // watchdog turns everything off anyway).
         std::promise<void> ended;
         auto finished = ended.get_future();
-        boost::asio::post(io_, [this, &ended] {
+        run_on_io([this, &ended] {
             // Nothing more goes out after EndSession (the pen would answer NoSession): what
             // still waits for the window fails now, as everything does on a closed pen.
             closing_ = true;
@@ -261,16 +271,12 @@ void Session::close() {
     run_on_io([this] {
         if (link_open_) shut_link();
         fail_all_pending(ErrorCode::NotConnected, "the pen at " + url_ + " was closed");
+        heartbeat_timer_.cancel();
+        link_timer_.cancel();
+        if (const auto& writer = recording_link_->writer()) writer->flush();
     });
-    work_.reset();
-    io_.stop();
-    if (io_thread_.joinable()) io_thread_.join();
-    // Requests posted while we were closing are still queued: run them here (the I/O thread is
-    // gone, so this thread may touch its state) so that each completes with NotConnected
-    // instead of being dropped unanswered.
-    io_.restart();
-    io_.poll();
-    if (const auto& writer = recording_link_->writer()) writer->flush();
+    // Handlers still queued run later, find the link shut and return; a request one of them
+    // posts fails with NotConnected (start_request). The destructor drops what is left.
     set_state(ConnectionState::Closed, {});
     dispatcher_.stop();
 }
@@ -295,14 +301,21 @@ void Session::request(const protocol::Message& message, ResultHandler done, Nack
     {
         std::lock_guard lock(post_mutex_);
         if (!closed_.load()) {
-            boost::asio::post(io_, [this, message, done = std::move(done),
-                                    explain = std::move(explain)]() mutable {
+            auto start = [this, message, done = std::move(done),
+                          explain = std::move(explain)]() mutable {
                 start_request(message, [this, done = std::move(done), explain = std::move(explain)](
                                            const Result& result, const protocol::Message* reply) {
                     const auto* nack = reply ? std::get_if<protocol::Nack>(reply) : nullptr;
                     deliver(done, nack && explain ? explain(*nack) : result);
                 });
-            });
+            };
+            // From a caller's thread the command goes out now, on this thread. From inside one
+            // of the session's own handlers it waits until that handler has returned, as the
+            // handler may be walking the state that sending changes.
+            if (guard_->held_here())
+                boost::asio::post(ex_, std::move(start));
+            else
+                run_on_io(start);
             return;
         }
     }
@@ -324,13 +337,14 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
         std::lock_guard lock(post_mutex_);
         if (closed_.load())
             throw ConnectionError(ErrorCode::NotConnected, "the pen at " + url_ + " is closed");
-        boost::asio::post(io_, [this, message, promise, explain = std::move(explain)] {
-            start_request(
-                message, [promise, explain](const Result& result, const protocol::Message* reply) {
-                    const auto* nack = reply ? std::get_if<protocol::Nack>(reply) : nullptr;
-                    promise->set_value(Outcome{nack && explain ? explain(*nack) : result,
-                                               reply ? *reply : protocol::Message{}});
-                });
+        // Sent on this thread, now: the only hand-off is the reply's, from the I/O thread.
+        run_on_io([this, &message, &promise, &explain] {
+            start_request(message, [promise, explain = std::move(explain)](
+                                       const Result& result, const protocol::Message* reply) {
+                const auto* nack = reply ? std::get_if<protocol::Nack>(reply) : nullptr;
+                promise->set_value(Outcome{nack && explain ? explain(*nack) : result,
+                                           reply ? *reply : protocol::Message{}});
+            });
         });
     }
     const char* name = protocol::to_string(protocol::type_of(message));

@@ -1,9 +1,12 @@
 // One live connection to a pen: requests and their acknowledgements (with retries under the
 // same sequence number), heartbeats, link supervision, status and event fan-out.
 //
-// Threads: the session runs one I/O thread (its io_context: transport, decoder, timers) and one
-// callback thread (CallbackDispatcher). Public methods may be called from any thread except the
-// I/O thread; completions and user callbacks run on the callback thread.
+// Threads: the session's I/O (transport, decoder, timers) runs on an io_context, shared with
+// other pens (IoPool::shared) or its own (Threading::Dedicated), through a LinkExecutor: its
+// handlers run one at a time under the session's LinkGuard. A public method runs its I/O part
+// on the calling thread under that guard (a command is written at once, with no hand-off to an
+// I/O thread). Completions and user callbacks run on the callback threads (CallbackDispatcher).
+// Public methods may be called from any thread except from inside the session's I/O handlers.
 #pragma once
 
 #include <atomic>
@@ -29,12 +32,14 @@
 #include "core/callback_dispatcher.hpp"
 #include "core/link_timing.hpp"
 #include "core/module_catalog.hpp"
+#include "core/shared_threads.hpp"
 #include "penlink/errors.hpp"
 #include "penlink/pen.hpp"
 #include "penlink/types.hpp"
 #include "protocol/crypto.hpp"
 #include "protocol/frame.hpp"
 #include "recording/recording_writer.hpp"
+#include "transport/link_executor.hpp"
 #include "transport/recording_transport.hpp"
 #include "transport/transport.hpp"
 
@@ -47,9 +52,9 @@ inline long long count_ms(std::chrono::milliseconds value) {
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    /// Makes the link on the session's io_context (tests pass a fake one here).
+    /// Makes the link on the session's executor (tests pass a fake one here).
     using LinkFactory =
-        std::function<std::unique_ptr<transport::Transport>(boost::asio::io_context&)>;
+        std::function<std::unique_ptr<transport::Transport>(const transport::LinkExecutor&)>;
 
     /// Builds the session and its link; does not open it. Throws what the factory throws.
     Session(const LinkFactory& make_link, std::string url, ConnectOptions options);
@@ -123,7 +128,7 @@ public:
 private:
     using ReplyHandler = std::function<void(const Result&, const protocol::Message*)>;
     struct Pending {
-        explicit Pending(boost::asio::io_context& io) : timer(io) {}
+        explicit Pending(const transport::LinkExecutor& ex) : timer(ex) {}
         protocol::MessageType type{};
         protocol::WireFrame frame;
         int attempts = 0;
@@ -141,7 +146,7 @@ private:
         int retries = 0;
     };
 
-    // All of these run on the I/O thread.
+    // All of these run under the session's guard: in an I/O handler or in run_on_io().
     /// retries < 0: the configured command_retries.
     void start_request(const protocol::Message& message, ReplyHandler done, int retries = -1);
     /// Numbers and sends a request now (the window has room, or it is an emergency stop).
@@ -203,7 +208,7 @@ private:
     void deliver(const ResultHandler& done, const Result& result);
     void set_state(ConnectionState state, const std::string& reason);
     void update_status_rate();
-    /// Runs fn on the I/O thread and waits for it.
+    /// Runs fn on this thread under the session's guard, as if on the I/O thread.
     template <typename Fn>
     void run_on_io(Fn&& fn);
     /// deadline bounds the wait (connect_timeout during connect); otherwise the retries do.
@@ -223,9 +228,12 @@ private:
     const std::string url_;
     const ConnectOptions options_;
 
-    boost::asio::io_context io_;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-    std::unique_ptr<transport::Transport> link_;  // after io_: it holds I/O objects of io_
+    /// Threading::Shared: the shared I/O pool; Dedicated: a pool of one thread for this pen.
+    /// First, so it outlives every I/O object of the session.
+    std::shared_ptr<IoPool> pool_;
+    std::shared_ptr<transport::LinkGuard> guard_;
+    transport::LinkExecutor ex_;
+    std::unique_ptr<transport::Transport> link_;
     /// command_timeout, or its default for this link (link_timing.hpp); fixed at construction.
     const std::chrono::milliseconds command_timeout_;
     /// link_ itself: every link is wrapped so that a recording can start at any time.
@@ -233,7 +241,6 @@ private:
     /// What a recording file says it recorded: the URL and the link (read once, before the I/O
     /// thread starts).
     std::string recording_description_;
-    std::thread io_thread_;
     CallbackDispatcher dispatcher_;
 
     // I/O-thread state
@@ -314,17 +321,9 @@ private:
 
 template <typename Fn>
 void Session::run_on_io(Fn&& fn) {
-    if (io_thread_.get_id() == std::this_thread::get_id()) {
-        fn();
-        return;
-    }
-    std::promise<void> done;
-    auto finished = done.get_future();
-    boost::asio::post(io_, [&] {
-        fn();
-        done.set_value();
-    });
-    finished.wait();
+    // Here and now, with the session's I/O handlers held off: no hand-off to another thread.
+    transport::LinkGuard::Hold hold(*guard_);
+    fn();
 }
 
 }  // namespace penlink::core

@@ -34,6 +34,11 @@ bool reply_matches(protocol::MessageType request, const protocol::Message& reply
 // ---- incoming ---------------------------------------------------------------------------
 
 void Session::on_bytes(std::span<const std::uint8_t> bytes) {
+    // The status frames of this read go to the callback threads in one hand-over, at the end.
+    struct FlushAtEnd {
+        CallbackDispatcher& dispatcher;
+        ~FlushAtEnd() { dispatcher.flush(); }
+    } flush_at_end{dispatcher_};
     decoder_.feed(
         bytes, [this](const protocol::DecodedFrame& frame) { on_frame(frame); },
         [this](protocol::FrameError error) {

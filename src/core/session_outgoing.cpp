@@ -62,7 +62,7 @@ void Session::send_request(const protocol::Message& message, ReplyHandler done, 
              nullptr);
         return;
     }
-    auto pending = std::make_unique<Pending>(io_);
+    auto pending = std::make_unique<Pending>(ex_);
     pending->type = type;
     pending->frame = *frame;
     pending->attempts = 1;

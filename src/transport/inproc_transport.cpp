@@ -29,7 +29,7 @@ constexpr const char* kName = "in-process simulator";
 // as they may run after close()), and the device thread (which holds a raw pointer: close() and
 // the destructor join it before the Link can go away).
 struct InprocTransport::Link : std::enable_shared_from_this<Link> {
-    explicit Link(boost::asio::io_context& io) : host_io(io) {
+    explicit Link(const LinkExecutor& io) : host_io(io) {
         to_device.reserve(kInitialBufferCapacity);
         to_host.reserve(kInitialBufferCapacity);
         device_scratch.reserve(kInitialBufferCapacity);
@@ -161,7 +161,7 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
         device_thread.join();
     }
 
-    boost::asio::io_context& host_io;
+    LinkExecutor host_io;
     Transport::ReceiveHandler on_receive;  // host thread
     Transport::ErrorHandler on_error;      // host thread
     bool closed = false;                   // host thread
@@ -186,7 +186,7 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     bool device_link_up = true;
 };
 
-InprocTransport::InprocTransport(boost::asio::io_context& io, const Url& url)
+InprocTransport::InprocTransport(const LinkExecutor& io, const Url& url)
     : io_(io), config_(sim::default_sim_config()) {
     sim::apply_sim_options(config_, url.query);
 }

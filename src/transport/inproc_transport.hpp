@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
+#include "transport/link_executor.hpp"
 
 #include "sim/sim_config.hpp"
 #include "transport/transport.hpp"
@@ -25,7 +25,7 @@ class InprocTransport final : public Transport {
 public:
     /// Builds the pen from default_sim_config() plus the URL's options. Throws
     /// penlink::InvalidArgumentError naming a bad option.
-    InprocTransport(boost::asio::io_context& io, const Url& url);
+    InprocTransport(const LinkExecutor& io, const Url& url);
     ~InprocTransport() override;
 
     /// Starts the device thread and waits (up to timeout) until the device runs.
@@ -40,7 +40,7 @@ public:
 private:
     struct Link;
 
-    boost::asio::io_context& io_;
+    LinkExecutor io_;
     sim::SimConfig config_;
     std::shared_ptr<Link> link_;
 };

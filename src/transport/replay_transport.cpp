@@ -27,7 +27,7 @@ double parse_speed(const Url& url) {
 
 }  // namespace
 
-ReplayTransport::ReplayTransport(boost::asio::io_context& io, const Url& url)
+ReplayTransport::ReplayTransport(const LinkExecutor& io, const Url& url)
     : io_(io), path_(url.path), timer_(io) {
     for (const auto& [key, value] : url.query) {
         if (key != "speed")

@@ -21,6 +21,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "protocol/frame.hpp"
+#include "transport/link_executor.hpp"
 #include "transport/replay_script.hpp"
 #include "transport/transport.hpp"
 #include "transport/url.hpp"
@@ -31,7 +32,7 @@ class ReplayTransport final : public Transport {
 public:
     /// Throws penlink::InvalidArgumentError for a missing file name, a speed outside
     /// kMinSpeed..kMaxSpeed or an unknown option.
-    ReplayTransport(boost::asio::io_context& io, const Url& url);
+    ReplayTransport(const LinkExecutor& io, const Url& url);
     ~ReplayTransport() override;
 
     static constexpr double kMinSpeed = 0.01;
@@ -57,7 +58,7 @@ private:
     std::uint64_t gate_us() const;
     void fail(const std::string& reason);
 
-    boost::asio::io_context& io_;
+    LinkExecutor io_;
     std::string path_;
     double speed_ = 1.0;
     ReplayScript script_;

@@ -144,7 +144,7 @@ std::string describe_serial_error(const std::string& name, const boost::system::
 
 std::span<const unsigned> supported_baud_rates() { return kBaudRateValues; }
 
-SerialTransport::SerialTransport(boost::asio::io_context& io, const Url& url)
+SerialTransport::SerialTransport(const LinkExecutor& io, const Url& url)
     : io_(io), path_(url.path) {
     if (path_.empty()) {
         throw InvalidArgumentError("serial URL has no device path; expected serial:///dev/ttyUSB0");

@@ -12,8 +12,8 @@
 #include <span>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/serial_port.hpp>
+#include "transport/link_executor.hpp"
 
 #include "transport/stream_link.hpp"
 #include "transport/transport.hpp"
@@ -30,7 +30,7 @@ class SerialTransport final : public Transport {
 public:
     /// Checks the URL (device path, baud, no unknown options) without touching the device.
     /// Throws penlink::InvalidArgumentError naming the bad value and what is accepted.
-    SerialTransport(boost::asio::io_context& io, const Url& url);
+    SerialTransport(const LinkExecutor& io, const Url& url);
     ~SerialTransport() override;
 
     void open(ReceiveHandler on_receive, ErrorHandler on_error,
@@ -48,7 +48,7 @@ public:
 private:
     using Link = StreamLink<boost::asio::serial_port>;
 
-    boost::asio::io_context& io_;
+    LinkExecutor io_;
     std::string path_;
     unsigned baud_rate_ = kDefaultBaudRate;
     std::atomic<bool> pseudo_terminal_{false};  // set by open(), read by the session

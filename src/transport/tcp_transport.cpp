@@ -25,7 +25,7 @@ std::string describe_tcp_error(const std::string& name, const boost::system::err
 
 }  // namespace
 
-TcpTransport::TcpTransport(boost::asio::io_context& io, const Url& url)
+TcpTransport::TcpTransport(const LinkExecutor& io, const Url& url)
     : io_(io), host_(url.host), port_(url.port) {
     if (host_.empty() || port_ == 0) {
         throw InvalidArgumentError(

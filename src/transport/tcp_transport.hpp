@@ -10,8 +10,8 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include "transport/link_executor.hpp"
 
 #include "transport/stream_link.hpp"
 #include "transport/transport.hpp"
@@ -22,7 +22,7 @@ namespace penlink::transport {
 class TcpTransport final : public Transport {
 public:
     /// Checks host, port and options. Throws penlink::InvalidArgumentError.
-    TcpTransport(boost::asio::io_context& io, const Url& url);
+    TcpTransport(const LinkExecutor& io, const Url& url);
     ~TcpTransport() override;
 
     void open(ReceiveHandler on_receive, ErrorHandler on_error,
@@ -38,7 +38,7 @@ private:
     /// "127.0.0.1:7878" or "[::1]:7878"
     std::string address() const;
 
-    boost::asio::io_context& io_;
+    LinkExecutor io_;
     std::string host_;
     std::uint16_t port_ = 0;
     std::shared_ptr<Link> link_;

@@ -13,7 +13,7 @@
 #include <span>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
+#include "transport/link_executor.hpp"
 
 namespace penlink::transport {
 

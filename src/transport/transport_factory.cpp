@@ -11,7 +11,7 @@
 
 namespace penlink::transport {
 
-std::unique_ptr<Transport> make_transport(const Url& url, boost::asio::io_context& io) {
+std::unique_ptr<Transport> make_transport(const Url& url, const LinkExecutor& io) {
     if (url.scheme == "serial") return std::make_unique<SerialTransport>(io, url);
     if (url.scheme == "tcp") return std::make_unique<TcpTransport>(io, url);
     if (url.scheme == "sim") return std::make_unique<InprocTransport>(io, url);

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include <boost/asio/io_context.hpp>
+#include "transport/link_executor.hpp"
 
 #include "transport/transport.hpp"
 #include "transport/url.hpp"
@@ -14,6 +14,6 @@ namespace penlink::transport {
 /// replay -> ReplayTransport
 /// (NotSupportedError when built without PENLINK_WITH_BLE).
 /// Throws penlink::InvalidArgumentError for an unusable URL (bad baud rate, missing port).
-std::unique_ptr<Transport> make_transport(const Url& url, boost::asio::io_context& io);
+std::unique_ptr<Transport> make_transport(const Url& url, const LinkExecutor& io);
 
 }  // namespace penlink::transport

@@ -31,6 +31,8 @@ struct IoThread {
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{
         io.get_executor()};
     std::thread thread{[this] { io.run(); }};
+    /// The transport's executor: handlers on io under a guard, as a pen's.
+    transport::LinkExecutor ex{io, std::make_shared<transport::LinkGuard>()};
     ~IoThread() {
         work.reset();
         io.stop();
@@ -39,7 +41,7 @@ struct IoThread {
     template <typename Fn>
     void run(Fn fn) {
         std::atomic<bool> done{false};
-        boost::asio::post(io, [&] {
+        boost::asio::post(ex, [&] {
             fn();
             done = true;
         });
@@ -74,7 +76,7 @@ TEST_CASE("ble transport writes at most MTU - 3 bytes per write", "[ble]") {
     const bool small = GENERATE(true, false);
     FakeBluez fake({"--known", "--mtu", small ? "23" : "247"});
     IoThread io;
-    BleTransport link(io.io, transport::parse_url(FakeBluez::url()));
+    BleTransport link(io.ex, transport::parse_url(FakeBluez::url()));
     Received received;
     open(link, received);
     const std::size_t payload = small ? 20 : 244;
@@ -98,7 +100,7 @@ TEST_CASE("ble transport writes at most MTU - 3 bytes per write", "[ble]") {
 TEST_CASE("ble transport re-reads the MTU when it opens again", "[ble]") {
     FakeBluez fake({"--known", "--mtu", "100"});
     IoThread io;
-    BleTransport link(io.io, transport::parse_url(FakeBluez::url()));
+    BleTransport link(io.ex, transport::parse_url(FakeBluez::url()));
     Received received;
     open(link, received);
     CHECK(link.link_payload_size() == 97);
@@ -117,7 +119,7 @@ TEST_CASE("ble transport fails clearly when the app outruns the link", "[ble]") 
     // 20-byte writes, one per 50 ms event: 400 bytes/s, while the app queues 64 KiB at once.
     FakeBluez fake({"--known", "--mtu", "23", "--interval-ms", "50", "--packets-per-event", "1"});
     IoThread io;
-    BleTransport link(io.io, transport::parse_url(FakeBluez::url("?interval_ms=50")));
+    BleTransport link(io.ex, transport::parse_url(FakeBluez::url("?interval_ms=50")));
     Received received;
     open(link, received);
     CHECK(link.link_bytes_per_second() == 400);
@@ -136,7 +138,7 @@ TEST_CASE("ble transport goes no faster than the link's bytes per second", "[ble
     // 2000 bytes/s on the radio: 1000 bytes need about half a second whatever the MTU allows.
     FakeBluez fake({"--known", "--bytes-per-second", "2000"});
     IoThread io;
-    BleTransport link(io.io, transport::parse_url(FakeBluez::url()));
+    BleTransport link(io.ex, transport::parse_url(FakeBluez::url()));
     Received received;
     open(link, received);
     std::vector<std::uint8_t> frame(1000, 0x42);

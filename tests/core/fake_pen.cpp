@@ -41,7 +41,7 @@ protocol::Info fake_pen_info() {
 // The transport half: lives inside the session, forwards to the shared FakePen.
 class FakeTransport final : public transport::Transport {
 public:
-    FakeTransport(boost::asio::io_context& io, std::shared_ptr<FakePen> pen)
+    FakeTransport(const transport::LinkExecutor& io, std::shared_ptr<FakePen> pen)
         : io_(io), pen_(std::move(pen)) {
         pen_->attach(&io_);
     }
@@ -72,24 +72,24 @@ public:
     std::chrono::milliseconds link_interval() const override { return pen_->link_interval(); }
 
 private:
-    boost::asio::io_context& io_;
+    transport::LinkExecutor io_;
     std::shared_ptr<FakePen> pen_;
     protocol::FrameDecoder decoder_;
 };
 
 core::Session::LinkFactory FakePen::link_factory() {
     return [self = shared_from_this()](
-               boost::asio::io_context& io) -> std::unique_ptr<transport::Transport> {
+               const transport::LinkExecutor& io) -> std::unique_ptr<transport::Transport> {
         return std::make_unique<FakeTransport>(io, self);
     };
 }
 
-void FakePen::attach(boost::asio::io_context* io) {
+void FakePen::attach(const transport::LinkExecutor* io) {
     std::lock_guard lock(mutex_);
     io_ = io;
 }
 
-void FakePen::detach(boost::asio::io_context* io) {
+void FakePen::detach(const transport::LinkExecutor* io) {
     std::lock_guard lock(mutex_);
     if (io_ == io) io_ = nullptr;
     open_ = false;

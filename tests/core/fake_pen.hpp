@@ -7,8 +7,8 @@
 // or by silencing it altogether; it can push status frames, events, raw bytes and link errors.
 //
 // Threads: the transport runs on the session's I/O thread, as a real one does. Everything the
-// fake sends to the session is posted to that io_context, so replies never re-enter the session
-// from inside its own send(). The test thread may call any FakePen method at any time.
+// fake sends to the session is posted through the session's executor, so replies never re-enter the
+// session from inside its own send(). The test thread may call any FakePen method at any time.
 #pragma once
 
 #include <chrono>
@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
+#include "transport/link_executor.hpp"
 
 #include "core/session.hpp"
 #include "protocol/frame.hpp"
@@ -101,8 +101,8 @@ private:
     FakePen() = default;
     friend class FakeTransport;
 
-    void attach(boost::asio::io_context* io);
-    void detach(boost::asio::io_context* io);
+    void attach(const transport::LinkExecutor* io);
+    void detach(const transport::LinkExecutor* io);
     void opened(transport::Transport::ReceiveHandler on_receive,
                 transport::Transport::ErrorHandler on_error);
     void closed();
@@ -112,7 +112,7 @@ private:
     void deliver(std::vector<std::uint8_t> bytes);
 
     mutable std::mutex mutex_;
-    boost::asio::io_context* io_ = nullptr;  // the attached session's; null once it is gone
+    const transport::LinkExecutor* io_ = nullptr;  // the attached session's; null once it is gone
     transport::Transport::ReceiveHandler on_receive_;
     transport::Transport::ErrorHandler on_error_;
     bool open_ = false;

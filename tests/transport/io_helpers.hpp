@@ -41,7 +41,7 @@ public:
     auto run(Fn fn) -> decltype(fn()) {
         std::packaged_task<decltype(fn())()> task(std::move(fn));
         auto result = task.get_future();
-        boost::asio::post(io, [&task] { task(); });
+        boost::asio::post(ex, [&task] { task(); });
         if (result.wait_for(kWaitLimit) != std::future_status::ready) {
             throw std::runtime_error("io thread did not run the task in time");
         }
@@ -49,6 +49,8 @@ public:
     }
 
     boost::asio::io_context io;
+    /// What a transport is built with: handlers on io, under a guard of their own, as a pen's.
+    LinkExecutor ex{io, std::make_shared<LinkGuard>()};
 
 private:
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;

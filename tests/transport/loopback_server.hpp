@@ -87,7 +87,7 @@ struct Connected {
 
     Connected() {
         server.accept();
-        transport = make_transport(parse_url(server.url()), io.io);
+        transport = make_transport(parse_url(server.url()), io.ex);
         transport->open(collector.receiver(), collector.error_handler(), 2s);
         REQUIRE(server.wait_accepted());
     }

@@ -128,7 +128,7 @@ namespace {
 void check_stream_does_not_allocate(const std::string& url) {
     IoThread io;
     ByteCounter counter;
-    auto transport = make_transport(parse_url(url), io.io);
+    auto transport = make_transport(parse_url(url), io.ex);
     // Like a session, answer traffic with a heartbeat, so bytes flow host -> device as well.
     auto heartbeat = encode_frame(100, Heartbeat{});
     REQUIRE(heartbeat);

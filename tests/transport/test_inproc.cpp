@@ -46,7 +46,7 @@ void send_frame(IoThread& io, Transport& transport, std::uint16_t seq, const Mes
 TEST_CASE("sim:// answers Hello with a HelloReply echoing the seq", "[inproc]") {
     IoThread io;
     Collector collector;
-    auto transport = make_transport(parse_url("sim://"), io.io);
+    auto transport = make_transport(parse_url("sim://"), io.ex);
     CHECK(transport->description() == "in-process simulator");
     transport->open(collector.receiver(), collector.error_handler(), 2s);
 
@@ -68,7 +68,7 @@ TEST_CASE("sim:// answers Hello with a HelloReply echoing the seq", "[inproc]") 
 TEST_CASE("sim:// options reach the device", "[inproc]") {
     IoThread io;
     Collector collector;
-    auto transport = make_transport(parse_url("sim://?model=Test%20Pen&rf=0"), io.io);
+    auto transport = make_transport(parse_url("sim://?model=Test%20Pen&rf=0"), io.ex);
     transport->open(collector.receiver(), collector.error_handler(), 2s);
 
     send_frame(io, *transport, 6, Hello{});  // v2: outside a session GetInfo gets NoSession
@@ -90,7 +90,7 @@ TEST_CASE("sim:// options reach the device", "[inproc]") {
 TEST_CASE("sim:// hands a reply over ahead of the Status a slow host has not taken", "[inproc]") {
     IoThread io;
     Collector collector;
-    auto transport = make_transport(parse_url("sim://"), io.io);
+    auto transport = make_transport(parse_url("sim://"), io.ex);
     transport->open(collector.receiver(), collector.error_handler(), 2s);
     send_frame(io, *transport, 1, Hello{});
     send_frame(io, *transport, 2, SubscribeStatus{20000});
@@ -130,17 +130,17 @@ TEST_CASE("sim:// hands a reply over ahead of the Status a slow host has not tak
 
 TEST_CASE("sim:// with a bad option fails clearly before opening", "[inproc]") {
     IoThread io;
-    CHECK_THROWS_AS(make_transport(parse_url("sim://?bogus=1"), io.io),
+    CHECK_THROWS_AS(make_transport(parse_url("sim://?bogus=1"), io.ex),
                     penlink::InvalidArgumentError);
-    CHECK_THROWS_WITH(make_transport(parse_url("sim://?bogus=1"), io.io), Catch::Contains("bogus"));
-    CHECK_THROWS_WITH(make_transport(parse_url("sim://?depth_max_mm=deep"), io.io),
+    CHECK_THROWS_WITH(make_transport(parse_url("sim://?bogus=1"), io.ex), Catch::Contains("bogus"));
+    CHECK_THROWS_WITH(make_transport(parse_url("sim://?depth_max_mm=deep"), io.ex),
                       Catch::Contains("deep"));
 }
 
 TEST_CASE("a drop_link injection fails the link once", "[inproc]") {
     IoThread io;
     Collector collector;
-    auto transport = make_transport(parse_url("sim://?drop_link_after_ms=20"), io.io);
+    auto transport = make_transport(parse_url("sim://?drop_link_after_ms=20"), io.ex);
     transport->open(collector.receiver(), collector.error_handler(), 2s);
     auto errors = collector.wait_for_error();
     REQUIRE(errors.size() == 1);
@@ -154,7 +154,7 @@ TEST_CASE("a drop_link injection fails the link once", "[inproc]") {
 
 TEST_CASE("sim:// closes, joins its device thread, and reopens", "[inproc]") {
     IoThread io;
-    auto transport = make_transport(parse_url("sim://"), io.io);
+    auto transport = make_transport(parse_url("sim://"), io.ex);
     for (int round = 0; round < 3; ++round) {
         Collector collector;
         transport->open(collector.receiver(), collector.error_handler(), 2s);

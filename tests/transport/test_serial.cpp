@@ -68,7 +68,7 @@ private:
 
 std::unique_ptr<Transport> serial_for(IoThread& io, const std::string& path,
                                       const std::string& query = {}) {
-    return make_transport(parse_url("serial://" + path + query), io.io);
+    return make_transport(parse_url("serial://" + path + query), io.ex);
 }
 
 }  // namespace

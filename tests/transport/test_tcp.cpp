@@ -106,7 +106,7 @@ TEST_CASE("connecting to a closed port fails with ConnectionFailed naming host:p
         port = probe.local_endpoint().port();
     }
     Collector collector;
-    auto transport = make_transport(parse_url("tcp://127.0.0.1:" + std::to_string(port)), io.io);
+    auto transport = make_transport(parse_url("tcp://127.0.0.1:" + std::to_string(port)), io.ex);
     try {
         transport->open(collector.receiver(), collector.error_handler(), 2s);
         FAIL("connected to a closed port");
@@ -120,7 +120,7 @@ TEST_CASE("connecting to a closed port fails with ConnectionFailed naming host:p
 TEST_CASE("an unresolvable host fails with ConnectionFailed naming it", "[tcp]") {
     IoThread io;
     Collector collector;
-    auto transport = make_transport(parse_url("tcp://no-such-host.invalid:7878"), io.io);
+    auto transport = make_transport(parse_url("tcp://no-such-host.invalid:7878"), io.ex);
     try {
         transport->open(collector.receiver(), collector.error_handler(), 3s);
         FAIL("resolved a .invalid host");
@@ -133,9 +133,9 @@ TEST_CASE("an unresolvable host fails with ConnectionFailed naming it", "[tcp]")
 
 TEST_CASE("tcp URLs with options are rejected", "[tcp]") {
     IoThread io;
-    CHECK_THROWS_AS(make_transport(parse_url("tcp://127.0.0.1:7878?nodelay=0"), io.io),
+    CHECK_THROWS_AS(make_transport(parse_url("tcp://127.0.0.1:7878?nodelay=0"), io.ex),
                     penlink::InvalidArgumentError);
-    CHECK_THROWS_WITH(make_transport(parse_url("tcp://127.0.0.1:7878?nodelay=0"), io.io),
+    CHECK_THROWS_WITH(make_transport(parse_url("tcp://127.0.0.1:7878?nodelay=0"), io.ex),
                       Catch::Contains("unknown option 'nodelay'"));
 }
 
@@ -150,7 +150,7 @@ TEST_CASE("a connect that gets no answer times out with TimeoutError", "[tcp]") 
     std::vector<std::unique_ptr<Transport>> fillers;
     std::optional<std::string> timeout_message;
     for (int attempt = 0; attempt < 16 && !timeout_message; ++attempt) {
-        auto transport = make_transport(parse_url("tcp://" + address), io.io);
+        auto transport = make_transport(parse_url("tcp://" + address), io.ex);
         try {
             transport->open([](std::span<const std::uint8_t>) {}, [](const std::string&) {}, 300ms);
             fillers.push_back(std::move(transport));
@@ -170,7 +170,7 @@ TEST_CASE("handlers may close the transport from inside a callback", "[tcp]") {
     IoThread io;
     penlink::transport::test::Server server;
     server.accept();
-    auto transport = make_transport(parse_url(server.url()), io.io);
+    auto transport = make_transport(parse_url(server.url()), io.ex);
     Collector collector;
     auto record_error = collector.error_handler();
     // As the session does: on a link error, close the link right there.
@@ -192,7 +192,7 @@ TEST_CASE("handlers may close the transport from inside a callback", "[tcp]") {
     // And a receive handler that closes: later bytes are not delivered.
     penlink::transport::test::Server second;
     second.accept();
-    auto closing = make_transport(parse_url(second.url()), io.io);
+    auto closing = make_transport(parse_url(second.url()), io.ex);
     Collector received;
     auto record_bytes = received.receiver();
     closing->open(

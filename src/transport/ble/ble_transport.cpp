@@ -51,7 +51,7 @@ bool is_adapter_name(const std::string& text) {
 // sdbus-c++'s thread (through weak pointers), so a late signal finds it gone and does nothing.
 // Members after `connection` are used on the io thread only, except where noted.
 struct BleTransport::Link : std::enable_shared_from_this<Link> {
-    Link(boost::asio::io_context& io_context, std::string link_name, ReceiveHandler receive,
+    Link(const LinkExecutor& io_context, std::string link_name, ReceiveHandler receive,
          ErrorHandler error)
         : io(io_context),
           name(std::move(link_name)),
@@ -346,7 +346,7 @@ struct BleTransport::Link : std::enable_shared_from_this<Link> {
         connection.reset();
     }
 
-    boost::asio::io_context& io;
+    LinkExecutor io;
     std::string name;
     std::string adapter_label;
     ReceiveHandler on_receive;
@@ -369,7 +369,7 @@ struct BleTransport::Link : std::enable_shared_from_this<Link> {
     bool closed = false;
 };
 
-BleTransport::BleTransport(boost::asio::io_context& io, const Url& url)
+BleTransport::BleTransport(const LinkExecutor& io, const Url& url)
     : io_(io),
       address_(url.address),
       name_(url.get("name")),

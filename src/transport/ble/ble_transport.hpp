@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
+#include "transport/link_executor.hpp"
 
 #include "transport/transport.hpp"
 #include "transport/url.hpp"
@@ -26,7 +26,7 @@ namespace penlink::transport {
 class BleTransport final : public Transport {
 public:
     /// Checks the URL's options. Throws penlink::InvalidArgumentError naming a bad one.
-    BleTransport(boost::asio::io_context& io, const Url& url);
+    BleTransport(const LinkExecutor& io, const Url& url);
     ~BleTransport() override;
 
     /// Finds the adapter and the device (scanning up to the timeout if BlueZ does not know it
@@ -50,7 +50,7 @@ public:
 private:
     struct Link;
 
-    boost::asio::io_context& io_;
+    LinkExecutor io_;
     std::string address_;  // or empty, and then name_
     std::string name_;
     std::string adapter_;

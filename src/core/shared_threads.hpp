@@ -1,0 +1,96 @@
+// The threads pens share (ConnectOptions::threading == Threading::Shared): one io_context run
+// by a fixed number of I/O threads, and a fixed number of callback threads. Neither grows with
+// the number of pens. Each exists while a pen uses it: the last pen to go takes its threads
+// with it, so a process with no pen runs no penlink thread.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace penlink::core {
+
+/// An io_context and the threads that run it.
+class IoPool {
+public:
+    /// The pool every Shared pen uses, started on first use (kSharedIoThreads threads).
+    static std::shared_ptr<IoPool> shared();
+
+    explicit IoPool(std::size_t threads);
+    ~IoPool();
+    IoPool(const IoPool&) = delete;
+    IoPool& operator=(const IoPool&) = delete;
+
+    boost::asio::io_context& context() { return running_->io; }
+    std::size_t thread_count() const { return threads_.size(); }
+
+private:
+    /// What the threads use, kept alive by each of them: a thread may outlive the pool (see
+    /// join_all in shared_threads.cpp).
+    struct Running {
+        boost::asio::io_context io;
+    };
+    std::shared_ptr<Running> running_;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+    std::vector<std::thread> threads_;
+};
+
+/// Something a CallbackPool runs: one pen's callback queue, drained in one go.
+class CallbackRunnable {
+public:
+    /// Runs what is queued; called by one pool thread at a time for a given runnable.
+    virtual void run_queued() = 0;
+
+    virtual ~CallbackRunnable() = default;
+
+private:
+    friend class CallbackPool;
+    CallbackRunnable* next_ = nullptr;  // the pool's ready list, under its mutex
+};
+
+/// Threads that run callback queues. A runnable is queued at most once at a time (its owner
+/// ensures that), so one pen's callbacks never run on two threads at once, and queueing one
+/// needs no allocation: the ready list is intrusive.
+class CallbackPool {
+public:
+    /// The pool every Shared pen uses (kSharedCallbackThreads threads).
+    static std::shared_ptr<CallbackPool> shared();
+
+    explicit CallbackPool(std::size_t threads);
+    ~CallbackPool();
+    CallbackPool(const CallbackPool&) = delete;
+    CallbackPool& operator=(const CallbackPool&) = delete;
+
+    /// Queues runnable to run on a pool thread. It must stay alive until it has run.
+    void schedule(CallbackRunnable& runnable);
+    /// True on one of this pool's threads.
+    bool on_pool_thread() const;
+
+private:
+    /// The ready list and its signal, kept alive by each thread (as IoPool::Running).
+    struct Queue {
+        std::mutex mutex;
+        std::condition_variable ready;
+        CallbackRunnable* head = nullptr;
+        CallbackRunnable* tail = nullptr;
+        bool stopping = false;
+    };
+    static void work(const std::shared_ptr<Queue>& queue);
+
+    std::shared_ptr<Queue> queue_;
+    std::vector<std::thread> threads_;
+};
+
+/// I/O threads of the shared pool: one carries a few hundred pens' traffic (a pen's frames
+/// cost microseconds); more would only add lock hand-offs.
+inline constexpr std::size_t kSharedIoThreads = 1;
+/// Callback threads of the shared pool: two, so one slow callback does not hold up every
+/// other pen's.
+inline constexpr std::size_t kSharedCallbackThreads = 2;
+
+}  // namespace penlink::core

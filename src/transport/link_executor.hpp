@@ -1,0 +1,116 @@
+// The executor every I/O object of one pen runs its handlers on.
+//
+// Many pens share one io_context (IoPool): a pen's handlers must never run two at a time, and a
+// caller's thread must be able to act on the pen's link directly (write a command now, without
+// handing it to an I/O thread first: one hand-off per command, the reply's). A strand gives the
+// first but not the second. LinkExecutor posts each handler to the shared io_context wrapped in
+// the pen's LinkGuard, a recursive mutex: handlers of one pen exclude each other, and a caller
+// holding the guard (LinkGuard::Hold) excludes them while it sends.
+//
+// Lifetime: queued handlers hold the guard, not the pen. When the pen goes away it marks the
+// guard dead (under the mutex, so after any running handler), and handlers that still come out
+// of the queue are dropped unrun: they may point at the gone pen.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include <boost/asio/associated_allocator.hpp>
+#include <boost/asio/execution.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/require.hpp>
+
+namespace penlink::transport {
+
+/// One pen's mutual exclusion on the shared io_context.
+class LinkGuard {
+public:
+    /// Locks the guard for a scope on any thread (recursive: a handler may call in again).
+    class Hold {
+    public:
+        explicit Hold(LinkGuard& guard) : guard_(guard) { guard_.lock(); }
+        ~Hold() { guard_.unlock(); }
+        Hold(const Hold&) = delete;
+        Hold& operator=(const Hold&) = delete;
+
+    private:
+        LinkGuard& guard_;
+    };
+
+    /// True if this thread holds the guard (inside a handler of the pen, or a Hold).
+    bool held_here() const {
+        return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+    }
+    /// Only under the guard: whether handlers still run (false once the pen is gone).
+    bool alive() const { return alive_; }
+    /// Only under the guard: from now on queued handlers are dropped unrun.
+    void retire() { alive_ = false; }
+
+private:
+    void lock() {
+        mutex_.lock();
+        if (depth_++ == 0) owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    }
+    void unlock() {
+        if (--depth_ == 0) owner_.store(std::thread::id{}, std::memory_order_relaxed);
+        mutex_.unlock();
+    }
+
+    std::recursive_mutex mutex_;
+    std::atomic<std::thread::id> owner_{};
+    int depth_ = 0;      // under mutex_
+    bool alive_ = true;  // under mutex_
+};
+
+/// An Asio executor (standard executor model) that runs handlers on io under guard.
+class LinkExecutor {
+public:
+    LinkExecutor(boost::asio::io_context& io, std::shared_ptr<LinkGuard> guard)
+        : io_(&io), guard_(std::move(guard)) {}
+
+    /// Queues f to run on one of io's threads under the guard; never runs it inline. The queue
+    /// entry comes from f's associated allocator, as it would on io's own executor (the
+    /// in-process link recycles its entries across threads that way).
+    template <typename F>
+    void execute(F f) const {
+        const auto allocator = boost::asio::get_associated_allocator(f);
+        auto never = boost::asio::prefer(
+            boost::asio::require(io_->get_executor(), boost::asio::execution::blocking.never),
+            boost::asio::execution::allocator(allocator));
+        never.execute([guard = guard_, f = std::move(f)]() mutable {
+            LinkGuard::Hold hold(*guard);
+            if (!guard->alive()) return;
+            f();
+        });
+    }
+
+    boost::asio::io_context& query(boost::asio::execution::context_t) const noexcept {
+        return *io_;
+    }
+    static constexpr boost::asio::execution::blocking_t query(
+        boost::asio::execution::blocking_t) noexcept {
+        return boost::asio::execution::blocking.never;
+    }
+    LinkExecutor require(boost::asio::execution::blocking_t::never_t) const { return *this; }
+
+    boost::asio::io_context& context() const { return *io_; }
+    LinkGuard& guard() const { return *guard_; }
+    const std::shared_ptr<LinkGuard>& shared_guard() const { return guard_; }
+
+    friend bool operator==(const LinkExecutor& a, const LinkExecutor& b) noexcept {
+        return a.io_ == b.io_ && a.guard_ == b.guard_;
+    }
+    friend bool operator!=(const LinkExecutor& a, const LinkExecutor& b) noexcept {
+        return !(a == b);
+    }
+
+private:
+    boost::asio::io_context* io_;
+    std::shared_ptr<LinkGuard> guard_;
+};
+
+}  // namespace penlink::transport
