@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,6 +60,13 @@ struct ValidationReport {
     std::string text;
 };
 
+/// One entry of a module_totals map (penlink::StepTotals::module_totals) as a plain value: the
+/// increase of one module telemetry channel, e.g. key "rf.energy" in J, "led.dose" in J/cm2.
+struct ModuleTotal {
+    std::string key;     ///< "module.channel", e.g. "rf.energy"
+    double value = 0.0;  ///< in the channel's unit (J or J/cm2)
+};
+
 /// What one step delivered (penlink::treatment::StepTotals).
 struct StepTotals {
     std::int32_t index = 0;
@@ -74,6 +82,7 @@ struct StepTotals {
     double rf_energy_j = 0.0;
     double led_dose_j_cm2 = 0.0;
     std::string outcome;  ///< "completed", "skipped", "continued", "aborted" or "failed"
+    std::vector<ModuleTotal> module_totals;  ///< per module channel, sorted by key
 };
 
 /// How a run ended (penlink::treatment::RunResult).
@@ -102,6 +111,7 @@ struct RunProgress {
     std::uint64_t total_strokes = 0;
     double rf_energy_j = 0.0;
     double led_dose_j_cm2 = 0.0;
+    std::vector<ModuleTotal> module_totals;  ///< run-wide, per module channel, sorted by key
 };
 
 /// Told of a run's progress, on the runner's thread.
@@ -156,6 +166,13 @@ inline ValidationReport to_report(const treatment::ValidationReport& native) {
     return report;
 }
 
+inline std::vector<ModuleTotal> to_module_totals(const std::map<std::string, double>& totals) {
+    std::vector<ModuleTotal> out;
+    out.reserve(totals.size());
+    for (const auto& [key, value] : totals) out.push_back(ModuleTotal{key, value});
+    return out;
+}
+
 inline StepTotals to_totals(const treatment::StepTotals& t) {
     return StepTotals{static_cast<std::int32_t>(t.index),
                       t.name,
@@ -169,7 +186,8 @@ inline StepTotals to_totals(const treatment::StepTotals& t) {
                       t.depth_actual_max_mm,
                       t.rf_energy_j,
                       t.led_dose_j_cm2,
-                      t.outcome};
+                      t.outcome,
+                      to_module_totals(t.module_totals)};
 }
 
 inline RunResult to_result(const treatment::RunResult& native) {
@@ -197,7 +215,8 @@ inline RunProgress to_progress(const treatment::RunProgress& p) {
                        p.step_strokes,
                        p.total_strokes,
                        p.rf_energy_j,
-                       p.led_dose_j_cm2};
+                       p.led_dose_j_cm2,
+                       to_module_totals(p.module_totals)};
 }
 
 /// Whether the current thread is running a progress callback of this runner.

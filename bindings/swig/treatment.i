@@ -21,3 +21,4 @@
 
 %template(TreatmentViolationVector) std::vector<penlink::bind::Violation>;
 %template(StepTotalsVector) std::vector<penlink::bind::StepTotals>;
+%template(ModuleTotalVector) std::vector<penlink::bind::ModuleTotal>;

@@ -209,7 +209,7 @@ PENLINK_EXPORT int pl_faults_describe(char* buffer, size_t buffer_size, size_t* 
 /** @name Connect options */
 /**@{*/
 /** The pl_connect_options layout these headers declare. */
-#define PL_CONNECT_OPTIONS_VERSION 3
+#define PL_CONNECT_OPTIONS_VERSION 4
 /** Keep the process-wide log level as it is (pl_connect_options.log_level). */
 #define PL_LOG_UNCHANGED (-1)
 
@@ -240,11 +240,20 @@ typedef struct pl_connect_options {
     const struct pl_keys* keys;
     /** 1: refuse every pen no key is given for, even one that would run unauthenticated. */
     int require_authentication;
+    /* version 4: session recordings (docs/records.md) */
+    /** A file to record the session into (every byte both ways, status frames and commands)
+     * from the handshake until the pen is freed; replay:// plays it back. NULL or "" for none
+     * (default). pl_pen_connect() fails with PL_EINVAL naming the path if it cannot be
+     * created. Read during pl_pen_connect() only. */
+    const char* record_path;
 } pl_connect_options;
 
 /** pl_connect_options with the defaults. */
-#define PL_CONNECT_OPTIONS_INIT \
-    { PL_CONNECT_OPTIONS_VERSION, 3000, 0, 2, 0, 0, 10, 4096, PL_LOG_UNCHANGED, NULL, NULL, 0 }
+#define PL_CONNECT_OPTIONS_INIT                                                                  \
+    {                                                                                            \
+        PL_CONNECT_OPTIONS_VERSION, 3000, 0, 2, 0, 0, 10, 4096, PL_LOG_UNCHANGED, NULL, NULL, 0, \
+            NULL                                                                                 \
+    }
 
 /** Fills opts with the defaults of the given version (pass PL_CONNECT_OPTIONS_VERSION).
  * PL_EINVAL if opts is NULL or the version unknown. Any thread. */

@@ -165,6 +165,29 @@ typedef struct pl_step_totals {
 #define PL_STEP_TOTALS_INIT \
     { PL_STEP_TOTALS_VERSION, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL }
 
+/** The version of pl_run_record_options this header describes. */
+#define PL_RUN_RECORD_OPTIONS_VERSION 1
+/** Where and how pl_runner_record() writes a run into the treatment log (docs/records.md);
+ * start from PL_RUN_RECORD_OPTIONS_INIT. Strings are copied during pl_runner_record(). */
+typedef struct pl_run_record_options {
+    unsigned version;                      /**< PL_RUN_RECORD_OPTIONS_VERSION */
+    const char* log_path;                  /**< the treatment log, a SQLite file (created if it
+                                                does not exist); required */
+    const char* client_reference;          /**< the app's opaque reference to its client (never
+                                                a name or other personal data); NULL or "" for
+                                                none */
+    const char* cartridge_override_reason; /**< run even though a finished run used the
+                                                cartridge, for this reason (recorded); NULL or ""
+                                                to refuse a used cartridge */
+    int32_t busy_timeout_ms;               /**< how long a write waits for another process
+                                                holding the file; 0 = the default, 5000 ms */
+} pl_run_record_options;
+/** The defaults: no path (set one), no client reference, a used cartridge refused. */
+#define PL_RUN_RECORD_OPTIONS_INIT \
+    { PL_RUN_RECORD_OPTIONS_VERSION, NULL, NULL, NULL, 0 }
+/** Fills options with the defaults of the given version (pass PL_RUN_RECORD_OPTIONS_VERSION). */
+PENLINK_EXPORT int pl_run_record_options_init(pl_run_record_options* options, unsigned version);
+
 /** @name Runner */
 /**@{*/
 /** A runner for recipe (copied) on pen; nothing is sent yet. on_progress may be NULL;
@@ -172,6 +195,19 @@ typedef struct pl_step_totals {
 PENLINK_EXPORT int pl_runner_create(pl_runner** out, pl_pen* pen, const pl_recipe* recipe,
                                     const pl_treatment_options* options,
                                     pl_run_progress_fn on_progress, void* payload);
+/** Writes the run into the treatment log at options->log_path exactly as `penctl run` does
+ * (C++ penlink::treatment::RunRecord): the cartridge is claimed when the run starts, before
+ * anything on the pen moves, so a cartridge a finished run already used fails the run there
+ * (PL_RUN_FAILED, everything off) unless cartridge_override_reason is set; then every step,
+ * event and the outcome, so a failed or aborted run still leaves a complete record. Call before
+ * pl_runner_start(), at most once: PL_EINVAL after it or a second time. The log is opened (and
+ * created) here: PL_ECONNECT if the file cannot be written, PL_EINVAL if it is not a treatment
+ * log, PL_ENOTSUP if its schema is newer than this library; pl_error_last() names the file. */
+PENLINK_EXPORT int pl_runner_record(pl_runner* runner, const pl_run_record_options* options);
+/** The run's id in the treatment log (pl_run_id() of it in pl_treatment_log_recent_runs()) once
+ * the cartridge was claimed; 0 without pl_runner_record(), before the run started or if the
+ * record refused the run. */
+PENLINK_EXPORT int pl_runner_record_id(int64_t* out, const pl_runner* runner);
 /** Validates against the pen and starts the run. PL_EINVAL with every violation in
  * pl_error_last() if the recipe may not run; PL_EFAULT or PL_EESTOP if the pen is faulted. */
 PENLINK_EXPORT int pl_runner_start(pl_runner* runner);
@@ -179,7 +215,10 @@ PENLINK_EXPORT int pl_runner_start(pl_runner* runner);
 PENLINK_EXPORT int pl_runner_pause(pl_runner* runner);
 /** Resumes after pl_runner_pause(), or continues a pause step. */
 PENLINK_EXPORT int pl_runner_resume(pl_runner* runner);
-/** Ends the current step ("skipped") and goes on. */
+/** Ends one step ("skipped") and goes on: the step under way, or, when called between two
+ * steps, the next one, which then ends before its needle starts. Each call ends one step;
+ * ignored before pl_runner_start() and after the last step (docs/treatments.md, "Which step a
+ * skip ends"). */
 PENLINK_EXPORT int pl_runner_skip(pl_runner* runner);
 /** Ends the run with everything off (PL_RUN_ABORTED); reason may be NULL. */
 PENLINK_EXPORT int pl_runner_abort(pl_runner* runner, const char* reason);

@@ -158,7 +158,14 @@ public:
     void pause();
     /// Resumes after pause(), or continues a Pause step (as the pen's button does).
     void resume();
-    /// Ends the current step (outcome "skipped") and goes on with the next.
+    /// Ends one step (outcome "skipped") and goes on with the next: the earliest step that has
+    /// not ended yet when skip() is called. That is the step running, paused or waiting for the
+    /// operator; or, when called between two steps (after one ended, before the next began,
+    /// e.g. from step_finished), the next step, which then ends as soon as it begins, before
+    /// its needle starts or any of its outputs or depth is set. Each call ends one step: two
+    /// calls end two steps; nothing is merged or dropped. Ignored before start() and once the
+    /// last step has ended. abort() and failures win over a pending skip (docs/treatments.md,
+    /// "Which step a skip ends").
     void skip();
     /// Ends the run: everything off, outcome Aborted with reason.
     void abort(const std::string& reason = "aborted by the app");

@@ -77,6 +77,9 @@ ConnectOptions to_cpp(const pl_connect_options& options) {
         }
         out.require_authentication = options.require_authentication != 0;
     }
+    if (options.version >= 4 && options.record_path != nullptr) {
+        out.record_path = options.record_path;
+    }
     return out;
 }
 

@@ -31,7 +31,8 @@ struct StructVersions<pl_connect_options> {
         0, offsetof(pl_connect_options, log_level) + sizeof(pl_connect_options::log_level),
         offsetof(pl_connect_options, module_paths) + sizeof(pl_connect_options::module_paths),
         offsetof(pl_connect_options, require_authentication) +
-            sizeof(pl_connect_options::require_authentication)};
+            sizeof(pl_connect_options::require_authentication),
+        offsetof(pl_connect_options, record_path) + sizeof(pl_connect_options::record_path)};
 };
 
 template <>

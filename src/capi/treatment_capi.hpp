@@ -9,7 +9,9 @@
 #include <string>
 
 #include "capi/struct_versions.hpp"
+#include "penlink/records.hpp"
 #include "penlink/treatment.h"
+#include "penlink/treatment_record.hpp"
 #include "penlink/treatment_runner.hpp"
 
 struct pl_recipe {
@@ -21,12 +23,46 @@ struct pl_recipe_report {
     std::string text;
 };
 
+namespace penlink::capi {
+
+/// Every C runner's observer: forwards to the treatment record pl_runner_record() attached, or
+/// does nothing. The C++ Runner takes its observer when it is made, the record comes later:
+/// this stands in between. target is set before the run's thread starts (pl_runner_record
+/// refuses after pl_runner_start) and only read on that thread afterwards.
+class RecordForwarder final : public treatment::RunObserver {
+public:
+    treatment::RunObserver* target = nullptr;
+    void run_started(const treatment::RunInfo& info) override {
+        if (target) target->run_started(info);
+    }
+    void step_started(std::size_t index, const treatment::RecipeStep& step, double t_s) override {
+        if (target) target->step_started(index, step, t_s);
+    }
+    void step_finished(const treatment::StepTotals& totals) override {
+        if (target) target->step_finished(totals);
+    }
+    void event(double t_s, const std::string& kind, const std::string& text) override {
+        if (target) target->event(t_s, kind, text);
+    }
+    void run_finished(const treatment::RunResult& result) override {
+        if (target) target->run_finished(result);
+    }
+};
+
+}  // namespace penlink::capi
+
 struct pl_runner {
     pl_pen* pen = nullptr;
+    // The record and its log are declared before the runner: its thread uses them until the
+    // runner is destroyed, and members are destroyed in reverse order.
+    std::optional<penlink::TreatmentLog> log;
+    std::unique_ptr<penlink::treatment::RunRecord> record;
+    penlink::capi::RecordForwarder forwarder;
     std::unique_ptr<penlink::treatment::Runner> runner;
     pl_run_progress_fn on_progress = nullptr;
     void* payload = nullptr;
-    std::mutex mutex;  // guards result
+    std::mutex mutex;      // guards result, started and the record's attachment
+    bool started = false;  // pl_runner_start was called
     std::optional<penlink::treatment::RunResult> result;
 };
 
@@ -40,6 +76,15 @@ struct StructVersions<pl_treatment_options> {
                                                  sizeof(pl_treatment_options::depth_limit_mm)};
 };
 static_assert(versions_complete<pl_treatment_options>());
+
+template <>
+struct StructVersions<pl_run_record_options> {
+    static constexpr unsigned highest = PL_RUN_RECORD_OPTIONS_VERSION;
+    static constexpr const char* name = "pl_run_record_options";
+    static constexpr std::size_t end[] = {0, offsetof(pl_run_record_options, busy_timeout_ms) +
+                                                 sizeof(pl_run_record_options::busy_timeout_ms)};
+};
+static_assert(versions_complete<pl_run_record_options>());
 
 template <>
 struct StructVersions<pl_step_totals> {

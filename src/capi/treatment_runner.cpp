@@ -8,6 +8,7 @@
 #include "capi/callbacks.hpp"
 #include "capi/handles.hpp"
 #include "capi/treatment_capi.hpp"
+#include "penlink/errors.hpp"
 
 using namespace penlink;
 using penlink::capi::guarded;
@@ -91,6 +92,7 @@ int pl_runner_create(pl_runner** out, pl_pen* pen, const pl_recipe* recipe,
         tr::RunOptions run;
         run.zones = settings.zones;
         run.device = settings.device;
+        run.observer = &handle->forwarder;
         if (on_progress != nullptr) {
             pl_runner* raw = handle.get();
             run.on_progress = [raw](const tr::RunProgress& progress) {
@@ -107,7 +109,68 @@ int pl_runner_create(pl_runner** out, pl_pen* pen, const pl_recipe* recipe,
 
 int pl_runner_start(pl_runner* runner) {
     return guarded([&] {
-        live_runner(runner, "pl_runner_start").runner->start();
+        pl_runner& live = live_runner(runner, "pl_runner_start");
+        {
+            // From here on the record may no longer change: the run's thread reads it.
+            std::lock_guard lock(live.mutex);
+            live.started = true;
+        }
+        live.runner->start();
+        return 0;
+    });
+}
+
+int pl_run_record_options_init(pl_run_record_options* options, unsigned version) {
+    const pl_run_record_options defaults = PL_RUN_RECORD_OPTIONS_INIT;
+    return capi::init_struct(options, version, defaults, "pl_run_record_options_init", "options");
+}
+
+int pl_runner_record(pl_runner* runner, const pl_run_record_options* options) {
+    return guarded([&] {
+        pl_runner& live = live_runner(runner, "pl_runner_record");
+        require(options, "pl_runner_record", "options");
+        capi::require_known_version<pl_run_record_options>(options->version, "pl_runner_record");
+        if (options->log_path == nullptr || options->log_path[0] == '\0') {
+            throw InvalidArgumentError("pl_runner_record: options->log_path is NULL or empty");
+        }
+        if (options->busy_timeout_ms < 0) {
+            throw InvalidArgumentError("pl_runner_record: busy_timeout_ms " +
+                                       std::to_string(options->busy_timeout_ms) +
+                                       " ms is negative");
+        }
+        std::lock_guard lock(live.mutex);
+        if (live.started) {
+            throw InvalidArgumentError(
+                "pl_runner_record: the run has started; attach the record before "
+                "pl_runner_start");
+        }
+        if (live.record) {
+            throw InvalidArgumentError("pl_runner_record: this runner already records into " +
+                                       live.log->path());
+        }
+        TreatmentLogOptions log_options;
+        if (options->busy_timeout_ms > 0) {
+            log_options.busy_timeout = std::chrono::milliseconds(options->busy_timeout_ms);
+        }
+        tr::RunRecordOptions record_options;
+        if (options->client_reference) record_options.client_reference = options->client_reference;
+        if (options->cartridge_override_reason) {
+            record_options.cartridge_override_reason = options->cartridge_override_reason;
+        }
+        live.log.emplace(TreatmentLog::open(options->log_path, log_options));
+        live.record = std::make_unique<tr::RunRecord>(*live.log, record_options);
+        live.forwarder.target = live.record.get();
+        return 0;
+    });
+}
+
+int pl_runner_record_id(int64_t* out, const pl_runner* runner) {
+    return guarded([&] {
+        require(out, "pl_runner_record_id", "out");
+        *out = 0;
+        pl_runner& live = live_runner(runner, "pl_runner_record_id");
+        std::lock_guard lock(live.mutex);
+        if (live.record) *out = live.record->run_id().value_or(0);
         return 0;
     });
 }

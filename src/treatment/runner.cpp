@@ -114,8 +114,8 @@ void Runner::resume() {
 
 void Runner::skip() {
     std::lock_guard lock(impl_->mutex);
-    if (impl_->finished) return;
-    impl_->skip_requested = true;
+    if (!impl_->started || impl_->finished) return;
+    ++impl_->skips_pending;
     impl_->changed.notify_all();
 }
 

@@ -38,7 +38,9 @@ struct Runner::Impl {
     RunState state = RunState::NotStarted;
     bool pause_requested = false;
     bool resume_requested = false;
-    bool skip_requested = false;
+    // skip() calls not yet applied: each ends one step, the earliest that has not ended yet
+    // (see Runner::skip). A count, not a flag, so two calls are never merged into one.
+    std::size_t skips_pending = 0;
     std::optional<std::string> abort_reason;
     std::optional<std::string> failure;  // fault, e-stop, link...: first one wins
     bool waiting_for_operator = false;
@@ -61,6 +63,12 @@ struct Runner::Impl {
     void queue_event(const std::string& kind, const std::string& text) {
         events.push_back({now_s(), kind, text});
         changed.notify_all();
+    }
+    /// Under mutex: takes one pending skip() for the step deciding its end now.
+    bool take_skip() {
+        if (skips_pending == 0) return false;
+        --skips_pending;
+        return true;
     }
     /// Under mutex: the run must stop (first reason wins).
     void fail_locked(const std::string& kind, const std::string& reason) {

@@ -78,9 +78,20 @@ void StepRunner::run_step(std::size_t index) {
     step_open_ = true;
     open_totals_ = totals;
     if (impl_.options.observer) impl_.options.observer->step_started(index, step, totals.started_s);
-    if (step.kind == StepKind::Pause) {
-        wait_for_operator(index, step);
-        totals.outcome = "continued";
+    bool skipped_at_once = false;
+    {
+        // A skip() that came between steps (or from step_started) belongs to this step: it
+        // ends here, before any output or depth move of its own.
+        std::lock_guard lock(impl_.mutex);
+        if (impl_.take_skip()) {
+            skipped_at_once = true;
+            impl_.queue_event("skip", step.name + " skipped before it began");
+        }
+    }
+    if (skipped_at_once) {
+        totals.outcome = "skipped";
+    } else if (step.kind == StepKind::Pause) {
+        totals.outcome = wait_for_operator(index, step);
     } else {
         totals.outcome = treat(index, step);
     }
@@ -108,34 +119,45 @@ void StepRunner::close_step(StepTotals totals) {
     if (impl_.options.observer) impl_.options.observer->step_finished(totals);
 }
 
-void StepRunner::wait_for_operator(std::size_t index, const RecipeStep& step) {
+std::string StepRunner::wait_for_operator(std::size_t index, const RecipeStep& step) {
     {
         std::lock_guard lock(impl_.mutex);
         impl_.state = RunState::WaitingForOperator;
         impl_.waiting_for_operator = true;
         impl_.operator_continued = false;
-        impl_.skip_requested = false;
         impl_.queue_event("operator", "waiting: " + step.message);
     }
-    for (;;) {
+    std::string outcome;
+    while (outcome.empty()) {
         deliver_events();
         progress(index, step, 0.0);
-        std::unique_lock lock(impl_.mutex);
-        impl_.changed.wait_for(lock, impl_.options.progress_interval);
-        if (impl_.operator_continued || impl_.skip_requested) break;
-        lock.unlock();
+        {
+            std::unique_lock lock(impl_.mutex);
+            impl_.changed.wait_for(lock, impl_.options.progress_interval, [&] {
+                return impl_.operator_continued || impl_.skips_pending > 0 || impl_.abort_reason ||
+                       impl_.failure;
+            });
+            // The end is decided here, under the mutex, so a skip() either ends this pause or
+            // (once it has ended) the next step: never both, never neither.
+            if (impl_.take_skip()) {
+                impl_.queue_event("skip", step.name + " skipped");
+                outcome = "skipped";
+            } else if (impl_.operator_continued) {
+                outcome = "continued";
+            }
+            if (!outcome.empty()) {
+                impl_.waiting_for_operator = false;
+                impl_.state = RunState::Running;
+            }
+        }
         check_stop();
     }
-    std::lock_guard lock(impl_.mutex);
-    impl_.waiting_for_operator = false;
-    impl_.skip_requested = false;
-    impl_.state = RunState::Running;
+    return outcome;
 }
 
 std::string StepRunner::treat(std::size_t index, const RecipeStep& step) {
     {
         std::lock_guard lock(impl_.mutex);
-        impl_.skip_requested = false;
         impl_.state = RunState::Running;
     }
     begin_needle(step);
@@ -144,16 +166,27 @@ std::string StepRunner::treat(std::size_t index, const RecipeStep& step) {
     auto resumed_at = Clock::now();
     std::string outcome = "completed";
     for (;;) {
-        const double now = needle_s + seconds_since(resumed_at);
-        if (now >= step.duration_s) break;
-        if (step.passes > 0) {
-            const auto current = std::min<std::int32_t>(
-                step.passes, 1 + static_cast<std::int32_t>(now / step.pass_duration_s));
-            if (current != pass) {
-                pass = current;
-                std::lock_guard lock(impl_.mutex);
-                impl_.queue_event("pass", step.name + ": pass " + std::to_string(pass) + " of " +
-                                              std::to_string(step.passes));
+        double now = 0.0;
+        {
+            // The step's end is decided under the mutex: a skip() that got here first ends
+            // this step; one that comes after it ended is the next step's (Runner::skip).
+            std::lock_guard lock(impl_.mutex);
+            now = needle_s + seconds_since(resumed_at);
+            if (impl_.take_skip()) {
+                impl_.pause_requested = false;  // the step it was meant for has ended
+                impl_.queue_event("skip", step.name + " skipped");
+                outcome = "skipped";
+                break;
+            }
+            if (now >= step.duration_s) break;
+            if (step.passes > 0) {
+                const auto current = std::min<std::int32_t>(
+                    step.passes, 1 + static_cast<std::int32_t>(now / step.pass_duration_s));
+                if (current != pass) {
+                    pass = current;
+                    impl_.queue_event("pass", step.name + ": pass " + std::to_string(pass) +
+                                                  " of " + std::to_string(step.passes));
+                }
             }
         }
         deliver_events();
@@ -165,18 +198,13 @@ std::string StepRunner::treat(std::size_t index, const RecipeStep& step) {
             const auto wait = std::min<Clock::duration>(
                 std::chrono::duration_cast<Clock::duration>(left), impl_.options.progress_interval);
             impl_.changed.wait_for(lock, wait, [&] {
-                return impl_.pause_requested || impl_.skip_requested || impl_.abort_reason ||
+                return impl_.pause_requested || impl_.skips_pending > 0 || impl_.abort_reason ||
                        impl_.failure;
             });
-            if (impl_.skip_requested) {
-                impl_.skip_requested = false;
-                impl_.queue_event("skip", step.name + " skipped");
-                outcome = "skipped";
-            }
-            pause = impl_.pause_requested;
+            // A pending skip wins over a pause: the loop's head ends the step.
+            pause = impl_.pause_requested && impl_.skips_pending == 0;
         }
         check_stop();
-        if (outcome == "skipped") break;
         if (pause) {
             needle_s += seconds_since(resumed_at);
             if (!pause_step(index, step, needle_s)) {
@@ -202,10 +230,13 @@ bool StepRunner::pause_step(std::size_t index, const RecipeStep& step, double ne
         deliver_events();
         progress(index, step, needle_s);
         std::unique_lock lock(impl_.mutex);
-        impl_.changed.wait_for(lock, impl_.options.progress_interval);
-        if (impl_.skip_requested) {
-            impl_.skip_requested = false;
+        impl_.changed.wait_for(lock, impl_.options.progress_interval, [&] {
+            return impl_.skips_pending > 0 || impl_.resume_requested || impl_.abort_reason ||
+                   impl_.failure;
+        });
+        if (impl_.take_skip()) {
             impl_.pause_requested = false;
+            impl_.resume_requested = false;
             impl_.state = RunState::Running;
             impl_.queue_event("skip", step.name + " skipped while paused");
             return false;

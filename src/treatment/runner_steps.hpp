@@ -29,7 +29,8 @@ private:
     RunInfo run_info() const;
     void run_step(std::size_t index);
     void close_step(StepTotals totals);
-    void wait_for_operator(std::size_t index, const RecipeStep& step);
+    /// A Pause step: waits for the pen's button, resume() or skip(); "continued" or "skipped".
+    std::string wait_for_operator(std::size_t index, const RecipeStep& step);
     std::string treat(std::size_t index, const RecipeStep& step);
     /// Needle and outputs off until resume(); false if the step was skipped meanwhile.
     bool pause_step(std::size_t index, const RecipeStep& step, double needle_s);

@@ -89,24 +89,35 @@ namespace Penlink
         /// <summary>Checks every step offline against the standard zone chart and the device
         /// class. Never throws for a bad recipe: the report lists every violation.</summary>
         public ValidationReport Validate(DeviceClass deviceClass = DeviceClass.Professional) =>
-            ToReport(Native.validate(Options(deviceClass)));
+            Validate(new TreatmentOptions { DeviceClass = deviceClass });
 
         /// <summary>The same against a connected pen: its depth limit, ranges and modules.</summary>
         public ValidationReport Validate(Pen pen, DeviceClass deviceClass = DeviceClass.Professional) =>
-            ToReport(Native.validate_on(pen.NativeResources.Native, Options(deviceClass)));
+            Validate(pen, new TreatmentOptions { DeviceClass = deviceClass });
 
-        internal static NativeTreatmentOptions Options(DeviceClass deviceClass)
+        /// <summary>Checks every step offline against the options' zone chart, device class
+        /// and at-home depth cap. Never throws for a bad recipe; throws
+        /// InvalidArgumentException naming the file and the field for a chart that cannot be
+        /// read or is malformed.</summary>
+        public ValidationReport Validate(TreatmentOptions options)
         {
-            var options = new NativeTreatmentOptions();
-            switch (deviceClass)
-            {
-                case DeviceClass.Professional: options.device_class = "professional"; break;
-                case DeviceClass.AtHome: options.device_class = "at-home"; break;
-                default:
-                    throw new InvalidArgumentException("device class " + (int)deviceClass +
-                                                       " is not Professional (0) or AtHome (1)");
-            }
-            return options;
+            using (NativeTreatmentOptions native = ToNative(options))
+                return ToReport(Native.validate(native));
+        }
+
+        /// <summary>The same against a connected pen: its depth limit, ranges and fitted
+        /// modules too.</summary>
+        public ValidationReport Validate(Pen pen, TreatmentOptions options)
+        {
+            if (pen == null) throw new InvalidArgumentException("the pen is null");
+            using (NativeTreatmentOptions native = ToNative(options))
+                return ToReport(Native.validate_on(pen.NativeResources.Native, native));
+        }
+
+        internal static NativeTreatmentOptions ToNative(TreatmentOptions options)
+        {
+            if (options == null) throw new InvalidArgumentException("the treatment options are null");
+            return options.ToNative();
         }
 
         internal static ValidationReport ToReport(NativeValidationReport report)

@@ -34,6 +34,15 @@ namespace Penlink
             TotalStrokes = p.total_strokes;
             RfEnergyJ = p.rf_energy_j;
             LedDoseJCm2 = p.led_dose_j_cm2;
+            ModuleTotals = ModuleTotalsOf(p.module_totals);
+        }
+
+        /// <summary>The native list (sorted by key) as a read-only dictionary.</summary>
+        internal static IReadOnlyDictionary<string, double> ModuleTotalsOf(ModuleTotalVector totals)
+        {
+            var map = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            foreach (NativeModuleTotal total in totals) map[total.key] = total.value;
+            return new System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(map);
         }
 
         /// <summary>Running, paused or waiting for the operator.</summary>
@@ -66,6 +75,9 @@ namespace Penlink
         public double RfEnergyJ { get; }
         /// <summary>LED dose since the run started, J/cm2.</summary>
         public double LedDoseJCm2 { get; }
+        /// <summary>Run-wide increase of every module telemetry channel, keyed
+        /// "module.channel" ("rf.energy" in J, "led.dose" in J/cm2), sorted by key.</summary>
+        public IReadOnlyDictionary<string, double> ModuleTotals { get; }
 
         public override string ToString() =>
             "RunProgress(" + State + ", step " + (Step + 1) + "/" + StepCount + " " + StepName +
@@ -91,6 +103,7 @@ namespace Penlink
             RfEnergyJ = t.rf_energy_j;
             LedDoseJCm2 = t.led_dose_j_cm2;
             Outcome = t.outcome;
+            ModuleTotals = RunProgress.ModuleTotalsOf(t.module_totals);
         }
 
         /// <summary>Index into the recipe's steps.</summary>
@@ -119,6 +132,9 @@ namespace Penlink
         public double LedDoseJCm2 { get; }
         /// <summary>"completed", "skipped", "continued", "aborted" or "failed".</summary>
         public string Outcome { get; }
+        /// <summary>The step's increase of every module telemetry channel, keyed
+        /// "module.channel" ("rf.energy" in J, "led.dose" in J/cm2), sorted by key.</summary>
+        public IReadOnlyDictionary<string, double> ModuleTotals { get; }
 
         public override string ToString() =>
             "StepTotals(" + Index + " " + Name + (Zone.Length > 0 ? " [" + Zone + "]" : "") + ", " +
@@ -184,13 +200,23 @@ namespace Penlink
         /// <summary>Prepares a run; nothing is sent until Start().</summary>
         public Runner(Pen pen, Recipe recipe, DeviceClass deviceClass = DeviceClass.Professional,
                       Action<RunProgress> onProgress = null)
+            : this(pen, recipe, new TreatmentOptions { DeviceClass = deviceClass }, onProgress)
+        {
+        }
+
+        /// <summary>Prepares a run under options (device class, a clinic's zone chart, the
+        /// at-home depth cap); nothing is sent until Start(). Throws InvalidArgumentException
+        /// naming the file and the field for a chart that cannot be read or is
+        /// malformed.</summary>
+        public Runner(Pen pen, Recipe recipe, TreatmentOptions options,
+                      Action<RunProgress> onProgress = null)
         {
             if (pen == null) throw new InvalidArgumentException("the pen is null");
             if (recipe == null) throw new InvalidArgumentException("the recipe is null");
             Pen = pen;
             bridge = onProgress == null ? null : new ProgressBridge(onProgress);
-            native = new NativeRunner(pen.NativeResources.Native, recipe.Native,
-                                      Recipe.Options(deviceClass), bridge);
+            using (NativeTreatmentOptions native_ = Recipe.ToNative(options))
+                native = new NativeRunner(pen.NativeResources.Native, recipe.Native, native_, bridge);
         }
 
         /// <summary>The pen this runner drives.</summary>
@@ -218,7 +244,9 @@ namespace Penlink
         public void Pause() => Native.pause();
         /// <summary>Resumes after Pause(), or continues a pause step.</summary>
         public void Resume() => Native.resume();
-        /// <summary>Ends the current step and goes on with the next.</summary>
+        /// <summary>Ends one step and goes on with the next: the step under way, or, between
+        /// two steps, the next one (docs/treatments.md, "Which step a skip ends"). Each call
+        /// ends one step.</summary>
         public void Skip() => Native.skip();
         /// <summary>Ends the run with everything off; outcome Aborted with reason.</summary>
         public void Abort(string reason = "aborted by the app") => Native.abort(reason);

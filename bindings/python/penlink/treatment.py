@@ -21,7 +21,8 @@ import dataclasses
 import enum
 import os
 import threading
-from typing import Any, Callable, Optional, Tuple
+import types
+from typing import Any, Callable, Mapping, Optional, Tuple
 
 from . import _checks, _listeners
 from . import native as _native
@@ -236,6 +237,9 @@ class RunProgress:
     total_strokes: int
     rf_energy_j: float
     led_dose_j_cm2: float
+    #: Run-wide increase of every module telemetry channel ("rf.energy" in J, ...), read-only.
+    module_totals: Mapping[str, float] = dataclasses.field(
+        default_factory=lambda: types.MappingProxyType({}), hash=False)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -255,6 +259,9 @@ class StepTotals:
     rf_energy_j: float
     led_dose_j_cm2: float
     outcome: str
+    #: The step's increase of every module telemetry channel ("rf.energy" in J, ...), read-only.
+    module_totals: Mapping[str, float] = dataclasses.field(
+        default_factory=lambda: types.MappingProxyType({}), hash=False)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -272,13 +279,18 @@ def _progress(p: Any) -> RunProgress:
     return RunProgress(RunState(p.state), p.step, p.step_count, p.step_name, p.zone, p.current_pass,
                        p.passes, p.step_elapsed_s, p.step_duration_s, p.run_elapsed_s,
                        p.time_left_s, p.step_strokes, p.total_strokes, p.rf_energy_j,
-                       p.led_dose_j_cm2)
+                       p.led_dose_j_cm2, _module_totals(p.module_totals))
+
+
+def _module_totals(totals: Any) -> Mapping[str, float]:
+    return types.MappingProxyType({total.key: total.value for total in totals})
 
 
 def _result(r: Any) -> RunResult:
     steps = tuple(StepTotals(t.index, t.name, t.zone, t.started_s, t.ended_s, t.strokes,
                              t.depth_set_min_mm, t.depth_set_max_mm, t.depth_actual_min_mm,
-                             t.depth_actual_max_mm, t.rf_energy_j, t.led_dose_j_cm2, t.outcome)
+                             t.depth_actual_max_mm, t.rf_energy_j, t.led_dose_j_cm2, t.outcome,
+                             _module_totals(t.module_totals))
                   for t in r.steps)
     return RunResult(RunOutcome(r.outcome), None if r.step < 0 else r.step, r.reason, steps,
                      r.duration_s)

@@ -56,21 +56,62 @@ public final class Recipe {
     /** Checks every step offline against the standard zone chart and the device class. Never
      * throws for a bad recipe: the report lists every violation. */
     public ValidationReport validate(DeviceClass deviceClass) {
-        return report(recipe.validate(options(deviceClass)));
+        return validate(options(deviceClass));
     }
 
     /** The same against a connected pen: its depth limit, ranges and fitted modules. */
     public ValidationReport validate(Pen pen, DeviceClass deviceClass) {
-        return report(recipe.validate_on(pen.resources().pen, options(deviceClass)));
+        return validate(pen, options(deviceClass));
     }
 
-    static NativeTreatmentOptions options(DeviceClass deviceClass) {
+    /**
+     * Checks every step offline against the options' zone chart, device class and at-home
+     * depth cap. Never throws for a bad recipe; throws {@link InvalidArgumentException} naming
+     * the file and the field for a chart that cannot be read or is malformed.
+     *
+     * @param options what to check against
+     * @return every violation at once
+     */
+    public ValidationReport validate(TreatmentOptions options) {
+        NativeTreatmentOptions native_ = nativeOptions(options);
+        try {
+            return report(recipe.validate(native_));
+        } finally {
+            native_.delete();
+        }
+    }
+
+    /**
+     * The same against a connected pen: its depth limit, ranges and fitted modules too.
+     *
+     * @param pen the pen the recipe would run on
+     * @param options what to check against
+     * @return every violation at once
+     */
+    public ValidationReport validate(Pen pen, TreatmentOptions options) {
+        if (pen == null) {
+            throw new InvalidArgumentException("the pen is null");
+        }
+        NativeTreatmentOptions native_ = nativeOptions(options);
+        try {
+            return report(recipe.validate_on(pen.resources().pen, native_));
+        } finally {
+            native_.delete();
+        }
+    }
+
+    static TreatmentOptions options(DeviceClass deviceClass) {
         if (deviceClass == null) {
             throw new InvalidArgumentException("the device class is null");
         }
-        NativeTreatmentOptions options = new NativeTreatmentOptions();
-        options.setDevice_class(deviceClass.text());
-        return options;
+        return TreatmentOptions.defaults().withDeviceClass(deviceClass);
+    }
+
+    static NativeTreatmentOptions nativeOptions(TreatmentOptions options) {
+        if (options == null) {
+            throw new InvalidArgumentException("the treatment options are null");
+        }
+        return options.toNative();
     }
 
     static ValidationReport report(NativeValidationReport report) {

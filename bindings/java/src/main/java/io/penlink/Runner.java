@@ -2,7 +2,10 @@ package io.penlink;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,13 +21,31 @@ public final class Runner implements AutoCloseable {
 
     /** Prepares a run of recipe on pen as deviceClass; nothing is sent until start(). */
     public Runner(Pen pen, Recipe recipe, DeviceClass deviceClass, ProgressListener listener) {
+        this(pen, recipe, Recipe.options(deviceClass), listener);
+    }
+
+    /**
+     * Prepares a run of recipe on pen under options (device class, zone chart, at-home depth
+     * cap); nothing is sent until start(). Throws {@link InvalidArgumentException} naming the
+     * file and the field for a zone chart that cannot be read or is malformed.
+     *
+     * @param pen the pen to run on; kept reachable while the runner lives
+     * @param recipe the recipe
+     * @param options what the recipe is checked against and run under
+     * @param listener told of the progress on the runner's thread; may be null
+     */
+    public Runner(Pen pen, Recipe recipe, TreatmentOptions options, ProgressListener listener) {
         if (pen == null || recipe == null) {
             throw new InvalidArgumentException("the pen or the recipe is null");
         }
-        this.pen = pen;
-        this.bridge = listener == null ? null : new ProgressBridge(listener);
-        this.runner = new NativeRunner(pen.resources().pen, recipe.recipe,
-                Recipe.options(deviceClass), bridge);
+        NativeTreatmentOptions native_ = Recipe.nativeOptions(options);
+        try {
+            this.pen = pen;
+            this.bridge = listener == null ? null : new ProgressBridge(listener);
+            this.runner = new NativeRunner(pen.resources().pen, recipe.recipe, native_, bridge);
+        } finally {
+            native_.delete();
+        }
     }
 
     /** Validates against the pen and starts; {@link InvalidArgumentException} lists every
@@ -48,7 +69,8 @@ public final class Runner implements AutoCloseable {
         runner().resume();
     }
 
-    /** Ends the current step and goes on with the next. */
+    /** Ends one step and goes on with the next: the step under way, or, between two steps,
+     * the next one (docs/treatments.md, "Which step a skip ends"). Each call ends one step. */
     public void skip() {
         runner().skip();
     }
@@ -111,11 +133,21 @@ public final class Runner implements AutoCloseable {
                     t.getEnded_s(), t.getStrokes().longValue(), t.getDepth_set_min_mm(),
                     t.getDepth_set_max_mm(), t.getDepth_actual_min_mm(),
                     t.getDepth_actual_max_mm(), t.getRf_energy_j(), t.getLed_dose_j_cm2(),
-                    t.getOutcome()));
+                    t.getOutcome(), moduleTotals(t.getModule_totals())));
         }
         return new RunResult(RunOutcome.values()[r.getOutcome()],
                 r.getStep() < 0 ? OptionalInt.empty() : OptionalInt.of(r.getStep()),
                 r.getReason(), List.copyOf(steps), r.getDuration_s());
+    }
+
+    /** The native list (sorted by key) as an unmodifiable map in the same order. */
+    static Map<String, Double> moduleTotals(ModuleTotalVector totals) {
+        Map<String, Double> map = new LinkedHashMap<>();
+        for (int i = 0; i < totals.size(); i++) {
+            NativeModuleTotal total = totals.get(i);
+            map.put(total.getKey(), total.getValue());
+        }
+        return Collections.unmodifiableMap(map);
     }
 
     static final class ProgressBridge extends NativeProgressListener {
@@ -134,7 +166,8 @@ public final class Runner implements AutoCloseable {
                         p.getPasses(), p.getStep_elapsed_s(), p.getStep_duration_s(),
                         p.getRun_elapsed_s(), p.getTime_left_s(),
                         p.getStep_strokes().longValue(), p.getTotal_strokes().longValue(),
-                        p.getRf_energy_j(), p.getLed_dose_j_cm2()));
+                        p.getRf_energy_j(), p.getLed_dose_j_cm2(),
+                        moduleTotals(p.getModule_totals())));
             } catch (Throwable error) {
                 Bridges.report("progress", failures, error);
             }
