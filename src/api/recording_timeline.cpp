@@ -1,4 +1,4 @@
-#include "penlink/recording_timeline.hpp"
+#include "api/recording_timeline_build.hpp"
 
 #include <algorithm>
 #include <map>
@@ -100,10 +100,11 @@ void accumulate(std::vector<RecordedStatus>& statuses, const std::vector<Metered
 
 }  // namespace
 
-RecordingTimeline read_recording_timeline(const std::string& path) {
-    const recording::Recording file = recording::read_recording(path);
+namespace api {
+
+RecordingTimeline build_timeline(const recording::Recording& file) {
     RecordingTimeline timeline;
-    timeline.path = path;
+    timeline.path = file.source;
     timeline.description = file.description;
     timeline.started_unix_ms = static_cast<std::int64_t>(file.started_unix_us / 1000);
     timeline.warning = file.warning;
@@ -154,6 +155,12 @@ RecordingTimeline read_recording_timeline(const std::string& path) {
     timeline.channels = channels_of(descriptors, metered);
     accumulate(timeline.statuses, metered);
     return timeline;
+}
+
+}  // namespace api
+
+RecordingTimeline read_recording_timeline(const std::string& path) {
+    return api::build_timeline(recording::read_recording(path));
 }
 
 }  // namespace penlink

@@ -181,9 +181,12 @@ def plot_session(source: Any, out_path: Any, *, run: Optional[RunReport] = None,
             for a in axes:
                 a.axvspan(begin, end, color="tab:red", alpha=0.15, linewidth=0,
                           gid=f"fault-span-{i}")
+            # Late in the session the label goes to the left of the span, inside the axes.
+            late = begin > (t[0] + t[-1]) / 2
             temperature.annotate("fault: " + _fault_name(bits), (begin, 0.0),
-                                 xycoords=("data", "axes fraction"), xytext=(2, 2),
-                                 textcoords="offset points", fontsize=7, color="tab:red")
+                                 xycoords=("data", "axes fraction"),
+                                 xytext=(-2 if late else 2, 2), textcoords="offset points",
+                                 ha="right" if late else "left", fontsize=7, color="tab:red")
         faults = [e for e in recording.events if e.event.kind in _FAULT_EVENTS]
         for i, e in enumerate(faults):
             for a in axes:
