@@ -151,6 +151,18 @@ struct LoggedRun {
     std::int32_t steps = 0;
 };
 
+/// The text the treatment log stores for an outcome (penlink::RunOutcome given as its number):
+/// "running", "completed", ... The hosts' outcome names are checked against it.
+inline std::string run_outcome_text(std::int32_t outcome) {
+    if (outcome < 0 || outcome > static_cast<std::int32_t>(penlink::RunOutcome::Interrupted)) {
+        throw OutOfRangeError(
+            "run outcome " + std::to_string(outcome) + " is outside 0.." +
+                std::to_string(static_cast<int>(penlink::RunOutcome::Interrupted)),
+            outcome, static_cast<double>(penlink::RunOutcome::Interrupted), "");
+    }
+    return penlink::to_string(static_cast<penlink::RunOutcome>(outcome));
+}
+
 /// One module total of one step ("rf.energy" and its value).
 struct LoggedModuleTotal {
     std::int32_t step = 0;

@@ -232,3 +232,19 @@ def test_treatment_log_errors_name_the_problem(tmp_path) -> None:
     log.close()
     with pytest.raises(penlink.InvalidArgumentError, match="closed"):
         log.recent_runs()
+
+
+def test_the_outcome_names_are_the_logs_own() -> None:
+    # One source of truth: penlink::to_string(RunOutcome), in the C++ enum's order.
+    from penlink import native
+    assert [native.run_outcome_text(i) for i in range(len(RecordOutcome))] == \
+        [member.value for member in RecordOutcome]
+    with pytest.raises(penlink.OutOfRangeError, match="run outcome 5"):
+        native.run_outcome_text(len(RecordOutcome))
+
+
+def test_every_series_field_is_a_status_field_or_a_running_total() -> None:
+    fields = set(penlink.Status._fields)
+    assert records.SERIES_FIELDS[0] == "t_s"
+    assert set(records.SERIES_FIELDS[1:-2]) <= fields
+    assert records.SERIES_FIELDS[-2:] == ("rf_energy_j", "led_dose_j_cm2")
