@@ -1,6 +1,7 @@
 // libFuzzer harness: the session recording parser (recording/recording_reader.hpp), which
-// reads files a user hands to replay://, penctl report and summarize_recording, and the replay
-// script built from what it accepts.
+// reads files a user hands to replay://, penctl report and summarize_recording, the replay
+// script built from what it accepts, and the decoded timeline (read_recording_timeline, what
+// Python's penlink.read_recording and penlink.plot read).
 //
 // Input layout: the whole input is the file's bytes. The seeds (fuzz/corpus/fuzz_recording)
 // are recordings of a simulated session, whole and cut short.
@@ -12,11 +13,15 @@
 //     direction and flags; records tile the file from the header on up to where a warning
 //     says reading stopped (no warning: up to the very end);
 //   - the replay script built from it returns or throws NotSupportedError (sealed) only, and
-//     refers only to records that exist, in time order.
+//     refers only to records that exist, in time order;
+//   - the timeline never throws, holds no more frames than records, in time order, and its
+//     running RF energy and LED dose are finite and never go down.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "api/recording_timeline_build.hpp"
 #include "fuzz_support.hpp"
 #include "penlink/errors.hpp"
 #include "recording/recording_reader.hpp"
@@ -57,6 +62,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!parsed.warning.empty()) check(end <= size);
 
     const auto records = parsed.records.size();
+    const RecordingTimeline timeline = api::build_timeline(parsed);
+    check(timeline.statuses.size() + timeline.events.size() + timeline.commands.size() +
+              timeline.undecodable_frames + timeline.sealed_frames <=
+          records);
+    double t_s = 0.0, rf = 0.0, led = 0.0;
+    for (const RecordedStatus& status : timeline.statuses) {
+        check(status.t_s >= t_s && status.t_s <= timeline.duration_s);
+        check(std::isfinite(status.rf_energy_j) && status.rf_energy_j >= rf);
+        check(std::isfinite(status.led_dose_j_cm2) && status.led_dose_j_cm2 >= led);
+        t_s = status.t_s;
+        rf = status.rf_energy_j;
+        led = status.led_dose_j_cm2;
+    }
+    check(timeline.warning.empty() == (timeline.warning_offset == 0));
     try {
         const auto script = transport::build_replay_script(std::move(parsed));
         std::uint64_t time = 0;

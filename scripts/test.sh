@@ -54,7 +54,9 @@ tools_venv="$root/build/venv"
 [ -x "$tools_venv/bin/python" ] || python3 -m venv "$tools_venv"
 python="$tools_venv/bin/python"
 # dbus-fast serves the fake BlueZ (tests/ble/fake_bluez.py) on the BLE tests' private bus.
-"$python" -m pip install --quiet --disable-pip-version-check "pytest>=7" "dbus-fast>=2" "cryptography"
+# matplotlib: penlink.plot (the package's "plot" extra) is tested against real renders.
+"$python" -m pip install --quiet --disable-pip-version-check "pytest>=7" "dbus-fast>=2" "cryptography" \
+    "matplotlib>=3.5"
 configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON \
     -DPython3_EXECUTABLE="$python" -DPENLINK_TEST_PYTHON="$python"
 counted ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
@@ -83,7 +85,8 @@ echo "wheel: $(basename "$wheel")"
 venv=$(mktemp -d)
 trap 'rm -rf "$venv" "$log"' EXIT
 python3 -m venv "$venv"
-"$venv/bin/pip" install --quiet --disable-pip-version-check "$wheel" "pytest>=7"
+# "[plot]": the extra's metadata is tested too (it must bring matplotlib for penlink.plot).
+"$venv/bin/pip" install --quiet --disable-pip-version-check "$wheel[plot]" "pytest>=7"
 # From the venv's directory, so `import penlink` can only find the installed wheel.
 counted env -C "$venv" PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" PENLINK_EXPECT_WHEEL=1 \
     PENLINK_TEST_PYTHON="$python" \

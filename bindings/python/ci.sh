@@ -9,7 +9,7 @@ build=${1:-$repo/build-python-ci}
 python=${PYTHON:-python3}
 jobs=${JOBS:-2}
 
-"$python" -m pip install --quiet "pytest>=7"
+"$python" -m pip install --quiet "pytest>=7" "matplotlib>=3.5"
 
 cmake -S "$repo" -B "$build" -G Ninja -DPENLINK_WERROR=ON -DPENLINK_BUILD_BINDINGS=ON \
       -DPENLINK_BINDING_LANGUAGES=python -DPython3_EXECUTABLE="$(command -v "$python")" \
@@ -22,6 +22,6 @@ PYTHONPATH="$build/bindings/python" PENLINK_SIM="$build/tools/penlink-sim/penlin
 venv=$(mktemp -d)
 trap 'rm -rf "$venv"' EXIT
 "$python" -m venv "$venv"
-"$venv/bin/pip" install --quiet "$repo" "pytest>=7"
+"$venv/bin/pip" install --quiet "$repo[plot]" "pytest>=7"
 (cd "$venv" && PENLINK_SIM="$build/tools/penlink-sim/penlink-sim" \
     "$venv/bin/python" -m pytest -q -p no:cacheprovider "$repo/bindings/python/tests")

@@ -58,3 +58,4 @@ static void penlink_python_raise_other(const char* message) {
 
 %include "discovery.i"
 %include "treatment.i"
+%include "records.i"

@@ -70,6 +70,9 @@ struct ConnectOptions {
     std::vector<std::string> module_paths;
     /// true: refuse every pen no key is given for (see penlink::ConnectOptions).
     bool require_authentication = false;
+    /// Non-empty: the whole session, from the Hello on, is recorded into this file (see
+    /// penlink::ConnectOptions::record_path and docs/records.md).
+    std::string record_path;
 
     /// Adds the key (64 hex digits) of the pen with this serial number (authenticated
     /// sessions, docs/protocol.md section 16). Throws InvalidArgumentError without the key.
@@ -245,6 +248,7 @@ inline penlink::ConnectOptions to_native(const ConnectOptions& options) {
     native.module_paths = options.module_paths;
     native.keys = options.keys;
     native.require_authentication = options.require_authentication;
+    native.record_path = options.record_path;
     return native;
 }
 

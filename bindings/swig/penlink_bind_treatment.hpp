@@ -21,7 +21,9 @@
 #include <utility>
 #include <vector>
 
+#include "penlink/records.hpp"
 #include "penlink/treatment.hpp"
+#include "penlink/treatment_record.hpp"
 #include "penlink/treatment_runner.hpp"
 #include "penlink_bind.hpp"
 
@@ -129,6 +131,13 @@ struct TreatmentOptions {
     double depth_limit_mm = 0.0;  ///< offline validation only; 0 = none
     std::int32_t progress_interval_ms = 200;
     std::int32_t status_rate_hz = 50;
+    /// Non-empty: the run is written into the treatment log in this file (created if need be)
+    /// as it happens (penlink::treatment::RunRecord); Runner::run_id() names it there.
+    std::string record_db_path;
+    /// With record_db_path: the app's opaque client reference, stored with the run.
+    std::string client_reference;
+    /// With record_db_path: reuse a cartridge a finished run used, for this reason (recorded).
+    std::string cartridge_override_reason;
 };
 
 #ifndef SWIG
@@ -306,6 +315,10 @@ public:
         native.device = detail::to_profile(options);
         native.progress_interval = std::chrono::milliseconds(options.progress_interval_ms);
         native.status_rate_hz = options.status_rate_hz;
+        if (!options.record_db_path.empty()) {
+            record_ = std::make_shared<Record>(options);
+            native.observer = &record_->record;
+        }
         const void* self = this;
         native.on_progress = [slot = slot_, self](const treatment::RunProgress& progress) {
             std::lock_guard<std::recursive_mutex> lock(slot->mutex);
@@ -328,7 +341,8 @@ public:
         }
         if (detail::progress_runner() != this) return;
         try {
-            std::thread([runner = std::move(runner_), pen = std::move(pen_)]() mutable {
+            std::thread([runner = std::move(runner_), pen = std::move(pen_),
+                         record = std::move(record_)]() mutable {
                 runner.reset();
             }).detach();
         } catch (const std::exception& error) {
@@ -349,6 +363,12 @@ public:
     /// Whether the caller is this runner's own progress callback (where wait() is refused and
     /// destruction is handed to another thread).
     bool on_own_thread() const { return detail::progress_runner() == this; }
+    /// The run's id in the treatment log (options.record_db_path) once the run has claimed its
+    /// cartridge there; 0 before, without a log, or when the log refused the cartridge.
+    std::int64_t run_id() const {
+        if (!record_) return 0;
+        return record_->record.run_id().value_or(0);
+    }
     /// RunState as its number.
     std::int32_t state() const { return static_cast<std::int32_t>(runner_->state()); }
     /// Blocks until the run ends.
@@ -365,7 +385,18 @@ public:
     }
 
 private:
+    /// The treatment log a recorded run writes into, and the observer that writes it.
+    struct Record {
+        explicit Record(const TreatmentOptions& options)
+            : log(penlink::TreatmentLog::open(options.record_db_path)),
+              record(log, treatment::RunRecordOptions{options.client_reference,
+                                                      options.cartridge_override_reason}) {}
+        penlink::TreatmentLog log;
+        treatment::RunRecord record;
+    };
+
     std::shared_ptr<penlink::Pen> pen_;  // declared first, destroyed after the runner
+    std::shared_ptr<Record> record_;     // outlives the runner, which calls it
     std::shared_ptr<detail::ProgressSlot> slot_;
     std::unique_ptr<treatment::Runner> runner_;
 };

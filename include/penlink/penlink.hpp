@@ -6,6 +6,7 @@
 #include "penlink/errors.hpp"
 #include "penlink/pen.hpp"
 #include "penlink/recorder.hpp"
+#include "penlink/recording_timeline.hpp"
 #include "penlink/records.hpp"
 #include "penlink/treatment.hpp"
 #include "penlink/treatment_record.hpp"

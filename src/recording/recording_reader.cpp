@@ -65,6 +65,7 @@ Recording parse_recording(std::vector<std::uint8_t> data, const std::string& sou
         if (bytes.size() - at < kRecordHeaderSize) {
             out.warning = "the recording ends inside a record header" + where +
                           ": it was cut short; read up to the last whole record";
+            out.warning_offset = at;
             break;
         }
         Record record;
@@ -76,6 +77,7 @@ Recording parse_recording(std::vector<std::uint8_t> data, const std::string& sou
             direction != static_cast<std::uint8_t>(Direction::PenToHost)) {
             out.warning = "record direction " + std::to_string(direction) +
                           " is neither 1 (host to pen) nor 2 (pen to host)" + where;
+            out.warning_offset = at;
             break;
         }
         if ((record.flags & ~kKnownFlags) != 0 || record.size == 0 ||
@@ -83,17 +85,20 @@ Recording parse_recording(std::vector<std::uint8_t> data, const std::string& sou
             out.warning = "record length " + std::to_string(record.size) + " is outside 1.." +
                           std::to_string(kMaxRecordBytes) + " bytes, or its flags are unknown" +
                           where;
+            out.warning_offset = at;
             break;
         }
         if (record.time_us < previous_time) {
             out.warning = "record time " + std::to_string(record.time_us) +
                           " us goes back before the previous record's " +
                           std::to_string(previous_time) + " us" + where;
+            out.warning_offset = at;
             break;
         }
         if (bytes.size() - at - kRecordHeaderSize < record.size) {
             out.warning = "the recording ends inside a record's frame bytes" + where +
                           ": it was cut short; read up to the last whole record";
+            out.warning_offset = at;
             break;
         }
         record.direction = static_cast<Direction>(direction);

@@ -29,6 +29,8 @@ struct Recording {
     /// Empty, or why reading stopped before the end of the file (a truncated last record, a
     /// record that breaks the format): every record before it is in records.
     std::string warning;
+    /// The byte offset where reading stopped when warning is set (0 otherwise).
+    std::size_t warning_offset = 0;
 
     std::span<const std::uint8_t> bytes_of(const Record& record) const {
         return {data.data() + record.offset, record.size};

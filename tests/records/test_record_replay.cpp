@@ -3,6 +3,7 @@
 // answer, a different one is refused naming both, a cut-short recording still plays.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -170,4 +171,50 @@ TEST_CASE("an authenticated (sealed) session is recorded but refused by replay, 
         CHECK_THAT(error.what(), Catch::Contains("holds an authenticated (sealed) session") &&
                                      Catch::Contains(path));
     }
+}
+
+TEST_CASE("read_recording_timeline decodes the session: commands, status in time order, a cut",
+          "[replay][timeline]") {
+    TempDir dir;
+    const auto path = dir.file("timeline.plrec");
+    record_session(path);
+
+    const RecordingTimeline timeline = read_recording_timeline(path);
+    CHECK(timeline.path == path);
+    CHECK(timeline.warning.empty());
+    CHECK(timeline.warning_offset == 0);
+    CHECK_THAT(timeline.description, Catch::StartsWith("tcp://127.0.0.1:"));
+    REQUIRE(!timeline.commands.empty());
+    CHECK(timeline.commands.front().text == "Hello");
+    std::vector<std::string> texts;
+    for (const auto& command : timeline.commands) {
+        CHECK(command.type != "Heartbeat");
+        texts.push_back(command.text);
+    }
+    CHECK(std::count(texts.begin(), texts.end(), "SetDepth 1.250 mm") == 1);
+    REQUIRE(timeline.statuses.size() >= 2);
+    double previous = 0.0;
+    for (const auto& recorded : timeline.statuses) {
+        CHECK(recorded.t_s >= previous);
+        CHECK(recorded.rf_energy_j == 0.0);  // nothing delivered RF
+        previous = recorded.t_s;
+    }
+    CHECK(previous <= timeline.duration_s);
+    CHECK(depth_is(timeline.statuses.back().status, 1.25));
+    // Matches the summary's counts of the same file.
+    const auto summary = summarize_recording(path);
+    CHECK(timeline.statuses.size() == summary.status_frames);
+    CHECK(timeline.events.size() == summary.event_frames);
+
+    const auto size = std::filesystem::file_size(path);
+    std::filesystem::resize_file(path, size - 3);
+    const RecordingTimeline cut = read_recording_timeline(path);
+    CHECK_THAT(cut.warning, Catch::Contains("cut short"));
+    CHECK(cut.warning_offset > 0);
+    CHECK(cut.warning_offset < size - 3);
+    CHECK_THAT(cut.warning, Catch::Contains("byte " + std::to_string(cut.warning_offset)));
+    // Everything before the cut record is there (the last record is often a reply, not counted).
+    CHECK(cut.statuses.size() <= timeline.statuses.size());
+    CHECK(cut.statuses.size() + 1 >= timeline.statuses.size());
+    CHECK(cut.duration_s <= timeline.duration_s);
 }

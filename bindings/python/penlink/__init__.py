@@ -41,6 +41,9 @@ from .modules import (Module, ModuleMap, ModuleNotFittedError, ParamMap,
                       parse_module_descriptor)
 from .pen import Pen, Subscription, connect, connect_async
 from . import treatment
+from . import records
+from .records import TreatmentLog, read_recording
+from . import plot  # matplotlib is imported only when a plot is drawn
 from .treatment import DeviceClass, Recipe, RunOutcome, RunState, load_recipe
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, EventKind, Fault,
                     InterlockSpec, LedCapabilities, LedChannel, LedMode, LogLevel,
@@ -77,4 +80,5 @@ __all__ = [
     "ModuleDescriptor", "ParamSpec", "TelemetrySpec", "InterlockSpec", "ParamType",
     "ParamAccess", "SafetyClass", "TelemetryReading",
     "treatment", "Recipe", "load_recipe", "DeviceClass", "RunState", "RunOutcome",
+    "records", "read_recording", "TreatmentLog", "plot",
 ]

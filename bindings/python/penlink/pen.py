@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import os
 import threading
 import weakref
 from concurrent.futures import Future
@@ -463,15 +464,27 @@ class Pen:
 
     def run_recipe(self, recipe: Any, *, on_progress: Optional[Callable[..., Any]] = None,
                    device_class: Any = "professional", at_home_depth_cap_mm: float = 0.25,
-                   zone_chart: Optional[str] = None, timeout: Optional[float] = None) -> Any:
+                   zone_chart: Optional[str] = None, timeout: Optional[float] = None,
+                   record_db: Optional[Any] = None, client_reference: str = "",
+                   reuse_cartridge: str = "") -> Any:
         """Runs a treatment recipe (penlink.treatment.Recipe) on this pen to its end and
         returns its penlink.treatment.RunResult; see penlink.treatment.Runner to pause,
-        skip or abort a run."""
+        skip or abort a run, and for record_db (write the run into a treatment log)."""
         from . import treatment
         return treatment.run_recipe(self, recipe, on_progress=on_progress,
                                     device_class=device_class,
                                     at_home_depth_cap_mm=at_home_depth_cap_mm,
-                                    zone_chart=zone_chart, timeout=timeout)
+                                    zone_chart=zone_chart, timeout=timeout,
+                                    record_db=record_db, client_reference=client_reference,
+                                    reuse_cartridge=reuse_cartridge)
+
+    def start_recording(self, path: Any) -> Any:
+        """Records every frame of this pen's link from now on into path and returns the
+        penlink.records.Recorder (a context manager; stop() ends it). A recording started
+        here has no handshake, so replay:// cannot play it (connect(record_path=...) records
+        a whole session). RejectedError if the pen is already recording."""
+        from . import records
+        return records.start_recording(self, path)
 
     @property
     def dropped_status_frames(self) -> int:
@@ -540,7 +553,7 @@ def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 
             link_timeout: float = 0.0, idle_status_rate_hz: int = 10,
             callback_queue_capacity: int = 4096, module_paths: Iterable[Any] = (),
             keys: Optional[Mapping[str, bytes]] = None, key_file: Optional[str] = None,
-            require_authentication: bool = False) -> Pen:
+            require_authentication: bool = False, record_path: Optional[Any] = None) -> Pen:
     """Connects to a pen and performs the handshake; returns the Pen. Times are in seconds.
 
     URLs: serial:///dev/ttyUSB0?baud=115200, tcp://127.0.0.1:7878, sim://?rf=1&led=1 (a
@@ -558,13 +571,19 @@ def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 
     32-byte keys, key_file names a file of "SERIAL HEX" lines (mode 600). With the pen's key the
     session is authenticated; AuthenticationError says why not (AUTHENTICATION_REQUIRED: no key
     for a pen that requires one, or require_authentication; KEY_REJECTED: not the pen's key;
-    PEN_NOT_AUTHENTIC: the pen could not prove itself)."""
+    PEN_NOT_AUTHENTIC: the pen could not prove itself).
+
+    record_path: record the whole session, from the handshake on, into this file
+    (docs/records.md); penlink.records.read_recording reads it back, penlink.plot draws it,
+    replay://FILE plays it back as a pen. InvalidArgumentError if it cannot be created."""
     options = _convert.connect_options(
         connect_timeout=connect_timeout, command_timeout=command_timeout,
         command_retries=command_retries, heartbeat_interval=heartbeat_interval,
         link_timeout=link_timeout, idle_status_rate_hz=idle_status_rate_hz,
         callback_queue_capacity=callback_queue_capacity, module_paths=module_paths)
     _convert.add_keys(options, keys, key_file, require_authentication)
+    if record_path is not None:
+        options.record_path = _checks.text("record path", os.fspath(record_path))
     return Pen(_native.Pen.connect(_checks.text("url", url), options))
 
 

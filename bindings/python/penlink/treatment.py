@@ -308,19 +308,40 @@ class _ProgressListener(_native.ProgressListener):
             _listeners._report("progress", self._function)
 
 
+def _record_options(options: Any, record_db: Optional[Any], client_reference: str,
+                    reuse_cartridge: str) -> None:
+    if record_db is None:
+        if client_reference or reuse_cartridge:
+            raise InvalidArgumentError("client_reference and reuse_cartridge are stored with "
+                                       "the run in the treatment log: give record_db too")
+        return
+    options.record_db_path = _checks.text("record_db", os.fspath(record_db))
+    options.client_reference = _checks.text("client_reference", client_reference)
+    options.cartridge_override_reason = _checks.text("reuse_cartridge", reuse_cartridge)
+
+
 class Runner:
     """Runs one recipe on one pen, once; a context manager that aborts a run still going on
-    exit. Keeps the pen open while it lives."""
+    exit. Keeps the pen open while it lives.
+
+    record_db: write the run into the treatment log in this file (created if need be;
+    docs/records.md) as it happens: the cartridge is claimed before anything moves (a
+    cartridge a finished run used fails the run there, unless reuse_cartridge gives the
+    reason, which is stored), then every step, event and the outcome. client_reference is the
+    app's opaque reference to its client, stored with the run (never a name). run_id names the
+    run in the log; penlink.records.TreatmentLog reads it back."""
 
     __slots__ = ("_native", "_listener", "_lock")
 
     def __init__(self, pen: Any, recipe: Recipe, *, device_class: Any = "professional",
                  at_home_depth_cap_mm: float = 0.25, zone_chart: Optional[str] = None,
                  on_progress: Optional[Callable[[RunProgress], Any]] = None,
-                 progress_interval_s: float = 0.2) -> None:
+                 progress_interval_s: float = 0.2, record_db: Optional[Any] = None,
+                 client_reference: str = "", reuse_cartridge: str = "") -> None:
         if not isinstance(recipe, Recipe):
             raise InvalidArgumentError(f"recipe {recipe!r} is not a penlink.treatment.Recipe")
         options = _options(device_class, at_home_depth_cap_mm, zone_chart)
+        _record_options(options, record_db, client_reference, reuse_cartridge)
         options.progress_interval_ms = _checks.seconds_to_ms("progress interval",
                                                              progress_interval_s)
         self._listener = (None if on_progress is None else
@@ -362,6 +383,13 @@ class Runner:
         self._runner().abort(_checks.text("reason", reason))
 
     @property
+    def run_id(self) -> Optional[int]:
+        """The run's id in the treatment log (record_db) once it claimed its cartridge there;
+        None before, without record_db, or if the log refused the cartridge."""
+        run = self._runner().run_id()
+        return run if run > 0 else None
+
+    @property
     def state(self) -> RunState:
         """What the runner is doing now."""
         return RunState(self._runner().state())
@@ -396,10 +424,15 @@ class Runner:
 
 def run_recipe(pen: Any, recipe: Recipe, *, on_progress: Optional[Callable[[RunProgress], Any]]
                = None, device_class: Any = "professional", at_home_depth_cap_mm: float = 0.25,
-               zone_chart: Optional[str] = None, timeout: Optional[float] = None) -> RunResult:
-    """Runs recipe on pen to its end and returns the result (see Runner)."""
+               zone_chart: Optional[str] = None, timeout: Optional[float] = None,
+               record_db: Optional[Any] = None, client_reference: str = "",
+               reuse_cartridge: str = "") -> RunResult:
+    """Runs recipe on pen to its end and returns the result (see Runner, also for record_db,
+    client_reference and reuse_cartridge)."""
     with Runner(pen, recipe, device_class=device_class,
                 at_home_depth_cap_mm=at_home_depth_cap_mm, zone_chart=zone_chart,
-                on_progress=on_progress) as runner:
+                on_progress=on_progress, record_db=record_db,
+                client_reference=client_reference,
+                reuse_cartridge=reuse_cartridge) as runner:
         runner.start()
         return runner.wait(timeout)

@@ -1,0 +1,24 @@
+/* Session recordings and the treatment log (penlink/recorder.hpp,
+ * penlink/recording_timeline.hpp, penlink/records.hpp) through the plain shapes of
+ * penlink_bind_records.hpp, included by a language's module after treatment.i. A recording's
+ * timeline is read through indexed accessors; its Status frames come out as the language's own
+ * status type where status.i (Python) maps penlink::Status. */
+%{
+#include "penlink_bind_records.hpp"
+%}
+
+/* The SDK's own timeline and log types are replaced by penlink_bind_records.hpp's; only the
+ * command and channel records cross as they are. */
+%ignore penlink::RecordedStatus;
+%ignore penlink::RecordedEvent;
+%ignore penlink::RecordingTimeline;
+%ignore penlink::read_recording_timeline;
+%include "penlink/recording_timeline.hpp"
+
+%include "penlink_bind_records.hpp"
+
+%template(RecordedTelemetryChannelVector) std::vector<penlink::RecordedTelemetryChannel>;
+%template(LoggedRunVector) std::vector<penlink::bind::LoggedRun>;
+%template(LoggedModuleTotalVector) std::vector<penlink::bind::LoggedModuleTotal>;
+%template(LoggedEventVector) std::vector<penlink::bind::LoggedEvent>;
+%template(LoggedCartridgeUseVector) std::vector<penlink::bind::LoggedCartridgeUse>;
