@@ -10,6 +10,7 @@
 // Usage: bench_idle_sims [pens=500] [seconds=3] [runs=5] [rate_hz=1]
 #include <dirent.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <future>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,14 +55,50 @@ int open_fds() {
     return count - 1;  // the directory handle itself
 }
 
-// CPU of the whole process over `seconds` of wall time, in % of one core.
-double cpu_percent_over(double seconds) {
+// CPU seconds of this process's threads named `name` (SimRuntime names its thread
+// "penlink-sim"), from /proc/self/task/*/stat: utime + stime.
+double threads_cpu_seconds(const std::string& name) {
+    double total = 0.0;
+    DIR* dir = opendir("/proc/self/task");
+    if (dir == nullptr) return 0.0;
+    while (const dirent* entry = readdir(dir)) {
+        if (entry->d_name[0] == '.') continue;
+        const std::string task = std::string("/proc/self/task/") + entry->d_name;
+        std::string comm;
+        std::ifstream comm_file(task + "/comm");
+        std::getline(comm_file, comm);
+        if (comm != name) continue;
+        std::string stat;
+        std::ifstream stat_file(task + "/stat");
+        std::getline(stat_file, stat);
+        // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+        std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+        std::string field;
+        double ticks = 0.0;
+        for (int index = 3; index <= 15 && rest >> field; ++index) {
+            if (index >= 14) ticks += std::atof(field.c_str());
+        }
+        total += ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+    }
+    closedir(dir);
+    return total;
+}
+
+struct Sample {
+    double process;    // % of one core, the whole process
+    double simulator;  // % of one core, the shared simulator thread
+};
+
+// CPU over `seconds` of wall time, in % of one core.
+Sample cpu_percent_over(double seconds) {
     const double cpu_before = bench::cpu_seconds();
+    const double sim_before = threads_cpu_seconds("penlink-sim");
     const auto start = std::chrono::steady_clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return (bench::cpu_seconds() - cpu_before) / wall * 100.0;
+    return {(bench::cpu_seconds() - cpu_before) / wall * 100.0,
+            (threads_cpu_seconds("penlink-sim") - sim_before) / wall * 100.0};
 }
 
 struct Spread {
@@ -72,15 +110,26 @@ Spread spread(const std::vector<double>& samples) {
             *std::max_element(samples.begin(), samples.end())};
 }
 
-std::vector<double> measure(int runs, double seconds) {
-    std::vector<double> samples;
+std::vector<Sample> measure(int runs, double seconds) {
+    std::vector<Sample> samples;
     for (int run = 0; run < runs; ++run) samples.push_back(cpu_percent_over(seconds));
     return samples;
 }
 
-void print_row(const char* what, const std::vector<double>& samples) {
-    const Spread s = spread(samples);
+void print_row(const char* what, const std::vector<Sample>& samples, bool simulator = false) {
+    std::vector<double> process;
+    std::vector<double> sim;
+    for (const Sample& sample : samples) {
+        process.push_back(sample.process);
+        sim.push_back(sample.simulator);
+    }
+    const Spread s = spread(process);
     std::printf("  %-44s %6.2f %% of a core (min %.2f, max %.2f)\n", what, s.median, s.min, s.max);
+    if (simulator) {
+        const Spread t = spread(sim);
+        std::printf("  %-44s %6.2f %% of a core (min %.2f, max %.2f)\n",
+                    "    of which the shared simulator thread", t.median, t.min, t.max);
+    }
 }
 
 void feed(penlink::sim::SimDevice& device, std::uint16_t seq, const penlink::protocol::Message& m) {
@@ -185,7 +234,7 @@ int main(int argc, char** argv) {
             std::this_thread::sleep_for(std::chrono::milliseconds(500));
             char label[96];
             std::snprintf(label, sizeof label, "(b) %d sim:// pens (Pen, whole process)", n);
-            print_row(label, measure(runs, seconds));
+            print_row(label, measure(runs, seconds), true);
         }
         connected.clear();
     }

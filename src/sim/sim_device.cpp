@@ -195,7 +195,7 @@ struct SimDevice::Impl {
             });
         report_rejections();
         flush();
-        schedule_soon();
+        schedule();
     }
 
     // Tells the authenticated host that frames were rejected, at most every 100 ms.
@@ -398,7 +398,10 @@ struct SimDevice::Impl {
     void schedule() { arm(next_wake_us()); }
 
     // A console or test input: applied to a model brought up to the wall clock, its events
-    // sent, and the timer re-planned around what it changed.
+    // sent, and the timer re-planned around what it changed. No extra step is needed: inputs
+    // that drop outputs enforce the module interlocks themselves (PenModel::stop_outputs), and
+    // one that sets the pen moving makes the plan every tick. An earlier pending wait is kept;
+    // it re-plans when it wakes, so a heartbeat pushing the watchdog back costs no re-arm.
     template <typename Apply>
     auto input(Apply&& apply) {
         catch_up();
@@ -407,14 +410,13 @@ struct SimDevice::Impl {
             ~Finish() {
                 self.send_events();
                 self.flush();
-                self.schedule_soon();
+                self.schedule();
             }
         } finish{*this};
         return apply();
     }
 
-    // After an input: one step at the next tick (interlocks and faults settle as they did on
-    // the per-tick loop), then back to the plan.
+    // At start and after a reboot: one step at the next tick, then the plan.
     void schedule_soon() { arm(std::min(next_wake_us(), model.uptime_us() + config.tick_us)); }
 
     void sync_status_rate() {
@@ -590,7 +592,7 @@ bool SimDevice::powered() const { return impl_->powered; }
 void SimDevice::end_session() {
     impl_->catch_up();
     impl_->end_session();
-    impl_->schedule_soon();
+    impl_->schedule();
 }
 
 const SimConfig& SimDevice::config() const { return impl_->config; }
@@ -613,7 +615,7 @@ void SimDevice::receive_other_link(std::span<const std::uint8_t> bytes,
         },
         [](protocol::FrameError) {});
     impl_->flush();
-    impl_->schedule_soon();
+    impl_->schedule();
 }
 
 std::uint32_t SimDevice::rejected_frames() const { return impl_->auth.rejected(); }
