@@ -317,9 +317,16 @@ struct SimDevice::Impl {
         return now + (due - now + tick - 1) / tick * tick;
     }
 
-    // When the timer must next wake: every tick while the pen moves, else at the next due.
+    // True when the per-tick loop is what the pen needs anyway: it moves, or a status frame is
+    // due within the next tick (a fast stream), so no look-ahead is worth computing.
+    bool ticking() const {
+        const std::uint64_t next_tick = model.uptime_us() + config.tick_us;
+        return !model.at_rest() || (status_rate_hz != 0 && next_status_due_us() <= next_tick);
+    }
+
+    // When the timer must next wake: every tick while ticking(), else at the next due.
     std::uint64_t next_wake_us() const {
-        return model.at_rest() ? grid_after(next_due_us()) : model.uptime_us() + config.tick_us;
+        return ticking() ? model.uptime_us() + config.tick_us : grid_after(next_due_us());
     }
 
     void step_model(std::uint64_t dt_us) {
@@ -344,7 +351,7 @@ struct SimDevice::Impl {
         const std::uint64_t generation = timer_generation;
         while (model.uptime_us() + tick <= target_us) {
             std::uint64_t dt = tick;
-            if (model.at_rest()) {
+            if (!ticking()) {
                 // One step to the next due or to the last grid point before the target:
                 // exactly what the per-tick steps in between would have computed.
                 const std::uint64_t last =
