@@ -61,6 +61,15 @@ public:
     /// Advances time by dt_us: actuator, motor, strokes, battery, heat, RF, LED, watchdog.
     void step(std::uint32_t dt_us);
 
+    /// True when nothing moves by itself: the needle is stopped and at rest and the depth is at
+    /// its set point. Until next_self_change_us(), one step() over any span then gives what many
+    /// short ones give (up to rounding; the RF impedance drift draws once from the same
+    /// distribution), so SimDevice steps a resting pen only when something falls due.
+    bool at_rest() const;
+    /// Uptime at which a resting pen next changes by itself: the watchdog expires, the battery
+    /// falls below critical, the temperature passes over_temperature_c. UINT64_MAX: never.
+    std::uint64_t next_self_change_us() const;
+
     /// Fills a status snapshot (status_seq left at 0: the sender numbers the frames it sends).
     void snapshot(protocol::Status& out) const;
 
@@ -168,6 +177,8 @@ private:
     void step_energy(double dt_s);
     void step_protection();
     double next_noise();
+    double battery_drain_pct_per_s() const;  // net, at the current outputs and speed
+    double steady_temperature_c() const;     // where the temperature settles at them
 
     void stop_outputs();         // needle, RF, LED and module energy outputs off at once
     void reset_session_state();  // outputs off, streaming off, depth limit back to the maximum

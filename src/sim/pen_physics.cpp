@@ -4,6 +4,7 @@
 // hours), and every integration is stable for any step length.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "sim/pen_model.hpp"
 
@@ -90,7 +91,6 @@ void PenModel::step_actuators(double dt_s) {
 }
 
 void PenModel::step_energy(double dt_s) {
-    const double rf_w = rf_.enabled ? rf_.power_mw / 1000.0 : 0.0;
     const double led_mw_cm2 = led_.enabled ? led_.irradiance_dmw_cm2 / 10.0 * led_duty(led_) : 0.0;
 
     // RF energy counts only when it reaches the skin: enabled and the needle running.
@@ -98,23 +98,75 @@ void PenModel::step_energy(double dt_s) {
     // mW/cm2 * s = mJ/cm2 = 1000 uJ/cm2
     physics_.led_dose_uj_cm2 += led_mw_cm2 * dt_s * 1000.0;
 
-    const double drain = kDrainIdlePctPerS + kDrainPctPerS_PerHz * physics_.speed_hz +
-                         kDrainPctPerS_PerRfW * rf_w + kDrainPctPerS_PerLedMwCm2 * led_mw_cm2 +
-                         drain_pct_per_s_ - (charging_ ? kChargePctPerS : 0.0);
-    physics_.battery_pct = std::clamp(physics_.battery_pct - drain * dt_s, 0.0, 100.0);
+    physics_.battery_pct =
+        std::clamp(physics_.battery_pct - battery_drain_pct_per_s() * dt_s, 0.0, 100.0);
 
-    const double heat = kHeatCPerS_PerHz * physics_.speed_hz + kHeatCPerS_PerRfW * rf_w +
-                        kHeatCPerS_PerLedMwCm2 * led_mw_cm2 + heating_c_per_s_;
-    const double steady_c = config_.ambient_temperature_c + heat * kThermalTimeConstantS;
+    const double steady_c = steady_temperature_c();
     // Exact solution of dT/dt = heat - (T - ambient)/tau over dt, stable for any step.
     physics_.temperature_c =
         steady_c + (physics_.temperature_c - steady_c) * std::exp(-dt_s / kThermalTimeConstantS);
 
-    const double noise = next_noise() * kImpedanceNoiseOhmPerSqrtS * std::sqrt(dt_s);
-    const double reversion = (kImpedanceMeanOhm - physics_.rf_impedance_ohm) *
-                             std::min(1.0, kImpedanceReversionPerS * dt_s);
-    physics_.rf_impedance_ohm = std::clamp(physics_.rf_impedance_ohm + reversion + noise,
-                                           kImpedanceMinOhm, kImpedanceMaxOhm);
+    // Exact transition of the mean-reverting walk over dt (an Ornstein-Uhlenbeck process), so
+    // one long step of a resting pen draws from the distribution many short ones reach.
+    const double decay = std::exp(-kImpedanceReversionPerS * dt_s);
+    const double spread = std::sqrt((1.0 - decay * decay) / (2.0 * kImpedanceReversionPerS));
+    const double noise = next_noise() * kImpedanceNoiseOhmPerSqrtS * spread;
+    physics_.rf_impedance_ohm = std::clamp(
+        kImpedanceMeanOhm + (physics_.rf_impedance_ohm - kImpedanceMeanOhm) * decay + noise,
+        kImpedanceMinOhm, kImpedanceMaxOhm);
+}
+
+double PenModel::battery_drain_pct_per_s() const {
+    const double rf_w = rf_.enabled ? rf_.power_mw / 1000.0 : 0.0;
+    const double led_mw_cm2 = led_.enabled ? led_.irradiance_dmw_cm2 / 10.0 * led_duty(led_) : 0.0;
+    return kDrainIdlePctPerS + kDrainPctPerS_PerHz * physics_.speed_hz +
+           kDrainPctPerS_PerRfW * rf_w + kDrainPctPerS_PerLedMwCm2 * led_mw_cm2 + drain_pct_per_s_ -
+           (charging_ ? kChargePctPerS : 0.0);
+}
+
+double PenModel::steady_temperature_c() const {
+    const double rf_w = rf_.enabled ? rf_.power_mw / 1000.0 : 0.0;
+    const double led_mw_cm2 = led_.enabled ? led_.irradiance_dmw_cm2 / 10.0 * led_duty(led_) : 0.0;
+    const double heat = kHeatCPerS_PerHz * physics_.speed_hz + kHeatCPerS_PerRfW * rf_w +
+                        kHeatCPerS_PerLedMwCm2 * led_mw_cm2 + heating_c_per_s_;
+    return config_.ambient_temperature_c + heat * kThermalTimeConstantS;
+}
+
+bool PenModel::at_rest() const {
+    return !running_ && physics_.speed_hz == 0.0 && physics_.depth_um == depth_set_um_;
+}
+
+std::uint64_t PenModel::next_self_change_us() const {
+    constexpr std::uint64_t kNever = UINT64_MAX;
+    std::uint64_t due = kNever;
+    const auto after_s = [this](double seconds) {
+        // Rounded up, so the step that reaches it is past the crossing, not just short of it.
+        return uptime_us_ + static_cast<std::uint64_t>(std::ceil(std::max(0.0, seconds) * 1e6));
+    };
+    if (watchdog_armed()) {
+        const std::uint64_t limit_us = std::uint64_t{config_.info.watchdog_ms} * 1000;
+        due =
+            std::min(due, uptime_us_ + (limit_us > since_host_us_ ? limit_us - since_host_us_ : 0));
+    }
+    const std::uint32_t battery_bit = 1u << protocol::kFaultBatteryCritical;
+    const double drain = battery_drain_pct_per_s();
+    if (!charging_ && (fault_bits_ & battery_bit) == 0 && drain > 0.0) {
+        due = std::min(due, after_s((physics_.battery_pct - kBatteryCriticalPct) / drain));
+    }
+    const std::uint32_t heat_bit = 1u << protocol::kFaultOverTemperature;
+    const double steady_c = steady_temperature_c();
+    const double limit_c = config_.over_temperature_c;
+    if ((fault_bits_ & heat_bit) == 0) {
+        if (physics_.temperature_c > limit_c) {
+            due = std::min(due, uptime_us_);
+        } else if (steady_c > limit_c) {
+            // T(t) = steady + (T0 - steady) exp(-t / tau) passes limit at this t.
+            const double t_s = kThermalTimeConstantS *
+                               std::log((physics_.temperature_c - steady_c) / (limit_c - steady_c));
+            due = std::min(due, after_s(t_s));
+        }
+    }
+    return due;
 }
 
 void PenModel::step_protection() {

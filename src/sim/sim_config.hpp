@@ -67,7 +67,8 @@ SimConfig default_sim_config();
 /// each loaded and checked and fitted after those already in config), module_store (0/1); key_file
 /// (the pen's key file: its line for the pen's serial, or its only key), auth (require or open;
 /// require is the default with a key and needs one). Throws penlink::InvalidArgumentError naming
-/// the key and value on a bad option.
+/// the key and value on a bad option. (`isolated`, the thread a sim:// pen runs on, belongs to
+/// the URL and is taken out by transport::InprocTransport before these are applied.)
 void apply_sim_options(SimConfig& config, const std::map<std::string, std::string>& options);
 
 }  // namespace penlink::sim

@@ -34,7 +34,9 @@ public:
     SimDevice(const SimDevice&) = delete;
     SimDevice& operator=(const SimDevice&) = delete;
 
-    /// Starts the physics tick, watchdog and fault-injection timers.
+    /// Starts the timer that advances the physics, status stream, watchdog and fault
+    /// injection; it wakes every tick_us while the pen moves and only when something is due
+    /// while it rests.
     void start();
     /// Stops all timers; no more bytes are sent.
     void stop();
@@ -115,8 +117,14 @@ public:
     std::uint32_t rejected_frames() const;
     /// True while the current session is authenticated.
     bool authenticated() const;
-    /// The model, for inspection by tests and the console. Do not call handle() on it.
+    /// The model, for inspection by tests and the console, first brought up to the wall clock
+    /// (a pen at rest is stepped lazily; see sim_device.cpp). Do not call handle() on it.
     const PenModel& model() const;
+    /// How many times the timer has woken and advanced the model: every tick while the pen
+    /// moves, only when something falls due while it rests (for tests of that).
+    std::uint64_t timer_wakeups() const;
+    /// Uptime (us) the pending timer wait ends at; UINT64_MAX when nothing is due at all.
+    std::uint64_t next_wakeup_us() const;
 
 private:
     struct Impl;

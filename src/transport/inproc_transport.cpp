@@ -2,9 +2,10 @@
 
 #include <exception>
 #include <future>
+#include <map>
 #include <mutex>
 #include <optional>
-#include <thread>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "penlink/errors.hpp"
 #include "sim/sim_device.hpp"
 #include "transport/handler_slot.hpp"
+#include "transport/sim_runtime.hpp"
 
 namespace penlink::transport {
 
@@ -25,9 +27,9 @@ constexpr std::size_t kStatusBacklogBytes = 16 * 1024;
 constexpr const char* kName = "in-process simulator";
 }  // namespace
 
-// Shared between the transport, handlers queued on the host io_context (which hold a shared_ptr,
-// as they may run after close()), and the device thread (which holds a raw pointer: close() and
-// the destructor join it before the Link can go away).
+// Shared between the transport and handlers queued on the host io_context and on the device's
+// runtime (which hold a shared_ptr, as they may run after close()). The device itself lives on
+// the runtime's thread: created there by open(), destroyed there by close(), which waits for it.
 struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     explicit Link(const LinkExecutor& io) : host_io(io) {
         to_device.reserve(kInitialBufferCapacity);
@@ -52,9 +54,10 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
             to_device.insert(to_device.end(), bytes.begin(), bytes.end());
         }
         if (was_empty) {
-            boost::asio::post(device_io,
-                              boost::asio::bind_allocator(SlotAllocator<std::byte>(to_device_slot),
-                                                          [this] { drain_to_device(); }));
+            boost::asio::post(runtime->io(),
+                              boost::asio::bind_allocator(
+                                  SlotAllocator<std::byte>(to_device_slot),
+                                  [self = shared_from_this()] { self->drain_to_device(); }));
         }
     }
 
@@ -89,11 +92,12 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
         stop_device();
     }
 
-    // ---- device side (device thread) ---------------------------------------------------------
+    // ---- device side (the runtime's thread) ---------------------------------------------------
 
     void start_device(const sim::SimConfig& config) {
         device = std::make_unique<sim::SimDevice>(
-            device_io, config, [this](std::span<const std::uint8_t> bytes) { from_device(bytes); });
+            runtime->io(), config,
+            [this](std::span<const std::uint8_t> bytes) { from_device(bytes); });
         device->set_status_sink(
             [this](std::span<const std::uint8_t> bytes) { from_device(bytes, true); });
         device->on_drop_link([this] {
@@ -117,9 +121,11 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
             queue.insert(queue.end(), bytes.begin(), bytes.end());
         }
         if (was_empty) {
-            boost::asio::post(host_io, boost::asio::bind_allocator(
-                                           SlotAllocator<std::byte>(to_host_slot),
-                                           [self = shared_from_this()] { self->drain_to_host(); }));
+            // execute(), not post(): post() wraps the handler in a work_dispatcher that hides
+            // its allocator, and the slot is what keeps this cross-thread hand-off off the heap.
+            host_io.execute(boost::asio::bind_allocator(
+                SlotAllocator<std::byte>(to_host_slot),
+                [self = shared_from_this()] { self->drain_to_host(); }));
         }
     }
 
@@ -128,37 +134,47 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
             std::lock_guard lock(mutex);
             std::swap(to_device, device_scratch);
         }
-        if (device) device->receive(device_scratch);
+        try {
+            if (device) device->receive(device_scratch);
+        } catch (...) {
+            report_stopped(std::current_exception());
+        }
         device_scratch.clear();
     }
 
-    void run_device_thread(std::promise<void>& started, const sim::SimConfig& config) {
+    // A simulator bug must not take the host process down; it is reported like a dead link.
+    void report_stopped(std::exception_ptr error) {
+        std::string reason = std::string(kName) + " stopped";
         try {
-            start_device(config);
-            started.set_value();
+            std::rethrow_exception(std::move(error));
+        } catch (const std::exception& what) {
+            reason += std::string(": ") + what.what();
         } catch (...) {
-            started.set_exception(std::current_exception());
-            return;
         }
-        try {
-            device_io.run();
-        } catch (const std::exception& error) {
-            // A simulator bug must not take the host process down; report it like a dead link.
-            std::string reason = std::string(kName) + " stopped: " + error.what();
-            boost::asio::post(host_io, [self = shared_from_this(), reason] { self->fail(reason); });
-        }
-        device.reset();
+        if (device) device->stop();
+        boost::asio::post(host_io, [self = shared_from_this(), reason] { self->fail(reason); });
     }
 
-    // Called on the host thread (or the destructor); safe to repeat.
+    // Called on the host thread (or the destructor); safe to repeat. Waits until the device is
+    // gone from the runtime, so no device code runs after close() returns.
     void stop_device() {
-        if (!device_thread.joinable()) return;
-        boost::asio::post(device_io, [this] {
+        if (!device_started) return;
+        device_started = false;
+        const auto teardown = [this] {
             if (device) device->stop();
             device.reset();
-            device_io.stop();
+        };
+        if (runtime->on_runtime_thread()) {
+            teardown();
+            return;
+        }
+        std::promise<void> done;
+        std::future<void> gone = done.get_future();
+        boost::asio::post(runtime->io(), [&teardown, &done] {
+            teardown();
+            done.set_value();
         });
-        device_thread.join();
+        gone.wait();
     }
 
     LinkExecutor host_io;
@@ -169,10 +185,11 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     std::vector<std::uint8_t> host_scratch;
     std::vector<std::uint8_t> status_scratch;
 
-    boost::asio::io_context device_io;
-    std::unique_ptr<sim::SimDevice> device;  // device thread
+    bool device_started = false;  // host thread: open() posted the device's start
+
+    std::shared_ptr<SimRuntime> runtime;     // shared, or the pen's own (isolated=1)
+    std::unique_ptr<sim::SimDevice> device;  // runtime thread
     std::vector<std::uint8_t> device_scratch;
-    std::thread device_thread;
 
     // At most one drain per direction is queued at a time (see send and from_device), so each
     // direction reuses one block of handler memory instead of the heap.
@@ -186,9 +203,26 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     bool device_link_up = true;
 };
 
+namespace {
+// Options of the transport itself, not of the pen: taken out before the pen's options are read.
+bool take_isolated(std::map<std::string, std::string>& options) {
+    const auto it = options.find("isolated");
+    if (it == options.end()) return false;
+    const std::string value = it->second;
+    options.erase(it);
+    if (value == "1") return true;
+    if (value == "0") return false;
+    throw InvalidArgumentError("sim:// option isolated=" + value +
+                               " must be 0 (the shared simulator thread) or 1 (a thread of "
+                               "its own)");
+}
+}  // namespace
+
 InprocTransport::InprocTransport(const LinkExecutor& io, const Url& url)
     : io_(io), config_(sim::default_sim_config()) {
-    sim::apply_sim_options(config_, url.query);
+    auto options = url.query;
+    isolated_ = take_isolated(options);
+    sim::apply_sim_options(config_, options);
 }
 
 InprocTransport::~InprocTransport() { close(); }
@@ -199,12 +233,27 @@ void InprocTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
     auto link = std::make_shared<Link>(io_);
     link->on_receive = std::move(on_receive);
     link->on_error = std::move(on_error);
+    if (isolated_) {
+        link->runtime =
+            SimRuntime::isolated([weak = std::weak_ptr<Link>(link)](std::exception_ptr error) {
+                if (auto self = weak.lock()) self->report_stopped(std::move(error));
+            });
+    } else {
+        link->runtime = SimRuntime::shared();
+    }
 
-    // The promise outlives the thread's use of it: we wait on it below, and join on failure.
+    // The promise outlives the runtime's use of it: it is held by the posted start.
     auto started = std::make_shared<std::promise<void>>();
     std::future<void> ready = started->get_future();
-    link->device_thread = std::thread([raw = link.get(), started, config = config_] {
-        raw->run_device_thread(*started, config);
+    link->device_started = true;
+    boost::asio::post(link->runtime->io(), [link, started, config = config_] {
+        try {
+            link->start_device(config);
+            started->set_value();
+        } catch (...) {
+            link->device.reset();
+            started->set_exception(std::current_exception());
+        }
     });
     if (ready.wait_for(timeout) != std::future_status::ready) {
         link->close();
@@ -236,5 +285,9 @@ void InprocTransport::close() {
 }
 
 std::string InprocTransport::description() const { return kName; }
+
+const SimRuntime* InprocTransport::runtime() const {
+    return link_ ? link_->runtime.get() : nullptr;
+}
 
 }  // namespace penlink::transport
