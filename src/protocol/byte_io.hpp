@@ -7,8 +7,10 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -81,14 +83,22 @@ public:
     std::size_t size() const { return pos_; }
 
 private:
+    // One store per field, through locals: a byte store may alias this writer, so a per-byte
+    // loop on the members reloads them after every byte (the status stream's hot path).
     void put(std::uint32_t value, std::size_t bytes) {
-        if (!ok_ || out_.size() - pos_ < bytes) {
+        const std::size_t pos = pos_;
+        if (!ok_ || out_.size() - pos < bytes) {
             ok_ = false;
             return;
         }
-        for (std::size_t i = 0; i < bytes; ++i) {
-            out_[pos_++] = static_cast<std::uint8_t>(value >> (8 * i));
+        std::uint8_t* to = out_.data() + pos;
+        if constexpr (std::endian::native == std::endian::little) {
+            std::memcpy(to, &value, bytes);
+        } else {
+            for (std::size_t i = 0; i < bytes; ++i)
+                to[i] = static_cast<std::uint8_t>(value >> (8 * i));
         }
+        pos_ = pos + bytes;
     }
 
     std::span<std::uint8_t> out_;
@@ -156,9 +166,14 @@ private:
             ok_ = false;
             return 0;
         }
+        const std::uint8_t* from = in_.data() + pos_;
+        pos_ += bytes;
         std::uint32_t value = 0;
-        for (std::size_t i = 0; i < bytes; ++i) {
-            value |= static_cast<std::uint32_t>(in_[pos_++]) << (8 * i);
+        if constexpr (std::endian::native == std::endian::little) {
+            std::memcpy(&value, from, bytes);
+        } else {
+            for (std::size_t i = 0; i < bytes; ++i)
+                value |= static_cast<std::uint32_t>(from[i]) << (8 * i);
         }
         return value;
     }
