@@ -53,8 +53,10 @@ build="$root/build/ci"
 tools_venv="$root/build/venv"
 [ -x "$tools_venv/bin/python" ] || python3 -m venv "$tools_venv"
 python="$tools_venv/bin/python"
-# dbus-fast serves the fake BlueZ (tests/ble/fake_bluez.py) on the BLE tests' private bus.
-"$python" -m pip install --quiet --disable-pip-version-check "pytest>=7" "dbus-fast>=2" "cryptography"
+# dbus-fast serves the fake BlueZ (tests/ble/fake_bluez.py) on the BLE tests' private bus;
+# pymavlink generates MAVLink's C headers for bench_codec (bench/gen_mavlink.sh).
+"$python" -m pip install --quiet --disable-pip-version-check "pytest>=7" "dbus-fast>=2" "cryptography" \
+    pymavlink
 configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON \
     -DPython3_EXECUTABLE="$python" -DPENLINK_TEST_PYTHON="$python"
 counted ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600

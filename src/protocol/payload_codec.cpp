@@ -1,6 +1,8 @@
 // encode_payload / decode_payload: each message's wire layout, written once as a list of
 // fields and run through ByteWriter (encode) or ByteReader (decode).
 #include <algorithm>
+#include <array>
+#include <utility>
 
 #include "protocol/byte_io.hpp"
 #include "protocol/messages.hpp"
@@ -356,7 +358,23 @@ std::optional<std::size_t> encode_payload(const Message& message, std::span<std:
 
 std::optional<std::size_t> encode_status_payload(const Status& status,
                                                  std::span<std::uint8_t> out) {
-    ByteWriter writer(out);
+    // The largest Status payload (every telemetry slot used), measured once with the layout
+    // itself so no second copy of it exists.
+    static const std::size_t largest = [] {
+        Status full;
+        full.telemetry_count = kMaxTelemetryValues;
+        std::array<std::uint8_t, 256> scratch{};
+        ByteWriter writer(scratch);
+        fields(writer, std::as_const(full));
+        return writer.ok() ? writer.size() : scratch.size() + 1;
+    }();
+    if (out.size() < largest) {
+        ByteWriter writer(out);  // a short out: every field checked
+        fields(writer, status);
+        if (!writer.ok()) return std::nullopt;
+        return writer.size();
+    }
+    detail::UncheckedByteWriter writer(out.data());
     fields(writer, status);
     if (!writer.ok()) {
         return std::nullopt;
