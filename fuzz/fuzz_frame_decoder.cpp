@@ -9,9 +9,12 @@
 //
 // Checked on every input, beyond "no crash, no sanitizer report":
 //   - cutting the stream into chunks never changes what the decoder reports;
-//   - every decoded frame re-encodes (encode_frame) and decodes back to an equal frame;
+//   - every decoded frame re-encodes (encode_frame) and decodes back to an equal frame, and a
+//     Status re-encodes to the same bytes through encode_status_frame;
 //   - every payload decode_payload accepts (as any type) re-encodes to the bytes it was read from
 //     (plus the zero defaults of an optional tail it lacked) and decodes back equal.
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -48,6 +51,13 @@ void check_round_trip(const protocol::DecodedFrame& frame) {
     protocol::DecodedFrame again;
     check(!protocol::FrameDecoder::decode(bytes.first(bytes.size() - 1), again).has_value());
     check(same_frame(frame, again));
+    // The status stream's encoder writes exactly the generic encoder's bytes.
+    if (const auto* status = std::get_if<protocol::Status>(&frame.message)) {
+        std::array<std::uint8_t, protocol::kMaxStatusWireFrameSize> out;
+        const auto size = protocol::encode_status_frame(frame.header.seq, *status, out);
+        check(size.has_value() && *size == bytes.size() &&
+              std::equal(bytes.begin(), bytes.end(), out.begin()));
+    }
 }
 
 std::vector<Report> feed_in_chunks(std::span<const std::uint8_t> stream,

@@ -55,8 +55,9 @@ tools_venv="$root/build/venv"
 python="$tools_venv/bin/python"
 # dbus-fast serves the fake BlueZ (tests/ble/fake_bluez.py) on the BLE tests' private bus.
 # matplotlib: penlink.plot (the package's "plot" extra) is tested against real renders.
+# pymavlink generates MAVLink's C headers for bench_codec (bench/gen_mavlink.sh).
 "$python" -m pip install --quiet --disable-pip-version-check "pytest>=7" "dbus-fast>=2" "cryptography" \
-    "matplotlib>=3.5"
+    "matplotlib>=3.5" pymavlink
 configure_and_build "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPENLINK_BUILD_BINDINGS=ON \
     -DPython3_EXECUTABLE="$python" -DPENLINK_TEST_PYTHON="$python"
 counted ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600

@@ -7,8 +7,10 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -81,18 +83,68 @@ public:
     std::size_t size() const { return pos_; }
 
 private:
+    // One store per field, through locals: a byte store may alias this writer, so a per-byte
+    // loop on the members reloads them after every byte (the status stream's hot path).
     void put(std::uint32_t value, std::size_t bytes) {
-        if (!ok_ || out_.size() - pos_ < bytes) {
+        const std::size_t pos = pos_;
+        if (!ok_ || out_.size() - pos < bytes) {
             ok_ = false;
             return;
         }
-        for (std::size_t i = 0; i < bytes; ++i) {
-            out_[pos_++] = static_cast<std::uint8_t>(value >> (8 * i));
+        std::uint8_t* to = out_.data() + pos;
+        if constexpr (std::endian::native == std::endian::little) {
+            std::memcpy(to, &value, bytes);
+        } else {
+            for (std::size_t i = 0; i < bytes; ++i)
+                to[i] = static_cast<std::uint8_t>(value >> (8 * i));
         }
+        pos_ = pos + bytes;
     }
 
     std::span<std::uint8_t> out_;
     std::size_t pos_ = 0;
+    bool ok_ = true;
+};
+
+/// ByteWriter's field(...) without its bounds checks, for a caller that made sure out holds the
+/// message's largest encoding (encode_status_payload): one store per field, which is what the
+/// status stream's encoder spends its time on.
+class UncheckedByteWriter {
+public:
+    explicit UncheckedByteWriter(std::uint8_t* out) : begin_(out), cursor_(out) {}
+
+    template <typename T>
+    void field(const T& value) {
+        if constexpr (std::is_same_v<T, bool>) {
+            put(value ? 1u : 0u, 1);
+        } else if constexpr (std::is_enum_v<T>) {
+            static_assert(sizeof(T) == 1, "enums travel as u8");
+            put(static_cast<std::uint8_t>(value), 1);
+        } else {
+            static_assert(std::is_integral_v<T>);
+            put(static_cast<std::uint32_t>(static_cast<std::make_unsigned_t<T>>(value)), sizeof(T));
+        }
+    }
+
+    void optional_tail() {}
+    bool ok() const { return ok_; }
+    void fail() { ok_ = false; }
+    std::size_t size() const { return static_cast<std::size_t>(cursor_ - begin_); }
+
+private:
+    void put(std::uint32_t value, std::size_t bytes) {
+        std::uint8_t* to = cursor_;
+        if constexpr (std::endian::native == std::endian::little) {
+            std::memcpy(to, &value, bytes);
+        } else {
+            for (std::size_t i = 0; i < bytes; ++i)
+                to[i] = static_cast<std::uint8_t>(value >> (8 * i));
+        }
+        cursor_ = to + bytes;
+    }
+
+    std::uint8_t* begin_;
+    std::uint8_t* cursor_;
     bool ok_ = true;
 };
 
@@ -156,9 +208,14 @@ private:
             ok_ = false;
             return 0;
         }
+        const std::uint8_t* from = in_.data() + pos_;
+        pos_ += bytes;
         std::uint32_t value = 0;
-        for (std::size_t i = 0; i < bytes; ++i) {
-            value |= static_cast<std::uint32_t>(in_[pos_++]) << (8 * i);
+        if constexpr (std::endian::native == std::endian::little) {
+            std::memcpy(&value, from, bytes);
+        } else {
+            for (std::size_t i = 0; i < bytes; ++i)
+                value |= static_cast<std::uint32_t>(from[i]) << (8 * i);
         }
         return value;
     }

@@ -9,11 +9,25 @@ namespace {
 
 using Raw = std::array<std::uint8_t, kMaxFrameSize>;
 
-// Seals (when asked), appends the CRC and COBS-encodes raw[0, size): header + payload.
-std::optional<WireFrame> finish(Raw& raw, std::size_t size, FrameSealer* sealer) {
+void put_header(Raw& raw, std::uint8_t version, MessageType type, std::uint16_t seq,
+                std::size_t payload_size) {
+    detail::ByteWriter header(std::span<std::uint8_t>(raw).first(kHeaderSize));
+    header.field(version);
+    header.field(type);
+    header.field(seq);
+    header.field(static_cast<std::uint16_t>(payload_size));
+}
+
+// Seals (when asked), appends the CRC and COBS-encodes raw[0, size) (header + payload) into out
+// with the delimiter. Returns the bytes written; nullopt if the sealed payload is too long, out
+// is smaller than the worst case, or the sealer's counter is used up.
+std::optional<std::size_t> finish(Raw& raw, std::size_t size, FrameSealer* sealer,
+                                  std::span<std::uint8_t> out) {
+    const std::size_t seal_size = sealer != nullptr ? kSealSize : 0;
+    if (sealer != nullptr && size - kHeaderSize > kMaxSealedPayloadSize) return std::nullopt;
+    // Checked before sealing, so a frame that is not written uses no counter.
+    if (out.size() < cobs_max_encoded_size(size + seal_size + kCrcSize) + 1) return std::nullopt;
     if (sealer != nullptr) {
-        const std::size_t payload = size - kHeaderSize;
-        if (payload > kMaxSealedPayloadSize) return std::nullopt;
         raw[0] = static_cast<std::uint8_t>(raw[0] | kSealedFlag);
         if (!sealer->seal(std::span<const std::uint8_t>(raw).first(size),
                           std::span<std::uint8_t, kSealSize>(raw.data() + size, kSealSize)))
@@ -24,15 +38,20 @@ std::optional<WireFrame> finish(Raw& raw, std::size_t size, FrameSealer* sealer)
     raw[size] = static_cast<std::uint8_t>(crc);
     raw[size + 1] = static_cast<std::uint8_t>(crc >> 8);
 
-    WireFrame wire;
-    const auto encoded =
-        cobs_encode(std::span<const std::uint8_t>(raw).first(size + kCrcSize),
-                    std::span<std::uint8_t>(wire.bytes).first(kMaxWireFrameSize - 1));
+    const auto encoded = cobs_encode(std::span<const std::uint8_t>(raw).first(size + kCrcSize),
+                                     out.first(out.size() - 1));
     if (!encoded) {
-        return std::nullopt;  // cannot happen: the buffer is sized for the worst case
+        return std::nullopt;  // cannot happen: out holds the worst case
     }
-    wire.bytes[*encoded] = 0x00;
-    wire.size = *encoded + 1;
+    out[*encoded] = 0x00;
+    return *encoded + 1;
+}
+
+std::optional<WireFrame> finish(Raw& raw, std::size_t size, FrameSealer* sealer) {
+    WireFrame wire;
+    const auto written = finish(raw, size, sealer, wire.bytes);
+    if (!written) return std::nullopt;
+    wire.size = *written;
     return wire;
 }
 
@@ -40,23 +59,32 @@ std::optional<WireFrame> finish(Raw& raw, std::size_t size, FrameSealer* sealer)
 
 std::optional<WireFrame> encode_frame(std::uint16_t seq, const Message& message,
                                       FrameSealer* sealer) {
-    Raw raw{};
+    Raw raw;  // not zero-filled: only the bytes written below are read
     const auto payload_size =
         encode_payload(message, std::span<std::uint8_t>(raw).subspan(kHeaderSize, kMaxPayloadSize));
     if (!payload_size) {
         return std::nullopt;
     }
-    detail::ByteWriter header(std::span<std::uint8_t>(raw).first(kHeaderSize));
-    header.field(frame_version_for(message));
-    header.field(type_of(message));
-    header.field(seq);
-    header.field(static_cast<std::uint16_t>(*payload_size));
+    put_header(raw, frame_version_for(message), type_of(message), seq, *payload_size);
     return finish(raw, kHeaderSize + *payload_size, sealer);
+}
+
+std::optional<std::size_t> encode_status_frame(std::uint16_t seq, const Status& status,
+                                               std::span<std::uint8_t> out, FrameSealer* sealer) {
+    Raw raw;  // not zero-filled: only the bytes written below are read
+    const auto payload_size = encode_status_payload(
+        status, std::span<std::uint8_t>(raw).subspan(kHeaderSize, kMaxPayloadSize));
+    if (!payload_size) {
+        return std::nullopt;
+    }
+    // A Status travels in kProtocolVersion frames (frame_version_for).
+    put_header(raw, kProtocolVersion, MessageType::Status, seq, *payload_size);
+    return finish(raw, kHeaderSize + *payload_size, sealer, out);
 }
 
 std::optional<WireFrame> seal_frame(const WireFrame& plain, FrameSealer& sealer) {
     if (plain.size < 2 || plain.bytes[plain.size - 1] != 0x00) return std::nullopt;
-    Raw raw{};
+    Raw raw;  // not zero-filled: cobs_decode writes what is read
     const auto size = cobs_decode(std::span<const std::uint8_t>(plain.bytes.data(), plain.size - 1),
                                   std::span<std::uint8_t>(raw));
     if (!size || *size < kHeaderSize + kCrcSize || (raw[0] & kSealedFlag) != 0) return std::nullopt;
@@ -66,7 +94,8 @@ std::optional<WireFrame> seal_frame(const WireFrame& plain, FrameSealer& sealer)
 std::optional<FrameError> FrameDecoder::decode(std::span<const std::uint8_t> encoded,
                                                DecodedFrame& out, FrameOpener* opener) {
     // One byte larger than any valid frame so "too long" is told apart from "bad COBS".
-    std::array<std::uint8_t, kMaxFrameSize + 1> raw{};
+    // Not zero-filled: cobs_decode writes every byte that is read.
+    std::array<std::uint8_t, kMaxFrameSize + 1> raw;
     const auto size = cobs_decode(encoded, raw);
     if (!size) {
         return encoded.size() > cobs_max_encoded_size(kMaxFrameSize) ? FrameError::Oversized
@@ -102,13 +131,14 @@ std::optional<FrameError> FrameDecoder::decode(std::span<const std::uint8_t> enc
     if (!detail::is_valid_enum<MessageType>(type)) {
         return FrameError::UnknownType;
     }
-    auto message =
-        decode_payload(static_cast<MessageType>(type), frame.subspan(kHeaderSize, length));
-    if (!message) {
+    // Straight into out: no temporary Message to move (out is the caller's, and holds nothing
+    // of meaning after an error).
+    if (!decode_payload(static_cast<MessageType>(type), frame.subspan(kHeaderSize, length),
+                        out.message)) {
         return FrameError::Payload;
     }
     // Each message travels in exactly one frame version (the handshake in 1, the rest in 2).
-    if (version != frame_version_for(*message)) {
+    if (version != frame_version_for(out.message)) {
         return FrameError::Version;
     }
     std::uint32_t counter = 0;
@@ -126,7 +156,6 @@ std::optional<FrameError> FrameDecoder::decode(std::span<const std::uint8_t> enc
         }
     }
     out.header = FrameHeader{version, static_cast<MessageType>(type), seq};
-    out.message = std::move(*message);
     out.sealed = sealed;
     out.counter = counter;
     return std::nullopt;

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 
@@ -49,6 +50,20 @@ struct WireFrame {
 /// sealed) or the sealer's counter is used up.
 std::optional<WireFrame> encode_frame(std::uint16_t seq, const Message& message,
                                       FrameSealer* sealer = nullptr);
+
+/// Largest wire frame a Status makes (every telemetry slot filled, sealed), delimiter included:
+/// an out of this size always takes encode_status_frame's frame.
+inline constexpr std::size_t kMaxStatusWireFrameSize = kMaxWireFrameSize;
+
+/// encode_frame for a Status, written straight into out (the status stream's path: no Message,
+/// no zero-filled buffers, no WireFrame returned by value, no heap): the same bytes as
+/// encode_frame(seq, status, sealer). Returns the bytes written, delimiter included; nullopt if
+/// telemetry_count exceeds kMaxTelemetryValues, out cannot hold the frame's worst-case COBS
+/// size (cobs_max_encoded_size of header, payload, seal and CRC, plus the delimiter), or the
+/// sealer's counter is used up. A counter is used only when the frame is written.
+std::optional<std::size_t> encode_status_frame(std::uint16_t seq, const Status& status,
+                                               std::span<std::uint8_t> out,
+                                               FrameSealer* sealer = nullptr);
 
 /// The same frame sealed with the sealer's next counter: plain is an unsealed wire frame from
 /// encode_frame (a request kept for resending, a remembered reply). nullopt if plain is not a
@@ -92,33 +107,39 @@ class FrameDecoder {
 public:
     template <typename OnFrame, typename OnError>
     void feed(std::span<const std::uint8_t> bytes, OnFrame&& on_frame, OnError&& on_error) {
-        for (std::uint8_t byte : bytes) {
-            if (byte != 0) {
-                if (size_ < buffer_.size()) {
-                    buffer_[size_++] = byte;
-                } else {
-                    overflowed_ = true;
-                }
-                continue;
+        while (!bytes.empty()) {
+            const auto* zero =
+                static_cast<const std::uint8_t*>(std::memchr(bytes.data(), 0, bytes.size()));
+            if (zero == nullptr) {
+                keep(bytes);  // the rest of a frame comes in a later call
+                return;
             }
-            if (overflowed_) {
-                on_error(FrameError::Oversized);
-            } else if (size_ > 0) {
-                DecodedFrame frame;
-                if (auto error = decode({buffer_.data(), size_}, frame, opener_)) {
-                    on_error(*error);
+            const auto run = static_cast<std::size_t>(zero - bytes.data());
+            if (size_ == 0 && !overflowed_) {
+                // The whole frame is in bytes: decoded where it lies, never copied.
+                if (run > buffer_.size()) {
+                    on_error(FrameError::Oversized);
+                } else if (run > 0) {
+                    decode_one(bytes.first(run), on_frame, on_error);
+                }
+            } else {
+                keep(bytes.first(run));
+                if (overflowed_) {
+                    on_error(FrameError::Oversized);
                 } else {
-                    on_frame(static_cast<const DecodedFrame&>(frame));
+                    decode_one({buffer_.data(), size_}, on_frame, on_error);
                 }
             }
             size_ = 0;
             overflowed_ = false;
+            bytes = bytes.subspan(run + 1);
         }
     }
 
-    /// Decodes one COBS-encoded frame without its delimiter. Returns an error or nullopt. A
-    /// sealed frame is verified with opener (its counter then counts as used); without an
-    /// opener it is FrameError::Unexpected.
+    /// Decodes one COBS-encoded frame without its delimiter. Returns an error or nullopt (out
+    /// then holds the frame; after an error it holds nothing of meaning). A sealed frame is
+    /// verified with opener (its counter then counts as used); without an opener it is
+    /// FrameError::Unexpected.
     static std::optional<FrameError> decode(std::span<const std::uint8_t> encoded,
                                             DecodedFrame& out, FrameOpener* opener = nullptr);
 
@@ -133,6 +154,25 @@ public:
     }
 
 private:
+    // Buffers part of a frame; past kMaxWireFrameSize bytes the frame is oversized.
+    void keep(std::span<const std::uint8_t> bytes) {
+        const std::size_t room = buffer_.size() - size_;
+        if (bytes.size() > room) overflowed_ = true;
+        const std::size_t take = bytes.size() < room ? bytes.size() : room;
+        if (take > 0) std::memcpy(buffer_.data() + size_, bytes.data(), take);
+        size_ += take;
+    }
+
+    template <typename OnFrame, typename OnError>
+    void decode_one(std::span<const std::uint8_t> encoded, OnFrame& on_frame, OnError& on_error) {
+        DecodedFrame frame;
+        if (auto error = decode(encoded, frame, opener_)) {
+            on_error(*error);
+        } else {
+            on_frame(static_cast<const DecodedFrame&>(frame));
+        }
+    }
+
     std::array<std::uint8_t, kMaxWireFrameSize> buffer_{};
     std::size_t size_ = 0;
     bool overflowed_ = false;

@@ -427,9 +427,17 @@ constexpr bool seq_newer(std::uint32_t a, std::uint32_t b) {
 /// Returns the number of bytes written, or nullopt if out is too small.
 std::optional<std::size_t> encode_payload(const Message& message, std::span<std::uint8_t> out);
 
+/// encode_payload for a Status without building a Message (the status stream's path): the same
+/// bytes. nullopt if out is too small or telemetry_count exceeds kMaxTelemetryValues.
+std::optional<std::size_t> encode_status_payload(const Status& status, std::span<std::uint8_t> out);
+
 /// Decodes a payload of the given type. Returns nullopt if the type is unknown, the payload
 /// is shorter than the type's fields, or an enum/string field is invalid. Bytes past the known
 /// fields are ignored, so later revisions of v1 can append fields.
 std::optional<Message> decode_payload(MessageType type, std::span<const std::uint8_t> payload);
+
+/// The same decoding straight into out (no temporary Message to move): true where the other
+/// returns a message, which out then holds. On false out holds some message of no meaning.
+bool decode_payload(MessageType type, std::span<const std::uint8_t> payload, Message& out);
 
 }  // namespace penlink::protocol

@@ -1,6 +1,8 @@
 // encode_payload / decode_payload: each message's wire layout, written once as a list of
 // fields and run through ByteWriter (encode) or ByteReader (decode).
 #include <algorithm>
+#include <array>
+#include <utility>
 
 #include "protocol/byte_io.hpp"
 #include "protocol/messages.hpp"
@@ -323,24 +325,24 @@ void fields(Io& io, M& m) requires std::is_same_v<std::remove_const_t<M>, Event>
 }
 
 template <typename M>
-std::optional<Message> decode_as(std::span<const std::uint8_t> payload) {
-    M message{};
+bool decode_into(std::span<const std::uint8_t> payload, Message& out) {
+    M& message = out.emplace<M>();
     ByteReader reader(payload);
     fields(reader, message);
     if (!reader.ok()) {
-        return std::nullopt;
+        return false;
     }
     if constexpr (std::is_same_v<M, Info>) {
         if (!is_valid_utf8(message.model) || !is_valid_utf8(message.serial)) {
-            return std::nullopt;
+            return false;
         }
     }
     if constexpr (std::is_same_v<M, HelloReply>) {
         if (!is_valid_utf8(message.serial)) {
-            return std::nullopt;
+            return false;
         }
     }
-    return Message{std::move(message)};
+    return true;
 }
 
 }  // namespace
@@ -354,74 +356,108 @@ std::optional<std::size_t> encode_payload(const Message& message, std::span<std:
     return writer.size();
 }
 
+std::optional<std::size_t> encode_status_payload(const Status& status,
+                                                 std::span<std::uint8_t> out) {
+    // The largest Status payload (every telemetry slot used), measured once with the layout
+    // itself so no second copy of it exists.
+    static const std::size_t largest = [] {
+        Status full;
+        full.telemetry_count = kMaxTelemetryValues;
+        std::array<std::uint8_t, 256> scratch{};
+        ByteWriter writer(scratch);
+        fields(writer, std::as_const(full));
+        return writer.ok() ? writer.size() : scratch.size() + 1;
+    }();
+    if (out.size() < largest) {
+        ByteWriter writer(out);  // a short out: every field checked
+        fields(writer, status);
+        if (!writer.ok()) return std::nullopt;
+        return writer.size();
+    }
+    detail::UncheckedByteWriter writer(out.data());
+    fields(writer, status);
+    if (!writer.ok()) {
+        return std::nullopt;
+    }
+    return writer.size();
+}
+
 std::optional<Message> decode_payload(MessageType type, std::span<const std::uint8_t> payload) {
+    Message message;
+    if (!decode_payload(type, payload, message)) {
+        return std::nullopt;
+    }
+    return message;
+}
+
+bool decode_payload(MessageType type, std::span<const std::uint8_t> payload, Message& out) {
     switch (type) {
         case MessageType::Hello:
-            return decode_as<Hello>(payload);
+            return decode_into<Hello>(payload, out);
         case MessageType::GetInfo:
-            return decode_as<GetInfo>(payload);
+            return decode_into<GetInfo>(payload, out);
         case MessageType::SetDepth:
-            return decode_as<SetDepth>(payload);
+            return decode_into<SetDepth>(payload, out);
         case MessageType::SetSpeed:
-            return decode_as<SetSpeed>(payload);
+            return decode_into<SetSpeed>(payload, out);
         case MessageType::Start:
-            return decode_as<Start>(payload);
+            return decode_into<Start>(payload, out);
         case MessageType::Stop:
-            return decode_as<Stop>(payload);
+            return decode_into<Stop>(payload, out);
         case MessageType::SetRf:
-            return decode_as<SetRf>(payload);
+            return decode_into<SetRf>(payload, out);
         case MessageType::SetLed:
-            return decode_as<SetLed>(payload);
+            return decode_into<SetLed>(payload, out);
         case MessageType::Heartbeat:
-            return decode_as<Heartbeat>(payload);
+            return decode_into<Heartbeat>(payload, out);
         case MessageType::EmergencyStop:
-            return decode_as<EmergencyStop>(payload);
+            return decode_into<EmergencyStop>(payload, out);
         case MessageType::ClearEmergencyStop:
-            return decode_as<ClearEmergencyStop>(payload);
+            return decode_into<ClearEmergencyStop>(payload, out);
         case MessageType::SubscribeStatus:
-            return decode_as<SubscribeStatus>(payload);
+            return decode_into<SubscribeStatus>(payload, out);
         case MessageType::ClearFaults:
-            return decode_as<ClearFaults>(payload);
+            return decode_into<ClearFaults>(payload, out);
         case MessageType::EndSession:
-            return decode_as<EndSession>(payload);
+            return decode_into<EndSession>(payload, out);
         case MessageType::SetDepthLimit:
-            return decode_as<SetDepthLimit>(payload);
+            return decode_into<SetDepthLimit>(payload, out);
         case MessageType::GetSettings:
-            return decode_as<GetSettings>(payload);
+            return decode_into<GetSettings>(payload, out);
         case MessageType::GetModules:
-            return decode_as<GetModules>(payload);
+            return decode_into<GetModules>(payload, out);
         case MessageType::ReadDescriptor:
-            return decode_as<ReadDescriptor>(payload);
+            return decode_into<ReadDescriptor>(payload, out);
         case MessageType::SetParams:
-            return decode_as<SetParams>(payload);
+            return decode_into<SetParams>(payload, out);
         case MessageType::GetParams:
-            return decode_as<GetParams>(payload);
+            return decode_into<GetParams>(payload, out);
         case MessageType::Authenticate:
-            return decode_as<Authenticate>(payload);
+            return decode_into<Authenticate>(payload, out);
         case MessageType::ChangeKey:
-            return decode_as<ChangeKey>(payload);
+            return decode_into<ChangeKey>(payload, out);
         case MessageType::Ack:
-            return decode_as<Ack>(payload);
+            return decode_into<Ack>(payload, out);
         case MessageType::Nack:
-            return decode_as<Nack>(payload);
+            return decode_into<Nack>(payload, out);
         case MessageType::HelloReply:
-            return decode_as<HelloReply>(payload);
+            return decode_into<HelloReply>(payload, out);
         case MessageType::Info:
-            return decode_as<Info>(payload);
+            return decode_into<Info>(payload, out);
         case MessageType::Status:
-            return decode_as<Status>(payload);
+            return decode_into<Status>(payload, out);
         case MessageType::Event:
-            return decode_as<Event>(payload);
+            return decode_into<Event>(payload, out);
         case MessageType::Settings:
-            return decode_as<Settings>(payload);
+            return decode_into<Settings>(payload, out);
         case MessageType::Modules:
-            return decode_as<Modules>(payload);
+            return decode_into<Modules>(payload, out);
         case MessageType::DescriptorChunk:
-            return decode_as<DescriptorChunk>(payload);
+            return decode_into<DescriptorChunk>(payload, out);
         case MessageType::Params:
-            return decode_as<Params>(payload);
+            return decode_into<Params>(payload, out);
     }
-    return std::nullopt;
+    return false;
 }
 
 }  // namespace penlink::protocol

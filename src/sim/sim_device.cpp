@@ -237,17 +237,23 @@ struct SimDevice::Impl {
             status.status_seq = status_seq++;
             status.timestamp_ms = static_cast<std::uint32_t>(due / 1000);
             ++status_index;
-            const auto frame = protocol::encode_frame(unsolicited_seq, status, auth.sealer());
-            if (!frame) continue;
+            // Written in place at the lane's end (encode_status_frame: no Message, no copy);
+            // a frame that is then dropped is simply not counted into the lane.
+            if (status_out.bytes.size() - status_out.size < protocol::kMaxStatusWireFrameSize)
+                flush();
+            const auto size = protocol::encode_status_frame(
+                unsolicited_seq, status,
+                std::span<std::uint8_t>(status_out.bytes).subspan(status_out.size), auth.sealer());
+            if (!size) continue;
             if (config.link_bytes_per_s != 0) {
-                if (link_credit < static_cast<double>(frame->size)) {
+                if (link_credit < static_cast<double>(*size)) {
                     ++status_dropped;  // no room on the link: dropped, its number stays used
                     continue;
                 }
-                link_credit -= static_cast<double>(frame->size);
+                link_credit -= static_cast<double>(*size);
             }
             ++unsolicited_seq;
-            append(status_out, *frame);
+            status_out.size += *size;
         }
     }
 

@@ -95,3 +95,22 @@ TEST_CASE("the allocation counter sees Info's strings", "[frame][alloc]") {
     REQUIRE_FALSE(FrameDecoder::decode(frame->view().first(frame->size - 1), decoded));
     CHECK(allocations.load() > before);
 }
+
+TEST_CASE("encode_status_frame never allocates, plain or sealed", "[frame][alloc]") {
+    Status status;
+    status.telemetry_count = 8;
+    std::array<std::uint8_t, crypto::kCmacKeySize> key{};
+    key[0] = 1;
+    FrameSealer sealer(key);
+    std::array<std::uint8_t, kMaxStatusWireFrameSize> out;
+    std::size_t bytes = 0;
+    const std::size_t before = allocations.load();
+    for (std::uint16_t i = 0; i < 100; ++i) {
+        status.status_seq = i;
+        bytes += encode_status_frame(i, status, out).value();
+        bytes += encode_status_frame(i, status, out, &sealer).value();
+    }
+    CHECK(allocations.load() - before == 0);
+    CHECK(bytes > 100 * 2 * 100);  // each frame is over 100 bytes with 8 telemetry values
+    CHECK(sealer.last_counter() == 100);
+}
