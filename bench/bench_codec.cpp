@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "protocol/frame.hpp"
+#include "result_line.hpp"
 #include "stats.hpp"
 #ifdef PENLINK_BENCH_MAVLINK
 #include "mavlink_codec.h"
@@ -216,12 +217,20 @@ void print_cases(const char* title, const std::vector<Case>& cases) {
     }
 }
 
-void print_ratio(const char* label, const Case& penlink, const Case& other) {
+// With `result`, also the RESULT line for scripts/bench.sh (target: no slower than MAVLink).
+void print_ratio(const char* label, const Case& penlink, const Case& other,
+                 const char* result = nullptr) {
     std::vector<double> ratios;
     for (std::size_t r = 0; r < penlink.ns.size(); ++r)
         ratios.push_back(penlink.ns[r] / other.ns[r]);
     const Spread s = spread(ratios);
     std::printf("  %-52s %.2fx (%.2f-%.2fx)\n", label, s.median, s.min, s.max);
+    if (result) {
+        char floor[160];
+        std::snprintf(floor, sizeof floor, "%s %.1f ns/frame (median)", other.name.c_str(),
+                      bench::percentile(other.ns, 0.5));
+        bench::print_result(result, "x", ratios, "<=1", floor);
+    }
 }
 
 }  // namespace
@@ -314,8 +323,10 @@ int main(int argc, char** argv) {
     std::printf("ratios penlink / MAVLink, per run (median (min-max)); below 1 = penlink faster\n");
     const Case& gps2_encode = encode[penlink_cases_encode];
     const Case& gps2_decode = decode[penlink_cases_decode];
-    print_ratio("encode Status / GPS2_RAW (same payload size)", encode[0], gps2_encode);
-    print_ratio("decode Status / GPS2_RAW (same payload size)", decode[0], gps2_decode);
+    print_ratio("encode Status / GPS2_RAW (same payload size)", encode[0], gps2_encode,
+                "codec_encode_ratio");
+    print_ratio("decode Status / GPS2_RAW (same payload size)", decode[0], gps2_decode,
+                "codec_decode_ratio");
     print_ratio("encode Status / GPS_RAW_INT", encode[0], encode[penlink_cases_encode + 1]);
     print_ratio("decode Status / GPS_RAW_INT", decode[0], decode[penlink_cases_decode + 1]);
     print_ratio("encode Status / ATTITUDE", encode[0], encode[penlink_cases_encode + 2]);

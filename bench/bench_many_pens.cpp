@@ -8,6 +8,10 @@
 // Shared is measured with every pen; Threading::Dedicated (the model in which each pen has its
 // own threads) with `dedicated` pens, as far as the file descriptor limit lets it.
 //
+// One invocation is one run: its RESULT lines (Threading::Shared only) carry one value each, and
+// scripts/bench.sh runs it five times, each in a fresh process (RSS does not shrink back after
+// a run, so runs within one process would not measure the same thing), for the spread.
+//
 // Usage: bench_many_pens [pens, 200] [tcp, 20] [seconds, 3] [dedicated, 40]
 #include <dirent.h>
 #include <sys/resource.h>
@@ -27,6 +31,7 @@
 #include "cpu_time.hpp"
 #include "penlink-sim/launcher.hpp"
 #include "penlink/penlink.hpp"
+#include "result_line.hpp"
 #include "stats.hpp"
 
 namespace {
@@ -92,7 +97,8 @@ void connect_pen(Fleet& fleet, const std::string& url, penlink::Threading thread
 }
 
 void run(const char* title, penlink::Threading threading, int pens, int tcp_pens,
-         const std::vector<std::unique_ptr<penlink::simtool::SimProcess>>& sims, double seconds) {
+         const std::vector<std::unique_ptr<penlink::simtool::SimProcess>>& sims, double seconds,
+         bool results) {
     Fleet fleet;
     const auto floor = snapshot();
     Snapshot after_tcp = floor;
@@ -149,6 +155,41 @@ void run(const char* title, penlink::Threading threading, int pens, int tcp_pens
         "callbacks overlapping within a pen: %llu\n",
         double(frames) / elapsed, double(frames) / elapsed / (connected * 100.0) * 100.0, connected,
         cpu, static_cast<unsigned long long>(overlaps));
+    if (results && connected == pens) {
+        // Targets from the performance issue: <=100 KB and <=2 fds per pen, a number of threads
+        // that does not grow with the pens (the shared model needs 4), connecting flat.
+        char before[96];
+        std::snprintf(before, sizeof before, "this process before the first pen (%ld KB RSS)",
+                      floor.rss_kb);
+        const auto one = [](double v) { return std::vector<double>{v}; };
+        if (tcp_connected > 0) {
+            bench::print_result("many_pens_tcp_kb_per_pen", "KB",
+                                one(per(after_tcp.rss_kb - floor.rss_kb, tcp_connected)), "<=100",
+                                before);
+            bench::print_result("many_pens_tcp_fds_per_pen", "fds",
+                                one(per(after_tcp.fds - floor.fds, tcp_connected)), "<=2", before);
+        }
+        if (sim_connected > 0) {
+            bench::print_result("many_pens_sim_kb_per_pen", "KB",
+                                one(per(full.rss_kb - after_tcp.rss_kb, sim_connected)), "<=100",
+                                before);
+            bench::print_result("many_pens_sim_fds_per_pen", "fds",
+                                one(per(full.fds - after_tcp.fds, sim_connected)), "<=2", before);
+        }
+        bench::print_result("many_pens_threads_added", "threads",
+                            one(static_cast<double>(full.threads - floor.threads)), "<=8", before);
+        if (connected >= 20) {
+            const std::vector<double> first(fleet.connect_ms.begin(),
+                                            fleet.connect_ms.begin() + 10);
+            const std::vector<double> last(fleet.connect_ms.end() - 10, fleet.connect_ms.end());
+            char first_text[96];
+            std::snprintf(first_text, sizeof first_text, "first 10 pens' connect %.2f ms (median)",
+                          bench::percentile(first, 0.5));
+            bench::print_result("many_pens_connect_last_first", "x",
+                                one(bench::percentile(last, 0.5) / bench::percentile(first, 0.5)),
+                                "<=1.5", first_text);
+        }
+    }
     fleet.subscriptions.clear();
     for (auto& pen : fleet.pens) pen->close();
 }
@@ -169,9 +210,9 @@ int main(int argc, char** argv) {
     for (int i = 0; i < tcp_pens; ++i)
         sims.push_back(std::make_unique<penlink::simtool::SimProcess>(
             PENLINK_SIM_PATH, std::vector<std::string>{"--tcp", "0", "--quiet"}));
-    run("Threading::Shared", penlink::Threading::Shared, pens, tcp_pens, sims, seconds);
+    run("Threading::Shared", penlink::Threading::Shared, pens, tcp_pens, sims, seconds, true);
     if (dedicated > 0)
         run("Threading::Dedicated", penlink::Threading::Dedicated, dedicated,
-            std::min(dedicated, tcp_pens), sims, seconds);
+            std::min(dedicated, tcp_pens), sims, seconds, false);
     return 0;
 }

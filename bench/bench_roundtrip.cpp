@@ -31,6 +31,7 @@
 #include "penlink-sim/launcher.hpp"
 #include "penlink/penlink.hpp"
 #include "protocol/frame.hpp"
+#include "result_line.hpp"
 #include "stats.hpp"
 
 namespace {
@@ -221,7 +222,7 @@ void add(Row& row, const std::vector<double>& floor, const std::vector<double>& 
     row.ratio.push_back(row.sdk_median.back() / row.floor_median.back());
 }
 
-void print(const Row& row, const char* floor_name) {
+void print(const Row& row, const char* floor_name, const char* result, const char* target) {
     const auto min = [](std::vector<double> v) { return *std::min_element(v.begin(), v.end()); };
     const auto max = [](std::vector<double> v) { return *std::max_element(v.begin(), v.end()); };
     std::printf(
@@ -230,6 +231,10 @@ void print(const Row& row, const char* floor_name) {
         row.name, bench::percentile(row.sdk_median, 0.5), bench::percentile(row.sdk_p99, 0.5),
         floor_name, bench::percentile(row.floor_median, 0.5), bench::percentile(row.ratio, 0.5),
         min(row.ratio), max(row.ratio));
+    char floor[128];
+    std::snprintf(floor, sizeof floor, "%s %.1f us (median)", floor_name,
+                  bench::percentile(row.floor_median, 0.5));
+    bench::print_result(result, "x", row.ratio, target, floor);
 }
 
 }  // namespace
@@ -255,9 +260,9 @@ int main(int argc, char** argv) {
         "command round trip, %d rounds per measurement, %d runs (ratio per run: SDK "
         "median / floor median)\n",
         rounds, runs);
-    print(pty, "raw pty echo");
-    print(tcp, "raw TCP echo");
-    print(sim, "2-thread ping-pong");
+    print(pty, "raw pty echo", "roundtrip_pty_ratio", "<=1.3");
+    print(tcp, "raw TCP echo", "roundtrip_tcp_ratio", "<=1.3");
+    print(sim, "2-thread ping-pong", "roundtrip_sim_ratio", "<=1.5");
     std::printf("  (a SetDepth frame written by hand to penlink-sim's pty: median %.1f us)\n",
                 bench::percentile(device, 0.5));
     return 0;
