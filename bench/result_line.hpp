@@ -26,7 +26,7 @@ inline void print_result(const std::string& name, const std::string& unit,
                          const std::string& floor) {
     if (values.empty()) return;
     std::printf(
-        "RESULT name=%s unit=%s median=%.4g min=%.4g max=%.4g runs=%zu target=%s floor=%s\n",
+        "RESULT name=%s unit=%s median=%.6g min=%.6g max=%.6g runs=%zu target=%s floor=%s\n",
         name.c_str(), unit.c_str(), percentile(values, 0.5),
         *std::min_element(values.begin(), values.end()),
         *std::max_element(values.begin(), values.end()), values.size(),
