@@ -144,6 +144,9 @@ function median(list,    n, v, i, j, t) {
         for (j = i; j > 1 && v[j - 1] > v[j]; --j) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
     return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
+function num(v) {
+    return (v >= 1000 || v <= -1000) ? sprintf("%.0f", v) : sprintf("%.4g", v)
+}
 function verdict(goal, med, low, high,    op, value) {
     if (goal == "-" || goal == "") return "-"
     if (match(goal, /^(<=|>=|==|<|>)/)) {
@@ -186,8 +189,8 @@ END {
         }
         med = median(values[name])
         u = unit[name] == "x" ? "x" : " " unit[name]
-        printf "| %s | %s | %.4g%s | %.4g-%.4g | %d | %s | `%s` | %s |\n", name, target[name], med,
-            u, lo[name], hi[name], runs[name], floor_text[name], cmd[name],
+        printf "| %s | %s | %s%s | %s-%s | %d | %s | `%s` | %s |\n", name, target[name], num(med),
+            u, num(lo[name]), num(hi[name]), runs[name], floor_text[name], cmd[name],
             verdict(target[name], med, lo[name], hi[name])
     }
 }' "$results" >"$logs/summary.md"
