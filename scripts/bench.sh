@@ -135,7 +135,8 @@ run bench_codec bench_codec $codec_args
 # of its measurement, e.g. bench_codec built without MAVLink) is listed as not measured.
 expected="roundtrip_pty_ratio roundtrip_tcp_ratio roundtrip_sim_ratio stream_cpu_ratio"
 expected+=" stream_frames_per_s stream_drops stream_callback_wakeups_per_batch"
-expected+=" stream_allocations_per_frame many_pens_kb_per_pen many_pens_tcp_fds_per_pen"
+expected+=" stream_allocations_per_frame many_pens_kb_per_pen many_pens_tcp_kb_per_pen"
+expected+=" many_pens_sim_kb_per_pen many_pens_tcp_fds_per_pen"
 expected+=" many_pens_sim_fds_per_pen many_pens_threads_added many_pens_connect_last_first"
 expected+=" idle_sims_cpu_percent codec_encode_ratio codec_decode_ratio"
 awk -F'\t' -v expected="$expected" '
