@@ -27,11 +27,18 @@ void report_callback_exception(const char* what, const char* message) {
 struct CallbackDispatcher::State final : CallbackRunnable,
                                          std::enable_shared_from_this<CallbackDispatcher::State> {
     State(std::size_t cap, std::shared_ptr<CallbackPool> p, Executor e)
-        : capacity(cap == 0 ? 1 : cap), pool(std::move(p)), executor(std::move(e)) {}
+        : capacity(cap == 0 ? 1 : cap),
+          pool(std::move(p)),
+          executor(std::move(e)),
+          pooled(pool != nullptr) {}
 
     const std::size_t capacity;
-    const std::shared_ptr<CallbackPool> pool;  // null: executor
+    /// Null: executor. Released once stopped and drained, so a closed pen holds no callback
+    /// thread: a language runtime may wait at exit for every thread that ever ran its code
+    /// (Mono, the JVM), however long the closed pen object itself lives on.
+    std::shared_ptr<CallbackPool> pool;
     const Executor executor;
+    const bool pooled;  // pool was given (it may have been released since)
 
     std::mutex mutex;
     std::condition_variable idle;  // running_on went empty
@@ -58,17 +65,19 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     bool has_work() const { return count > 0 || !tasks.empty(); }
     bool running() const { return running_on.load() != std::thread::id{}; }
 
-    /// Under mutex: whether the caller must hand the queue over (then call hand_over()).
-    bool take_schedule() {
+    /// Under mutex: whether the caller must hand the queue over; if so, `to` is the pool to
+    /// hand it to (copied here, under the mutex, as stop() may release the member), or null
+    /// for the executor. Then call hand_over(to) outside the mutex.
+    bool take_schedule(std::shared_ptr<CallbackPool>& to) {
         if (scheduled || running() || !has_work()) return false;
         scheduled = true;
         self = shared_from_this();
+        to = pool;
         return true;
     }
-    /// Outside mutex, after take_schedule() said so.
-    void hand_over() {
-        if (pool) {
-            pool->schedule(*this);
+    void hand_over(const std::shared_ptr<CallbackPool>& to) {
+        if (pooled) {
+            if (to) to->schedule(*this);
         } else {
             // A raw pointer keeps the task small enough for std::function to hold without
             // allocating; `self` keeps the state alive until it runs.
@@ -126,6 +135,8 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         }
         running_on = std::thread::id{};
         --callbacks_running_here;
+        // Stopped from inside a callback: this was the last run, so let the threads go.
+        std::shared_ptr<CallbackPool> release = stopping && !scheduled ? std::move(pool) : nullptr;
         lock.unlock();
         idle.notify_all();
     }
@@ -167,22 +178,24 @@ bool CallbackDispatcher::push_status(const Status& status) {
 
 void CallbackDispatcher::flush() {
     bool hand_over = false;
+    std::shared_ptr<CallbackPool> to;
     {
         std::lock_guard lock(state_->mutex);
-        hand_over = state_->take_schedule();
+        hand_over = state_->take_schedule(to);
     }
-    if (hand_over) state_->hand_over();
+    if (hand_over) state_->hand_over(to);
 }
 
 bool CallbackDispatcher::post(std::function<void()> task) {
     bool hand_over = false;
+    std::shared_ptr<CallbackPool> to;
     {
         std::lock_guard lock(state_->mutex);
         if (state_->stopping && !on_callback_thread()) return false;
         state_->tasks.push_back(std::move(task));
-        hand_over = state_->take_schedule();
+        hand_over = state_->take_schedule(to);
     }
-    if (hand_over) state_->hand_over();
+    if (hand_over) state_->hand_over(to);
     return true;
 }
 
@@ -216,6 +229,7 @@ void CallbackDispatcher::stop() {
     // thread that is itself running callbacks (a callback closing another pen) or a pool thread
     // might be the very one the queue waits for, so it runs the queue itself instead.
     const bool may_wait = callbacks_running_here == 0 && !(s.pool && s.pool->on_pool_thread());
+    if (s.pooled && !s.pool) return;  // stopped before: released and drained
     for (;;) {
         if (s.running()) {
             s.idle.wait(lock);
@@ -229,14 +243,17 @@ void CallbackDispatcher::stop() {
             lock.lock();
             continue;
         }
-        if (s.take_schedule()) {
+        if (std::shared_ptr<CallbackPool> to; s.take_schedule(to)) {
             lock.unlock();
-            s.hand_over();
+            s.hand_over(to);
             lock.lock();
             continue;
         }
         s.idle.wait(lock);  // scheduled: its run ends with a notify
     }
+    // Nothing is queued or running, and nothing more will be: let the threads go.
+    auto release = std::move(s.pool);
+    lock.unlock();
 }
 
 }  // namespace penlink::core
