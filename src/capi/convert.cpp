@@ -58,9 +58,8 @@ void run_task(void* task) {
 // pointer that run_task reclaims, so a task the app runs exactly once is freed exactly once.
 std::function<void(Task)> app_executor(pl_callback_executor executor, void* payload) {
     return [executor, payload](Task task) {
-        auto owned = std::make_unique<Task>(std::move(task));
-        executor(&run_task, owned.get(), payload);
-        owned.release();  // the app owns it now; run_task frees it
+        // A C function cannot throw, so the task is the app's from here; run_task frees it.
+        executor(&run_task, std::make_unique<Task>(std::move(task)).release(), payload);
     };
 }
 
