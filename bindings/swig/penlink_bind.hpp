@@ -73,6 +73,10 @@ struct ConnectOptions {
     /// Non-empty: the whole session, from the Hello on, is recorded into this file (see
     /// penlink::ConnectOptions::record_path and docs/records.md).
     std::string record_path;
+    /// A penlink::Threading number: 0 Shared (default), 1 Dedicated. A plain integer because
+    /// each language has its own Threading enum (checked against C++ by
+    /// test_value_types_agree.py); to_native refuses any other number.
+    std::int32_t threading = 0;
 
     /// Adds the key (64 hex digits) of the pen with this serial number (authenticated
     /// sessions, docs/protocol.md section 16). Throws InvalidArgumentError without the key.
@@ -249,6 +253,13 @@ inline penlink::ConnectOptions to_native(const ConnectOptions& options) {
     native.keys = options.keys;
     native.require_authentication = options.require_authentication;
     native.record_path = options.record_path;
+    if (options.threading != static_cast<std::int32_t>(penlink::Threading::Shared) &&
+        options.threading != static_cast<std::int32_t>(penlink::Threading::Dedicated)) {
+        throw penlink::InvalidArgumentError("connect option threading " +
+                                            std::to_string(options.threading) +
+                                            " is neither Shared (0) nor Dedicated (1)");
+    }
+    native.threading = static_cast<penlink::Threading>(options.threading);
     return native;
 }
 

@@ -38,11 +38,12 @@
  *   the nearest micrometre.
  *
  * Threads: pens share penlink's I/O thread and two callback threads (docs/architecture.md,
- * Threads); a command is written on the calling thread. All callbacks of one pen (status,
- * events, connection state, async completions) run one at a time, in order, on a callback
- * thread. A callback may call any pl_pen_* function of its pen, including the
- * blocking ones, except pl_pen_free(). Functions on one pl_pen may be called from any number
- * of threads at once; freeing a handle while another thread still uses it is a caller bug.
+ * Threads) unless pl_connect_options.threading gives a pen its own; a command is written on the
+ * calling thread. All callbacks of one pen (status, events, connection state, async
+ * completions) run one at a time, in order, on a callback thread (or as tasks of the app's
+ * pl_connect_options.callback_executor). A callback may call any pl_pen_* function of its pen,
+ * including the blocking ones, except pl_pen_free(). Functions on one pl_pen may be called from any
+ * number of threads at once; freeing a handle while another thread still uses it is a caller bug.
  *
  * Handle checks: handles are checked against a registry of live handles, so a handle that was
  * already freed is reported as PL_EINVAL instead of crashing, unless its memory has since been
@@ -209,9 +210,33 @@ PENLINK_EXPORT int pl_faults_describe(char* buffer, size_t buffer_size, size_t* 
 /** @name Connect options */
 /**@{*/
 /** The pl_connect_options layout these headers declare. */
-#define PL_CONNECT_OPTIONS_VERSION 4
+#define PL_CONNECT_OPTIONS_VERSION 5
 /** Keep the process-wide log level as it is (pl_connect_options.log_level). */
 #define PL_LOG_UNCHANGED (-1)
+
+/** Which threads carry a pen's traffic and run its callbacks (pl_connect_options.threading,
+ * docs/architecture.md "Threads"). The numbers are penlink::Threading's. */
+typedef enum pl_threading {
+    /** Every pen shares penlink's I/O thread and two callback threads (default): a process with
+     * hundreds of pens runs three penlink threads. */
+    PL_THREADING_SHARED = 0,
+    /** The pen has an I/O thread and a callback thread of its own, so no other pen's traffic or
+     * slow callback can delay it (two threads and a few file descriptors more per pen). */
+    PL_THREADING_DEDICATED = 1
+} pl_threading;
+
+/** Runs one task penlink handed to a pl_callback_executor, then frees it. Call it exactly once
+ * per task; the task pointer is invalid afterwards. */
+typedef void (*pl_task_run)(void* task);
+
+/** An app executor for a pen's callbacks (pl_connect_options.callback_executor), e.g. the app's
+ * UI or event loop. It is called on a penlink thread with a task and must arrange for
+ * run(task) to be called exactly once, later (not from inside this call), on a thread of the
+ * app's choosing; it must not block. penlink never hands over a pen's next task before that
+ * pen's last one has run, so one pen's callbacks still run one at a time and in order.
+ * pl_pen_close() and pl_pen_free() wait until every task already handed over has run, so the
+ * executor must keep running them until then. */
+typedef void (*pl_callback_executor)(pl_task_run run, void* task, void* payload);
 
 /** How pl_pen_connect talks to the pen; start from PL_CONNECT_OPTIONS_INIT. */
 typedef struct pl_connect_options {
@@ -246,13 +271,22 @@ typedef struct pl_connect_options {
      * (default). pl_pen_connect() fails with PL_EINVAL naming the path if it cannot be
      * created. Read during pl_pen_connect() only. */
     const char* record_path;
+    /* version 5: threads (docs/architecture.md "Threads") */
+    /** A pl_threading: PL_THREADING_SHARED (default) or PL_THREADING_DEDICATED. Any other
+     * value is refused by pl_pen_connect() with PL_EINVAL. */
+    int threading;
+    /** Non-NULL: the pen's callbacks run as tasks handed to this executor instead of on
+     * penlink's callback threads (see pl_callback_executor). NULL (default): penlink's. */
+    pl_callback_executor callback_executor;
+    /** Passed as the last argument of every callback_executor call. */
+    void* callback_executor_payload;
 } pl_connect_options;
 
 /** pl_connect_options with the defaults. */
 #define PL_CONNECT_OPTIONS_INIT                                                                  \
     {                                                                                            \
         PL_CONNECT_OPTIONS_VERSION, 3000, 0, 2, 0, 0, 10, 4096, PL_LOG_UNCHANGED, NULL, NULL, 0, \
-            NULL                                                                                 \
+            NULL, PL_THREADING_SHARED, NULL, NULL                                                \
     }
 
 /** Fills opts with the defaults of the given version (pass PL_CONNECT_OPTIONS_VERSION).

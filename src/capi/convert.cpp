@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
+#include <functional>
+#include <memory>
 #include <sstream>
 #include <string>
 
 #include "capi/boundary.hpp"
+#include "capi/callbacks.hpp"
 #include "capi/handles.hpp"
 #include "capi/struct_versions.hpp"
 #include "core/limits.hpp"
@@ -14,6 +18,9 @@ namespace penlink::capi {
 
 static_assert(PL_MAX_TELEMETRY_READINGS == kMaxTelemetryReadings,
               "pl_status.telemetry holds what a Status carries");
+static_assert(PL_THREADING_SHARED == static_cast<int>(Threading::Shared) &&
+                  PL_THREADING_DEDICATED == static_cast<int>(Threading::Dedicated),
+              "pl_threading numbers are penlink::Threading's");
 
 namespace {
 
@@ -28,6 +35,32 @@ void copy_string(const std::string& text, char (&out)[PL_INFO_STRING_SIZE]) noex
     const std::size_t length = std::min(text.size(), sizeof out - 1);
     std::memcpy(out, text.data(), length);
     out[length] = '\0';
+}
+
+using Task = std::function<void()>;
+
+// The pl_task_run penlink hands a C executor: runs the task it owns, once, and frees it. The
+// task is the dispatcher's drain, which already catches what a callback throws; the catch here
+// only keeps anything else from unwinding into the app's C code.
+void run_task(void* task) {
+    const std::unique_ptr<Task> owned(static_cast<Task*>(task));
+    try {
+        (*owned)();
+    } catch (const std::exception& error) {
+        capi::log(LogLevel::Error,
+                  (std::string("callback executor task failed: ") + error.what()).c_str());
+    } catch (...) {
+        capi::log(LogLevel::Error, "callback executor task failed");
+    }
+}
+
+// A C executor as ConnectOptions::callback_executor: each task travels to the app as an owned
+// pointer that run_task reclaims, so a task the app runs exactly once is freed exactly once.
+std::function<void(Task)> app_executor(pl_callback_executor executor, void* payload) {
+    return [executor, payload](Task task) {
+        // A C function cannot throw, so the task is the app's from here; run_task frees it.
+        executor(&run_task, std::make_unique<Task>(std::move(task)).release(), payload);
+    };
 }
 
 }  // namespace
@@ -79,6 +112,20 @@ ConnectOptions to_cpp(const pl_connect_options& options) {
     }
     if (options.version >= 4 && options.record_path != nullptr) {
         out.record_path = options.record_path;
+    }
+    if (options.version >= 5) {
+        if (options.threading != PL_THREADING_SHARED &&
+            options.threading != PL_THREADING_DEDICATED) {
+            throw InvalidArgumentError("pl_connect_options.threading " +
+                                       std::to_string(options.threading) +
+                                       " is neither PL_THREADING_SHARED (0) nor "
+                                       "PL_THREADING_DEDICATED (1)");
+        }
+        out.threading = static_cast<Threading>(options.threading);
+        if (options.callback_executor != nullptr) {
+            out.callback_executor =
+                app_executor(options.callback_executor, options.callback_executor_payload);
+        }
     }
     return out;
 }

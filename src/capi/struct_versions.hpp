@@ -28,11 +28,14 @@ struct StructVersions<pl_connect_options> {
     static constexpr unsigned highest = PL_CONNECT_OPTIONS_VERSION;
     static constexpr const char* name = "pl_connect_options";
     static constexpr std::size_t end[] = {
-        0, offsetof(pl_connect_options, log_level) + sizeof(pl_connect_options::log_level),
+        0,
+        offsetof(pl_connect_options, log_level) + sizeof(pl_connect_options::log_level),
         offsetof(pl_connect_options, module_paths) + sizeof(pl_connect_options::module_paths),
         offsetof(pl_connect_options, require_authentication) +
             sizeof(pl_connect_options::require_authentication),
-        offsetof(pl_connect_options, record_path) + sizeof(pl_connect_options::record_path)};
+        offsetof(pl_connect_options, record_path) + sizeof(pl_connect_options::record_path),
+        offsetof(pl_connect_options, callback_executor_payload) +
+            sizeof(pl_connect_options::callback_executor_payload)};
 };
 
 template <>

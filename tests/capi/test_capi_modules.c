@@ -203,7 +203,7 @@ static void test_pen_without_modules(void) {
     /* A connect-options version this library does not know is refused. */
     options.version = PL_CONNECT_OPTIONS_VERSION + 1;
     CHECK_FAILS(pl_pen_connect(&pen, NO_MODULE_URL, &options), PL_EINVAL,
-                "pl_connect_options version 5");
+                "pl_connect_options version 6");
     CHECK(pen == NULL);
 }
 

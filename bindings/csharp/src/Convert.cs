@@ -125,6 +125,9 @@ namespace Penlink
             if (options.CallbackQueueCapacity < 1)
                 throw new InvalidArgumentException("connect option CallbackQueueCapacity " +
                                                    options.CallbackQueueCapacity + " must be at least 1");
+            if (!Enum.IsDefined(typeof(Threading), options.Threading))
+                throw new InvalidArgumentException("connect option Threading " + (int)options.Threading +
+                                                   " is neither Shared (0) nor Dedicated (1)");
             var native = new NativeConnectOptions
             {
                 connect_timeout_ms = options.ConnectTimeoutMs,
@@ -136,6 +139,7 @@ namespace Penlink
                 callback_queue_capacity = options.CallbackQueueCapacity,
                 module_paths = ToNative(options.ModulePaths),
                 require_authentication = options.RequireAuthentication,
+                threading = (int)options.Threading,
             };
             foreach (var entry in options.Keys ?? new Dictionary<string, byte[]>())
                 native.add_key_hex(entry.Key, KeyHex(entry.Value, "the key for " + entry.Key));

@@ -9,6 +9,20 @@ using System.Runtime.ExceptionServices;
 
 namespace Penlink
 {
+    /// <summary>Which threads carry a pen's traffic and run its callbacks
+    /// (ConnectOptions.Threading; docs/architecture.md, Threads). The numbers are the C++
+    /// ones.</summary>
+    public enum Threading
+    {
+        /// <summary>Every pen shares penlink's I/O thread and two callback threads (the
+        /// default): a process with hundreds of pens runs three penlink threads. One pen's
+        /// handlers still never run two at a time.</summary>
+        Shared = 0,
+        /// <summary>The pen has an I/O thread and a callback thread of its own, so no other
+        /// pen's traffic or slow handler can delay it (two threads more per pen).</summary>
+        Dedicated = 1,
+    }
+
     /// <summary>How Pen.Connect talks to the pen. Times in milliseconds; 0 for the command
     /// timeout suits it to the link (300 ms, longer on a slow Bluetooth LE link), 0 for
     /// heartbeat and link timeout derives them from the pen's watchdog period and the link
@@ -38,9 +52,12 @@ namespace Penlink
         /// <summary>Refuse every pen no key is given for, even one that would run
         /// unauthenticated.</summary>
         public bool RequireAuthentication { get; set; }
+        /// <summary>Shared (the default): the pen shares penlink's threads with every other
+        /// pen. Dedicated: it gets an I/O thread and a callback thread of its own.</summary>
+        public Threading Threading { get; set; } = Threading.Shared;
 
         public override string ToString() =>
-            $"ConnectOptions(connect {ConnectTimeoutMs} ms, command {CommandTimeoutMs} ms x{CommandRetries + 1}, heartbeat {HeartbeatIntervalMs} ms, link {LinkTimeoutMs} ms, idle status {IdleStatusRateHz} Hz, queue {CallbackQueueCapacity}, module paths [{string.Join(", ", ModulePaths)}], {Keys.Count} keys, {KeyFiles.Count} key files{(RequireAuthentication ? ", authentication required" : "")})";
+            $"ConnectOptions(connect {ConnectTimeoutMs} ms, command {CommandTimeoutMs} ms x{CommandRetries + 1}, heartbeat {HeartbeatIntervalMs} ms, link {LinkTimeoutMs} ms, idle status {IdleStatusRateHz} Hz, queue {CallbackQueueCapacity}, module paths [{string.Join(", ", ModulePaths)}], {Keys.Count} keys, {KeyFiles.Count} key files{(RequireAuthentication ? ", authentication required" : "")}, {Threading} threading)";
     }
 
     /// <summary>A serial port on this machine; UsbVid and UsbPid are 0 if it is not USB.</summary>

@@ -50,7 +50,7 @@ from .types import (Capabilities, ConnectionState, DeviceInfo, Event, EventKind,
                     ModuleDescriptor, ParamAccess, ParamSpec, ParamType, PenSettings, PenState,
                     RfCapabilities, RfMode, RfPolarity, SafetyClass, SecurityStats,
                     SerialPortInfo, Status, StatusRate, StatusRateLimit, TelemetryReading,
-                    TelemetrySpec)
+                    TelemetrySpec, Threading)
 
 # Status and Event frames are built in C++ straight into these classes (see status.i).
 _native._register_types(Status, Event, tuple(PenState),
@@ -80,5 +80,5 @@ __all__ = [
     "ModuleDescriptor", "ParamSpec", "TelemetrySpec", "InterlockSpec", "ParamType",
     "ParamAccess", "SafetyClass", "TelemetryReading",
     "treatment", "Recipe", "load_recipe", "DeviceClass", "RunState", "RunOutcome",
-    "records", "read_recording", "TreatmentLog", "plot",
+    "records", "read_recording", "TreatmentLog", "plot", "Threading",
 ]

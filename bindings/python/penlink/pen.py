@@ -24,7 +24,7 @@ from .errors import InvalidArgumentError, PenError
 from .modules import Module, ModuleMap
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, ParamValue,
                     PenSettings, RfMode, Status, SecurityStats, StatusRate,
-                    StatusRateLimit)
+                    StatusRateLimit, Threading)
 
 __all__ = ["Pen", "Subscription", "connect", "connect_async"]
 
@@ -553,7 +553,8 @@ def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 
             link_timeout: float = 0.0, idle_status_rate_hz: int = 10,
             callback_queue_capacity: int = 4096, module_paths: Iterable[Any] = (),
             keys: Optional[Mapping[str, bytes]] = None, key_file: Optional[str] = None,
-            require_authentication: bool = False, record_path: Optional[Any] = None) -> Pen:
+            require_authentication: bool = False, record_path: Optional[Any] = None,
+            threading: Threading = Threading.SHARED) -> Pen:
     """Connects to a pen and performs the handshake; returns the Pen. Times are in seconds.
 
     URLs: serial:///dev/ttyUSB0?baud=115200, tcp://127.0.0.1:7878, sim://?rf=1&led=1 (a
@@ -575,7 +576,11 @@ def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 
 
     record_path: record the whole session, from the handshake on, into this file
     (docs/records.md); penlink.records.read_recording reads it back, penlink.plot draws it,
-    replay://FILE plays it back as a pen. InvalidArgumentError if it cannot be created."""
+    replay://FILE plays it back as a pen. InvalidArgumentError if it cannot be created.
+
+    threading: Threading.SHARED (default: the pen shares penlink's I/O thread and two callback
+    threads with every other pen) or Threading.DEDICATED (the pen gets an I/O thread and a
+    callback thread of its own, so no other pen can delay it); docs/architecture.md, Threads."""
     options = _convert.connect_options(
         connect_timeout=connect_timeout, command_timeout=command_timeout,
         command_retries=command_retries, heartbeat_interval=heartbeat_interval,
@@ -584,6 +589,7 @@ def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 
     _convert.add_keys(options, keys, key_file, require_authentication)
     if record_path is not None:
         options.record_path = _checks.text("record path", os.fspath(record_path))
+    options.threading = int(_checks.member("threading", threading, Threading))
     return Pen(_native.Pen.connect(_checks.text("url", url), options))
 
 

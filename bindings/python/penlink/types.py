@@ -16,7 +16,7 @@ __all__ = [
     "Status", "Event", "RfMode", "LedMode", "DeviceInfo", "LedChannel", "RfCapabilities",
     "LedCapabilities", "Capabilities", "PenSettings", "SerialPortInfo", "TelemetryReading",
     "ParamType", "ParamAccess", "SafetyClass", "ParamSpec", "TelemetrySpec", "InterlockSpec",
-    "ModuleDescriptor",
+    "ModuleDescriptor", "Threading",
 ]
 
 
@@ -35,6 +35,19 @@ class RfPolarity(enum.IntEnum):
 
     MONOPOLAR = 0
     BIPOLAR = 1
+
+
+class Threading(enum.IntEnum):
+    """Which threads carry a pen's traffic and run its callbacks (connect(threading=...);
+    docs/architecture.md, Threads).
+
+    SHARED (the default): every pen shares penlink's I/O thread and two callback threads, so a
+    process with hundreds of pens runs three penlink threads; one pen's callbacks still never
+    run two at a time. DEDICATED: the pen has an I/O thread and a callback thread of its own,
+    so no other pen's traffic or slow callback can delay it (two threads more per pen)."""
+
+    SHARED = 0
+    DEDICATED = 1
 
 
 class ConnectionState(enum.IntEnum):

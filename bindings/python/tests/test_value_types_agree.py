@@ -1,8 +1,9 @@
 """One source of truth for value types: the fields of a struct in include/penlink/types.hpp (and
 module_descriptor.hpp) are the fields every language exposes, in the same order, named in that
 language's case; the members of an enum are the members every language has, with the same
-numbers. A field or member added in C++ and forgotten in the C ABI, Python, Java or C# (or the
-other way round) fails here. Reads the sources (and the Python package under test), so it needs
+numbers (and, for the enums penlink.h declares too, the same C members: Threading of pen.hpp is
+pl_threading). A field or member added in C++ and forgotten in the C ABI, Python, Java or C# (or
+the other way round) fails here. Reads the sources (and the Python package under test), so it needs
 no pen.
 
 Naming rules, from the C++ field depth_set_mm:
@@ -31,6 +32,7 @@ DESCRIPTOR_HPP = REPO / "include" / "penlink" / "module_descriptor.hpp"
 DISCOVERY_HPP = REPO / "include" / "penlink" / "discovery.hpp"
 TREATMENT_HPP = REPO / "include" / "penlink" / "treatment.hpp"
 RUNNER_HPP = REPO / "include" / "penlink" / "treatment_runner.hpp"
+PEN_HPP = REPO / "include" / "penlink" / "pen.hpp"
 PENLINK_H = REPO / "include" / "penlink" / "penlink.h"
 CAPI_CONVERT = REPO / "src" / "capi" / "convert.cpp"
 JAVA_DIR = REPO / "bindings" / "java" / "src" / "main" / "java" / "io" / "penlink"
@@ -66,7 +68,7 @@ def _body(text: str, opening: str, what: str) -> str:
 
 def _cpp_headers() -> str:
     return "".join(path.read_text() for path in (TYPES_HPP, DESCRIPTOR_HPP, DISCOVERY_HPP,
-                                                 TREATMENT_HPP, RUNNER_HPP))
+                                                 TREATMENT_HPP, RUNNER_HPP, PEN_HPP))
 
 
 def cpp_fields(struct: str) -> List[Tuple[str, str]]:
@@ -218,7 +220,7 @@ def test_status_carries_telemetry_in_every_binding() -> None:
 
 ENUMS = ["PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "ParamType",
          "ParamAccess", "SafetyClass", "TransportKind", "StatusRateLimit", "DeviceClass",
-         "RunState", "RunOutcome"]
+         "RunState", "RunOutcome", "Threading"]
 
 
 def cpp_enum(name: str) -> Dict[str, int]:
@@ -275,7 +277,39 @@ def test_every_binding_has_the_members_of(name: str) -> None:
     assert csharp_enum(name) == cpp, "C#"
 
 
+# The enums penlink.h declares too, as (C typedef, member prefix): PL_<PREFIX>_<UPPER_SNAKE>.
+C_ENUMS = {
+    "PenState": ("pl_pen_state", "PL_PEN_"),
+    "RfPolarity": ("pl_rf_polarity", "PL_RF_"),
+    "ConnectionState": ("pl_connection_state", "PL_CONNECTION_"),
+    "LogLevel": ("pl_log_level", "PL_LOG_"),
+    "Threading": ("pl_threading", "PL_THREADING_"),
+}
+
+
+def c_enum(name: str, prefix: str) -> Dict[str, int]:
+    """Members of `typedef enum name {...}` in penlink.h, without prefix; all numbered there."""
+    body = _without_comments(_body(PENLINK_H.read_text(), rf"typedef enum {name}\s*\{{",
+                                   f"enum {name} in penlink.h"))
+    members: Dict[str, int] = {}
+    for entry in (part.strip() for part in body.split(",")):
+        if entry:
+            member, _, value = (part.strip() for part in entry.partition("="))
+            assert member.startswith(prefix) and value, f"{name}: cannot read {entry!r}"
+            members[member[len(prefix):]] = int(value, 0)
+    return members
+
+
+@pytest.mark.parametrize("name", sorted(C_ENUMS))
+def test_the_c_abi_has_the_members_of(name: str) -> None:
+    c_name, prefix = C_ENUMS[name]
+    assert c_enum(c_name, prefix) == {upper_snake(member): value
+                                      for member, value in cpp_enum(name).items()}
+
+
 def test_the_enum_parsers_see_what_they_should() -> None:
+    assert cpp_enum("Threading") == {"Shared": 0, "Dedicated": 1}
+    assert c_enum("pl_threading", "PL_THREADING_") == {"SHARED": 0, "DEDICATED": 1}
     assert cpp_enum("EventKind")["ModuleDetached"] == 10
     assert cpp_enum("ParamType") == {"Bool": 0, "Integer": 1, "Fixed": 2, "Enum": 3}
     assert java_enum("EventKind")["MODULE_ATTACHED"] == 9

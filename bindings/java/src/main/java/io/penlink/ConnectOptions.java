@@ -9,11 +9,13 @@ import java.util.List;
  * (docs/protocol.md 11.1).
  * {@code modulePaths} are directories of partner module descriptors (*.json) for pens that
  * cannot store theirs, searched before the PENLINK_MODULE_PATH environment variable.
+ * {@code threading} says whether the pen shares penlink's threads with other pens
+ * ({@link Threading#SHARED}, the default) or gets its own ({@link Threading#DEDICATED}).
  * Immutable: each {@code with...} returns a changed copy.
  */
 public record ConnectOptions(int connectTimeoutMs, int commandTimeoutMs, int commandRetries,
         int heartbeatIntervalMs, int linkTimeoutMs, int idleStatusRateHz,
-        int callbackQueueCapacity, List<String> modulePaths) {
+        int callbackQueueCapacity, List<String> modulePaths, Threading threading) {
 
     public ConnectOptions {
         Convert.require(modulePaths, "connect option modulePaths");
@@ -21,6 +23,16 @@ public record ConnectOptions(int connectTimeoutMs, int commandTimeoutMs, int com
             Convert.require(path, "a directory in connect option modulePaths");
         }
         modulePaths = List.copyOf(modulePaths);
+        Convert.require(threading, "connect option threading");
+    }
+
+    /** On penlink's shared threads ({@link Threading#SHARED}). */
+    public ConnectOptions(int connectTimeoutMs, int commandTimeoutMs, int commandRetries,
+            int heartbeatIntervalMs, int linkTimeoutMs, int idleStatusRateHz,
+            int callbackQueueCapacity, List<String> modulePaths) {
+        this(connectTimeoutMs, commandTimeoutMs, commandRetries, heartbeatIntervalMs,
+                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths,
+                Threading.SHARED);
     }
 
     /** Without module directories. */
@@ -41,37 +53,56 @@ public record ConnectOptions(int connectTimeoutMs, int commandTimeoutMs, int com
 
     public ConnectOptions withConnectTimeoutMs(int value) {
         return new ConnectOptions(value, commandTimeoutMs, commandRetries, heartbeatIntervalMs,
-                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths);
+                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths,
+                threading);
     }
 
     public ConnectOptions withCommandTimeoutMs(int value) {
         return new ConnectOptions(connectTimeoutMs, value, commandRetries, heartbeatIntervalMs,
-                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths);
+                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths,
+                threading);
     }
 
     public ConnectOptions withCommandRetries(int value) {
         return new ConnectOptions(connectTimeoutMs, commandTimeoutMs, value, heartbeatIntervalMs,
-                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths);
+                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths,
+                threading);
     }
 
     public ConnectOptions withHeartbeatIntervalMs(int value) {
         return new ConnectOptions(connectTimeoutMs, commandTimeoutMs, commandRetries, value,
-                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths);
+                linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity, modulePaths,
+                threading);
     }
 
     public ConnectOptions withLinkTimeoutMs(int value) {
         return new ConnectOptions(connectTimeoutMs, commandTimeoutMs, commandRetries,
-                heartbeatIntervalMs, value, idleStatusRateHz, callbackQueueCapacity, modulePaths);
+                heartbeatIntervalMs, value, idleStatusRateHz, callbackQueueCapacity, modulePaths,
+                threading);
     }
 
     public ConnectOptions withCallbackQueueCapacity(int value) {
         return new ConnectOptions(connectTimeoutMs, commandTimeoutMs, commandRetries,
-                heartbeatIntervalMs, linkTimeoutMs, idleStatusRateHz, value, modulePaths);
+                heartbeatIntervalMs, linkTimeoutMs, idleStatusRateHz, value, modulePaths,
+                threading);
     }
 
     public ConnectOptions withModulePaths(List<String> directories) {
         return new ConnectOptions(connectTimeoutMs, commandTimeoutMs, commandRetries,
                 heartbeatIntervalMs, linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity,
-                directories);
+                directories, threading);
+    }
+
+    /**
+     * The pen on penlink's shared threads ({@link Threading#SHARED}, the default) or on an I/O
+     * and a callback thread of its own ({@link Threading#DEDICATED}).
+     *
+     * @param value the threading; not null
+     * @return a copy with that threading
+     */
+    public ConnectOptions withThreading(Threading value) {
+        return new ConnectOptions(connectTimeoutMs, commandTimeoutMs, commandRetries,
+                heartbeatIntervalMs, linkTimeoutMs, idleStatusRateHz, callbackQueueCapacity,
+                modulePaths, value);
     }
 }

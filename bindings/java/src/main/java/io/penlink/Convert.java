@@ -157,6 +157,7 @@ final class Convert {
         StringVector paths = new StringVector();
         paths.addAll(options.modulePaths());
         n.setModule_paths(paths);
+        n.setThreading(options.threading().ordinal());
         return n;
     }
 
