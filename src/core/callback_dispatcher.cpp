@@ -206,7 +206,7 @@ void CallbackDispatcher::remove_status(const std::shared_ptr<StatusEntry>& entry
     ++state_->handlers_version;
 }
 
-void CallbackDispatcher::stop() {
+void CallbackDispatcher::stop(bool wait_for_other_thread) {
     auto& s = *state_;
     std::unique_lock lock(s.mutex);
     s.stopping = true;
@@ -218,6 +218,7 @@ void CallbackDispatcher::stop() {
     const bool may_wait = callbacks_running_here == 0 && !(s.pool && s.pool->on_pool_thread());
     for (;;) {
         if (s.running()) {
+            if (!may_wait && !wait_for_other_thread) return;
             s.idle.wait(lock);
             continue;
         }
