@@ -65,8 +65,8 @@ TEST_CASE("dedicated pens add an I/O and a callback thread each, joined when the
         CHECK(with_one - base == 2 + 1);  // its own two, and the shared simulator thread
         auto more = connect_sim_pens(10, Threading::Dedicated);
         CHECK(thread_count() == with_one + 2 * 10);
-        more.resize(5);
-        CHECK(wait_for_thread_count(with_one + 2 * 4) == with_one + 2 * 4);
+        more.resize(5);  // five closed, five left
+        CHECK(wait_for_thread_count(with_one + 2 * 5) == with_one + 2 * 5);
     }
     CHECK(wait_for_thread_count(base) == base);
 }
@@ -160,7 +160,7 @@ TEST_CASE("one pen's link dying leaves the other pens on the shared I/O thread s
 
 TEST_CASE("a dedicated pen connects, commands, streams and closes", "[threading]") {
     SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
-    for (const std::string url : {std::string("sim://"), sim.url()}) {
+    for (const std::string& url : {std::string("sim://"), sim.url()}) {
         INFO(url);
         auto pen = Pen::connect(url, threading_options(Threading::Dedicated));
         CHECK(pen->connection_state() == ConnectionState::Connected);
