@@ -33,6 +33,7 @@ std::vector<std::unique_ptr<Pen>> connect_sim_pens(int count, Threading threadin
 
 TEST_CASE("shared pens run a fixed set of threads, whatever their number, gone with the last pen",
           "[threading]") {
+    settle_threads();
     const int base = thread_count();
     REQUIRE(base > 0);
     {
@@ -58,6 +59,7 @@ TEST_CASE("shared pens run a fixed set of threads, whatever their number, gone w
 
 TEST_CASE("dedicated pens add an I/O and a callback thread each, joined when they close",
           "[threading]") {
+    settle_threads();
     const int base = thread_count();
     {
         auto first = connect_sim_pens(1, Threading::Dedicated);
@@ -73,6 +75,7 @@ TEST_CASE("dedicated pens add an I/O and a callback thread each, joined when the
 
 TEST_CASE("shared and dedicated pens side by side: each kind costs what it costs alone",
           "[threading]") {
+    settle_threads();
     const int base = thread_count();
     {
         auto shared = connect_sim_pens(5, Threading::Shared);

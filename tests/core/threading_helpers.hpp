@@ -22,7 +22,8 @@
 
 namespace penlink::test {
 
-/// The process's thread count (the Threads: line of /proc/self/status).
+/// The process's thread count (the Threads: line of /proc/self/status). A sanitizer may start
+/// a thread of its own with the first thread the process creates: settle_threads() first.
 inline int thread_count() {
     std::ifstream status("/proc/self/status");
     std::string line;
@@ -40,6 +41,12 @@ inline int fd_count() {
         if (entry->d_name[0] != '.') ++count;
     closedir(dir);
     return count - 1;
+}
+
+/// Starts and joins a thread, so that whatever a sanitizer runtime starts with the process's
+/// first thread is running before threads are counted.
+inline void settle_threads() {
+    std::thread([] {}).join();
 }
 
 /// Waits (bounded) until the thread count is back to expected; returns the last count.
@@ -164,6 +171,8 @@ inline ConnectOptions threading_options(Threading threading = Threading::Shared)
     options.connect_timeout = std::chrono::milliseconds(10000);
     options.command_timeout = std::chrono::milliseconds(1000);
     options.command_retries = 3;
+    // Many pens streaming fast under a sanitizer on a busy machine: patient link supervision.
+    options.link_timeout = std::chrono::milliseconds(5000);
     options.threading = threading;
     return options;
 }
