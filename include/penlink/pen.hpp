@@ -104,7 +104,7 @@ enum class Threading {
     /// of pens runs three penlink threads. One pen's callbacks still never run two at a time.
     Shared = 0,
     /// The pen has an I/O thread and a callback thread of its own, so no other pen's traffic or
-    /// slow callback can delay it (two threads and four file descriptors more per pen).
+    /// slow callback can delay it (two threads and three file descriptors more per pen).
     Dedicated = 1,
 };
 

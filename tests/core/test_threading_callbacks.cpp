@@ -97,7 +97,8 @@ TEST_CASE("an app's executor runs the pen's callbacks, one at a time, though it 
     }
 }
 
-TEST_CASE("close() waits for the callbacks already handed to the app's executor", "[threading]") {
+TEST_CASE("close() returns once the callbacks handed to a busy app executor have run",
+          "[threading]") {
     AppExecutor executor(1);
     auto options = threading_options();
     options.callback_executor = executor.handle();
