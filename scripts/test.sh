@@ -102,19 +102,19 @@ configure_and_build "$asan" -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=address,
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     counted ctest --test-dir "$asan" --output-on-failure -j "$jobs" --timeout 300
 
-step "ThreadSanitizer (core, transport, integration, C ABI, treatment runner, record/replay, BLE through the fake BlueZ)"
+step "ThreadSanitizer (core, threading, transport, integration, C ABI, treatment runner, record/replay, BLE through the fake BlueZ)"
 tsan="$root/build/tsan"
 # PENLINK_TEST_PYTHON: the BLE tests start their private bus and fake BlueZ with it, as in the
 # release step.
 cmake -S "$root" -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPENLINK_SANITIZE=thread \
     -DPENLINK_TEST_PYTHON="$python" \
     -DPENLINK_BUILD_BINDINGS=OFF -DPENLINK_BUILD_BENCH=OFF -DPENLINK_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build "$tsan" -j "$jobs" --target test_core test_transport test_integration \
+cmake --build "$tsan" -j "$jobs" --target test_core test_threading test_transport test_integration \
     test_capi_misuse test_capi_acceptance test_treatment_runner test_record_replay penlink-sim test_ble_stack \
     test_ble_transport
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     counted ctest --test-dir "$tsan" --output-on-failure -j "$jobs" --timeout 300 \
-    -R '^(test_(core|transport|integration|treatment_runner|record_replay|ble_stack|ble_transport):|capi_misuse|capi_acceptance|capi_read_settings)'
+    -R '^(test_(core|threading|transport|integration|treatment_runner|record_replay|ble_stack|ble_transport):|capi_misuse|capi_acceptance|capi_read_settings)'
 
 step "fuzzing (libFuzzer, 20 s per target)"
 bash "$root/scripts/fuzz.sh" 20

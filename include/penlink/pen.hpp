@@ -104,7 +104,7 @@ enum class Threading {
     /// of pens runs three penlink threads. One pen's callbacks still never run two at a time.
     Shared = 0,
     /// The pen has an I/O thread and a callback thread of its own, so no other pen's traffic or
-    /// slow callback can delay it (two threads and four file descriptors more per pen).
+    /// slow callback can delay it (two threads and three file descriptors more per pen).
     Dedicated = 1,
 };
 
@@ -135,7 +135,10 @@ struct ConnectOptions {
     /// penlink's callback threads, e.g. to run them on the app's UI or event loop. It must run
     /// each task exactly once, later, on any thread; penlink never hands it a pen's next task
     /// before that pen's last one has returned, so one pen's callbacks still run one at a time.
-    /// Pen::close() waits for the tasks already handed over to run.
+    /// When Pen::close() returns, the pen's callbacks queued before have run: one running on
+    /// the executor is waited for; those whose task has not started yet run on the closing
+    /// thread instead (it may be the executor's own, e.g. a UI loop closing the pen), and their
+    /// task later finds nothing to do.
     std::function<void(std::function<void()>)> callback_executor;
     /// Directories of partner module descriptors (*.json) for pens that do not store them;
     /// searched before those in the PENLINK_MODULE_PATH environment variable.

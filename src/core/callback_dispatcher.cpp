@@ -219,7 +219,7 @@ void CallbackDispatcher::remove_status(const std::shared_ptr<StatusEntry>& entry
     ++state_->handlers_version;
 }
 
-void CallbackDispatcher::stop() {
+void CallbackDispatcher::stop(bool wait_for_other_thread) {
     auto& s = *state_;
     std::unique_lock lock(s.mutex);
     s.stopping = true;
@@ -227,11 +227,16 @@ void CallbackDispatcher::stop() {
     if (on_callback_thread()) return;
     // Everything queued runs before stop() returns, on the callback threads as always; but a
     // thread that is itself running callbacks (a callback closing another pen) or a pool thread
-    // might be the very one the queue waits for, so it runs the queue itself instead.
-    const bool may_wait = callbacks_running_here == 0 && !(s.pool && s.pool->on_pool_thread());
+    // might be the very one the queue waits for, so it runs the queue itself instead. So does
+    // any thread of a pen with an app executor: the executor may be this very thread (the app's
+    // UI loop closing the pen, with the pen's tasks queued behind it), so a task handed over and
+    // not yet started is never waited for (its run finds the queue empty).
+    const bool in_callbacks = callbacks_running_here > 0 || (s.pool && s.pool->on_pool_thread());
+    const bool may_wait = !in_callbacks && s.pool;
     if (s.pooled && !s.pool) return;  // stopped before: released and drained
     for (;;) {
         if (s.running()) {
+            if (in_callbacks && !wait_for_other_thread) return;
             s.idle.wait(lock);
             continue;
         }

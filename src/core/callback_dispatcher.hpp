@@ -65,7 +65,11 @@ public:
     void remove_status(const std::shared_ptr<StatusEntry>& entry);
 
     /// Runs the queued tasks and frames, then takes no more. Safe from inside a callback.
-    void stop();
+    /// wait_for_other_thread false: called from inside a callback (of another dispatcher) while
+    /// this queue runs on some other thread, return without waiting for that run, which
+    /// finishes the queue: that thread may itself be waiting for this one (two pens whose
+    /// callbacks close each other at the same time).
+    void stop(bool wait_for_other_thread = true);
     /// True while this thread runs one of this dispatcher's callbacks.
     bool on_callback_thread() const;
 

@@ -278,7 +278,10 @@ void Session::close() {
     // Handlers still queued run later, find the link shut and return; a request one of them
     // posts fails with NotConnected (start_request). The destructor drops what is left.
     set_state(ConnectionState::Closed, {});
-    dispatcher_.stop();
+    // From inside another pen's callback, not waiting for this pen's callbacks running on
+    // another thread: that one may be closing the pen whose callback this thread runs. The
+    // destructor still waits for them (the callbacks may use the session).
+    dispatcher_.stop(/*wait_for_other_thread=*/false);
 }
 
 void Session::deliver(const ResultHandler& done, const Result& result) {

@@ -303,7 +303,9 @@ private:
     std::pair<std::int32_t, std::string> link_status_cap() const;
     /// What a subscriber that asked requested_hz gets now.
     StatusRate granted_status_rate(std::int32_t requested_hz);
-    std::atomic<std::int32_t> streaming_rate_hz_{0};  // the rate last asked of the pen
+    /// The rate last asked of the pen; shared with the status handlers (subscribe_status).
+    const std::shared_ptr<std::atomic<std::int32_t>> streaming_rate_hz_ =
+        std::make_shared<std::atomic<std::int32_t>>(0);
     /// A Status frame on the wire: 8 header and CRC bytes, 57 payload, COBS and delimiter, and
     /// 6 bytes per module telemetry value (protocol.md 13).
     std::size_t status_wire_bytes() const;

@@ -79,7 +79,7 @@ void Session::update_status_rate() {
         }
         if (wanted == requested_rate_hz_ || state_.load() != ConnectionState::Connected) return;
         requested_rate_hz_ = wanted;
-        streaming_rate_hz_ = wanted;
+        *streaming_rate_hz_ = wanted;
     }
     request(protocol::SubscribeStatus{static_cast<std::uint16_t>(wanted)},
             [wanted](const Result& result) {
@@ -95,9 +95,10 @@ Subscription Session::subscribe_status(StatusHandler handler, std::int32_t rate_
     check_status_rate(rate_hz, capabilities_);
     // The pen streams at the highest rate anyone asked for; a subscriber that asked less gets
     // frames at its own rate, picked by the pen's clock (`next_due` is touched only on the
-    // callback thread; the session outlives its dispatcher's handlers).
+    // callback thread). The rate is shared, not the session's: a callback that destroys its own
+    // pen leaves the frames queued behind it to run after the session has gone.
     auto paced = [handler = std::move(handler), rate_hz, period_ms = 1000.0 / rate_hz,
-                  streaming = &streaming_rate_hz_,
+                  streaming = streaming_rate_hz_,
                   next_due = std::optional<double>{}](const Status& status) mutable {
         if (rate_hz < streaming->load(std::memory_order_relaxed)) {
             const double now = status.device_time_ms;
