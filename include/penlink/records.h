@@ -16,12 +16,15 @@
  * Threads: a pl_treatment_log may be used from any thread, and from several at once (calls are
  * serialised); lists are immutable and may be read from any number of threads.
  *
- * Enum values equal the C++ ones (penlink::RunOutcome) and are never renumbered.
+ * pl_run_outcome (penlink/run_outcome.h) is the one penlink/treatment.h uses too, so a C file
+ * may include both. Enum values equal the C++ ones (penlink::RunOutcome) and are never
+ * renumbered.
  */
 #ifndef PENLINK_RECORDS_H
 #define PENLINK_RECORDS_H
 
 #include "penlink/penlink.h"
+#include "penlink/run_outcome.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,15 +41,6 @@ typedef struct pl_cartridge_list pl_cartridge_list;
 /** One use of a cartridge, borrowed from a pl_cartridge_list. */
 typedef struct pl_cartridge_use pl_cartridge_use;
 
-/** How a run ended; equal to penlink::RunOutcome. */
-typedef enum pl_run_outcome {
-    PL_RUN_RUNNING = 0,    /**< begun and not finished */
-    PL_RUN_COMPLETED = 1,  /**< every step ran */
-    PL_RUN_ABORTED = 2,    /**< stopped by the operator or the app */
-    PL_RUN_FAILED = 3,     /**< stopped by a fault, an emergency stop or a lost link */
-    PL_RUN_INTERRUPTED = 4 /**< the process recording it ended without finishing it */
-} pl_run_outcome;
-
 /** The text fields of a run, for pl_run_text(). */
 typedef enum pl_run_field {
     PL_RUN_STARTED_UTC = 0,               /**< ISO 8601, UTC */
@@ -62,9 +56,6 @@ typedef enum pl_run_field {
     PL_RUN_REASON = 10,                   /**< why it stopped, or "" */
     PL_RUN_CARTRIDGE_OVERRIDE_REASON = 11 /**< why a used cartridge was reused, or "" */
 } pl_run_field;
-
-/** "running", "completed", "aborted", "failed", "interrupted"; "unknown" otherwise. */
-PENLINK_EXPORT const char* pl_run_outcome_name(pl_run_outcome outcome);
 
 /** Opens the treatment log at path (creating it if create is non-zero, else PL_ECONNECT if it
  * does not exist) and marks runs of processes that died as interrupted. busy_timeout_ms: how
@@ -86,7 +77,7 @@ PENLINK_EXPORT void pl_run_list_free(pl_run_list* list);
 
 /** The run's id in the log (0 for NULL). */
 PENLINK_EXPORT int64_t pl_run_id(const pl_run* run);
-/** How the run ended (PL_RUN_RUNNING for NULL). */
+/** How the run ended (PL_RUN_IN_PROGRESS for NULL). */
 PENLINK_EXPORT pl_run_outcome pl_run_get_outcome(const pl_run* run);
 /** A text field of the run; "" for NULL or an unknown field. */
 PENLINK_EXPORT const char* pl_run_text(const pl_run* run, pl_run_field field);
@@ -117,7 +108,7 @@ PENLINK_EXPORT int64_t pl_cartridge_use_run_id(const pl_cartridge_use* use);
 PENLINK_EXPORT const char* pl_cartridge_use_started_utc(const pl_cartridge_use* use);
 /** The pen's serial number ("" for NULL). */
 PENLINK_EXPORT const char* pl_cartridge_use_pen_serial(const pl_cartridge_use* use);
-/** How that run ended (PL_RUN_RUNNING for NULL). */
+/** How that run ended (PL_RUN_IN_PROGRESS for NULL). */
 PENLINK_EXPORT pl_run_outcome pl_cartridge_use_outcome(const pl_cartridge_use* use);
 /** Why a used cartridge was reused, or "". */
 PENLINK_EXPORT const char* pl_cartridge_use_override_reason(const pl_cartridge_use* use);

@@ -19,7 +19,9 @@
  * error.
  *
  * Enum values equal the C++ ones (penlink/treatment.hpp, penlink/treatment_runner.hpp) and are
- * never renumbered.
+ * never renumbered. A run's outcome is the pl_run_outcome of penlink/run_outcome.h, shared with
+ * penlink/records.h: the treatment log's numbers (penlink::RunOutcome), so PL_RUN_COMPLETED is
+ * 1 here as it is in a run read back from the log.
  */
 #ifndef PENLINK_TREATMENT_H
 #define PENLINK_TREATMENT_H
@@ -28,6 +30,7 @@
 #include <stdint.h>
 
 #include "penlink/penlink.h"
+#include "penlink/run_outcome.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,13 +48,6 @@ typedef enum pl_device_class {
     PL_DEVICE_PROFESSIONAL = 0, /**< the zone chart and the pen's limits apply */
     PL_DEVICE_AT_HOME = 1       /**< also a low depth cap and no energy-delivering modules */
 } pl_device_class;
-
-/** How a run ended; equal to penlink::treatment::RunOutcome. */
-typedef enum pl_run_outcome {
-    PL_RUN_COMPLETED = 0, /**< every step ran (some perhaps skipped) */
-    PL_RUN_ABORTED = 1,   /**< pl_runner_abort() */
-    PL_RUN_FAILED = 2     /**< a fault, e-stop, lost link, restart or refused command */
-} pl_run_outcome;
 
 /** What a runner is doing; equal to penlink::treatment::RunState. */
 typedef enum pl_run_state {
@@ -211,9 +207,13 @@ PENLINK_EXPORT int pl_runner_record_id(int64_t* out, const pl_runner* runner);
 /** Validates against the pen and starts the run. PL_EINVAL with every violation in
  * pl_error_last() if the recipe may not run; PL_EFAULT or PL_EESTOP if the pen is faulted. */
 PENLINK_EXPORT int pl_runner_start(pl_runner* runner);
-/** Stops the needle and switches outputs off, keeping the step's place. */
+/** Stops the needle and switches outputs off, keeping the step's place. Between two steps it
+ * holds the next treat step paused before its needle, depth or outputs are set
+ * (docs/treatments.md, "Pause and resume"). */
 PENLINK_EXPORT int pl_runner_pause(pl_runner* runner);
-/** Resumes after pl_runner_pause(), or continues a pause step. */
+/** Resumes after pl_runner_pause(), or continues a pause step; cancels a pause not applied yet;
+ * between two steps it is kept for a pause step that follows (docs/treatments.md, "Pause and
+ * resume"). Otherwise ignored and not remembered. */
 PENLINK_EXPORT int pl_runner_resume(pl_runner* runner);
 /** Ends one step ("skipped") and goes on: the step under way, or, when called between two
  * steps, the next one, which then ends before its needle starts. Each call ends one step;

@@ -64,6 +64,10 @@ private:
     std::atomic<std::int64_t> run_{0};  // 0 = no run begun in the log
 };
 
+/// The outcome the treatment log stores for a runner's outcome (Completed, Aborted and Failed
+/// keep their meaning; the log's numbers are the C ABI's pl_run_outcome).
+PENLINK_EXPORT penlink::RunOutcome to_logged_outcome(RunOutcome outcome) noexcept;
+
 /// The SHA-256 of a recipe's text as lowercase hex: what the record stores as recipe_hash.
 PENLINK_EXPORT std::string recipe_hash(const std::string& recipe_source);
 

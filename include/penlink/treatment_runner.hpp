@@ -155,8 +155,19 @@ public:
     /// The report of start()'s validation (empty before start()).
     const ValidationReport& validation() const;
     /// Stops the needle and switches outputs off, keeps the step's place; resume() goes on.
+    /// Applied before the needle next starts: called between two steps (or before the first),
+    /// the next treat step waits paused, its needle, depth and outputs untouched, until
+    /// resume(). Pending when a Pause step begins, it is absorbed by that step (the run waits
+    /// for the operator anyway). Ignored before start(), after the run, while paused and while
+    /// a Pause step waits (docs/treatments.md, "Pause and resume").
     void pause();
-    /// Resumes after pause(), or continues a Pause step (as the pen's button does).
+    /// Resumes after pause(), or continues a Pause step (as the pen's button does). Called
+    /// with a pause() pending that has not been applied yet, it cancels it. Called between two
+    /// steps (after one ended, before the next began, e.g. from step_finished), it is kept for
+    /// the next step and continues it at once if it is a Pause step ("continued"); a treat step
+    /// has nothing to resume and drops it. While a treat step runs with nothing paused, and
+    /// before start() or after the run, it is ignored and not remembered, so it never
+    /// continues a later Pause step. A later pause() cancels a kept resume().
     void resume();
     /// Ends one step (outcome "skipped") and goes on with the next: the earliest step that has
     /// not ended yet when skip() is called. That is the step running, paused or waiting for the

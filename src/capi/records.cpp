@@ -29,7 +29,7 @@ struct pl_cartridge_list {
 
 namespace {
 
-static_assert(PL_RUN_RUNNING == static_cast<int>(RunOutcome::Running) &&
+static_assert(PL_RUN_IN_PROGRESS == static_cast<int>(RunOutcome::Running) &&
               PL_RUN_COMPLETED == static_cast<int>(RunOutcome::Completed) &&
               PL_RUN_ABORTED == static_cast<int>(RunOutcome::Aborted) &&
               PL_RUN_FAILED == static_cast<int>(RunOutcome::Failed) &&
@@ -56,7 +56,7 @@ extern "C" {
 
 const char* pl_run_outcome_name(pl_run_outcome outcome) {
     const int raw = capi::raw_enum(outcome);
-    if (raw < PL_RUN_RUNNING || raw > PL_RUN_INTERRUPTED) return "unknown";
+    if (raw < PL_RUN_IN_PROGRESS || raw > PL_RUN_INTERRUPTED) return "unknown";
     return to_string(static_cast<RunOutcome>(raw));
 }
 
@@ -115,7 +115,7 @@ void pl_run_list_free(pl_run_list* list) {
 int64_t pl_run_id(const pl_run* run) { return run ? run->run.id : 0; }
 
 pl_run_outcome pl_run_get_outcome(const pl_run* run) {
-    return run ? static_cast<pl_run_outcome>(run->run.outcome) : PL_RUN_RUNNING;
+    return run ? static_cast<pl_run_outcome>(run->run.outcome) : PL_RUN_IN_PROGRESS;
 }
 
 const char* pl_run_text(const pl_run* run, pl_run_field field) {
@@ -204,7 +204,7 @@ const char* pl_cartridge_use_pen_serial(const pl_cartridge_use* use) {
     return use ? use->use.pen_serial.c_str() : "";
 }
 pl_run_outcome pl_cartridge_use_outcome(const pl_cartridge_use* use) {
-    return use ? static_cast<pl_run_outcome>(use->use.outcome) : PL_RUN_RUNNING;
+    return use ? static_cast<pl_run_outcome>(use->use.outcome) : PL_RUN_IN_PROGRESS;
 }
 const char* pl_cartridge_use_override_reason(const pl_cartridge_use* use) {
     return use ? use->use.override_reason.c_str() : "";

@@ -16,9 +16,8 @@ using penlink::capi::require;
 
 namespace tr = penlink::treatment;
 
-static_assert(PL_RUN_COMPLETED == static_cast<int>(tr::RunOutcome::Completed) &&
-              PL_RUN_ABORTED == static_cast<int>(tr::RunOutcome::Aborted) &&
-              PL_RUN_FAILED == static_cast<int>(tr::RunOutcome::Failed));
+// pl_run_outcome carries the treatment log's numbers (src/capi/records.cpp checks them against
+// penlink::RunOutcome); a runner's outcome reaches C through to_logged_outcome().
 static_assert(PL_RUN_NOT_STARTED == static_cast<int>(tr::RunState::NotStarted) &&
               PL_RUN_RUNNING == static_cast<int>(tr::RunState::Running) &&
               PL_RUN_PAUSED == static_cast<int>(tr::RunState::Paused) &&
@@ -246,7 +245,7 @@ int pl_runner_result(const pl_runner* runner, pl_run_outcome* outcome, size_t* s
         pl_runner& live = live_runner(runner, "pl_runner_result");
         std::lock_guard lock(live.mutex);
         const tr::RunResult& result = finished_result(live, "pl_runner_result");
-        if (outcome) *outcome = static_cast<pl_run_outcome>(result.outcome);
+        if (outcome) *outcome = static_cast<pl_run_outcome>(tr::to_logged_outcome(result.outcome));
         if (step) *step = result.step ? *result.step : SIZE_MAX;
         if (reason) *reason = result.reason.c_str();
         return 0;

@@ -69,20 +69,22 @@ void RunRecord::event(double t_s, const std::string& kind, const std::string& te
     if (next_) next_->event(t_s, kind, text);
 }
 
+penlink::RunOutcome to_logged_outcome(RunOutcome outcome) noexcept {
+    switch (outcome) {
+        case RunOutcome::Completed:
+            return penlink::RunOutcome::Completed;
+        case RunOutcome::Aborted:
+            return penlink::RunOutcome::Aborted;
+        case RunOutcome::Failed:
+            break;
+    }
+    return penlink::RunOutcome::Failed;
+}
+
 void RunRecord::run_finished(const RunResult& result) {
     if (const auto run = run_id()) {
         RunEnd end;
-        switch (result.outcome) {
-            case RunOutcome::Completed:
-                end.outcome = penlink::RunOutcome::Completed;
-                break;
-            case RunOutcome::Aborted:
-                end.outcome = penlink::RunOutcome::Aborted;
-                break;
-            case RunOutcome::Failed:
-                end.outcome = penlink::RunOutcome::Failed;
-                break;
-        }
+        end.outcome = to_logged_outcome(result.outcome);
         end.failing_step = result.step;
         end.reason = result.reason;
         log_.finish_run(*run, end);

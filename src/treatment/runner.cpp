@@ -61,6 +61,7 @@ void Runner::start() {
         std::lock_guard lock(impl.mutex);
         if (impl.started) throw std::logic_error("Runner::start: a runner runs once");
         impl.started = true;
+        impl.between_steps = true;  // before the first step: pause() and resume() are kept
     }
     ValidationOptions check;
     check.zones = impl.options.zones;
@@ -94,22 +95,36 @@ void Runner::start() {
 }
 
 void Runner::pause() {
-    std::lock_guard lock(impl_->mutex);
-    if (impl_->state != RunState::Running) return;
-    impl_->pause_requested = true;
-    impl_->resume_requested = false;
-    impl_->changed.notify_all();
+    Impl& impl = *impl_;
+    std::lock_guard lock(impl.mutex);
+    // Already paused, or a pause step already waits: nothing to add.
+    if (!impl.started || impl.finished || impl.state == RunState::Paused ||
+        impl.state == RunState::WaitingForOperator) {
+        return;
+    }
+    impl.pause_requested = true;
+    impl.resume_requested = false;
+    impl.continue_pending = false;  // a later pause() undoes an earlier resume()
+    impl.changed.notify_all();
 }
 
 void Runner::resume() {
-    std::lock_guard lock(impl_->mutex);
-    if (impl_->state == RunState::WaitingForOperator) {
-        impl_->operator_continued = true;
-    } else {
-        impl_->resume_requested = true;
-        impl_->pause_requested = false;
+    Impl& impl = *impl_;
+    std::lock_guard lock(impl.mutex);
+    if (!impl.started || impl.finished) return;
+    if (impl.state == RunState::WaitingForOperator) {
+        impl.operator_continued = true;
+    } else if (impl.state == RunState::Paused) {
+        impl.resume_requested = true;
+        impl.pause_requested = false;
+    } else if (impl.pause_requested) {
+        impl.pause_requested = false;  // not applied yet: the needle never stops
+    } else if (impl.between_steps) {
+        impl.continue_pending = true;  // for the next step, if it is a pause step
     }
-    impl_->changed.notify_all();
+    // Otherwise a treat step runs with nothing paused: ignored, and not remembered, so it can
+    // never continue a pause step that comes later.
+    impl.changed.notify_all();
 }
 
 void Runner::skip() {

@@ -36,8 +36,14 @@ struct Runner::Impl {
     bool started = false;
     bool finished = false;
     RunState state = RunState::NotStarted;
+    // pause() not applied yet: the runner applies it before the needle next starts (also the
+    // next step's, so a pause between two steps keeps that step's needle off until resume()).
     bool pause_requested = false;
-    bool resume_requested = false;
+    bool resume_requested = false;  // resume() while Paused, not yet picked up
+    // From the moment a step's end is decided (or start()) until the next step begins: a
+    // resume() then is kept for the next step, and continues it if it is a pause step.
+    bool between_steps = false;
+    bool continue_pending = false;
     // skip() calls not yet applied: each ends one step, the earliest that has not ended yet
     // (see Runner::skip). A count, not a flag, so two calls are never merged into one.
     std::size_t skips_pending = 0;
@@ -69,6 +75,11 @@ struct Runner::Impl {
         if (skips_pending == 0) return false;
         --skips_pending;
         return true;
+    }
+    /// Under mutex: the step under way has ended; controls now belong to the next one.
+    void step_ended() {
+        between_steps = true;
+        continue_pending = false;
     }
     /// Under mutex: the run must stop (first reason wins).
     void fail_locked(const std::string& kind, const std::string& reason) {

@@ -8,12 +8,11 @@
 
 namespace penlink::treatment::detail {
 
-void StepRunner::begin_needle(const RecipeStep& step) {
+void StepRunner::prepare_needle(const RecipeStep& step) {
     pen_.set_speed(Speed::hz(step.speed_hz));
     set_depth_and_settle(step.depth_mm);
     apply_modules(step);
     check_stop();
-    pen_.start();
 }
 
 void StepRunner::apply_modules(const RecipeStep& step) {

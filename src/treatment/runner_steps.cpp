@@ -79,17 +79,35 @@ void StepRunner::run_step(std::size_t index) {
     open_totals_ = totals;
     if (impl_.options.observer) impl_.options.observer->step_started(index, step, totals.started_s);
     bool skipped_at_once = false;
+    bool continued_at_once = false;
     {
         // A skip() that came between steps (or from step_started) belongs to this step: it
-        // ends here, before any output or depth move of its own.
+        // ends here, before any output or depth move of its own. A pause step starts waiting
+        // under the same lock, so a resume() is either kept from the gap or continues the
+        // wait: never lost.
         std::lock_guard lock(impl_.mutex);
         if (impl_.take_skip()) {
             skipped_at_once = true;
             impl_.queue_event("skip", step.name + " skipped before it began");
+        } else if (step.kind == StepKind::Pause) {
+            continued_at_once = impl_.continue_pending;
+            impl_.pause_requested = false;  // the run waits for the operator anyway
+            if (continued_at_once) {
+                impl_.queue_event("resume", step.name + " continued as it began");
+            } else {
+                impl_.state = RunState::WaitingForOperator;
+                impl_.waiting_for_operator = true;
+                impl_.operator_continued = false;
+            }
         }
+        impl_.between_steps = false;
+        impl_.continue_pending = false;
+        if (skipped_at_once || continued_at_once) impl_.step_ended();
     }
     if (skipped_at_once) {
         totals.outcome = "skipped";
+    } else if (continued_at_once) {
+        totals.outcome = "continued";
     } else if (step.kind == StepKind::Pause) {
         totals.outcome = wait_for_operator(index, step);
     } else {
@@ -121,10 +139,8 @@ void StepRunner::close_step(StepTotals totals) {
 
 std::string StepRunner::wait_for_operator(std::size_t index, const RecipeStep& step) {
     {
+        // run_step set WaitingForOperator as the step began.
         std::lock_guard lock(impl_.mutex);
-        impl_.state = RunState::WaitingForOperator;
-        impl_.waiting_for_operator = true;
-        impl_.operator_continued = false;
         impl_.queue_event("operator", "waiting: " + step.message);
     }
     std::string outcome;
@@ -148,6 +164,7 @@ std::string StepRunner::wait_for_operator(std::size_t index, const RecipeStep& s
             if (!outcome.empty()) {
                 impl_.waiting_for_operator = false;
                 impl_.state = RunState::Running;
+                impl_.step_ended();
             }
         }
         check_stop();
@@ -160,12 +177,12 @@ std::string StepRunner::treat(std::size_t index, const RecipeStep& step) {
         std::lock_guard lock(impl_.mutex);
         impl_.state = RunState::Running;
     }
-    begin_needle(step);
     double needle_s = 0.0;
     std::int32_t pass = step.passes > 0 ? 1 : 0;
-    auto resumed_at = Clock::now();
     std::string outcome = "completed";
-    for (;;) {
+    bool needle_on = start_needle_unless_paused(index, step, needle_s);
+    auto resumed_at = Clock::now();
+    while (needle_on) {
         double now = 0.0;
         {
             // The step's end is decided under the mutex: a skip() that got here first ends
@@ -175,10 +192,14 @@ std::string StepRunner::treat(std::size_t index, const RecipeStep& step) {
             if (impl_.take_skip()) {
                 impl_.pause_requested = false;  // the step it was meant for has ended
                 impl_.queue_event("skip", step.name + " skipped");
+                impl_.step_ended();
                 outcome = "skipped";
                 break;
             }
-            if (now >= step.duration_s) break;
+            if (now >= step.duration_s) {
+                impl_.step_ended();
+                break;
+            }
             if (step.passes > 0) {
                 const auto current = std::min<std::int32_t>(
                     step.passes, 1 + static_cast<std::int32_t>(now / step.pass_duration_s));
@@ -202,28 +223,57 @@ std::string StepRunner::treat(std::size_t index, const RecipeStep& step) {
                        impl_.failure;
             });
             // A pending skip wins over a pause: the loop's head ends the step.
-            pause = impl_.pause_requested && impl_.skips_pending == 0;
+            pause = take_pause_locked();
         }
         check_stop();
         if (pause) {
             needle_s += seconds_since(resumed_at);
-            if (!pause_step(index, step, needle_s)) {
-                outcome = "skipped";
-                break;
-            }
-            begin_needle(step);
+            needle_on = pause_step(index, step, needle_s) &&
+                        start_needle_unless_paused(index, step, needle_s);
             resumed_at = Clock::now();
         }
     }
+    if (!needle_on) outcome = "skipped";
     all_off();
     return outcome;
+}
+
+bool StepRunner::take_pause_locked() {
+    if (!impl_.pause_requested || impl_.skips_pending > 0) return false;
+    // Paused from here on, in the same critical section: a resume() from now on finds the
+    // state Paused and is picked up by pause_step, never mistaken for one with nothing paused.
+    impl_.state = RunState::Paused;
+    return true;
+}
+
+bool StepRunner::start_needle_unless_paused(std::size_t index, const RecipeStep& step,
+                                            double needle_s) {
+    for (;;) {
+        bool pause = false;
+        {
+            std::lock_guard lock(impl_.mutex);
+            pause = take_pause_locked();
+        }
+        if (pause) {
+            if (!pause_step(index, step, needle_s)) return false;
+            continue;
+        }
+        prepare_needle(step);
+        {
+            // A pause() that came while the depth settled: still before the needle starts.
+            std::lock_guard lock(impl_.mutex);
+            if (impl_.pause_requested && impl_.skips_pending == 0) continue;
+        }
+        pen_.start();
+        return true;
+    }
 }
 
 bool StepRunner::pause_step(std::size_t index, const RecipeStep& step, double needle_s) {
     all_off();
     {
+        // take_pause_locked() set the state Paused.
         std::lock_guard lock(impl_.mutex);
-        impl_.state = RunState::Paused;
         impl_.queue_event("pause", step.name + " paused");
     }
     for (;;) {
@@ -239,6 +289,7 @@ bool StepRunner::pause_step(std::size_t index, const RecipeStep& step, double ne
             impl_.resume_requested = false;
             impl_.state = RunState::Running;
             impl_.queue_event("skip", step.name + " skipped while paused");
+            impl_.step_ended();
             return false;
         }
         if (impl_.resume_requested) {

@@ -34,7 +34,13 @@ private:
     std::string treat(std::size_t index, const RecipeStep& step);
     /// Needle and outputs off until resume(); false if the step was skipped meanwhile.
     bool pause_step(std::size_t index, const RecipeStep& step, double needle_s);
-    void begin_needle(const RecipeStep& step);
+    /// Starts the step's needle (speed, depth measured there, modules, start), unless a pause()
+    /// is pending: then it waits paused, needle off, first; false if skipped meanwhile.
+    bool start_needle_unless_paused(std::size_t index, const RecipeStep& step, double needle_s);
+    /// Under mutex: takes a pending pause() (not when a skip is pending), state Paused.
+    bool take_pause_locked();
+    /// Speed, depth (measured there) and module settings of the step; the needle stays off.
+    void prepare_needle(const RecipeStep& step);
     void apply_modules(const RecipeStep& step);
     /// Needle stopped (and measured still), every energy output at its default (off).
     void all_off();

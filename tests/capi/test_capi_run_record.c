@@ -3,6 +3,8 @@
  * process over TCP and real SQLite and recording files in a scratch directory: the record
  * matches what penctl run writes (steps, client reference, cartridge claim), a used cartridge
  * fails the next run before any output unless a reason is given, and the misuse errors.
+ * penlink/treatment.h and penlink/records.h are both included here: the outcome the runner
+ * reports and the one read back from the log are the same pl_run_outcome value.
  * Usage: test_capi_run_record PENLINK_SIM SCRATCH_DIR */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,8 +13,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "penlink/records.h"
 #include "penlink/treatment.h"
-#include "recorded_runs.h"
 #include "spawn_sim.h"
 
 static const char* sim_exe;
@@ -33,6 +35,29 @@ static const char* const kRecipe =
     " \"duration_s\": 0.5},"
     "{\"name\": \"Forehead\", \"zone\": \"forehead\", \"depth_mm\": 0.5, \"speed_hz\": 100,"
     " \"duration_s\": 0.5}]}";
+
+/* The newest runs of the log at path, at most limit (freed by the caller). */
+static pl_run_list* recent_runs(const char* path, size_t limit) {
+    pl_treatment_log* log = NULL;
+    pl_run_list* runs = NULL;
+    CHECK_OK(pl_treatment_log_open(&log, path, 0, 0));
+    CHECK_OK(pl_treatment_log_recent_runs(&runs, log, limit));
+    pl_treatment_log_free(log);
+    return runs;
+}
+
+/* How many uses of cartridge_id the ledger at path holds. */
+static size_t cartridge_uses(const char* path, const char* cartridge_id) {
+    pl_treatment_log* log = NULL;
+    pl_cartridge_list* uses = NULL;
+    size_t count;
+    CHECK_OK(pl_treatment_log_open(&log, path, 0, 0));
+    CHECK_OK(pl_treatment_log_cartridge_uses(&uses, log, cartridge_id));
+    count = pl_cartridge_list_count(uses);
+    pl_cartridge_list_free(uses);
+    pl_treatment_log_free(log);
+    return count;
+}
 
 static pl_pen* connect_spawned(const spawned_sim* sim, const char* record_path) {
     pl_connect_options options = PL_CONNECT_OPTIONS_INIT;
@@ -145,8 +170,11 @@ static void records_runs_like_penctl(void) {
     pl_recipe* recipe = NULL;
     const char* db = scratch_file("treatments.db");
     const char* session = scratch_file("session.plrec");
-    recorded_run runs[4];
+    pl_run_list* runs;
+    const pl_run* newest;
+    char cartridge[64];
     int64_t first = 0, refused = 0, reused = 0;
+    pl_run_outcome outcome;
     const char* reason = NULL;
     struct stat recording;
     const char* const extra[] = {"--watchdog-ms", "2000", NULL};
@@ -157,34 +185,51 @@ static void records_runs_like_penctl(void) {
     pen = connect_spawned(&sim, session);
     CHECK_OK(pl_recipe_parse(&recipe, kRecipe));
 
-    /* Completed and recorded with both steps and the client reference. */
-    CHECK(run_recorded(pen, recipe, db, "client-7f3a", NULL, &first, &reason) == PL_RUN_COMPLETED);
+    /* Completed and recorded with both steps and the client reference; the log's outcome is
+     * the runner's, value for value. */
+    outcome = run_recorded(pen, recipe, db, "client-7f3a", NULL, &first, &reason);
+    CHECK(outcome == PL_RUN_COMPLETED);
     CHECK(first > 0);
-    CHECK(read_recorded_runs(db, runs, 4) == 1);
-    CHECK(runs[0].id == first && strcmp(runs[0].outcome, "completed") == 0);
-    CHECK(strcmp(runs[0].client_reference, "client-7f3a") == 0);
-    CHECK(strcmp(runs[0].recipe_name, "C record") == 0);
-    CHECK(runs[0].step_count == 2);
-    CHECK(strcmp(runs[0].override_reason, "") == 0);
-    CHECK(count_cartridge_uses(db, runs[0].cartridge_id) == 1);
+    runs = recent_runs(db, 4);
+    CHECK(pl_run_list_count(runs) == 1);
+    newest = pl_run_list_get(runs, 0);
+    CHECK(pl_run_id(newest) == first && pl_run_get_outcome(newest) == outcome);
+    CHECK(strcmp(pl_run_outcome_name(outcome), "completed") == 0);
+    CHECK(strcmp(pl_run_text(newest, PL_RUN_CLIENT_REFERENCE), "client-7f3a") == 0);
+    CHECK(strcmp(pl_run_text(newest, PL_RUN_RECIPE_NAME), "C record") == 0);
+    CHECK(pl_run_step_count(newest) == 2);
+    CHECK(strcmp(pl_run_text(newest, PL_RUN_CARTRIDGE_OVERRIDE_REASON), "") == 0);
+    snprintf(cartridge, sizeof cartridge, "%s", pl_run_text(newest, PL_RUN_CARTRIDGE_ID));
+    CHECK(cartridge[0] != '\0');
+    pl_run_list_free(runs);
+    CHECK(cartridge_uses(db, cartridge) == 1);
 
     /* The same cartridge again: the record refuses it as the run starts, so the run fails
      * before the first step and nothing is claimed. */
-    CHECK(run_recorded(pen, recipe, db, NULL, NULL, &refused, &reason) == PL_RUN_FAILED);
+    outcome = run_recorded(pen, recipe, db, NULL, NULL, &refused, &reason);
+    CHECK(outcome == PL_RUN_FAILED && strcmp(pl_run_outcome_name(outcome), "failed") == 0);
     CHECK(refused == 0);
     CHECK(strstr(reason, "refused before the first step") != NULL);
-    CHECK(strstr(reason, runs[0].cartridge_id) != NULL);
-    CHECK(read_recorded_runs(db, runs, 4) == 1);
+    CHECK(strstr(reason, cartridge) != NULL);
+    runs = recent_runs(db, 4);
+    CHECK(pl_run_list_count(runs) == 1);
+    pl_run_list_free(runs);
 
     /* With a reason the reuse is allowed, and recorded. */
-    CHECK(run_recorded(pen, recipe, db, NULL, "sterile re-use agreed with the client", &reused,
-                       &reason) == PL_RUN_COMPLETED);
+    outcome = run_recorded(pen, recipe, db, NULL, "sterile re-use agreed with the client", &reused,
+                           &reason);
+    CHECK(outcome == PL_RUN_COMPLETED);
     CHECK(reused > first);
-    CHECK(read_recorded_runs(db, runs, 4) == 2);
-    CHECK(runs[0].id == reused && strcmp(runs[0].outcome, "completed") == 0);
-    CHECK(strcmp(runs[0].override_reason, "sterile re-use agreed with the client") == 0);
-    CHECK(strcmp(runs[0].client_reference, "") == 0);
-    CHECK(count_cartridge_uses(db, runs[0].cartridge_id) == 2);
+    runs = recent_runs(db, 4);
+    CHECK(pl_run_list_count(runs) == 2);
+    newest = pl_run_list_get(runs, 0);
+    CHECK(pl_run_id(newest) == reused && pl_run_get_outcome(newest) == outcome);
+    CHECK(strcmp(pl_run_text(newest, PL_RUN_CARTRIDGE_OVERRIDE_REASON),
+                 "sterile re-use agreed with the client") == 0);
+    CHECK(strcmp(pl_run_text(newest, PL_RUN_CLIENT_REFERENCE), "") == 0);
+    CHECK(strcmp(pl_run_text(newest, PL_RUN_CARTRIDGE_ID), cartridge) == 0);
+    pl_run_list_free(runs);
+    CHECK(cartridge_uses(db, cartridge) == 2);
 
     pl_recipe_free(recipe);
     pl_pen_free(pen);

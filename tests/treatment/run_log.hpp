@@ -2,6 +2,8 @@
 // for the runner tests to check afterwards.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -90,5 +92,42 @@ private:
     std::vector<Frame> frames_;
     Subscription subscription_;
 };
+
+/// A RunLog that also runs a hook after each step_started / step_finished (on the runner's
+/// thread), so a test can call the runner's controls at exactly that point.
+class HookedLog : public RunLog {
+public:
+    void step_started(std::size_t index, const treatment::RecipeStep& step, double t_s) override {
+        RunLog::step_started(index, step, t_s);
+        if (on_step_started) on_step_started(index);
+    }
+    void step_finished(const treatment::StepTotals& totals) override {
+        RunLog::step_finished(totals);
+        if (on_step_finished) on_step_finished(totals.index);
+    }
+    std::function<void(std::size_t)> on_step_started, on_step_finished;
+};
+
+/// Run options that tell log everything, with progress every 50 ms.
+inline treatment::RunOptions options_for(HookedLog& log) {
+    treatment::RunOptions options;
+    options.observer = &log;
+    options.progress_interval = std::chrono::milliseconds(50);
+    options.on_progress = [&log](const treatment::RunProgress& progress) {
+        log.progress(progress);
+    };
+    return options;
+}
+
+/// The set depth of each stretch of frames with the needle running, in order.
+inline std::vector<double> running_segments(const FrameLog& frames) {
+    std::vector<double> segments;
+    bool running = false;
+    for (const auto& frame : frames.frames()) {
+        if (frame.state == PenState::Running && !running) segments.push_back(frame.depth_set_mm);
+        running = frame.state == PenState::Running;
+    }
+    return segments;
+}
 
 }  // namespace penlink::treatment_test

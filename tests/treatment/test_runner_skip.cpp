@@ -4,8 +4,6 @@
 // lands in the same place on every run.
 #include <catch2/catch.hpp>
 
-#include <functional>
-
 #include "penlink/treatment_runner.hpp"
 #include "recipe_text.hpp"
 #include "run_log.hpp"
@@ -16,44 +14,6 @@ using namespace penlink::treatment;
 using namespace penlink::treatment_test;
 using namespace std::chrono_literals;
 using penlink::test::wait_until;
-
-namespace {
-
-/// A RunLog that also runs a hook after each step_started / step_finished (on the runner's
-/// thread), so a test can call the runner's controls at exactly that point.
-class HookedLog : public RunLog {
-public:
-    void step_started(std::size_t index, const RecipeStep& step, double t_s) override {
-        RunLog::step_started(index, step, t_s);
-        if (on_step_started) on_step_started(index);
-    }
-    void step_finished(const StepTotals& totals) override {
-        RunLog::step_finished(totals);
-        if (on_step_finished) on_step_finished(totals.index);
-    }
-    std::function<void(std::size_t)> on_step_started, on_step_finished;
-};
-
-RunOptions options_for(HookedLog& log) {
-    RunOptions options;
-    options.observer = &log;
-    options.progress_interval = 50ms;
-    options.on_progress = [&log](const RunProgress& progress) { log.progress(progress); };
-    return options;
-}
-
-/// The set depth of each stretch of frames with the needle running, in order.
-std::vector<double> running_segments(const FrameLog& frames) {
-    std::vector<double> segments;
-    bool running = false;
-    for (const auto& frame : frames.frames()) {
-        if (frame.state == PenState::Running && !running) segments.push_back(frame.depth_set_mm);
-        running = frame.state == PenState::Running;
-    }
-    return segments;
-}
-
-}  // namespace
 
 TEST_CASE("a skip between two steps ends the next step before its needle starts",
           "[treatment][runner][skip]") {

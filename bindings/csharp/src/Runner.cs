@@ -240,9 +240,13 @@ namespace Penlink
         public void Start() => Native.start();
         /// <summary>The report of Start()'s validation (empty before Start()).</summary>
         public ValidationReport Validation => Recipe.ToReport(Native.validation());
-        /// <summary>Stops the needle and outputs, keeping the step's place.</summary>
+        /// <summary>Stops the needle and outputs, keeping the step's place. Between two steps it
+        /// holds the next treat step paused before its needle starts (docs/treatments.md,
+        /// "Pause and resume").</summary>
         public void Pause() => Native.pause();
-        /// <summary>Resumes after Pause(), or continues a pause step.</summary>
+        /// <summary>Resumes after Pause(), or continues a pause step; cancels a pause not applied
+        /// yet; between two steps it is kept for a pause step that follows; otherwise ignored
+        /// (docs/treatments.md, "Pause and resume").</summary>
         public void Resume() => Native.resume();
         /// <summary>Ends one step and goes on with the next: the step under way, or, between
         /// two steps, the next one (docs/treatments.md, "Which step a skip ends"). Each call

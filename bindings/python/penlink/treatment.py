@@ -367,11 +367,15 @@ class Runner:
         return _report(self._runner().validation())
 
     def pause(self) -> None:
-        """Stops the needle and outputs, keeping the step's place."""
+        """Stops the needle and outputs, keeping the step's place. Between two steps it holds
+        the next treat step paused before its needle starts (docs/treatments.md, "Pause and
+        resume")."""
         self._runner().pause()
 
     def resume(self) -> None:
-        """Resumes after pause(), or continues a Pause step."""
+        """Resumes after pause(), or continues a Pause step; cancels a pause not applied yet;
+        between two steps it is kept for a Pause step that follows; otherwise ignored
+        (docs/treatments.md, "Pause and resume")."""
         self._runner().resume()
 
     def skip(self) -> None:

@@ -59,12 +59,19 @@ public final class Runner implements AutoCloseable {
         return Recipe.report(runner().validation());
     }
 
-    /** Stops the needle and outputs, keeping the step's place. */
+    /**
+     * Stops the needle and outputs, keeping the step's place. Between two steps it holds the next
+     * treat step paused before its needle starts (docs/treatments.md, "Pause and resume").
+     */
     public void pause() {
         runner().pause();
     }
 
-    /** Resumes after pause(), or continues a pause step. */
+    /**
+     * Resumes after pause(), or continues a pause step; cancels a pause not applied yet; between
+     * two steps it is kept for a pause step that follows; otherwise ignored (docs/treatments.md,
+     * "Pause and resume").
+     */
     public void resume() {
         runner().resume();
     }
