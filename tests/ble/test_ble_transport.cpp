@@ -155,7 +155,8 @@ TEST_CASE("ble transport goes no faster than the link's bytes per second", "[ble
 }
 
 TEST_CASE("ble transport rejects options it does not know", "[ble]") {
-    boost::asio::io_context io;
+    boost::asio::io_context context;
+    const transport::LinkExecutor io{context, std::make_shared<transport::LinkGuard>()};
     CHECK_THROWS_WITH(BleTransport(io, transport::parse_url(FakeBluez::url("?baud=9600"))),
                       Catch::Contains("unknown option 'baud'"));
     CHECK_THROWS_WITH(BleTransport(io, transport::parse_url(FakeBluez::url("?adapter=usb0"))),
