@@ -76,7 +76,8 @@ public:
         armed_ = true;
     }
 
-    void opened(boost::asio::io_context& io, transport::Transport::ReceiveHandler on_receive) {
+    void opened(const transport::LinkExecutor& io,
+                transport::Transport::ReceiveHandler on_receive) {
         std::lock_guard lock(mutex_);
         io_ = &io;
         on_receive_ = std::move(on_receive);
@@ -201,7 +202,7 @@ private:
     int in_transit_ = 0;
 
     std::mutex mutex_;
-    boost::asio::io_context* io_ = nullptr;
+    const transport::LinkExecutor* io_ = nullptr;
     transport::Transport::ReceiveHandler on_receive_;
     fuzz::Bytes input_;
     bool armed_ = false;
@@ -210,7 +211,7 @@ private:
 
 class ScriptedLink final : public transport::Transport {
 public:
-    ScriptedLink(boost::asio::io_context& io, ScriptedPen& pen) : io_(io), pen_(pen) {}
+    ScriptedLink(const transport::LinkExecutor& io, ScriptedPen& pen) : io_(io), pen_(pen) {}
 
     void open(ReceiveHandler on_receive, ErrorHandler, std::chrono::milliseconds) override {
         decoder_.reset();
@@ -226,7 +227,7 @@ public:
     std::string description() const override { return "scripted fuzz pen"; }
 
 private:
-    boost::asio::io_context& io_;
+    transport::LinkExecutor io_;
     ScriptedPen& pen_;
     protocol::FrameDecoder decoder_;
 };
@@ -255,7 +256,7 @@ struct Harness {
         options.heartbeat_interval = std::chrono::hours(1);
         options.link_timeout = std::chrono::hours(1);
         session = std::make_shared<core::Session>(
-            [this](boost::asio::io_context& io) -> std::unique_ptr<transport::Transport> {
+            [this](const transport::LinkExecutor& io) -> std::unique_ptr<transport::Transport> {
                 return std::make_unique<ScriptedLink>(io, pen);
             },
             "fuzz://pen", options);
