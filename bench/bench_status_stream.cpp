@@ -35,6 +35,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -173,34 +174,45 @@ SdkResult sdk_reader(double seconds) {
     const std::set<long> before_connect = task_ids();
     auto pen = penlink::Pen::connect(sim.url());
     std::atomic<unsigned long long> delivered{0};
-    std::atomic<long> callback_tid{0};
+    // The threads that ran the callback (a shared pool may use either of its threads). Each
+    // thread registers once: a gettid() per frame would bill the bench's own syscall to the SDK.
+    std::mutex callback_tids_mutex;
+    std::set<long> callback_tids;
     auto subscription = pen->subscribe_status(
         [&](const penlink::Status&) {
             delivered.fetch_add(1, std::memory_order_relaxed);
-            callback_tid.store(static_cast<long>(syscall(SYS_gettid)), std::memory_order_relaxed);
+            thread_local bool registered = false;
+            if (!registered) {
+                registered = true;
+                const std::lock_guard<std::mutex> lock(callback_tids_mutex);
+                callback_tids.insert(static_cast<long>(syscall(SYS_gettid)));
+            }
         },
         kRate);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the stream settles
-    const long callback = callback_tid.load();
-    std::vector<long> others;  // the threads the SDK started, other than the callback's
-    for (long tid : task_ids())
-        if (!before_connect.count(tid) && tid != callback) others.push_back(tid);
-    const auto others_wakeups = [&] {
+    std::vector<long> callbacks, others;  // the SDK's threads: callback ones, the rest
+    {
+        const std::lock_guard<std::mutex> lock(callback_tids_mutex);
+        for (long tid : task_ids())
+            if (!before_connect.count(tid))
+                (callback_tids.count(tid) ? callbacks : others).push_back(tid);
+    }
+    const auto wakeups_of = [](const std::vector<long>& tids) {
         long sum = 0;
-        for (long tid : others) sum += thread_wakeups(tid);
+        for (long tid : tids) sum += thread_wakeups(tid);
         return sum;
     };
 
     const auto dropped_before = pen->dropped_status_frames();
     const auto delivered_before = delivered.load();
     const auto allocations_before = bench::allocations.load();
-    const long callback_before = thread_wakeups(callback), others_before = others_wakeups();
+    const long callback_before = wakeups_of(callbacks), others_before = wakeups_of(others);
     const Usage usage_before = usage_of(RUSAGE_SELF);
     const auto start = Clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     const double wall = std::chrono::duration<double>(Clock::now() - start).count();
     const Usage usage_after = usage_of(RUSAGE_SELF);
-    const long callback_after = thread_wakeups(callback), others_after = others_wakeups();
+    const long callback_after = wakeups_of(callbacks), others_after = wakeups_of(others);
     const auto frames = delivered.load() - delivered_before;
     const auto allocations = bench::allocations.load() - allocations_before;
     const auto dropped = pen->dropped_status_frames() - dropped_before;

@@ -1,5 +1,6 @@
 #include "core/callback_dispatcher.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -13,6 +14,9 @@ namespace {
 /// How many status frames the ring holds when it is first needed; it doubles from there up to
 /// its capacity, so a pen with a few frames in flight holds a few KB, not the whole capacity.
 constexpr std::size_t kInitialRing = 16;
+
+/// How many frames the draining thread takes out of the ring per lock.
+constexpr std::size_t kDrainBatch = 16;
 
 /// How many dispatchers' callbacks this thread is running (nested when a callback closes
 /// another pen). A thread inside one may not wait for a queue behind it on the same executor.
@@ -60,7 +64,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     // so a frame costs no copying (a removed entry left here is inactive and never called).
     std::vector<std::shared_ptr<StatusEntry>> snapshot;
     std::uint64_t snapshot_version = 0;
-    Status frame;  // the frame being delivered (draining thread only)
+    std::vector<Status> batch;  // the frames being delivered (draining thread only)
 
     bool has_work() const { return count > 0 || !tasks.empty(); }
     bool running() const { return running_on.load() != std::thread::id{}; }
@@ -119,9 +123,13 @@ struct CallbackDispatcher::State final : CallbackRunnable,
                 continue;
             }
             if (count == 0) break;
-            frame = ring[head];
-            head = (head + 1) % ring.size();
-            --count;
+            // A batch of frames per lock: taking the lock per frame made the I/O thread, which
+            // pushes under the same lock, sleep on it and wake again at high rates.
+            // The frames stay in the ring (counted against its capacity) until delivered, so a
+            // slow callback still holds back at most `capacity` frames.
+            const std::size_t n = std::min(count, kDrainBatch);
+            if (batch.size() < n) batch.resize(std::min(capacity, kDrainBatch));
+            for (std::size_t i = 0; i < n; ++i) batch[i] = ring[(head + i) % ring.size()];
             lock.unlock();
             {
                 std::lock_guard handlers_lock(handlers_mutex);
@@ -130,8 +138,12 @@ struct CallbackDispatcher::State final : CallbackRunnable,
                     snapshot_version = handlers_version;
                 }
             }
-            for (const auto& entry : snapshot) invoke(*entry, "status", frame);
+            for (std::size_t i = 0; i < n; ++i)
+                for (const auto& entry : snapshot) invoke(*entry, "status", batch[i]);
             lock.lock();
+            // grow() may have moved the ring meanwhile; it keeps the order from head.
+            head = (head + n) % ring.size();
+            count -= n;
         }
         running_on = std::thread::id{};
         --callbacks_running_here;

@@ -50,6 +50,7 @@ Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions o
                                                               : CallbackPool::shared(),
                   options.callback_executor),
       next_seq_(random_start_seq()),
+      retry_timer_(ex_),
       heartbeat_timer_(ex_),
       link_timer_(ex_) {
     recording_link_ = static_cast<transport::RecordingTransport*>(link_.get());

@@ -128,7 +128,6 @@ public:
 private:
     using ReplyHandler = std::function<void(const Result&, const protocol::Message*)>;
     struct Pending {
-        explicit Pending(const transport::LinkExecutor& ex) : timer(ex) {}
         protocol::MessageType type{};
         protocol::WireFrame frame;
         int attempts = 0;
@@ -136,8 +135,8 @@ private:
         bool urgent = false;  // EmergencyStop: ahead of everything queued, resent until answered
         bool plain = false;   // Authenticate: never sealed, even once the session keys are set
         std::int32_t value = -1;  // SetDepth/SetDepthLimit um, SubscribeStatus Hz: for bookkeeping
-        boost::asio::steady_timer timer;
-        ReplyHandler done;  // on the I/O thread
+        Clock::time_point deadline;  // resent or failed then, unless answered
+        ReplyHandler done;           // on the I/O thread
     };
     /// A request waiting for room in the in-flight window; it gets its seq when sent.
     struct Waiting {
@@ -156,7 +155,12 @@ private:
     /// True if the next seq is within kMaxInFlight of the oldest request still outstanding.
     bool window_open();
     void send_frame(const Pending& pending);
+    /// Sets the request's deadline a command_timeout from now (see retry_timer_).
     void arm_retry(std::uint16_t seq);
+    void schedule_retry_timer(Clock::time_point at);
+    /// Resends or fails every request past its deadline, then re-arms for the next one.
+    void on_retry_timer();
+    void retry_or_fail(std::uint16_t seq);
     void on_bytes(std::span<const std::uint8_t> bytes);
     void on_frame(const protocol::DecodedFrame& frame);
     void on_reply(std::uint16_t seq, const protocol::Message& reply);
@@ -262,6 +266,11 @@ private:
     std::optional<std::int32_t> acked_speed_chz_;  // the last SetSpeed
     std::optional<Clock::time_point> set_point_mismatch_since_;
     static constexpr std::chrono::milliseconds kSetPointGrace{500};
+    /// One timer for every outstanding request, armed for the earliest deadline and left to
+    /// expire when that request is answered: a timer per request, cancelled by its reply, cost
+    /// the I/O thread a wake-up per command (the cancelled wait completes there).
+    boost::asio::steady_timer retry_timer_;
+    bool retry_timer_armed_ = false;
     boost::asio::steady_timer heartbeat_timer_;
     boost::asio::steady_timer link_timer_;
     std::chrono::steady_clock::time_point last_receive_;

@@ -99,7 +99,6 @@ void Session::on_reply(std::uint16_t seq, const protocol::Message& reply) {
             std::string("the pen is busy; ") + protocol::to_string(entry.type) + " will be resent");
         return;
     }
-    entry.timer.cancel();
     auto done = std::move(entry.done);
     if (const auto* hello = std::get_if<protocol::HelloReply>(&reply)) {
         in_session_ = true;

@@ -2,7 +2,9 @@
 // emergency stop, retries, and failing what is outstanding. Everything here runs on the I/O
 // thread.
 #include <limits>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/log.hpp"
 #include "core/session_auth.hpp"
@@ -62,7 +64,7 @@ void Session::send_request(const protocol::Message& message, ReplyHandler done, 
              nullptr);
         return;
     }
-    auto pending = std::make_unique<Pending>(ex_);
+    auto pending = std::make_unique<Pending>();
     pending->type = type;
     pending->frame = *frame;
     pending->attempts = 1;
@@ -122,34 +124,57 @@ void Session::send_waiting() {
 
 void Session::arm_retry(std::uint16_t seq) {
     auto& pending = *pending_.at(seq);
-    pending.timer.expires_after(command_timeout_);
-    pending.timer.async_wait([this, seq,
-                              attempt = pending.attempts](boost::system::error_code error) {
-        if (error) return;
-        const auto it = pending_.find(seq);
-        if (it == pending_.end() || it->second->attempts != attempt) return;
-        auto& entry = *it->second;
-        if (entry.attempts <= entry.retries) {
-            ++entry.attempts;
-            if (log_enabled(LogLevel::Debug))
-                log(LogLevel::Debug, std::string("resending ") + protocol::to_string(entry.type) +
-                                         " seq " + std::to_string(seq) + " (attempt " +
-                                         std::to_string(entry.attempts) + ")");
-            send_frame(entry);
-            arm_retry(seq);
-            return;
-        }
-        auto done = std::move(entry.done);
-        const std::string text =
-            std::string("the pen did not acknowledge ") + protocol::to_string(entry.type) +
-            " within " + std::to_string(count_ms(command_timeout_)) + " ms (" +
-            std::to_string(entry.attempts) +
-            " attempts); the outcome is unknown: it was applied at most once, and "
-            "read_settings() tells what the pen now holds";
-        pending_.erase(it);
-        done(Result::failure(ErrorCode::Timeout, text), nullptr);
-        send_waiting();
+    pending.deadline = Clock::now() + command_timeout_;
+    // Every request has the same timeout, so a later one never needs the timer earlier.
+    if (!retry_timer_armed_ || pending.deadline < retry_timer_.expiry())
+        schedule_retry_timer(pending.deadline);
+}
+
+void Session::schedule_retry_timer(Clock::time_point at) {
+    retry_timer_armed_ = true;
+    retry_timer_.expires_at(at);
+    retry_timer_.async_wait([this](boost::system::error_code error) {
+        if (error) return;  // re-armed (a newer wait is pending) or closing
+        retry_timer_armed_ = false;
+        on_retry_timer();
     });
+}
+
+void Session::on_retry_timer() {
+    const auto now = Clock::now();
+    std::vector<std::uint16_t> due;
+    for (const auto& [seq, entry] : pending_)
+        if (entry->deadline <= now) due.push_back(seq);
+    for (const auto seq : due) retry_or_fail(seq);
+    std::optional<Clock::time_point> next;
+    for (const auto& [seq, entry] : pending_)
+        if (!next || entry->deadline < *next) next = entry->deadline;
+    if (next && (!retry_timer_armed_ || *next < retry_timer_.expiry())) schedule_retry_timer(*next);
+}
+
+void Session::retry_or_fail(std::uint16_t seq) {
+    const auto it = pending_.find(seq);
+    if (it == pending_.end()) return;  // answered, or failed by an earlier one's handler
+    auto& entry = *it->second;
+    if (entry.attempts <= entry.retries) {
+        ++entry.attempts;
+        if (log_enabled(LogLevel::Debug))
+            log(LogLevel::Debug, std::string("resending ") + protocol::to_string(entry.type) +
+                                     " seq " + std::to_string(seq) + " (attempt " +
+                                     std::to_string(entry.attempts) + ")");
+        send_frame(entry);
+        arm_retry(seq);
+        return;
+    }
+    auto done = std::move(entry.done);
+    const std::string text =
+        std::string("the pen did not acknowledge ") + protocol::to_string(entry.type) + " within " +
+        std::to_string(count_ms(command_timeout_)) + " ms (" + std::to_string(entry.attempts) +
+        " attempts); the outcome is unknown: it was applied at most once, and "
+        "read_settings() tells what the pen now holds";
+    pending_.erase(it);
+    done(Result::failure(ErrorCode::Timeout, text), nullptr);
+    send_waiting();
 }
 
 void Session::fail_waiting(ErrorCode code, const std::string& reason) {
@@ -167,8 +192,9 @@ void Session::fail_all_pending(ErrorCode code, const std::string& reason) {
     auto pending = std::move(pending_);
     pending_.clear();
     sent_order_.clear();
+    retry_timer_.cancel();
+    retry_timer_armed_ = false;
     for (auto& [seq, entry] : pending) {
-        entry->timer.cancel();
         entry->done(Result::failure(
                         code, std::string(protocol::to_string(entry->type)) + " failed: " + reason),
                     nullptr);

@@ -43,7 +43,7 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     Link(const Link&) = delete;
     Link& operator=(const Link&) = delete;
 
-    // ---- host side (host io thread) ----------------------------------------------------------
+    // ---- host side (under the pen's guard: on the I/O thread, a caller's, the runtime's) ----
 
     void send(std::span<const std::uint8_t> bytes) {
         if (closed || failed || bytes.empty()) return;
@@ -120,13 +120,29 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
             was_empty = to_host.empty() && status_to_host.empty();
             queue.insert(queue.end(), bytes.begin(), bytes.end());
         }
-        if (was_empty) {
-            // execute(), not post(): post() wraps the handler in a work_dispatcher that hides
-            // its allocator, and the slot is what keeps this cross-thread hand-off off the heap.
-            host_io.execute(boost::asio::bind_allocator(
-                SlotAllocator<std::byte>(to_host_slot),
-                [self = shared_from_this()] { self->drain_to_host(); }));
-        }
+        if (!was_empty) return;
+        // Delivered by a handler of this same thread, so only once the device's own handler
+        // has returned: what the host does with a reply may close the link, which destroys
+        // the device. Posting to the thread's own io_context wakes nobody.
+        boost::asio::post(runtime->io(), boost::asio::bind_allocator(
+                                             SlotAllocator<std::byte>(deliver_slot),
+                                             [self = shared_from_this()] { self->deliver(); }));
+    }
+
+    // The host side runs right here when the pen's guard is free: a command's caller then wakes
+    // straight from this thread, not through the I/O thread (one hand-off each way, as with a
+    // pen over a wire), and Status reaches the callback thread the same way. If the guard is
+    // busy, the I/O thread delivers, as it always did.
+    void deliver() {
+        if (!host_io.try_run_here([this] { drain_to_host(); })) post_to_host();
+    }
+
+    void post_to_host() {
+        // execute(), not post(): post() wraps the handler in a work_dispatcher that hides its
+        // allocator, and the slot is what keeps this cross-thread hand-off off the heap.
+        host_io.execute(
+            boost::asio::bind_allocator(SlotAllocator<std::byte>(to_host_slot),
+                                        [self = shared_from_this()] { self->drain_to_host(); }));
     }
 
     void drain_to_device() {
@@ -178,10 +194,10 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     }
 
     LinkExecutor host_io;
-    Transport::ReceiveHandler on_receive;  // host thread
-    Transport::ErrorHandler on_error;      // host thread
-    bool closed = false;                   // host thread
-    bool failed = false;                   // host thread
+    Transport::ReceiveHandler on_receive;  // under the pen's guard (host side)
+    Transport::ErrorHandler on_error;      // under the pen's guard
+    bool closed = false;                   // under the pen's guard
+    bool failed = false;                   // under the pen's guard
     std::vector<std::uint8_t> host_scratch;
     std::vector<std::uint8_t> status_scratch;
 
@@ -195,6 +211,7 @@ struct InprocTransport::Link : std::enable_shared_from_this<Link> {
     // direction reuses one block of handler memory instead of the heap.
     std::shared_ptr<HandlerSlot> to_device_slot = std::make_shared<HandlerSlot>();
     std::shared_ptr<HandlerSlot> to_host_slot = std::make_shared<HandlerSlot>();
+    std::shared_ptr<HandlerSlot> deliver_slot = std::make_shared<HandlerSlot>();
 
     std::mutex mutex;  // guards the four below
     std::vector<std::uint8_t> to_device;

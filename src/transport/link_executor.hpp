@@ -41,6 +41,23 @@ public:
         LinkGuard& guard_;
     };
 
+    /// Locks the guard for a scope only if no other thread holds it (never waits).
+    class TryHold {
+    public:
+        explicit TryHold(LinkGuard& guard) : guard_(guard), owns_(guard.try_lock()) {}
+        ~TryHold() {
+            if (owns_) guard_.unlock();
+        }
+        TryHold(const TryHold&) = delete;
+        TryHold& operator=(const TryHold&) = delete;
+        /// Whether the guard is held by this scope.
+        bool owns() const { return owns_; }
+
+    private:
+        LinkGuard& guard_;
+        const bool owns_;
+    };
+
     /// True if this thread holds the guard (inside a handler of the pen, or a Hold).
     bool held_here() const {
         return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
@@ -54,6 +71,11 @@ private:
     void lock() {
         mutex_.lock();
         if (depth_++ == 0) owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    }
+    bool try_lock() {
+        if (!mutex_.try_lock()) return false;
+        if (depth_++ == 0) owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+        return true;
     }
     void unlock() {
         if (--depth_ == 0) owner_.store(std::thread::id{}, std::memory_order_relaxed);
@@ -86,6 +108,19 @@ public:
             if (!guard->alive()) return;
             f();
         });
+    }
+
+    /// Runs f now on this thread under the guard if no other thread holds it, and returns
+    /// true; returns false without running f if the guard is busy (the caller then queues it
+    /// with execute()). For a thread that must never wait for a pen: the in-process simulator's
+    /// delivers a reply this way, saving the hop through the I/O thread. A pen that is gone
+    /// drops f, as execute() would.
+    template <typename F>
+    bool try_run_here(F&& f) const {
+        LinkGuard::TryHold hold(*guard_);
+        if (!hold.owns()) return false;
+        if (guard_->alive()) f();
+        return true;
     }
 
     boost::asio::io_context& query(boost::asio::execution::context_t) const noexcept {
