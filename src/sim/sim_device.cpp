@@ -8,45 +8,40 @@
 // tick_us as a real controller loop would. A pen at rest (PenModel::at_rest) changes only in ways
 // one long step computes exactly, so the timer then sleeps until the next thing due: a status
 // frame at the subscribed rate, the watchdog deadline, a protection threshold, an injected
-// fault, a deferred security event; with none of these it does not wake at all. Every input
+// fault, a deferred security event; with none of these it does not wake at all (WakePlan in
+// wake_plan.hpp says when; WakeTimer in wake_timer.hpp waits for it). Every input
 // (bytes from the host, console and test calls) first brings the model up to the wall clock, so
 // nothing is observed stale. Idle pens therefore cost no CPU, which is what lets hundreds of
 // sim:// pens share one thread (transport/sim_runtime.hpp).
 //
-// Outgoing frames are batched into a fixed buffer and handed to the send callback once per
-// handler, so a status frame costs no heap allocation.
+// Outgoing frames are batched into fixed buffers (Outbox, outbox.hpp) and handed to the send
+// callback once per handler, so a status frame costs no heap allocation.
 #include "sim/sim_device.hpp"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
-#include <cstring>
 #include <random>
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "common/key_file.hpp"
 #include "penlink/errors.hpp"
 #include "protocol/frame.hpp"
 #include "sim/link_admission.hpp"
 #include "sim/module_host.hpp"
+#include "sim/outbox.hpp"
 #include "sim/pen_auth.hpp"
 #include "sim/pen_model.hpp"
 #include "sim/request_gate.hpp"
+#include "sim/wake_plan.hpp"
+#include "sim/wake_timer.hpp"
 
 namespace penlink::sim {
-
-using Clock = std::chrono::steady_clock;
 
 namespace {
 // Further behind the wall clock than this (the io thread was stalled), the device jumps ahead
 // in one physics step and skips the missed status frames rather than bursting them all.
 constexpr std::uint64_t kMaxCatchUpUs = 200'000;
-// At most one Event SecurityRejected per this interval (docs/protocol.md section 16.6).
-constexpr std::uint64_t kSecurityEventIntervalUs = 100'000;
-// No wake is due: the timer is not armed.
-constexpr std::uint64_t kNever = UINT64_MAX;
 
 // A boot id must differ between power-ons of the same configuration (and between penlink-sim
 // processes), so it comes from the system's entropy, not the model's seed.
@@ -56,21 +51,22 @@ std::uint32_t random_boot_id() {
         if (const std::uint32_t id = entropy(); id != 0) return id;
     }
 }
-
-struct OutBuffer {
-    std::array<std::uint8_t, 8192> bytes{};
-    std::size_t size = 0;
-};
 }  // namespace
 
 struct SimDevice::Impl {
     Impl(boost::asio::io_context& io_context, SimConfig sim_config, SendHandler send_handler)
         : io(io_context),
           config(std::move(sim_config)),
-          send(std::move(send_handler)),
+          outbox(
+              std::move(send_handler), [this] { return can_send(); }, config.link_bytes_per_s),
           model(config),
           auth(config.key, config.auth_mode),
-          timer(io_context),
+          timer(io_context,
+                [this] {
+                    if (!running) return;
+                    advance_to(timer.wall_uptime_us());
+                    schedule();
+                }),
           alive(std::make_shared<bool>(true)) {
         if (config.tick_us == 0) config.tick_us = 1000;
         model.set_boot_id(random_boot_id());
@@ -78,7 +74,7 @@ struct SimDevice::Impl {
 
     boost::asio::io_context& io;
     SimConfig config;
-    SendHandler send;
+    Outbox outbox;
     DropLinkHandler drop_link;
     PenModel model;
     PenAuth auth;
@@ -90,61 +86,24 @@ struct SimDevice::Impl {
         [this](std::uint16_t seq, const protocol::Message& message) {
             send_message(seq, message);
         }};
-    boost::asio::steady_timer timer;
-    // Timer completions may already be queued when the device goes away; they check this.
+    WakePlan plan{model, auth, config};
+    WakeTimer timer;
+    // A posted link drop may still be queued when the device goes away; it checks this.
     std::shared_ptr<bool> alive;
-    Clock::time_point epoch{};  // wall time of uptime 0
-    // The pending wait: the uptime it ends at (kNever: none) and its number, so a completion of
-    // a wait that was re-armed or cancelled since is ignored whatever its error code.
-    std::uint64_t armed_at = kNever;
-    std::uint64_t arm_id = 0;
-    std::uint64_t wakeups = 0;  // timer completions that ran (SimDevice::timer_wakeups)
 
     bool running = false;
     bool stopped = false;  // after stop(): nothing more goes out
     bool powered = true;
-    bool silent = false;
-    bool fault_injected = false;
-    bool link_dropped = false;
-    bool rebooted = false;
     std::uint64_t timer_generation = 0;  // a reboot restarts the tick chain
     std::uint64_t decode_errors = 0;
     std::uint64_t status_dropped = 0;
-    std::uint32_t rejections_reported = 0;     // auth.rejected() at the last security event
-    std::uint64_t last_security_event_us = 0;  // uptime of the last one
-    bool security_event_sent = false;
     std::uint16_t unsolicited_seq = 0;  // pen's own frame counter for Status and Event
     std::uint32_t status_seq = 0;
 
-    std::uint16_t status_rate_hz = 0;
-    std::uint64_t status_base_us = 0;  // uptime of frame 0 at the current rate
-    std::uint64_t status_index = 0;    // next frame number at the current rate
+    bool silent() const { return plan.injections.silent; }
+    bool can_send() const { return !silent() && !stopped && powered; }
 
-    // Replies and events, and Status apart, so Status never goes out ahead of a reply.
-    OutBuffer out;
-    OutBuffer status_out;
-    SendHandler status_sink;
-    // Paced link (config.link_bytes_per_s): bytes the link could carry now; replies may push it
-    // below zero, Status only goes out while it covers the whole frame.
-    double link_credit = 0.0;
-
-    void append(OutBuffer& buffer, const protocol::WireFrame& frame) {
-        if (buffer.size + frame.size > buffer.bytes.size()) flush();
-        std::memcpy(buffer.bytes.data() + buffer.size, frame.bytes.data(), frame.size);
-        buffer.size += frame.size;
-    }
-
-    bool can_send() const { return !silent && !stopped && powered; }
-
-    void flush() {
-        if (out.size > 0 && can_send() && send) send({out.bytes.data(), out.size});
-        out.size = 0;
-        if (status_out.size > 0 && can_send()) {
-            const SendHandler& sink = status_sink ? status_sink : send;
-            if (sink) sink({status_out.bytes.data(), status_out.size});
-        }
-        status_out.size = 0;
-    }
+    void flush() { outbox.flush(); }
 
     // Replies and events always go out (a paced link's credit may go negative). In an
     // authenticated session each is sealed as it goes out, so a remembered reply sent again
@@ -155,16 +114,11 @@ struct SimDevice::Impl {
             sealed = protocol::seal_frame(plain, *sealer);
             if (!sealed) return;  // counter used up: nothing unsealed goes out
         }
-        const protocol::WireFrame& frame = sealed ? *sealed : plain;
-        if (config.link_bytes_per_s != 0) link_credit -= static_cast<double>(frame.size);
-        append(out, frame);
+        outbox.add_reply(sealed ? *sealed : plain);
     }
 
     void send_plain(std::uint16_t seq, const protocol::Message& message) {
-        if (auto frame = protocol::encode_frame(seq, message)) {
-            if (config.link_bytes_per_s != 0) link_credit -= static_cast<double>(frame->size);
-            append(out, *frame);
-        }
+        if (auto frame = protocol::encode_frame(seq, message)) outbox.add_reply(*frame);
     }
 
     void send_message(std::uint16_t seq, const protocol::Message& message) {
@@ -184,9 +138,9 @@ struct SimDevice::Impl {
     }
 
     void receive(std::span<const std::uint8_t> bytes) {
-        if (silent || stopped || !powered) return;
+        if (!can_send()) return;
         catch_up();
-        if (silent || stopped || !powered) return;  // the schedule may have just said so
+        if (!can_send()) return;  // the schedule may have just said so
         decoder.feed(
             bytes, [this](const protocol::DecodedFrame& frame) { on_frame(frame); },
             [this](protocol::FrameError error) {
@@ -200,14 +154,15 @@ struct SimDevice::Impl {
 
     // Tells the authenticated host that frames were rejected, at most every 100 ms.
     void report_rejections() {
-        if (!auth.authenticated() || auth.rejected() == rejections_reported) return;
+        SecurityEventPacing& pacing = plan.security;
+        if (!auth.authenticated() || auth.rejected() == pacing.reported) return;
         const std::uint64_t now = model.uptime_us();
-        if (security_event_sent && now - last_security_event_us < kSecurityEventIntervalUs) return;
-        rejections_reported = auth.rejected();
-        last_security_event_us = now;
-        security_event_sent = true;
+        if (!pacing.may_send(now)) return;
+        pacing.reported = auth.rejected();
+        pacing.last_us = now;
+        pacing.sent = true;
         send_message(unsolicited_seq++, protocol::Event{protocol::EventKind::SecurityRejected,
-                                                        rejections_reported, model.uptime_ms()});
+                                                        pacing.reported, model.uptime_ms()});
     }
 
     // A frame from a second link while this one's host holds the session (docs/protocol.md
@@ -224,115 +179,54 @@ struct SimDevice::Impl {
         while (model.pop_event(event)) send_message(unsolicited_seq++, event);
     }
 
-    std::uint64_t next_status_due_us() const {
-        return status_base_us + status_index * 1'000'000ull / status_rate_hz;
-    }
-
     void send_due_status() {
-        if (status_rate_hz == 0 || next_status_due_us() > model.uptime_us()) return;
+        StatusTimetable& timetable = plan.status;
+        if (timetable.rate_hz == 0 || timetable.next_due_us() > model.uptime_us()) return;
         protocol::Status status;
         model.snapshot(status);
-        for (std::uint64_t due = next_status_due_us(); due <= model.uptime_us();
-             due = next_status_due_us()) {
+        for (std::uint64_t due = timetable.next_due_us(); due <= model.uptime_us();
+             due = timetable.next_due_us()) {
             status.status_seq = status_seq++;
             status.timestamp_ms = static_cast<std::uint32_t>(due / 1000);
-            ++status_index;
+            ++timetable.index;
             // Written in place at the lane's end (encode_status_frame: no Message, no copy);
             // a frame that is then dropped is simply not counted into the lane.
-            if (status_out.bytes.size() - status_out.size < protocol::kMaxStatusWireFrameSize)
-                flush();
-            const auto size = protocol::encode_status_frame(
-                unsolicited_seq, status,
-                std::span<std::uint8_t>(status_out.bytes).subspan(status_out.size), auth.sealer());
+            const auto size = protocol::encode_status_frame(unsolicited_seq, status,
+                                                            outbox.status_space(), auth.sealer());
             if (!size) continue;
-            if (config.link_bytes_per_s != 0) {
-                if (link_credit < static_cast<double>(*size)) {
-                    ++status_dropped;  // no room on the link: dropped, its number stays used
-                    continue;
-                }
-                link_credit -= static_cast<double>(*size);
+            if (!outbox.add_status(*size)) {
+                ++status_dropped;  // no room on the link: dropped, its number stays used
+                continue;
             }
             ++unsolicited_seq;
-            status_out.size += *size;
         }
-    }
-
-    void refill_link_credit(std::uint64_t dt_us) {
-        if (config.link_bytes_per_s == 0) return;
-        // At most ~10 ms of traffic (and at least two frames) builds up while the link idles.
-        const double burst =
-            std::max(2.0 * protocol::kMaxWireFrameSize, config.link_bytes_per_s / 100.0);
-        link_credit = std::min(
-            burst, link_credit + config.link_bytes_per_s * (static_cast<double>(dt_us) / 1e6));
     }
 
     void apply_injections() {
         const std::uint32_t now_ms = model.uptime_ms();
-        if (config.fault_after_ms != 0 && !fault_injected && now_ms >= config.fault_after_ms) {
-            fault_injected = true;
+        InjectionsDone& done = plan.injections;
+        if (config.fault_after_ms != 0 && !done.fault && now_ms >= config.fault_after_ms) {
+            done.fault = true;
             model.raise_fault(protocol::kFaultInjected);
         }
-        if (config.silent_after_ms != 0 && !silent && now_ms >= config.silent_after_ms) {
+        if (config.silent_after_ms != 0 && !done.silent && now_ms >= config.silent_after_ms) {
             flush();  // what was due before going silent still goes out
-            silent = true;
+            done.silent = true;
         }
-        if (config.reboot_after_ms != 0 && !rebooted && now_ms >= config.reboot_after_ms) {
-            rebooted = true;
+        if (config.reboot_after_ms != 0 && !done.reboot && now_ms >= config.reboot_after_ms) {
+            done.reboot = true;
             reboot();
             return;
         }
-        if (config.drop_link_after_ms != 0 && !link_dropped &&
+        if (config.drop_link_after_ms != 0 && !done.drop_link &&
             now_ms >= config.drop_link_after_ms) {
-            link_dropped = true;
+            done.drop_link = true;
             // Posted so the handler may close the link without re-entering this tick.
             if (drop_link)
                 boost::asio::post(io, [handler = drop_link, token = alive] {
                     if (*token) handler();
                 });
         }
-    }
-
-    // Uptime of the next thing a resting pen must wake for (kNever: nothing): a status frame,
-    // the model's own changes (watchdog, protection thresholds), the injection schedule, a
-    // security event held back by its interval.
-    std::uint64_t next_due_us() const {
-        std::uint64_t due = model.next_self_change_us();
-        if (status_rate_hz != 0) due = std::min(due, next_status_due_us());
-        const auto injection = [&due](std::uint32_t after_ms, bool done) {
-            if (after_ms != 0 && !done) due = std::min(due, std::uint64_t{after_ms} * 1000);
-        };
-        injection(config.fault_after_ms, fault_injected);
-        injection(config.silent_after_ms, silent);
-        injection(config.reboot_after_ms, rebooted);
-        injection(config.drop_link_after_ms, link_dropped);
-        if (auth.authenticated() && auth.rejected() != rejections_reported) {
-            due = std::min(due, security_event_sent
-                                    ? last_security_event_us + kSecurityEventIntervalUs
-                                    : model.uptime_us());
-        }
-        return due;
-    }
-
-    // The first point of the tick grid (uptime + n * tick_us, n >= 1) at or after due: the
-    // model is stepped to where the per-tick loop would have seen the event.
-    std::uint64_t grid_after(std::uint64_t due) const {
-        const std::uint64_t now = model.uptime_us();
-        const std::uint64_t tick = config.tick_us;
-        if (due == kNever) return kNever;
-        if (due <= now) return now + tick;
-        return now + (due - now + tick - 1) / tick * tick;
-    }
-
-    // True when the per-tick loop is what the pen needs anyway: it moves, or a status frame is
-    // due within the next tick (a fast stream), so no look-ahead is worth computing.
-    bool ticking() const {
-        const std::uint64_t next_tick = model.uptime_us() + config.tick_us;
-        return !model.at_rest() || (status_rate_hz != 0 && next_status_due_us() <= next_tick);
-    }
-
-    // When the timer must next wake: every tick while ticking(), else at the next due.
-    std::uint64_t next_wake_us() const {
-        return ticking() ? model.uptime_us() + config.tick_us : grid_after(next_due_us());
     }
 
     void step_model(std::uint64_t dt_us) {
@@ -348,24 +242,16 @@ struct SimDevice::Impl {
         const std::uint64_t tick = config.tick_us;
         // Further behind than planned (the io thread stalled): one jump, missed frames skipped.
         const std::uint64_t planned =
-            std::max(model.uptime_us(), std::min(next_wake_us(), target_us));
+            std::max(model.uptime_us(), std::min(plan.next_wake_us(), target_us));
         if (target_us > planned + kMaxCatchUpUs && target_us - model.uptime_us() > tick) {
             step_model(target_us - model.uptime_us() - tick);
-            status_base_us = model.uptime_us();
-            status_index = 0;
+            plan.status.restart(model.uptime_us());
         }
         const std::uint64_t generation = timer_generation;
         while (model.uptime_us() + tick <= target_us) {
-            std::uint64_t dt = tick;
-            if (!ticking()) {
-                // One step to the next due or to the last grid point before the target:
-                // exactly what the per-tick steps in between would have computed.
-                const std::uint64_t last =
-                    model.uptime_us() + (target_us - model.uptime_us()) / tick * tick;
-                dt = std::min(last, grid_after(next_due_us())) - model.uptime_us();
-            }
+            const std::uint64_t dt = plan.step_toward(target_us);
             step_model(dt);
-            refill_link_credit(dt);
+            outbox.refill(dt);
             apply_injections();
             if (generation != timer_generation) return;  // rebooted: time starts over
             send_due_status();
@@ -376,39 +262,18 @@ struct SimDevice::Impl {
         flush();
     }
 
-    std::uint64_t wall_uptime_us() const {
-        return static_cast<std::uint64_t>(
-            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - epoch).count());
-    }
-
     // Brings the model up to the wall clock before an input acts on it or a caller reads it.
     void catch_up() {
-        if (running) advance_to(wall_uptime_us());
+        if (running) advance_to(timer.wall_uptime_us());
     }
 
     // Arms the timer for uptime `at` unless an earlier wait is already pending (that one
     // re-plans when it wakes).
     void arm(std::uint64_t at) {
-        if (!running || at == kNever || (armed_at != kNever && armed_at <= at)) return;
-        armed_at = at;
-        const std::uint64_t id = ++arm_id;
-        timer.expires_at(epoch + std::chrono::microseconds(at));  // cancels the older wait
-        timer.async_wait([this, token = alive, id](const boost::system::error_code&) {
-            if (!*token || id != arm_id || !running) return;
-            armed_at = kNever;
-            ++wakeups;
-            advance_to(wall_uptime_us());
-            schedule();
-        });
+        if (running) timer.arm(at);
     }
 
-    void disarm() {
-        armed_at = kNever;
-        ++arm_id;
-        timer.cancel();
-    }
-
-    void schedule() { arm(next_wake_us()); }
+    void schedule() { arm(plan.next_wake_us()); }
 
     // A console or test input: applied to a model brought up to the wall clock, its events
     // sent, and the timer re-planned around what it changed. No extra step is needed: inputs
@@ -430,13 +295,12 @@ struct SimDevice::Impl {
     }
 
     // At start and after a reboot: one step at the next tick, then the plan.
-    void schedule_soon() { arm(std::min(next_wake_us(), model.uptime_us() + config.tick_us)); }
+    void schedule_soon() { arm(std::min(plan.next_wake_us(), model.uptime_us() + config.tick_us)); }
 
     void sync_status_rate() {
-        if (model.status_rate_hz() == status_rate_hz) return;
-        status_rate_hz = model.status_rate_hz();
-        status_base_us = model.uptime_us();
-        status_index = 0;
+        if (model.status_rate_hz() == plan.status.rate_hz) return;
+        plan.status.rate_hz = model.status_rate_hz();
+        plan.status.restart(model.uptime_us());
     }
 
     void forget_host() {
@@ -444,8 +308,7 @@ struct SimDevice::Impl {
         gate.forget();
         auth.end_session();
         decoder.set_opener(nullptr);
-        rejections_reported = 0;
-        security_event_sent = false;
+        plan.security.forget();
     }
 
     void end_session() {
@@ -459,8 +322,7 @@ struct SimDevice::Impl {
     void power_off() {
         if (!powered) return;
         model.end_session();  // what a power loss does to the outputs
-        out.size = 0;
-        status_out.size = 0;
+        outbox.discard();
         powered = false;
     }
 
@@ -469,17 +331,14 @@ struct SimDevice::Impl {
         forget_host();
         unsolicited_seq = 0;
         status_seq = 0;
-        status_rate_hz = 0;
-        status_base_us = 0;
-        status_index = 0;
-        link_credit = 0.0;
-        out.size = 0;
-        status_out.size = 0;
+        plan.status = StatusTimetable{};
+        outbox.reset_credit();
+        outbox.discard();
         powered = true;
         // Uptime starts again at 0: restart the timer against a new epoch.
         ++timer_generation;
-        epoch = Clock::now();
-        disarm();
+        timer.set_uptime(0);
+        timer.disarm();
         schedule_soon();
     }
 
@@ -499,33 +358,31 @@ SimDevice::SimDevice(boost::asio::io_context& io, SimConfig config, SendHandler 
     }
 }
 
-SimDevice::~SimDevice() {
-    *impl_->alive = false;
-    impl_->timer.cancel();
-}
+SimDevice::~SimDevice() { *impl_->alive = false; }
 
 void SimDevice::start() {
     if (impl_->running) return;
     impl_->running = true;
     impl_->stopped = false;
     // uptime continues where it was, so a restarted device keeps monotonic timestamps
-    impl_->epoch = Clock::now() - std::chrono::microseconds(impl_->model.uptime_us());
+    impl_->timer.set_uptime(impl_->model.uptime_us());
     impl_->schedule_soon();
 }
 
 void SimDevice::stop() {
     impl_->running = false;
-    impl_->disarm();
+    impl_->timer.disarm();
     impl_->stopped = true;
-    impl_->out.size = 0;
-    impl_->status_out.size = 0;
+    impl_->outbox.discard();
 }
 
 void SimDevice::receive(std::span<const std::uint8_t> bytes) { impl_->receive(bytes); }
 
 void SimDevice::on_drop_link(DropLinkHandler handler) { impl_->drop_link = std::move(handler); }
 
-void SimDevice::set_status_sink(SendHandler sink) { impl_->status_sink = std::move(sink); }
+void SimDevice::set_status_sink(SendHandler sink) {
+    impl_->outbox.set_status_sink(std::move(sink));
+}
 
 void SimDevice::press_button(std::uint32_t button) {
     impl_->input([&] { impl_->model.press_button(button); });
@@ -619,7 +476,7 @@ bool SimDevice::controller_active() const {
 
 void SimDevice::receive_other_link(std::span<const std::uint8_t> bytes,
                                    protocol::FrameDecoder& decoder, const SendHandler& reply) {
-    if (impl_->silent || impl_->stopped || !impl_->powered) return;
+    if (!impl_->can_send()) return;
     impl_->catch_up();
     decoder.feed(
         bytes,
@@ -646,7 +503,7 @@ const PenModel& SimDevice::model() const {
     impl_->catch_up();
     return impl_->model;
 }
-std::uint64_t SimDevice::timer_wakeups() const { return impl_->wakeups; }
-std::uint64_t SimDevice::next_wakeup_us() const { return impl_->armed_at; }
+std::uint64_t SimDevice::timer_wakeups() const { return impl_->timer.wakeups(); }
+std::uint64_t SimDevice::next_wakeup_us() const { return impl_->timer.armed_at(); }
 
 }  // namespace penlink::sim
