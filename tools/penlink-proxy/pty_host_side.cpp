@@ -1,4 +1,4 @@
-// The pty is opened as penlink-sim opens its own (tools/common/pty_setup.hpp), and a slave
+// The pty is opened as penlink-sim opens its own (tools/shared/pty_setup.hpp), and a slave
 // descriptor is held open so a host closing the port does not leave the master reading EIO.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,8 +11,8 @@
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 
-#include "common/pty_setup.hpp"
 #include "host_side.hpp"
+#include "shared/pty_setup.hpp"
 
 namespace penlink::proxytool {
 namespace {

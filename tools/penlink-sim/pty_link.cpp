@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <system_error>
 
-#include "common/pty_setup.hpp"
+#include "shared/pty_setup.hpp"
 
 namespace penlink::simtool {
 namespace {
