@@ -8,10 +8,8 @@
 // against median), reported as the median and spread over the runs.
 //
 // Usage: bench_roundtrip [rounds per measurement, 2000] [runs, 5]
-#include <fcntl.h>
 #include <pty.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <netinet/in.h>
@@ -31,6 +29,7 @@
 #include "penlink-sim/launcher.hpp"
 #include "penlink/penlink.hpp"
 #include "protocol/frame.hpp"
+#include "raw_pty.hpp"
 #include "result_line.hpp"
 #include "stats.hpp"
 
@@ -46,10 +45,7 @@ constexpr std::size_t kFrameBytes = 12;
 std::vector<double> raw_pty_echo(int rounds) {
     int master = -1, slave = -1;
     if (openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) std::abort();
-    termios raw{};
-    tcgetattr(slave, &raw);
-    cfmakeraw(&raw);
-    tcsetattr(slave, TCSANOW, &raw);
+    bench::make_raw(slave);
     const pid_t child = fork();
     if (child == 0) {  // the minimal "device": echo whatever arrives
         close(slave);
@@ -66,7 +62,7 @@ std::vector<double> raw_pty_echo(int rounds) {
     for (int i = 0; i < rounds; ++i) {
         frame[0] = static_cast<unsigned char>(i);
         const auto start = Clock::now();
-        if (write(slave, frame, sizeof frame) != static_cast<ssize_t>(sizeof frame)) std::abort();
+        bench::write_all(slave, frame, sizeof frame);
         std::size_t got = 0;
         unsigned char back[kFrameBytes];
         while (got < sizeof back) {
@@ -167,22 +163,16 @@ std::vector<double> two_thread_ping_pong(int rounds) {
 // simulated device itself costs, without the SDK.
 std::vector<double> raw_frames_to_sim(int rounds) {
     penlink::simtool::SimProcess sim(PENLINK_SIM_PATH, {"--pty", "--quiet"});
-    const int fd = open(sim.pty_path().c_str(), O_RDWR | O_NOCTTY);
-    if (fd < 0) std::abort();
-    termios raw{};
-    tcgetattr(fd, &raw);
-    cfmakeraw(&raw);
-    tcsetattr(fd, TCSANOW, &raw);
+    const int fd = bench::open_raw_pty(sim.pty_path());
     std::vector<double> samples;
     penlink::protocol::FrameDecoder decoder;
-    const auto hello = penlink::protocol::encode_frame(1, penlink::protocol::Hello{});
-    if (write(fd, hello->bytes.data(), hello->size) < 0) std::abort();
+    bench::write_frame(fd, 1, penlink::protocol::Hello{});
     for (int i = 0; i < rounds + 100; ++i) {
         const auto seq = static_cast<std::uint16_t>(i + 2);
         const auto frame = penlink::protocol::encode_frame(
             seq, penlink::protocol::SetDepth{static_cast<std::uint16_t>(i % 2 ? 1000 : 1050)});
         const auto start = Clock::now();
-        if (write(fd, frame->bytes.data(), frame->size) < 0) std::abort();
+        bench::write_all(fd, frame->bytes.data(), frame->size);
         bool acked = false;
         while (!acked) {
             std::uint8_t buffer[512];

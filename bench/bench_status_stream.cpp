@@ -22,10 +22,8 @@
 //   telemetry values from a module written at run time; highest zero-drop rate of each.
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,6 +44,7 @@
 #include "penlink-sim/launcher.hpp"
 #include "penlink/penlink.hpp"
 #include "protocol/frame.hpp"
+#include "raw_pty.hpp"
 #include "result_line.hpp"
 #include "stats.hpp"
 #include "status_telemetry_sweep.hpp"
@@ -76,24 +75,14 @@ struct RawResult {
     unsigned long long gaps;
 };
 
-void write_frame(int fd, std::uint16_t seq, const penlink::protocol::Message& message) {
-    const auto frame = penlink::protocol::encode_frame(seq, message);
-    if (!frame || write(fd, frame->bytes.data(), frame->size) != static_cast<ssize_t>(frame->size))
-        std::abort();
-}
-
 RawResult raw_reader(double seconds) {
     penlink::simtool::SimProcess sim(PENLINK_SIM_PATH,
                                      {"--pty", "--quiet", "--max-status-hz", "65535"});
-    const int fd = open(sim.pty_path().c_str(), O_RDWR | O_NOCTTY);
-    if (fd < 0) std::abort();
-    termios raw{};
-    tcgetattr(fd, &raw);
-    cfmakeraw(&raw);
-    tcsetattr(fd, TCSANOW, &raw);
+    const int fd = bench::open_raw_pty(sim.pty_path());
     std::uint16_t seq = 1;
-    write_frame(fd, seq++, penlink::protocol::Hello{});
-    write_frame(fd, seq++, penlink::protocol::SubscribeStatus{static_cast<std::uint16_t>(kRate)});
+    bench::write_frame(fd, seq++, penlink::protocol::Hello{});
+    bench::write_frame(fd, seq++,
+                       penlink::protocol::SubscribeStatus{static_cast<std::uint16_t>(kRate)});
 
     penlink::protocol::FrameDecoder decoder;
     unsigned long long frames = 0, reads = 0, gaps = 0;
@@ -113,7 +102,7 @@ RawResult raw_reader(double seconds) {
         std::uint8_t buffer[4096];
         for (auto now = Clock::now(); now < until; now = Clock::now()) {
             if (now >= heartbeat_due) {
-                write_frame(fd, seq++, penlink::protocol::Heartbeat{});
+                bench::write_frame(fd, seq++, penlink::protocol::Heartbeat{});
                 heartbeat_due = now + std::chrono::milliseconds(100);
             }
             const ssize_t n = read(fd, buffer, sizeof buffer);
@@ -131,7 +120,7 @@ RawResult raw_reader(double seconds) {
                std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
     const double wall = std::chrono::duration<double>(Clock::now() - start).count();
     const Usage after = usage_of(RUSAGE_THREAD);
-    write_frame(fd, seq++, penlink::protocol::SubscribeStatus{0});
+    bench::write_frame(fd, seq++, penlink::protocol::SubscribeStatus{0});
     close(fd);
     return {static_cast<double>(frames) / wall,
             100.0 * (after.cpu_s - before.cpu_s) / wall,

@@ -3,13 +3,12 @@
 // greater than 0"). The same parser serves the host (descriptors read from a pen or a partner
 // directory) and penlink-sim (descriptor files), so both refuse the same files.
 #include <boost/json.hpp>
-#include <cmath>
 #include <set>
-#include <sstream>
 #include <string>
 
+#include "modules/descriptor_fields.hpp"
 #include "modules/param_values.hpp"
-#include "modules/profiles.hpp"
+#include "modules/profile_conformance.hpp"
 #include "modules/units.hpp"
 #include "penlink/errors.hpp"
 #include "penlink/module_descriptor.hpp"
@@ -19,111 +18,16 @@ namespace penlink {
 namespace {
 
 namespace json = boost::json;
+using modules::Fields;
+using modules::is_valid_key;
+using modules::number_text;
+using modules::quoted;
+using modules::refuse;
 
 constexpr std::size_t kMaxParameters = 64;
 constexpr std::size_t kMaxChannels = 32;
 constexpr std::size_t kMaxInterlocks = 16;
 constexpr const char* kSchema = "penlink.module/1";
-
-[[noreturn]] void refuse(const std::string& where, const std::string& why) {
-    throw InvalidArgumentError("module descriptor: " + (where.empty() ? "" : where + ": ") + why);
-}
-
-bool is_valid_key(const std::string& key) {
-    if (key.empty() || key.size() > 32 || key[0] < 'a' || key[0] > 'z') return false;
-    for (char c : key) {
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-    }
-    return true;
-}
-
-// Reads the members of one JSON object, remembering which it used so that any other member
-// (a typo such as "defualt") is refused instead of silently ignored.
-class Fields {
-public:
-    Fields(const json::value& value, std::string where) : where_(std::move(where)) {
-        if (!value.is_object()) refuse(where_, "must be a JSON object");
-        object_ = &value.get_object();
-    }
-
-    const std::string& where() const { return where_; }
-    bool has(const char* name) const { return object_->contains(name); }
-
-    std::string string(const char* name, bool required = true, std::string fallback = "") {
-        const json::value* v = take(name, required);
-        if (!v) return fallback;
-        if (!v->is_string()) refuse(where_, std::string("\"") + name + "\" must be a string");
-        return std::string(v->get_string());
-    }
-    std::string key(const char* name) {
-        std::string text = string(name);
-        if (!is_valid_key(text)) {
-            refuse(where_, std::string("\"") + name + "\" \"" + text +
-                               "\" must match [a-z][a-z0-9_]{0,31}");
-        }
-        return text;
-    }
-    double number(const char* name, bool required = true, double fallback = 0.0) {
-        const json::value* v = take(name, required);
-        if (!v) return fallback;
-        if (!v->is_number()) refuse(where_, std::string("\"") + name + "\" must be a number");
-        const double d = v->to_number<double>();
-        if (!std::isfinite(d)) refuse(where_, std::string("\"") + name + "\" must be finite");
-        return d;
-    }
-    std::int64_t integer(const char* name, std::int64_t lowest, std::int64_t highest) {
-        const json::value* v = take(name, true);
-        if (!v->is_int64() && !v->is_uint64()) {
-            refuse(where_, std::string("\"") + name + "\" must be a whole number");
-        }
-        const std::int64_t i =
-            v->is_int64()
-                ? v->get_int64()
-                : static_cast<std::int64_t>(std::min<std::uint64_t>(v->get_uint64(), INT64_MAX));
-        if (i < lowest || i > highest) {
-            refuse(where_, std::string("\"") + name + "\" " + std::to_string(i) + " is outside " +
-                               std::to_string(lowest) + ".." + std::to_string(highest));
-        }
-        return i;
-    }
-    const json::array* array(const char* name, bool required) {
-        const json::value* v = take(name, required);
-        if (!v) return nullptr;
-        if (!v->is_array()) refuse(where_, std::string("\"") + name + "\" must be an array");
-        return &v->get_array();
-    }
-    const json::value* raw(const char* name, bool required) { return take(name, required); }
-
-    /// Call last: refuses members nobody asked for.
-    void finish() const {
-        for (const auto& member : *object_) {
-            if (used_.count(std::string(member.key())) == 0) {
-                refuse(where_, "unknown field \"" + std::string(member.key()) + "\"");
-            }
-        }
-    }
-
-private:
-    const json::value* take(const char* name, bool required) {
-        used_.insert(name);
-        const json::value* v = object_->if_contains(name);
-        if (!v && required) refuse(where_, std::string("missing field \"") + name + "\"");
-        return v;
-    }
-
-    const json::object* object_ = nullptr;
-    std::string where_;
-    std::set<std::string> used_;
-};
-
-std::string quoted(const std::string& text) { return "\"" + text + "\""; }
-
-std::string number_text(double value) {
-    std::ostringstream text;
-    text.precision(10);
-    text << value;
-    return text.str();
-}
 
 void require_exact(Fields& f, const char* what, double value, double scale) {
     if (!modules::raw_of(value, scale)) {
@@ -309,84 +213,6 @@ InterlockSpec parse_interlock(const json::value& value, std::size_t index,
     return i;
 }
 
-// The typed facades (set_rf_mode, set_led_mode) convert with the profile's scale and pick
-// labels by name, and a pen's raw values must mean the same on every vendor's module: so the
-// scale and the labels, in order, are the profile's too.
-void check_profile_convention(const std::string& name, const modules::ProfileParam& wanted,
-                              const ParamSpec& p) {
-    const std::string where = "profile " + quoted(name) + " parameter " + quoted(p.key);
-    if (std::fabs(p.scale - wanted.scale) > 1e-12 * wanted.scale) {
-        refuse("profiles", where + " needs scale " + number_text(wanted.scale) + ", not " +
-                               number_text(p.scale));
-    }
-    if (wanted.type != ParamType::Enum) return;
-    std::string labels;
-    bool same = p.labels.size() == wanted.labels.size();
-    for (std::size_t i = 0; i < wanted.labels.size(); ++i) {
-        labels += (i ? ", " : "") + std::string(wanted.labels[i]);
-        same = same && p.labels[i] == wanted.labels[i];
-    }
-    if (!same) refuse("profiles", where + " needs the labels " + labels + ", in that order");
-}
-
-void check_profiles(const ModuleDescriptor& module) {
-    for (const std::string& name : module.profiles) {
-        const modules::Profile* profile = modules::find_profile(name);
-        if (!profile) {
-            refuse("profiles", "unknown profile " + quoted(name) +
-                                   "; known: " + modules::known_profiles_text());
-        }
-        for (const auto& wanted : profile->parameters) {
-            const ParamSpec* p = module.find_parameter(std::string(wanted.key));
-            if (!p || p->id != wanted.id || p->type != wanted.type || p->unit != wanted.unit) {
-                refuse("profiles", "profile " + quoted(name) + " needs parameter " +
-                                       quoted(std::string(wanted.key)) + " with id " +
-                                       std::to_string(wanted.id) + ", its type and unit " +
-                                       quoted(std::string(wanted.unit)));
-            }
-            check_profile_convention(name, wanted, *p);
-        }
-        for (const auto& wanted : profile->telemetry) {
-            const TelemetrySpec* t = module.find_telemetry(std::string(wanted.key));
-            if (!t || t->id != wanted.id || t->unit != wanted.unit) {
-                refuse("profiles", "profile " + quoted(name) + " needs telemetry " +
-                                       quoted(std::string(wanted.key)) + " with id " +
-                                       std::to_string(wanted.id) + " and unit " +
-                                       quoted(std::string(wanted.unit)));
-            }
-        }
-    }
-    // Ids below the vendor ranges are the profiles': a vendor id there would collide later.
-    for (const ParamSpec& p : module.parameters) {
-        if (p.id >= protocol::kFirstVendorParamId) continue;
-        bool owned = false;
-        for (const std::string& name : module.profiles) {
-            for (const auto& wanted : modules::find_profile(name)->parameters) {
-                owned = owned || (wanted.key == p.key && wanted.id == p.id);
-            }
-        }
-        if (!owned) {
-            refuse("parameter " + quoted(p.key),
-                   "id " + std::to_string(p.id) +
-                       " is reserved for standard profiles; vendor ids start at 0x8000 (32768)");
-        }
-    }
-    for (const TelemetrySpec& t : module.telemetry) {
-        if (t.id >= protocol::kFirstVendorChannelId) continue;
-        bool owned = false;
-        for (const std::string& name : module.profiles) {
-            for (const auto& wanted : modules::find_profile(name)->telemetry) {
-                owned = owned || (wanted.key == t.key && wanted.id == t.id);
-            }
-        }
-        if (!owned) {
-            refuse("telemetry " + quoted(t.key),
-                   "id " + std::to_string(t.id) +
-                       " is reserved for standard profiles; vendor ids start at 0x80 (128)");
-        }
-    }
-}
-
 template <typename Spec, typename Id>
 void refuse_duplicates(const std::vector<Spec>& specs, const char* what, Id Spec::*id) {
     std::set<std::string> keys;
@@ -464,7 +290,7 @@ ModuleDescriptor parse_document(const json::value& document) {
         refuse("simulation", "must be a JSON object");
     }
     top.finish();
-    check_profiles(module);
+    modules::check_profiles(module);
     return module;
 }
 

@@ -39,21 +39,62 @@ bool is_valid_enum<EventKind>(std::uint8_t raw);
 template <>
 bool is_valid_enum<AuthMode>(std::uint8_t raw);
 
+/// How many bytes a field of type T takes on the wire: bools and enums one, integers their own
+/// width.
+template <typename T>
+constexpr std::size_t wire_size() {
+    if constexpr (std::is_same_v<T, bool>) {
+        return 1;
+    } else if constexpr (std::is_enum_v<T>) {
+        static_assert(sizeof(T) == 1, "enums travel as u8");
+        return 1;
+    } else {
+        static_assert(std::is_integral_v<T>);
+        return sizeof(T);
+    }
+}
+
+/// A field's value as the unsigned number whose low wire_size<T>() bytes travel; negative
+/// integers go through their unsigned type, so they arrive two's-complement intact.
+template <typename T>
+std::uint32_t to_wire(const T& value) {
+    if constexpr (std::is_same_v<T, bool>) {
+        return value ? 1u : 0u;
+    } else if constexpr (std::is_enum_v<T>) {
+        return static_cast<std::uint8_t>(value);
+    } else {
+        return static_cast<std::uint32_t>(static_cast<std::make_unsigned_t<T>>(value));
+    }
+}
+
+/// Stores the low `bytes` bytes of value at to, least significant first.
+inline void store_le(std::uint8_t* to, std::uint32_t value, std::size_t bytes) {
+    if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(to, &value, bytes);
+    } else {
+        for (std::size_t i = 0; i < bytes; ++i) to[i] = static_cast<std::uint8_t>(value >> (8 * i));
+    }
+}
+
+/// Reads `bytes` bytes at from, least significant first.
+inline std::uint32_t load_le(const std::uint8_t* from, std::size_t bytes) {
+    std::uint32_t value = 0;
+    if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(&value, from, bytes);
+    } else {
+        for (std::size_t i = 0; i < bytes; ++i)
+            value |= static_cast<std::uint32_t>(from[i]) << (8 * i);
+    }
+    return value;
+}
+
 class ByteWriter {
 public:
     explicit ByteWriter(std::span<std::uint8_t> out) : out_(out) {}
 
     template <typename T>
     void field(const T& value) {
-        if constexpr (std::is_same_v<T, bool>) {
-            put(value ? 1u : 0u, 1);
-        } else if constexpr (std::is_enum_v<T>) {
-            static_assert(sizeof(T) == 1, "enums travel as u8");
-            put(static_cast<std::uint8_t>(value), 1);
-        } else {
-            static_assert(std::is_integral_v<T>);
-            put(static_cast<std::uint32_t>(static_cast<std::make_unsigned_t<T>>(value)), sizeof(T));
-        }
+        put(to_wire(value), wire_size<T>());
     }
 
     /// u8 length + bytes. Longer than max_length is an error, never a silent truncation.
@@ -91,13 +132,7 @@ private:
             ok_ = false;
             return;
         }
-        std::uint8_t* to = out_.data() + pos;
-        if constexpr (std::endian::native == std::endian::little) {
-            std::memcpy(to, &value, bytes);
-        } else {
-            for (std::size_t i = 0; i < bytes; ++i)
-                to[i] = static_cast<std::uint8_t>(value >> (8 * i));
-        }
+        store_le(out_.data() + pos, value, bytes);
         pos_ = pos + bytes;
     }
 
@@ -115,15 +150,7 @@ public:
 
     template <typename T>
     void field(const T& value) {
-        if constexpr (std::is_same_v<T, bool>) {
-            put(value ? 1u : 0u, 1);
-        } else if constexpr (std::is_enum_v<T>) {
-            static_assert(sizeof(T) == 1, "enums travel as u8");
-            put(static_cast<std::uint8_t>(value), 1);
-        } else {
-            static_assert(std::is_integral_v<T>);
-            put(static_cast<std::uint32_t>(static_cast<std::make_unsigned_t<T>>(value)), sizeof(T));
-        }
+        put(to_wire(value), wire_size<T>());
     }
 
     void optional_tail() {}
@@ -134,12 +161,7 @@ public:
 private:
     void put(std::uint32_t value, std::size_t bytes) {
         std::uint8_t* to = cursor_;
-        if constexpr (std::endian::native == std::endian::little) {
-            std::memcpy(to, &value, bytes);
-        } else {
-            for (std::size_t i = 0; i < bytes; ++i)
-                to[i] = static_cast<std::uint8_t>(value >> (8 * i));
-        }
+        store_le(to, value, bytes);
         cursor_ = to + bytes;
     }
 
@@ -210,14 +232,7 @@ private:
         }
         const std::uint8_t* from = in_.data() + pos_;
         pos_ += bytes;
-        std::uint32_t value = 0;
-        if constexpr (std::endian::native == std::endian::little) {
-            std::memcpy(&value, from, bytes);
-        } else {
-            for (std::size_t i = 0; i < bytes; ++i)
-                value |= static_cast<std::uint32_t>(from[i]) << (8 * i);
-        }
-        return value;
+        return load_le(from, bytes);
     }
 
     std::span<const std::uint8_t> in_;

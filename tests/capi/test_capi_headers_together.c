@@ -8,12 +8,18 @@
 
 #include "check.h"
 #include "penlink/auth.h"
+#include "penlink/common.h"
+#include "penlink/connect_options.h"
 #include "penlink/discovery.h"
 #include "penlink/modules.h"
+#include "penlink/pen.h"
+#include "penlink/pen_commands.h"
 #include "penlink/penlink.h"
 #include "penlink/records.h"
 #include "penlink/run_outcome.h"
+#include "penlink/subscriptions.h"
 #include "penlink/treatment.h"
+#include "penlink/values.h"
 
 /* Compile-time: the values docs/records.md and the log's outcome column promise. */
 typedef char

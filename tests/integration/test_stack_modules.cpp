@@ -15,6 +15,7 @@
 
 #include "child_process.hpp"
 #include "penlink/penlink.hpp"
+#include "sim_control.hpp"
 #include "stack_helpers.hpp"
 
 using namespace penlink;
@@ -75,54 +76,28 @@ struct TempDir {
 
 // "PREFIX rest-of-line" from the simulator's stdout.
 std::string announced(tooltest::ChildProcess& sim, const std::string& prefix) {
-    REQUIRE(sim.wait_for_output(prefix, 10s));
-    const std::string& out = sim.out();
-    for (std::size_t start = 0; start < out.size();) {
-        const auto end = out.find('\n', start);
-        if (end == std::string::npos) {
-            REQUIRE(sim.wait_for_output("\n", 1s));
-            continue;
-        }
-        if (out.compare(start, prefix.size(), prefix) == 0) {
-            return out.substr(start + prefix.size(), end - start - prefix.size());
-        }
-        start = end + 1;
-    }
-    FAIL("no " << prefix << "line");
-    return {};
+    const auto line = sim.announced(prefix, 10s);
+    if (!line) FAIL("no " << prefix << "line");
+    return *line;
 }
 
 // penlink-sim on TCP with its control channel, fitted with the given module files.
 struct ModulePen {
     explicit ModulePen(std::vector<std::string> extra)
-        : sim(PENLINK_SIM_EXE, args(std::move(extra))), socket(io) {
-        const std::string pen_address = announced(sim, "TCP ");
-        url = "tcp://" + pen_address;
-        const std::string control = announced(sim, "CONTROL ");
-        socket.connect(
-            {boost::asio::ip::address_v4::loopback(),
-             static_cast<unsigned short>(std::stoi(control.substr(control.rfind(':') + 1)))});
-    }
+        : sim(PENLINK_SIM_EXE, args(std::move(extra))),
+          url("tcp://" + announced(sim, "TCP ")),
+          control(io, announced(sim, "CONTROL ")) {}
     static std::vector<std::string> args(std::vector<std::string> extra) {
         std::vector<std::string> all{"--tcp", "0", "--control-port", "0", "--quiet"};
         all.insert(all.end(), extra.begin(), extra.end());
         return all;
     }
-    std::string command(const std::string& line) {
-        boost::asio::write(socket, boost::asio::buffer(line + "\n"));
-        const std::size_t size = boost::asio::read_until(socket, input, '\n');
-        std::string answer(
-            boost::asio::buffers_begin(input.data()),
-            boost::asio::buffers_begin(input.data()) + static_cast<std::ptrdiff_t>(size) - 1);
-        input.consume(size);
-        return answer;
-    }
+    std::string command(const std::string& line) { return control.command(line); }
 
     tooltest::ChildProcess sim;
     std::string url;
     boost::asio::io_context io;
-    boost::asio::ip::tcp::socket socket;
-    boost::asio::streambuf input;
+    tooltest::SimControl control;
 };
 
 }  // namespace

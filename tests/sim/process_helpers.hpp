@@ -19,6 +19,7 @@
 
 #include "child_process.hpp"
 #include "protocol/frame.hpp"
+#include "sim_control.hpp"
 
 namespace penlink::sim::test {
 
@@ -28,20 +29,7 @@ using namespace std::chrono_literals;
 /// prefix, or nullopt if none within 5 s.
 inline std::optional<std::string> announced(tooltest::ChildProcess& sim,
                                             const std::string& prefix) {
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (std::chrono::steady_clock::now() < deadline) {
-        const std::string& out = sim.out();
-        for (std::size_t start = 0; start < out.size();) {
-            const auto end = out.find('\n', start);
-            if (end == std::string::npos) break;
-            if (out.compare(start, prefix.size(), prefix) == 0) {
-                return out.substr(start + prefix.size(), end - start - prefix.size());
-            }
-            start = end + 1;
-        }
-        sim.wait_for_output(prefix, 100ms);
-    }
-    return std::nullopt;
+    return sim.announced(prefix, 5s);
 }
 
 /// The port of an announced "127.0.0.1:PORT".
@@ -125,25 +113,6 @@ std::optional<protocol::Status> next_status(boost::asio::io_context& io, Stream&
 }
 
 /// A connection to penlink-sim's --control-port.
-class ControlClient {
-public:
-    ControlClient(boost::asio::io_context& io, std::uint16_t port) : socket_(io) {
-        socket_.connect({boost::asio::ip::address_v4::loopback(), port});
-    }
-    /// Sends one command line and returns the answer line.
-    std::string command(const std::string& line) {
-        boost::asio::write(socket_, boost::asio::buffer(line + "\n"));
-        const std::size_t size = boost::asio::read_until(socket_, input_, '\n');
-        std::string answer(
-            boost::asio::buffers_begin(input_.data()),
-            boost::asio::buffers_begin(input_.data()) + static_cast<std::ptrdiff_t>(size) - 1);
-        input_.consume(size);
-        return answer;
-    }
-
-private:
-    boost::asio::ip::tcp::socket socket_;
-    boost::asio::streambuf input_;
-};
+using ControlClient = tooltest::SimControl;
 
 }  // namespace penlink::sim::test

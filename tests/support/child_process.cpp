@@ -100,6 +100,23 @@ bool ChildProcess::wait_for_output(const std::string& text, std::chrono::millise
     return true;
 }
 
+std::optional<std::string> ChildProcess::announced(const std::string& prefix,
+                                                   std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        for (std::size_t start = 0; start < out_.size();) {
+            const auto end = out_.find('\n', start);
+            if (end == std::string::npos) break;
+            if (out_.compare(start, prefix.size(), prefix) == 0) {
+                return out_.substr(start + prefix.size(), end - start - prefix.size());
+            }
+            start = end + 1;
+        }
+        wait_for_output(prefix, std::chrono::milliseconds(100));
+    }
+    return std::nullopt;
+}
+
 void ChildProcess::send_signal(int signal) {
     if (pid_ > 0) kill(pid_, signal);
 }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ public:
     pid_t pid() const { return pid_; }
     /// Reads output until stdout holds `text` or the deadline passes; returns whether it did.
     bool wait_for_output(const std::string& text, std::chrono::milliseconds timeout);
+    /// The rest of the first whole stdout line that starts with prefix (penlink-sim's
+    /// "TCP 127.0.0.1:40123" -> "127.0.0.1:40123"), reading output for up to timeout until
+    /// there is one; nullopt if none came.
+    std::optional<std::string> announced(const std::string& prefix,
+                                         std::chrono::milliseconds timeout);
     void send_signal(int signal);
     /// Reads output until the child exits; kills it when the timeout passes.
     Finished finish(std::chrono::milliseconds timeout);

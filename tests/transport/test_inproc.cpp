@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "frame_helpers.hpp"
 #include "io_helpers.hpp"
 #include "penlink/errors.hpp"
 #include "protocol/frame.hpp"
@@ -12,36 +13,7 @@
 using namespace penlink::transport;
 using namespace penlink::protocol;
 using namespace std::chrono_literals;
-using penlink::transport::test::Collector;
-using penlink::transport::test::IoThread;
-
-namespace {
-
-std::vector<DecodedFrame> decode_all(const std::vector<std::uint8_t>& bytes) {
-    std::vector<DecodedFrame> frames;
-    FrameDecoder decoder;
-    decoder.feed(
-        bytes, [&](const DecodedFrame& frame) { frames.push_back(frame); }, [](FrameError) {});
-    return frames;
-}
-
-// True once bytes hold a frame of the given type.
-auto has_frame(MessageType type) {
-    return [type](const std::vector<std::uint8_t>& bytes) {
-        for (const auto& frame : decode_all(bytes)) {
-            if (frame.header.type == type) return true;
-        }
-        return false;
-    };
-}
-
-void send_frame(IoThread& io, Transport& transport, std::uint16_t seq, const Message& message) {
-    auto wire = encode_frame(seq, message);
-    REQUIRE(wire);
-    io.run([&] { transport.send(wire->view()); });
-}
-
-}  // namespace
+using namespace penlink::transport::test;
 
 TEST_CASE("sim:// answers Hello with a HelloReply echoing the seq", "[inproc]") {
     IoThread io;

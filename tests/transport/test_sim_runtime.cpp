@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "frame_helpers.hpp"
 #include "io_helpers.hpp"
 #include "penlink/errors.hpp"
 #include "protocol/frame.hpp"
@@ -20,36 +21,9 @@
 using namespace penlink::transport;
 using namespace penlink::protocol;
 using namespace std::chrono_literals;
-using penlink::transport::test::Collector;
-using penlink::transport::test::IoThread;
+using namespace penlink::transport::test;
 
 namespace {
-
-std::vector<DecodedFrame> decode_all(const std::vector<std::uint8_t>& bytes) {
-    std::vector<DecodedFrame> frames;
-    FrameDecoder decoder;
-    decoder.feed(
-        bytes, [&](const DecodedFrame& frame) { frames.push_back(frame); }, [](FrameError) {});
-    return frames;
-}
-
-std::size_t count_frames(const std::vector<std::uint8_t>& bytes, MessageType type) {
-    std::size_t count = 0;
-    for (const auto& frame : decode_all(bytes)) count += frame.header.type == type ? 1 : 0;
-    return count;
-}
-
-auto has_frame(MessageType type, std::size_t at_least = 1) {
-    return [type, at_least](const std::vector<std::uint8_t>& bytes) {
-        return count_frames(bytes, type) >= at_least;
-    };
-}
-
-void send_frame(IoThread& io, Transport& transport, std::uint16_t seq, const Message& message) {
-    auto wire = encode_frame(seq, message);
-    REQUIRE(wire);
-    io.run([&] { transport.send(wire->view()); });
-}
 
 // Threads of this process, from /proc/self/status.
 int process_threads() {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "penlink/pen.hpp"
@@ -105,11 +106,17 @@ public:
         RunLog::step_finished(totals);
         if (on_step_finished) on_step_finished(totals.index);
     }
+    /// Runs action once step index has finished: the gap before the next step begins.
+    void after_step(std::size_t index, std::function<void()> action) {
+        on_step_finished = [index, action = std::move(action)](std::size_t finished) {
+            if (finished == index) action();
+        };
+    }
     std::function<void(std::size_t)> on_step_started, on_step_finished;
 };
 
 /// Run options that tell log everything, with progress every 50 ms.
-inline treatment::RunOptions options_for(HookedLog& log) {
+inline treatment::RunOptions options_for(RunLog& log) {
     treatment::RunOptions options;
     options.observer = &log;
     options.progress_interval = std::chrono::milliseconds(50);

@@ -5,55 +5,35 @@
 
 #include <catch2/catch.hpp>
 
-#include <boost/asio.hpp>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "child_process.hpp"
 #include "penlink/pen.hpp"
+#include "sim_control.hpp"
 
 namespace penlink::treatment_test {
 
+/// penlink-sim's stdout line starting with prefix, without it (waits up to 10 s for it).
 inline std::string announced(tooltest::ChildProcess& sim, const std::string& prefix) {
-    REQUIRE(sim.wait_for_output(prefix, std::chrono::seconds(10)));
-    for (int tries = 0; tries < 100; ++tries) {
-        const std::string& out = sim.out();
-        const auto at = out.find(prefix);
-        const auto end = out.find('\n', at);
-        if (end != std::string::npos)
-            return out.substr(at + prefix.size(), end - at - prefix.size());
-        sim.wait_for_output("\n\n", std::chrono::milliseconds(50));  // reads more
-    }
-    FAIL("no complete '" << prefix << "' line from penlink-sim");
-    return {};
+    const auto line = sim.announced(prefix, std::chrono::seconds(10));
+    if (!line) FAIL("no complete '" << prefix << "' line from penlink-sim");
+    return *line;
 }
 
 class SimPen {
 public:
     explicit SimPen(std::vector<std::string> extra = {})
-        : sim_(PENLINK_SIM_EXE, args(std::move(extra))), socket_(io_) {
-        url_ = "tcp://" + announced(sim_, "TCP ");
-        const std::string control = announced(sim_, "CONTROL ");
-        socket_.connect(
-            {boost::asio::ip::address_v4::loopback(),
-             static_cast<unsigned short>(std::stoi(control.substr(control.rfind(':') + 1)))});
-    }
+        : sim_(PENLINK_SIM_EXE, args(std::move(extra))),
+          url_("tcp://" + announced(sim_, "TCP ")),
+          control_(io_, announced(sim_, "CONTROL ")) {}
 
     const std::string& url() const { return url_; }
 
     /// One control command; returns the sim's answer line ("ok", "error: ...").
-    std::string command(const std::string& line) {
-        std::lock_guard lock(mutex_);
-        boost::asio::write(socket_, boost::asio::buffer(line + "\n"));
-        const std::size_t size = boost::asio::read_until(socket_, input_, '\n');
-        std::string answer(
-            boost::asio::buffers_begin(input_.data()),
-            boost::asio::buffers_begin(input_.data()) + static_cast<std::ptrdiff_t>(size) - 1);
-        input_.consume(size);
-        return answer;
-    }
+    std::string command(const std::string& line) { return control_.command(line); }
 
     static ConnectOptions options() {
         ConnectOptions options;
@@ -75,10 +55,8 @@ private:
 
     tooltest::ChildProcess sim_;
     std::string url_;
-    std::mutex mutex_;
     boost::asio::io_context io_;
-    boost::asio::ip::tcp::socket socket_;
-    boost::asio::streambuf input_;
+    tooltest::SimControl control_;
 };
 
 }  // namespace penlink::treatment_test

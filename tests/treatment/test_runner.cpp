@@ -6,9 +6,7 @@
 
 #include "penlink/errors.hpp"
 #include "penlink/treatment_runner.hpp"
-#include "recipe_text.hpp"
-#include "run_log.hpp"
-#include "sim_pen.hpp"
+#include "runner_rig.hpp"
 
 using namespace penlink;
 using namespace penlink::treatment;
@@ -21,14 +19,6 @@ using penlink::test::wait_until;
 namespace {
 
 const std::string kExamples = PENLINK_SOURCE_DIR "/examples/recipes/";
-
-RunOptions options_for(RunLog& log) {
-    RunOptions options;
-    options.observer = &log;
-    options.progress_interval = 50ms;
-    options.on_progress = [&log](const RunProgress& progress) { log.progress(progress); };
-    return options;
-}
 
 /// Waits until the run is in step index with the needle running.
 bool running_step(const RunLog& log, Runner& runner, std::size_t index) {
@@ -50,13 +40,27 @@ bool all_off(const Pen& pen) {
     });
 }
 
+/// Runs the example recipe until step index has its needle running, has the sim do command
+/// there, and returns the run's result, which must say Failed in that step.
+RunResult failed_in_step(RunnerRig& rig, const std::string& recipe, std::size_t index,
+                         const std::string& command) {
+    Runner runner(*rig.pen, load_recipe(kExamples + recipe), options_for(rig.log));
+    runner.start();
+    REQUIRE(running_step(rig.log, runner, index));
+    REQUIRE(rig.sim.command(command) == "ok");
+    const RunResult result = result_within(runner, 30s);
+    INFO(result.reason);
+    CHECK(result.outcome == treatment::RunOutcome::Failed);
+    REQUIRE(result.step);
+    CHECK(*result.step == index);
+    return result;
+}
+
 }  // namespace
 
 TEST_CASE("acne-scars runs multi-zone to completion with totals per step", "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen, load_recipe(kExamples + "acne-scars.json"), options_for(log));
+    RunnerRig rig;
+    Runner runner(*rig.pen, load_recipe(kExamples + "acne-scars.json"), options_for(rig.log));
     runner.start();
     const RunResult result = runner.wait();
     INFO(result.reason);
@@ -77,38 +81,36 @@ TEST_CASE("acne-scars runs multi-zone to completion with totals per step", "[tre
     CHECK(result.steps[1].zone == "forehead");
     CHECK(result.steps[1].depth_set_max_mm == Approx(0.5));
 
-    std::lock_guard lock(log.mutex);
-    CHECK(log.info.step_count == 4);
-    CHECK(log.info.pen_model == "PL-SIM-1");
-    CHECK(log.info.cartridge_id == 1001);
-    CHECK_THAT(log.info.recipe_source, Contains("penlink.recipe/1"));
-    REQUIRE(log.calls.size() == 10);
-    CHECK(log.calls.front() == "run_started");
-    CHECK(log.calls[1] == "step_started 0 Left cheek");
-    CHECK(log.calls[2] == "step_finished 0 completed");
-    CHECK(log.calls.back() == "run_finished completed");
+    std::lock_guard lock(rig.log.mutex);
+    CHECK(rig.log.info.step_count == 4);
+    CHECK(rig.log.info.pen_model == "PL-SIM-1");
+    CHECK(rig.log.info.cartridge_id == 1001);
+    CHECK_THAT(rig.log.info.recipe_source, Contains("penlink.recipe/1"));
+    REQUIRE(rig.log.calls.size() == 10);
+    CHECK(rig.log.calls.front() == "run_started");
+    CHECK(rig.log.calls[1] == "step_started 0 Left cheek");
+    CHECK(rig.log.calls[2] == "step_finished 0 completed");
+    CHECK(rig.log.calls.back() == "run_finished completed");
     // Progress went through every step, time left only fell, strokes only grew.
-    REQUIRE(log.progresses.size() > 20);
-    CHECK(log.progresses.back().step == 3);
-    CHECK(log.progresses.front().step_count == 4);
-    for (std::size_t i = 1; i < log.progresses.size(); ++i) {
-        CHECK(log.progresses[i].time_left_s <= log.progresses[i - 1].time_left_s + 1e-9);
-        CHECK(log.progresses[i].total_strokes >= log.progresses[i - 1].total_strokes);
+    REQUIRE(rig.log.progresses.size() > 20);
+    CHECK(rig.log.progresses.back().step == 3);
+    CHECK(rig.log.progresses.front().step_count == 4);
+    for (std::size_t i = 1; i < rig.log.progresses.size(); ++i) {
+        CHECK(rig.log.progresses[i].time_left_s <= rig.log.progresses[i - 1].time_left_s + 1e-9);
+        CHECK(rig.log.progresses[i].total_strokes >= rig.log.progresses[i - 1].total_strokes);
     }
-    CHECK(all_off(*pen));
+    CHECK(all_off(*rig.pen));
 }
 
 TEST_CASE("the depth never exceeds the zone's cap while switching zones", "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    FrameLog frames(*pen);
-    RunLog log;
+    RunnerRig rig;
+    FrameLog frames(*rig.pen);
     // cheek 1.5 -> periorbital 0.25 -> cheek 1.5: the deep-to-shallow switch is the danger.
-    Runner runner(*pen,
-                  parse_recipe(recipe_with(treat("Cheek", "cheek", 1.5, 1.0) + "," +
-                                           treat("Eyes", "periorbital", 0.25, 1.0) + "," +
-                                           treat("Cheek again", "cheek", 1.5, 1.0))),
-                  options_for(log));
+    Runner runner(
+        *rig.pen,
+        recipe_of({treat("Cheek", "cheek", 1.5, 1.0), treat("Eyes", "periorbital", 0.25, 1.0),
+                   treat("Cheek again", "cheek", 1.5, 1.0)}),
+        options_for(rig.log));
     runner.start();
     REQUIRE(runner.wait().outcome == treatment::RunOutcome::Completed);
 
@@ -139,73 +141,64 @@ TEST_CASE("the depth never exceeds the zone's cap while switching zones", "[trea
     CHECK(segments[1] == Approx(0.25));
     CHECK(segments[2] == Approx(1.5));
     // The record agrees: the eyes step never saw a set point above its cap.
-    std::lock_guard lock(log.mutex);
-    REQUIRE(log.steps.size() == 3);
-    CHECK(log.steps[1].depth_set_max_mm <= 0.3);
-    CHECK(log.steps[1].depth_actual_max_mm <= 0.3);
+    std::lock_guard lock(rig.log.mutex);
+    REQUIRE(rig.log.steps.size() == 3);
+    CHECK(rig.log.steps[1].depth_set_max_mm <= 0.3);
+    CHECK(rig.log.steps[1].depth_actual_max_mm <= 0.3);
 }
 
 TEST_CASE("pause stops the needle and resume goes on where it was", "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen,
-                  parse_recipe(recipe_with(treat("Led cheek", "cheek", 0.5, 2.0,
-                                                 R"(, "modules": {"led": {"enabled": true,
-                                           "wavelength": 633, "irradiance": 50}})"))),
-                  options_for(log));
+    RunnerRig rig;
+    Runner runner(*rig.pen,
+                  recipe_of({treat("Led cheek", "cheek", 0.5, 2.0,
+                                   R"(, "modules": {"led": {"enabled": true,
+                                           "wavelength": 633, "irradiance": 50}})")}),
+                  options_for(rig.log));
     runner.start();
-    REQUIRE(running_step(log, runner, 0));
-    CHECK(wait_until([&] { return pen->latest_status()->led_enabled; }));
+    REQUIRE(running_step(rig.log, runner, 0));
+    CHECK(wait_until([&] { return rig.pen->latest_status()->led_enabled; }));
     runner.pause();
     REQUIRE(wait_until([&] { return runner.state() == RunState::Paused; }));
-    CHECK(all_off(*pen));
-    const double paused_at = log.last_progress().step_elapsed_s;
+    CHECK(all_off(*rig.pen));
+    const double paused_at = rig.log.last_progress().step_elapsed_s;
     std::this_thread::sleep_for(1s);
-    CHECK(log.last_progress().step_elapsed_s == Approx(paused_at).margin(0.05));
-    CHECK(log.last_progress().state == RunState::Paused);
+    CHECK(rig.log.last_progress().step_elapsed_s == Approx(paused_at).margin(0.05));
+    CHECK(rig.log.last_progress().state == RunState::Paused);
     runner.resume();
-    CHECK(wait_until([&] { return pen->latest_status()->state == PenState::Running; }));
-    CHECK(wait_until([&] { return pen->latest_status()->led_enabled; }));
+    CHECK(wait_until([&] { return rig.pen->latest_status()->state == PenState::Running; }));
+    CHECK(wait_until([&] { return rig.pen->latest_status()->led_enabled; }));
     const RunResult result = runner.wait();
     CHECK(result.outcome == treatment::RunOutcome::Completed);
     REQUIRE(result.steps.size() == 1);
     CHECK(result.steps[0].ended_s - result.steps[0].started_s >= 3.0);  // 2 s + the pause
     CHECK(result.steps[0].led_dose_j_cm2 > 0);
-    CHECK(log.saw_event("pause: "));
-    CHECK(log.saw_event("resume: "));
-    CHECK(all_off(*pen));
+    CHECK(rig.log.saw_event("pause: "));
+    CHECK(rig.log.saw_event("resume: "));
+    CHECK(all_off(*rig.pen));
 }
 
 TEST_CASE("skip ends the step and goes on with the next", "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen,
-                  parse_recipe(recipe_with(treat("Long", "cheek", 1.0, 600.0) + "," +
-                                           treat("Short", "forehead", 0.5, 1.0))),
-                  options_for(log));
+    RunnerRig rig;
+    Runner runner(
+        *rig.pen,
+        recipe_of({treat("Long", "cheek", 1.0, 600.0), treat("Short", "forehead", 0.5, 1.0)}),
+        options_for(rig.log));
     runner.start();
-    REQUIRE(running_step(log, runner, 0));
+    REQUIRE(running_step(rig.log, runner, 0));
     runner.skip();
-    const auto result = runner.wait_for(20s);
-    REQUIRE(result);
-    CHECK(result->outcome == treatment::RunOutcome::Completed);
-    REQUIRE(result->steps.size() == 2);
-    CHECK(result->steps[0].outcome == "skipped");
-    CHECK(result->steps[1].outcome == "completed");
-    CHECK(result->duration_s < 60);
-    CHECK(log.saw_event("skip: Long skipped"));
+    const auto result = completed_run(runner, 2, 20s);
+    CHECK(result.steps[0].outcome == "skipped");
+    CHECK(result.steps[1].outcome == "completed");
+    CHECK(result.duration_s < 60);
+    CHECK(rig.log.saw_event("skip: Long skipped"));
 }
 
 TEST_CASE("abort switches everything off and says where", "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen, load_recipe(kExamples + "laxity-rf.json"), options_for(log));
+    RunnerRig rig;
+    Runner runner(*rig.pen, load_recipe(kExamples + "laxity-rf.json"), options_for(rig.log));
     runner.start();
-    REQUIRE(running_step(log, runner, 1));
-    CHECK(pen->latest_status()->rf_enabled);
+    REQUIRE(running_step(rig.log, runner, 1));
+    CHECK(rig.pen->latest_status()->rf_enabled);
     runner.abort("client asked to stop");
     const RunResult result = runner.wait();
     CHECK(result.outcome == treatment::RunOutcome::Aborted);
@@ -215,149 +208,96 @@ TEST_CASE("abort switches everything off and says where", "[treatment][runner]")
     REQUIRE(result.steps.size() == 2);
     CHECK(result.steps[1].outcome == "aborted");
     CHECK(result.steps[0].rf_energy_j > 0);
-    CHECK(all_off(*pen));
-    CHECK_FALSE(pen->read_settings().rf.enabled);
-    CHECK_FALSE(pen->read_settings().running);
+    CHECK(all_off(*rig.pen));
+    CHECK_FALSE(rig.pen->read_settings().rf.enabled);
+    CHECK_FALSE(rig.pen->read_settings().running);
 }
 
 TEST_CASE("a fault mid-step fails the run with everything off, naming the step",
           "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen, load_recipe(kExamples + "laxity-rf.json"), options_for(log));
-    runner.start();
-    REQUIRE(running_step(log, runner, 1));
-    REQUIRE(sim.command("fault 8") == "ok");
-    const RunResult result = runner.wait();
-    CHECK(result.outcome == treatment::RunOutcome::Failed);
-    REQUIRE(result.step);
-    CHECK(*result.step == 1);
+    RunnerRig rig;
+    const RunResult result = failed_in_step(rig, "laxity-rf.json", 1, "fault 8");
     CHECK_THAT(result.reason, Contains("fault") && Contains("injected"));
     CHECK(result.steps.back().outcome == "failed");
-    CHECK(all_off(*pen));
-    CHECK(log.saw_event("fault: "));
+    CHECK(all_off(*rig.pen));
+    CHECK(rig.log.saw_event("fault: "));
 }
 
 TEST_CASE("an emergency stop fails the run", "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen, load_recipe(kExamples + "acne-scars.json"), options_for(log));
-    runner.start();
-    REQUIRE(running_step(log, runner, 0));
-    REQUIRE(sim.command("estop-button") == "ok");
-    const RunResult result = runner.wait();
-    CHECK(result.outcome == treatment::RunOutcome::Failed);
-    REQUIRE(result.step);
-    CHECK(*result.step == 0);
+    RunnerRig rig;
+    const RunResult result = failed_in_step(rig, "acne-scars.json", 0, "estop-button");
     CHECK_THAT(result.reason, Contains("emergency stop") || Contains("e-stop"));
-    CHECK(all_off(*pen));
+    CHECK(all_off(*rig.pen));
 }
 
 TEST_CASE("a lost link fails the run", "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen, load_recipe(kExamples + "acne-scars.json"), options_for(log));
-    runner.start();
-    REQUIRE(running_step(log, runner, 1));
-    REQUIRE(sim.command("reboot-link-down 3000") == "ok");
-    const auto result = runner.wait_for(20s);
-    REQUIRE(result);
-    CHECK(result->outcome == treatment::RunOutcome::Failed);
-    REQUIRE(result->step);
-    CHECK(*result->step == 1);
-    CHECK_THAT(result->reason, Contains("link lost"));
-    CHECK(log.saw_event("link: "));
+    RunnerRig rig;
+    const RunResult result = failed_in_step(rig, "acne-scars.json", 1, "reboot-link-down 3000");
+    CHECK_THAT(result.reason, Contains("link lost"));
+    CHECK(rig.log.saw_event("link: "));
 }
 
 TEST_CASE("a pen that reboots mid-step fails the run", "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen, load_recipe(kExamples + "acne-scars.json"), options_for(log));
-    runner.start();
-    REQUIRE(running_step(log, runner, 2));
-    REQUIRE(sim.command("reboot") == "ok");
-    const auto result = runner.wait_for(20s);
-    REQUIRE(result);
-    INFO(result->reason);
-    CHECK(result->outcome == treatment::RunOutcome::Failed);
-    REQUIRE(result->step);
-    CHECK(*result->step == 2);
-    CHECK_THAT(result->reason, Contains("restarted") || Contains("no session"));
+    RunnerRig rig;
+    const RunResult result = failed_in_step(rig, "acne-scars.json", 2, "reboot");
+    CHECK_THAT(result.reason, Contains("restarted") || Contains("no session"));
 }
 
 TEST_CASE("a removed cartridge fails the run", "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen, load_recipe(kExamples + "acne-scars.json"), options_for(log));
+    RunnerRig rig;
+    Runner runner(*rig.pen, load_recipe(kExamples + "acne-scars.json"), options_for(rig.log));
     runner.start();
-    REQUIRE(running_step(log, runner, 0));
-    REQUIRE(sim.command("cartridge remove") == "ok");
+    REQUIRE(running_step(rig.log, runner, 0));
+    REQUIRE(rig.sim.command("cartridge remove") == "ok");
     const RunResult result = runner.wait();
     CHECK(result.outcome == treatment::RunOutcome::Failed);
     CHECK_THAT(result.reason, Contains("cartridge"));
-    CHECK(all_off(*pen));
+    CHECK(all_off(*rig.pen));
 }
 
 TEST_CASE("an operator pause is continued by the pen's button", "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen,
-                  parse_recipe(recipe_with(treat("Cheek", "cheek", 1.0, 1.0) + "," +
-                                           pause_step("Move to the forehead") + "," +
-                                           treat("Forehead", "forehead", 0.5, 1.0))),
-                  options_for(log));
+    RunnerRig rig;
+    Runner runner(*rig.pen,
+                  recipe_of({treat("Cheek", "cheek", 1.0, 1.0), pause_step("Move to the forehead"),
+                             treat("Forehead", "forehead", 0.5, 1.0)}),
+                  options_for(rig.log));
     runner.start();
     REQUIRE(wait_until([&] { return runner.state() == RunState::WaitingForOperator; }, 15s));
     // Waiting: needle stopped, depth already down for the shallower zone.
-    CHECK(all_off(*pen));
-    CHECK(pen->latest_status()->depth_set_mm == Approx(0.5));
+    CHECK(all_off(*rig.pen));
+    CHECK(rig.pen->latest_status()->depth_set_mm == Approx(0.5));
     std::this_thread::sleep_for(500ms);
     CHECK(runner.state() == RunState::WaitingForOperator);
-    REQUIRE(sim.command("button 1") == "ok");
-    const auto result = runner.wait_for(20s);
-    REQUIRE(result);
-    CHECK(result->outcome == treatment::RunOutcome::Completed);
-    REQUIRE(result->steps.size() == 3);
-    CHECK(result->steps[1].outcome == "continued");
-    CHECK(result->steps[1].strokes == 0);
-    CHECK(log.saw_event("operator: button 1 pressed"));
+    REQUIRE(rig.sim.command("button 1") == "ok");
+    const auto result = completed_run(runner, 3, 20s);
+    CHECK(result.steps[1].outcome == "continued");
+    CHECK(result.steps[1].strokes == 0);
+    CHECK(rig.log.saw_event("operator: button 1 pressed"));
 }
 
 TEST_CASE("an app's resume also continues an operator pause", "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen,
-                  parse_recipe(recipe_with(pause_step("Ready?") + "," +
-                                           treat("Forehead", "forehead", 0.5, 0.5))),
-                  options_for(log));
+    RunnerRig rig;
+    Runner runner(*rig.pen,
+                  recipe_of({pause_step("Ready?"), treat("Forehead", "forehead", 0.5, 0.5)}),
+                  options_for(rig.log));
     runner.start();
     REQUIRE(wait_until([&] { return runner.state() == RunState::WaitingForOperator; }));
     runner.resume();
-    const auto result = runner.wait_for(20s);
-    REQUIRE(result);
-    CHECK(result->outcome == treatment::RunOutcome::Completed);
+    const auto result = result_within(runner, 20s);
+    CHECK(result.outcome == treatment::RunOutcome::Completed);
 }
 
 TEST_CASE("start refuses a recipe the pen cannot run, listing every violation",
           "[treatment][runner]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    pen->set_depth_limit(Depth::mm(1.0));
-    RunLog log;
-    RunOptions options = options_for(log);
+    RunnerRig rig;
+    rig.pen->set_depth_limit(Depth::mm(1.0));
+    RunOptions options = options_for(rig.log);
     options.device.device_class = DeviceClass::AtHome;
     Runner runner(
-        *pen,
-        parse_recipe(recipe_with(
-            treat("Cheek", "cheek", 1.5, 1.0, R"(, "modules": {"rf": {"power": 5}})", 200) + "," +
-            treat("Eyes", "periorbital", 0.25, 1.0, R"(, "modules": {"cooling": {"on": true}})"))),
+        *rig.pen,
+        recipe_of(
+            {treat("Cheek", "cheek", 1.5, 1.0, R"(, "modules": {"rf": {"power": 5}})", 200),
+             treat("Eyes", "periorbital", 0.25, 1.0, R"(, "modules": {"cooling": {"on": true}})")}),
         options);
     std::string message;
     try {
@@ -377,19 +317,17 @@ TEST_CASE("start refuses a recipe the pen cannot run, listing every violation",
                                  "fitted (fitted: rf (built in), led (built in))"));
     CHECK(runner.validation().violations.size() == 5);
     CHECK(runner.state() == RunState::NotStarted);
-    CHECK_FALSE(pen->read_settings().running);
+    CHECK_FALSE(rig.pen->read_settings().running);
 }
 
 TEST_CASE("RF as a standard-profile module: settings by profile key, energy from telemetry",
           "[treatment][runner]") {
-    SimPen sim({"--no-rf", "--module", PENLINK_SOURCE_DIR "/modules/rf.json"});
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    RunLog log;
-    Runner runner(*pen, load_recipe(kExamples + "laxity-rf.json"), options_for(log));
+    RunnerRig rig({"--no-rf", "--module", PENLINK_SOURCE_DIR "/modules/rf.json"});
+    Runner runner(*rig.pen, load_recipe(kExamples + "laxity-rf.json"), options_for(rig.log));
     runner.start();
-    REQUIRE(running_step(log, runner, 0));
-    CHECK(pen->get_param("rf", "enabled") == ParamValue(true));
-    CHECK(pen->get_param("rf", "power").as_number() == Approx(8.0));
+    REQUIRE(running_step(rig.log, runner, 0));
+    CHECK(rig.pen->get_param("rf", "enabled") == ParamValue(true));
+    CHECK(rig.pen->get_param("rf", "power").as_number() == Approx(8.0));
     const RunResult result = runner.wait();
     INFO(result.reason);
     REQUIRE(result.outcome == treatment::RunOutcome::Completed);
@@ -400,6 +338,6 @@ TEST_CASE("RF as a standard-profile module: settings by profile key, energy from
         CHECK(step.module_totals.at("rf.energy") == Approx(step.rf_energy_j));
     }
     // Between steps and after the run the module's energy parameters are back at default.
-    CHECK(pen->get_param("rf", "enabled") == ParamValue(false));
-    CHECK(pen->get_param("rf", "power").as_number() == 0.0);
+    CHECK(rig.pen->get_param("rf", "enabled") == ParamValue(false));
+    CHECK(rig.pen->get_param("rf", "power").as_number() == 0.0);
 }

@@ -5,9 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "penlink/treatment_runner.hpp"
-#include "recipe_text.hpp"
-#include "run_log.hpp"
-#include "sim_pen.hpp"
+#include "runner_rig.hpp"
 
 using namespace penlink;
 using namespace penlink::treatment;
@@ -30,23 +28,20 @@ std::size_t reports(const RunLog& log, std::size_t step, RunState state) {
 
 TEST_CASE("a pause between two treat steps holds the next step before its needle starts",
           "[treatment][runner][pause]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    FrameLog frames(*pen);
-    HookedLog log;
+    RunnerRig rig;
+    FrameLog frames(*rig.pen);
     // Forehead (0.5 mm) then cheek (1.0 mm): the second step's depth is deeper, so a frame at
     // 1.0 mm would show it had begun setting up.
-    Runner runner(*pen,
-                  parse_recipe(recipe_with(treat("Forehead", "forehead", 0.5, 1.0) + "," +
-                                           treat("Cheek", "cheek", 1.0, 1.0))),
-                  options_for(log));
-    log.on_step_finished = [&runner](std::size_t index) {
-        if (index == 0) runner.pause();  // the gap: step 0 ended, step 1 not begun
-    };
+    Runner runner(
+        *rig.pen,
+        recipe_of({treat("Forehead", "forehead", 0.5, 1.0), treat("Cheek", "cheek", 1.0, 1.0)}),
+        options_for(rig.log));
+    // The gap: step 0 ended, step 1 not begun.
+    rig.log.after_step(0, [&runner] { runner.pause(); });
     runner.start();
     REQUIRE(wait_until([&] { return runner.state() == RunState::Paused; }, 15s));
     // Several progress reports while paused in step 1: the runner is settled in the wait.
-    REQUIRE(wait_until([&] { return reports(log, 1, RunState::Paused) >= 3; }, 15s));
+    REQUIRE(wait_until([&] { return reports(rig.log, 1, RunState::Paused) >= 3; }, 15s));
     {
         const auto held = frames.frames();
         REQUIRE_FALSE(held.empty());
@@ -54,17 +49,14 @@ TEST_CASE("a pause between two treat steps holds the next step before its needle
         CHECK(held.back().depth_set_mm == Approx(0.5));  // step 1's depth not set yet
         CHECK(running_segments(frames).size() == 1);     // only step 0's needle ran
     }
-    CHECK(reports(log, 1, RunState::Running) == 0);
+    CHECK(reports(rig.log, 1, RunState::Running) == 0);
     runner.resume();
-    const auto result = runner.wait_for(30s);
-    REQUIRE(result);
-    INFO(result->reason);
-    CHECK(result->outcome == treatment::RunOutcome::Completed);
-    REQUIRE(result->steps.size() == 2);
-    CHECK(result->steps[1].outcome == "completed");
-    CHECK(result->steps[1].strokes > 50);
-    CHECK(log.saw_event("pause: Cheek paused"));
-    CHECK(log.saw_event("resume: Cheek resumed"));
+    const auto result = completed_run(runner, 2);
+    INFO(result.reason);
+    CHECK(result.steps[1].outcome == "completed");
+    CHECK(result.steps[1].strokes > 50);
+    CHECK(rig.log.saw_event("pause: Cheek paused"));
+    CHECK(rig.log.saw_event("resume: Cheek resumed"));
     // The needle started once per step: step 1's only after resume().
     const auto segments = running_segments(frames);
     REQUIRE(segments.size() == 2);
@@ -74,30 +66,22 @@ TEST_CASE("a pause between two treat steps holds the next step before its needle
 
 TEST_CASE("a skip while held before the needle ends that step without strokes",
           "[treatment][runner][pause]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    FrameLog frames(*pen);
-    HookedLog log;
-    Runner runner(*pen,
-                  parse_recipe(recipe_with(treat("Forehead", "forehead", 0.5, 1.0) + "," +
-                                           treat("Cheek", "cheek", 1.0, 600.0) + "," +
-                                           treat("Nose", "nose", 0.5, 1.0))),
-                  options_for(log));
-    log.on_step_finished = [&runner](std::size_t index) {
-        if (index == 0) runner.pause();
-    };
+    RunnerRig rig;
+    FrameLog frames(*rig.pen);
+    Runner runner(*rig.pen,
+                  recipe_of({treat("Forehead", "forehead", 0.5, 1.0),
+                             treat("Cheek", "cheek", 1.0, 600.0), treat("Nose", "nose", 0.5, 1.0)}),
+                  options_for(rig.log));
+    rig.log.after_step(0, [&runner] { runner.pause(); });
     runner.start();
     REQUIRE(wait_until([&] { return runner.state() == RunState::Paused; }, 15s));
     runner.skip();
-    const auto result = runner.wait_for(30s);
-    REQUIRE(result);
-    INFO(result->reason);
-    CHECK(result->outcome == treatment::RunOutcome::Completed);
-    REQUIRE(result->steps.size() == 3);
-    CHECK(result->steps[1].outcome == "skipped");
-    CHECK(result->steps[1].strokes == 0);
-    CHECK(result->steps[2].outcome == "completed");
-    CHECK(log.saw_event("skip: Cheek skipped while paused"));
+    const auto result = completed_run(runner, 3);
+    INFO(result.reason);
+    CHECK(result.steps[1].outcome == "skipped");
+    CHECK(result.steps[1].strokes == 0);
+    CHECK(result.steps[2].outcome == "completed");
+    CHECK(rig.log.saw_event("skip: Cheek skipped while paused"));
     const auto segments = running_segments(frames);
     REQUIRE(segments.size() == 2);  // never at the cheek's 1.0 mm
     CHECK(segments[0] == Approx(0.5));
@@ -106,40 +90,31 @@ TEST_CASE("a skip while held before the needle ends that step without strokes",
 
 TEST_CASE("a resume between steps continues the pause step that follows",
           "[treatment][runner][pause]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    HookedLog log;
-    Runner runner(*pen,
-                  parse_recipe(recipe_with(treat("Cheek", "cheek", 1.0, 1.0) + "," +
-                                           pause_step("Move to the forehead") + "," +
-                                           treat("Forehead", "forehead", 0.5, 1.0))),
-                  options_for(log));
-    log.on_step_finished = [&runner](std::size_t index) {
-        if (index == 0) runner.resume();  // the operator's continue, just before the pause
-    };
+    RunnerRig rig;
+    Runner runner(*rig.pen,
+                  recipe_of({treat("Cheek", "cheek", 1.0, 1.0), pause_step("Move to the forehead"),
+                             treat("Forehead", "forehead", 0.5, 1.0)}),
+                  options_for(rig.log));
+    // The operator's continue, just before the pause.
+    rig.log.after_step(0, [&runner] { runner.resume(); });
     runner.start();
     // No button press: the kept resume() is the only thing that can end the pause step.
-    const auto result = runner.wait_for(30s);
-    REQUIRE(result);
-    INFO(result->reason);
-    CHECK(result->outcome == treatment::RunOutcome::Completed);
-    REQUIRE(result->steps.size() == 3);
-    CHECK(result->steps[1].outcome == "continued");
-    CHECK(result->steps[2].outcome == "completed");
-    CHECK(log.saw_event("resume: Move to the forehead continued as it began"));
-    CHECK(reports(log, 1, RunState::WaitingForOperator) == 0);
+    const auto result = completed_run(runner, 3);
+    INFO(result.reason);
+    CHECK(result.steps[1].outcome == "continued");
+    CHECK(result.steps[2].outcome == "completed");
+    CHECK(rig.log.saw_event("resume: Move to the forehead continued as it began"));
+    CHECK(reports(rig.log, 1, RunState::WaitingForOperator) == 0);
 }
 
 TEST_CASE("a resume while a treat step runs is not kept for a later pause step",
           "[treatment][runner][pause]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    HookedLog log;
-    RunOptions options = options_for(log);
+    RunnerRig rig;
+    RunOptions options = options_for(rig.log);
     Runner* running = nullptr;
     bool resumed = false;
     options.on_progress = [&](const RunProgress& progress) {
-        log.progress(progress);
+        rig.log.progress(progress);
         // Mid-step, with nothing paused: ignored and forgotten.
         if (!resumed && progress.step == 0 && progress.state == RunState::Running &&
             progress.step_elapsed_s > 0.1) {
@@ -147,62 +122,55 @@ TEST_CASE("a resume while a treat step runs is not kept for a later pause step",
             running->resume();
         }
     };
-    Runner runner(
-        *pen,
-        parse_recipe(recipe_with(treat("Cheek", "cheek", 1.0, 1.0) + "," + pause_step("Ready?") +
-                                 "," + treat("Forehead", "forehead", 0.5, 1.0))),
-        options);
+    Runner runner(*rig.pen,
+                  recipe_of({treat("Cheek", "cheek", 1.0, 1.0), pause_step("Ready?"),
+                             treat("Forehead", "forehead", 0.5, 1.0)}),
+                  options);
     running = &runner;
     runner.start();
     REQUIRE(wait_until([&] { return runner.state() == RunState::WaitingForOperator; }, 15s));
-    REQUIRE(wait_until([&] { return reports(log, 1, RunState::WaitingForOperator) >= 3; }, 15s));
+    REQUIRE(
+        wait_until([&] { return reports(rig.log, 1, RunState::WaitingForOperator) >= 3; }, 15s));
     CHECK(runner.state() == RunState::WaitingForOperator);  // still waiting: nothing was kept
     CHECK(resumed);
     {
-        std::lock_guard lock(log.mutex);
-        CHECK(log.steps.size() == 1);
+        std::lock_guard lock(rig.log.mutex);
+        CHECK(rig.log.steps.size() == 1);
     }
     runner.resume();
-    const auto result = runner.wait_for(30s);
-    REQUIRE(result);
-    CHECK(result->outcome == treatment::RunOutcome::Completed);
-    REQUIRE(result->steps.size() == 3);
-    CHECK(result->steps[0].outcome == "completed");
-    CHECK(result->steps[1].outcome == "continued");
-    CHECK(result->steps[2].outcome == "completed");
+    const auto result = completed_run(runner, 3);
+    CHECK(result.steps[0].outcome == "completed");
+    CHECK(result.steps[1].outcome == "continued");
+    CHECK(result.steps[2].outcome == "completed");
 }
 
 TEST_CASE("pause and resume in the gap cancel each other, in either order",
           "[treatment][runner][pause]") {
-    SimPen sim;
-    auto pen = Pen::connect(sim.url(), SimPen::options());
-    HookedLog log;
+    RunnerRig rig;
     SECTION("pause then resume: the next treat step runs without stopping") {
-        Runner runner(*pen,
-                      parse_recipe(recipe_with(treat("Cheek", "cheek", 1.0, 1.0) + "," +
-                                               treat("Forehead", "forehead", 0.5, 1.0))),
-                      options_for(log));
-        log.on_step_finished = [&runner](std::size_t index) {
+        Runner runner(
+            *rig.pen,
+            recipe_of({treat("Cheek", "cheek", 1.0, 1.0), treat("Forehead", "forehead", 0.5, 1.0)}),
+            options_for(rig.log));
+        rig.log.on_step_finished = [&runner](std::size_t index) {
             if (index == 0) {
                 runner.pause();
                 runner.resume();
             }
         };
         runner.start();
-        const auto result = runner.wait_for(30s);
-        REQUIRE(result);
-        CHECK(result->outcome == treatment::RunOutcome::Completed);
-        CHECK(result->steps.at(1).outcome == "completed");
-        CHECK_FALSE(log.saw_event("pause:"));
-        CHECK(reports(log, 1, RunState::Paused) == 0);
+        const auto result = result_within(runner, 30s);
+        CHECK(result.outcome == treatment::RunOutcome::Completed);
+        CHECK(result.steps.at(1).outcome == "completed");
+        CHECK_FALSE(rig.log.saw_event("pause:"));
+        CHECK(reports(rig.log, 1, RunState::Paused) == 0);
     }
     SECTION("resume then pause: the pause step waits for the operator") {
-        Runner runner(*pen,
-                      parse_recipe(recipe_with(treat("Cheek", "cheek", 1.0, 1.0) + "," +
-                                               pause_step("Ready?") + "," +
-                                               treat("Forehead", "forehead", 0.5, 1.0))),
-                      options_for(log));
-        log.on_step_finished = [&runner](std::size_t index) {
+        Runner runner(*rig.pen,
+                      recipe_of({treat("Cheek", "cheek", 1.0, 1.0), pause_step("Ready?"),
+                                 treat("Forehead", "forehead", 0.5, 1.0)}),
+                      options_for(rig.log));
+        rig.log.on_step_finished = [&runner](std::size_t index) {
             if (index == 0) {
                 runner.resume();
                 runner.pause();  // undoes the kept resume; absorbed by the pause step
@@ -211,14 +179,11 @@ TEST_CASE("pause and resume in the gap cancel each other, in either order",
         runner.start();
         REQUIRE(wait_until([&] { return runner.state() == RunState::WaitingForOperator; }, 15s));
         runner.resume();
-        const auto result = runner.wait_for(30s);
-        REQUIRE(result);
-        CHECK(result->outcome == treatment::RunOutcome::Completed);
-        REQUIRE(result->steps.size() == 3);
-        CHECK(result->steps[1].outcome == "continued");
+        const auto result = completed_run(runner, 3);
+        CHECK(result.steps[1].outcome == "continued");
         // The absorbed pause did not hold the treat step after the pause step.
-        CHECK(result->steps[2].outcome == "completed");
-        CHECK_FALSE(log.saw_event("pause:"));
-        CHECK(reports(log, 2, RunState::Paused) == 0);
+        CHECK(result.steps[2].outcome == "completed");
+        CHECK_FALSE(rig.log.saw_event("pause:"));
+        CHECK(reports(rig.log, 2, RunState::Paused) == 0);
     }
 }

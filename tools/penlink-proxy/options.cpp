@@ -3,6 +3,8 @@
 #include <charconv>
 #include <string_view>
 
+#include "shared/option_cursor.hpp"
+
 namespace penlink::proxytool {
 namespace {
 
@@ -60,23 +62,10 @@ const char* usage() {
 
 ProxyOptions parse_options(int argc, char** argv) {
     ProxyOptions options;
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        std::string inline_value;
-        bool has_inline_value = false;
-        if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
-            inline_value = arg.substr(eq + 1);
-            arg.resize(eq);
-            has_inline_value = true;
-        }
-        auto value = [&]() -> std::string {
-            if (has_inline_value) return inline_value;
-            if (i + 1 >= argc) throw UsageError("option " + arg + " needs a value");
-            return argv[++i];
-        };
-        auto no_value = [&] {
-            if (has_inline_value) throw UsageError("option " + arg + " takes no value");
-        };
+    for (tools::OptionCursor<UsageError> cursor(argc, argv); cursor.next();) {
+        const std::string& arg = cursor.arg();
+        auto value = [&] { return cursor.value(); };
+        auto no_value = [&] { cursor.no_value(); };
 
         bool fault_flag = false;
         for (const auto flag : kFaultFlags) fault_flag = fault_flag || arg == flag;

@@ -1,5 +1,5 @@
-// The pty handling follows tools/penlink-sim/pty_link.cpp: raw mode, and a slave descriptor
-// held open so a host closing the port does not leave the master reading EIO.
+// The pty is opened as penlink-sim opens its own (tools/shared/pty_setup.hpp), and a slave
+// descriptor is held open so a host closing the port does not leave the master reading EIO.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -12,39 +12,14 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 
 #include "host_side.hpp"
+#include "shared/pty_setup.hpp"
 
 namespace penlink::proxytool {
 namespace {
 
-[[noreturn]] void throw_errno(const std::string& what) {
-    throw std::system_error(errno, std::generic_category(), what);
-}
-
-int open_master(std::string& slave_path) {
-    const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0) throw_errno("posix_openpt");
-    const char* name = nullptr;
-    if (::grantpt(master) != 0 || ::unlockpt(master) != 0 ||
-        (name = ::ptsname(master)) == nullptr) {
-        const int saved = errno;
-        ::close(master);
-        errno = saved;
-        throw_errno("grantpt/unlockpt/ptsname");
-    }
-    slave_path = name;
-    return master;
-}
-
-int open_raw_slave(const std::string& path) {
-    const int slave = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (slave < 0) throw_errno("open " + path);
-    termios settings{};
-    if (::tcgetattr(slave, &settings) == 0) {
-        ::cfmakeraw(&settings);
-        ::tcsetattr(slave, TCSANOW, &settings);
-    }
-    return slave;
-}
+using tools::open_pty_master;
+using tools::open_raw_slave;
+using tools::throw_errno;
 
 // Points link_path at target atomically (a host never finds the name missing).
 void replace_symlink(const std::string& target, const std::string& link_path) {
@@ -102,7 +77,7 @@ void PtyHostSide::stop() {
 
 void PtyHostSide::open_pty() {
     std::string slave_path;
-    boost::asio::posix::stream_descriptor master(io_, open_master(slave_path));
+    boost::asio::posix::stream_descriptor master(io_, open_pty_master(slave_path, O_CLOEXEC));
     master.non_blocking(true);
     const int slave = open_raw_slave(slave_path);
     replace_symlink(slave_path, link_path_);

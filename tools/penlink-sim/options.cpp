@@ -10,6 +10,7 @@
 
 #include "common/key_file.hpp"
 #include "penlink/errors.hpp"
+#include "shared/option_cursor.hpp"
 #include "sim/module_host.hpp"
 
 namespace penlink::simtool {
@@ -134,23 +135,10 @@ ToolOptions parse_options(int argc, char** argv) {
     std::map<std::string, std::string> sim_options;
     std::vector<std::string> module_files;
     std::optional<std::string> key_hex;
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        std::string inline_value;
-        bool has_inline_value = false;
-        if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
-            inline_value = arg.substr(eq + 1);
-            arg.resize(eq);
-            has_inline_value = true;
-        }
-        auto take_value = [&]() -> std::string {
-            if (has_inline_value) return inline_value;
-            if (i + 1 >= argc) throw InvalidArgumentError("option " + arg + " needs a value");
-            return argv[++i];
-        };
-        auto no_value = [&] {
-            if (has_inline_value) throw InvalidArgumentError("option " + arg + " takes no value");
-        };
+    for (tools::OptionCursor<InvalidArgumentError> cursor(argc, argv); cursor.next();) {
+        const std::string& arg = cursor.arg();
+        auto take_value = [&] { return cursor.value(); };
+        auto no_value = [&] { cursor.no_value(); };
 
         if (arg == "--help" || arg == "-h") {
             no_value();

@@ -10,49 +10,17 @@
 #include <cstdlib>
 #include <system_error>
 
+#include "shared/pty_setup.hpp"
+
 namespace penlink::simtool {
 namespace {
 
 // How often the sim looks for a host while none has the port open.
 constexpr std::chrono::milliseconds kHostPollInterval{10};
 
-[[noreturn]] void throw_errno(const std::string& what) {
-    throw std::system_error(errno, std::generic_category(), what);
-}
-
-// Opens the master and returns its fd; fills path with the slave's name.
-int open_master(std::string& path) {
-    const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
-    if (master < 0) throw_errno("posix_openpt");
-    if (::grantpt(master) != 0 || ::unlockpt(master) != 0) {
-        const int saved = errno;
-        ::close(master);
-        errno = saved;
-        throw_errno("grantpt/unlockpt");
-    }
-    const char* name = ::ptsname(master);
-    if (name == nullptr) {
-        const int saved = errno;
-        ::close(master);
-        errno = saved;
-        throw_errno("ptsname");
-    }
-    path = name;
-    return master;
-}
-
 // Raw mode: no echo, no line editing, no CR/LF translation; the protocol is binary. The
 // settings stay with the pty after the sim closes its slave descriptor.
-void make_slave_raw(const std::string& path) {
-    const int slave = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (slave < 0) throw_errno("open " + path);
-    termios settings{};
-    if (::tcgetattr(slave, &settings) == 0) {
-        ::cfmakeraw(&settings);
-        ::tcsetattr(slave, TCSANOW, &settings);
-    }
-    ::close(slave);
-}
+void make_slave_raw(const std::string& path) { ::close(tools::open_raw_slave(path)); }
 
 // True while no process has the slave side open (the master then reports a hang-up).
 bool slave_closed(int master) {
@@ -64,7 +32,7 @@ bool slave_closed(int master) {
 
 PtyLink::PtyLink(boost::asio::io_context& io, sim::SimConfig config, bool quiet)
     : quiet_(quiet),
-      master_(io, open_master(slave_path_)),
+      master_(io, tools::open_pty_master(slave_path_)),
       output_(master_),
       device_(io, std::move(config),
               [this](std::span<const std::uint8_t> bytes) {

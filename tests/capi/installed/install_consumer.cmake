@@ -7,7 +7,8 @@
 # SANITIZE: the sanitizers the library was built with; the consumer must link their runtimes.
 include("${CMAKE_CURRENT_LIST_DIR}/../../../cmake/install_scratch.cmake")
 penlink_install_into_scratch("${BUILD_DIR}" "${PREFIX}" "")
-foreach(generated export.h version.h penlink.h modules.h treatment.h records.h run_outcome.h
+foreach(generated export.h version.h penlink.h common.h connect_options.h values.h pen.h
+                  pen_commands.h subscriptions.h modules.h treatment.h records.h run_outcome.h
                   discovery.h)
     if(NOT EXISTS "${PREFIX}/include/penlink/${generated}")
         message(FATAL_ERROR "installed tree lacks include/penlink/${generated}")
@@ -35,7 +36,8 @@ if(NOT result EQUAL 0)
 endif()
 
 # The same headers must also be valid C++ (extern "C", no C-only constructs).
-foreach(header penlink.h modules.h treatment.h records.h run_outcome.h discovery.h)
+foreach(header penlink.h common.h connect_options.h values.h pen.h pen_commands.h
+               subscriptions.h modules.h treatment.h records.h run_outcome.h discovery.h)
     execute_process(
         COMMAND "${CXX_COMPILER}" -std=c++11 -Wall -Wextra -pedantic -Werror -fsyntax-only -x c++
                 "-I${PREFIX}/include" "${PREFIX}/include/penlink/${header}"
