@@ -12,7 +12,9 @@ the device class and a pen, and run it on a pen with progress.
 
 Progress callbacks run on the runner's own thread, one at a time; they may call pause(),
 resume(), skip() and abort() but not wait(). Whatever a callback raises is reported through
-the log handler (penlink.set_log_handler) and the run goes on.
+the log handler (penlink.set_log_handler) and the run goes on. A RunObserver
+(penlink.run_observer) passed as observer= is told of each step's start, totals and events
+and of the result, under the same rules.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ from typing import Any, Callable, Mapping, Optional, Tuple
 from . import _checks, _listeners
 from . import native as _native
 from .errors import InvalidArgumentError, RejectedError
+from .run_observer import RunInfo, RunObserver
 
 __all__ = ["DeviceClass", "RunState", "RunOutcome", "StepKind", "RecipeStep", "Violation",
            "ValidationReport", "Recipe", "load_recipe", "parse_recipe", "RunProgress",
-           "StepTotals", "RunResult", "Runner"]
+           "StepTotals", "RunResult", "Runner", "RunInfo", "RunObserver"]
 
 
 class DeviceClass(enum.IntEnum):
@@ -183,13 +186,8 @@ class Recipe:
     @property
     def steps(self) -> Tuple[RecipeStep, ...]:
         """Every step, in order."""
-        steps = []
-        for index in range(self._native.step_count()):
-            s = self._native.step(index)
-            steps.append(RecipeStep(StepKind(s.kind), s.name, s.zone, s.depth_mm, s.speed_hz,
-                                    s.duration_s, s.passes, s.pass_duration_s,
-                                    tuple(s.modules), s.message))
-        return tuple(steps)
+        return tuple(_step(self._native.step(index))
+                     for index in range(self._native.step_count()))
 
     def validate(self, pen: Any = None, device_class: Any = "professional", *,
                  at_home_depth_cap_mm: float = 0.25, zone_chart: Optional[str] = None,
@@ -286,14 +284,27 @@ def _module_totals(totals: Any) -> Mapping[str, float]:
     return types.MappingProxyType({total.key: total.value for total in totals})
 
 
+def _step(s: Any) -> RecipeStep:
+    return RecipeStep(StepKind(s.kind), s.name, s.zone, s.depth_mm, s.speed_hz, s.duration_s,
+                      s.passes, s.pass_duration_s, tuple(s.modules), s.message)
+
+
+def _totals(t: Any) -> StepTotals:
+    return StepTotals(t.index, t.name, t.zone, t.started_s, t.ended_s, t.strokes,
+                      t.depth_set_min_mm, t.depth_set_max_mm, t.depth_actual_min_mm,
+                      t.depth_actual_max_mm, t.rf_energy_j, t.led_dose_j_cm2, t.outcome,
+                      _module_totals(t.module_totals))
+
+
 def _result(r: Any) -> RunResult:
-    steps = tuple(StepTotals(t.index, t.name, t.zone, t.started_s, t.ended_s, t.strokes,
-                             t.depth_set_min_mm, t.depth_set_max_mm, t.depth_actual_min_mm,
-                             t.depth_actual_max_mm, t.rf_energy_j, t.led_dose_j_cm2, t.outcome,
-                             _module_totals(t.module_totals))
-                  for t in r.steps)
-    return RunResult(RunOutcome(r.outcome), None if r.step < 0 else r.step, r.reason, steps,
-                     r.duration_s)
+    return RunResult(RunOutcome(r.outcome), None if r.step < 0 else r.step, r.reason,
+                     tuple(_totals(t) for t in r.steps), r.duration_s)
+
+
+def _info(i: Any) -> RunInfo:
+    return RunInfo(i.recipe_name, i.recipe_source, i.step_count, i.planned_duration_s,
+                   _device_class(i.device_class), i.zone_chart, i.pen_model, i.pen_serial,
+                   i.pen_firmware, i.cartridge_id)
 
 
 class _ProgressListener(_native.ProgressListener):
@@ -306,6 +317,45 @@ class _ProgressListener(_native.ProgressListener):
             self._function(_progress(progress))
         except BaseException:  # noqa: BLE001 - a bug in user code must not end the run thread
             _listeners._report("progress", self._function)
+
+
+class _RunListener(_native.RunListener):
+    """Hands the native RunListener's calls to the app's RunObserver as Python values."""
+
+    def __init__(self, observer: RunObserver) -> None:
+        super().__init__()
+        self._observer = observer
+
+    def _tell(self, name: str, *args: Any) -> None:
+        method = getattr(self._observer, name)
+        try:
+            method(*args)
+        except BaseException:  # noqa: BLE001 - a bug in user code must not end the run thread
+            _listeners._report(f"run observer {name}", method)
+
+    def run_started(self, info: Any) -> None:
+        self._tell("run_started", _info(info))
+
+    def step_started(self, index: int, step: Any, t_s: float) -> None:
+        self._tell("step_started", index, _step(step), t_s)
+
+    def step_finished(self, totals: Any) -> None:
+        self._tell("step_finished", _totals(totals))
+
+    def event(self, t_s: float, kind: str, text: str) -> None:
+        self._tell("event", t_s, kind, text)
+
+    def run_finished(self, result: Any) -> None:
+        self._tell("run_finished", _result(result))
+
+
+def _observer(observer: Any) -> Optional[_RunListener]:
+    if observer is None:
+        return None
+    if not isinstance(observer, RunObserver):
+        raise InvalidArgumentError(f"observer {observer!r} is not a penlink.treatment."
+                                   f"RunObserver (got {type(observer).__name__}); subclass it")
+    return _RunListener(observer)
 
 
 def _record_options(options: Any, record_db: Optional[Any], client_reference: str,
@@ -329,15 +379,19 @@ class Runner:
     cartridge a finished run used fails the run there, unless reuse_cartridge gives the
     reason, which is stored), then every step, event and the outcome. client_reference is the
     app's opaque reference to its client, stored with the run (never a name). run_id names the
-    run in the log; penlink.records.TreatmentLog reads it back."""
+    run in the log; penlink.records.TreatmentLog reads it back.
 
-    __slots__ = ("_native", "_listener", "_lock")
+    observer: a RunObserver told of the run's start, each step's start and totals, every
+    event and the result, on the runner's thread (penlink.run_observer)."""
+
+    __slots__ = ("_native", "_listener", "_observer", "_lock")
 
     def __init__(self, pen: Any, recipe: Recipe, *, device_class: Any = "professional",
                  at_home_depth_cap_mm: float = 0.25, zone_chart: Optional[str] = None,
                  on_progress: Optional[Callable[[RunProgress], Any]] = None,
                  progress_interval_s: float = 0.2, record_db: Optional[Any] = None,
-                 client_reference: str = "", reuse_cartridge: str = "") -> None:
+                 client_reference: str = "", reuse_cartridge: str = "",
+                 observer: Optional[RunObserver] = None) -> None:
         if not isinstance(recipe, Recipe):
             raise InvalidArgumentError(f"recipe {recipe!r} is not a penlink.treatment.Recipe")
         options = _options(device_class, at_home_depth_cap_mm, zone_chart)
@@ -346,8 +400,10 @@ class Runner:
                                                              progress_interval_s)
         self._listener = (None if on_progress is None else
                           _ProgressListener(_checks.callback("on_progress", on_progress)))
+        self._observer = _observer(observer)
         self._lock = threading.Lock()
-        self._native = _native.Runner(pen._native, recipe._native, options, self._listener)
+        self._native = _native.Runner(pen._native, recipe._native, options, self._listener,
+                                      self._observer)
 
     def _runner(self) -> Any:
         native = self._native
@@ -430,13 +486,13 @@ def run_recipe(pen: Any, recipe: Recipe, *, on_progress: Optional[Callable[[RunP
                = None, device_class: Any = "professional", at_home_depth_cap_mm: float = 0.25,
                zone_chart: Optional[str] = None, timeout: Optional[float] = None,
                record_db: Optional[Any] = None, client_reference: str = "",
-               reuse_cartridge: str = "") -> RunResult:
+               reuse_cartridge: str = "", observer: Optional[RunObserver] = None) -> RunResult:
     """Runs recipe on pen to its end and returns the result (see Runner, also for record_db,
-    client_reference and reuse_cartridge)."""
+    client_reference, reuse_cartridge and observer)."""
     with Runner(pen, recipe, device_class=device_class,
                 at_home_depth_cap_mm=at_home_depth_cap_mm, zone_chart=zone_chart,
                 on_progress=on_progress, record_db=record_db,
                 client_reference=client_reference,
-                reuse_cartridge=reuse_cartridge) as runner:
+                reuse_cartridge=reuse_cartridge, observer=observer) as runner:
         runner.start()
         return runner.wait(timeout)
