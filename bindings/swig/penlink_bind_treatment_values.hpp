@@ -18,7 +18,6 @@
 #include "penlink/treatment_runner.hpp"
 #include "penlink_bind.hpp"
 
-
 namespace penlink::bind {
 
 /// One step of a recipe (penlink::treatment::RecipeStep) as a plain value.

@@ -113,10 +113,11 @@ PENLINK_EXPORT const char* pl_recipe_report_text(const pl_recipe_report* report)
 PENLINK_EXPORT void pl_recipe_report_free(pl_recipe_report* report);
 /**@}*/
 
-/** The version of pl_run_progress this header describes. */
-#define PL_RUN_PROGRESS_VERSION 1
+/** The version of pl_run_progress this header describes (2 adds the module totals). */
+#define PL_RUN_PROGRESS_VERSION 2
 /** Progress of a run, handed to the progress callback (library-owned, valid during the call;
- * version says which fields this library fills). */
+ * version says which fields this library fills: read a version 2 field only when version is at
+ * least 2). */
 typedef struct pl_run_progress {
     unsigned version;       /**< PL_RUN_PROGRESS_VERSION of the library */
     pl_run_state state;     /**< running, paused, waiting for the operator */
@@ -134,12 +135,21 @@ typedef struct pl_run_progress {
     uint64_t total_strokes; /**< strokes since the run started */
     double rf_energy_j;     /**< RF energy since the run started, J */
     double led_dose_j_cm2;  /**< LED dose since the run started, J/cm2 */
+    /** Version 2: how many entries module_total_keys and module_total_values have (0 when no
+     * fitted module reports a running total). */
+    size_t module_total_count;
+    /** Version 2: the module telemetry channels' keys, "module.channel" (e.g. "rf.energy"),
+     * sorted; the array and its strings are valid during the callback only. */
+    const char* const* module_total_keys;
+    /** Version 2: the run-wide increase of each channel of module_total_keys, in its unit
+     * (J or J/cm2); valid during the callback only. */
+    const double* module_total_values;
 } pl_run_progress;
 /** Called with progress on the runner's thread (see the file comment). */
 typedef void (*pl_run_progress_fn)(const pl_run_progress* progress, void* payload);
 
-/** The version of pl_step_totals this header describes. */
-#define PL_STEP_TOTALS_VERSION 1
+/** The version of pl_step_totals this header describes (2 adds the module totals). */
+#define PL_STEP_TOTALS_VERSION 2
 /** What one step delivered (pl_runner_step_totals); strings are borrowed from the runner. */
 typedef struct pl_step_totals {
     unsigned version;           /**< PL_STEP_TOTALS_VERSION: the fields the caller allocated */
@@ -156,10 +166,18 @@ typedef struct pl_step_totals {
     double rf_energy_j;         /**< RF energy, J */
     double led_dose_j_cm2;      /**< LED dose, J/cm2 */
     const char* outcome;        /**< completed, skipped, continued, aborted or failed */
+    /** Version 2: how many entries module_total_keys and module_total_values have. */
+    size_t module_total_count;
+    /** Version 2: the module telemetry channels the step added to, "module.channel" (e.g.
+     * "rf.energy"), sorted; borrowed from the runner like the strings above. */
+    const char* const* module_total_keys;
+    /** Version 2: what the step added to each channel of module_total_keys, in its unit (J or
+     * J/cm2); borrowed from the runner. */
+    const double* module_total_values;
 } pl_step_totals;
 /** Prepares totals for pl_runner_step_totals() (pass PL_STEP_TOTALS_VERSION). */
 #define PL_STEP_TOTALS_INIT \
-    { PL_STEP_TOTALS_VERSION, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL }
+    { PL_STEP_TOTALS_VERSION, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL }
 
 /** The version of pl_run_record_options this header describes. */
 #define PL_RUN_RECORD_OPTIONS_VERSION 1

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "capi/struct_versions.hpp"
 #include "penlink/records.hpp"
@@ -49,6 +51,22 @@ public:
     }
 };
 
+/// A module_totals map as the two parallel arrays the C structs point at (pl_run_progress,
+/// pl_step_totals); the keys point into the map, which must outlive this view. fill() reuses
+/// the arrays' storage, so a progress report allocates nothing once the set of keys is known.
+struct ModuleTotalsView {
+    std::vector<const char*> keys;
+    std::vector<double> values;
+    void fill(const std::map<std::string, double>& totals) {
+        keys.clear();
+        values.clear();
+        for (const auto& [key, value] : totals) {
+            keys.push_back(key.c_str());
+            values.push_back(value);
+        }
+    }
+};
+
 }  // namespace penlink::capi
 
 struct pl_runner {
@@ -64,6 +82,10 @@ struct pl_runner {
     std::mutex mutex;      // guards result, started and the record's attachment
     bool started = false;  // pl_runner_start was called
     std::optional<penlink::treatment::RunResult> result;
+    // The result's module totals per step, for pl_step_totals; filled with result.
+    std::vector<penlink::capi::ModuleTotalsView> step_module_totals;
+    // The progress report's module totals; only touched on the runner's thread.
+    penlink::capi::ModuleTotalsView progress_module_totals;
 };
 
 namespace penlink::capi {
@@ -91,7 +113,9 @@ struct StructVersions<pl_step_totals> {
     static constexpr unsigned highest = PL_STEP_TOTALS_VERSION;
     static constexpr const char* name = "pl_step_totals";
     static constexpr std::size_t end[] = {
-        0, offsetof(pl_step_totals, outcome) + sizeof(pl_step_totals::outcome)};
+        0, offsetof(pl_step_totals, outcome) + sizeof(pl_step_totals::outcome),
+        offsetof(pl_step_totals, module_total_values) +
+            sizeof(pl_step_totals::module_total_values)};
 };
 static_assert(versions_complete<pl_step_totals>());
 

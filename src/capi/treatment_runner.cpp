@@ -54,6 +54,10 @@ void deliver_progress(pl_runner* handle, const tr::RunProgress& progress) {
     c.total_strokes = progress.total_strokes;
     c.rf_energy_j = progress.rf_energy_j;
     c.led_dose_j_cm2 = progress.led_dose_j_cm2;
+    handle->progress_module_totals.fill(progress.module_totals);
+    c.module_total_count = handle->progress_module_totals.keys.size();
+    c.module_total_keys = handle->progress_module_totals.keys.data();
+    c.module_total_values = handle->progress_module_totals.values.data();
     const pl_runner* previous = in_progress_of;
     in_progress_of = handle;
     handle->on_progress(&c, handle->payload);
@@ -234,7 +238,13 @@ int pl_runner_wait(pl_runner* runner, int32_t timeout_ms) {
                                                            std::to_string(timeout_ms) + " ms");
         }
         std::lock_guard lock(live.mutex);
-        if (!live.result) live.result = std::move(result);
+        if (!live.result) {
+            live.result = std::move(result);
+            live.step_module_totals.resize(live.result->steps.size());
+            for (std::size_t i = 0; i < live.result->steps.size(); ++i) {
+                live.step_module_totals[i].fill(live.result->steps[i].module_totals);
+            }
+        }
         return 0;
     });
 }
@@ -286,6 +296,10 @@ int pl_runner_step_totals(pl_step_totals* out, const pl_runner* runner, size_t i
         full.rf_energy_j = step.rf_energy_j;
         full.led_dose_j_cm2 = step.led_dose_j_cm2;
         full.outcome = step.outcome.c_str();
+        const capi::ModuleTotalsView& modules = live.step_module_totals[index];
+        full.module_total_count = modules.keys.size();
+        full.module_total_keys = modules.keys.data();
+        full.module_total_values = modules.values.data();
         // Only the fields of the caller's version: it may have allocated fewer bytes.
         const unsigned version = out->version;
         std::memcpy(static_cast<void*>(out), &full,
