@@ -25,10 +25,10 @@ static const char* const two_modules =
 struct seen {
     int calls;
     int with_totals;
-    double rf_energy;  /* the last "rf.energy" seen */
-    double led_dose;   /* the last "led.dose" seen */
-    int rf_matches;    /* reports where "rf.energy" equals rf_energy_j */
-    int sorted;        /* every report's keys were sorted */
+    double rf_energy; /* the last "rf.energy" seen */
+    double led_dose;  /* the last "led.dose" seen */
+    int rf_matches;   /* reports where "rf.energy" equals rf_energy_j */
+    int sorted;       /* every report's keys were sorted */
 };
 
 /* The value of key in a version 2 report, or -1 if it is not there. */
@@ -125,8 +125,8 @@ int main(int argc, char** argv) {
                   "rf.energy");
     CHECK(rf > 0 && rf == totals.rf_energy_j && totals.strokes > 0);
     CHECK_OK(pl_runner_step_totals(&totals, runner, 1));
-    led = total_of(totals.module_total_count, totals.module_total_keys,
-                   totals.module_total_values, "led.dose");
+    led = total_of(totals.module_total_count, totals.module_total_keys, totals.module_total_values,
+                   "led.dose");
     CHECK(led > 0 && led == totals.led_dose_j_cm2);
     for (i = 1; i < totals.module_total_count; ++i) {
         CHECK(strcmp(totals.module_total_keys[i - 1], totals.module_total_keys[i]) < 0);
