@@ -128,7 +128,7 @@ namespace Penlink
             Tell("StepFinished", r => r.RaiseStepFinished(value));
         }
 
-        public override void @event(double t_s, string kind, string text)
+        public override void event_(double t_s, string kind, string text)
         {
             Tell("Event", r => r.RaiseEvent(t_s, kind, text));
         }
