@@ -20,65 +20,21 @@ and of the result, under the same rules.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import os
 import threading
-import types
-from typing import Any, Callable, Mapping, Optional, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 from . import _checks, _listeners
 from . import native as _native
+from ._run_values import (_DEVICE_CLASS_TEXT, DeviceClass, RecipeStep, RunOutcome, RunProgress,
+                          RunResult, RunState, StepKind, StepTotals, _device_class, _progress,
+                          _result, _step)
 from .errors import InvalidArgumentError, RejectedError
-from .run_observer import RunInfo, RunObserver
+from .run_observer import RunInfo, RunObserver, _observer
 
 __all__ = ["DeviceClass", "RunState", "RunOutcome", "StepKind", "RecipeStep", "Violation",
            "ValidationReport", "Recipe", "load_recipe", "parse_recipe", "RunProgress",
            "StepTotals", "RunResult", "Runner", "RunInfo", "RunObserver"]
-
-
-class DeviceClass(enum.IntEnum):
-    """Who the device is for, set by the app and never by a recipe."""
-
-    PROFESSIONAL = 0
-    AT_HOME = 1
-
-
-class RunState(enum.IntEnum):
-    """What a runner is doing."""
-
-    NOT_STARTED = 0
-    RUNNING = 1
-    PAUSED = 2
-    WAITING_FOR_OPERATOR = 3
-    FINISHED = 4
-
-
-class RunOutcome(enum.IntEnum):
-    """How a run, or one of its steps, ended."""
-
-    COMPLETED = 0
-    ABORTED = 1
-    FAILED = 2
-
-
-class StepKind(enum.IntEnum):
-    """Treat steps run the needle; pause steps wait for the operator."""
-
-    TREAT = 0
-    PAUSE = 1
-
-
-_DEVICE_CLASS_TEXT = {DeviceClass.PROFESSIONAL: "professional", DeviceClass.AT_HOME: "at-home"}
-
-
-def _device_class(value: Any) -> DeviceClass:
-    if isinstance(value, str):
-        for member, text in _DEVICE_CLASS_TEXT.items():
-            if value == text:
-                return member
-        raise InvalidArgumentError(
-            f"device class {value!r} is not 'professional' or 'at-home'")
-    return _checks.member("device class", value, DeviceClass)
 
 
 def _options(device_class: Any, at_home_depth_cap_mm: float, zone_chart: Optional[str],
@@ -94,22 +50,6 @@ def _options(device_class: Any, at_home_depth_cap_mm: float, zone_chart: Optiona
             raise InvalidArgumentError(f"depth limit {limit} mm must be > 0")
         options.depth_limit_mm = limit
     return options
-
-
-@dataclasses.dataclass(frozen=True)
-class RecipeStep:
-    """One step of a recipe: a Treat step over a zone, or a Pause for the operator."""
-
-    kind: StepKind
-    name: str
-    zone: str
-    depth_mm: float
-    speed_hz: float
-    duration_s: float
-    passes: int
-    pass_duration_s: float
-    modules: Tuple[str, ...]
-    message: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -216,97 +156,6 @@ def parse_recipe(text: str) -> Recipe:
     return Recipe(_native.Recipe.parse(_checks.text("recipe", text)))
 
 
-@dataclasses.dataclass(frozen=True)
-class RunProgress:
-    """Progress of a run: the step, its zone, times and strokes."""
-
-    state: RunState
-    step: int
-    step_count: int
-    step_name: str
-    zone: str
-    current_pass: int
-    passes: int
-    step_elapsed_s: float
-    step_duration_s: float
-    run_elapsed_s: float
-    time_left_s: float
-    step_strokes: int
-    total_strokes: int
-    rf_energy_j: float
-    led_dose_j_cm2: float
-    #: Run-wide increase of every module telemetry channel ("rf.energy" in J, ...), read-only.
-    module_totals: Mapping[str, float] = dataclasses.field(
-        default_factory=lambda: types.MappingProxyType({}), hash=False)
-
-
-@dataclasses.dataclass(frozen=True)
-class StepTotals:
-    """What one step delivered."""
-
-    index: int
-    name: str
-    zone: str
-    started_s: float
-    ended_s: float
-    strokes: int
-    depth_set_min_mm: float
-    depth_set_max_mm: float
-    depth_actual_min_mm: float
-    depth_actual_max_mm: float
-    rf_energy_j: float
-    led_dose_j_cm2: float
-    outcome: str
-    #: The step's increase of every module telemetry channel ("rf.energy" in J, ...), read-only.
-    module_totals: Mapping[str, float] = dataclasses.field(
-        default_factory=lambda: types.MappingProxyType({}), hash=False)
-
-
-@dataclasses.dataclass(frozen=True)
-class RunResult:
-    """How a run ended: outcome, the step it stopped in (None if completed), why, per step."""
-
-    outcome: RunOutcome
-    step: Optional[int]
-    reason: str
-    steps: Tuple[StepTotals, ...]
-    duration_s: float
-
-
-def _progress(p: Any) -> RunProgress:
-    return RunProgress(RunState(p.state), p.step, p.step_count, p.step_name, p.zone, p.current_pass,
-                       p.passes, p.step_elapsed_s, p.step_duration_s, p.run_elapsed_s,
-                       p.time_left_s, p.step_strokes, p.total_strokes, p.rf_energy_j,
-                       p.led_dose_j_cm2, _module_totals(p.module_totals))
-
-
-def _module_totals(totals: Any) -> Mapping[str, float]:
-    return types.MappingProxyType({total.key: total.value for total in totals})
-
-
-def _step(s: Any) -> RecipeStep:
-    return RecipeStep(StepKind(s.kind), s.name, s.zone, s.depth_mm, s.speed_hz, s.duration_s,
-                      s.passes, s.pass_duration_s, tuple(s.modules), s.message)
-
-
-def _totals(t: Any) -> StepTotals:
-    return StepTotals(t.index, t.name, t.zone, t.started_s, t.ended_s, t.strokes,
-                      t.depth_set_min_mm, t.depth_set_max_mm, t.depth_actual_min_mm,
-                      t.depth_actual_max_mm, t.rf_energy_j, t.led_dose_j_cm2, t.outcome,
-                      _module_totals(t.module_totals))
-
-
-def _result(r: Any) -> RunResult:
-    return RunResult(RunOutcome(r.outcome), None if r.step < 0 else r.step, r.reason,
-                     tuple(_totals(t) for t in r.steps), r.duration_s)
-
-
-def _info(i: Any) -> RunInfo:
-    return RunInfo(i.recipe_name, i.recipe_source, i.step_count, i.planned_duration_s,
-                   _device_class(i.device_class), i.zone_chart, i.pen_model, i.pen_serial,
-                   i.pen_firmware, i.cartridge_id)
-
-
 class _ProgressListener(_native.ProgressListener):
     def __init__(self, function: Callable[[RunProgress], Any]) -> None:
         super().__init__()
@@ -317,45 +166,6 @@ class _ProgressListener(_native.ProgressListener):
             self._function(_progress(progress))
         except BaseException:  # noqa: BLE001 - a bug in user code must not end the run thread
             _listeners._report("progress", self._function)
-
-
-class _RunListener(_native.RunListener):
-    """Hands the native RunListener's calls to the app's RunObserver as Python values."""
-
-    def __init__(self, observer: RunObserver) -> None:
-        super().__init__()
-        self._observer = observer
-
-    def _tell(self, name: str, *args: Any) -> None:
-        method = getattr(self._observer, name)
-        try:
-            method(*args)
-        except BaseException:  # noqa: BLE001 - a bug in user code must not end the run thread
-            _listeners._report(f"run observer {name}", method)
-
-    def run_started(self, info: Any) -> None:
-        self._tell("run_started", _info(info))
-
-    def step_started(self, index: int, step: Any, t_s: float) -> None:
-        self._tell("step_started", index, _step(step), t_s)
-
-    def step_finished(self, totals: Any) -> None:
-        self._tell("step_finished", _totals(totals))
-
-    def event(self, t_s: float, kind: str, text: str) -> None:
-        self._tell("event", t_s, kind, text)
-
-    def run_finished(self, result: Any) -> None:
-        self._tell("run_finished", _result(result))
-
-
-def _observer(observer: Any) -> Optional[_RunListener]:
-    if observer is None:
-        return None
-    if not isinstance(observer, RunObserver):
-        raise InvalidArgumentError(f"observer {observer!r} is not a penlink.treatment."
-                                   f"RunObserver (got {type(observer).__name__}); subclass it")
-    return _RunListener(observer)
 
 
 def _record_options(options: Any, record_db: Optional[Any], client_reference: str,

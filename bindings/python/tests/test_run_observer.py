@@ -6,6 +6,7 @@ run still ends with everything off; the treatment record and the observer are bo
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from typing import Any, Callable, List, Tuple
@@ -197,3 +198,38 @@ def test_the_treatment_record_and_the_observer_are_both_told(tcp_pen, tmp_path) 
 def test_an_observer_that_is_not_a_run_observer_is_refused(pen: penlink.Pen) -> None:
     with pytest.raises(penlink.InvalidArgumentError, match="RunObserver"):
         treatment.Runner(pen, treatment.parse_recipe(THREE_STEPS), observer=print)
+
+
+def test_a_runner_released_inside_its_own_observer_does_not_deadlock(tcp_pen) -> None:
+    holder = {}
+    released = threading.Event()
+
+    class Release(treatment.RunObserver):
+        def step_started(self, index: int, step: treatment.RecipeStep, t_s: float) -> None:
+            if holder.pop("runner", None) is not None:
+                gc.collect()  # the last reference goes here, on the runner's own thread
+                released.set()
+
+    holder["runner"] = treatment.Runner(tcp_pen, treatment.parse_recipe(THREE_STEPS),
+                                        observer=Release())
+    holder["runner"].start()
+    assert released.wait(10)
+    # The released runner aborted the run and switched everything off on another thread.
+    wait_for_status(tcp_pen, lambda s: s.state != penlink.PenState.RUNNING)
+
+
+def test_a_runner_closed_inside_its_own_observer_stops_the_run(tcp_pen) -> None:
+    closed = threading.Event()
+
+    class Close(treatment.RunObserver):
+        def step_finished(self, totals: treatment.StepTotals) -> None:
+            if not closed.is_set():
+                runner.close()  # wait() is refused here: close hands the join to a thread
+                closed.set()
+
+    runner = treatment.Runner(tcp_pen, treatment.parse_recipe(THREE_STEPS), observer=Close())
+    runner.start()
+    assert closed.wait(10)
+    with pytest.raises(penlink.RejectedError, match="closed"):
+        runner.state
+    wait_for_status(tcp_pen, lambda s: s.state != penlink.PenState.RUNNING)
