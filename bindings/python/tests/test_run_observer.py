@@ -233,3 +233,31 @@ def test_a_runner_closed_inside_its_own_observer_stops_the_run(tcp_pen) -> None:
     with pytest.raises(penlink.RejectedError, match="closed"):
         runner.state
     wait_for_status(tcp_pen, lambda s: s.state != penlink.PenState.RUNNING)
+
+
+def test_a_pause_and_resume_reach_the_observer_as_events(tcp_pen) -> None:
+    paused = threading.Event()
+
+    class PauseForehead(Recording):
+        def step_started(self, index: int, step: treatment.RecipeStep, t_s: float) -> None:
+            super().step_started(index, step, t_s)
+            if step.zone == "forehead":
+                runner.pause()
+
+        def event(self, t_s: float, kind: str, text: str) -> None:
+            super().event(t_s, kind, text)
+            if kind == "pause":
+                paused.set()
+
+    observer = PauseForehead()
+    with treatment.Runner(tcp_pen, treatment.parse_recipe(THREE_STEPS),
+                          observer=observer) as runner:
+        runner.start()
+        assert paused.wait(20), observer.of("event")
+        assert runner.state is penlink.RunState.PAUSED
+        runner.resume()
+        result = runner.wait(timeout=60)
+    assert result.outcome is penlink.RunOutcome.COMPLETED, result.reason
+    kinds = [kind for _, kind, _ in observer.of("event")]
+    assert kinds.index("pause") < kinds.index("resume"), kinds
+    assert [t.outcome for t in observer.of("step_finished")] == ["completed"] * 3
