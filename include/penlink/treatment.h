@@ -13,8 +13,9 @@
  *
  * Threads: a pl_recipe and a pl_recipe_report may be read from any number of threads. A
  * pl_runner's calls are thread-safe. It drives the pen from a thread of its own, on which the
- * progress callback runs; the callback may call pl_runner_pause/resume/skip/abort, but not
- * pl_runner_wait() (PL_EINVAL) or pl_runner_free() (refused, logged). Free a pen's runners
+ * progress callback and the pl_run_observer callbacks run, one at a time; they may call
+ * pl_runner_pause/resume/skip/abort, but not pl_runner_wait() (PL_EINVAL) or pl_runner_free()
+ * (refused, logged). Free a pen's runners
  * before the pen: pl_pen_free() of a pen with a live runner leaves the pen alive and logs an
  * error.
  *
@@ -113,10 +114,11 @@ PENLINK_EXPORT const char* pl_recipe_report_text(const pl_recipe_report* report)
 PENLINK_EXPORT void pl_recipe_report_free(pl_recipe_report* report);
 /**@}*/
 
-/** The version of pl_run_progress this header describes. */
-#define PL_RUN_PROGRESS_VERSION 1
+/** The version of pl_run_progress this header describes (2 adds the module totals). */
+#define PL_RUN_PROGRESS_VERSION 2
 /** Progress of a run, handed to the progress callback (library-owned, valid during the call;
- * version says which fields this library fills). */
+ * version says which fields this library fills: read a version 2 field only when version is at
+ * least 2). */
 typedef struct pl_run_progress {
     unsigned version;       /**< PL_RUN_PROGRESS_VERSION of the library */
     pl_run_state state;     /**< running, paused, waiting for the operator */
@@ -134,12 +136,21 @@ typedef struct pl_run_progress {
     uint64_t total_strokes; /**< strokes since the run started */
     double rf_energy_j;     /**< RF energy since the run started, J */
     double led_dose_j_cm2;  /**< LED dose since the run started, J/cm2 */
+    /** Version 2: how many entries module_total_keys and module_total_values have (0 when no
+     * fitted module reports a running total). */
+    size_t module_total_count;
+    /** Version 2: the module telemetry channels' keys, "module.channel" (e.g. "rf.energy"),
+     * sorted; the array and its strings are valid during the callback only. */
+    const char* const* module_total_keys;
+    /** Version 2: the run-wide increase of each channel of module_total_keys, in its unit
+     * (J or J/cm2); valid during the callback only. */
+    const double* module_total_values;
 } pl_run_progress;
 /** Called with progress on the runner's thread (see the file comment). */
 typedef void (*pl_run_progress_fn)(const pl_run_progress* progress, void* payload);
 
-/** The version of pl_step_totals this header describes. */
-#define PL_STEP_TOTALS_VERSION 1
+/** The version of pl_step_totals this header describes (2 adds the module totals). */
+#define PL_STEP_TOTALS_VERSION 2
 /** What one step delivered (pl_runner_step_totals); strings are borrowed from the runner. */
 typedef struct pl_step_totals {
     unsigned version;           /**< PL_STEP_TOTALS_VERSION: the fields the caller allocated */
@@ -156,10 +167,18 @@ typedef struct pl_step_totals {
     double rf_energy_j;         /**< RF energy, J */
     double led_dose_j_cm2;      /**< LED dose, J/cm2 */
     const char* outcome;        /**< completed, skipped, continued, aborted or failed */
+    /** Version 2: how many entries module_total_keys and module_total_values have. */
+    size_t module_total_count;
+    /** Version 2: the module telemetry channels the step added to, "module.channel" (e.g.
+     * "rf.energy"), sorted; borrowed from the runner like the strings above. */
+    const char* const* module_total_keys;
+    /** Version 2: what the step added to each channel of module_total_keys, in its unit (J or
+     * J/cm2); borrowed from the runner. */
+    const double* module_total_values;
 } pl_step_totals;
 /** Prepares totals for pl_runner_step_totals() (pass PL_STEP_TOTALS_VERSION). */
 #define PL_STEP_TOTALS_INIT \
-    { PL_STEP_TOTALS_VERSION, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL }
+    { PL_STEP_TOTALS_VERSION, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, NULL }
 
 /** The version of pl_run_record_options this header describes. */
 #define PL_RUN_RECORD_OPTIONS_VERSION 1
@@ -184,6 +203,56 @@ typedef struct pl_run_record_options {
 /** Fills options with the defaults of the given version (pass PL_RUN_RECORD_OPTIONS_VERSION). */
 PENLINK_EXPORT int pl_run_record_options_init(pl_run_record_options* options, unsigned version);
 
+/** The version of pl_run_info this header describes. */
+#define PL_RUN_INFO_VERSION 1
+/** The run about to start (pl_run_observer.run_started; library-owned, valid during the call;
+ * version says which fields this library fills). */
+typedef struct pl_run_info {
+    unsigned version;             /**< PL_RUN_INFO_VERSION of the library */
+    const char* recipe_name;      /**< the recipe's name */
+    const char* recipe_source;    /**< the recipe's JSON text (to hash and store) */
+    size_t step_count;            /**< steps in the recipe */
+    double planned_duration_s;    /**< the needle time of its treat steps, s */
+    pl_device_class device_class; /**< the device class the run is checked against */
+    const char* zone_chart;       /**< the zone chart's name */
+    const char* pen_model;        /**< the pen's model */
+    const char* pen_serial;       /**< the pen's serial number */
+    const char* pen_firmware;     /**< the pen's firmware version */
+    uint32_t cartridge_id;        /**< the cartridge fitted at start; 0 = unknown */
+} pl_run_info;
+
+/** The version of pl_run_observer this header describes. */
+#define PL_RUN_OBSERVER_VERSION 1
+/** Callbacks told how a run goes, step by step (pl_runner_observe()); start from
+ * PL_RUN_OBSERVER_INIT and set the ones you need (NULL ones are skipped). They run on the
+ * runner's thread, one at a time, in the order the run happens: run_started, then per step
+ * step_started, any events and step_finished, then run_finished once everything is off (the
+ * rules of the file comment hold). Pointers they get are valid during the call only. */
+typedef struct pl_run_observer {
+    unsigned version; /**< PL_RUN_OBSERVER_VERSION */
+    /** Before the first step. */
+    void (*run_started)(const pl_run_info* info, void* payload);
+    /** As step index begins (before its depth is set), t_s seconds into the run; zone is "" for
+     * a pause step. */
+    void (*step_started)(size_t index, const char* name, const char* zone, double t_s,
+                         void* payload);
+    /** As a step ends, with what it delivered (version PL_STEP_TOTALS_VERSION of the library,
+     * module totals included). */
+    void (*step_finished)(const pl_step_totals* totals, void* payload);
+    /** Something worth recording: kind is "pause", "resume", "skip", "abort", "fault",
+     * "estop", "link", "cartridge", "operator", "pass", "outputs-off" or "warning". */
+    void (*event)(double t_s, const char* kind, const char* text, void* payload);
+    /** After everything is off: the outcome, the step it was aborted or failed in (SIZE_MAX if
+     * completed) and why ("" if completed). */
+    void (*run_finished)(pl_run_outcome outcome, size_t step, const char* reason, void* payload);
+    void* payload; /**< passed to every callback */
+} pl_run_observer;
+/** No callbacks set. */
+#define PL_RUN_OBSERVER_INIT \
+    { PL_RUN_OBSERVER_VERSION, NULL, NULL, NULL, NULL, NULL, NULL }
+/** Fills observer with the defaults of the given version (pass PL_RUN_OBSERVER_VERSION). */
+PENLINK_EXPORT int pl_run_observer_init(pl_run_observer* observer, unsigned version);
+
 /** @name Runner */
 /**@{*/
 /** A runner for recipe (copied) on pen; nothing is sent yet. on_progress may be NULL;
@@ -200,6 +269,10 @@ PENLINK_EXPORT int pl_runner_create(pl_runner** out, pl_pen* pen, const pl_recip
  * created) here: PL_ECONNECT if the file cannot be written, PL_EINVAL if it is not a treatment
  * log, PL_ENOTSUP if its schema is newer than this library; pl_error_last() names the file. */
 PENLINK_EXPORT int pl_runner_record(pl_runner* runner, const pl_run_record_options* options);
+/** Tells observer's callbacks (copied here) how the run goes; with pl_runner_record() the
+ * record is written first, then the observer is told. Call before pl_runner_start(), at most
+ * once: PL_EINVAL after it, a second time, or for an unknown observer->version. */
+PENLINK_EXPORT int pl_runner_observe(pl_runner* runner, const pl_run_observer* observer);
 /** The run's id in the treatment log (pl_run_id() of it in pl_treatment_log_recent_runs()) once
  * the cartridge was claimed; 0 without pl_runner_record(), before the run started or if the
  * record refused the run. */
@@ -239,7 +312,7 @@ PENLINK_EXPORT size_t pl_runner_steps_run(const pl_runner* runner);
 PENLINK_EXPORT int pl_runner_step_totals(pl_step_totals* out, const pl_runner* runner,
                                          size_t index);
 /** Aborts a run still going, waits until everything is off and frees the runner; NULL is
- * ignored. Refused (logged) from the runner's own progress callback. */
+ * ignored. Refused (logged) from the runner's own progress or observer callbacks. */
 PENLINK_EXPORT void pl_runner_free(pl_runner* runner);
 /**@}*/
 

@@ -1,6 +1,7 @@
-// penlink/treatment.h: the runner from C. The progress callback runs on the runner's thread;
-// a thread-local marks it, so pl_runner_wait and pl_runner_free can refuse to be called from
-// inside it (they would wait for the thread they run on).
+// penlink/treatment.h: the runner from C. The progress and observer callbacks run on the
+// runner's thread; a thread-local marks them (callback_runner()), so pl_runner_wait and
+// pl_runner_free can refuse to be called from inside them (they would wait for the thread they
+// run on).
 #include <cstring>
 #include <stdexcept>
 
@@ -24,9 +25,35 @@ static_assert(PL_RUN_NOT_STARTED == static_cast<int>(tr::RunState::NotStarted) &
               PL_RUN_WAITING_FOR_OPERATOR == static_cast<int>(tr::RunState::WaitingForOperator) &&
               PL_RUN_FINISHED == static_cast<int>(tr::RunState::Finished));
 
-namespace {
+const pl_runner*& penlink::capi::callback_runner() {
+    thread_local const pl_runner* runner = nullptr;
+    return runner;
+}
 
-thread_local const pl_runner* in_progress_of = nullptr;
+pl_step_totals penlink::capi::to_c_totals(const tr::StepTotals& step,
+                                          const ModuleTotalsView& view) {
+    pl_step_totals full{};
+    full.version = PL_STEP_TOTALS_VERSION;
+    full.index = step.index;
+    full.name = step.name.c_str();
+    full.zone = step.zone.c_str();
+    full.started_s = step.started_s;
+    full.ended_s = step.ended_s;
+    full.strokes = step.strokes;
+    full.depth_set_min_mm = step.depth_set_min_mm;
+    full.depth_set_max_mm = step.depth_set_max_mm;
+    full.depth_actual_min_mm = step.depth_actual_min_mm;
+    full.depth_actual_max_mm = step.depth_actual_max_mm;
+    full.rf_energy_j = step.rf_energy_j;
+    full.led_dose_j_cm2 = step.led_dose_j_cm2;
+    full.outcome = step.outcome.c_str();
+    full.module_total_count = view.keys.size();
+    full.module_total_keys = view.keys.data();
+    full.module_total_values = view.values.data();
+    return full;
+}
+
+namespace {
 
 pl_runner& live_runner(const pl_runner* runner, const char* function) {
     if (runner == nullptr || !capi::is_live(runner, capi::HandleKind::Runner)) {
@@ -54,10 +81,14 @@ void deliver_progress(pl_runner* handle, const tr::RunProgress& progress) {
     c.total_strokes = progress.total_strokes;
     c.rf_energy_j = progress.rf_energy_j;
     c.led_dose_j_cm2 = progress.led_dose_j_cm2;
-    const pl_runner* previous = in_progress_of;
-    in_progress_of = handle;
+    handle->progress_module_totals.fill(progress.module_totals);
+    c.module_total_count = handle->progress_module_totals.keys.size();
+    c.module_total_keys = handle->progress_module_totals.keys.data();
+    c.module_total_values = handle->progress_module_totals.values.data();
+    const pl_runner* previous = capi::callback_runner();
+    capi::callback_runner() = handle;
     handle->on_progress(&c, handle->payload);
-    in_progress_of = previous;
+    capi::callback_runner() = previous;
 }
 
 const tr::RunResult& finished_result(const pl_runner& runner, const char* function) {
@@ -158,7 +189,7 @@ int pl_runner_record(pl_runner* runner, const pl_run_record_options* options) {
         }
         live.log.emplace(TreatmentLog::open(options->log_path, log_options));
         live.record = std::make_unique<tr::RunRecord>(*live.log, record_options);
-        live.forwarder.target = live.record.get();
+        live.forwarder.record = live.record.get();
         return 0;
     });
 }
@@ -214,9 +245,9 @@ int pl_runner_state(pl_run_state* out, const pl_runner* runner) {
 int pl_runner_wait(pl_runner* runner, int32_t timeout_ms) {
     return guarded([&] {
         pl_runner& live = live_runner(runner, "pl_runner_wait");
-        if (in_progress_of == runner) {
+        if (capi::callback_runner() == runner) {
             throw InvalidArgumentError(
-                "pl_runner_wait: called from the runner's own progress callback");
+                "pl_runner_wait: called from the runner's own progress or observer callback");
         }
         std::optional<tr::RunResult> result;
         try {
@@ -234,7 +265,13 @@ int pl_runner_wait(pl_runner* runner, int32_t timeout_ms) {
                                                            std::to_string(timeout_ms) + " ms");
         }
         std::lock_guard lock(live.mutex);
-        if (!live.result) live.result = std::move(result);
+        if (!live.result) {
+            live.result = std::move(result);
+            live.step_module_totals.resize(live.result->steps.size());
+            for (std::size_t i = 0; i < live.result->steps.size(); ++i) {
+                live.step_module_totals[i].fill(live.result->steps[i].module_totals);
+            }
+        }
         return 0;
     });
 }
@@ -271,21 +308,8 @@ int pl_runner_step_totals(pl_step_totals* out, const pl_runner* runner, size_t i
                                        " is beyond the " + std::to_string(result.steps.size()) +
                                        " steps begun");
         }
-        const tr::StepTotals& step = result.steps[index];
-        pl_step_totals full{};
-        full.index = step.index;
-        full.name = step.name.c_str();
-        full.zone = step.zone.c_str();
-        full.started_s = step.started_s;
-        full.ended_s = step.ended_s;
-        full.strokes = step.strokes;
-        full.depth_set_min_mm = step.depth_set_min_mm;
-        full.depth_set_max_mm = step.depth_set_max_mm;
-        full.depth_actual_min_mm = step.depth_actual_min_mm;
-        full.depth_actual_max_mm = step.depth_actual_max_mm;
-        full.rf_energy_j = step.rf_energy_j;
-        full.led_dose_j_cm2 = step.led_dose_j_cm2;
-        full.outcome = step.outcome.c_str();
+        const pl_step_totals full =
+            capi::to_c_totals(result.steps[index], live.step_module_totals[index]);
         // Only the fields of the caller's version: it may have allocated fewer bytes.
         const unsigned version = out->version;
         std::memcpy(static_cast<void*>(out), &full,
@@ -297,9 +321,9 @@ int pl_runner_step_totals(pl_step_totals* out, const pl_runner* runner, size_t i
 
 void pl_runner_free(pl_runner* runner) {
     if (runner == nullptr) return;
-    if (in_progress_of == runner) {
+    if (capi::callback_runner() == runner) {
         capi::log(LogLevel::Error,
-                  "pl_runner_free called from the runner's own progress callback; the runner "
+                  "pl_runner_free called from the runner's own callback; the runner "
                   "stays alive (call pl_runner_abort here and pl_runner_free from another "
                   "thread)");
         return;

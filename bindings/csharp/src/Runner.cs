@@ -8,7 +8,9 @@
 //   }
 //
 // Progress reaches the delegate on the runner's own thread, one call at a time; it may call
-// Pause, Resume, Skip and Abort but not Wait. Dispose aborts a run still going.
+// Pause, Resume, Skip and Abort but not Wait. The events RunStarted, StepStarted, StepFinished,
+// Event and RunFinished (subscribe before Start) follow the run step by step under the same
+// rules (RunObserver.cs). Dispose aborts a run still going.
 using System;
 using System.Collections.Generic;
 
@@ -195,6 +197,7 @@ namespace Penlink
         readonly object gate = new object();
         // Referenced for as long as C++ may call it (the delegate must not be collected).
         readonly ProgressBridge bridge;
+        readonly ObserverBridge observerBridge;  // the same
         NativeRunner native;
 
         /// <summary>Prepares a run; nothing is sent until Start().</summary>
@@ -215,9 +218,32 @@ namespace Penlink
             if (recipe == null) throw new InvalidArgumentException("the recipe is null");
             Pen = pen;
             bridge = onProgress == null ? null : new ProgressBridge(onProgress);
+            observerBridge = new ObserverBridge(this);
             using (NativeTreatmentOptions native_ = Recipe.ToNative(options))
-                native = new NativeRunner(pen.NativeResources.Native, recipe.Native, native_, bridge);
+                native = new NativeRunner(pen.NativeResources.Native, recipe.Native, native_, bridge,
+                                          observerBridge);
         }
+
+        /// <summary>Before the first step, with the recipe, device class and pen.</summary>
+        public event Action<RunInfo> RunStarted;
+        /// <summary>As a step begins (before its depth is set): its index, the step and the time
+        /// since the run started, s.</summary>
+        public event Action<int, RecipeStep, double> StepStarted;
+        /// <summary>As a step ends, with what it delivered.</summary>
+        public event Action<StepTotals> StepFinished;
+        /// <summary>Something worth recording: the time since the run started (s), the kind
+        /// ("pause", "resume", "skip", "abort", "fault", "estop", "link", "cartridge",
+        /// "operator", "pass", "outputs-off" or "warning") and the text.</summary>
+        public event Action<double, string, string> Event;
+        /// <summary>After everything is off, with the result.</summary>
+        public event Action<RunResult> RunFinished;
+
+        internal void RaiseRunStarted(RunInfo info) => RunStarted?.Invoke(info);
+        internal void RaiseStepStarted(int index, RecipeStep step, double tS) =>
+            StepStarted?.Invoke(index, step, tS);
+        internal void RaiseStepFinished(StepTotals totals) => StepFinished?.Invoke(totals);
+        internal void RaiseEvent(double tS, string kind, string text) => Event?.Invoke(tS, kind, text);
+        internal void RaiseRunFinished(RunResult result) => RunFinished?.Invoke(result);
 
         /// <summary>The pen this runner drives.</summary>
         public Pen Pen { get; }
@@ -285,6 +311,7 @@ namespace Penlink
             }
             owned.Dispose();
             GC.KeepAlive(bridge);
+            GC.KeepAlive(observerBridge);
         }
     }
 }

@@ -44,7 +44,7 @@ from . import treatment
 from . import records
 from .records import TreatmentLog, read_recording
 from . import plot  # matplotlib is imported only when a plot is drawn
-from .treatment import DeviceClass, Recipe, RunOutcome, RunState, load_recipe
+from .treatment import DeviceClass, Recipe, RunObserver, RunOutcome, RunState, load_recipe
 from .types import (Capabilities, ConnectionState, DeviceInfo, Event, EventKind, Fault,
                     InterlockSpec, LedCapabilities, LedChannel, LedMode, LogLevel,
                     ModuleDescriptor, ParamAccess, ParamSpec, ParamType, PenSettings, PenState,
@@ -79,6 +79,6 @@ __all__ = [
     "Module", "ModuleMap", "ParamMap", "ModuleNotFittedError", "parse_module_descriptor",
     "ModuleDescriptor", "ParamSpec", "TelemetrySpec", "InterlockSpec", "ParamType",
     "ParamAccess", "SafetyClass", "TelemetryReading",
-    "treatment", "Recipe", "load_recipe", "DeviceClass", "RunState", "RunOutcome",
+    "treatment", "Recipe", "load_recipe", "DeviceClass", "RunState", "RunOutcome", "RunObserver",
     "records", "read_recording", "TreatmentLog", "plot", "Threading",
 ]

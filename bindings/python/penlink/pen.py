@@ -466,17 +466,18 @@ class Pen:
                    device_class: Any = "professional", at_home_depth_cap_mm: float = 0.25,
                    zone_chart: Optional[str] = None, timeout: Optional[float] = None,
                    record_db: Optional[Any] = None, client_reference: str = "",
-                   reuse_cartridge: str = "") -> Any:
+                   reuse_cartridge: str = "", observer: Any = None) -> Any:
         """Runs a treatment recipe (penlink.treatment.Recipe) on this pen to its end and
         returns its penlink.treatment.RunResult; see penlink.treatment.Runner to pause,
-        skip or abort a run, and for record_db (write the run into a treatment log)."""
+        skip or abort a run, for record_db (write the run into a treatment log) and for
+        observer (a penlink.treatment.RunObserver told of every step)."""
         from . import treatment
         return treatment.run_recipe(self, recipe, on_progress=on_progress,
                                     device_class=device_class,
                                     at_home_depth_cap_mm=at_home_depth_cap_mm,
                                     zone_chart=zone_chart, timeout=timeout,
                                     record_db=record_db, client_reference=client_reference,
-                                    reuse_cartridge=reuse_cartridge)
+                                    reuse_cartridge=reuse_cartridge, observer=observer)
 
     def start_recording(self, path: Any) -> Any:
         """Records every frame of this pen's link from now on into path and returns the

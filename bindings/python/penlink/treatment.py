@@ -12,70 +12,29 @@ the device class and a pen, and run it on a pen with progress.
 
 Progress callbacks run on the runner's own thread, one at a time; they may call pause(),
 resume(), skip() and abort() but not wait(). Whatever a callback raises is reported through
-the log handler (penlink.set_log_handler) and the run goes on.
+the log handler (penlink.set_log_handler) and the run goes on. A RunObserver
+(penlink.run_observer) passed as observer= is told of each step's start, totals and events
+and of the result, under the same rules.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
 import os
 import threading
-import types
-from typing import Any, Callable, Mapping, Optional, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 from . import _checks, _listeners
 from . import native as _native
+from ._run_values import (_DEVICE_CLASS_TEXT, DeviceClass, RecipeStep, RunOutcome, RunProgress,
+                          RunResult, RunState, StepKind, StepTotals, _device_class, _progress,
+                          _result, _step)
 from .errors import InvalidArgumentError, RejectedError
+from .run_observer import RunInfo, RunObserver, _observer
 
 __all__ = ["DeviceClass", "RunState", "RunOutcome", "StepKind", "RecipeStep", "Violation",
            "ValidationReport", "Recipe", "load_recipe", "parse_recipe", "RunProgress",
-           "StepTotals", "RunResult", "Runner"]
-
-
-class DeviceClass(enum.IntEnum):
-    """Who the device is for, set by the app and never by a recipe."""
-
-    PROFESSIONAL = 0
-    AT_HOME = 1
-
-
-class RunState(enum.IntEnum):
-    """What a runner is doing."""
-
-    NOT_STARTED = 0
-    RUNNING = 1
-    PAUSED = 2
-    WAITING_FOR_OPERATOR = 3
-    FINISHED = 4
-
-
-class RunOutcome(enum.IntEnum):
-    """How a run, or one of its steps, ended."""
-
-    COMPLETED = 0
-    ABORTED = 1
-    FAILED = 2
-
-
-class StepKind(enum.IntEnum):
-    """Treat steps run the needle; pause steps wait for the operator."""
-
-    TREAT = 0
-    PAUSE = 1
-
-
-_DEVICE_CLASS_TEXT = {DeviceClass.PROFESSIONAL: "professional", DeviceClass.AT_HOME: "at-home"}
-
-
-def _device_class(value: Any) -> DeviceClass:
-    if isinstance(value, str):
-        for member, text in _DEVICE_CLASS_TEXT.items():
-            if value == text:
-                return member
-        raise InvalidArgumentError(
-            f"device class {value!r} is not 'professional' or 'at-home'")
-    return _checks.member("device class", value, DeviceClass)
+           "StepTotals", "RunResult", "Runner", "RunInfo", "RunObserver"]
 
 
 def _options(device_class: Any, at_home_depth_cap_mm: float, zone_chart: Optional[str],
@@ -91,22 +50,6 @@ def _options(device_class: Any, at_home_depth_cap_mm: float, zone_chart: Optiona
             raise InvalidArgumentError(f"depth limit {limit} mm must be > 0")
         options.depth_limit_mm = limit
     return options
-
-
-@dataclasses.dataclass(frozen=True)
-class RecipeStep:
-    """One step of a recipe: a Treat step over a zone, or a Pause for the operator."""
-
-    kind: StepKind
-    name: str
-    zone: str
-    depth_mm: float
-    speed_hz: float
-    duration_s: float
-    passes: int
-    pass_duration_s: float
-    modules: Tuple[str, ...]
-    message: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -183,13 +126,8 @@ class Recipe:
     @property
     def steps(self) -> Tuple[RecipeStep, ...]:
         """Every step, in order."""
-        steps = []
-        for index in range(self._native.step_count()):
-            s = self._native.step(index)
-            steps.append(RecipeStep(StepKind(s.kind), s.name, s.zone, s.depth_mm, s.speed_hz,
-                                    s.duration_s, s.passes, s.pass_duration_s,
-                                    tuple(s.modules), s.message))
-        return tuple(steps)
+        return tuple(_step(self._native.step(index))
+                     for index in range(self._native.step_count()))
 
     def validate(self, pen: Any = None, device_class: Any = "professional", *,
                  at_home_depth_cap_mm: float = 0.25, zone_chart: Optional[str] = None,
@@ -216,84 +154,6 @@ def load_recipe(path: Any) -> Recipe:
 def parse_recipe(text: str) -> Recipe:
     """Parses a recipe from JSON text; InvalidArgumentError naming the place."""
     return Recipe(_native.Recipe.parse(_checks.text("recipe", text)))
-
-
-@dataclasses.dataclass(frozen=True)
-class RunProgress:
-    """Progress of a run: the step, its zone, times and strokes."""
-
-    state: RunState
-    step: int
-    step_count: int
-    step_name: str
-    zone: str
-    current_pass: int
-    passes: int
-    step_elapsed_s: float
-    step_duration_s: float
-    run_elapsed_s: float
-    time_left_s: float
-    step_strokes: int
-    total_strokes: int
-    rf_energy_j: float
-    led_dose_j_cm2: float
-    #: Run-wide increase of every module telemetry channel ("rf.energy" in J, ...), read-only.
-    module_totals: Mapping[str, float] = dataclasses.field(
-        default_factory=lambda: types.MappingProxyType({}), hash=False)
-
-
-@dataclasses.dataclass(frozen=True)
-class StepTotals:
-    """What one step delivered."""
-
-    index: int
-    name: str
-    zone: str
-    started_s: float
-    ended_s: float
-    strokes: int
-    depth_set_min_mm: float
-    depth_set_max_mm: float
-    depth_actual_min_mm: float
-    depth_actual_max_mm: float
-    rf_energy_j: float
-    led_dose_j_cm2: float
-    outcome: str
-    #: The step's increase of every module telemetry channel ("rf.energy" in J, ...), read-only.
-    module_totals: Mapping[str, float] = dataclasses.field(
-        default_factory=lambda: types.MappingProxyType({}), hash=False)
-
-
-@dataclasses.dataclass(frozen=True)
-class RunResult:
-    """How a run ended: outcome, the step it stopped in (None if completed), why, per step."""
-
-    outcome: RunOutcome
-    step: Optional[int]
-    reason: str
-    steps: Tuple[StepTotals, ...]
-    duration_s: float
-
-
-def _progress(p: Any) -> RunProgress:
-    return RunProgress(RunState(p.state), p.step, p.step_count, p.step_name, p.zone, p.current_pass,
-                       p.passes, p.step_elapsed_s, p.step_duration_s, p.run_elapsed_s,
-                       p.time_left_s, p.step_strokes, p.total_strokes, p.rf_energy_j,
-                       p.led_dose_j_cm2, _module_totals(p.module_totals))
-
-
-def _module_totals(totals: Any) -> Mapping[str, float]:
-    return types.MappingProxyType({total.key: total.value for total in totals})
-
-
-def _result(r: Any) -> RunResult:
-    steps = tuple(StepTotals(t.index, t.name, t.zone, t.started_s, t.ended_s, t.strokes,
-                             t.depth_set_min_mm, t.depth_set_max_mm, t.depth_actual_min_mm,
-                             t.depth_actual_max_mm, t.rf_energy_j, t.led_dose_j_cm2, t.outcome,
-                             _module_totals(t.module_totals))
-                  for t in r.steps)
-    return RunResult(RunOutcome(r.outcome), None if r.step < 0 else r.step, r.reason, steps,
-                     r.duration_s)
 
 
 class _ProgressListener(_native.ProgressListener):
@@ -329,15 +189,19 @@ class Runner:
     cartridge a finished run used fails the run there, unless reuse_cartridge gives the
     reason, which is stored), then every step, event and the outcome. client_reference is the
     app's opaque reference to its client, stored with the run (never a name). run_id names the
-    run in the log; penlink.records.TreatmentLog reads it back."""
+    run in the log; penlink.records.TreatmentLog reads it back.
 
-    __slots__ = ("_native", "_listener", "_lock")
+    observer: a RunObserver told of the run's start, each step's start and totals, every
+    event and the result, on the runner's thread (penlink.run_observer)."""
+
+    __slots__ = ("_native", "_listener", "_observer", "_lock")
 
     def __init__(self, pen: Any, recipe: Recipe, *, device_class: Any = "professional",
                  at_home_depth_cap_mm: float = 0.25, zone_chart: Optional[str] = None,
                  on_progress: Optional[Callable[[RunProgress], Any]] = None,
                  progress_interval_s: float = 0.2, record_db: Optional[Any] = None,
-                 client_reference: str = "", reuse_cartridge: str = "") -> None:
+                 client_reference: str = "", reuse_cartridge: str = "",
+                 observer: Optional[RunObserver] = None) -> None:
         if not isinstance(recipe, Recipe):
             raise InvalidArgumentError(f"recipe {recipe!r} is not a penlink.treatment.Recipe")
         options = _options(device_class, at_home_depth_cap_mm, zone_chart)
@@ -346,8 +210,10 @@ class Runner:
                                                              progress_interval_s)
         self._listener = (None if on_progress is None else
                           _ProgressListener(_checks.callback("on_progress", on_progress)))
+        self._observer = _observer(observer)
         self._lock = threading.Lock()
-        self._native = _native.Runner(pen._native, recipe._native, options, self._listener)
+        self._native = _native.Runner(pen._native, recipe._native, options, self._listener,
+                                      self._observer)
 
     def _runner(self) -> Any:
         native = self._native
@@ -430,13 +296,13 @@ def run_recipe(pen: Any, recipe: Recipe, *, on_progress: Optional[Callable[[RunP
                = None, device_class: Any = "professional", at_home_depth_cap_mm: float = 0.25,
                zone_chart: Optional[str] = None, timeout: Optional[float] = None,
                record_db: Optional[Any] = None, client_reference: str = "",
-               reuse_cartridge: str = "") -> RunResult:
+               reuse_cartridge: str = "", observer: Optional[RunObserver] = None) -> RunResult:
     """Runs recipe on pen to its end and returns the result (see Runner, also for record_db,
-    client_reference and reuse_cartridge)."""
+    client_reference, reuse_cartridge and observer)."""
     with Runner(pen, recipe, device_class=device_class,
                 at_home_depth_cap_mm=at_home_depth_cap_mm, zone_chart=zone_chart,
                 on_progress=on_progress, record_db=record_db,
                 client_reference=client_reference,
-                reuse_cartridge=reuse_cartridge) as runner:
+                reuse_cartridge=reuse_cartridge, observer=observer) as runner:
         runner.start()
         return runner.wait(timeout)

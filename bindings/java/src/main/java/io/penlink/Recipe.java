@@ -45,12 +45,15 @@ public final class Recipe {
     public List<RecipeStep> steps() {
         List<RecipeStep> steps = new ArrayList<>();
         for (int i = 0; i < recipe.step_count(); i++) {
-            NativeRecipeStep s = recipe.step(i);
-            steps.add(new RecipeStep(s.getKind() == 1, s.getName(), s.getZone(), s.getDepth_mm(),
-                    s.getSpeed_hz(), s.getDuration_s(), s.getPasses(), s.getPass_duration_s(),
-                    List.copyOf(s.getModules()), s.getMessage()));
+            steps.add(step(recipe.step(i)));
         }
         return List.copyOf(steps);
+    }
+
+    static RecipeStep step(NativeRecipeStep s) {
+        return new RecipeStep(s.getKind() == 1, s.getName(), s.getZone(), s.getDepth_mm(),
+                s.getSpeed_hz(), s.getDuration_s(), s.getPasses(), s.getPass_duration_s(),
+                List.copyOf(s.getModules()), s.getMessage());
     }
 
     /** Checks every step offline against the standard zone chart and the device class. Never

@@ -11,12 +11,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one treatment recipe on one pen, once (docs/treatments.md, "The runner"). The runner
- * has a thread of its own; progress reaches the listener there. {@link #close()} aborts a run
+ * has a thread of its own; progress reaches the listener there, and each step's start, totals,
+ * events and the result reach a {@link RunObserver}. {@link #close()} aborts a run
  * still going and waits until everything is off. Keeps its pen reachable while it lives.
  */
 public final class Runner implements AutoCloseable {
     private final Pen pen;  // the native runner holds the pen open; this keeps the proxy too
     private final ProgressBridge bridge;  // referenced for as long as C++ may call it
+    private final ObserverBridge observerBridge;  // the same
     private NativeRunner runner;
 
     /** Prepares a run of recipe on pen as deviceClass; nothing is sent until start(). */
@@ -35,6 +37,22 @@ public final class Runner implements AutoCloseable {
      * @param listener told of the progress on the runner's thread; may be null
      */
     public Runner(Pen pen, Recipe recipe, TreatmentOptions options, ProgressListener listener) {
+        this(pen, recipe, options, listener, null);
+    }
+
+    /**
+     * Prepares a run as {@link #Runner(Pen, Recipe, TreatmentOptions, ProgressListener)} does,
+     * with an observer told of the run's start, each step's start and totals, every event and
+     * the result on the runner's thread.
+     *
+     * @param pen the pen to run on; kept reachable while the runner lives
+     * @param recipe the recipe
+     * @param options what the recipe is checked against and run under
+     * @param listener told of the progress on the runner's thread; may be null
+     * @param observer told how the run goes, step by step; may be null
+     */
+    public Runner(Pen pen, Recipe recipe, TreatmentOptions options, ProgressListener listener,
+                  RunObserver observer) {
         if (pen == null || recipe == null) {
             throw new InvalidArgumentException("the pen or the recipe is null");
         }
@@ -42,7 +60,9 @@ public final class Runner implements AutoCloseable {
         try {
             this.pen = pen;
             this.bridge = listener == null ? null : new ProgressBridge(listener);
-            this.runner = new NativeRunner(pen.resources().pen, recipe.recipe, native_, bridge);
+            this.observerBridge = observer == null ? null : new ObserverBridge(observer);
+            this.runner = new NativeRunner(pen.resources().pen, recipe.recipe, native_, bridge,
+                    observerBridge);
         } finally {
             native_.delete();
         }
@@ -135,16 +155,19 @@ public final class Runner implements AutoCloseable {
         List<StepTotals> steps = new ArrayList<>();
         StepTotalsVector all = r.getSteps();
         for (int i = 0; i < all.size(); i++) {
-            NativeStepTotals t = all.get(i);
-            steps.add(new StepTotals(t.getIndex(), t.getName(), t.getZone(), t.getStarted_s(),
-                    t.getEnded_s(), t.getStrokes().longValue(), t.getDepth_set_min_mm(),
-                    t.getDepth_set_max_mm(), t.getDepth_actual_min_mm(),
-                    t.getDepth_actual_max_mm(), t.getRf_energy_j(), t.getLed_dose_j_cm2(),
-                    t.getOutcome(), moduleTotals(t.getModule_totals())));
+            steps.add(totals(all.get(i)));
         }
         return new RunResult(RunOutcome.values()[r.getOutcome()],
                 r.getStep() < 0 ? OptionalInt.empty() : OptionalInt.of(r.getStep()),
                 r.getReason(), List.copyOf(steps), r.getDuration_s());
+    }
+
+    static StepTotals totals(NativeStepTotals t) {
+        return new StepTotals(t.getIndex(), t.getName(), t.getZone(), t.getStarted_s(),
+                t.getEnded_s(), t.getStrokes().longValue(), t.getDepth_set_min_mm(),
+                t.getDepth_set_max_mm(), t.getDepth_actual_min_mm(), t.getDepth_actual_max_mm(),
+                t.getRf_energy_j(), t.getLed_dose_j_cm2(), t.getOutcome(),
+                moduleTotals(t.getModule_totals()));
     }
 
     /** The native list (sorted by key) as an unmodifiable map in the same order. */
@@ -178,6 +201,57 @@ public final class Runner implements AutoCloseable {
             } catch (Throwable error) {
                 Bridges.report("progress", failures, error);
             }
+        }
+    }
+
+    /** Hands the native RunListener's calls to the app's RunObserver as Java values. */
+    static final class ObserverBridge extends NativeRunListener {
+        private final RunObserver observer;
+        private final AtomicLong failures = new AtomicLong();
+
+        ObserverBridge(RunObserver observer) {
+            this.observer = observer;
+        }
+
+        private void tell(String what, Runnable call) {
+            try {
+                call.run();
+            } catch (Throwable error) {
+                Bridges.report("run observer " + what, failures, error);
+            }
+        }
+
+        @Override
+        public void run_started(NativeRunInfo i) {
+            RunInfo info = new RunInfo(i.getRecipe_name(), i.getRecipe_source(), i.getStep_count(),
+                    i.getPlanned_duration_s(), "at-home".equals(i.getDevice_class())
+                            ? DeviceClass.AT_HOME : DeviceClass.PROFESSIONAL,
+                    i.getZone_chart(), i.getPen_model(), i.getPen_serial(), i.getPen_firmware(),
+                    i.getCartridge_id());
+            tell("runStarted", () -> observer.runStarted(info));
+        }
+
+        @Override
+        public void step_started(int index, NativeRecipeStep step, double tS) {
+            RecipeStep converted = Recipe.step(step);
+            tell("stepStarted", () -> observer.stepStarted(index, converted, tS));
+        }
+
+        @Override
+        public void step_finished(NativeStepTotals t) {
+            StepTotals totals = totals(t);
+            tell("stepFinished", () -> observer.stepFinished(totals));
+        }
+
+        @Override
+        public void event(double tS, String kind, String text) {
+            tell("event", () -> observer.event(tS, kind, text));
+        }
+
+        @Override
+        public void run_finished(NativeRunResult r) {
+            RunResult converted = result(r);
+            tell("runFinished", () -> observer.runFinished(converted));
         }
     }
 }
