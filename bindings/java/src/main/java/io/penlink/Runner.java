@@ -1,5 +1,6 @@
 package io.penlink;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,6 +42,7 @@ public final class Runner implements AutoCloseable {
         }
         NativeTreatmentOptions native_ = Recipe.nativeOptions(options);
         try {
+            options.requireLogForRecordFields();
             this.pen = pen;
             this.bridge = listener == null ? null : new ProgressBridge(listener);
             this.runner = new NativeRunner(pen.resources().pen, recipe.recipe, native_, bridge);
@@ -85,6 +88,17 @@ public final class Runner implements AutoCloseable {
     /** Ends the run with everything off; outcome ABORTED with reason. */
     public void abort(String reason) {
         runner().abort(reason);
+    }
+
+    /**
+     * The run's id in the treatment log ({@link TreatmentOptions#withRecordDb(Path)}) once the
+     * run has claimed its cartridge there ({@link TreatmentLog#report(long)} reads it); empty
+     * before, without a log, or when the log refused the cartridge (the run then fails with the
+     * reason naming the cartridge and the run that used it).
+     */
+    public OptionalLong runId() {
+        long id = runner().run_id();
+        return id == 0 ? OptionalLong.empty() : OptionalLong.of(id);
     }
 
     /** What the runner is doing now. */
@@ -135,16 +149,20 @@ public final class Runner implements AutoCloseable {
         List<StepTotals> steps = new ArrayList<>();
         StepTotalsVector all = r.getSteps();
         for (int i = 0; i < all.size(); i++) {
-            NativeStepTotals t = all.get(i);
-            steps.add(new StepTotals(t.getIndex(), t.getName(), t.getZone(), t.getStarted_s(),
-                    t.getEnded_s(), t.getStrokes().longValue(), t.getDepth_set_min_mm(),
-                    t.getDepth_set_max_mm(), t.getDepth_actual_min_mm(),
-                    t.getDepth_actual_max_mm(), t.getRf_energy_j(), t.getLed_dose_j_cm2(),
-                    t.getOutcome(), moduleTotals(t.getModule_totals())));
+            steps.add(stepTotals(all.get(i)));
         }
         return new RunResult(RunOutcome.values()[r.getOutcome()],
                 r.getStep() < 0 ? OptionalInt.empty() : OptionalInt.of(r.getStep()),
                 r.getReason(), List.copyOf(steps), r.getDuration_s());
+    }
+
+    /** One step's totals, as the runner reports them and the treatment log keeps them. */
+    static StepTotals stepTotals(NativeStepTotals t) {
+        return new StepTotals(t.getIndex(), t.getName(), t.getZone(), t.getStarted_s(),
+                t.getEnded_s(), t.getStrokes().longValue(), t.getDepth_set_min_mm(),
+                t.getDepth_set_max_mm(), t.getDepth_actual_min_mm(), t.getDepth_actual_max_mm(),
+                t.getRf_energy_j(), t.getLed_dose_j_cm2(), t.getOutcome(),
+                moduleTotals(t.getModule_totals()));
     }
 
     /** The native list (sorted by key) as an unmodifiable map in the same order. */
