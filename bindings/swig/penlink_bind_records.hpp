@@ -31,8 +31,8 @@ class Recorder {
 public:
     Recorder() = default;
     /// Starts recording everything the pen's link carries from now on into path
-    /// (penlink::Pen::start_recording): InvalidArgumentError if the file cannot be created,
-    /// RejectedError if the pen is already recording.
+    /// (penlink::Pen::start_recording): InvalidArgumentError if the file cannot be created or
+    /// the pen is already recording (naming the file being written).
     static Recorder start(Pen& pen, const std::string& path) {
         Recorder recorder;
         recorder.pen_ = pen.native();

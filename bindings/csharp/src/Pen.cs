@@ -85,8 +85,8 @@ namespace Penlink
         /// <summary>Records every frame of this pen's link from now on into path
         /// (docs/records.md), which Recording.Read reads back; dispose the recorder to stop.
         /// Such a recording has no handshake, so replay:// cannot play it.
-        /// InvalidArgumentException naming the file if it cannot be created, RejectedException
-        /// if the pen is already recording.</summary>
+        /// InvalidArgumentException naming the file if it cannot be created, or naming the file
+        /// being written if the pen is already recording.</summary>
         public Recorder StartRecording(string path)
         {
             Convert.Require(path, "the recording path");

@@ -181,7 +181,8 @@ public final class Pen implements AutoCloseable {
      * Records every frame of this pen's link from now on into a file (docs/records.md) that
      * {@link Recording#read(Path)} reads back; close the recorder to stop. Such a recording has
      * no handshake, so replay:// cannot play it. {@link InvalidArgumentException} naming the
-     * file if it cannot be created, {@link RejectedException} if the pen is already recording.
+     * file if it cannot be created, or naming the file being written if the pen is already
+     * recording.
      *
      * @param path the recording file (created or replaced)
      * @return the recording in progress

@@ -44,6 +44,9 @@ class RecordsTest {
              "steps": [{"name": "Forehead", "zone": "forehead", "depth_mm": 0.5,
                         "speed_hz": 100, "duration_s": 0.6}]}""";
 
+    static final Path RF_MODULE = Path.of(System.getProperty("penlink.examples.dir",
+            "examples/java")).resolve("../../modules/rf.json").normalize();
+
     @TempDir
     static Path dir;
     static SimProcess sim;
@@ -55,7 +58,13 @@ class RecordsTest {
     /** RF_RECIPE run once on penlink-sim with the session recorded and the run logged. */
     @BeforeAll
     static void runTheRecipeOnce() throws Exception {
-        sim = SimProcess.start("--addons", "modules");
+        // The standard RF module with a description of its own: a descriptor no earlier test
+        // in this JVM has cached (penlink caches descriptors per process), so the pen sends it
+        // and the session recording holds it (its energy channel is then decoded).
+        Path module = dir.resolve("rf-records.json");
+        Files.writeString(module, Files.readString(RF_MODULE).replaceFirst("\"description\": \"",
+                "\"description\": \"RecordsTest " + System.nanoTime() + ": "));
+        sim = SimProcess.start("--no-rf", "--module", module.toString());
         recording = dir.resolve("session.plrec");
         database = dir.resolve("clinic.db");
         TreatmentOptions options = TreatmentOptions.defaults().withRecordDb(database)
@@ -225,9 +234,10 @@ class RecordsTest {
                          TreatmentOptions.defaults(), null)) {
                 assertTrue(recorder.active());
                 assertEquals(path, recorder.path());
-                RejectedException twice = assertThrows(RejectedException.class,
+                InvalidArgumentException twice = assertThrows(InvalidArgumentException.class,
                         () -> pen.startRecording(dir.resolve("second.plrec")));
-                assertTrue(twice.getMessage().contains("record"), twice.getMessage());
+                assertTrue(twice.getMessage().contains("already recording to '" + path + "'"),
+                        twice.getMessage());
                 runner.start();
                 assertEquals(RunOutcome.COMPLETED,
                         runner.waitFor(Duration.ofSeconds(30)).outcome());
