@@ -2,6 +2,7 @@
 // TreatmentLog): immutable, copied out of the native proxies, so nothing a user keeps points
 // into C++ memory.
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace Penlink
 {
@@ -28,6 +29,9 @@ namespace Penlink
     {
         /// <summary>"running", "completed", "aborted", "failed" or "interrupted".</summary>
         public static string Text(this RecordOutcome outcome) => outcome.ToString().ToLowerInvariant();
+
+        /// <summary>Seconds for ToString(), the same in every culture.</summary>
+        internal static string Seconds(double s) => s.ToString("0.000", CultureInfo.InvariantCulture) + " s";
 
         internal static RecordOutcome FromText(string text)
         {
@@ -59,7 +63,7 @@ namespace Penlink
         /// <summary>LED dose delivered since the recording started, J/cm2.</summary>
         public double LedDoseJCm2 { get; }
 
-        public override string ToString() => "RecordedStatus(" + TimeS + " s, " + Status + ")";
+        public override string ToString() => "RecordedStatus(" + RecordOutcomes.Seconds(TimeS) + ", " + Status + ")";
     }
 
     /// <summary>One Event frame of a session recording (Recording.Events).</summary>
@@ -76,7 +80,7 @@ namespace Penlink
         /// <summary>The frame, decoded.</summary>
         public Event Event { get; }
 
-        public override string ToString() => "RecordedEvent(" + TimeS + " s, " + Event + ")";
+        public override string ToString() => "RecordedEvent(" + RecordOutcomes.Seconds(TimeS) + ", " + Event + ")";
     }
 
     /// <summary>One request the host sent (Recording.Commands); heartbeats and resends are
@@ -97,7 +101,7 @@ namespace Penlink
         /// <summary>The type with its value, e.g. "SetDepth 1.500 mm".</summary>
         public string Text { get; }
 
-        public override string ToString() => TimeS + " s " + Text;
+        public override string ToString() => RecordOutcomes.Seconds(TimeS) + " " + Text;
     }
 
     /// <summary>A module telemetry channel named by a descriptor a recording holds: readings
@@ -144,6 +148,9 @@ namespace Penlink
         public double TimeS { get; }
         /// <summary>The reading in the channel's unit (raw * scale).</summary>
         public double Value { get; }
+
+        public override string ToString() =>
+            RecordOutcomes.Seconds(TimeS) + " " + Value.ToString("R", CultureInfo.InvariantCulture);
     }
 
     /// <summary>A run in the treatment log (TreatmentLog.RecentRuns): when, which pen,
@@ -218,7 +225,7 @@ namespace Penlink
         /// <summary>What happened, in words.</summary>
         public string Text { get; }
 
-        public override string ToString() => TimeS + " s " + Kind + ": " + Text;
+        public override string ToString() => RecordOutcomes.Seconds(TimeS) + " " + Kind + ": " + Text;
     }
 
     /// <summary>One logged run in full (TreatmentLog.Report): the run, its steps in order
@@ -237,6 +244,9 @@ namespace Penlink
         public LoggedRun Run { get; }
         public IReadOnlyList<StepTotals> Steps { get; }
         public IReadOnlyList<LoggedEvent> Events { get; }
+
+        public override string ToString() =>
+            "RunReport(" + Run + ", " + Steps.Count + " steps, " + Events.Count + " events)";
     }
 
     /// <summary>One use of a cartridge in the ledger (TreatmentLog.CartridgeUses).</summary>
