@@ -241,7 +241,8 @@ def cpp_enum(name: str) -> Dict[str, int]:
 
 
 def upper_snake(member: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", member).upper()
+    # A one-letter word starts one too: NotATreatmentLog is NOT_A_TREATMENT_LOG.
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", member).upper()
 
 
 def java_enum(name: str) -> Dict[str, int]:
@@ -344,3 +345,4 @@ def test_the_enum_parsers_see_what_they_should() -> None:
     assert java_enum("EventKind")["MODULE_ATTACHED"] == 9
     assert java_enum("ParamAccess") == {"READ": 0, "READ_WRITE": 1}
     assert upper_snake("EmergencyStopped") == "EMERGENCY_STOPPED"
+    assert upper_snake("NotATreatmentLog") == "NOT_A_TREATMENT_LOG"
