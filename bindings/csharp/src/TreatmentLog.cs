@@ -35,8 +35,9 @@ namespace Penlink
             Convert.Require(path, "the treatment log path");
             double ms = (busyTimeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
             if (!(ms >= 0) || ms > int.MaxValue)
-                throw new OutOfRangeException("busy timeout " + ms + " ms is outside 0.." +
-                                                  int.MaxValue + " ms",
+                throw new OutOfRangeException("busy timeout " +
+                                                  ms.ToString(System.Globalization.CultureInfo.InvariantCulture) +
+                                                  " ms is outside 0.." + int.MaxValue + " ms",
                                               ms, ms < 0 ? 0 : int.MaxValue, "ms");
             return new TreatmentLog(path, NativeTreatmentLog.open(path, create, (int)ms));
         }

@@ -337,8 +337,13 @@ namespace Penlink.Tests
             var limit = Assert.Throws<OutOfRangeException>(() => log.RecentRuns(0));
             StringAssert.Contains("limit 0", limit.Message);
             Assert.AreEqual(0.0, limit.Value, 0.0);
-            Assert.Throws<OutOfRangeException>(
+            var negative = Assert.Throws<OutOfRangeException>(
                 () => TreatmentLog.Open(Path.Combine(dir, "new.db"), false, TimeSpan.FromMilliseconds(-1)));
+            StringAssert.Contains("busy timeout -1 ms", negative.Message);
+            var forever = Assert.Throws<OutOfRangeException>(
+                () => TreatmentLog.Open(Path.Combine(dir, "new.db"), false, TimeSpan.MaxValue));
+            Assert.AreEqual(int.MaxValue, forever.Limit, 0.0);
+            Assert.AreEqual("ms", forever.Unit);
             log.Dispose();
             log.Dispose();  // idempotent
             var closed = Assert.Throws<InvalidArgumentException>(() => log.RecentRuns());

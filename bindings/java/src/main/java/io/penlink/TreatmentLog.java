@@ -67,10 +67,13 @@ public final class TreatmentLog implements AutoCloseable {
     public static TreatmentLog open(Path path, boolean create, Duration busyTimeout) {
         Convert.require(path, "the treatment log path");
         Convert.require(busyTimeout, "the busy timeout");
-        if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
-            throw new OutOfRangeException("busy timeout " + busyTimeout.toMillis()
-                    + " ms is outside 0.." + Integer.MAX_VALUE + " ms", busyTimeout.toMillis(),
-                    busyTimeout.isNegative() ? 0 : Integer.MAX_VALUE, "ms");
+        // Compared as Durations: toMillis() itself overflows for the longest ones.
+        if (busyTimeout.isNegative()
+                || busyTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            double ms = busyTimeout.getSeconds() * 1000.0 + busyTimeout.getNano() / 1e6;
+            throw new OutOfRangeException("busy timeout " + ms + " ms is outside 0.."
+                    + Integer.MAX_VALUE + " ms", ms, busyTimeout.isNegative() ? 0 : Integer.MAX_VALUE,
+                    "ms");
         }
         return new TreatmentLog(path,
                 NativeTreatmentLog.open(path.toString(), create, (int) busyTimeout.toMillis()));

@@ -348,8 +348,14 @@ class RecordsTest {
                 () -> log.recentRuns(0));
         assertTrue(limit.getMessage().contains("limit 0"), limit.getMessage());
         assertEquals(0, limit.value(), 0);
-        assertThrows(OutOfRangeException.class,
+        OutOfRangeException negative = assertThrows(OutOfRangeException.class,
                 () -> TreatmentLog.open(dir.resolve("new.db"), false, Duration.ofMillis(-1)));
+        assertTrue(negative.getMessage().contains("busy timeout -1.0 ms"), negative.getMessage());
+        OutOfRangeException forever = assertThrows(OutOfRangeException.class,
+                () -> TreatmentLog.open(dir.resolve("new.db"), false,
+                        Duration.ofSeconds(Long.MAX_VALUE)));
+        assertEquals(Integer.MAX_VALUE, forever.limit(), 0);
+        assertEquals("ms", forever.unit());
         log.close();
         log.close();  // idempotent
         InvalidArgumentException closed = assertThrows(InvalidArgumentException.class,
