@@ -19,8 +19,9 @@
  * registers a callback once; the wrapper calls it to set SWIG's pending exception, returns,
  * and the generated C# code throws it on the calling thread. */
 %insert(runtime) %{
+/* problem: the penlink::TreatmentLogProblem of a treatment log error, -1 for any other. */
 typedef void (SWIGSTDCALL* PenlinkRaiseCallback)(int code, const char* message, double value,
-                                                 double limit, const char* unit);
+                                                 double limit, const char* unit, int problem);
 static PenlinkRaiseCallback penlink_csharp_raise_callback = 0;
 
 extern "C" SWIGEXPORT void SWIGSTDCALL PenlinkRegisterRaiseCallback(PenlinkRaiseCallback callback) {
@@ -30,6 +31,7 @@ extern "C" SWIGEXPORT void SWIGSTDCALL PenlinkRegisterRaiseCallback(PenlinkRaise
 
 %{
 #include "penlink/errors.hpp"
+#include "penlink_bind_records.hpp"
 
 static void penlink_csharp_raise(const penlink::Error& error) {
     double value = 0;
@@ -41,12 +43,13 @@ static void penlink_csharp_raise(const penlink::Error& error) {
         unit = range->unit();
     }
     penlink_csharp_raise_callback(static_cast<int>(error.code()), error.what(), value, limit,
-                                  unit.c_str());
+                                  unit.c_str(), penlink::bind::treatment_log_problem(error));
 }
 
 /* Anything that is not a penlink::Error (std::bad_alloc, a bug) surfaces as an internal error. */
 static void penlink_csharp_raise_other(const char* message) {
-    penlink_csharp_raise_callback(static_cast<int>(penlink::ErrorCode::Internal), message, 0, 0, "");
+    penlink_csharp_raise_callback(static_cast<int>(penlink::ErrorCode::Internal), message, 0, 0, "",
+                                  -1);
 }
 
 #define PENLINK_RAISE(error) penlink_csharp_raise(error)
@@ -60,14 +63,16 @@ static void penlink_csharp_raise_other(const char* message) {
   // static field so the collector never frees what native code calls.
   internal class PenlinkErrorHelper {
     internal delegate void RaiseDelegate(int code, string message, double value, double limit,
-                                         string unit);
+                                         string unit, int problem);
     static readonly RaiseDelegate raiseDelegate = Raise;
 
     [global::System.Runtime.InteropServices.DllImport("$dllimport", EntryPoint="PenlinkRegisterRaiseCallback")]
     static extern void PenlinkRegisterRaiseCallback(RaiseDelegate callback);
 
-    static void Raise(int code, string message, double value, double limit, string unit) {
-      SWIGPendingException.Set(Penlink.Errors.FromNative(code, message, value, limit, unit));
+    static void Raise(int code, string message, double value, double limit, string unit,
+                      int problem) {
+      SWIGPendingException.Set(Penlink.Errors.FromNative(code, message, value, limit, unit,
+                                                         problem));
     }
 
     static PenlinkErrorHelper() {
@@ -80,3 +85,7 @@ static void penlink_csharp_raise_other(const char* message) {
 %include "penlink.i"
 %include "discovery.i"
 %include "treatment.i"
+/* event is a C# keyword (penlink::RecordedEvent itself is not wrapped). */
+%rename(event_at) penlink::bind::RecordingTimeline::event;
+%rename(recorded_event) penlink::RecordedEvent::event;
+%include "records.i"

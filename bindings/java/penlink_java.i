@@ -40,3 +40,4 @@
 %include "penlink.i"
 %include "discovery.i"
 %include "treatment.i"
+%include "records.i"

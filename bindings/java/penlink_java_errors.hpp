@@ -8,6 +8,7 @@
 #include <string>
 
 #include "penlink/errors.hpp"
+#include "penlink_bind_records.hpp"
 
 namespace penlink::java {
 
@@ -33,7 +34,30 @@ inline void raise(JNIEnv* jenv, int code, const char* message, double value, dou
     jenv->DeleteLocalRef(errors);
 }
 
+// A treatment log error (penlink::TreatmentLogError) becomes io.penlink.TreatmentLogException,
+// which carries the problem as well as the code.
+inline void raise_treatment_log(JNIEnv* jenv, int code, const char* message, int problem) {
+    jclass errors = jenv->FindClass("io/penlink/Errors");
+    if (errors == nullptr) return;
+    jmethodID from_log = jenv->GetStaticMethodID(errors, "fromTreatmentLog",
+                                                 "(ILjava/lang/String;I)Lio/penlink/PenException;");
+    jstring jmessage = from_log ? jenv->NewStringUTF(message) : nullptr;
+    if (jmessage != nullptr) {
+        auto exception = static_cast<jthrowable>(jenv->CallStaticObjectMethod(
+            errors, from_log, static_cast<jint>(code), jmessage, static_cast<jint>(problem)));
+        if (exception != nullptr && !jenv->ExceptionCheck()) jenv->Throw(exception);
+        if (exception != nullptr) jenv->DeleteLocalRef(exception);
+        jenv->DeleteLocalRef(jmessage);
+    }
+    jenv->DeleteLocalRef(errors);
+}
+
 inline void raise(JNIEnv* jenv, const penlink::Error& error) {
+    const std::int32_t problem = penlink::bind::treatment_log_problem(error);
+    if (problem >= 0) {
+        raise_treatment_log(jenv, static_cast<int>(error.code()), error.what(), problem);
+        return;
+    }
     double value = 0;
     double limit = 0;
     std::string unit;

@@ -31,8 +31,8 @@ class Recorder {
 public:
     Recorder() = default;
     /// Starts recording everything the pen's link carries from now on into path
-    /// (penlink::Pen::start_recording): InvalidArgumentError if the file cannot be created,
-    /// RejectedError if the pen is already recording.
+    /// (penlink::Pen::start_recording): InvalidArgumentError if the file cannot be created or
+    /// the pen is already recording (naming the file being written).
     static Recorder start(Pen& pen, const std::string& path) {
         Recorder recorder;
         recorder.pen_ = pen.native();
@@ -130,6 +130,16 @@ private:
 };
 
 // --- the treatment log -----------------------------------------------------------------------
+
+#ifndef SWIG
+/// The penlink::TreatmentLogProblem of a treatment log error as its number, -1 for any other
+/// error: what the Java and C# error hooks pass on, so the host throws its
+/// TreatmentLogException carrying the problem (Python maps the error by its code alone).
+inline std::int32_t treatment_log_problem(const Error& error) noexcept {
+    const auto* log_error = dynamic_cast<const penlink::TreatmentLogError*>(&error);
+    return log_error ? static_cast<std::int32_t>(log_error->kind()) : -1;
+}
+#endif
 
 /// A run as listed (penlink::RunSummary).
 struct LoggedRun {

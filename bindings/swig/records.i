@@ -1,8 +1,11 @@
 /* Session recordings and the treatment log (penlink/recorder.hpp,
  * penlink/recording_timeline.hpp, penlink/records.hpp) through the plain shapes of
- * penlink_bind_records.hpp, included by a language's module after treatment.i. A recording's
- * timeline is read through indexed accessors; its Status frames come out as the language's own
- * status type where status.i (Python) maps penlink::Status. */
+ * penlink_bind_records.hpp, included by every language's module after treatment.i. A
+ * recording's timeline is read through indexed accessors; its Status frames come out as the
+ * language's own status type: status.i maps penlink::Status for Python, and Java and C# convert
+ * the proxy with the converter their status listener uses (Convert.status / Convert.ToStatus).
+ * A TreatmentLogError reaches Java and C# as TreatmentLogException carrying its problem
+ * (penlink::bind::treatment_log_problem); Python maps it by its code. */
 %{
 #include "penlink_bind_records.hpp"
 %}

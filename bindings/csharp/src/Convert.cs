@@ -140,6 +140,7 @@ namespace Penlink
                 module_paths = ToNative(options.ModulePaths),
                 require_authentication = options.RequireAuthentication,
                 threading = (int)options.Threading,
+                record_path = options.RecordPath ?? "",
             };
             foreach (var entry in options.Keys ?? new Dictionary<string, byte[]>())
                 native.add_key_hex(entry.Key, KeyHex(entry.Value, "the key for " + entry.Key));

@@ -100,8 +100,78 @@ namespace Penlink
         public AuthenticationException(ErrorCode code, string message) : base(code, message) { }
     }
 
+    /// <summary>Why the treatment log refused or failed (TreatmentLogException.Problem).
+    /// Numbers match the C++ enum penlink::TreatmentLogProblem.</summary>
+    public enum TreatmentLogProblem
+    {
+        /// <summary>The file is not a penlink treatment log, or is corrupt (code
+        /// InvalidArgument).</summary>
+        NotATreatmentLog = 0,
+        /// <summary>Another process held the database longer than the busy timeout (code
+        /// Timeout).</summary>
+        Locked = 1,
+        /// <summary>Written by a newer penlink: its schema version is higher (code
+        /// NotSupported).</summary>
+        SchemaTooNew = 2,
+        /// <summary>The cartridge is single-use and a run already used it (code
+        /// Rejected).</summary>
+        CartridgeUsed = 3,
+        /// <summary>No run has that id, or it has already finished (code
+        /// InvalidArgument).</summary>
+        UnknownRun = 4,
+        /// <summary>The file could not be read or written: missing, permissions, full disk
+        /// (code ConnectionFailed).</summary>
+        Storage = 5,
+    }
+
+    /// <summary>The treatment log (a SQLite file, docs/records.md) refused or failed: Problem
+    /// says why, Code is the matching SDK error code, and the message names the file, the run
+    /// or the cartridge. Thrown by TreatmentLog and by a Runner given a log
+    /// (TreatmentOptions.RecordDb) that cannot be opened.</summary>
+    public class TreatmentLogException : PenException
+    {
+        public TreatmentLogException(ErrorCode code, TreatmentLogProblem problem, string message)
+            : base(code, message)
+        {
+            Problem = problem;
+        }
+
+        /// <summary>What went wrong.</summary>
+        public TreatmentLogProblem Problem { get; }
+    }
+
+    /// <summary>A session recording cut short or broken after its header: Path is the file,
+    /// Offset the byte where reading stopped; the message names both. (A file that is not a
+    /// recording at all is a plain InvalidArgumentException, a newer format a
+    /// NotSupportedException.) Recording.Read(path, allowTruncated: true) returns what came
+    /// before instead.</summary>
+    public class RecordingException : InvalidArgumentException
+    {
+        public RecordingException(string message, string path, long offset) : base(message)
+        {
+            Path = path;
+            Offset = offset;
+        }
+
+        /// <summary>The file read.</summary>
+        public string Path { get; }
+        /// <summary>The byte where reading stopped.</summary>
+        public long Offset { get; }
+    }
+
     internal static class Errors
     {
+        /// <summary>problem: the TreatmentLogProblem of a treatment log error, -1 for any
+        /// other.</summary>
+        internal static PenException FromNative(int codeValue, string message, double value,
+                                                double limit, string unit, int problem)
+        {
+            if (problem >= 0)
+                return new TreatmentLogException((ErrorCode)codeValue, (TreatmentLogProblem)problem,
+                                                 message);
+            return FromNative(codeValue, message, value, limit, unit);
+        }
+
         internal static PenException FromNative(int codeValue, string message, double value,
                                                 double limit, string unit)
         {

@@ -82,6 +82,17 @@ namespace Penlink
         public void Start() => resources.Native.start();
         public void Stop() => resources.Native.stop();
 
+        /// <summary>Records every frame of this pen's link from now on into path
+        /// (docs/records.md), which Recording.Read reads back; dispose the recorder to stop.
+        /// Such a recording has no handshake, so replay:// cannot play it.
+        /// InvalidArgumentException naming the file if it cannot be created, or naming the file
+        /// being written if the pen is already recording.</summary>
+        public Recorder StartRecording(string path)
+        {
+            Convert.Require(path, "the recording path");
+            return new Recorder(this, path, NativeRecorder.start(resources.Native, path));
+        }
+
         /// <summary>Throws NotSupportedException on a pen without the RF add-on.</summary>
         public void SetRfMode(RfMode mode)
         {

@@ -216,6 +216,7 @@ namespace Penlink
         {
             if (pen == null) throw new InvalidArgumentException("the pen is null");
             if (recipe == null) throw new InvalidArgumentException("the recipe is null");
+            options?.RequireLogForRecordFields();
             Pen = pen;
             bridge = onProgress == null ? null : new ProgressBridge(onProgress);
             observerBridge = new ObserverBridge(this);
@@ -280,6 +281,18 @@ namespace Penlink
         public void Skip() => Native.skip();
         /// <summary>Ends the run with everything off; outcome Aborted with reason.</summary>
         public void Abort(string reason = "aborted by the app") => Native.abort(reason);
+        /// <summary>The run's id in the treatment log (TreatmentOptions.RecordDb) once the run
+        /// has claimed its cartridge there (TreatmentLog.Report reads it); null before, without
+        /// a log, or when the log refused the cartridge (the run then fails with the reason
+        /// naming the cartridge and the run that used it).</summary>
+        public long? RunId
+        {
+            get
+            {
+                long id = Native.run_id();
+                return id == 0 ? (long?)null : id;
+            }
+        }
         /// <summary>What the runner is doing now.</summary>
         public RunState State => (RunState)Native.state();
 

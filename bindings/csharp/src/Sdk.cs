@@ -55,6 +55,10 @@ namespace Penlink
         /// <summary>Shared (the default): the pen shares penlink's threads with every other
         /// pen. Dedicated: it gets an I/O thread and a callback thread of its own.</summary>
         public Threading Threading { get; set; } = Threading.Shared;
+        /// <summary>Non-empty: the whole session, from the handshake on, is recorded into
+        /// this file (docs/records.md); Recording.Read reads it back, replay:// plays
+        /// it.</summary>
+        public string RecordPath { get; set; }
 
         public override string ToString() =>
             $"ConnectOptions(connect {ConnectTimeoutMs} ms, command {CommandTimeoutMs} ms x{CommandRetries + 1}, heartbeat {HeartbeatIntervalMs} ms, link {LinkTimeoutMs} ms, idle status {IdleStatusRateHz} Hz, queue {CallbackQueueCapacity}, module paths [{string.Join(", ", ModulePaths)}], {Keys.Count} keys, {KeyFiles.Count} key files{(RequireAuthentication ? ", authentication required" : "")}, {Threading} threading)";

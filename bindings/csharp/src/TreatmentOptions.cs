@@ -27,6 +27,34 @@ namespace Penlink
         /// (read from the native library, so there is one value).</summary>
         public double AtHomeDepthCapMm { get; set; } = DefaultAtHomeDepthCapMm();
 
+        /// <summary>The treatment log (a SQLite file, created if need be) a Runner writes its
+        /// run into as it happens (docs/records.md): it claims the pen's cartridge there before
+        /// anything moves, then each step, event and the outcome; Runner.RunId names the run
+        /// and TreatmentLog reads it back. A cartridge a finished run used fails the run before
+        /// any output, with the reason naming the cartridge, unless CartridgeOverrideReason
+        /// says why. A file that cannot be opened is refused by the Runner's constructor with a
+        /// TreatmentLogException naming it. null or "" for no log.</summary>
+        public string RecordDb { get; set; }
+
+        /// <summary>With RecordDb: the app's opaque reference to its client (never a name),
+        /// stored with the run; null or "" for none.</summary>
+        public string ClientReference { get; set; }
+
+        /// <summary>With RecordDb: reuse a cartridge a finished run used, for this reason
+        /// (stored with the run); null or "" to refuse a used cartridge.</summary>
+        public string CartridgeOverrideReason { get; set; }
+
+        /// <summary>Refuses a client reference or an override reason without a log to store it
+        /// in.</summary>
+        internal void RequireLogForRecordFields()
+        {
+            if (string.IsNullOrEmpty(RecordDb) &&
+                (!string.IsNullOrEmpty(ClientReference) || !string.IsNullOrEmpty(CartridgeOverrideReason)))
+                throw new InvalidArgumentException(
+                    "ClientReference and CartridgeOverrideReason are stored with the run in the " +
+                    "treatment log: set RecordDb too");
+        }
+
         static double DefaultAtHomeDepthCapMm()
         {
             using (var defaults = new NativeTreatmentOptions()) return defaults.at_home_depth_cap_mm;
@@ -47,6 +75,9 @@ namespace Penlink
             }
             options.at_home_depth_cap_mm = AtHomeDepthCapMm;
             options.zone_chart_path = ZoneChart ?? "";
+            options.record_db_path = RecordDb ?? "";
+            options.client_reference = ClientReference ?? "";
+            options.cartridge_override_reason = CartridgeOverrideReason ?? "";
             return options;
         }
 

@@ -256,7 +256,8 @@ class Recorder:
 def start_recording(pen: Any, path: Any) -> Recorder:
     """Records every frame of pen's link from now on into path (Pen.start_recording). Such a
     recording has no handshake, so replay:// cannot play it; connect(..., record_path=...)
-    records a whole session. RejectedError if the pen is already recording."""
+    records a whole session. InvalidArgumentError naming the file being written if the pen is
+    already recording."""
     return Recorder(_native.Recorder.start(pen._native, os.fspath(path)))
 
 

@@ -241,7 +241,8 @@ def cpp_enum(name: str) -> Dict[str, int]:
 
 
 def upper_snake(member: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", member).upper()
+    # A one-letter word starts one too: NotATreatmentLog is NOT_A_TREATMENT_LOG.
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", member).upper()
 
 
 def java_enum(name: str) -> Dict[str, int]:
@@ -307,6 +308,35 @@ def test_the_c_abi_has_the_members_of(name: str) -> None:
                                       for member, value in cpp_enum(name).items()}
 
 
+# The treatment log's enums (records.hpp): penlink::RunOutcome is RecordOutcome in every binding
+# (treatment::RunOutcome already has the name), TreatmentLogProblem the problem of Java's and C#'s
+# TreatmentLogException (Python maps those errors by their code).
+RECORDS_HPP = REPO / "include" / "penlink" / "records.hpp"
+RECORD_ENUMS = [("RunOutcome", "RecordOutcome"), ("TreatmentLogProblem", "TreatmentLogProblem")]
+
+
+def records_enum(name: str) -> Dict[str, int]:
+    body = _without_comments(_body(RECORDS_HPP.read_text(), rf"\benum class {name}\b[^{{]*\{{",
+                                   f"enum {name} in records.hpp"))
+    members = [entry.strip() for entry in body.split(",") if entry.strip()]
+    assert members and all("=" not in m for m in members), f"{name}: numbered implicitly"
+    return {member: index for index, member in enumerate(members)}
+
+
+@pytest.mark.parametrize("cpp_name, binding_name", RECORD_ENUMS)
+def test_java_and_csharp_have_the_members_of_the_log_enum(cpp_name: str,
+                                                          binding_name: str) -> None:
+    cpp = records_enum(cpp_name)
+    assert java_enum(binding_name) == {upper_snake(m): v for m, v in cpp.items()}, "Java"
+    assert csharp_enum(binding_name) == cpp, "C#"
+
+
+def test_python_record_outcome_has_the_members_of_run_outcome() -> None:
+    cpp = records_enum("RunOutcome")
+    assert [m.name for m in penlink.records.RecordOutcome] == [upper_snake(m) for m in cpp]
+    assert cpp["Interrupted"] == 4 and records_enum("TreatmentLogProblem")["Storage"] == 5
+
+
 def test_the_enum_parsers_see_what_they_should() -> None:
     assert cpp_enum("Threading") == {"Shared": 0, "Dedicated": 1}
     assert c_enum("pl_threading", "PL_THREADING_") == {"SHARED": 0, "DEDICATED": 1}
@@ -315,3 +345,4 @@ def test_the_enum_parsers_see_what_they_should() -> None:
     assert java_enum("EventKind")["MODULE_ATTACHED"] == 9
     assert java_enum("ParamAccess") == {"READ": 0, "READ_WRITE": 1}
     assert upper_snake("EmergencyStopped") == "EMERGENCY_STOPPED"
+    assert upper_snake("NotATreatmentLog") == "NOT_A_TREATMENT_LOG"

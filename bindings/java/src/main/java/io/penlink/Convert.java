@@ -158,6 +158,7 @@ final class Convert {
         paths.addAll(options.modulePaths());
         n.setModule_paths(paths);
         n.setThreading(options.threading().ordinal());
+        options.recordPath().ifPresent(path -> n.setRecord_path(path.toString()));
         return n;
     }
 

@@ -31,4 +31,10 @@ final class Errors {
                 return new RejectedException(code, message);
         }
     }
+
+    /** A treatment log error: the code and the problem (TreatmentLogProblem's C++ number). */
+    static PenException fromTreatmentLog(int codeValue, String message, int problemValue) {
+        return new TreatmentLogException(ErrorCode.fromValue(codeValue),
+                TreatmentLogProblem.fromValue(problemValue), message);
+    }
 }

@@ -1,6 +1,7 @@
 package io.penlink;
 
 import java.lang.ref.Cleaner;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -174,6 +175,21 @@ public final class Pen implements AutoCloseable {
     /** Clears latched faults whose cause has gone. */
     public void clearFaults() {
         resources.pen.clear_faults();
+    }
+
+    /**
+     * Records every frame of this pen's link from now on into a file (docs/records.md) that
+     * {@link Recording#read(Path)} reads back; close the recorder to stop. Such a recording has
+     * no handshake, so replay:// cannot play it. {@link InvalidArgumentException} naming the
+     * file if it cannot be created, or naming the file being written if the pen is already
+     * recording.
+     *
+     * @param path the recording file (created or replaced)
+     * @return the recording in progress
+     */
+    public Recorder startRecording(Path path) {
+        Convert.require(path, "the recording path");
+        return new Recorder(this, path, NativeRecorder.start(resources.pen, path.toString()));
     }
 
     /**

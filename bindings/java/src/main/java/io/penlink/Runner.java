@@ -1,5 +1,6 @@
 package io.penlink;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,6 +60,7 @@ public final class Runner implements AutoCloseable {
         }
         NativeTreatmentOptions native_ = Recipe.nativeOptions(options);
         try {
+            options.requireLogForRecordFields();
             this.pen = pen;
             this.bridge = listener == null ? null : new ProgressBridge(listener);
             this.observerBridge = observer == null ? null : new ObserverBridge(observer);
@@ -105,6 +108,17 @@ public final class Runner implements AutoCloseable {
     /** Ends the run with everything off; outcome ABORTED with reason. */
     public void abort(String reason) {
         runner().abort(reason);
+    }
+
+    /**
+     * The run's id in the treatment log ({@link TreatmentOptions#withRecordDb(Path)}) once the
+     * run has claimed its cartridge there ({@link TreatmentLog#report(long)} reads it); empty
+     * before, without a log, or when the log refused the cartridge (the run then fails with the
+     * reason naming the cartridge and the run that used it).
+     */
+    public OptionalLong runId() {
+        long id = runner().run_id();
+        return id == 0 ? OptionalLong.empty() : OptionalLong.of(id);
     }
 
     /** What the runner is doing now. */
@@ -155,14 +169,15 @@ public final class Runner implements AutoCloseable {
         List<StepTotals> steps = new ArrayList<>();
         StepTotalsVector all = r.getSteps();
         for (int i = 0; i < all.size(); i++) {
-            steps.add(totals(all.get(i)));
+            steps.add(stepTotals(all.get(i)));
         }
         return new RunResult(RunOutcome.values()[r.getOutcome()],
                 r.getStep() < 0 ? OptionalInt.empty() : OptionalInt.of(r.getStep()),
                 r.getReason(), List.copyOf(steps), r.getDuration_s());
     }
 
-    static StepTotals totals(NativeStepTotals t) {
+    /** One step's totals, as the runner reports them and the treatment log keeps them. */
+    static StepTotals stepTotals(NativeStepTotals t) {
         return new StepTotals(t.getIndex(), t.getName(), t.getZone(), t.getStarted_s(),
                 t.getEnded_s(), t.getStrokes().longValue(), t.getDepth_set_min_mm(),
                 t.getDepth_set_max_mm(), t.getDepth_actual_min_mm(), t.getDepth_actual_max_mm(),
@@ -239,7 +254,7 @@ public final class Runner implements AutoCloseable {
 
         @Override
         public void step_finished(NativeStepTotals t) {
-            StepTotals totals = totals(t);
+            StepTotals totals = stepTotals(t);
             tell("stepFinished", () -> observer.stepFinished(totals));
         }
 
