@@ -317,6 +317,10 @@ public:
     /// InvalidArgumentError if the file cannot be created or a recording already runs on this
     /// pen, ConnectionError if the pen is closed.
     [[nodiscard]] Recorder start_recording(const std::string& path);
+    /// The recording this pen is writing now (ConnectOptions::record_path or a Recorder not yet
+    /// stopped), or nullopt. A treatment run records it with the run (treatment::RunRecord), so
+    /// the run's raw session can be found again. Any thread.
+    std::optional<RecordingFile> active_recording() const;
 
     /// The newest status frame received, if any.
     std::optional<Status> latest_status() const;
