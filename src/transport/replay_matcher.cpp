@@ -94,10 +94,11 @@ ReplayAnswer ReplayMatcher::mismatch(const protocol::Message& message, std::size
     ReplayAnswer answer;
     const bool lenient = mode_ == ReplayMatch::Lenient;
     if (expected >= script_.requests.size()) {
-        answer.fail_reason = "the host sent " + describe_request(message) +
-                             " but the recording has no more " +
-                             (lenient ? "commands that change the pen's output" : "commands") +
-                             " (all " + std::to_string(script_.requests.size()) + " were played)";
+        answer.fail_reason =
+            "the host sent " + describe_request(message) + " but the recording has no more " +
+            (lenient
+                 ? std::string("commands that change the pen's output")
+                 : "commands (all " + std::to_string(script_.requests.size()) + " were played)");
         return answer;
     }
     const auto& request = script_.requests[expected];
