@@ -173,6 +173,8 @@ class PENLINK_EXPORT Pen {
 public:
     /// Connects and performs the handshake (version, device info). URLs:
     ///   serial:///dev/ttyUSB0?baud=115200   tcp://127.0.0.1:7878   sim://?rf=1&led=1
+    ///   replay:///path/session.plrec?speed=4&match=lenient   (a recording played back as a
+    ///   pen; match=strict, the default, wants every command as recorded; docs/records.md)
     /// Throws InvalidArgumentError (bad URL), ConnectionError (port missing or busy, refused),
     /// TimeoutError (no answer), or RejectedError (incompatible protocol version).
     static std::unique_ptr<Pen> connect(const std::string& url, const ConnectOptions& options = {});

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <limits>
+#include <variant>
 
 namespace penlink::transport {
 namespace {
@@ -49,7 +50,17 @@ bool is_loose_request(protocol::MessageType type) {
 }
 
 ReplayMatcher::ReplayMatcher(const ReplayScript& script, ReplayMatch mode)
-    : script_(script), mode_(mode), used_(script.requests.size(), false) {}
+    : script_(script),
+      mode_(mode),
+      used_(script.requests.size(), false),
+      first_subscription_us_(std::numeric_limits<std::uint64_t>::max()) {
+    for (const auto& request : script.requests) {
+        if (std::holds_alternative<protocol::SubscribeStatus>(request.message)) {
+            first_subscription_us_ = request.time_us;
+            break;
+        }
+    }
+}
 
 ReplayAnswer ReplayMatcher::on_request(const protocol::Message& message) {
     return mode_ == ReplayMatch::Strict ? strict(message) : lenient(message);
@@ -66,8 +77,10 @@ std::size_t ReplayMatcher::next_gate() const {
 
 std::uint64_t ReplayMatcher::gate_us() const {
     const auto gate = next_gate();
-    return gate < script_.requests.size() ? script_.requests[gate].time_us
-                                          : std::numeric_limits<std::uint64_t>::max();
+    const auto at = gate < script_.requests.size() ? script_.requests[gate].time_us
+                                                   : std::numeric_limits<std::uint64_t>::max();
+    return mode_ == ReplayMatch::Lenient && !host_subscribed_ ? std::min(at, first_subscription_us_)
+                                                              : at;
 }
 
 ReplayAnswer ReplayMatcher::matched(std::size_t index, bool advance) {
@@ -79,8 +92,10 @@ ReplayAnswer ReplayMatcher::matched(std::size_t index, bool advance) {
         return answer;
     }
     answer.reply = *request.reply;
-    if (const auto* rate = std::get_if<protocol::SubscribeStatus>(&request.message))
+    if (const auto* rate = std::get_if<protocol::SubscribeStatus>(&request.message)) {
         subscribed_rate_hz_ = rate->rate_hz;
+        host_subscribed_ = true;
+    }
     answer.ends_session = protocol::type_of(request.message) == protocol::MessageType::EndSession;
     used_[index] = true;
     if (advance) {
@@ -148,18 +163,25 @@ ReplayAnswer ReplayMatcher::lenient(const protocol::Message& message) {
 ReplayAnswer ReplayMatcher::loose(const protocol::Message& message, std::size_t gate) {
     const auto& requests = script_.requests;
     // The same query recorded before the next output command and not yet answered: it.
-    for (std::size_t i = next_; i < gate; ++i) {
-        if (!used_[i] && requests[i].reply && same_request(requests[i].message, message))
-            return matched(i, false);
-    }
     const auto type = protocol::type_of(message);
+    for (std::size_t i = next_; i < gate; ++i) {
+        if (!used_[i] && requests[i].reply && same_request(requests[i].message, message)) {
+            auto answer = matched(i, false);
+            // The stream goes on from the recorded subscription, as it did in the recording.
+            if (type == protocol::MessageType::SubscribeStatus)
+                answer.anchor_us = requests[i].time_us;
+            return answer;
+        }
+    }
     if (type == protocol::MessageType::SubscribeStatus ||
         type == protocol::MessageType::EndSession) {
         ReplayAnswer answer;
         answer.reply = protocol::Ack{type};
         answer.ends_session = type == protocol::MessageType::EndSession;
-        if (const auto* rate = std::get_if<protocol::SubscribeStatus>(&message))
+        if (const auto* rate = std::get_if<protocol::SubscribeStatus>(&message)) {
             subscribed_rate_hz_ = rate->rate_hz;
+            host_subscribed_ = true;
+        }
         return answer;
     }
     // A query asked again or at another moment: the recorded answer nearest before this point,

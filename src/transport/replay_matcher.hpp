@@ -10,7 +10,8 @@
 // subscriptions at any rate, EndSession) and read-only queries (GetInfo, GetSettings,
 // GetModules, ReadDescriptor, GetParams) may be left out, repeated or sent at other moments: a
 // query is answered with the recorded answer to the same query. A repeat of the output command
-// just matched (an app's own retry) gets its recorded answer again.
+// just matched (an app's own retry) gets its recorded answer again. Status waits for the next
+// output command (and, until the host subscribes, for its subscription), not for the queries.
 #pragma once
 
 #include <cstdint>
@@ -71,6 +72,10 @@ private:
     std::vector<bool> used_;                  // lenient: loose requests already answered
     std::optional<std::size_t> last_output_;  // lenient: the output request matched last
     std::optional<std::uint16_t> subscribed_rate_hz_;
+    // lenient: status recorded after the recording's first subscription waits for the host's
+    // own (a pen streams only once asked; a status during the handshake would confuse it).
+    std::uint64_t first_subscription_us_;
+    bool host_subscribed_ = false;
 };
 
 }  // namespace penlink::transport

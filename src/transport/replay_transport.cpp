@@ -120,7 +120,8 @@ void ReplayTransport::on_host_frame(const protocol::DecodedFrame& frame) {
         return;
     }
     if (decision.ends_session) ended_ = true;
-    if (decision.anchor_us) anchor_at(*decision.anchor_us);
+    // The playback clock only goes forward (a lenient subscription may point back).
+    if (decision.anchor_us && *decision.anchor_us >= anchor_us_) anchor_at(*decision.anchor_us);
     answer(seq, *decision.reply);
 }
 
