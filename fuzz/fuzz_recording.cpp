@@ -13,7 +13,10 @@
 //     direction and flags; records tile the file from the header on up to where a warning
 //     says reading stopped (no warning: up to the very end);
 //   - the replay script built from it returns or throws NotSupportedError (sealed) only, and
-//     refers only to records that exist, in time order;
+//     refers only to records that exist, in time order, its requests to host frames;
+//   - the replay matcher, strict and lenient, fed the recording's own requests in order and
+//     then reversed and each twice, always answers or gives a reason, and its gate never goes
+//     back while it answers;
 //   - the timeline never throws, holds no more frames than records, in time order, and its
 //     running RF energy and LED dose are finite and never go down.
 #include <cmath>
@@ -25,10 +28,48 @@
 #include "fuzz_support.hpp"
 #include "penlink/errors.hpp"
 #include "recording/recording_reader.hpp"
+#include "transport/replay_matcher.hpp"
 #include "transport/replay_script.hpp"
 
 using namespace penlink;
 using penlink::fuzz::check;
+
+namespace {
+
+// Every answer either replies or says why the replay ends; the gate never goes back.
+void check_answer(const transport::ReplayAnswer& answer, std::uint64_t& gate,
+                  const transport::ReplayMatcher& matcher) {
+    check(answer.reply.has_value() != !answer.fail_reason.empty());
+    if (answer.reply) {
+        check(matcher.gate_us() >= gate);
+        gate = matcher.gate_us();
+    }
+}
+
+// The replay matcher (replay_matcher.hpp) in both modes: the recording's own requests in
+// order, each answered with its recorded reply in strict mode until one the recording never
+// answered; then the same requests reversed and each sent twice, as a confused host would,
+// always give an answer or a reason.
+void drive_matchers(const transport::ReplayScript& script) {
+    for (const auto mode : {transport::ReplayMatch::Strict, transport::ReplayMatch::Lenient}) {
+        transport::ReplayMatcher matcher(script, mode);
+        std::uint64_t gate = 0;
+        for (const auto& request : script.requests) {
+            const auto answer = matcher.on_request(request.message);
+            check_answer(answer, gate, matcher);
+            if (!answer.reply) break;
+        }
+        transport::ReplayMatcher confused(script, mode);
+        gate = 0;
+        for (std::size_t i = script.requests.size(); i-- > 0;) {
+            const auto& message = script.requests[i].message;
+            check_answer(confused.on_request(message), gate, confused);
+            check_answer(confused.on_request(message), gate, confused);
+        }
+    }
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     recording::Recording parsed;
@@ -85,11 +126,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             time = frame.time_us;
         }
         time = 0;
+        std::size_t previous_record = 0;
         for (const auto& request : script.requests) {
             check(request.time_us >= time);
+            check(request.record < records);
+            check(request.record >= previous_record);
+            check(script.recording.records[request.record].direction ==
+                  recording::Direction::HostToPen);
             time = request.time_us;
+            previous_record = request.record;
         }
         check(script.requests.size() + script.unsolicited.size() + script.undecodable <= records);
+        drive_matchers(script);
     } catch (const NotSupportedError&) {
     }
     return 0;

@@ -159,6 +159,12 @@ struct LoggedRun {
     std::string reason;
     std::string cartridge_override_reason;
     std::int32_t steps = 0;
+    /// The run's session recording as the app named it; "" when none was made.
+    std::string recording_path;
+    /// The same file as an absolute path; "" when none was made.
+    std::string recording_absolute_path;
+    /// The recording's header start time, ms since 1970; 0 when none was made.
+    std::int64_t recording_started_unix_ms = 0;
 };
 
 /// The text the treatment log stores for an outcome (penlink::RunOutcome given as its number):
@@ -209,6 +215,8 @@ struct LoggedCartridgeUse {
 namespace detail {
 
 inline LoggedRun to_logged(const penlink::RunSummary& r) {
+    const penlink::RecordingFile none;
+    const penlink::RecordingFile& recording = r.recording ? *r.recording : none;
     return LoggedRun{r.id,
                      r.started_utc,
                      r.ended_utc,
@@ -224,7 +232,10 @@ inline LoggedRun to_logged(const penlink::RunSummary& r) {
                      r.failing_step ? static_cast<std::int32_t>(*r.failing_step) : -1,
                      r.reason,
                      r.cartridge_override_reason,
-                     static_cast<std::int32_t>(r.steps)};
+                     static_cast<std::int32_t>(r.steps),
+                     recording.path,
+                     recording.absolute_path,
+                     recording.started_unix_ms};
 }
 
 inline std::vector<LoggedCartridgeUse> to_logged(const std::vector<penlink::CartridgeUse>& uses) {

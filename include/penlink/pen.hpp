@@ -173,6 +173,8 @@ class PENLINK_EXPORT Pen {
 public:
     /// Connects and performs the handshake (version, device info). URLs:
     ///   serial:///dev/ttyUSB0?baud=115200   tcp://127.0.0.1:7878   sim://?rf=1&led=1
+    ///   replay:///path/session.plrec?speed=4&match=lenient   (a recording played back as a
+    ///   pen; match=strict, the default, wants every command as recorded; docs/records.md)
     /// Throws InvalidArgumentError (bad URL), ConnectionError (port missing or busy, refused),
     /// TimeoutError (no answer), or RejectedError (incompatible protocol version).
     static std::unique_ptr<Pen> connect(const std::string& url, const ConnectOptions& options = {});
@@ -317,6 +319,10 @@ public:
     /// InvalidArgumentError if the file cannot be created or a recording already runs on this
     /// pen, ConnectionError if the pen is closed.
     [[nodiscard]] Recorder start_recording(const std::string& path);
+    /// The recording this pen is writing now (ConnectOptions::record_path or a Recorder not yet
+    /// stopped), or nullopt. A treatment run records it with the run (treatment::RunRecord), so
+    /// the run's raw session can be found again. Any thread.
+    std::optional<RecordingFile> active_recording() const;
 
     /// The newest status frame received, if any.
     std::optional<Status> latest_status() const;

@@ -17,6 +17,24 @@
 
 namespace penlink {
 
+/// Which recording file a treatment run belongs to: what the treatment log stores with a run
+/// (RunSummary::recording) so that the run's raw session can be found and plotted again.
+struct RecordingFile {
+    /// The path as the app gave it (record_path, start_recording, or an explicit option).
+    std::string path;
+    /// The same file as an absolute path, resolved when the recording started (or, for a path
+    /// given explicitly, when the run began), so a later change of directory does not lose it.
+    std::string absolute_path;
+    /// The file header's start time, ms since 1970: tells this recording from another written
+    /// to the same path later (0 when it was not known).
+    std::int64_t started_unix_ms = 0;
+};
+
+/// The identity of the recording file at path as its header gives it: absolute_path resolved
+/// now, started_unix_ms read from the header. Throws InvalidArgumentError naming the file if it
+/// cannot be read or is not a penlink recording, NotSupportedError if its format is newer.
+PENLINK_EXPORT RecordingFile identify_recording(const std::string& path);
+
 /// A recording in progress (Pen::start_recording). Destroying it, or stop(), ends the
 /// recording and closes the file; closing the pen ends it too.
 class PENLINK_EXPORT Recorder {

@@ -43,18 +43,22 @@ typedef struct pl_cartridge_use pl_cartridge_use;
 
 /** The text fields of a run, for pl_run_text(). */
 typedef enum pl_run_field {
-    PL_RUN_STARTED_UTC = 0,               /**< ISO 8601, UTC */
-    PL_RUN_ENDED_UTC = 1,                 /**< ISO 8601, UTC; "" while running */
-    PL_RUN_PEN_SERIAL = 2,                /**< the pen's serial number */
-    PL_RUN_PEN_MODEL = 3,                 /**< the pen's model */
-    PL_RUN_PEN_FIRMWARE = 4,              /**< the pen's firmware version */
-    PL_RUN_CARTRIDGE_ID = 5,              /**< the cartridge used */
-    PL_RUN_RECIPE_NAME = 6,               /**< the recipe run */
-    PL_RUN_RECIPE_HASH = 7,               /**< its hash */
-    PL_RUN_DEVICE_CLASS = 8,              /**< "professional" or "at-home" */
-    PL_RUN_CLIENT_REFERENCE = 9,          /**< the app's opaque client reference, or "" */
-    PL_RUN_REASON = 10,                   /**< why it stopped, or "" */
-    PL_RUN_CARTRIDGE_OVERRIDE_REASON = 11 /**< why a used cartridge was reused, or "" */
+    PL_RUN_STARTED_UTC = 0,                /**< ISO 8601, UTC */
+    PL_RUN_ENDED_UTC = 1,                  /**< ISO 8601, UTC; "" while running */
+    PL_RUN_PEN_SERIAL = 2,                 /**< the pen's serial number */
+    PL_RUN_PEN_MODEL = 3,                  /**< the pen's model */
+    PL_RUN_PEN_FIRMWARE = 4,               /**< the pen's firmware version */
+    PL_RUN_CARTRIDGE_ID = 5,               /**< the cartridge used */
+    PL_RUN_RECIPE_NAME = 6,                /**< the recipe run */
+    PL_RUN_RECIPE_HASH = 7,                /**< its hash */
+    PL_RUN_DEVICE_CLASS = 8,               /**< "professional" or "at-home" */
+    PL_RUN_CLIENT_REFERENCE = 9,           /**< the app's opaque client reference, or "" */
+    PL_RUN_REASON = 10,                    /**< why it stopped, or "" */
+    PL_RUN_CARTRIDGE_OVERRIDE_REASON = 11, /**< why a used cartridge was reused, or "" */
+    /** the session recording of the run as the app named it, or "" (pl_run_has_recording) */
+    PL_RUN_RECORDING_PATH = 12,
+    /** the same file as an absolute path, resolved when it was recorded, or "" */
+    PL_RUN_RECORDING_ABSOLUTE_PATH = 13
 } pl_run_field;
 
 /** Opens the treatment log at path (creating it if create is non-zero, else PL_ECONNECT if it
@@ -85,6 +89,13 @@ PENLINK_EXPORT const char* pl_run_text(const pl_run* run, pl_run_field field);
 PENLINK_EXPORT int64_t pl_run_failing_step(const pl_run* run);
 /** The steps recorded for the run. */
 PENLINK_EXPORT size_t pl_run_step_count(const pl_run* run);
+/** 1 if a session recording was made during the run (its file in PL_RUN_RECORDING_PATH and
+ * PL_RUN_RECORDING_ABSOLUTE_PATH), 0 if not or for NULL. Runs logged before the log knew
+ * recordings (schema version 1) have none. */
+PENLINK_EXPORT int pl_run_has_recording(const pl_run* run);
+/** The run's recording's start time from its file header, ms since 1970 (tells that file from a
+ * later one at the same path); 0 when the run has no recording or for NULL. */
+PENLINK_EXPORT int64_t pl_run_recording_started_unix_ms(const pl_run* run);
 
 /** Every use of every cartridge, newest first, at most limit. */
 PENLINK_EXPORT int pl_treatment_log_cartridge_ledger(pl_cartridge_list** out, pl_treatment_log* log,

@@ -25,6 +25,7 @@
 
 #include "penlink/errors.hpp"
 #include "penlink/export.h"
+#include "penlink/recorder.hpp"
 
 namespace penlink {
 
@@ -78,6 +79,10 @@ struct RunStart {
     /// Non-empty: use the cartridge even though a finished run used it, for this reason, which
     /// is recorded with the run.
     std::string cartridge_override_reason;
+    /// The session recording of this run (Pen::active_recording()), if one was made: stored
+    /// with the run so the raw session can be found and plotted. A path without absolute_path
+    /// is resolved against the current directory. nullopt: the run has no recording.
+    std::optional<RecordingFile> recording;
 };
 
 /// One step's totals: what treatment::Runner reports (treatment::StepTotals is this type) and
@@ -135,6 +140,9 @@ struct RunSummary {
     std::string reason;                        ///< why it stopped
     std::string cartridge_override_reason;     ///< non-empty if a used cartridge was reused
     std::size_t steps = 0;                     ///< steps recorded
+    /// The session recording made during the run (RunStart::recording); nullopt if none was
+    /// made, or the run was logged before the log knew recordings (schema version 1).
+    std::optional<RecordingFile> recording;
 };
 
 /// One run in full.

@@ -28,6 +28,10 @@ struct RunRecordOptions {
     std::string client_reference;
     /// Non-empty: run even though a finished run used the cartridge, for this reason (recorded).
     std::string cartridge_override_reason;
+    /// Non-empty: the run's session recording is this file (written by another process or a
+    /// proxy, say), stored with the run instead of the pen's own (RunInfo::recording). It must
+    /// already be a penlink recording when the run starts: its header identifies it.
+    std::string recording_path;
 };
 
 /// Writes one run into a TreatmentLog (see the file comment). Forwards every call to next (may
@@ -44,9 +48,11 @@ public:
     /// The run's id in the log once the cartridge was claimed; nullopt before, or if refused.
     std::optional<std::int64_t> run_id() const;
 
-    /// Claims the cartridge (TreatmentLog::begin_run). Throws TreatmentLogError CartridgeUsed
-    /// (the runner then fails the run before any output) or InvalidArgumentError when the pen
-    /// reports no cartridge.
+    /// Claims the cartridge (TreatmentLog::begin_run) and stores the run's recording: the one
+    /// in RunRecordOptions::recording_path, else the pen's (RunInfo::recording), else none.
+    /// Throws TreatmentLogError CartridgeUsed (the runner then fails the run before any
+    /// output), InvalidArgumentError when the pen reports no cartridge or recording_path is not
+    /// a readable penlink recording.
     void run_started(const RunInfo& info) override;
     /// Records the step as begun.
     void step_started(std::size_t index, const RecipeStep& step, double t_s) override;

@@ -66,6 +66,9 @@ struct RunInfo {
     std::string pen_serial;                                ///< DeviceInfo::serial_number
     std::string pen_firmware;                              ///< DeviceInfo::firmware_version
     std::uint32_t cartridge_id = 0;  ///< the cartridge fitted at start (0 = unknown)
+    /// The session recording the pen was writing when the run started
+    /// (Pen::active_recording()); nullopt if none.
+    std::optional<RecordingFile> recording;
 };
 
 /// What one step delivered (RunObserver::step_finished, RunResult::steps): the same type the

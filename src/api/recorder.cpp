@@ -1,5 +1,6 @@
 #include "penlink/recorder.hpp"
 
+#include <filesystem>
 #include <map>
 
 #include "api/pen_impl.hpp"
@@ -60,6 +61,23 @@ Recorder Pen::start_recording(const std::string& path) {
     auto impl = std::make_shared<Recorder::Impl>();
     impl->writer = impl_->session->start_recording(path);
     return Recorder(std::move(impl));
+}
+
+std::optional<RecordingFile> Pen::active_recording() const {
+    const auto writer = impl_->session->active_recording();
+    if (!writer) return std::nullopt;
+    return RecordingFile{writer->path(), writer->absolute_path(),
+                         static_cast<std::int64_t>(writer->started_unix_us() / 1000)};
+}
+
+RecordingFile identify_recording(const std::string& path) {
+    // Only the header is needed, but a recording is small next to the run it belongs to and
+    // parse_recording's header checks are the one definition of "is a recording".
+    const auto file = recording::read_recording(path);
+    std::error_code no_throw;
+    const auto absolute = std::filesystem::absolute(path, no_throw);
+    return RecordingFile{path, no_throw ? path : absolute.lexically_normal().string(),
+                         static_cast<std::int64_t>(file.started_unix_us / 1000)};
 }
 
 RecordingSummary summarize_recording(const std::string& path) {

@@ -146,6 +146,10 @@ const char* pl_run_text(const pl_run* run, pl_run_field field) {
             return r.reason.c_str();
         case PL_RUN_CARTRIDGE_OVERRIDE_REASON:
             return r.cartridge_override_reason.c_str();
+        case PL_RUN_RECORDING_PATH:
+            return r.recording ? r.recording->path.c_str() : "";
+        case PL_RUN_RECORDING_ABSOLUTE_PATH:
+            return r.recording ? r.recording->absolute_path.c_str() : "";
         default:
             return "";
     }
@@ -156,6 +160,12 @@ int64_t pl_run_failing_step(const pl_run* run) {
 }
 
 size_t pl_run_step_count(const pl_run* run) { return run ? run->run.steps : 0; }
+
+int pl_run_has_recording(const pl_run* run) { return run && run->run.recording ? 1 : 0; }
+
+int64_t pl_run_recording_started_unix_ms(const pl_run* run) {
+    return run && run->run.recording ? run->run.recording->started_unix_ms : 0;
+}
 
 int pl_treatment_log_cartridge_ledger(pl_cartridge_list** out, pl_treatment_log* log,
                                       size_t limit) {

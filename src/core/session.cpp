@@ -57,8 +57,9 @@ Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions o
     recording_description_ = url_ + " (" + recording_link_->description() + ")";
     if (!options_.record_path.empty()) {
         // From the first byte on, the Hello included (replay:// needs the whole session).
-        recording_link_->attach(std::make_shared<recording::RecordingWriter>(
-            options_.record_path, recording_description_));
+        latest_recording_ = std::make_shared<recording::RecordingWriter>(options_.record_path,
+                                                                         recording_description_);
+        recording_link_->attach(latest_recording_);
     }
 }
 
@@ -88,7 +89,16 @@ std::shared_ptr<recording::RecordingWriter> Session::start_recording(const std::
         throw InvalidArgumentError("the pen at " + url_ + " is already recording to '" + busy +
                                    "'; stop that recording first");
     }
+    {
+        std::lock_guard lock(recording_mutex_);
+        latest_recording_ = writer;
+    }
     return writer;
+}
+
+std::shared_ptr<recording::RecordingWriter> Session::active_recording() const {
+    std::lock_guard lock(recording_mutex_);
+    return latest_recording_ && latest_recording_->is_open() ? latest_recording_ : nullptr;
 }
 
 Session::~Session() {

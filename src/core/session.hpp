@@ -120,6 +120,9 @@ public:
     /// Throws InvalidArgumentError if the file cannot be created or a recording already runs,
     /// ConnectionError if the session is closed. The writer's close() ends it.
     std::shared_ptr<recording::RecordingWriter> start_recording(const std::string& path);
+    /// The recording being written now (record_path or start_recording), or null if none is
+    /// open. Any thread.
+    std::shared_ptr<recording::RecordingWriter> active_recording() const;
 
     Subscription subscribe_status(StatusHandler handler, std::int32_t rate_hz);
     Subscription subscribe_events(EventHandler handler);
@@ -245,6 +248,9 @@ private:
     /// What a recording file says it recorded: the URL and the link (read once, before the I/O
     /// thread starts).
     std::string recording_description_;
+    /// The writer last attached, for active_recording() off the I/O thread.
+    mutable std::mutex recording_mutex_;
+    std::shared_ptr<recording::RecordingWriter> latest_recording_;
     CallbackDispatcher dispatcher_;
 
     // I/O-thread state

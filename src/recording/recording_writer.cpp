@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "penlink/errors.hpp"
 
@@ -42,7 +43,11 @@ RecordingWriter::RecordingWriter(const std::string& path, const std::string& des
     std::copy(kMagic.begin(), kMagic.end(), header.begin());
     put16(&header[8], kVersion);
     put16(&header[10], header_size);
-    put64(&header[12], static_cast<std::uint64_t>(wall_us));
+    started_unix_us_ = static_cast<std::uint64_t>(wall_us);
+    std::error_code no_throw;
+    const auto absolute = std::filesystem::absolute(path, no_throw);
+    absolute_path_ = no_throw ? path : absolute.lexically_normal().string();
+    put64(&header[12], started_unix_us_);
     put16(&header[20], static_cast<std::uint16_t>(text.size()));
     buffer_.insert(buffer_.end(), header.begin(), header.end());
     buffer_.insert(buffer_.end(), text.begin(), text.end());

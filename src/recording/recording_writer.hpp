@@ -43,6 +43,11 @@ public:
     void close();
 
     const std::string& path() const { return path_; }
+    /// The file as an absolute path, resolved when it was created (a later chdir does not move
+    /// it).
+    const std::string& absolute_path() const { return absolute_path_; }
+    /// The header's started_unix_us: wall-clock start, microseconds since 1970.
+    std::uint64_t started_unix_us() const { return started_unix_us_; }
     /// False once closed.
     bool is_open() const;
     std::uint64_t frames() const { return frames_.load(std::memory_order_relaxed); }
@@ -60,6 +65,8 @@ private:
     void close_locked();
 
     std::string path_;
+    std::string absolute_path_;
+    std::uint64_t started_unix_us_ = 0;
     mutable std::mutex mutex_;  // guards everything below but the atomics
     int fd_ = -1;
     Clock::time_point started_;

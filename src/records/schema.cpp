@@ -1,11 +1,15 @@
 #include "records/schema.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 namespace penlink::records {
 namespace {
 
-constexpr const char* kSchema = R"sql(
+// Version 1, as the first penlink wrote it. A new file gets this and then every migration below,
+// so a new file and an upgraded one are the same schema by construction.
+constexpr const char* kSchemaVersion1 = R"sql(
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
     started_utc TEXT NOT NULL,
@@ -63,6 +67,18 @@ CREATE TABLE events (
 CREATE INDEX events_by_run ON events (run_id, t_s);
 )sql";
 
+// kMigrations[i] takes a file from version i + 1 to i + 2. Only ever appended to.
+constexpr const char* kMigrations[] = {
+    // 2: the session recording of a run (RunStart::recording); NULL when none was made.
+    R"sql(
+ALTER TABLE runs ADD COLUMN recording_path TEXT;
+ALTER TABLE runs ADD COLUMN recording_absolute_path TEXT;
+ALTER TABLE runs ADD COLUMN recording_started_unix_ms INTEGER;
+)sql",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion - 1,
+              "every schema version after 1 needs its migration");
+
 std::string hex(std::int64_t value) {
     char text[24];
     std::snprintf(text, sizeof text, "0x%08llX", static_cast<unsigned long long>(value));
@@ -88,6 +104,25 @@ void check_identity(Database& db) {
     }
 }
 
+// Brings a file of version `from` (1 or later) to kSchemaVersion; the caller holds a write
+// transaction.
+void migrate(Database& db, std::int64_t from) {
+    for (auto version = std::max<std::int64_t>(from, 1); version < kSchemaVersion; ++version)
+        db.execute(kMigrations[version - 1]);
+    db.execute(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+}
+
+// An older file is upgraded in place when opened, in one write transaction: a second process
+// opening it at the same moment waits, then finds it upgraded.
+void upgrade(Database& db) {
+    if (db.query_integer("PRAGMA user_version") >= kSchemaVersion) return;
+    Transaction transaction(db);
+    const auto version = db.query_integer("PRAGMA user_version");
+    if (version >= kSchemaVersion) return;
+    migrate(db, version);
+    transaction.commit();
+}
+
 }  // namespace
 
 void prepare_schema(Database& db) {
@@ -95,17 +130,20 @@ void prepare_schema(Database& db) {
     const auto tables = db.query_integer("SELECT count(*) FROM sqlite_master");
     if (tables > 0) {
         check_identity(db);
+        upgrade(db);
         return;
     }
     Transaction transaction(db);
     // Another process may have created it since the count above.
     if (db.query_integer("SELECT count(*) FROM sqlite_master") > 0) {
         check_identity(db);
+        transaction.commit();
+        upgrade(db);
         return;
     }
-    db.execute(kSchema);
+    db.execute(kSchemaVersion1);
     db.execute(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
-    db.execute(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+    migrate(db, 1);
     transaction.commit();
 }
 

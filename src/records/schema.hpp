@@ -6,14 +6,15 @@
 
 namespace penlink::records {
 
-/// SQLite user_version of the schema below. A newer file is refused, never written.
-inline constexpr int kSchemaVersion = 1;
+/// SQLite user_version of the schema (schema.cpp). A newer file is refused, never written; an
+/// older one is upgraded in place when opened. 2 added the run's session recording.
+inline constexpr int kSchemaVersion = 2;
 /// SQLite application_id of a penlink treatment log: "PLNK".
 inline constexpr std::int64_t kApplicationId = 0x504C4E4B;
 
-/// Checks the file and creates the schema in an empty one (one transaction, so two processes
-/// creating it at once cannot both do so). Throws TreatmentLogError NotATreatmentLog or
-/// SchemaTooNew.
+/// Checks the file, creates the schema in an empty one (one transaction, so two processes
+/// creating it at once cannot both do so) and upgrades an older one in place. Throws
+/// TreatmentLogError NotATreatmentLog or SchemaTooNew.
 void prepare_schema(Database& db);
 
 }  // namespace penlink::records

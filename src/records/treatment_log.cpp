@@ -21,6 +21,28 @@ void require_text(const std::string& value, const char* what) {
         throw InvalidArgumentError(std::string(what) + " is empty; a treatment record needs it");
 }
 
+// The recording as the log stores it: a path is required, and an absolute one is resolved here
+// when the caller did not give it (a relative path alone would not find the file from another
+// directory).
+std::optional<RecordingFile> resolved(const std::optional<RecordingFile>& recording) {
+    if (!recording) return std::nullopt;
+    if (recording->path.empty())
+        throw InvalidArgumentError(
+            "the run's recording has an empty path; leave RunStart::recording unset for a run "
+            "without one");
+    if (recording->started_unix_ms < 0)
+        throw OutOfRangeError("the recording's started_unix_ms " +
+                                  std::to_string(recording->started_unix_ms) + " ms is before 1970",
+                              static_cast<double>(recording->started_unix_ms), 0.0, "ms");
+    RecordingFile out = *recording;
+    if (out.absolute_path.empty()) {
+        std::error_code no_throw;
+        const auto absolute = std::filesystem::absolute(out.path, no_throw);
+        out.absolute_path = no_throw ? out.path : absolute.lexically_normal().string();
+    }
+    return out;
+}
+
 // Marks the runs left "running" by processes of this host that have died.
 std::vector<std::int64_t> mark_interrupted(records::Database& db) {
     std::vector<std::int64_t> marked;
@@ -199,6 +221,7 @@ std::int64_t TreatmentLog::begin_run(const RunStart& start) {
     if (start.cartridge_id == "0")
         throw InvalidArgumentError("cartridge_id 0 means no cartridge is fitted; fit one first");
     require_text(start.pen_serial, "pen_serial");
+    const auto recording = resolved(start.recording);
     std::lock_guard lock(impl_->mutex);
     auto& db = impl_->db;
     // The check and the claim in one write transaction: a second process waits for this one
@@ -234,8 +257,11 @@ std::int64_t TreatmentLog::begin_run(const RunStart& start) {
                                       "pen_firmware, cartridge_id, recipe_name, recipe_hash, "
                                       "device_class, client_reference, outcome, "
                                       "cartridge_override_reason, owner_host, owner_pid, "
-                                      "owner_start) VALUES (") +
-                          kNow + ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running', ?9, ?10, ?11, ?12)")
+                                      "owner_start, recording_path, recording_absolute_path, "
+                                      "recording_started_unix_ms) VALUES (") +
+                          kNow +
+                          ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running', ?9, ?10, ?11, ?12, ?13, "
+                          "?14, ?15)")
                              .c_str());
     insert.bind(1, start.pen_serial)
         .bind(2, start.pen_model)
@@ -248,8 +274,15 @@ std::int64_t TreatmentLog::begin_run(const RunStart& start) {
         .bind(9, start.cartridge_override_reason)
         .bind(10, impl_->me.host)
         .bind(11, impl_->me.pid)
-        .bind(12, impl_->me.start)
-        .run();
+        .bind(12, impl_->me.start);
+    if (recording) {
+        insert.bind(13, recording->path)
+            .bind(14, recording->absolute_path)
+            .bind(15, recording->started_unix_ms);
+    } else {
+        insert.bind_null(13).bind_null(14).bind_null(15);
+    }
+    insert.run();
     const auto id = db.last_insert_id();
     transaction.commit();
     return id;

@@ -9,7 +9,8 @@ using records::Statement;
 constexpr const char* kRunColumns =
     "id, started_utc, ended_utc, pen_serial, pen_model, pen_firmware, cartridge_id, "
     "recipe_name, recipe_hash, device_class, client_reference, outcome, failing_step, reason, "
-    "cartridge_override_reason, (SELECT count(*) FROM steps WHERE steps.run_id = runs.id)";
+    "cartridge_override_reason, (SELECT count(*) FROM steps WHERE steps.run_id = runs.id), "
+    "recording_path, recording_absolute_path, recording_started_unix_ms";
 
 RunSummary read_run(const Statement& row, const std::string& path) {
     RunSummary run;
@@ -29,6 +30,10 @@ RunSummary read_run(const Statement& row, const std::string& path) {
     run.reason = row.text(13);
     run.cartridge_override_reason = row.text(14);
     run.steps = static_cast<std::size_t>(row.integer(15));
+    if (!row.is_null(16)) {
+        run.recording =
+            RecordingFile{row.text(16), row.text(17), row.is_null(18) ? 0 : row.integer(18)};
+    }
     return run;
 }
 

@@ -88,7 +88,7 @@ ReplayScript build_replay_script(recording::Recording recording) {
             }
             if (resend) continue;
             script.requests.push_back(
-                ScriptRequest{record.time_us, frame.header.seq, frame.message, std::nullopt});
+                ScriptRequest{record.time_us, i, frame.header.seq, frame.message, std::nullopt});
             continue;
         }
         if (type == protocol::MessageType::Status || type == protocol::MessageType::Event) {

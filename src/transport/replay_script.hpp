@@ -15,6 +15,7 @@ namespace penlink::transport {
 
 struct ScriptRequest {
     std::uint64_t time_us = 0;
+    std::size_t record = 0;  // index into Recording::records, for messages ("frame N")
     std::uint16_t recorded_seq = 0;
     protocol::Message message;
     std::optional<protocol::Message> reply;  // none if the recording ends before the answer

@@ -30,12 +30,20 @@ double parse_speed(const Url& url) {
 ReplayTransport::ReplayTransport(const LinkExecutor& io, const Url& url)
     : io_(io), path_(url.path), timer_(io) {
     for (const auto& [key, value] : url.query) {
-        if (key != "speed")
-            throw InvalidArgumentError("replay:// has no option '" + key + "'; it takes speed=N");
+        if (key != "speed" && key != "match")
+            throw InvalidArgumentError("replay:// has no option '" + key +
+                                       "'; it takes speed=N and match=strict|lenient");
     }
     if (path_.empty())
         throw InvalidArgumentError("replay:// needs a recording file: replay:///path/to/file");
     speed_ = parse_speed(url);
+    const auto match = url.get("match", "strict");
+    const auto mode = replay_match_from_text(match);
+    if (!mode)
+        throw InvalidArgumentError("replay match '" + match +
+                                   "' is neither strict (the default: every request as recorded) "
+                                   "nor lenient (housekeeping and read-only queries may differ)");
+    match_ = *mode;
     out_.reserve(protocol::kMaxWireFrameSize + 1);
 }
 
@@ -47,16 +55,16 @@ void ReplayTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
     // The handlers and the script are handed to the io thread, which owns them from here.
     boost::asio::post(io_, [this, script = std::move(script), on_receive = std::move(on_receive),
                             on_error = std::move(on_error)]() mutable {
+        matcher_.reset();
         script_ = std::move(script);
+        matcher_.emplace(script_, match_);
         on_receive_ = std::move(on_receive);
         on_error_ = std::move(on_error);
         decoder_.reset();
         open_ = true;
         ended_ = false;
-        next_request_ = 0;
         next_frame_ = 0;
         answered_.clear();
-        subscribed_rate_hz_.reset();
         anchor_at(0);
     });
 }
@@ -64,7 +72,8 @@ void ReplayTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
 std::string ReplayTransport::description() const {
     char factor[32];
     std::snprintf(factor, sizeof factor, "%g", speed_);
-    return "replay of " + path_ + " at " + factor + "x";
+    return "replay of " + path_ + " at " + factor + "x" +
+           (match_ == ReplayMatch::Lenient ? ", lenient" : "");
 }
 
 void ReplayTransport::close() {
@@ -105,45 +114,15 @@ void ReplayTransport::on_host_frame(const protocol::DecodedFrame& frame) {
             "sessions (it does not hold the pen's key)");
         return;
     }
-    if (next_request_ < script_.requests.size() &&
-        same_request(script_.requests[next_request_].message, message)) {
-        const auto& expected = script_.requests[next_request_];
-        if (!expected.reply) {
-            fail("the recording ends before the pen answered " + describe_request(message));
-            return;
-        }
-        if (const auto* rate = std::get_if<protocol::SubscribeStatus>(&message))
-            subscribed_rate_hz_ = rate->rate_hz;
-        if (type == protocol::MessageType::EndSession) ended_ = true;
-        ++next_request_;
-        anchor_at(expected.time_us);
-        answer(seq, *expected.reply);
+    const auto decision = matcher_->on_request(message);
+    if (!decision.reply) {
+        fail(decision.fail_reason);
         return;
     }
-    const auto* rate = std::get_if<protocol::SubscribeStatus>(&message);
-    if (type == protocol::MessageType::EndSession ||
-        (rate && subscribed_rate_hz_ && *subscribed_rate_hz_ == rate->rate_hz)) {
-        if (type == protocol::MessageType::EndSession) ended_ = true;
-        answer(seq, protocol::Ack{type});
-        return;
-    }
-    if (next_request_ >= script_.requests.size()) {
-        fail("the host sent " + describe_request(message) + " but the recording has no more " +
-             "commands (all " + std::to_string(script_.requests.size()) + " were played)");
-        return;
-    }
-    const auto& expected = script_.requests[next_request_];
-    char when[32];
-    std::snprintf(when, sizeof when, "%.3f", static_cast<double>(expected.time_us) / 1e6);
-    std::string hint;
-    if (type == protocol::MessageType::Hello && next_request_ == 0)
-        hint =
-            "; the recording does not start at a connect (a recording started mid-session has "
-            "no handshake): record with ConnectOptions::record_path to replay it";
-    fail("the host sent " + describe_request(message) + " but the recording expects " +
-         describe_request(expected.message) + " next (command " +
-         std::to_string(next_request_ + 1) + " of " + std::to_string(script_.requests.size()) +
-         ", recorded at " + when + " s)" + hint);
+    if (decision.ends_session) ended_ = true;
+    // The playback clock only goes forward (a lenient subscription may point back).
+    if (decision.anchor_us && *decision.anchor_us >= anchor_us_) anchor_at(*decision.anchor_us);
+    answer(seq, *decision.reply);
 }
 
 void ReplayTransport::answer(std::uint16_t seq, const protocol::Message& reply) {
@@ -165,8 +144,7 @@ void ReplayTransport::deliver(std::span<const std::uint8_t> frame) {
 }
 
 std::uint64_t ReplayTransport::gate_us() const {
-    if (next_request_ < script_.requests.size()) return script_.requests[next_request_].time_us;
-    return std::numeric_limits<std::uint64_t>::max();
+    return matcher_ ? matcher_->gate_us() : std::numeric_limits<std::uint64_t>::max();
 }
 
 void ReplayTransport::anchor_at(std::uint64_t time_us) {

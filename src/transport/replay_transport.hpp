@@ -1,4 +1,6 @@
-// replay://FILE[?speed=N] — a recorded session (docs/records.md) played back as a pen.
+// replay://FILE[?speed=N][&match=strict|lenient] — a recorded session (docs/records.md) played
+// back as a pen. How requests are matched is replay_matcher.hpp's; match=lenient lets the
+// session's housekeeping and read-only queries differ from the recording.
 //
 // The pen's status and events come on the recording's timeline (speed 1 = real time, 4 = four
 // times faster). Each request the host sends must be the one the recording has next (same type
@@ -22,6 +24,7 @@
 
 #include "protocol/frame.hpp"
 #include "transport/link_executor.hpp"
+#include "transport/replay_matcher.hpp"
 #include "transport/replay_script.hpp"
 #include "transport/transport.hpp"
 #include "transport/url.hpp"
@@ -31,7 +34,7 @@ namespace penlink::transport {
 class ReplayTransport final : public Transport {
 public:
     /// Throws penlink::InvalidArgumentError for a missing file name, a speed outside
-    /// kMinSpeed..kMaxSpeed or an unknown option.
+    /// kMinSpeed..kMaxSpeed, a match other than strict or lenient, or an unknown option.
     ReplayTransport(const LinkExecutor& io, const Url& url);
     ~ReplayTransport() override;
 
@@ -61,18 +64,18 @@ private:
     LinkExecutor io_;
     std::string path_;
     double speed_ = 1.0;
+    ReplayMatch match_ = ReplayMatch::Strict;
     ReplayScript script_;
+    std::optional<ReplayMatcher> matcher_;  // on script_, from open()
     ReceiveHandler on_receive_;
     ErrorHandler on_error_;
     protocol::FrameDecoder decoder_;
     boost::asio::steady_timer timer_;
     bool open_ = false;
     bool ended_ = false;  // EndSession answered: the pen's stream stops
-    std::size_t next_request_ = 0;
     std::size_t next_frame_ = 0;
     std::uint64_t anchor_us_ = 0;
     Clock::time_point anchor_wall_;
-    std::optional<std::uint16_t> subscribed_rate_hz_;
     /// The last answers by host seq, for a host's resend.
     std::deque<std::pair<std::uint16_t, protocol::WireFrame>> answered_;
     std::vector<std::uint8_t> out_;  // one frame plus delimiter, reused

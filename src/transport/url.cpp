@@ -16,7 +16,8 @@ constexpr std::string_view kSerialForm = "serial:///dev/ttyUSB0?baud=115200";
 constexpr std::string_view kTcpForm = "tcp://<host>:<port>, e.g. tcp://127.0.0.1:7878";
 constexpr std::string_view kSimForm = "sim:// or sim://?key=value&key=value";
 constexpr std::string_view kBleForm = "ble://AA:BB:CC:DD:EE:FF or ble://?name=NAME";
-constexpr std::string_view kReplayForm = "replay:///path/to/recording or replay://FILE?speed=4";
+constexpr std::string_view kReplayForm =
+    "replay:///path/to/recording or replay://FILE?speed=4&match=lenient";
 
 [[noreturn]] void fail(const std::string& url, const std::string& problem,
                        std::string_view expected) {

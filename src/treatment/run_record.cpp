@@ -50,6 +50,9 @@ void RunRecord::run_started(const RunInfo& info) {
     start.device_class = to_string(info.device_class);
     start.client_reference = options_.client_reference;
     start.cartridge_override_reason = options_.cartridge_override_reason;
+    start.recording = options_.recording_path.empty()
+                          ? info.recording
+                          : std::optional(identify_recording(options_.recording_path));
     run_ = log_.begin_run(start);  // throws CartridgeUsed: nothing has moved yet
     if (next_) next_->run_started(info);
 }

@@ -63,6 +63,7 @@ RunInfo StepRunner::run_info() const {
     info.pen_serial = pen_.info().serial_number;
     info.pen_firmware = pen_.info().firmware_version;
     if (const auto status = impl_.meter.latest()) info.cartridge_id = status->cartridge_id;
+    info.recording = pen_.active_recording();
     return info;
 }
 

@@ -8,6 +8,9 @@
 //                                                     "begun RUN", and exits at once (exit 9)
 //   records_claim_helper DB CARTRIDGE hold GO_FILE    begins a run, prints "begun RUN", waits
 //                                                     for GO_FILE and exits without finishing
+//
+// With RECORDS_HELPER_RECORDING=PATH in the environment, the run names PATH as its session
+// recording (header time 1767600000123 ms).
 #include <unistd.h>
 
 #include <chrono>
@@ -36,6 +39,8 @@ int main(int argc, char** argv) {
         start.recipe_name = "race";
         start.recipe_hash = "0";
         start.device_class = "professional";
+        if (const char* recording = std::getenv("RECORDS_HELPER_RECORDING"))
+            start.recording = penlink::RecordingFile{recording, "", 1767600000123};
         if (mode == "claim" && argc >= 5) {
             std::printf("ready\n");
             std::fflush(stdout);

@@ -29,7 +29,16 @@ static void test_runs_and_ledger(void) {
     FILE* go_file = fopen(go, "w"); /* claim at once */
     CHECK(go_file != NULL);
     fclose(go_file);
-    CHECK(run_helper("CART-C1", "claim") == 0); /* completed */
+    /* The completed run names a session recording (a relative path, stored with its absolute
+     * one); the interrupted one has none. */
+    {
+        char command[2048];
+        snprintf(command, sizeof command,
+                 "RECORDS_HELPER_RECORDING=sessions/c1.plrec '%s' '%s' CART-C1 claim '%s' "
+                 "> /dev/null",
+                 helper, db, go);
+        CHECK(system(command) == 0); /* completed */
+    }
     CHECK(run_helper("CART-C1", "claim") != 0); /* refused by the ledger */
     CHECK(run_helper("CART-C2", "crash") != 0); /* left running: interrupted at next open */
 
@@ -51,6 +60,20 @@ static void test_runs_and_ledger(void) {
     CHECK(strlen(pl_run_text(oldest, PL_RUN_ENDED_UTC)) > 0);
     CHECK(pl_run_failing_step(oldest) == -1);
     CHECK(strcmp(pl_run_text(oldest, (pl_run_field)99), "") == 0);
+    CHECK(pl_run_has_recording(oldest) == 1);
+    CHECK(strcmp(pl_run_text(oldest, PL_RUN_RECORDING_PATH), "sessions/c1.plrec") == 0);
+    {
+        const char* absolute = pl_run_text(oldest, PL_RUN_RECORDING_ABSOLUTE_PATH);
+        const char* tail = "/sessions/c1.plrec";
+        CHECK(absolute[0] == '/');
+        CHECK(strlen(absolute) > strlen(tail) &&
+              strcmp(absolute + strlen(absolute) - strlen(tail), tail) == 0);
+    }
+    CHECK(pl_run_recording_started_unix_ms(oldest) == 1767600000123LL);
+    CHECK(pl_run_has_recording(newest) == 0);
+    CHECK(strcmp(pl_run_text(newest, PL_RUN_RECORDING_PATH), "") == 0);
+    CHECK(strcmp(pl_run_text(newest, PL_RUN_RECORDING_ABSOLUTE_PATH), "") == 0);
+    CHECK(pl_run_recording_started_unix_ms(newest) == 0);
 
     CHECK_OK(pl_treatment_log_cartridge_uses(&uses, log, "CART-C1"));
     CHECK(pl_cartridge_list_count(uses) == 1);
@@ -94,6 +117,8 @@ static void test_errors(const char* scratch) {
     CHECK(strcmp(pl_run_outcome_name((pl_run_outcome)42), "unknown") == 0);
     CHECK(pl_run_id(NULL) == 0);
     CHECK(strcmp(pl_run_text(NULL, PL_RUN_REASON), "") == 0);
+    CHECK(pl_run_has_recording(NULL) == 0);
+    CHECK(pl_run_recording_started_unix_ms(NULL) == 0);
 }
 
 int main(int argc, char** argv) {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "log_fixtures.hpp"
@@ -122,4 +123,88 @@ TEST_CASE("penctl report and history fail in one line on a missing or foreign fi
     const auto record_usage = penctl({"record", "sim://"});
     CHECK(record_usage.exit_code == 2);
     CHECK_THAT(record_usage.err, Catch::Contains("a pen URL and a file"));
+}
+
+namespace {
+
+// The lines of text after the one starting with label, while they continue under it (start
+// with the label's width of spaces), joined: a wrapped value read back whole.
+std::string wrapped_value(const std::string& text, const std::string& label) {
+    std::istringstream lines(text);
+    std::string value;
+    bool inside = false;
+    for (std::string line; std::getline(lines, line);) {
+        if (!inside && line.rfind(label, 0) == 0) {
+            value = line.substr(label.size());
+            inside = true;
+        } else if (inside && line.rfind(std::string(label.size(), ' '), 0) == 0 &&
+                   line.find('(') == std::string::npos) {
+            value += line.substr(label.size());
+        } else if (inside) {
+            break;
+        }
+    }
+    return value;
+}
+
+constexpr const char* kShortRecipe =
+    R"({"schema": "penlink.recipe/1", "name": "short", "steps": [{"name": "Forehead",
+    "zone": "forehead", "depth_mm": 0.5, "speed_hz": 100, "duration_s": 0.5}]})";
+
+}  // namespace
+
+TEST_CASE("penctl run --record stores the recording and penctl report prints it whole",
+          "[penctl][records][recording]") {
+    TempDir dir;
+    // A folder deep enough that the recording's path cannot fit one line of 80 columns.
+    const auto deep = dir.path / "clinic-recordings-kept-for-audit" / "2026" / "november" /
+                      "treatment-room-two-with-the-long-name";
+    std::filesystem::create_directories(deep);
+    const auto recording = (deep / "run-with-recording.plrec").string();
+    REQUIRE(std::filesystem::absolute(recording).string().size() > 69);
+    const auto db = dir.file("clinic.db");
+    const auto recipe = dir.file("short.json");
+    std::ofstream(recipe) << kShortRecipe;
+
+    const auto ran = penctl({"run", recipe, "sim://", "--db", db, "--record", recording});
+    INFO(ran.out << ran.err);
+    REQUIRE(ran.exit_code == 0);
+    CHECK_THAT(ran.out, Catch::Contains("session recorded to " + recording));
+    const auto run = number_after(ran.out, "recorded as run ");
+    REQUIRE(run);
+
+    const auto report = penctl({"report", db, "--run", std::to_string(static_cast<int>(*run))});
+    INFO(report.out << report.err);
+    REQUIRE(report.exit_code == 0);
+    check_fits_80_columns(report.out);
+    CHECK(wrapped_value(report.out, "recording  ") ==
+          std::filesystem::absolute(recording).lexically_normal().string());
+    CHECK_THAT(report.out, !Catch::Contains("not there any more"));
+    // The recording itself is a whole session penctl report reads.
+    const auto summary = penctl({"report", recording});
+    REQUIRE(summary.exit_code == 0);
+    CHECK_THAT(summary.out, Catch::Contains("SetDepth") && Catch::Contains("Start"));
+
+    // Gone: the report still names it, and says so.
+    std::filesystem::remove(recording);
+    const auto gone = penctl({"report", db, "--run", std::to_string(static_cast<int>(*run))});
+    REQUIRE(gone.exit_code == 0);
+    check_fits_80_columns(gone.out);
+    CHECK_THAT(gone.out, Catch::Contains("not there any more: moved or deleted"));
+}
+
+TEST_CASE("penctl report says a run made without --record has no recording",
+          "[penctl][records][recording]") {
+    TempDir dir;
+    const auto db = dir.file("clinic.db");
+    const auto recipe = dir.file("short.json");
+    std::ofstream(recipe) << kShortRecipe;
+    const auto ran = penctl({"run", recipe, "sim://", "--db", db});
+    INFO(ran.out << ran.err);
+    REQUIRE(ran.exit_code == 0);
+    CHECK_THAT(ran.out, !Catch::Contains("session recorded"));
+    const auto report = penctl({"report", db});
+    REQUIRE(report.exit_code == 0);
+    check_fits_80_columns(report.out);
+    CHECK_THAT(report.out, Catch::Contains("\nrecording  none\n"));
 }

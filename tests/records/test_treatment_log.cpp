@@ -49,7 +49,7 @@ TEST_CASE("a new log carries the schema version, the application id and WAL", "[
     const auto path = dir.file("clinic.db");
     { auto log = TreatmentLog::open(path); }
     CHECK(pragma(path, "user_version") == TreatmentLog::schema_version());
-    CHECK(TreatmentLog::schema_version() == 1);
+    CHECK(TreatmentLog::schema_version() == 2);
     CHECK(pragma(path, "application_id") == 0x504C4E4B);
     CHECK(journal_mode(path) == "wal");
 }

@@ -1,6 +1,7 @@
 // `penctl report DB|FILE`: one treatment run of a treatment log as a per-step table, or what a
 // session recording holds. `penctl history DB`: recent treatments and the cartridge ledger.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "command_line.hpp"
@@ -13,8 +14,9 @@ namespace {
 
 constexpr const char* kReportUsage =
     "usage: penctl report DB [--run ID] | penctl report FILE\n"
-    "DB, a treatment log: the run's pen, cartridge, recipe and outcome, a table of\n"
-    "its steps (zone, time, strokes, depth set, RF energy, LED dose) and its events.\n"
+    "DB, a treatment log: the run's pen, cartridge, recipe, outcome and session\n"
+    "recording, a table of its steps (zone, time, strokes, depth set, RF energy,\n"
+    "LED dose) and its events.\n"
     "FILE, a session recording (penctl record): its frames and duration.\n"
     "  --run ID                the run to show (default: the newest)\n";
 
@@ -81,6 +83,30 @@ void print_recording(const std::string& path) {
     if (!summary.warning.empty()) print_wrapped("warning    ", summary.warning);
 }
 
+// The run's session recording, whole (wrapped, never cut: it is for finding the file), and
+// whether it is still there and still the same recording.
+void print_recording_of(const penlink::RunSummary& run) {
+    if (!run.recording) {
+        std::printf("recording  none\n");
+        return;
+    }
+    const auto& file = *run.recording;
+    print_wrapped("recording  ", file.absolute_path.empty() ? file.path : file.absolute_path);
+    const std::string where = file.absolute_path.empty() ? file.path : file.absolute_path;
+    std::error_code no_throw;
+    if (!std::filesystem::exists(where, no_throw)) {
+        std::printf("           (not there any more: moved or deleted)\n");
+        return;
+    }
+    if (file.started_unix_ms == 0) return;
+    try {
+        if (penlink::identify_recording(where).started_unix_ms != file.started_unix_ms)
+            std::printf("           (replaced: the file there is a later recording)\n");
+    } catch (const penlink::Error&) {
+        std::printf("           (no longer a penlink recording)\n");
+    }
+}
+
 std::string depth_range(double low, double high) {
     char text[24];
     std::snprintf(text, sizeof text, "%.2f-%.2f", low, high);
@@ -106,6 +132,7 @@ void print_run(penlink::TreatmentLog& log, std::int64_t id) {
     if (!run.client_reference.empty())
         std::printf("client ref %s\n", fit(run.client_reference, 69, false).c_str());
     if (!run.reason.empty()) print_wrapped("reason     ", run.reason);
+    print_recording_of(run);
     std::printf("\n");
     // 79 columns: # step zone time strokes depth RF LED outcome
     std::printf(" # %s %s %6s %7s %9s %6s %6s %s\n", fit("step", 14).c_str(),

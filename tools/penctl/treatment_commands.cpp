@@ -37,7 +37,7 @@ constexpr const char* kValidateUsage =
 constexpr const char* kRunUsage =
     "usage: penctl run RECIPE URL [--class professional|at-home]\n"
     "                  [--at-home-cap-mm MM] [--zones FILE] [--db FILE | --no-record]\n"
-    "                  [--client REF] [--reuse-cartridge REASON]\n"
+    "                  [--client REF] [--reuse-cartridge REASON] [--record FILE]\n"
     "Runs a treatment recipe on the pen: validates it first, then each step with a\n"
     "live progress line (step i of n, zone, time left, strokes). A pause step waits\n"
     "for the pen's button. Ctrl-C aborts: needle, RF and LED off. Exit 0 completed,\n"
@@ -51,7 +51,9 @@ constexpr const char* kRunUsage =
     "                          else ~/.local/share/penlink/treatments.db)\n"
     "  --no-record             run without writing a record (and without the ledger)\n"
     "  --client REF            an opaque client reference to store (no names)\n"
-    "  --reuse-cartridge WHY   run on a used cartridge; the reason is recorded\n";
+    "  --reuse-cartridge WHY   run on a used cartridge; the reason is recorded\n"
+    "  --record FILE           record the session to FILE (penctl record's format);\n"
+    "                          the treatment record names it (penctl report shows it)\n";
 
 /// Where penctl keeps the treatment record unless told: $PENLINK_TREATMENT_DB, else the XDG
 /// data directory (its folder created on first use).
@@ -253,7 +255,8 @@ int run_recipe(const Args& args) {
                             {"--db", true},
                             {"--no-record", false},
                             {"--client", true},
-                            {"--reuse-cartridge", true}});
+                            {"--reuse-cartridge", true},
+                            {"--record", true}});
     if (line.help()) {
         std::fputs(kRunUsage, stdout);
         return 0;
@@ -271,7 +274,8 @@ int run_recipe(const Args& args) {
         log.emplace(
             penlink::TreatmentLog::open(line.text("--db").value_or(default_treatment_db())));
     }
-    const auto pen = connect_pen(line.positionals()[1], true);
+    // The pen records from its first frame; the run record learns the file from the pen.
+    const auto pen = connect_pen(line.positionals()[1], true, line.text("--record").value_or(""));
 
     ProgressLine progress(stdout);
     PrintingObserver observer(progress, recipe);
@@ -310,6 +314,8 @@ int run_recipe(const Args& args) {
         std::printf("recorded as run %lld in %s\n", static_cast<long long>(*record->run_id()),
                     log->path().c_str());
     }
+    if (const auto session = line.text("--record"))
+        std::printf("session recorded to %s\n", session->c_str());
     if (result->outcome == tr::RunOutcome::Completed) return 0;
     std::string where;
     if (result->step) {

@@ -9,8 +9,11 @@ time, with step boundaries and faults marked, to PNG or SVG.
     with penlink.TreatmentLog.open("clinic.db") as log:
         penlink.plot.plot_session("session.plrec", "session.svg", run=log.report(7))
 
-From a shell: `penlink-plot session.plrec session.png [--db clinic.db --run 7]`, or
-`python -m penlink.plot ...`.
+    # Or straight from the treatment log, which names the run's recording:
+    penlink.plot.plot_run("clinic.db", 7, "run7.png")
+
+From a shell: `penlink-plot session.plrec session.png [--db clinic.db --run 7]`,
+`penlink-plot clinic.db --run 7 run7.png`, or `python -m penlink.plot ...`.
 
 Needs matplotlib, an optional extra: `pip install penlink[plot]`. It is imported only when a
 plot is drawn, and drawn with the Agg renderer on a Figure of its own, so neither pyplot's
@@ -30,7 +33,7 @@ from .errors import InvalidArgumentError, PenError
 from .records import Recording, RunReport, TreatmentLog, read_recording
 from .types import EventKind, Fault
 
-__all__ = ["plot_session", "main", "FORMATS", "MISSING_MATPLOTLIB"]
+__all__ = ["plot_session", "plot_run", "main", "FORMATS", "MISSING_MATPLOTLIB"]
 
 #: File extensions plot_session writes, and the format each one means.
 FORMATS = {".png": "png", ".svg": "svg"}
@@ -212,28 +215,48 @@ def plot_session(source: Any, out_path: Any, *, run: Optional[RunReport] = None,
     return out
 
 
+def plot_run(log_path: Any, run_id: int, out_path: Any, *, title: Optional[str] = None,
+             width_in: float = 10.0, dpi: int = 100) -> Path:
+    """Draws a run of the treatment log in log_path from the session recording the log names
+    for it (TreatmentLog.recording_of), its steps marked by name, to out_path (PNG or SVG, as
+    plot_session). InvalidArgumentError if the run does not exist, has no recording, or its
+    recording is gone or was overwritten; ConnectionError if log_path does not exist."""
+    with TreatmentLog.open(log_path) as log:
+        report = log.report(run_id)
+        recording = log.recording_of(run_id)
+    return plot_session(recording, out_path, run=report, title=title, width_in=width_in,
+                        dpi=dpi)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """penlink-plot RECORDING OUT [--db FILE --run ID] [--title T]: draws a recorded session
-    (see plot_session); 0 on success, 1 with the reason on stderr otherwise."""
+    """penlink-plot RECORDING OUT [--db FILE --run ID] [--title T], or penlink-plot DB --run
+    ID OUT: draws a recorded session (see plot_session), or a logged run from the recording
+    its log names (see plot_run); 0 on success, 1 with the reason on stderr otherwise."""
     parser = argparse.ArgumentParser(
         prog="penlink-plot",
         description="Plot a recorded penlink session (depth, speed, temperature, RF energy, "
                     "LED dose over time, steps and faults marked) to PNG or SVG.")
-    parser.add_argument("recording", help="a session recording (.plrec)")
+    parser.add_argument("recording",
+                        help="a session recording (.plrec), or a treatment log with --run "
+                             "and no --db: the run's recording is the one the log names")
     parser.add_argument("out", help="the image to write: .png or .svg")
     parser.add_argument("--db", help="treatment log to name the steps from (with --run)")
-    parser.add_argument("--run", type=int, help="the run's id in --db")
+    parser.add_argument("--run", type=int, help="the run's id in --db (or in the log given)")
     parser.add_argument("--title", help="a title instead of the recording's description")
     arguments = parser.parse_args(argv)
-    if (arguments.db is None) != (arguments.run is None):
-        parser.error("--db and --run go together")
+    if arguments.db is not None and arguments.run is None:
+        parser.error("--db needs --run")
     try:
-        report = None
-        if arguments.db is not None:
-            with TreatmentLog.open(arguments.db) as log:
-                report = log.report(arguments.run)
-        out = plot_session(arguments.recording, arguments.out, run=report,
+        if arguments.run is not None and arguments.db is None:
+            out = plot_run(arguments.recording, arguments.run, arguments.out,
                            title=arguments.title)
+        else:
+            report = None
+            if arguments.db is not None:
+                with TreatmentLog.open(arguments.db) as log:
+                    report = log.report(arguments.run)
+            out = plot_session(arguments.recording, arguments.out, run=report,
+                               title=arguments.title)
     except (PenError, ImportError, OSError) as error:
         print(f"penlink-plot: {error}", file=sys.stderr)
         return 1

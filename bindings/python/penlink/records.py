@@ -294,6 +294,13 @@ class LoggedRun:
     reason: str
     cartridge_override_reason: str
     steps: int
+    #: The session recording made during the run, as the app named it; None if none was made.
+    recording_path: Optional[str] = None
+    #: The same file as an absolute path, resolved when it was recorded; None if none.
+    recording_absolute_path: Optional[str] = None
+    #: The recording's header start time, ms since 1970 (tells that file from a later one at
+    #: the same path); None if none.
+    recording_started_unix_ms: Optional[int] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -340,7 +347,9 @@ def _run(r: Any) -> LoggedRun:
                      r.pen_firmware, r.cartridge_id, r.recipe_name, r.recipe_hash,
                      r.device_class, r.client_reference, RecordOutcome(r.outcome),
                      None if r.failing_step < 0 else r.failing_step, r.reason,
-                     r.cartridge_override_reason, r.steps)
+                     r.cartridge_override_reason, r.steps,
+                     r.recording_path or None, r.recording_absolute_path or None,
+                     r.recording_started_unix_ms if r.recording_path else None)
 
 
 def _use(u: Any) -> CartridgeUse:
@@ -402,6 +411,38 @@ class TreatmentLog:
     def cartridge_uses(self, cartridge_id: Any) -> Tuple[CartridgeUse, ...]:
         """The uses of one cartridge (its id as text or a number), the newest first."""
         return tuple(_use(u) for u in self._native.cartridge_uses(str(cartridge_id)))
+
+    def recording_of(self, run_id: int) -> Recording:
+        """The session recording made during a run, read (read_recording) from the file the
+        log names: its absolute path, else its path as given, relative to the log's folder.
+        InvalidArgumentError naming the run and the paths tried if the run has no recording,
+        the file is gone, or the file there is another recording (its header's start time
+        differs from the one logged)."""
+        run = self.report(run_id).run
+        if run.recording_path is None:
+            raise InvalidArgumentError(
+                f"run {run.id} in {self.path!r} has no session recording (the pen was not "
+                "recording when it ran)")
+        given = os.fspath(run.recording_path)
+        candidates = [run.recording_absolute_path or given,
+                      os.path.join(os.path.dirname(os.path.abspath(self.path)), given)]
+        tried = []
+        for candidate in dict.fromkeys(candidates):
+            tried.append(candidate)
+            if not os.path.isfile(candidate):
+                continue
+            recording = read_recording(candidate, allow_truncated=True)
+            if (run.recording_started_unix_ms
+                    and recording.started_unix_ms != run.recording_started_unix_ms):
+                raise InvalidArgumentError(
+                    f"{candidate!r} is not run {run.id}'s recording: it started at "
+                    f"{recording.started_unix_ms} ms, the run's at "
+                    f"{run.recording_started_unix_ms} ms since 1970 (overwritten by a later "
+                    "recording?)")
+            return recording
+        raise InvalidArgumentError(
+            f"run {run.id}'s recording {given!r} is not there any more (tried "
+            f"{', '.join(repr(t) for t in tried)})")
 
     @property
     def interrupted_at_open(self) -> Tuple[int, ...]:

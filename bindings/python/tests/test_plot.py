@@ -152,6 +152,39 @@ def test_a_recording_without_status_is_refused(tmp_path) -> None:
         penlink.plot.plot_session(path, tmp_path / "quiet.png")
 
 
+def test_a_run_plots_straight_from_the_treatment_log(faulted_run, tmp_path) -> None:
+    import matplotlib.image
+    recording_path, report = faulted_run
+    database = recording_path.parent / "clinic.db"
+    with penlink.TreatmentLog.open(database) as log:
+        assert log.report(report.run.id).run.recording_path == str(recording_path)
+    out = penlink.plot.plot_run(database, report.run.id, tmp_path / "run.png")
+    assert _png_size(out) == (1000, 1100)
+    pixels = matplotlib.image.imread(str(out))
+    red = (pixels[..., 0] > 0.8) & (pixels[..., 1] < 0.8) & (pixels[..., 2] < 0.8)
+    assert red.sum() > 1000  # the fault the recording holds
+    # The steps come from the log, by name: the SVG says so.
+    svg = penlink.plot.plot_run(database, report.run.id, tmp_path / "run.svg")
+    texts = {"".join(t.itertext()).strip() for t in ElementTree.parse(svg).iter(SVG + "text")}
+    assert "1. Forehead" in texts and "2. Cheeks" in texts
+    assert any("fault demo (failed)" in t for t in texts)
+    # penlink-plot DB --run N OUT, as the command line is written.
+    cli = tmp_path / "cli-run.png"
+    completed = subprocess.run([sys.executable, "-m", "penlink.plot", str(database), "--run",
+                                str(report.run.id), str(cli)], capture_output=True, text=True,
+                               timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert _png_size(cli) == (1000, 1100)
+
+
+def test_plotting_a_run_that_is_not_there_says_so(faulted_run, tmp_path, capsys) -> None:
+    recording_path, report = faulted_run
+    database = recording_path.parent / "clinic.db"
+    assert penlink.plot.main([str(database), "--run", "999", str(tmp_path / "x.png")]) == 1
+    assert "999" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()
+
+
 def test_the_command_line_draws_and_reports_errors(faulted_run, tmp_path, capsys) -> None:
     recording_path, report = faulted_run
     out = tmp_path / "cli.png"

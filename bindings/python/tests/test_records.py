@@ -8,6 +8,9 @@ naming the file and the byte."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sqlite3
 
 import pytest
 
@@ -128,6 +131,55 @@ def test_the_runner_writes_the_run_and_the_log_reads_it_back(rf_session) -> None
         assert log.cartridge_uses(run.cartridge_id) == ledger
         assert log.cartridge_uses("999999") == ()
         assert log.interrupted_at_open == ()
+
+
+def test_the_logged_run_names_its_session_recording(rf_session) -> None:
+    recording, database, _, run_id, _ = rf_session
+    with penlink.TreatmentLog.open(database) as log:
+        run = log.report(run_id).run
+        assert run.recording_path == str(recording)
+        assert run.recording_absolute_path == os.path.abspath(recording)
+        found = log.recording_of(run_id)
+    assert found.path == str(recording)
+    assert run.recording_started_unix_ms == found.started_unix_ms
+    # The recording spans the run: its first step's depth was set in it, the needle started.
+    assert any(c.text == "SetDepth 1.000 mm" for c in found.commands)
+    assert any(c.type == "Start" for c in found.commands)
+
+
+def test_recording_of_says_why_it_cannot_find_a_recording(rf_session, tmp_path) -> None:
+    recording, database, _, run_id, url = rf_session
+    copy = tmp_path / "clinic.db"
+    # SQLite's own backup: the log is in WAL mode, so a file copy could miss its last commits.
+    with sqlite3.connect(database) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    with penlink.connect(url) as pen:  # not recording
+        result = pen.run_recipe(penlink.treatment.parse_recipe(RF_RECIPE), record_db=copy,
+                                timeout=30, reuse_cartridge="test: a run without a recording")
+    assert result.outcome is penlink.RunOutcome.COMPLETED, result.reason
+    with penlink.TreatmentLog.open(copy) as log:
+        unrecorded = log.recent_runs(1)[0]
+        assert unrecorded.recording_path is None
+        assert unrecorded.recording_absolute_path is None
+        assert unrecorded.recording_started_unix_ms is None
+        with pytest.raises(penlink.InvalidArgumentError,
+                           match=f"run {unrecorded.id} .* has no session recording"):
+            log.recording_of(unrecorded.id)
+    # Another recording written over the file: refused by its header time, not plotted.
+    moved = tmp_path / "kept.plrec"
+    shutil.copyfile(recording, moved)
+    try:
+        with penlink.connect(url, record_path=recording):
+            pass
+        with penlink.TreatmentLog.open(copy) as log:
+            with pytest.raises(penlink.InvalidArgumentError, match="is not run .*'s recording"):
+                log.recording_of(run_id)
+        os.remove(recording)
+        with penlink.TreatmentLog.open(copy) as log:
+            with pytest.raises(penlink.InvalidArgumentError, match="not there any more"):
+                log.recording_of(run_id)
+    finally:
+        shutil.copyfile(moved, recording)
 
 
 def test_a_used_cartridge_is_refused_and_an_override_is_stored(rf_session) -> None:
