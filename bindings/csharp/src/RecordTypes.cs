@@ -175,6 +175,9 @@ namespace Penlink
             Reason = r.reason;
             CartridgeOverrideReason = r.cartridge_override_reason;
             Steps = r.steps;
+            RecordingPath = r.recording_path;
+            RecordingAbsolutePath = r.recording_absolute_path;
+            RecordingStartedUnixMs = r.recording_started_unix_ms;
         }
 
         /// <summary>The run's id in the log (Runner.RunId).</summary>
@@ -202,6 +205,14 @@ namespace Penlink
         public string CartridgeOverrideReason { get; }
         /// <summary>Steps recorded.</summary>
         public int Steps { get; }
+        /// <summary>The run's session recording as the app named it (Pen.StartRecording,
+        /// ConnectOptions.RecordPath); "" when none was made.</summary>
+        public string RecordingPath { get; }
+        /// <summary>The same file as an absolute path; "" when none was made.</summary>
+        public string RecordingAbsolutePath { get; }
+        /// <summary>The recording's start time from its header, ms since 1970 (a later file at
+        /// the same path has another); 0 when none was made.</summary>
+        public long RecordingStartedUnixMs { get; }
 
         public override string ToString() =>
             "LoggedRun(" + Id + ", " + RecipeName + ", " + Outcome.Text() + ")";

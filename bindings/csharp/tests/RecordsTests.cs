@@ -89,6 +89,10 @@ namespace Penlink.Tests
                 Assert.IsNull(run.FailingStep);
                 Assert.AreEqual("short rf", run.RecipeName);
                 Assert.AreEqual("c-7f3a", run.ClientReference);
+                // The pen was recording: the log names the file, whole and as the app named it.
+                Assert.AreEqual(recording, run.RecordingPath);
+                Assert.AreEqual(Path.GetFullPath(recording), run.RecordingAbsolutePath);
+                Assert.Greater(run.RecordingStartedUnixMs, 1600000000000L);
                 Assert.AreEqual("professional", run.DeviceClass);
                 Assert.AreEqual(2, run.Steps);
                 Assert.AreEqual("", run.Reason);

@@ -34,6 +34,21 @@ TREATMENT_HPP = REPO / "include" / "penlink" / "treatment.hpp"
 RUNNER_HPP = REPO / "include" / "penlink" / "treatment_runner.hpp"
 PEN_HPP = REPO / "include" / "penlink" / "pen.hpp"
 PENLINK_H = REPO / "include" / "penlink" / "penlink.h"
+
+
+def c_api_text() -> str:
+    """penlink.h and every penlink/*.h it includes (the C API is split into sub-headers)."""
+    seen: List[Path] = []
+
+    def visit(path: Path) -> None:
+        if path in seen or not path.exists():
+            return
+        seen.append(path)
+        for name in re.findall(r'#include\s+"penlink/([a-z_]+\.h)"', path.read_text()):
+            visit(path.parent / name)
+
+    visit(PENLINK_H)
+    return "".join(path.read_text() for path in seen)
 CAPI_CONVERT = REPO / "src" / "capi" / "convert.cpp"
 JAVA_DIR = REPO / "bindings" / "java" / "src" / "main" / "java" / "io" / "penlink"
 CSHARP_SOURCES = REPO / "bindings" / "csharp" / "src"
@@ -88,7 +103,7 @@ def cpp_fields(struct: str) -> List[Tuple[str, str]]:
 
 
 def c_fields(struct: str) -> List[str]:
-    body = _without_comments(_body(PENLINK_H.read_text(), rf"typedef struct {struct}\s*\{{",
+    body = _without_comments(_body(c_api_text(), rf"typedef struct {struct}\s*\{{",
                                    f"struct {struct} in penlink.h"))
     names = []
     for declaration in body.split(";"):
@@ -290,7 +305,7 @@ C_ENUMS = {
 
 def c_enum(name: str, prefix: str) -> Dict[str, int]:
     """Members of `typedef enum name {...}` in penlink.h, without prefix; all numbered there."""
-    body = _without_comments(_body(PENLINK_H.read_text(), rf"typedef enum {name}\s*\{{",
+    body = _without_comments(_body(c_api_text(), rf"typedef enum {name}\s*\{{",
                                    f"enum {name} in penlink.h"))
     members: Dict[str, int] = {}
     for entry in (part.strip() for part in body.split(",")):

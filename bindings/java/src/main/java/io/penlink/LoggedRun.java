@@ -15,8 +15,14 @@ import java.util.OptionalInt;
  * @param reason why it stopped; "" when completed
  * @param cartridgeOverrideReason why a used cartridge was reused; "" if it was not
  * @param steps steps recorded
+ * @param recordingPath the run's session recording as the app named it; "" when none was made
+ *     ({@link Pen#startRecording}, {@link ConnectOptions#withRecordPath})
+ * @param recordingAbsolutePath the same file as an absolute path; "" when none was made
+ * @param recordingStartedUnixMs the recording's start time from its header, ms since 1970 (a
+ *     later file at the same path has another); 0 when none was made
  */
 public record LoggedRun(long id, String startedUtc, String endedUtc, String penSerial,
         String penModel, String penFirmware, String cartridgeId, String recipeName,
         String recipeHash, String deviceClass, String clientReference, RecordOutcome outcome,
-        OptionalInt failingStep, String reason, String cartridgeOverrideReason, int steps) {}
+        OptionalInt failingStep, String reason, String cartridgeOverrideReason, int steps,
+        String recordingPath, String recordingAbsolutePath, long recordingStartedUnixMs) {}

@@ -208,7 +208,9 @@ public final class TreatmentLog implements AutoCloseable {
                 RecordOutcome.fromText(r.getOutcome()),
                 r.getFailing_step() < 0 ? OptionalInt.empty()
                                         : OptionalInt.of(r.getFailing_step()),
-                r.getReason(), r.getCartridge_override_reason(), r.getSteps());
+                r.getReason(), r.getCartridge_override_reason(), r.getSteps(),
+                r.getRecording_path(), r.getRecording_absolute_path(),
+                r.getRecording_started_unix_ms());
     }
 
     private static List<CartridgeUse> uses(LoggedCartridgeUseVector uses) {

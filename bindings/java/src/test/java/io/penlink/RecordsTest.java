@@ -106,6 +106,11 @@ class RecordsTest {
             assertFalse(run.endedUtc().isEmpty());
             assertFalse(run.cartridgeId().isEmpty() || run.cartridgeId().equals("0"));
             assertTrue(run.recipeHash().matches("[0-9a-f]{64}"), run.recipeHash());
+            // The pen was recording: the log names the file, whole and as the app named it.
+            assertEquals(recording.toString(), run.recordingPath());
+            assertEquals(recording.toAbsolutePath().toString(), run.recordingAbsolutePath());
+            assertTrue(run.recordingStartedUnixMs() > 1_600_000_000_000L,
+                    "recording start " + run.recordingStartedUnixMs());
 
             RunReport report = log.report(runId);
             assertEquals(run, report.run());
