@@ -4,8 +4,9 @@
 //   tcp      the same echo over a loopback TCP connection (TCP_NODELAY both ends);
 //   sim://   a two-thread ping-pong in this process (mutex and condition variable each way),
 //            the least a hand-off to the simulated pen's thread and back can cost.
-// Each run measures every floor and its SDK figure back to back; the ratio is per run (median
-// against median), reported as the median and spread over the runs.
+// Each run measures every floor and its SDK figure in alternating blocks of 50 round trips, so
+// both see the same moments of a busy machine; the ratio is per run (median against median),
+// reported as the median and spread over the runs.
 //
 // Usage: bench_roundtrip [rounds per measurement, 2000] [runs, 5]
 #include <pty.h>
@@ -42,125 +43,143 @@ double micros(Clock::duration d) { return std::chrono::duration<double, std::mic
 // SetDepth goes out as 12 bytes on the wire (see docs/protocol.md); echo that many.
 constexpr std::size_t kFrameBytes = 12;
 
-std::vector<double> raw_pty_echo(int rounds) {
-    int master = -1, slave = -1;
-    if (openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) std::abort();
-    bench::make_raw(slave);
-    const pid_t child = fork();
-    if (child == 0) {  // the minimal "device": echo whatever arrives
-        close(slave);
-        char buffer[256];
-        for (;;) {
-            const ssize_t n = read(master, buffer, sizeof buffer);
-            if (n <= 0) _exit(0);
-            if (write(master, buffer, static_cast<std::size_t>(n)) != n) _exit(1);
-        }
-    }
-    close(master);
-    std::vector<double> samples;
+/// One round trip of 12 bytes through an echo, in microseconds.
+void echo_round(int fd, int i, std::vector<double>& samples) {
     unsigned char frame[kFrameBytes] = {};
-    for (int i = 0; i < rounds; ++i) {
-        frame[0] = static_cast<unsigned char>(i);
-        const auto start = Clock::now();
-        bench::write_all(slave, frame, sizeof frame);
-        std::size_t got = 0;
-        unsigned char back[kFrameBytes];
-        while (got < sizeof back) {
-            const ssize_t n = read(slave, back + got, sizeof back - got);
-            if (n <= 0) std::abort();
-            got += static_cast<std::size_t>(n);
-        }
-        samples.push_back(micros(Clock::now() - start));
+    frame[0] = static_cast<unsigned char>(i);
+    const auto start = Clock::now();
+    bench::write_all(fd, frame, sizeof frame);
+    std::size_t got = 0;
+    unsigned char back[kFrameBytes];
+    while (got < sizeof back) {
+        const ssize_t n = read(fd, back + got, sizeof back - got);
+        if (n <= 0) std::abort();
+        got += static_cast<std::size_t>(n);
     }
-    close(slave);
-    waitpid(child, nullptr, 0);
-    return samples;
+    samples.push_back(micros(Clock::now() - start));
 }
 
-// The same echo over loopback TCP: a child accepts one connection and echoes what arrives.
-std::vector<double> raw_tcp_echo(int rounds) {
-    const int listener = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        listen(listener, 1) != 0 ||
-        getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0)
-        std::abort();
-    const int one = 1;
-    const pid_t child = fork();
-    if (child == 0) {
-        const int peer = accept(listener, nullptr, nullptr);
-        setsockopt(peer, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        char buffer[256];
-        for (;;) {
-            const ssize_t n = read(peer, buffer, sizeof buffer);
-            if (n <= 0) _exit(0);
-            if (write(peer, buffer, static_cast<std::size_t>(n)) != n) _exit(1);
-        }
+/// The minimal "device" in a child process: echoes whatever arrives on fd.
+[[noreturn]] void echo_forever(int fd) {
+    char buffer[256];
+    for (;;) {
+        const ssize_t n = read(fd, buffer, sizeof buffer);
+        if (n <= 0) _exit(0);
+        if (write(fd, buffer, static_cast<std::size_t>(n)) != n) _exit(1);
     }
-    close(listener);
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) std::abort();
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    std::vector<double> samples;
-    unsigned char frame[kFrameBytes] = {};
-    for (int i = 0; i < rounds; ++i) {
-        frame[0] = static_cast<unsigned char>(i);
-        const auto start = Clock::now();
-        if (write(fd, frame, sizeof frame) != static_cast<ssize_t>(sizeof frame)) std::abort();
-        std::size_t got = 0;
-        unsigned char back[kFrameBytes];
-        while (got < sizeof back) {
-            const ssize_t n = read(fd, back + got, sizeof back - got);
-            if (n <= 0) std::abort();
-            got += static_cast<std::size_t>(n);
-        }
-        samples.push_back(micros(Clock::now() - start));
-    }
-    close(fd);
-    waitpid(child, nullptr, 0);
-    return samples;
 }
 
-// Two threads handing a token back and forth through a mutex and condition variable each way:
-// the floor of a request handed to another thread of this process and answered back.
-std::vector<double> two_thread_ping_pong(int rounds) {
-    std::mutex mutex;
-    std::condition_variable to_peer, to_caller;
-    int sent = 0, answered = 0;
-    bool done = false;
-    std::thread peer([&] {
-        std::unique_lock lock(mutex);
-        for (;;) {
-            to_peer.wait(lock, [&] { return done || sent > answered; });
-            if (done) return;
-            answered = sent;
-            to_caller.notify_one();
-        }
-    });
-    std::vector<double> samples;
-    for (int i = 0; i < rounds; ++i) {
-        const auto start = Clock::now();
-        std::unique_lock lock(mutex);
-        ++sent;
-        to_peer.notify_one();
-        to_caller.wait(lock, [&] { return answered == sent; });
-        lock.unlock();
-        samples.push_back(micros(Clock::now() - start));
-    }
-    {
-        std::lock_guard lock(mutex);
-        done = true;
-    }
-    to_peer.notify_one();
-    peer.join();
-    return samples;
-}
+/// A floor that lives for a whole run, so its rounds can alternate with the SDK's.
+class Floor {
+public:
+    virtual ~Floor() = default;
+    virtual void rounds(int count, std::vector<double>& samples) = 0;
+};
 
-// The same request as set_depth, written by hand straight to penlink-sim's pty: what the
-// simulated device itself costs, without the SDK.
+class PtyEcho final : public Floor {
+public:
+    PtyEcho() {
+        int master = -1;
+        if (openpty(&master, &slave_, nullptr, nullptr, nullptr) != 0) std::abort();
+        bench::make_raw(slave_);
+        child_ = fork();
+        if (child_ == 0) {
+            close(slave_);
+            echo_forever(master);
+        }
+        close(master);
+    }
+    ~PtyEcho() override {
+        close(slave_);
+        waitpid(child_, nullptr, 0);
+    }
+    void rounds(int count, std::vector<double>& samples) override {
+        for (int i = 0; i < count; ++i) echo_round(slave_, i, samples);
+    }
+
+private:
+    int slave_ = -1;
+    pid_t child_ = -1;
+};
+
+class TcpEcho final : public Floor {
+public:
+    TcpEcho() {
+        const int listener = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+            listen(listener, 1) != 0 ||
+            getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+            std::abort();
+        const int one = 1;
+        child_ = fork();
+        if (child_ == 0) {
+            const int peer = accept(listener, nullptr, nullptr);
+            setsockopt(peer, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            echo_forever(peer);
+        }
+        close(listener);
+        fd_ = socket(AF_INET, SOCK_STREAM, 0);
+        if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) std::abort();
+        setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    ~TcpEcho() override {
+        close(fd_);
+        waitpid(child_, nullptr, 0);
+    }
+    void rounds(int count, std::vector<double>& samples) override {
+        for (int i = 0; i < count; ++i) echo_round(fd_, i, samples);
+    }
+
+private:
+    int fd_ = -1;
+    pid_t child_ = -1;
+};
+
+/// Two threads handing a counter to each other (mutex and condition variable each way).
+class PingPong final : public Floor {
+public:
+    PingPong()
+        : peer_([this] {
+              std::unique_lock lock(mutex_);
+              for (;;) {
+                  to_peer_.wait(lock, [this] { return done_ || sent_ > answered_; });
+                  if (done_) return;
+                  answered_ = sent_;
+                  to_caller_.notify_one();
+              }
+          }) {}
+    ~PingPong() override {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        to_peer_.notify_one();
+        peer_.join();
+    }
+    void rounds(int count, std::vector<double>& samples) override {
+        for (int i = 0; i < count; ++i) {
+            const auto start = Clock::now();
+            std::unique_lock lock(mutex_);
+            ++sent_;
+            to_peer_.notify_one();
+            to_caller_.wait(lock, [this] { return answered_ == sent_; });
+            lock.unlock();
+            samples.push_back(micros(Clock::now() - start));
+        }
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable to_peer_, to_caller_;
+    int sent_ = 0, answered_ = 0;
+    bool done_ = false;
+    std::thread peer_;  // last: starts once the rest is constructed
+};
+
 std::vector<double> raw_frames_to_sim(int rounds) {
     penlink::simtool::SimProcess sim(PENLINK_SIM_PATH, {"--pty", "--quiet"});
     const int fd = bench::open_raw_pty(sim.pty_path());
@@ -186,17 +205,6 @@ std::vector<double> raw_frames_to_sim(int rounds) {
         if (i >= 100) samples.push_back(micros(Clock::now() - start));
     }
     close(fd);
-    return samples;
-}
-
-std::vector<double> sdk_set_depth(penlink::Pen& pen, int rounds) {
-    std::vector<double> samples;
-    for (int i = 0; i < rounds + 100; ++i) {
-        const auto depth = penlink::Depth::mm(i % 2 ? 1.0 : 1.05);
-        const auto start = Clock::now();
-        pen.set_depth(depth);
-        if (i >= 100) samples.push_back(micros(Clock::now() - start));  // first 100 warm up
-    }
     return samples;
 }
 
@@ -227,6 +235,29 @@ void print(const Row& row, const char* floor_name, const char* result, const cha
     bench::print_result(result, "x", row.ratio, target, floor);
 }
 
+void sdk_set_depth(penlink::Pen& pen, int count, std::vector<double>& samples) {
+    for (int i = 0; i < count; ++i) {
+        const auto depth = penlink::Depth::mm(i % 2 ? 1.0 : 1.05);
+        const auto start = Clock::now();
+        pen.set_depth(depth);
+        samples.push_back(micros(Clock::now() - start));
+    }
+}
+
+/// Rounds through the floor and the SDK in alternating blocks, so both see the same moments
+/// of a busy machine (one after the other, a run's ratio moved with whatever else ran then).
+void measure(Row& row, Floor& floor, penlink::Pen& pen, int rounds) {
+    constexpr int kBlock = 50;
+    std::vector<double> floor_samples, sdk_samples, warm_up;
+    floor.rounds(kBlock, warm_up);
+    sdk_set_depth(pen, kBlock, warm_up);
+    for (int done = 0; done < rounds; done += kBlock) {
+        floor.rounds(kBlock, floor_samples);
+        sdk_set_depth(pen, kBlock, sdk_samples);
+    }
+    add(row, floor_samples, sdk_samples);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -241,9 +272,18 @@ int main(int argc, char** argv) {
     auto tcp_pen = penlink::Pen::connect(tcp_sim.url());
     auto sim_pen = penlink::Pen::connect("sim://");
     for (int run = 0; run < runs; ++run) {
-        add(pty, raw_pty_echo(rounds), sdk_set_depth(*pty_pen, rounds));
-        add(tcp, raw_tcp_echo(rounds), sdk_set_depth(*tcp_pen, rounds));
-        add(sim, two_thread_ping_pong(rounds), sdk_set_depth(*sim_pen, rounds));
+        {
+            PtyEcho floor;
+            measure(pty, floor, *pty_pen, rounds);
+        }
+        {
+            TcpEcho floor;
+            measure(tcp, floor, *tcp_pen, rounds);
+        }
+        {
+            PingPong floor;
+            measure(sim, floor, *sim_pen, rounds);
+        }
         device.push_back(bench::percentile(raw_frames_to_sim(rounds), 0.5));
     }
     std::printf(
