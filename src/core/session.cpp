@@ -79,6 +79,7 @@ std::shared_ptr<recording::RecordingWriter> Session::start_recording(const std::
                 return;
             }
             recording_link_->attach(writer);
+            record_descriptors(*writer);
             attached->set_value({});
         });
     }
@@ -227,6 +228,15 @@ void Session::perform_handshake(Clock::time_point deadline) {
             return request_sync_reply(request, deadline);
         },
         options_.module_paths);
+    run_on_io([this] {
+        if (const auto& writer = recording_link_->writer()) record_descriptors(*writer);
+    });
+}
+
+void Session::record_descriptors(recording::RecordingWriter& writer) {
+    const auto now = recording::RecordingWriter::Clock::now();
+    for (const SlotDescriptor& known : modules_.descriptor_texts())
+        if (known.text) writer.descriptor(known.slot, *known.text, now);
 }
 
 std::vector<Module> Session::modules() {
@@ -236,6 +246,9 @@ std::vector<Module> Session::modules() {
             modules_.refresh(
                 [this](const protocol::Message& request) { return request_reply(request); },
                 options_.module_paths);
+            run_on_io([this] {
+                if (const auto& writer = recording_link_->writer()) record_descriptors(*writer);
+            });
         }
     }
     return modules_.list();
