@@ -164,8 +164,9 @@ TEST_CASE("a recording started mid-session holds the descriptors of the modules 
     CHECK(has_channel(timeline, "led", "dose"));
 }
 
-TEST_CASE("an old (version 1) recording reads; descriptor records are refused in one or broken",
-          "[timeline][descriptors]") {
+TEST_CASE(
+    "an old (version 1) recording reads, and a misplaced or broken descriptor record is refused",
+    "[timeline][descriptors]") {
     TempDir dir;
     SimProcess sim = modules_sim();
     const auto modules = connect_once(sim);
