@@ -132,10 +132,13 @@ TEST_CASE("a second session in one process records the descriptors it had cached
     CHECK(file.version == recording::kVersion);
     CHECK(file.descriptors.size() == modules);  // each once
 
-    // Replayed in this process (descriptors cached): connects and streams as recorded.
+    // Replayed in this process (descriptors cached, so none is read): the connect matches the
+    // recording and the modules are those recorded. (The status stream waits for the runner's
+    // commands, which this host does not send; test_penctl_records replays from a fresh
+    // process, which reads every descriptor from the recording.)
     auto replayed = Pen::connect("replay://" + path + "?speed=8", stack_options());
     CHECK(replayed->modules().size() == modules);
-    CHECK(wait_for_status(*replayed, [](const Status&) { return true; }));
+    CHECK(replayed->module("rf").descriptor().has_profile("rf"));
     replayed->close();
 }
 
