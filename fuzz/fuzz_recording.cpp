@@ -4,29 +4,36 @@
 // Python's penlink.read_recording and penlink.plot read).
 //
 // Input layout: the whole input is the file's bytes. The seeds (fuzz/corpus/fuzz_recording)
-// are recordings of a simulated session, whole and cut short.
+// are recordings of a simulated session, whole and cut short (version 1), and a version 2 one
+// with a descriptor record (sim-session-with-descriptor).
 //
 // Checked on every input, beyond "no crash, no sanitizer report, no leak, no hang":
 //   - parse_recording returns or throws InvalidArgumentError / NotSupportedError only;
 //   - every record it accepts lies inside the file, after the header and after the record
 //     before it, with a length in 1..kMaxRecordBytes, times that never go back, a known
-//     direction and flags; records tile the file from the header on up to where a warning
-//     says reading stopped (no warning: up to the very end);
+//     direction and flags; descriptor records (format version 2) hold 1..kMaxDescriptorSize
+//     bytes of text whose CRC-32 is the one they state; frame and descriptor records together
+//     tile the file from the header on up to where a warning says reading stopped (no
+//     warning: up to the very end);
 //   - the replay script built from it returns or throws NotSupportedError (sealed) only, and
-//     refers only to records that exist, in time order, its requests to host frames;
+//     refers only to records that exist, in time order, its requests to host frames; its
+//     descriptors are filed under their own CRC-32;
 //   - the replay matcher, strict and lenient, fed the recording's own requests in order and
 //     then reversed and each twice, always answers or gives a reason, and its gate never goes
 //     back while it answers;
 //   - the timeline never throws, holds no more frames than records, in time order, and its
 //     running RF energy and LED dose are finite and never go down.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <tuple>
 #include <vector>
 
 #include "api/recording_timeline_build.hpp"
 #include "fuzz_support.hpp"
 #include "penlink/errors.hpp"
+#include "protocol/crc.hpp"
 #include "recording/recording_reader.hpp"
 #include "transport/replay_matcher.hpp"
 #include "transport/replay_script.hpp"
@@ -83,23 +90,39 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(parsed.data.size() == size);
     check(parsed.version >= 1 && parsed.version <= recording::kVersion);
     check(parsed.description.size() <= recording::kMaxDescriptionLength);
-    std::size_t end = recording::kFixedHeaderSize + parsed.description.size();
-    std::uint64_t previous_time = 0;
-    bool first = true;
+    // Every accepted record as (start of its bytes, end of its bytes, time), in file order.
+    std::vector<std::tuple<std::size_t, std::size_t, std::uint64_t>> spans;
     for (const auto& record : parsed.records) {
         check(record.size >= 1 && record.size <= recording::kMaxRecordBytes);
-        check(record.offset >= end + recording::kRecordHeaderSize);
-        if (!first) check(record.offset == end + recording::kRecordHeaderSize);
-        check(record.offset + record.size <= size);
-        check(record.time_us >= previous_time);
         check(record.direction == recording::Direction::HostToPen ||
               record.direction == recording::Direction::PenToHost);
         check((record.flags & ~recording::kKnownFlags) == 0);
-        previous_time = record.time_us;
-        end = record.offset + record.size;
+        spans.emplace_back(record.offset, record.offset + record.size, record.time_us);
+    }
+    check(parsed.version >= 2 || parsed.descriptors.empty());
+    for (const auto& descriptor : parsed.descriptors) {
+        check(descriptor.size >= 1 && descriptor.size <= protocol::kMaxDescriptorSize);
+        check(descriptor.offset >= recording::kDescriptorPrefixSize);
+        check(descriptor.offset + descriptor.size <= size);
+        check(protocol::crc32(std::span(data + descriptor.offset, descriptor.size)) ==
+              descriptor.crc);
+        spans.emplace_back(descriptor.offset - recording::kDescriptorPrefixSize,
+                           descriptor.offset + descriptor.size, descriptor.time_us);
+    }
+    std::sort(spans.begin(), spans.end());
+    std::size_t end = recording::kFixedHeaderSize + parsed.description.size();
+    std::uint64_t previous_time = 0;
+    bool first = true;
+    for (const auto& [start, stop, time_us] : spans) {
+        check(start >= end + recording::kRecordHeaderSize);
+        if (!first) check(start == end + recording::kRecordHeaderSize);
+        check(stop <= size);
+        check(time_us >= previous_time);
+        previous_time = time_us;
+        end = stop;
         first = false;
     }
-    if (parsed.warning.empty()) check(parsed.records.empty() || end == size);
+    if (parsed.warning.empty()) check(spans.empty() || end == size);
     if (!parsed.warning.empty()) check(end <= size);
 
     const auto records = parsed.records.size();
@@ -137,6 +160,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             previous_record = request.record;
         }
         check(script.requests.size() + script.unsolicited.size() + script.undecodable <= records);
+        for (const auto& [crc, text] : script.descriptors) {
+            check(!text.empty() && text.size() <= protocol::kMaxDescriptorSize);
+            check(protocol::crc32(std::span(reinterpret_cast<const std::uint8_t*>(text.data()),
+                                            text.size())) == crc);
+        }
         drive_matchers(script);
     } catch (const NotSupportedError&) {
     }

@@ -43,9 +43,9 @@ struct RecordedCommand {
     std::string text;
 };
 
-/// A module telemetry channel named by a module descriptor the recording holds (the pen sent it
-/// during the session). Status::telemetry readings of this slot and channel are raw * scale in
-/// unit.
+/// A module telemetry channel named by a module descriptor the recording holds (every recording
+/// holds the descriptors of the modules its session used). Status::telemetry readings of this
+/// slot and channel are raw * scale in unit.
 struct RecordedTelemetryChannel {
     std::int32_t slot = 0;     ///< the module's slot
     std::int32_t channel = 0;  ///< the channel's id in the descriptor

@@ -151,6 +151,13 @@ RecordingTimeline build_timeline(const recording::Recording& file) {
             add_chunk(descriptors, *chunk);
         }
     }
+    // The descriptors the SDK wrote into the file (format version 2 on) stand in for those the
+    // pen did not send whole: a session that had them cached read none over the link.
+    for (const recording::RecordedDescriptor& recorded : file.descriptors) {
+        DescriptorBytes& d = descriptors[recorded.slot];
+        if (d.total_size != 0 && d.bytes.size() == d.total_size) continue;
+        d = DescriptorBytes{file.text_of(recorded), recorded.size};
+    }
     std::vector<MeteredChannel> metered;
     timeline.channels = channels_of(descriptors, metered);
     accumulate(timeline.statuses, metered);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "core/log.hpp"
@@ -26,24 +27,30 @@ std::string module_name(const protocol::ModuleEntry& entry) {
            std::to_string(entry.vendor_id) + ", model " + std::to_string(entry.model_id) + ")";
 }
 
+// A descriptor parsed, with its text: a session recording holds the text (docs/records.md).
+struct KnownDescriptor {
+    std::shared_ptr<const ModuleDescriptor> parsed;
+    std::shared_ptr<const std::string> text;
+};
+
 // Descriptors by CRC-32 and size, shared by every pen of the process: the same module kind on
 // ten pens is read and parsed once.
 class DescriptorCache {
 public:
-    std::shared_ptr<const ModuleDescriptor> find(std::uint32_t crc, std::size_t size) {
+    std::optional<KnownDescriptor> find(std::uint32_t crc, std::size_t size) {
         std::lock_guard lock(mutex_);
         const auto it = entries_.find({crc, size});
-        return it == entries_.end() ? nullptr : it->second;
+        if (it == entries_.end()) return std::nullopt;
+        return it->second;
     }
-    void store(std::uint32_t crc, std::size_t size, std::shared_ptr<const ModuleDescriptor> d) {
+    void store(std::uint32_t crc, std::size_t size, KnownDescriptor d) {
         std::lock_guard lock(mutex_);
         entries_[{crc, size}] = std::move(d);
     }
 
 private:
     std::mutex mutex_;
-    std::map<std::pair<std::uint32_t, std::size_t>, std::shared_ptr<const ModuleDescriptor>>
-        entries_;
+    std::map<std::pair<std::uint32_t, std::size_t>, KnownDescriptor> entries_;
 };
 
 DescriptorCache& cache() {
@@ -75,18 +82,18 @@ std::optional<std::string> read_descriptor_once(const ModuleCatalog::Exchange& e
     return bytes;
 }
 
-std::shared_ptr<const ModuleDescriptor> parse_named(const std::string& text,
-                                                    const std::string& whose) {
+KnownDescriptor parse_named(const std::string& text, const std::string& whose) {
     try {
-        return std::make_shared<const ModuleDescriptor>(parse_module_descriptor(text));
+        return {std::make_shared<const ModuleDescriptor>(parse_module_descriptor(text)),
+                std::make_shared<const std::string>(text)};
     } catch (const InvalidArgumentError& error) {
         throw RejectedError(ErrorCode::Protocol, whose + " has a descriptor penlink cannot use: " +
                                                      std::string(error.what()));
     }
 }
 
-std::shared_ptr<const ModuleDescriptor> read_from_pen(const ModuleCatalog::Exchange& exchange,
-                                                      const protocol::ModuleEntry& entry) {
+KnownDescriptor read_from_pen(const ModuleCatalog::Exchange& exchange,
+                              const protocol::ModuleEntry& entry) {
     std::string why;
     for (int attempt = 1; attempt <= kDescriptorAttempts; ++attempt) {
         const auto bytes = read_descriptor_once(exchange, entry);
@@ -107,8 +114,8 @@ std::shared_ptr<const ModuleDescriptor> read_from_pen(const ModuleCatalog::Excha
                             std::to_string(kDescriptorAttempts) + " attempts: " + why);
 }
 
-std::shared_ptr<const ModuleDescriptor> find_in_directories(const protocol::ModuleEntry& entry,
-                                                            const std::vector<std::string>& dirs) {
+KnownDescriptor find_in_directories(const protocol::ModuleEntry& entry,
+                                    const std::vector<std::string>& dirs) {
     namespace fs = std::filesystem;
     for (const std::string& dir : dirs) {
         std::error_code error;
@@ -138,10 +145,10 @@ std::shared_ptr<const ModuleDescriptor> find_in_directories(const protocol::Modu
                             ")");
 }
 
-std::shared_ptr<const ModuleDescriptor> descriptor_for(const ModuleCatalog::Exchange& exchange,
-                                                       const protocol::ModuleEntry& entry,
-                                                       const std::vector<std::string>& paths) {
-    if (auto cached = cache().find(entry.descriptor_crc, entry.descriptor_size)) return cached;
+KnownDescriptor descriptor_for(const ModuleCatalog::Exchange& exchange,
+                               const protocol::ModuleEntry& entry,
+                               const std::vector<std::string>& paths) {
+    if (auto cached = cache().find(entry.descriptor_crc, entry.descriptor_size)) return *cached;
     auto descriptor = entry.descriptor_size == 0
                           ? find_in_directories(entry, module_search_path(paths))
                           : read_from_pen(exchange, entry);
@@ -173,22 +180,32 @@ void ModuleCatalog::refresh(const Exchange& exchange, const std::vector<std::str
         // A pen without module support (GetModules answered NotSupported): no modules.
         std::lock_guard lock(mutex_);
         modules_.clear();
+        texts_.clear();
         return;
     }
     const auto* list = std::get_if<protocol::Modules>(&reply);
     if (!list)
         throw RejectedError(ErrorCode::Protocol, "the pen answered GetModules without a list");
     std::vector<Module> modules;
+    std::vector<SlotDescriptor> texts;
     for (std::size_t i = 0; i < list->count; ++i) {
         const protocol::ModuleEntry& entry = list->modules[i];
         const std::string firmware = std::to_string(entry.fw_major) + "." +
                                      std::to_string(entry.fw_minor) + "." +
                                      std::to_string(entry.fw_patch);
+        auto known = descriptor_for(exchange, entry, paths);
         modules.emplace_back(entry.slot, entry.vendor_id, entry.model_id, firmware,
-                             descriptor_for(exchange, entry, paths));
+                             std::move(known.parsed));
+        texts.push_back({entry.slot, std::move(known.text)});
     }
     std::lock_guard lock(mutex_);
     modules_ = std::move(modules);
+    texts_ = std::move(texts);
+}
+
+std::vector<SlotDescriptor> ModuleCatalog::descriptor_texts() const {
+    std::lock_guard lock(mutex_);
+    return texts_;
 }
 
 std::vector<Module> ModuleCatalog::list() const {

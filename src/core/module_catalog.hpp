@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -15,6 +16,12 @@
 #include "protocol/messages.hpp"
 
 namespace penlink::core {
+
+/// The text of the descriptor of the module in slot (what a session recording holds).
+struct SlotDescriptor {
+    std::uint8_t slot = 0;
+    std::shared_ptr<const std::string> text;
+};
 
 class ModuleCatalog {
 public:
@@ -27,6 +34,8 @@ public:
     void refresh(const Exchange& exchange, const std::vector<std::string>& module_paths);
 
     std::vector<Module> list() const;
+    /// The descriptor texts of the modules in list(), by slot.
+    std::vector<SlotDescriptor> descriptor_texts() const;
     /// "key" (the first module of that key) or "key@slot". Throws NotSupportedError naming the
     /// fitted modules.
     Module find(const std::string& selector) const;
@@ -38,6 +47,7 @@ public:
 private:
     mutable std::mutex mutex_;
     std::vector<Module> modules_;
+    std::vector<SlotDescriptor> texts_;
     std::atomic<bool> stale_{true};
 };
 

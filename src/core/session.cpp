@@ -63,39 +63,6 @@ Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions o
     }
 }
 
-std::shared_ptr<recording::RecordingWriter> Session::start_recording(const std::string& path) {
-    auto writer = std::make_shared<recording::RecordingWriter>(path, recording_description_);
-    auto attached = std::make_shared<std::promise<std::string>>();
-    auto outcome = attached->get_future();
-    {
-        std::lock_guard lock(post_mutex_);
-        if (closed_.load()) {
-            writer->close();
-            throw ConnectionError(ErrorCode::NotConnected, "the pen at " + url_ + " is closed");
-        }
-        run_on_io([this, writer, attached] {
-            const auto& current = recording_link_->writer();
-            if (current && current->is_open()) {
-                attached->set_value(current->path());
-                return;
-            }
-            recording_link_->attach(writer);
-            attached->set_value({});
-        });
-    }
-    const auto busy = outcome.get();
-    if (!busy.empty()) {
-        writer->close();
-        throw InvalidArgumentError("the pen at " + url_ + " is already recording to '" + busy +
-                                   "'; stop that recording first");
-    }
-    {
-        std::lock_guard lock(recording_mutex_);
-        latest_recording_ = writer;
-    }
-    return writer;
-}
-
 std::shared_ptr<recording::RecordingWriter> Session::active_recording() const {
     std::lock_guard lock(recording_mutex_);
     return latest_recording_ && latest_recording_->is_open() ? latest_recording_ : nullptr;
@@ -237,6 +204,9 @@ void Session::perform_handshake(Clock::time_point deadline) {
             return request_sync_reply(request, deadline);
         },
         options_.module_paths);
+    run_on_io([this] {
+        if (const auto& writer = recording_link_->writer()) record_descriptors(*writer);
+    });
 }
 
 std::vector<Module> Session::modules() {
@@ -246,6 +216,9 @@ std::vector<Module> Session::modules() {
             modules_.refresh(
                 [this](const protocol::Message& request) { return request_reply(request); },
                 options_.module_paths);
+            run_on_io([this] {
+                if (const auto& writer = recording_link_->writer()) record_descriptors(*writer);
+            });
         }
     }
     return modules_.list();

@@ -215,6 +215,9 @@ private:
     void deliver(const ResultHandler& done, const Result& result);
     void set_state(ConnectionState state, const std::string& reason);
     void update_status_rate();
+    /// Writes the descriptors of the modules known now into writer (it skips those it holds),
+    /// so the recording reads without this process's descriptor cache. Under the guard.
+    void record_descriptors(recording::RecordingWriter& writer);
     /// Runs fn on this thread under the session's guard, as if on the I/O thread.
     template <typename Fn>
     void run_on_io(Fn&& fn);

@@ -19,13 +19,23 @@ struct Record {
     std::size_t size = 0;
 };
 
+/// A module descriptor the session used (a descriptor record, format version 2 on).
+struct RecordedDescriptor {
+    std::uint64_t time_us = 0;
+    std::uint8_t slot = 0;
+    std::uint32_t crc = 0;   // CRC-32 of the text, checked by the reader
+    std::size_t offset = 0;  // of the descriptor text within Recording::data
+    std::size_t size = 0;
+};
+
 struct Recording {
     std::string source;  // the file name, for messages
     std::uint16_t version = 0;
     std::uint64_t started_unix_us = 0;
     std::string description;
     std::vector<std::uint8_t> data;
-    std::vector<Record> records;
+    std::vector<Record> records;                  // frames only, in file order
+    std::vector<RecordedDescriptor> descriptors;  // in file order
     /// Empty, or why reading stopped before the end of the file (a truncated last record, a
     /// record that breaks the format): every record before it is in records.
     std::string warning;
@@ -34,6 +44,9 @@ struct Recording {
 
     std::span<const std::uint8_t> bytes_of(const Record& record) const {
         return {data.data() + record.offset, record.size};
+    }
+    std::string text_of(const RecordedDescriptor& descriptor) const {
+        return {reinterpret_cast<const char*>(data.data()) + descriptor.offset, descriptor.size};
     }
 };
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "penlink/errors.hpp"
+#include "protocol/crc.hpp"
 
 namespace penlink::recording {
 namespace {
@@ -94,16 +95,46 @@ void RecordingWriter::bytes(Direction direction, std::span<const std::uint8_t> b
 void RecordingWriter::emit(Direction direction, Pending& frame, std::uint8_t flags,
                            Clock::time_point now) {
     if (buffer_.size() + kRecordHeaderSize + frame.size > kBufferSize) write_out();
-    const auto time_us = std::chrono::duration_cast<std::chrono::microseconds>(now - started_);
     std::array<std::uint8_t, kRecordHeaderSize> header{};
     header[0] = static_cast<std::uint8_t>(direction);
     header[1] = flags;
     put16(&header[2], static_cast<std::uint16_t>(frame.size));
-    put64(&header[4], static_cast<std::uint64_t>(std::max<std::int64_t>(0, time_us.count())));
+    put64(&header[4], time_us_at(now));
     buffer_.insert(buffer_.end(), header.begin(), header.end());
     buffer_.insert(buffer_.end(), frame.bytes.begin(), frame.bytes.begin() + frame.size);
     frame.size = 0;
     frames_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::uint64_t RecordingWriter::time_us_at(Clock::time_point now) {
+    const auto time_us = std::chrono::duration_cast<std::chrono::microseconds>(now - started_);
+    last_time_us_ = std::max(
+        last_time_us_, static_cast<std::uint64_t>(std::max<std::int64_t>(0, time_us.count())));
+    return last_time_us_;
+}
+
+void RecordingWriter::descriptor(std::uint8_t slot, std::string_view text, Clock::time_point now) {
+    if (text.empty() || text.size() > protocol::kMaxDescriptorSize) return;
+    const auto crc =
+        protocol::crc32(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+    std::lock_guard lock(mutex_);
+    if (fd_ < 0 || failed_.load(std::memory_order_relaxed)) return;
+    const auto known = descriptors_.find(slot);
+    if (known != descriptors_.end() && known->second == crc) return;
+    descriptors_[slot] = crc;
+    const std::size_t length = kDescriptorPrefixSize + text.size();
+    if (buffer_.size() + kRecordHeaderSize + length > kBufferSize) write_out();
+    std::array<std::uint8_t, kRecordHeaderSize + kDescriptorPrefixSize> header{};
+    header[0] = kDescriptorRecord;
+    header[1] = 0;
+    put16(&header[2], static_cast<std::uint16_t>(length));
+    put64(&header[4], time_us_at(now));
+    header[kRecordHeaderSize] = slot;
+    for (int i = 0; i < 4; ++i)
+        header[kRecordHeaderSize + 1 + i] = static_cast<std::uint8_t>(crc >> (8 * i));
+    // At most 16 KiB next to a 64 KiB buffer: it fits without growing the buffer.
+    buffer_.insert(buffer_.end(), header.begin(), header.end());
+    buffer_.insert(buffer_.end(), text.begin(), text.end());
 }
 
 void RecordingWriter::flush() {

@@ -12,9 +12,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "recording/recording_format.hpp"
@@ -36,6 +38,11 @@ public:
 
     /// Bytes that crossed the link in one direction at time now (split into frames here).
     void bytes(Direction direction, std::span<const std::uint8_t> bytes, Clock::time_point now);
+    /// A module descriptor the session uses (its JSON text), written as a descriptor
+    /// record unless this file already holds that descriptor for slot: the file then reads
+    /// without the process's descriptor cache (timeline, replay://). Text longer than
+    /// protocol::kMaxDescriptorSize is left out (no module has one).
+    void descriptor(std::uint8_t slot, std::string_view text, Clock::time_point now);
     /// Writes out the buffer (kept short so a crash loses at most about a second).
     void flush();
     /// Flushes and closes; later bytes() calls are ignored. Throws InvalidArgumentError if the
@@ -62,6 +69,8 @@ private:
     };
     void emit(Direction direction, Pending& frame, std::uint8_t flags, Clock::time_point now);
     void write_out();  // with mutex_ held
+    /// The header's time of a record at now: never before the previous record's.
+    std::uint64_t time_us_at(Clock::time_point now);
     void close_locked();
 
     std::string path_;
@@ -73,6 +82,8 @@ private:
     Clock::time_point last_flush_;
     std::vector<std::uint8_t> buffer_;  // reserved once; never grows past kBufferSize
     std::array<Pending, 2> pending_;    // per direction: bytes of a frame not yet delimited
+    std::uint64_t last_time_us_ = 0;
+    std::map<std::uint8_t, std::uint32_t> descriptors_;  // slot -> CRC-32 written
     std::atomic<std::uint64_t> frames_{0};
     std::atomic<std::uint64_t> bytes_written_{0};
     std::atomic<bool> failed_{false};

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "penlink/errors.hpp"
+#include "protocol/crc.hpp"
 #include "protocol/frame.hpp"
 
 namespace penlink::transport {
@@ -26,6 +27,29 @@ std::string fixed(double value, int decimals) {
                             "), and replay does not hold the pen's key to answer one; record "
                             "without authentication to replay");
 }
+
+// Puts a descriptor the pen sent in chunks back together, slot by slot, into the script's pool.
+class ChunkAssembler {
+public:
+    void add(const protocol::DescriptorChunk& chunk, std::map<std::uint32_t, std::string>& pool) {
+        Partial& p = partial_[chunk.slot];
+        if (chunk.offset == 0) p = Partial{{}, chunk.total_size};
+        if (chunk.total_size != p.total_size || chunk.offset != p.bytes.size()) return;
+        p.bytes.append(reinterpret_cast<const char*>(chunk.bytes.data()), chunk.length);
+        if (p.total_size == 0 || p.bytes.size() != p.total_size) return;
+        const auto crc = protocol::crc32(
+            std::span(reinterpret_cast<const std::uint8_t*>(p.bytes.data()), p.bytes.size()));
+        pool.emplace(crc, std::move(p.bytes));
+        p = Partial{};
+    }
+
+private:
+    struct Partial {
+        std::string bytes;
+        std::size_t total_size = 0;
+    };
+    std::map<std::uint8_t, Partial> partial_;
+};
 
 }  // namespace
 
@@ -60,6 +84,7 @@ ReplayScript build_replay_script(recording::Recording recording) {
     ReplayScript script;
     script.recording = std::move(recording);
     const auto& records = script.recording.records;
+    ChunkAssembler chunks;
     for (std::size_t i = 0; i < records.size(); ++i) {
         const auto& record = records[i];
         if (record.flags & recording::kFlagNoDelimiter) {
@@ -77,6 +102,7 @@ ReplayScript build_replay_script(recording::Recording recording) {
         if (record.direction == recording::Direction::HostToPen) {
             if (type == protocol::MessageType::Authenticate) refuse_sealed(script.recording, i);
             if (type == protocol::MessageType::Heartbeat) continue;
+            if (type == protocol::MessageType::ReadDescriptor) continue;  // from descriptors
             bool resend = false;
             const std::size_t first = script.requests.size() > kResendLookback
                                           ? script.requests.size() - kResendLookback
@@ -96,6 +122,10 @@ ReplayScript build_replay_script(recording::Recording recording) {
                 ScriptFrame{record.time_us, type == protocol::MessageType::Event, i});
             continue;
         }
+        if (const auto* chunk = std::get_if<protocol::DescriptorChunk>(&frame.message)) {
+            chunks.add(*chunk, script.descriptors);
+            continue;
+        }
         // A reply answers the latest request of its seq that has none yet. A Busy Nack is not an
         // answer: the host resends and the pen answers again.
         const auto* nack = std::get_if<protocol::Nack>(&frame.message);
@@ -108,6 +138,8 @@ ReplayScript build_replay_script(recording::Recording recording) {
             }
         }
     }
+    for (const auto& recorded : script.recording.descriptors)
+        script.descriptors.emplace(recorded.crc, script.recording.text_of(recorded));
     return script;
 }
 

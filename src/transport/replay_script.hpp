@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,11 @@ struct ReplayScript {
     std::vector<ScriptRequest> requests;  // heartbeats and resends left out
     std::vector<ScriptFrame> unsolicited;
     std::size_t undecodable = 0;  // frames that are not valid protocol frames (line noise)
+    /// Every module descriptor the recording holds, by CRC-32: read whole over the link
+    /// (DescriptorChunk replies) or written by the SDK (descriptor records). ReadDescriptor is
+    /// answered from these, not from requests: whether a host reads a descriptor depends on what
+    /// its process has cached, not on the session.
+    std::map<std::uint32_t, std::string> descriptors;
 };
 
 /// Builds the script. Throws penlink::NotSupportedError naming the file if the recording holds

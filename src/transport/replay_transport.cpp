@@ -1,5 +1,6 @@
 #include "transport/replay_transport.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <limits>
 
@@ -65,6 +66,7 @@ void ReplayTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
         ended_ = false;
         next_frame_ = 0;
         answered_.clear();
+        modules_ = {};
         anchor_at(0);
     });
 }
@@ -114,11 +116,18 @@ void ReplayTransport::on_host_frame(const protocol::DecodedFrame& frame) {
             "sessions (it does not hold the pen's key)");
         return;
     }
+    // Descriptors are answered from what the file holds, whether or not the recorded session
+    // read them (this process may have had them cached then, or have them cached now).
+    if (const auto* read = std::get_if<protocol::ReadDescriptor>(&message)) {
+        answer_descriptor(seq, *read);
+        return;
+    }
     const auto decision = matcher_->on_request(message);
     if (!decision.reply) {
         fail(decision.fail_reason);
         return;
     }
+    if (const auto* modules = std::get_if<protocol::Modules>(&*decision.reply)) modules_ = *modules;
     if (decision.ends_session) ended_ = true;
     // The playback clock only goes forward (a lenient subscription may point back).
     if (decision.anchor_us && *decision.anchor_us >= anchor_us_) anchor_at(*decision.anchor_us);
@@ -137,6 +146,29 @@ void ReplayTransport::answer(std::uint16_t seq, const protocol::Message& reply) 
     boost::asio::post(io_, [this, frame = *frame] {
         if (open_) deliver(frame.view());
     });
+}
+
+void ReplayTransport::answer_descriptor(std::uint16_t seq, const protocol::ReadDescriptor& read) {
+    const protocol::ModuleEntry* entry = nullptr;
+    for (std::size_t i = 0; i < std::min<std::size_t>(modules_.count, protocol::kMaxModules); ++i)
+        if (modules_.modules[i].slot == read.slot) entry = &modules_.modules[i];
+    const auto found =
+        entry ? script_.descriptors.find(entry->descriptor_crc) : script_.descriptors.end();
+    if (found == script_.descriptors.end() || found->second.size() != entry->descriptor_size) {
+        fail("the host read the descriptor of the module in slot " + std::to_string(read.slot) +
+             ", which the recording does not hold" +
+             (entry ? std::string() : " (no module is in that slot in the recording)"));
+        return;
+    }
+    const std::string& text = found->second;
+    protocol::DescriptorChunk chunk;
+    chunk.slot = read.slot;
+    chunk.offset = std::min<std::uint16_t>(read.offset, entry->descriptor_size);
+    chunk.total_size = entry->descriptor_size;
+    chunk.length = static_cast<std::uint8_t>(std::min<std::size_t>(
+        {read.length, protocol::kMaxDescriptorChunk, text.size() - chunk.offset}));
+    std::copy_n(text.begin() + chunk.offset, chunk.length, chunk.bytes.begin());
+    answer(seq, chunk);
 }
 
 void ReplayTransport::deliver(std::span<const std::uint8_t> frame) {

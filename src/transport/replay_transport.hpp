@@ -9,7 +9,9 @@
 // expected and what came. Unsolicited frames recorded after the next expected request wait for
 // it, so status follows the commands as it did; status the host was too quick to wait for is
 // skipped (events never are). Heartbeats, resends, EndSession and a repeat of the last status
-// subscription (the session's cure for silence) are answered without the recording.
+// subscription (the session's cure for silence) are answered without the recording, and so is
+// ReadDescriptor, from the descriptors the recording holds (whether a host reads one depends on
+// its process's descriptor cache).
 // Authenticated (sealed) recordings are refused at open: replay does not hold the pen's key.
 //
 // Threads: as Transport; everything runs on the io_context thread.
@@ -53,6 +55,9 @@ private:
     using Clock = std::chrono::steady_clock;
     void on_host_frame(const protocol::DecodedFrame& frame);
     void answer(std::uint16_t seq, const protocol::Message& reply);
+    /// Answers ReadDescriptor from the descriptors the recording holds, for the module the last
+    /// Modules reply put in that slot.
+    void answer_descriptor(std::uint16_t seq, const protocol::ReadDescriptor& read);
     void deliver(std::span<const std::uint8_t> frame);
     /// Moves the playback clock to the recorded time of the request just matched.
     void anchor_at(std::uint64_t time_us);
@@ -76,6 +81,7 @@ private:
     std::size_t next_frame_ = 0;
     std::uint64_t anchor_us_ = 0;
     Clock::time_point anchor_wall_;
+    protocol::Modules modules_;  // the last Modules reply played
     /// The last answers by host seq, for a host's resend.
     std::deque<std::pair<std::uint16_t, protocol::WireFrame>> answered_;
     std::vector<std::uint8_t> out_;  // one frame plus delimiter, reused

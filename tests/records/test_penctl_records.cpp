@@ -8,6 +8,7 @@
 
 #include "log_fixtures.hpp"
 #include "penctl_runner.hpp"
+#include "penlink/penlink.hpp"
 #include "penlink/records.hpp"
 #include "temp_dir.hpp"
 
@@ -59,6 +60,30 @@ TEST_CASE("penctl record writes a recording that penctl report summarises", "[pe
     CHECK(cut.exit_code == 0);
     CHECK_THAT(cut.out, Catch::Contains("warning") && Catch::Contains("cut short"));
     check_fits_80_columns(cut.out);
+}
+
+TEST_CASE("penctl replays, in a fresh process, a session that had its descriptors cached",
+          "[penctl][records][descriptors]") {
+    // Recorded in this process after an earlier session read the modules: no descriptor
+    // crosses the link, so only the recording's descriptor records hold them. penctl, a new
+    // process with nothing cached, reads each descriptor from the replay.
+    TempDir dir;
+    const auto file = dir.file("cached.plrec");
+    const std::string url = "sim://?addons=modules";
+    ConnectOptions options;
+    options.idle_status_rate_hz = 0;  // as penctl modules connects
+    const auto fitted = Pen::connect(url, options)->modules().size();
+    REQUIRE(fitted >= 2);
+    options.record_path = file;
+    Pen::connect(url, options)->modules();
+    const auto timeline = read_recording_timeline(file);
+    for (const auto& command : timeline.commands) CHECK(command.type != "ReadDescriptor");
+
+    const auto listed = penctl({"modules", "replay://" + file + "?speed=8"});
+    INFO(listed.err);
+    REQUIRE(listed.exit_code == 0);
+    CHECK_THAT(listed.out, Catch::Contains("rf") && Catch::Contains("led"));
+    check_fits_80_columns(listed.out);
 }
 
 TEST_CASE("penctl report and history show a treatment log in 80 columns", "[penctl][records]") {

@@ -118,8 +118,8 @@ TEST_CASE("a file that is not a recording, or of a newer format, is refused by n
     bytes[8] = 9;  // version 9
     write_bytes(path, bytes);
     CHECK_THROWS_AS(read_recording(path), NotSupportedError);
-    CHECK_THROWS_WITH(read_recording(path),
-                      Catch::Contains("format version 9") && Catch::Contains("reads version 1"));
+    CHECK_THROWS_WITH(read_recording(path), Catch::Contains("format version 9") &&
+                                                Catch::Contains("reads versions 1 to 2"));
     CHECK_THROWS_WITH(read_recording(dir.file("missing.plrec")),
                       Catch::Contains("cannot read the recording file"));
     CHECK_THROWS_WITH(RecordingWriter(dir.file("no/such/dir/x.plrec"), "test"),

@@ -43,16 +43,8 @@ namespace Penlink.Tests
         {
             dir = Path.Combine(Path.GetTempPath(), "penlink-records-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(dir);
-            // The standard RF module with a description of its own: a descriptor no earlier
-            // test in this process has cached (penlink caches descriptors per process), so the
-            // pen sends it and the session recording holds it (its energy channel is decoded).
             string examples = Environment.GetEnvironmentVariable("PENLINK_EXAMPLES_DIR") ?? "examples/csharp";
-            string standard = File.ReadAllText(Path.Combine(examples, "..", "..", "modules", "rf.json"));
-            int at = standard.IndexOf("\"description\": \"", StringComparison.Ordinal) + 16;
-            Assert.Greater(at, 16, "rf.json has a description");
-            string module = Path.Combine(dir, "rf-records.json");
-            File.WriteAllText(module, standard.Insert(at, "RecordsTests " + Guid.NewGuid().ToString("N") + ": "));
-            sim = SimProcess.Start("--no-rf --module " + module);
+            sim = SimProcess.Start("--no-rf --module " + Path.Combine(examples, "..", "..", "modules", "rf.json"));
             recording = Path.Combine(dir, "session.plrec");
             database = Path.Combine(dir, "clinic.db");
             var options = new TreatmentOptions { RecordDb = database, ClientReference = "c-7f3a" };

@@ -58,13 +58,7 @@ class RecordsTest {
     /** RF_RECIPE run once on penlink-sim with the session recorded and the run logged. */
     @BeforeAll
     static void runTheRecipeOnce() throws Exception {
-        // The standard RF module with a description of its own: a descriptor no earlier test
-        // in this JVM has cached (penlink caches descriptors per process), so the pen sends it
-        // and the session recording holds it (its energy channel is then decoded).
-        Path module = dir.resolve("rf-records.json");
-        Files.writeString(module, Files.readString(RF_MODULE).replaceFirst("\"description\": \"",
-                "\"description\": \"RecordsTest " + System.nanoTime() + ": "));
-        sim = SimProcess.start("--no-rf", "--module", module.toString());
+        sim = SimProcess.start("--no-rf", "--module", RF_MODULE.toString());
         recording = dir.resolve("session.plrec");
         database = dir.resolve("clinic.db");
         TreatmentOptions options = TreatmentOptions.defaults().withRecordDb(database)
