@@ -180,9 +180,26 @@ private:
     std::thread peer_;  // last: starts once the rest is constructed
 };
 
-std::vector<double> raw_frames_to_sim(int rounds) {
-    penlink::simtool::SimProcess sim(PENLINK_SIM_PATH, {"--pty", "--quiet"});
-    const int fd = bench::open_raw_pty(sim.pty_path());
+int connect_tcp(const std::string& url) {  // "tcp://127.0.0.1:PORT"
+    const auto colon = url.rfind(':');
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(std::atoi(url.c_str() + colon + 1)));
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) std::abort();
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+/// The simulator's own share: SetDepth frames written by hand to a fresh penlink-sim (over its
+/// pty, or TCP) and read back until acknowledged, by one thread, without the SDK.
+std::vector<double> raw_frames_to_sim(int rounds, bool tcp) {
+    const std::vector<std::string> args = tcp ? std::vector<std::string>{"--tcp", "0", "--quiet"}
+                                              : std::vector<std::string>{"--pty", "--quiet"};
+    penlink::simtool::SimProcess sim(PENLINK_SIM_PATH, args);
+    const int fd = tcp ? connect_tcp(sim.url()) : bench::open_raw_pty(sim.pty_path());
     std::vector<double> samples;
     penlink::protocol::FrameDecoder decoder;
     bench::write_frame(fd, 1, penlink::protocol::Hello{});
@@ -265,7 +282,7 @@ int main(int argc, char** argv) {
     const int runs = argc > 2 ? std::atoi(argv[2]) : 5;
     penlink::set_log_level(penlink::LogLevel::Error);
     Row pty{"pty", {}, {}, {}, {}}, tcp{"tcp", {}, {}, {}, {}}, sim{"sim://", {}, {}, {}, {}};
-    std::vector<double> device;
+    std::vector<double> device, device_tcp;
     penlink::simtool::SimProcess pty_sim(PENLINK_SIM_PATH, {"--pty", "--quiet"});
     penlink::simtool::SimProcess tcp_sim(PENLINK_SIM_PATH, {"--tcp", "0", "--quiet"});
     auto pty_pen = penlink::Pen::connect(pty_sim.url());
@@ -284,7 +301,8 @@ int main(int argc, char** argv) {
             PingPong floor;
             measure(sim, floor, *sim_pen, rounds);
         }
-        device.push_back(bench::percentile(raw_frames_to_sim(rounds), 0.5));
+        device.push_back(bench::percentile(raw_frames_to_sim(rounds, false), 0.5));
+        device_tcp.push_back(bench::percentile(raw_frames_to_sim(rounds, true), 0.5));
     }
     std::printf(
         "command round trip, %d rounds per measurement, %d runs (ratio per run: SDK "
@@ -293,7 +311,22 @@ int main(int argc, char** argv) {
     print(pty, "raw pty echo", "roundtrip_pty_ratio", "<=1.3");
     print(tcp, "raw TCP echo", "roundtrip_tcp_ratio", "<=1.3");
     print(sim, "2-thread ping-pong", "roundtrip_sim_ratio", "<=1.5");
-    std::printf("  (a SetDepth frame written by hand to penlink-sim's pty: median %.1f us)\n",
-                bench::percentile(device, 0.5));
+    std::printf(
+        "  (a SetDepth frame written by hand to penlink-sim and read back by one thread: "
+        "median %.1f us over its pty, %.1f us over TCP)\n",
+        bench::percentile(device, 0.5), bench::percentile(device_tcp, 0.5));
+    // The SDK's share alone: its round trip against the same simulator driven by hand.
+    std::vector<double> pty_over_device, tcp_over_device;
+    for (std::size_t run = 0; run < device.size(); ++run) {
+        pty_over_device.push_back(pty.sdk_median[run] / device[run]);
+        tcp_over_device.push_back(tcp.sdk_median[run] / device_tcp[run]);
+    }
+    char floor[128];
+    std::snprintf(floor, sizeof floor, "SetDepth by hand to penlink-sim's pty %.1f us (median)",
+                  bench::percentile(device, 0.5));
+    bench::print_result("roundtrip_pty_over_sim_by_hand", "x", pty_over_device, "-", floor);
+    std::snprintf(floor, sizeof floor, "SetDepth by hand to penlink-sim over TCP %.1f us (median)",
+                  bench::percentile(device_tcp, 0.5));
+    bench::print_result("roundtrip_tcp_over_sim_by_hand", "x", tcp_over_device, "-", floor);
     return 0;
 }
