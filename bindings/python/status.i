@@ -6,6 +6,9 @@
 
 %{
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 namespace {
 
@@ -47,18 +50,30 @@ PyObject* penlink_bool(bool value) {
  * creates a Python thread state and its Release destroys it again, on every frame. One extra
  * Ensure per thread keeps the state for the thread's lifetime; it is dropped at thread exit
  * (pens are closed at interpreter exit, so that happens before finalization). */
+/* A callback thread may also end while the interpreter shuts down (a pen the exit's garbage
+ * collection destroys lets the shared callback threads go). PyGILState_Ensure then ends the
+ * thread from inside this destructor, which terminates the process. So penlink's atexit hook
+ * (penlink_prepare_exit, run before finalization) closes the door first and waits for any
+ * thread already past it: from then on an ending thread leaves its state to the interpreter. */
+std::atomic<bool> penlink_python_exiting{false};
+std::atomic<int> penlink_thread_exits{0};
+
 struct PenlinkThreadState {
     bool kept = false;
     ~PenlinkThreadState() {
+        if (!kept) return;
+        penlink_thread_exits.fetch_add(1);
 #if PY_VERSION_HEX >= 0x030D0000
         const bool finalizing = Py_IsFinalizing();
 #else
         const bool finalizing = _Py_IsFinalizing();
 #endif
-        if (!kept || !Py_IsInitialized() || finalizing) return;
-        PyGILState_Ensure();                      // GIL back for this thread (count 2)
-        PyGILState_Release(PyGILState_LOCKED);    // count 1, GIL still held
-        PyGILState_Release(PyGILState_UNLOCKED);  // count 0: state deleted, GIL released
+        if (!penlink_python_exiting.load() && Py_IsInitialized() && !finalizing) {
+            PyGILState_Ensure();                      // GIL back for this thread (count 2)
+            PyGILState_Release(PyGILState_LOCKED);    // count 1, GIL still held
+            PyGILState_Release(PyGILState_UNLOCKED);  // count 0: state deleted, GIL released
+        }
+        penlink_thread_exits.fetch_sub(1);
     }
 };
 thread_local PenlinkThreadState penlink_thread_state;
@@ -193,3 +208,12 @@ static PyObject* penlink_register_types(PyObject* status_type, PyObject* event_t
 static PyObject* penlink_register_types(PyObject* status_type, PyObject* event_type,
                                        PyObject* pen_states, PyObject* event_kinds,
                                        PyObject* telemetry_type);
+
+/* Internal: penlink/__init__.py registers this with atexit. It runs with the GIL released
+ * (-threads), so a callback thread ending right now can finish with Python first. */
+%inline %{
+void penlink_prepare_exit() {
+    penlink_python_exiting.store(true);
+    while (penlink_thread_exits.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+%}

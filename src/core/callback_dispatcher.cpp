@@ -48,6 +48,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     std::condition_variable idle;  // running_on went empty
     bool stopping = false;
     bool scheduled = false;                     // handed to the pool or executor, not started yet
+    int stop_waiters = 0;                       // stop() calls waiting for idle
     std::shared_ptr<State> self;                // keeps the state alive while scheduled
     std::atomic<std::thread::id> running_on{};  // the thread draining the queue, if any
     std::vector<Status> ring;                   // grows to capacity; never shrinks
@@ -147,8 +148,12 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         }
         running_on = std::thread::id{};
         --callbacks_running_here;
-        // Stopped from inside a callback: this was the last run, so let the threads go.
-        std::shared_ptr<CallbackPool> release = stopping && !scheduled ? std::move(pool) : nullptr;
+        // Stopped from inside a callback: this was the last run, so let the threads go. Not
+        // when stop() waits on another thread: it lets them go itself, and joins them there, so
+        // a pool thread never outlives the closing call (a language runtime may be shutting
+        // down right after it, and a thread that ran its code must end before that).
+        std::shared_ptr<CallbackPool> release =
+            stopping && !scheduled && stop_waiters == 0 ? std::move(pool) : nullptr;
         lock.unlock();
         idle.notify_all();
     }
@@ -249,7 +254,9 @@ void CallbackDispatcher::stop(bool wait_for_other_thread) {
     for (;;) {
         if (s.running()) {
             if (in_callbacks && !wait_for_other_thread) return;
+            ++s.stop_waiters;
             s.idle.wait(lock);
+            --s.stop_waiters;
             continue;
         }
         if (!s.has_work()) break;
@@ -266,7 +273,9 @@ void CallbackDispatcher::stop(bool wait_for_other_thread) {
             lock.lock();
             continue;
         }
+        ++s.stop_waiters;
         s.idle.wait(lock);  // scheduled: its run ends with a notify
+        --s.stop_waiters;
     }
     // Nothing is queued or running, and nothing more will be: let the threads go.
     auto release = std::move(s.pool);

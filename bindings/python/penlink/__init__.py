@@ -29,8 +29,11 @@ set_speed(hz=...)) so a value never travels without its unit. Errors are PenErro
 subclasses (see penlink.errors). Status frames and events are immutable named tuples.
 """
 
+import atexit as _atexit
+
 from . import _checks
 from . import native as _native
+
 from ._stream import StatusStream
 from .errors import (AuthenticationError, ConnectionError, ConnectionLostError, ErrorCode,
                      InvalidArgumentError, NotSupportedError, OutOfRangeError, PenError,
@@ -51,6 +54,9 @@ from .types import (Capabilities, ConnectionState, DeviceInfo, Event, EventKind,
                     RfCapabilities, RfMode, RfPolarity, SafetyClass, SecurityStats,
                     SerialPortInfo, Status, StatusRate, StatusRateLimit, TelemetryReading,
                     TelemetrySpec, Threading)
+
+# Before the interpreter finalizes: a callback thread that ends later must not call into it.
+_atexit.register(_native.penlink_prepare_exit)
 
 # Status and Event frames are built in C++ straight into these classes (see status.i).
 _native._register_types(Status, Event, tuple(PenState),
