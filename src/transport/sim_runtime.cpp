@@ -15,22 +15,23 @@ std::atomic<int> shared_count{0};
 }  // namespace
 
 SimRuntime::SimRuntime(ErrorHandler on_error)
-    : io_(std::make_unique<boost::asio::io_context>(1)),
+    : io_(std::make_shared<boost::asio::io_context>(1)),
       work_(boost::asio::make_work_guard(*io_)),
       on_error_(std::move(on_error)) {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([io = io_, on_error = on_error_] { run(io, on_error); });
 }
 
-void SimRuntime::run() {
+void SimRuntime::run(const std::shared_ptr<boost::asio::io_context>& io,
+                     const ErrorHandler& on_error) {
     // Named, so a profiler, top -H or bench_idle_sims can tell the simulator's CPU apart.
     pthread_setname_np(pthread_self(), "penlink-sim");
     for (;;) {
         try {
-            io_->run();
+            io->run();
             return;
         } catch (...) {
             // One simulator's bug must not stop the others on this thread, nor the host.
-            if (on_error_) on_error_(std::current_exception());
+            if (on_error) on_error(std::current_exception());
         }
     }
 }
@@ -60,10 +61,10 @@ SimRuntime::~SimRuntime() {
     io_->stop();
     if (!thread_.joinable()) return;
     if (on_runtime_thread()) {
-        // The last holder let go inside one of our own handlers: run() is still on the stack,
-        // so the io_context must outlive this object. stop() makes run() return right after.
+        // The last holder let go inside one of our own handlers: run() is still on the stack.
+        // The thread holds the io_context itself, and frees it as it ends, right after this
+        // handler (stop() makes run() return).
         thread_.detach();
-        static_cast<void>(io_.release());
         return;
     }
     thread_.join();

@@ -43,9 +43,12 @@ public:
 
 private:
     explicit SimRuntime(ErrorHandler on_error);
-    void run();
+    /// The thread's loop; it holds the io_context and handler itself, so they outlive a
+    /// runtime destroyed from inside one of its own handlers until run() returns.
+    static void run(const std::shared_ptr<boost::asio::io_context>& io,
+                    const ErrorHandler& on_error);
 
-    std::unique_ptr<boost::asio::io_context> io_;
+    std::shared_ptr<boost::asio::io_context> io_;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
     ErrorHandler on_error_;
     std::thread thread_;
