@@ -58,7 +58,8 @@ typedef struct pl_connect_options {
                                           BLE link (docs/protocol.md 11.1) */
     int32_t command_retries;         /**< resends (same sequence number) before PL_ETIMEOUT; 2 */
     int32_t heartbeat_interval_ms;   /**< 0 = a quarter of the pen's watchdog period, fitted to
-                                          the link (docs/protocol.md 11.1) */
+                                          the link, while the pen may be armed; longer while
+                                          every output is off (docs/protocol.md 11.1) */
     int32_t link_timeout_ms;         /**< pen silence that counts as lost; 0 = twice the watchdog
                                           period, at least 1000, longer on a slow BLE link */
     int32_t idle_status_rate_hz;     /**< status rate while nobody subscribed; 10 */

@@ -119,7 +119,9 @@ struct ConnectOptions {
     /// Resends (same sequence number: the pen applies it once) before a TimeoutError.
     int command_retries = 2;
     /// Heartbeat period; 0 = a quarter of the pen's watchdog period, at least 20 ms and one
-    /// link interval, and early enough to reach the pen two link intervals before its watchdog.
+    /// link interval, and early enough to reach the pen two link intervals before its watchdog,
+    /// while the pen may be armed; while every output is known to be off, a third of the link
+    /// timeout (docs/protocol.md 11.1). A heartbeat goes out only when nothing else did.
     std::chrono::milliseconds heartbeat_interval{0};
     /// Silence from the pen after which the connection counts as lost; 0 = twice the pen's
     /// watchdog period, at least 1000 ms, times interval / 15 ms on a BLE link slower than 15 ms.

@@ -49,6 +49,20 @@ LinkTiming link_timing(const ConnectOptions& options, milliseconds link_interval
         }
         timing.heartbeat_interval = std::max(period, kShortestHeartbeat);
     }
+
+    if (options.heartbeat_interval > milliseconds(0)) {
+        timing.idle_heartbeat_interval = timing.heartbeat_interval;
+    } else {
+        // Disarmed, a heartbeat only proves the link alive: three per link timeout. Still
+        // before the watchdog would fire, so a pen armed without the host knowing (a button)
+        // is fed, with less margin, until the host hears of it.
+        milliseconds idle = timing.link_timeout / 3;
+        if (watchdog > milliseconds(0)) {
+            const milliseconds budget = watchdog - 2 * interval;
+            idle = std::min(idle, budget * 3 / 4);
+        }
+        timing.idle_heartbeat_interval = std::max(idle, timing.heartbeat_interval);
+    }
     return timing;
 }
 

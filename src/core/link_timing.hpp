@@ -28,6 +28,11 @@ inline constexpr std::chrono::milliseconds kBaseStatusSilence{1000};
 struct LinkTiming {
     std::chrono::milliseconds command_timeout;
     std::chrono::milliseconds heartbeat_interval;
+    /// The heartbeat while the pen's watchdog is known to be disarmed (every output off, so
+    /// nothing to feed; protocol.md 10): often enough that the link timeout still sees three
+    /// answers, and still before the watchdog would fire, should the host's guess be wrong.
+    /// The same as heartbeat_interval when the application set that.
+    std::chrono::milliseconds idle_heartbeat_interval;
     std::chrono::milliseconds link_timeout;
     /// Status silence, while subscribed, after which the session subscribes again (and twice
     /// that, not before link_timeout, gives up); at least 5 status periods. Not an option.
@@ -43,6 +48,8 @@ struct LinkTiming {
 /// - heartbeat: watchdog / 4 (at least 20 ms), but no shorter than one interval (sooner
 ///   heartbeats only queue) and short enough that one still reaches the pen, two intervals
 ///   later, before the watchdog fires;
+/// - idle heartbeat: link_timeout / 3, but no later than 3/4 of the time a heartbeat has
+///   before the watchdog fires (watchdog - 2 intervals), and no sooner than the heartbeat;
 /// - link_timeout: twice the watchdog, at least 1000 ms, times interval / 15 ms;
 /// - status_silence: 1000 ms, times interval / 15 ms (on a slow link the pen may hold Status
 ///   back for seconds while replies to a burst of commands go first, protocol.md 11).

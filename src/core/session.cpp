@@ -109,6 +109,9 @@ void Session::connect() {
             set_point_mismatch_since_.reset();
             link_open_ = true;
             last_receive_ = Clock::now();
+            last_send_ = last_receive_;
+            may_be_armed_ = false;  // a new session starts with every output off (4.1)
+            supervising_ = false;
         });
         link_->open([this](std::span<const std::uint8_t> bytes) { on_bytes(bytes); },
                     [this](const std::string& reason) { on_link_error(reason); },
@@ -155,11 +158,7 @@ void Session::connect() {
     }
     if (const auto warning = timing().warning; !warning.empty())
         log(LogLevel::Warning, link_->description() + ": " + warning);
-    run_on_io([this] {
-        last_status_time_ = Clock::now();
-        schedule_heartbeat();
-        schedule_link_check();
-    });
+    run_on_io([this] { start_supervision(); });
     log(LogLevel::Info, "connected to " + device_info_.model + " " + device_info_.serial_number +
                             " via " + link_->description());
 }

@@ -180,6 +180,8 @@ private:
     /// The pen lost our session (restart, another host, session ended): like a lost link.
     void on_session_lost(const std::string& reason);
     void check_status_silence();
+    /// Status silence, while subscribed, after which the session subscribes again.
+    std::chrono::milliseconds status_silence_timeout(const LinkTiming& limits) const;
     /// The timeouts and heartbeat for this link and pen: the options, or defaults derived from
     /// the link's interval and the pen's watchdog (link_timing.hpp).
     LinkTiming timing() const;
@@ -188,7 +190,20 @@ private:
     void fail_all_pending(ErrorCode code, const std::string& reason);
     /// Fails the requests still waiting for the window (never sent).
     void fail_waiting(ErrorCode code, const std::string& reason);
-    void schedule_heartbeat();
+    // Link supervision (session_supervision.cpp).
+    /// Starts the heartbeat and the link check once the handshake is done.
+    void start_supervision();
+    /// The heartbeat's period now: the idle one until the pen may be armed.
+    std::chrono::milliseconds heartbeat_period() const;
+    /// When the next heartbeat is due if nothing else goes out (or, idle, comes in) first.
+    Clock::time_point heartbeat_due() const;
+    /// Every frame sent: it feeds the pen's watchdog, and may arm it.
+    void note_sent(protocol::MessageType type);
+    /// A Status or Event that says the pen may have switched an output on by itself.
+    void note_status_outputs(const protocol::Status& wire);
+    void note_event_outputs(const protocol::Event& wire);
+    void note_may_be_armed();
+    void schedule_heartbeat(Clock::time_point at);
     void schedule_link_check();
     void shut_link();
 
@@ -283,6 +298,13 @@ private:
     boost::asio::steady_timer heartbeat_timer_;
     boost::asio::steady_timer link_timer_;
     std::chrono::steady_clock::time_point last_receive_;
+    /// When a frame last went to the pen (heartbeats go out only after a period of nothing).
+    Clock::time_point last_send_;
+    /// Whether the pen's watchdog may be armed (protocol.md 10). A session starts with every
+    /// output off; from the first request or report that may switch one on, the pen is taken as
+    /// armed for the rest of the session. Until then heartbeats come at the idle interval.
+    bool may_be_armed_ = false;
+    bool supervising_ = false;  // the heartbeat and link check run (from the handshake's end)
     std::optional<std::uint32_t> last_status_seq_;
     bool link_open_ = false;
     bool heartbeat_failing_ = false;

@@ -1,5 +1,6 @@
 // Session, the receiving side: bytes -> frames -> replies, status, events; link supervision
-// (heartbeat, silence) and link loss. Everything here runs on the I/O thread.
+// and link loss (the timers are in session_supervision.cpp). Everything here runs on the I/O
+// thread.
 #include "core/conversions.hpp"
 #include "core/limits.hpp"
 #include "core/log.hpp"
@@ -133,6 +134,7 @@ void Session::on_acknowledged(const Pending& pending) {
         // the clock running, so a pen that never streams is given up on.)
         acked_status_rate_hz_ = pending.value;
         last_status_time_ = Clock::now();
+        if (supervising_) schedule_link_check();  // status silence is watched from now on
     }
 }
 
@@ -154,6 +156,7 @@ void Session::on_status(const protocol::Status& wire) {
     received_.fetch_add(1, std::memory_order_relaxed);
     check_depth_against_limit(wire);
     check_set_points(wire);
+    note_status_outputs(wire);
     to_status(wire, converted_);
     {
         std::lock_guard lock(latest_mutex_);
@@ -226,6 +229,7 @@ void Session::check_set_points(const protocol::Status& wire) {
 
 void Session::on_event(const protocol::Event& wire) {
     const Event event = to_event(wire);
+    note_event_outputs(wire);
     if (wire.kind == protocol::EventKind::SecurityRejected) {
         rejected_by_pen_ = wire.detail;
         log(LogLevel::Warning, "the pen at " + url_ + " rejected " + std::to_string(wire.detail) +
@@ -261,85 +265,12 @@ void Session::on_session_lost(const std::string& reason) {
 
 void Session::shut_link() {
     link_open_ = false;
+    supervising_ = false;
     in_session_ = false;
     heartbeat_timer_.cancel();
     link_timer_.cancel();
     link_->close();
     decoder_.reset();
-}
-
-// ---- timers -----------------------------------------------------------------------------
-
-void Session::schedule_heartbeat() {
-    heartbeat_timer_.expires_after(timing().heartbeat_interval);
-    heartbeat_timer_.async_wait([this](boost::system::error_code error) {
-        if (error || !link_open_) return;
-        // A full window already feeds the watchdog (every resend does too): no heartbeat then.
-        if (!window_open()) {
-            schedule_heartbeat();
-            return;
-        }
-        start_request(protocol::Heartbeat{},
-                      [this](const Result& result, const protocol::Message*) {
-                          // Say it once per outage, not every period; link loss is reported on its
-                          // own.
-                          const bool link_gone = result.code == ErrorCode::ConnectionLost ||
-                                                 result.code == ErrorCode::NotConnected;
-                          if (!result.ok() && !link_gone && !heartbeat_failing_)
-                              log(LogLevel::Warning, "heartbeat failed: " + result.message);
-                          heartbeat_failing_ = !result.ok();
-                      });
-        schedule_heartbeat();
-    });
-}
-
-LinkTiming Session::timing() const {
-    return link_timing(options_, link_->link_interval(), capabilities_.watchdog_ms);
-}
-
-void Session::check_status_silence() {
-    // The pen acknowledged a rate but sends nothing: ask again once (the subscription may have
-    // been lost), then give up on the link rather than leave latest_status() stale unnoticed.
-    if (acked_status_rate_hz_ <= 0) return;
-    const LinkTiming limits = timing();
-    const auto timeout =
-        std::max(limits.status_silence, milliseconds(5000 / acked_status_rate_hz_));
-    const auto now = Clock::now();
-    // A pen sends replies ahead of Status and drops Status when its output is congested
-    // (protocol.md 11): on a slow link a burst of commands holds Status back for as long as the
-    // replies take. While requests are outstanding and the pen keeps answering, that is the
-    // silence, not a lost subscription.
-    if (!pending_.empty() && now - last_receive_ < timeout) return;
-    const auto silent = std::chrono::duration_cast<milliseconds>(now - last_status_time_);
-    // Given up no sooner than link_timeout, which bounds every other silence too.
-    if (silent > std::max(2 * timeout, limits.link_timeout)) {
-        on_session_lost("no status from the pen for " + std::to_string(count_ms(silent)) +
-                        " ms although it acknowledged " + std::to_string(acked_status_rate_hz_) +
-                        " Hz");
-    } else if (silent > timeout && !resubscribed_for_silence_) {
-        resubscribed_for_silence_ = true;
-        log(LogLevel::Warning, "no status from the pen for " + std::to_string(count_ms(silent)) +
-                                   " ms; subscribing again");
-        start_request(protocol::SubscribeStatus{static_cast<std::uint16_t>(acked_status_rate_hz_)},
-                      [](const Result&, const protocol::Message*) {});
-    }
-}
-
-void Session::schedule_link_check() {
-    const auto timeout = effective_link_timeout();
-    link_timer_.expires_after(std::min(timeout / 4, milliseconds(250)));
-    link_timer_.async_wait([this, timeout](boost::system::error_code error) {
-        if (error || !link_open_) return;
-        const auto silent = std::chrono::duration_cast<milliseconds>(Clock::now() - last_receive_);
-        if (silent > timeout) {
-            on_link_error("no answer from the pen for " + std::to_string(count_ms(silent)) +
-                          " ms (limit " + std::to_string(count_ms(timeout)) + " ms)");
-            return;
-        }
-        check_status_silence();
-        if (!link_open_) return;
-        schedule_link_check();
-    });
 }
 
 }  // namespace penlink::core

@@ -103,6 +103,7 @@ void Session::send_frame(const Pending& pending) {
         link_->send_urgent(bytes);
     else
         link_->send(bytes);
+    note_sent(pending.type);
 }
 
 bool Session::window_open() {

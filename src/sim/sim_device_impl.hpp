@@ -44,6 +44,9 @@ namespace penlink::sim {
 // Further behind the wall clock than this (the io thread was stalled), the device jumps ahead
 // in one physics step and skips the missed status frames rather than bursting them all.
 inline constexpr std::uint64_t kMaxCatchUpUs = 200'000;
+/// A new status stream starts on the next multiple of this of the steady clock (its first
+/// frame at most this late): 1 Hz streams of hundreds of idle pens then share a few wake-ups.
+inline constexpr std::uint64_t kStatusPhaseGrainUs = 20'000;
 
 // A boot id must differ between power-ons of the same configuration (and between penlink-sim
 // processes), so it comes from the system's entropy, not the model's seed.
@@ -301,7 +304,9 @@ struct SimDevice::Impl {
     void sync_status_rate() {
         if (model.status_rate_hz() == plan.status.rate_hz) return;
         plan.status.rate_hz = model.status_rate_hz();
-        plan.status.restart(model.uptime_us());
+        // The first frame within kStatusPhaseGrainUs, on a grid shared by every simulated pen:
+        // streams at the same rate then fall due together (see WakeTimer::aligned_uptime_us).
+        plan.status.restart(timer.aligned_uptime_us(model.uptime_us(), kStatusPhaseGrainUs));
     }
 
     void forget_host() {

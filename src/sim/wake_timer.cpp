@@ -14,7 +14,18 @@ WakeTimer::~WakeTimer() {
 }
 
 void WakeTimer::set_uptime(std::uint64_t uptime_us) {
-    epoch_ = Clock::now() - std::chrono::microseconds(uptime_us);
+    // On a whole millisecond of the steady clock, so that the tick grids (whole ticks of
+    // uptime) of all pens line up and their wakes can coincide; the uptime gains < 1 ms.
+    epoch_ = std::chrono::floor<std::chrono::milliseconds>(Clock::now() -
+                                                           std::chrono::microseconds(uptime_us));
+}
+
+std::uint64_t WakeTimer::aligned_uptime_us(std::uint64_t uptime_us, std::uint64_t grain_us) const {
+    if (grain_us == 0) return uptime_us;
+    const auto epoch_us = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(epoch_.time_since_epoch()).count());
+    const std::uint64_t into = (epoch_us + uptime_us) % grain_us;
+    return into == 0 ? uptime_us : uptime_us + (grain_us - into);
 }
 
 std::uint64_t WakeTimer::wall_uptime_us() const {

@@ -32,6 +32,10 @@ public:
     void set_uptime(std::uint64_t uptime_us);
     /// The pen's uptime by the wall clock.
     std::uint64_t wall_uptime_us() const;
+    /// The first uptime at or after uptime_us that falls on a multiple of grain_us of the
+    /// steady clock. Pens that start their periodic work there wake together: many simulated
+    /// pens on one thread then cost one wake-up where they would cost one each.
+    std::uint64_t aligned_uptime_us(std::uint64_t uptime_us, std::uint64_t grain_us) const;
 
     /// Wakes at uptime at_us, unless an earlier wait is already pending; UINT64_MAX: no wake.
     void arm(std::uint64_t at_us);
@@ -46,7 +50,7 @@ public:
 private:
     boost::asio::steady_timer timer_;
     std::function<void()> on_wake_;
-    Clock::time_point epoch_{};  // wall time of uptime 0
+    Clock::time_point epoch_{};  // wall time of uptime 0, on a whole millisecond
     // The pending wait: the uptime it ends at and its number, so a completion of a wait that
     // was re-armed or cancelled since is ignored.
     std::uint64_t armed_at_ = UINT64_MAX;

@@ -102,6 +102,8 @@ TEST_CASE("default timeouts suit a link without an interval or at 15 ms", "[sess
         const auto timing = core::link_timing(defaults, interval, 500);
         CHECK(timing.command_timeout == milliseconds(300));
         CHECK(timing.heartbeat_interval == milliseconds(125));
+        // Disarmed: three heartbeats per link timeout, still before the watchdog fires.
+        CHECK(timing.idle_heartbeat_interval == milliseconds(333));
         CHECK(timing.link_timeout == milliseconds(1000));
         CHECK(timing.status_silence == milliseconds(1000));
         CHECK(timing.warning.empty());
@@ -119,11 +121,14 @@ TEST_CASE("a slow link stretches the default timeouts in proportion", "[session]
     CHECK(timing.status_silence == milliseconds(6666));
     // The heartbeat is not stretched: it must reach the pen before its watchdog.
     CHECK(timing.heartbeat_interval == milliseconds(125));
+    // Idle, it still reaches the pen two events before the watchdog, with a quarter to spare.
+    CHECK(timing.idle_heartbeat_interval == milliseconds(225));
     CHECK(timing.warning.empty());
 
     // A watchdog too short for the link: one heartbeat per interval, and a warning.
     const auto tight = core::link_timing(defaults, milliseconds(200), 500);
     CHECK(tight.heartbeat_interval == milliseconds(200));
+    CHECK(tight.idle_heartbeat_interval == milliseconds(200));
     CHECK_THAT(tight.warning,
                Catch::Contains("200 ms interval") && Catch::Contains("500 ms watchdog"));
     // Room for the heartbeat, but not for a quarter of the watchdog two events early.
@@ -139,6 +144,7 @@ TEST_CASE("timeouts the application set win over the link's", "[session][link]")
     const auto timing = core::link_timing(options, milliseconds(100), 500);
     CHECK(timing.command_timeout == milliseconds(250));
     CHECK(timing.heartbeat_interval == milliseconds(30));
+    CHECK(timing.idle_heartbeat_interval == milliseconds(30));
     CHECK(timing.link_timeout == milliseconds(900));
     CHECK(timing.warning.empty());
 }

@@ -26,8 +26,46 @@ TEST_CASE("heartbeats are sent periodically while connected", "[session][link]")
 }
 
 TEST_CASE("the default heartbeat follows the pen's watchdog period", "[session][link]") {
-    SessionFixture fixture;  // watchdog 500 ms -> a heartbeat every 125 ms
+    SessionFixture fixture;  // watchdog 500 ms -> a heartbeat every 333 ms while idle
     CHECK(wait_until([&] { return fixture.pen->count(MessageType::Heartbeat) >= 2; }));
+}
+
+TEST_CASE("an idle pen gets few heartbeats, one that may be armed a quarter of its watchdog",
+          "[session][link]") {
+    // An 8 s watchdog: a heartbeat every 2 s once armed, every 5.33 s before (a third of the
+    // 16 s link timeout; protocol.md 11.1). Only lower bounds on the idle gap are checked:
+    // load can delay a heartbeat, never bring one forward.
+    auto pen = FakePen::create();
+    auto info = pen->info();
+    info.watchdog_ms = 8000;
+    pen->set_info(info);
+    auto session =
+        std::make_shared<core::Session>(pen->link_factory(), "fake://pen", test_options());
+    session->connect();
+
+    SECTION("a new session has every output off: no heartbeat for the first 3 s") {
+        std::this_thread::sleep_for(std::chrono::seconds(3));
+        CHECK(pen->count(MessageType::Heartbeat) == 0);
+        // A Start may arm the watchdog: heartbeats at the armed period from it on.
+        session->request_sync(protocol::Start{});
+        CHECK(wait_until([&] { return pen->count(MessageType::Heartbeat) >= 1; },
+                         std::chrono::milliseconds(4500)));
+    }
+    SECTION("an event that may have switched an output on counts as arming") {
+        pen->send_event(protocol::EventKind::ButtonPressed, 1);
+        CHECK(wait_until([&] { return pen->count(MessageType::Heartbeat) >= 1; },
+                         std::chrono::milliseconds(4500)));
+    }
+    SECTION("traffic feeds the watchdog too: no heartbeat while commands go out") {
+        session->request_sync(protocol::Start{});
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+        while (std::chrono::steady_clock::now() < until) {
+            session->request_sync(protocol::SetSpeed{10000});
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        CHECK(pen->count(MessageType::Heartbeat) == 0);
+    }
+    session->close();
 }
 
 TEST_CASE("a silent pen is reported Lost, and later commands fail with ConnectionError",

@@ -4,9 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <thread>
 
 #include "device_harness.hpp"
 #include "model_helpers.hpp"
+#include "sim/wake_timer.hpp"
 
 using namespace std::chrono_literals;
 using namespace penlink;
@@ -193,4 +195,39 @@ TEST_CASE("the watchdog of a resting device falls due on time", "[sim][device][i
         [&] { return saw_event(harness, protocol::EventKind::WatchdogExpired); }));
     CHECK_FALSE(harness.device.model().led_enabled());
     CHECK((harness.device.model().fault_bits() & (1u << protocol::kFaultWatchdog)) != 0);
+}
+
+TEST_CASE("pens started at different moments share one grid for their periodic work",
+          "[sim][device][idle]") {
+    // Streams of many pens on one thread fall due together only if their clocks line up: each
+    // pen's uptime 0 is a whole millisecond, and a stream starts on a multiple of the grain of
+    // the steady clock (WakeTimer::aligned_uptime_us).
+    boost::asio::io_context io;
+    WakeTimer first(io, [] {});
+    WakeTimer second(io, [] {});
+    first.set_uptime(0);
+    std::this_thread::sleep_for(3ms);
+    second.set_uptime(7'000);
+    constexpr std::uint64_t kGrain = 20'000;
+    for (const std::uint64_t uptime : {0ull, 1'000ull, 19'000ull, 20'000ull, 123'000ull}) {
+        for (const WakeTimer* timer : {&first, &second}) {
+            const std::uint64_t start = timer->aligned_uptime_us(uptime, kGrain);
+            CHECK(start >= uptime);
+            CHECK(start - uptime < kGrain);
+            CHECK(start % 1'000 == 0);  // on the pen's 1 ms tick grid
+            CHECK(timer->aligned_uptime_us(start, kGrain) == start);
+            CHECK(timer->aligned_uptime_us(start + 1, kGrain) == start + kGrain);
+        }
+    }
+    // The two pens' grid points are the same wall moments: a whole number of grains apart in
+    // wall time, whatever each one's uptime.
+    const std::uint64_t a = first.aligned_uptime_us(0, kGrain);
+    const std::uint64_t b = second.aligned_uptime_us(0, kGrain);
+    const auto wall_a = static_cast<std::int64_t>(first.wall_uptime_us()) -
+                        static_cast<std::int64_t>(a);  // now - (grid point a), in wall time
+    const auto wall_b =
+        static_cast<std::int64_t>(second.wall_uptime_us()) - static_cast<std::int64_t>(b);
+    const std::int64_t apart = wall_a - wall_b;  // within the microseconds between the reads
+    const std::int64_t off_grid = ((apart % 20'000) + 20'000) % 20'000;
+    CHECK((off_grid < 500 || off_grid > 19'500));
 }

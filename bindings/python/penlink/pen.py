@@ -562,7 +562,8 @@ def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 
     simulated pen in this process; never chosen for you).
     command_timeout 0 means suited to the link: 0.3 s, longer on a Bluetooth LE link with a
     connection interval over 15 ms; heartbeat_interval 0 means a quarter of the pen's watchdog
-    period, fitted to the link; link_timeout 0 means twice the pen's watchdog period (at least
+    period, fitted to the link, while the pen may be armed (a third of link_timeout while every
+    output is known to be off); link_timeout 0 means twice the pen's watchdog period (at least
     1 s), longer on a slow link (docs/protocol.md 11.1). module_paths: directories of partner module
     descriptors (*.json) for pens that cannot store theirs, searched before the
     PENLINK_MODULE_PATH environment variable. Raises InvalidArgumentError (bad URL),
