@@ -90,8 +90,7 @@ void Session::note_status_outputs(const protocol::Status& wire) {
     if (may_be_armed_) return;
     const bool running =
         wire.state == protocol::PenState::Running || wire.state == protocol::PenState::Paused;
-    if (running || (wire.rf_flags & 0x01) != 0 || (wire.led_flags & 0x01) != 0)
-        note_may_be_armed();
+    if (running || (wire.rf_flags & 0x01) != 0 || (wire.led_flags & 0x01) != 0) note_may_be_armed();
 }
 
 void Session::note_event_outputs(const protocol::Event& wire) {

@@ -12,6 +12,13 @@
 // Send queue: two byte vectors, reserved up front. send() appends to `pending_`; when no write is
 // in flight, `pending_` and `in_flight_` swap and one async_write drains `in_flight_`. Swapping
 // keeps both capacities, so steady-state sends never allocate, and bytes go out in call order.
+//
+// Written at once: when nothing is queued or in flight, send() first offers the bytes (one frame,
+// at most kMaxWriteChunk) to the stream with a non-blocking write on the calling thread, which
+// holds the pen's guard. The usual command leaves that way, and no completion is queued for the
+// I/O thread: an async_write would wake it once per command to run a handler that has nothing
+// to do. Whatever the stream does not take (full, or an error) goes the queued way, which also
+// reports an error through the ErrorHandler on the I/O thread, as before.
 #pragma once
 
 #include <algorithm>
@@ -24,8 +31,16 @@
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <type_traits>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -58,6 +73,13 @@ public:
           on_error_(std::move(on_error)) {
         pending_.reserve(kInitialQueueCapacity);
         in_flight_.reserve(kInitialQueueCapacity);
+        if constexpr (!kIsSocket) {
+            // A write on the caller's thread must never block: the descriptor is non-blocking
+            // from the start (Asio makes it so too, but only once its first operation starts).
+            const int fd = stream_.native_handle();
+            const int flags = ::fcntl(fd, F_GETFL);
+            if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+        }
     }
 
     Stream& stream() { return stream_; }
@@ -74,6 +96,11 @@ public:
             fail("the send queue of " + name_ + " exceeded " + std::to_string(kMaxQueuedBytes) +
                  " bytes; the peer is not reading");
             return;
+        }
+        if (!writing_ && pending_.size() == pending_begin_ && bytes.size() <= kMaxWriteChunk) {
+            const std::size_t taken = write_now(bytes);
+            if (taken == bytes.size()) return;
+            bytes = bytes.subspan(taken);
         }
         pending_.insert(pending_.end(), bytes.begin(), bytes.end());
         if (!writing_) write_next();
@@ -110,7 +137,30 @@ public:
 
     bool is_open() const { return !closed_ && !failed_; }
 
+    /// Bytes send() accepted that the stream has not yet taken (queued, or in a write not yet
+    /// complete): 0 while every send is written at once.
+    std::size_t queued_bytes() const {
+        return (writing_ ? in_flight_.size() : 0) + pending_.size() - pending_begin_;
+    }
+
 private:
+    static constexpr bool kIsSocket = std::is_same_v<Stream, boost::asio::ip::tcp::socket>;
+
+    /// Writes what the stream takes now without waiting; returns how many bytes it took (0 when
+    /// it is full or failed: the queued write then finds out which).
+    std::size_t write_now(std::span<const std::uint8_t> bytes) {
+        const int fd = stream_.native_handle();
+        for (;;) {
+            ssize_t written;
+            if constexpr (kIsSocket)
+                written = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            else
+                written = ::write(fd, bytes.data(), bytes.size());
+            if (written >= 0) return static_cast<std::size_t>(written);
+            if (errno != EINTR) return 0;
+        }
+    }
+
     void read_next() {
         auto self = this->shared_from_this();
         stream_.async_read_some(boost::asio::buffer(read_buffer_),

@@ -119,6 +119,8 @@ void TcpTransport::send(std::span<const std::uint8_t> bytes) {
     if (auto link = link_) link->send(bytes);
 }
 
+std::size_t TcpTransport::queued_bytes() const { return link_ ? link_->queued_bytes() : 0; }
+
 void TcpTransport::send_urgent(std::span<const std::uint8_t> frame) {
     if (auto link = link_) link->send_urgent(frame);
 }

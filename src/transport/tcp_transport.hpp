@@ -31,6 +31,9 @@ public:
     void send_urgent(std::span<const std::uint8_t> frame) override;
     void close() override;
     std::string description() const override;
+    /// Bytes sent but not yet taken by the socket (StreamLink::queued_bytes); same thread rule
+    /// as send().
+    std::size_t queued_bytes() const;
 
 private:
     using Link = StreamLink<boost::asio::ip::tcp::socket>;

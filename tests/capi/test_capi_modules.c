@@ -94,6 +94,9 @@ static void test_null_accessors(void) {
 }
 
 /* A pen without modules: an empty list, and every module call refused naming "none". */
+static char empty_dir[256];
+static char module_paths[320];
+
 static void test_pen_without_modules(void) {
     pl_connect_options options = PL_CONNECT_OPTIONS_INIT;
     pl_pen* pen = NULL;
@@ -108,7 +111,16 @@ static void test_pen_without_modules(void) {
     waiter done;
 
     CHECK(options.version >= 2 && options.module_paths == NULL);
-    options.module_paths = "/nonexistent/penlink-modules::/tmp"; /* empty entries are skipped */
+    /* Empty entries are skipped. The last directory is a fresh empty one of this test's: /tmp
+     * itself may hold other programs' JSON files, being written as this test reads them. */
+    {
+        const char* tmp = getenv("TMPDIR");
+        snprintf(empty_dir, sizeof empty_dir, "%s/penlink-capi-empty-XXXXXX",
+                 tmp && tmp[0] ? tmp : "/tmp");
+        CHECK(mkdtemp(empty_dir) != NULL);
+        snprintf(module_paths, sizeof module_paths, "/nonexistent/penlink-modules::%s", empty_dir);
+    }
+    options.module_paths = module_paths;
     CHECK_OK(pl_pen_connect(&pen, NO_MODULE_URL, &options));
 
     CHECK_FAILS(pl_pen_modules(NULL, pen), PL_EINVAL, "pl_pen_modules: out is NULL");
@@ -185,6 +197,7 @@ static void test_pen_without_modules(void) {
     CHECK(status.version == PL_STATUS_VERSION && status.telemetry_count == 0);
 
     pl_pen_free(pen);
+    rmdir(empty_dir);
 
     /* A program built before module_paths existed allocated a version-1 struct: whatever lies
      * after it is never read as a pointer. */
