@@ -10,6 +10,13 @@
 // Lifetime: queued handlers hold the guard, not the pen. When the pen goes away it marks the
 // guard dead (under the mutex, so after any running handler), and handlers that still come out
 // of the queue are dropped unrun: they may point at the gone pen.
+//
+// Blocking: like io_context's own executor, a LinkExecutor may run a function inline
+// (blocking.possibly): when execute() is called on a thread running its io_context and the guard
+// is free. That is how Asio hands a completion (a read, a timer) to the pen's handler: straight
+// from the reactor's queue, without queueing it a second time (which cost the I/O thread another
+// turn of its loop and an epoll_wait per read). post() requires blocking.never and always
+// queues.
 #pragma once
 
 #include <atomic>
@@ -94,11 +101,19 @@ public:
     LinkExecutor(boost::asio::io_context& io, std::shared_ptr<LinkGuard> guard)
         : io_(&io), guard_(std::move(guard)) {}
 
-    /// Queues f to run on one of io's threads under the guard; never runs it inline. The queue
-    /// entry comes from f's associated allocator, as it would on io's own executor (the
-    /// in-process link recycles its entries across threads that way).
+    /// Runs f under the guard on one of io's threads. Inline if this thread runs io, the guard
+    /// is free and the executor is not blocking.never; otherwise queued. The queue entry comes
+    /// from f's associated allocator, as it would on io's own executor (the in-process link
+    /// recycles its entries across threads that way).
     template <typename F>
     void execute(F f) const {
+        if (!never_ && io_->get_executor().running_in_this_thread()) {
+            LinkGuard::TryHold hold(*guard_);
+            if (hold.owns()) {
+                if (guard_->alive()) f();
+                return;
+            }
+        }
         const auto allocator = boost::asio::get_associated_allocator(f);
         auto never = boost::asio::prefer(
             boost::asio::require(io_->get_executor(), boost::asio::execution::blocking.never),
@@ -126,18 +141,28 @@ public:
     boost::asio::io_context& query(boost::asio::execution::context_t) const noexcept {
         return *io_;
     }
-    static constexpr boost::asio::execution::blocking_t query(
-        boost::asio::execution::blocking_t) noexcept {
-        return boost::asio::execution::blocking.never;
+    boost::asio::execution::blocking_t query(boost::asio::execution::blocking_t) const noexcept {
+        if (never_) return boost::asio::execution::blocking.never;
+        return boost::asio::execution::blocking.possibly;
     }
-    LinkExecutor require(boost::asio::execution::blocking_t::never_t) const { return *this; }
+    /// The same executor, never running a function inline (what post() asks for).
+    LinkExecutor require(boost::asio::execution::blocking_t::never_t) const {
+        LinkExecutor never = *this;
+        never.never_ = true;
+        return never;
+    }
+    LinkExecutor require(boost::asio::execution::blocking_t::possibly_t) const {
+        LinkExecutor possibly = *this;
+        possibly.never_ = false;
+        return possibly;
+    }
 
     boost::asio::io_context& context() const { return *io_; }
     LinkGuard& guard() const { return *guard_; }
     const std::shared_ptr<LinkGuard>& shared_guard() const { return guard_; }
 
     friend bool operator==(const LinkExecutor& a, const LinkExecutor& b) noexcept {
-        return a.io_ == b.io_ && a.guard_ == b.guard_;
+        return a.io_ == b.io_ && a.guard_ == b.guard_ && a.never_ == b.never_;
     }
     friend bool operator!=(const LinkExecutor& a, const LinkExecutor& b) noexcept {
         return !(a == b);
@@ -146,6 +171,7 @@ public:
 private:
     boost::asio::io_context* io_;
     std::shared_ptr<LinkGuard> guard_;
+    bool never_ = false;  // blocking.never: always queue
 };
 
 }  // namespace penlink::transport
