@@ -20,6 +20,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -99,7 +100,7 @@ private:
 class LinkExecutor {
 public:
     LinkExecutor(boost::asio::io_context& io, std::shared_ptr<LinkGuard> guard)
-        : io_(&io), guard_(std::move(guard)) {}
+        : io_bits_(reinterpret_cast<std::uintptr_t>(&io)), guard_(std::move(guard)) {}
 
     /// Runs f under the guard on one of io's threads. Inline if this thread runs io, the guard
     /// is free and the executor is not blocking.never; otherwise queued. The queue entry comes
@@ -107,7 +108,7 @@ public:
     /// recycles its entries across threads that way).
     template <typename F>
     void execute(F f) const {
-        if (!never_ && io_->get_executor().running_in_this_thread()) {
+        if (!never() && io().get_executor().running_in_this_thread()) {
             LinkGuard::TryHold hold(*guard_);
             if (hold.owns()) {
                 if (guard_->alive()) f();
@@ -116,7 +117,7 @@ public:
         }
         const auto allocator = boost::asio::get_associated_allocator(f);
         auto never = boost::asio::prefer(
-            boost::asio::require(io_->get_executor(), boost::asio::execution::blocking.never),
+            boost::asio::require(io().get_executor(), boost::asio::execution::blocking.never),
             boost::asio::execution::allocator(allocator));
         never.execute([guard = guard_, f = std::move(f)]() mutable {
             LinkGuard::Hold hold(*guard);
@@ -139,39 +140,50 @@ public:
     }
 
     boost::asio::io_context& query(boost::asio::execution::context_t) const noexcept {
-        return *io_;
+        return io();
     }
     boost::asio::execution::blocking_t query(boost::asio::execution::blocking_t) const noexcept {
-        if (never_) return boost::asio::execution::blocking.never;
+        if (never()) return boost::asio::execution::blocking.never;
         return boost::asio::execution::blocking.possibly;
     }
     /// The same executor, never running a function inline (what post() asks for).
     LinkExecutor require(boost::asio::execution::blocking_t::never_t) const {
         LinkExecutor never = *this;
-        never.never_ = true;
+        never.io_bits_ |= kNeverBit;
         return never;
     }
     LinkExecutor require(boost::asio::execution::blocking_t::possibly_t) const {
         LinkExecutor possibly = *this;
-        possibly.never_ = false;
+        possibly.io_bits_ &= ~kNeverBit;
         return possibly;
     }
 
-    boost::asio::io_context& context() const { return *io_; }
+    boost::asio::io_context& context() const { return io(); }
     LinkGuard& guard() const { return *guard_; }
     const std::shared_ptr<LinkGuard>& shared_guard() const { return guard_; }
 
     friend bool operator==(const LinkExecutor& a, const LinkExecutor& b) noexcept {
-        return a.io_ == b.io_ && a.guard_ == b.guard_ && a.never_ == b.never_;
+        return a.io_bits_ == b.io_bits_ && a.guard_ == b.guard_;
     }
     friend bool operator!=(const LinkExecutor& a, const LinkExecutor& b) noexcept {
         return !(a == b);
     }
 
 private:
-    boost::asio::io_context* io_;
+    // The io_context's address, its lowest bit set for blocking.never (always queue). One word,
+    // not a pointer and a flag: Asio's any_io_executor holds an executor of up to three words
+    // in place, and a larger one on the heap, once per asynchronous operation.
+    static constexpr std::uintptr_t kNeverBit = 1;
+    boost::asio::io_context& io() const {
+        return *reinterpret_cast<boost::asio::io_context*>(io_bits_ & ~kNeverBit);
+    }
+    bool never() const { return (io_bits_ & kNeverBit) != 0; }
+
+    std::uintptr_t io_bits_;
     std::shared_ptr<LinkGuard> guard_;
-    bool never_ = false;  // blocking.never: always queue
 };
+
+static_assert(sizeof(LinkExecutor) <= 3 * sizeof(void*),
+              "any_io_executor must hold a LinkExecutor in place (no heap per operation)");
 
 }  // namespace penlink::transport

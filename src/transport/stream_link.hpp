@@ -2,12 +2,12 @@
 // fixed buffer, an ordered send queue, and "report the first failure once". SerialTransport and
 // TcpTransport each open their stream their own way and then hand it to a StreamLink.
 //
-// Thread rule: it is built on the thread that opens; from start() on, every member is used on
-// the stream's io_context thread only. The handlers are installed at construction, so a send
-// that fails before reading has started is still reported.
-// The link lives in a shared_ptr that its pending handlers share, so a transport may drop its
-// reference in close() while completions are still queued; they then find the link closed and
-// return without touching the user's handlers.
+// Thread rule: it is built on the thread that opens; from then on every member is used under
+// the pen's LinkGuard, one thread at a time: in an I/O handler, or on a caller's thread that
+// holds the guard (a command written at once). The handlers are installed at construction, so a
+// send that fails before reading has started is still reported. The link lives in a shared_ptr that
+// its pending handlers share, so a transport may drop its reference in close() while completions
+// are still queued; they then find the link closed and return without touching the user's handlers.
 //
 // Send queue: two byte vectors, reserved up front. send() appends to `pending_`; when no write is
 // in flight, `pending_` and `in_flight_` swap and one async_write drains `in_flight_`. Swapping
