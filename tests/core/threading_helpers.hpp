@@ -6,6 +6,7 @@
 #include <dirent.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -44,9 +45,26 @@ inline int fd_count() {
 }
 
 /// Starts and joins a thread, so that whatever a sanitizer runtime starts with the process's
-/// first thread is running before threads are counted.
+/// first thread is running before threads are counted; then waits until the count holds still
+/// for 50 ms (at most 2 s). /proc may count a joined thread for a moment after join() returned
+/// (the kernel wakes the joiner before it drops the thread), and a loaded machine stretches that
+/// moment: a base counted then is one too high.
 inline void settle_threads() {
     std::thread([] {}).join();
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::seconds(2);
+    int last = thread_count();
+    auto still_since = Clock::now();
+    while (Clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        const int now = thread_count();
+        if (now != last) {
+            last = now;
+            still_since = Clock::now();
+        } else if (Clock::now() - still_since >= std::chrono::milliseconds(50)) {
+            return;
+        }
+    }
 }
 
 /// Waits (bounded) until the thread count is back to expected; returns the last count.
