@@ -66,25 +66,6 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     std::vector<std::shared_ptr<StatusEntry>> snapshot;
     std::uint64_t snapshot_version = 0;
     std::vector<Status> batch;  // the frames being delivered (draining thread only)
-    // The pushing side only (push_status, flush): frames not yet in the ring.
-    std::vector<Status> stage;
-
-    /// Under mutex: moves the staged frames into the ring; returns how many did not fit.
-    std::size_t commit_stage() {
-        std::size_t dropped = 0;
-        if (!stopping) {
-            for (const Status& status : stage) {
-                if (count == ring.size() && !grow()) {
-                    ++dropped;
-                    continue;
-                }
-                ring[(head + count) % ring.size()] = status;
-                ++count;
-            }
-        }
-        stage.clear();
-        return dropped;
-    }
 
     bool has_work() const { return count > 0 || !tasks.empty(); }
     bool running() const { return running_on.load() != std::thread::id{}; }
@@ -201,27 +182,25 @@ bool CallbackDispatcher::on_callback_thread() const {
     return state_->running_on.load() == std::this_thread::get_id();
 }
 
-std::size_t CallbackDispatcher::push_status(const Status& status) {
+bool CallbackDispatcher::push_status(const Status& status) {
+    if (state_->status_handler_count.load(std::memory_order_relaxed) == 0) return true;
+    std::lock_guard lock(state_->mutex);
     auto& s = *state_;
-    if (s.status_handler_count.load(std::memory_order_relaxed) == 0) return 0;
-    if (s.stage.capacity() == 0) s.stage.reserve(kStageFrames);  // once, when someone listens
-    s.stage.push_back(status);
-    if (s.stage.size() < kStageFrames) return 0;
-    std::lock_guard lock(s.mutex);
-    return s.commit_stage();
+    if (s.stopping) return true;
+    if (s.count == s.ring.size() && !s.grow()) return false;
+    s.ring[(s.head + s.count) % s.ring.size()] = status;
+    ++s.count;
+    return true;
 }
 
-std::size_t CallbackDispatcher::flush() {
+void CallbackDispatcher::flush() {
     bool hand_over = false;
-    std::size_t dropped = 0;
     std::shared_ptr<CallbackPool> to;
     {
         std::lock_guard lock(state_->mutex);
-        dropped = state_->commit_stage();
         hand_over = state_->take_schedule(to);
     }
     if (hand_over) state_->hand_over(to);
-    return dropped;
 }
 
 bool CallbackDispatcher::post(std::function<void()> task) {

@@ -48,19 +48,13 @@ public:
     CallbackDispatcher(const CallbackDispatcher&) = delete;
     CallbackDispatcher& operator=(const CallbackDispatcher&) = delete;
 
-    /// Queues a status frame for the status handlers; flush() hands the queue over. Frames are
-    /// staged on the pushing side and enter the shared queue kStageFrames at a time, under one
-    /// lock (a lock per frame had the I/O thread and the draining thread contend at high
-    /// rates). Returns how many frames were dropped (the queue full) by this call: staged
-    /// frames are counted when they enter the queue. A cheap no-op when nobody listens. The
-    /// pushing side is one thread at a time (the pen's I/O handlers, under its guard).
-    std::size_t push_status(const Status& status);
-    /// Moves the staged frames into the queue and hands it to the callback threads: one
-    /// wake-up for a whole batch (the I/O side calls it once per read), none while they are
-    /// still running this pen's queue. Returns how many frames were dropped, as push_status().
-    std::size_t flush();
-    /// Frames push_status() gathers before taking the lock.
-    static constexpr std::size_t kStageFrames = 8;
+    /// Queues a status frame for the status handlers; flush() hands the queue over. Returns
+    /// false (frame dropped) if the queue is full. Cheap no-op returning true when nobody
+    /// listens.
+    bool push_status(const Status& status);
+    /// Hands queued frames to the callback threads: one wake-up for a whole batch (the I/O
+    /// side calls it once per read), none while they are still running this pen's queue.
+    void flush();
     /// Queues a callback task and hands it over. Returns false (task not queued) once stop()
     /// has begun, unless called from a callback of this dispatcher.
     bool post(std::function<void()> task);

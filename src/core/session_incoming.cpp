@@ -38,12 +38,8 @@ void Session::on_bytes(std::span<const std::uint8_t> bytes) {
     // The status frames of this read go to the callback threads in one hand-over, at the end.
     struct FlushAtEnd {
         CallbackDispatcher& dispatcher;
-        std::atomic<std::uint64_t>& dropped;
-        ~FlushAtEnd() {
-            if (const auto lost = dispatcher.flush(); lost > 0)
-                dropped.fetch_add(lost, std::memory_order_relaxed);
-        }
-    } flush_at_end{dispatcher_, dropped_};
+        ~FlushAtEnd() { dispatcher.flush(); }
+    } flush_at_end{dispatcher_};
     decoder_.feed(
         bytes, [this](const protocol::DecodedFrame& frame) { on_frame(frame); },
         [this](protocol::FrameError error) {
@@ -166,8 +162,7 @@ void Session::on_status(const protocol::Status& wire) {
         std::lock_guard lock(latest_mutex_);
         latest_ = converted_;
     }
-    if (const auto lost = dispatcher_.push_status(converted_); lost > 0)
-        dropped_.fetch_add(lost, std::memory_order_relaxed);
+    if (!dispatcher_.push_status(converted_)) dropped_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Session::check_depth_against_limit(const protocol::Status& wire) {
