@@ -10,6 +10,7 @@
 #include "core/conversions.hpp"
 #include "core/limits.hpp"
 #include "core/log.hpp"
+#include "core/reply_waiter.hpp"
 #include "core/session_auth.hpp"
 #include "core/subscription_impl.hpp"
 #include "transport/transport_factory.hpp"
@@ -317,25 +318,24 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
         Result result;
         protocol::Message reply;
     };
-    auto promise = std::make_shared<std::promise<Outcome>>();
-    auto future = promise->get_future();
+    auto waiter = std::make_shared<ReplyWaiter<Outcome>>();
     {
         std::lock_guard lock(post_mutex_);
         if (closed_.load())
             throw ConnectionError(ErrorCode::NotConnected, "the pen at " + url_ + " is closed");
         // Sent on this thread, now: the only hand-off is the reply's, from the I/O thread.
-        run_on_io([this, &message, &promise, &explain] {
-            start_request(message, [promise, explain = std::move(explain)](
+        run_on_io([this, &message, &waiter, &explain] {
+            start_request(message, [waiter, explain = std::move(explain)](
                                        const Result& result, const protocol::Message* reply) {
                 const auto* nack = reply ? std::get_if<protocol::Nack>(reply) : nullptr;
-                promise->set_value(Outcome{nack && explain ? explain(*nack) : result,
-                                           reply ? *reply : protocol::Message{}});
+                waiter->set(Outcome{nack && explain ? explain(*nack) : result,
+                                    reply ? *reply : protocol::Message{}});
             });
         });
     }
     const char* name = protocol::to_string(protocol::type_of(message));
     if (deadline) {
-        if (future.wait_until(*deadline) != std::future_status::ready) {
+        if (!waiter->wait_until(*deadline)) {
             throw TimeoutError("connecting to the pen at " + url_ + " took longer than " +
                                std::to_string(count_ms(options_.connect_timeout)) +
                                " ms (connect_timeout; waiting for the answer to " + name + ")");
@@ -347,12 +347,12 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
         const bool urgent = std::holds_alternative<protocol::EmergencyStop>(message);
         auto bound = command_timeout_ * (options_.command_retries + 1) + milliseconds(2000);
         if (urgent) bound = std::max(bound, effective_link_timeout() * 2 + milliseconds(2000));
-        if (future.wait_for(bound) != std::future_status::ready) {
+        if (!waiter->wait_until(std::chrono::steady_clock::now() + bound)) {
             throw TimeoutError(std::string("no outcome for ") + name + " within " +
                                std::to_string(count_ms(bound)) + " ms");
         }
     }
-    auto outcome = future.get();
+    auto outcome = waiter->take();
     outcome.result.throw_if_error();
     return outcome.reply;
 }

@@ -1,0 +1,74 @@
+// The hand-over of a synchronous request's outcome to its caller (core/reply_waiter.hpp): the
+// caller watches briefly, then sleeps; either way it gets the value once, or its deadline.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "core/reply_waiter.hpp"
+
+namespace penlink::test {
+namespace {
+
+using core::ReplyWaiter;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+TEST_CASE("a reply set before the caller waits is there at once", "[reply_waiter]") {
+    ReplyWaiter<std::string> waiter;
+    waiter.set("acknowledged");
+    REQUIRE(waiter.wait_until(steady_clock::now()));
+    CHECK(waiter.take() == "acknowledged");
+}
+
+TEST_CASE("a reply that comes within the watch reaches the caller", "[reply_waiter]") {
+    auto waiter = std::make_shared<ReplyWaiter<int>>();
+    std::thread completer([waiter] { waiter->set(42); });
+    REQUIRE(waiter->wait_until(steady_clock::now() + std::chrono::seconds(10)));
+    CHECK(waiter->take() == 42);
+    completer.join();
+}
+
+TEST_CASE("a reply that comes after the watch wakes the sleeping caller", "[reply_waiter]") {
+    auto waiter = std::make_shared<ReplyWaiter<int>>();
+    // Well past the watch: the caller is asleep on the condition variable by then.
+    const auto delay = ReplyWaiter<int>::kSpinBudget * 50;
+    std::thread completer([waiter, delay] {
+        std::this_thread::sleep_for(delay);
+        waiter->set(7);
+    });
+    const auto start = steady_clock::now();
+    REQUIRE(waiter->wait_until(start + std::chrono::seconds(10)));
+    CHECK(steady_clock::now() - start >= delay);
+    CHECK(waiter->take() == 7);
+    completer.join();
+}
+
+TEST_CASE("a caller whose deadline passes gets false, and a late reply harms nothing",
+          "[reply_waiter]") {
+    auto waiter = std::make_shared<ReplyWaiter<std::string>>();
+    const auto start = steady_clock::now();
+    CHECK_FALSE(waiter->wait_until(start + milliseconds(20)));
+    CHECK(steady_clock::now() - start >= milliseconds(20));
+    // The caller has given up (Session throws TimeoutError) and lets go; the completing side
+    // still holds the waiter and sets it later.
+    std::weak_ptr<ReplyWaiter<std::string>> watch = waiter;
+    std::thread completer([late = std::move(waiter)] { late->set("too late"); });
+    completer.join();
+    CHECK(watch.expired());
+}
+
+TEST_CASE("many hand-overs in a row each deliver their own value", "[reply_waiter]") {
+    for (int round = 0; round < 2000; ++round) {
+        auto waiter = std::make_shared<ReplyWaiter<int>>();
+        std::thread completer([waiter, round] { waiter->set(round); });
+        REQUIRE(waiter->wait_until(steady_clock::now() + std::chrono::seconds(10)));
+        REQUIRE(waiter->take() == round);
+        completer.join();
+    }
+}
+
+}  // namespace
+}  // namespace penlink::test
