@@ -298,6 +298,8 @@ private:
     boost::asio::steady_timer heartbeat_timer_;
     boost::asio::steady_timer link_timer_;
     std::chrono::steady_clock::time_point last_receive_;
+    /// When the bytes being decoded were read: the arrival time of each of their frames.
+    Clock::time_point bytes_time_;
     /// When a frame last went to the pen (heartbeats go out only after a period of nothing).
     Clock::time_point last_send_;
     /// Whether the pen's watchdog may be armed (protocol.md 10). A session starts with every

@@ -40,6 +40,8 @@ void Session::on_bytes(std::span<const std::uint8_t> bytes) {
         CallbackDispatcher& dispatcher;
         ~FlushAtEnd() { dispatcher.flush(); }
     } flush_at_end{dispatcher_};
+    // Every frame of this read arrived together: one clock reading serves them all.
+    bytes_time_ = Clock::now();
     decoder_.feed(
         bytes, [this](const protocol::DecodedFrame& frame) { on_frame(frame); },
         [this](protocol::FrameError error) {
@@ -56,7 +58,7 @@ void Session::on_bytes(std::span<const std::uint8_t> bytes) {
 
 void Session::on_frame(const protocol::DecodedFrame& frame) {
     if (!admit_frame(frame)) return;  // not from our authenticated pen: it proves no liveness
-    last_receive_ = Clock::now();
+    last_receive_ = bytes_time_;
     const auto& message = frame.message;
     if (const auto* status = std::get_if<protocol::Status>(&message)) {
         // Before our HelloReply, unsolicited frames belong to an earlier session or the pen's
@@ -151,7 +153,7 @@ void Session::on_status(const protocol::Status& wire) {
         if (gap > 0) dropped_.fetch_add(gap, std::memory_order_relaxed);
     }
     last_status_seq_ = wire.status_seq;
-    last_status_time_ = Clock::now();
+    last_status_time_ = bytes_time_;
     resubscribed_for_silence_ = false;
     received_.fetch_add(1, std::memory_order_relaxed);
     check_depth_against_limit(wire);
