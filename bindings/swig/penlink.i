@@ -3,9 +3,9 @@
  *
  * What is wrapped: the value types of penlink/types.hpp, the error codes, the module descriptor
  * types and ParamValue (modules.i, penlink_bind_modules.hpp), and the binding support layer
- * penlink_bind.hpp (Pen, Subscription, listener directors, log). The std::function,
- * std::optional, std::chrono and std::unique_ptr parts of penlink::Pen are not wrapped;
- * penlink_bind.hpp offers plain equivalents. */
+ * penlink_bind.hpp (Pen, Subscription) with the headers it includes (listener directors,
+ * ConnectOptions, log). The std::function, std::optional, std::chrono and std::unique_ptr
+ * parts of penlink::Pen are not wrapped; penlink_bind.hpp offers plain equivalents. */
 
 %{
 #include "penlink_bind.hpp"

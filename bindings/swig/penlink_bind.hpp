@@ -12,12 +12,15 @@
 /// - Asynchronous commands are the exception: their CompletionListener is handed over to C++,
 ///   which deletes it once it has been told the outcome (penlink_completion.hpp).
 ///
+/// This header holds bind::Pen and bind::Subscription; it includes the rest of the layer they
+/// use: the listener classes (penlink_bind_listeners.hpp), ConnectOptions
+/// (penlink_bind_connect_options.hpp) and the log (penlink_bind_log.hpp).
+///
 /// Threads: listeners run on the pen's callback thread (see penlink/pen.hpp). Header-only, so
 /// each language module compiles its own copy and no extra library ships.
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -27,130 +30,13 @@
 #include <vector>
 
 #include "penlink/penlink.hpp"
+#include "penlink_bind_connect_options.hpp"
+#include "penlink_bind_listeners.hpp"
+#include "penlink_bind_log.hpp"
 #include "penlink_bind_modules.hpp"
 #include "penlink_completion.hpp"
 
 namespace penlink::bind {
-
-class StatusListener {
-public:
-    virtual ~StatusListener() = default;
-    virtual void on_status(const Status& status) = 0;
-};
-
-class EventListener {
-public:
-    virtual ~EventListener() = default;
-    virtual void on_event(const Event& event) = 0;
-};
-
-class ConnectionListener {
-public:
-    virtual ~ConnectionListener() = default;
-    /// reason is empty for ordinary changes, e.g. "no answer for 500 ms" when Lost.
-    virtual void on_connection_state(ConnectionState state, const std::string& reason) = 0;
-};
-
-class LogListener {
-public:
-    virtual ~LogListener() = default;
-    virtual void on_log(LogLevel level, const std::string& message) = 0;
-};
-
-/// penlink::ConnectOptions with plain integers (milliseconds) instead of std::chrono.
-struct ConnectOptions {
-    std::int32_t connect_timeout_ms = 3000;
-    std::int32_t command_timeout_ms = 0;  ///< 0 = suited to the link (300, more on slow BLE)
-    std::int32_t command_retries = 2;
-    std::int32_t heartbeat_interval_ms = 0;  ///< 0 = a quarter of the watchdog, fitted to the link
-    std::int32_t link_timeout_ms = 0;        ///< 0 = twice the watchdog (>= 1000), more on slow BLE
-    std::int32_t idle_status_rate_hz = 10;
-    std::int32_t callback_queue_capacity = 4096;
-    /// Directories of partner module descriptors (*.json), searched before PENLINK_MODULE_PATH.
-    std::vector<std::string> module_paths;
-    /// true: refuse every pen no key is given for (see penlink::ConnectOptions).
-    bool require_authentication = false;
-    /// Non-empty: the whole session, from the Hello on, is recorded into this file (see
-    /// penlink::ConnectOptions::record_path and docs/records.md).
-    std::string record_path;
-    /// A penlink::Threading number: 0 Shared (default), 1 Dedicated. A plain integer because
-    /// each language has its own Threading enum (checked against C++ by
-    /// test_value_types_agree.py); to_native refuses any other number.
-    std::int32_t threading = 0;
-
-    /// Adds the key (64 hex digits) of the pen with this serial number (authenticated
-    /// sessions, docs/protocol.md section 16). Throws InvalidArgumentError without the key.
-    void add_key_hex(const std::string& serial, const std::string& hex) {
-        keys.add_hex(serial, hex);
-    }
-    /// Adds every "SERIAL KEY" line of a key file (refused if others may read it).
-    void load_key_file(const std::string& path) { keys.load_file(path); }
-    /// The serial numbers that have a key.
-    std::vector<std::string> key_serials() const { return keys.serials(); }
-#ifndef SWIG
-    penlink::PenKeys keys;
-#endif
-};
-
-// --- log -------------------------------------------------------------------------------------
-
-#ifndef SWIG  // internals SWIG does not need to see
-namespace detail {
-
-struct LogState {
-    // Recursive: a log listener may itself cause a log line or replace the listener.
-    std::recursive_mutex mutex;
-    LogListener* listener = nullptr;
-    std::once_flag sink_installed;
-};
-
-inline LogState& log_state() {
-    static LogState state;
-    return state;
-}
-
-inline void write_log(LogLevel level, const std::string& message) noexcept {
-    LogState& state = log_state();
-    std::lock_guard<std::recursive_mutex> lock(state.mutex);
-    if (state.listener == nullptr) {
-        std::fprintf(stderr, "penlink %s: %s\n", to_string(level), message.c_str());
-        return;
-    }
-    try {
-        state.listener->on_log(level, message);
-    } catch (const std::exception& error) {
-        // The log listener is the place errors go; when it fails, stderr is all that is left.
-        std::fprintf(stderr, "penlink: log listener threw (%s) on: %s\n", error.what(),
-                     message.c_str());
-    } catch (...) {
-        std::fprintf(stderr, "penlink: log listener threw on: %s\n", message.c_str());
-    }
-}
-
-}  // namespace detail
-#endif
-
-/// Sends the SDK's log to listener (nullptr: back to stderr). Once this returns, the previous
-/// listener is not running (unless this is called from inside it) and may be released.
-inline void set_log_listener(LogListener* listener, LogLevel min_level = LogLevel::Warning) {
-    detail::LogState& state = detail::log_state();
-    // The forwarding sink is installed once and never replaced: swapping the SDK sink while
-    // holding our mutex would invert the lock order against a sink call in progress.
-    std::call_once(state.sink_installed, [] {
-        penlink::set_log_sink(
-            [](LogLevel level, const std::string& message) { detail::write_log(level, message); });
-    });
-    {
-        std::lock_guard<std::recursive_mutex> lock(state.mutex);
-        state.listener = listener;
-    }
-    penlink::set_log_level(min_level);
-}
-
-/// Reports a failure inside a user callback at Error level through the current log listener.
-inline void report_callback_error(const std::string& message) noexcept {
-    detail::write_log(LogLevel::Error, message);
-}
 
 // --- errors ----------------------------------------------------------------------------------
 
@@ -239,29 +125,6 @@ private:
     std::mutex mutex_;
     std::unique_ptr<CompletionListener> listener_;  // null once told
 };
-
-inline penlink::ConnectOptions to_native(const ConnectOptions& options) {
-    penlink::ConnectOptions native;
-    native.connect_timeout = std::chrono::milliseconds(options.connect_timeout_ms);
-    native.command_timeout = std::chrono::milliseconds(options.command_timeout_ms);
-    native.command_retries = options.command_retries;
-    native.heartbeat_interval = std::chrono::milliseconds(options.heartbeat_interval_ms);
-    native.link_timeout = std::chrono::milliseconds(options.link_timeout_ms);
-    native.idle_status_rate_hz = options.idle_status_rate_hz;
-    native.callback_queue_capacity = options.callback_queue_capacity;
-    native.module_paths = options.module_paths;
-    native.keys = options.keys;
-    native.require_authentication = options.require_authentication;
-    native.record_path = options.record_path;
-    if (options.threading != static_cast<std::int32_t>(penlink::Threading::Shared) &&
-        options.threading != static_cast<std::int32_t>(penlink::Threading::Dedicated)) {
-        throw penlink::InvalidArgumentError("connect option threading " +
-                                            std::to_string(options.threading) +
-                                            " is neither Shared (0) nor Dedicated (1)");
-    }
-    native.threading = static_cast<penlink::Threading>(options.threading);
-    return native;
-}
 
 }  // namespace detail
 #endif

@@ -17,7 +17,6 @@
 // twin returns a Task instead.
 using System;
 using System.Collections.Generic;
-using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 
 namespace Penlink
@@ -356,112 +355,5 @@ namespace Penlink
             if (handler == null) throw new InvalidArgumentException("the handler is null");
             return handler;
         }
-    }
-
-    /// <summary>The native half of a subscription: the C++ registration and the director
-    /// (with the delegates) it calls.</summary>
-    internal sealed class Registration
-    {
-        readonly NativeSubscription subscription;
-        // Kept only so the collector never frees the director while C++ may call it.
-        readonly object bridge;
-
-        internal Registration(NativeSubscription subscription, object bridge)
-        {
-            this.subscription = subscription;
-            this.bridge = bridge;
-        }
-
-        internal bool IsActive => subscription.active();
-
-        internal StatusRate ReadStatusRate()
-        {
-            using (NativeStatusRate rate = subscription.status_rate())
-                return new StatusRate(rate.requested_hz, rate.granted_hz,
-                                      (StatusRateLimit)(int)rate.limited_by, rate.reason);
-        }
-
-        /// <summary>Blocks until the handler is not running (unless called from inside it).</summary>
-        internal void Unsubscribe() => subscription.unsubscribe();
-
-        public override string ToString() => $"Registration({bridge.GetType().Name})";
-    }
-
-    /// <summary>Everything native a pen owns. While the pen is open a GCHandle roots it, so
-    /// none of the proxies, directors or delegates is finalized while C++ may still use them,
-    /// whatever order the collector would pick. Must not refer to the Pen, or the pen could
-    /// never become unreachable.</summary>
-    internal sealed class Resources
-    {
-        internal readonly NativePen Native;
-        readonly HashSet<Registration> registrations = new HashSet<Registration>();
-        GCHandle root;
-        bool closed;
-
-        internal Resources(NativePen native)
-        {
-            Native = native;
-            root = GCHandle.Alloc(this);
-        }
-
-        internal bool Add(Registration registration)
-        {
-            lock (registrations)
-            {
-                if (closed) return false;
-                registrations.Add(registration);
-                return true;
-            }
-        }
-
-        internal void Remove(Registration registration)
-        {
-            // Outside the lock: unsubscribe waits for a running handler that may be subscribing.
-            registration.Unsubscribe();
-            lock (registrations) registrations.Remove(registration);
-        }
-
-        internal void Close()
-        {
-            List<Registration> open;
-            lock (registrations)
-            {
-                if (closed) return;
-                closed = true;
-                open = new List<Registration>(registrations);
-            }
-            foreach (Registration registration in open) registration.Unsubscribe();
-            Native.close();
-            lock (registrations) registrations.Clear();
-            // Later commands still reach the closed native pen (and throw ConnectionException)
-            // through the Pen, which keeps this object reachable; nothing else needs rooting.
-            root.Free();
-        }
-    }
-
-    /// <summary>Keeps a handler registered; Dispose removes it. After Dispose returns the
-    /// handler is not running and will not run again (from inside the handler: not after it
-    /// returns). Keeps its pen reachable.</summary>
-    public sealed class Subscription : IDisposable
-    {
-        readonly Pen pen;
-        readonly Registration registration;
-
-        internal Subscription(Pen pen, Registration registration)
-        {
-            this.pen = pen;
-            this.registration = registration;
-        }
-
-        /// <summary>True until disposed (by this handle or by closing the pen).</summary>
-        public bool IsActive => registration.IsActive;
-
-        /// <summary>For a status subscription: the rate it asked for, the rate it gets now and
-        /// what limits it (the link). All zero for other subscriptions and once disposed.</summary>
-        public StatusRate StatusRate => registration.ReadStatusRate();
-
-        public Pen Pen => pen;
-
-        public void Dispose() => pen.NativeResources.Remove(registration);
     }
 }

@@ -10,86 +10,30 @@ queue fills. Pen methods are thread-safe and release the GIL while they wait for
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import os
 import threading
 import weakref
-from concurrent.futures import Future
 from typing import Any, Callable, Iterable, Mapping, Optional, Set
 
-from . import _async, _checks, _convert, _listeners
+from . import _checks, _convert, _listeners
 from . import native as _native
-from ._stream import StatusStream
-from .errors import InvalidArgumentError, PenError
-from .modules import Module, ModuleMap
-from .types import (Capabilities, ConnectionState, DeviceInfo, Event, LedMode, ParamValue,
-                    PenSettings, RfMode, Status, SecurityStats, StatusRate,
-                    StatusRateLimit, Threading)
+from ._command_arguments import _depth, _mode, _speed
+from ._pen_async import AsyncCommands
+from ._pen_modules import ModuleCommands
+from ._pen_status import StatusAndEvents
+from ._subscription import Subscription
+from .errors import InvalidArgumentError
+from .types import (Capabilities, ConnectionState, DeviceInfo, LedMode, PenSettings, RfMode,
+                    Status, SecurityStats, Threading)
 
 __all__ = ["Pen", "Subscription", "connect", "connect_async"]
 
 _open_pens: "weakref.WeakSet[Pen]" = weakref.WeakSet()
 
 
-class Subscription:
-    """Keeps a callback registered until unsubscribe(), the end of its `with` block, or
-    pen.close(). The pen keeps active subscriptions alive, so the return value of
-    pen.on_status(...) may be ignored; the subscription keeps its pen alive in turn."""
-
-    __slots__ = ("_pen", "_native", "_listener", "_on_end", "__weakref__")
-
-    def __init__(self, pen: "Pen", native: Any, listener: Any,
-                 on_end: Optional[Callable[[], None]] = None) -> None:
-        self._pen: Optional[Pen] = pen
-        self._native = native
-        self._listener = listener  # the C++ side holds only a plain pointer to it
-        self._on_end = on_end
-
-    @property
-    def active(self) -> bool:
-        """True until unsubscribe() (or the pen's close()) ended the subscription."""
-        native = self._native
-        return native is not None and native.active()
-
-    @property
-    def status_rate(self) -> StatusRate:
-        """For a status subscription: the rate it asked for, the rate it gets now and what
-        limits it (the link). All zero for other subscriptions and after unsubscribe()."""
-        native = self._native
-        if native is None:
-            return StatusRate(0, 0, StatusRateLimit.NONE, "")
-        return _status_rate(native.status_rate())
-
-    def unsubscribe(self) -> None:
-        """Idempotent. Once it returns the callback is not running and will not run again
-        (called from inside that callback: not after the callback returns)."""
-        native, pen, on_end = self._native, self._pen, self._on_end
-        if native is None:
-            return
-        native.unsubscribe()
-        # Only now, with the C++ side done with it, may the listener go.
-        self._native = self._listener = self._pen = self._on_end = None
-        if pen is not None:
-            pen._forget(self)
-        if on_end is not None:
-            on_end()
-
-    def __enter__(self) -> "Subscription":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.unsubscribe()
-
-    def __del__(self) -> None:
-        # Garbage collection may clear attributes in any order; unsubscribing first ensures
-        # the C++ side never calls a listener that is already gone.
-        try:
-            self.unsubscribe()
-        except Exception:  # noqa: BLE001 - nothing sensible to do at collection time
-            pass
-
-
-class Pen:
+# Pen's asynchronous commands (_pen_async.py), add-on module calls (_pen_modules.py) and status
+# and event calls (_pen_status.py) are mixins in modules of their own; Pen holds their state.
+class Pen(AsyncCommands, ModuleCommands, StatusAndEvents):
     """A connected pen; make one with penlink.connect(url) (or `await
     penlink.connect_async(url)`). Use it as a context manager (`with` or `async with`), or
     call close(). Commands return once the pen acknowledged, or raise a PenError.
@@ -275,192 +219,7 @@ class Pen:
         raises like a command."""
         return _convert.pen_settings(self._native.read_settings())
 
-    # --- asynchronous commands --------------------------------------------------------------
-    # Each returns a concurrent.futures.Future at once. It resolves to None once the pen
-    # acknowledged, or fails with the PenError subclass the synchronous call would raise; a
-    # refusal on the host (out of range) arrives through the future too. Futures resolve on
-    # the pen's callback thread, so callbacks added with add_done_callback run there (a bad
-    # argument fails the future at once, on the calling thread). In
-    # asyncio, the future is awaitable as it is: `await pen.start_async()`. Closing the pen, or
-    # losing the link, fails what is in flight with ConnectionLostError.
-
-    def set_depth_async(self, *, mm: Optional[float] = None,
-                        um: Optional[int] = None) -> "Future[None]":
-        """set_depth() without waiting: an awaitable concurrent.futures.Future that resolves to
-        None once the pen acknowledged, or fails with the PenError set_depth() would raise."""
-        try:
-            depth = _depth("set_depth_async", mm, um)
-        except PenError as error:
-            return _async.refused(error)
-        return _async.submit(lambda done: self._native.set_depth_async(depth, done))
-
-    def set_speed_async(self, *, hz: float) -> "Future[None]":
-        """set_speed() without waiting: an awaitable concurrent.futures.Future that resolves to
-        None once the pen acknowledged, or fails with the PenError set_speed() would raise."""
-        try:
-            speed = _speed(hz)
-        except PenError as error:
-            return _async.refused(error)
-        return _async.submit(lambda done: self._native.set_speed_async(speed, done))
-
-    def start_async(self) -> "Future[None]":
-        """start() without waiting: an awaitable concurrent.futures.Future that resolves to
-        None once the pen acknowledged, or fails with the PenError start() would raise."""
-        return _async.submit(self._native.start_async)
-
-    def stop_async(self) -> "Future[None]":
-        """stop() without waiting: an awaitable concurrent.futures.Future that resolves to
-        None once the pen acknowledged, or fails with the PenError stop() would raise."""
-        return _async.submit(self._native.stop_async)
-
-    def set_rf_async(self, mode: Optional[RfMode] = None, **fields: Any) -> "Future[None]":
-        """set_rf() without waiting: an awaitable concurrent.futures.Future that resolves to
-        None once the pen acknowledged, or fails with the PenError set_rf() would raise."""
-        try:
-            native = _convert.rf_mode(_mode(RfMode, mode, fields))
-        except PenError as error:
-            return _async.refused(error)
-        return _async.submit(lambda done: self._native.set_rf_mode_async(native, done))
-
-    def rf_off_async(self) -> "Future[None]":
-        """rf_off() without waiting: an awaitable concurrent.futures.Future that resolves to
-        None once the pen acknowledged, or fails with the PenError rf_off() would raise."""
-        return self.set_rf_async(RfMode(enabled=False))
-
-    def set_led_async(self, mode: Optional[LedMode] = None, **fields: Any) -> "Future[None]":
-        """set_led() without waiting: an awaitable concurrent.futures.Future that resolves to
-        None once the pen acknowledged, or fails with the PenError set_led() would raise."""
-        try:
-            native = _convert.led_mode(_mode(LedMode, mode, fields))
-        except PenError as error:
-            return _async.refused(error)
-        return _async.submit(lambda done: self._native.set_led_mode_async(native, done))
-
-    def led_off_async(self) -> "Future[None]":
-        """led_off() without waiting: an awaitable concurrent.futures.Future that resolves to
-        None once the pen acknowledged, or fails with the PenError led_off() would raise."""
-        return self.set_led_async(LedMode(enabled=False))
-
-    def emergency_stop_async(self) -> "Future[None]":
-        """emergency_stop() without waiting: an awaitable concurrent.futures.Future that resolves to
-        None once the pen acknowledged, or fails with the PenError emergency_stop() would raise."""
-        return _async.submit(self._native.emergency_stop_async)
-
-    def clear_emergency_stop_async(self) -> "Future[None]":
-        """clear_emergency_stop() without waiting: an awaitable concurrent.futures.Future that resolves to
-        None once the pen acknowledged, or fails with the PenError clear_emergency_stop() would raise."""
-        return _async.submit(self._native.clear_emergency_stop_async)
-
-    # --- add-on modules (penlink.modules) -----------------------------------------------------
-    # A module is named by its descriptor's key ("cooling"), or "key@slot" when two of a kind
-    # are fitted. Values are bool, float or str (an enum label), checked against the
-    # descriptor before anything is sent; errors name "module.key", the value, limit and unit.
-
-    @property
-    def modules(self) -> ModuleMap:
-        """The modules fitted, mapping-like: pen.modules["cooling"], "cooling" in pen.modules,
-        iteration over their keys, len(). Asks the SDK each time (it re-reads the pen's list
-        after a MODULE_ATTACHED or MODULE_DETACHED event), so keep the result for a while
-        rather than reading it per frame."""
-        return ModuleMap(tuple(Module(self, native) for native in self._native.modules()))
-
-    def module(self, selector: str) -> Module:
-        """The module named "key" or "key@slot"; raises NotSupportedError naming the fitted
-        ones if none matches."""
-        return Module(self, self._native.module(_checks.text("module", selector)))
-
-    def set_params(self, module: str, values: Mapping[str, Any]) -> None:
-        """Sets every value at once, set_params("cooling", {"enabled": True,
-        "setpoint_c": 12.5}): the pen applies all or none (a refusal names the first
-        offending parameter)."""
-        module = _checks.text("module", module)
-        self._set_params(module, module, values)
-
-    def set_params_async(self, module: str, values: Mapping[str, Any]) -> "Future[None]":
-        """set_params() without waiting: an awaitable concurrent.futures.Future that resolves to
-        None once the pen acknowledged, or fails with the PenError set_params() would raise."""
-        try:
-            module = _checks.text("module", module)
-        except PenError as error:
-            return _async.refused(error)
-        return self._set_params_async(module, module, values)
-
-    def set_param(self, module: str, key: str, value: ParamValue) -> None:
-        """Sets one parameter: set_param("cooling", "setpoint_c", 12.5)."""
-        module = _checks.text("module", module)
-        self._set_param(module, module, key, value)
-
-    def get_param(self, module: str, key: str) -> ParamValue:
-        """Reads one parameter's current value from the pen."""
-        return _convert.from_param_value(self._native.get_param(
-            _checks.text("module", module), _checks.text("parameter key", key)))
-
-    def get_params(self, module: str) -> dict:
-        """Every parameter of the module, read from the pen, {key: value} in descriptor order."""
-        return _convert.param_dict(self._native.get_params(_checks.text("module", module)))
-
-    # selector names the module for the SDK ("cooling@2"), name for errors raised here
-    # ("cooling.setpoint_c", as the SDK's own errors name it).
-
-    def _set_params(self, selector: str, name: str, values: Mapping[str, Any]) -> None:
-        self._native.set_params(selector, _convert.param_list(name, values))
-
-    def _set_params_async(self, selector: str, name: str,
-                          values: Mapping[str, Any]) -> "Future[None]":
-        try:
-            native = _convert.param_list(name, values)
-        except PenError as error:
-            return _async.refused(error)
-        return _async.submit(lambda done: self._native.set_params_async(selector, native, done))
-
-    def _set_param(self, selector: str, name: str, key: Any, value: Any) -> None:
-        key = _checks.text(f"parameter key of {name}", key)
-        self._native.set_param(selector, key, _convert.to_param_value(f"{name}.{key}", value))
-
-    # --- status and events ------------------------------------------------------------------
-
-    def on_status(self, callback: Callable[[Status], Any], rate_hz: int = 50) -> Subscription:
-        """Calls callback(status) for each status frame on the pen's callback thread, asking
-        the pen to stream at least rate_hz."""
-        return self._subscribe_status(callback, rate_hz)
-
-    def status(self, rate_hz: int = 50, *, max_queue: int = 1024,
-               timeout: float = 5.0) -> StatusStream:
-        """Status frames as an iterator (`for s in pen.status(rate_hz=100): ...`). Breaking
-        out of the loop unsubscribes. At most max_queue frames wait; more are dropped and
-        counted in .dropped. Raises TimeoutError after timeout seconds without a frame."""
-        return StatusStream(self, rate_hz, max_queue, timeout)
-
-    def status_async(self, rate_hz: int = 50, *, max_queue: int = 1024,
-                     timeout: float = 5.0) -> StatusStream:
-        """The same stream for asyncio: `async for s in pen.status_async(rate_hz=100): ...`
-        (pen.status() works with `async for` too). Waiting for a frame never blocks the event
-        loop; leaving the loop, or `async with`, unsubscribes."""
-        return StatusStream(self, rate_hz, max_queue, timeout)
-
-    def on_event(self, callback: Callable[[Event], Any]) -> Subscription:
-        """Calls callback(event) for each event (fault raised, watchdog expired, ...)."""
-        listener = _listeners.EventListener(_checks.callback("event callback", callback))
-        return self._register(self._native.subscribe_events(listener), listener)
-
-    def on_connection_state(self, callback: Callable[[ConnectionState, str], Any]) -> Subscription:
-        """Calls callback(state, reason) when the link state changes (reason is "" for
-        ordinary changes, e.g. "no answer for 500 ms" when LOST)."""
-        listener = _listeners.ConnectionListener(
-            _checks.callback("connection state callback", callback), ConnectionState)
-        return self._register(self._native.subscribe_connection_state(listener), listener)
-
-    @property
-    def latest_status(self) -> Optional[Status]:
-        """The newest status frame received, or None before the first."""
-        if not self._native.has_latest_status():
-            return None
-        return self._native.latest_status()
-
-    @property
-    def received_status_frames(self) -> int:
-        """Status frames received since connect."""
-        return self._native.received_status_frames()
+    # --- treatment runs and recordings ------------------------------------------------------
 
     def run_recipe(self, recipe: Any, *, on_progress: Optional[Callable[..., Any]] = None,
                    device_class: Any = "professional", at_home_depth_cap_mm: float = 0.25,
@@ -487,12 +246,6 @@ class Pen:
         from . import records
         return records.start_recording(self, path)
 
-    @property
-    def dropped_status_frames(self) -> int:
-        """Frames the pen sent that never reached a callback (lost on the link, or dropped
-        from a full callback queue)."""
-        return self._native.dropped_status_frames()
-
     # --- internals --------------------------------------------------------------------------
 
     def _subscribe_status(self, callback: Callable[[Status], Any], rate_hz: int,
@@ -516,37 +269,6 @@ class Pen:
     def _forget(self, subscription: Subscription) -> None:
         with self._lock:
             self._subscriptions.discard(subscription)
-
-
-def _status_rate(native: Any) -> StatusRate:
-    return StatusRate(requested_hz=native.requested_hz, granted_hz=native.granted_hz,
-                      limited_by=StatusRateLimit(native.limited_by), reason=native.reason)
-
-
-def _depth(what: str, mm: Optional[float], um: Optional[int]) -> Any:
-    if (mm is None) == (um is None):
-        raise InvalidArgumentError(f"{what} takes exactly one of mm= or um= (got mm={mm!r}, "
-                                   f"um={um!r})")
-    if mm is not None:
-        return _native.Depth.mm(_checks.real("depth", mm, "mm"))
-    return _native.Depth.um(_checks.integer("depth", um, "um"))
-
-
-def _speed(hz: Any) -> Any:
-    return _native.Speed.hz(_checks.real("speed", hz, "Hz"))
-
-
-def _mode(cls: Any, mode: Any, fields: dict) -> Any:
-    known = {field.name for field in dataclasses.fields(cls)}
-    unknown = sorted(set(fields) - known)
-    if unknown:
-        raise InvalidArgumentError(f"{cls.__name__} has no field {', '.join(unknown)} (its "
-                                   f"fields: {', '.join(sorted(known))})")
-    if mode is None:
-        return cls(**{"enabled": True, **fields})
-    if not isinstance(mode, cls):
-        raise InvalidArgumentError(f"expected a {cls.__name__}, got {mode!r}")
-    return dataclasses.replace(mode, **fields) if fields else mode
 
 
 def connect(url: str, *, connect_timeout: float = 3.0, command_timeout: float = 0.0,

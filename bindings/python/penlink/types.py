@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import Any, NamedTuple, Optional, Tuple, Union
+from typing import NamedTuple, Tuple
 
-from . import _checks
-from .errors import InvalidArgumentError
+# RF and LED modes, and what add-on modules declare, live in modules of their own.
+from ._module_values import (InterlockSpec, ModuleDescriptor, ParamAccess, ParamSpec, ParamType,
+                             ParamValue, SafetyClass, TelemetrySpec)
+from ._output_modes import LedMode, RfMode, RfPolarity
 
 __all__ = [
     "PenState", "RfPolarity", "ConnectionState", "LogLevel", "EventKind", "Fault",
@@ -28,13 +30,6 @@ class PenState(enum.IntEnum):
     PAUSED = 2
     FAULT = 3
     EMERGENCY_STOPPED = 4
-
-
-class RfPolarity(enum.IntEnum):
-    """How RF energy flows: monopolar (to a return pad) or bipolar (between needles)."""
-
-    MONOPOLAR = 0
-    BIPOLAR = 1
 
 
 class Threading(enum.IntEnum):
@@ -183,92 +178,6 @@ class Event(NamedTuple):
     device_time_ms: int
 
 
-class _Required:
-    """Default of a mode's `enabled`: saying whether the output is on is never left implicit."""
-
-    def __repr__(self) -> str:
-        return "<required>"
-
-
-_REQUIRED: Any = _Required()
-
-
-@dataclasses.dataclass(frozen=True)
-class RfMode:
-    """RF energy settings (add-on). `enabled` must be given: RfMode(enabled=True, power_w=5,
-    frequency_khz=1500) switches RF on, RfMode.off() (or enabled=False) switches it off. An
-    enabled mode at 0 W delivers nothing and cannot be built. Pen.set_rf(power_w=...,
-    frequency_khz=...) builds an enabled mode for you."""
-
-    enabled: bool = _REQUIRED  #: True switches RF on with these settings
-    polarity: RfPolarity = RfPolarity.BIPOLAR
-    frequency_khz: int = 1000
-    power_w: float = 0.0  #: above 0 when enabled
-    pulse_ms: int = 100
-
-    def __post_init__(self) -> None:
-        if self.enabled is _REQUIRED:
-            raise InvalidArgumentError(
-                "RfMode needs enabled=True (with power_w above 0) or enabled=False; "
-                "RfMode.off() is the mode that switches RF off")
-        enabled = _checks.boolean("RF enabled", self.enabled)
-        _checks.member("RF polarity", self.polarity, RfPolarity)
-        _checks.integer("RF frequency", self.frequency_khz, "kHz")
-        power = _checks.real("RF power", self.power_w, "W")
-        _checks.integer("RF pulse length", self.pulse_ms, "ms")
-        if enabled and power == 0:
-            raise InvalidArgumentError(
-                "RF power 0 W with enabled=True delivers nothing: give power_w above 0, "
-                "or switch RF off with RfMode.off() / pen.rf_off()")
-
-    @classmethod
-    def off(cls) -> "RfMode":
-        """The mode that switches RF off."""
-        return cls(enabled=False)
-
-
-@dataclasses.dataclass(frozen=True)
-class LedMode:
-    """LED light settings (add-on); wavelength_nm picks a fitted channel. `enabled` must be
-    given: LedMode(enabled=True, wavelength_nm=633, irradiance_mw_cm2=40) switches the LED on,
-    LedMode.off() (or enabled=False) switches it off. An enabled mode at 0 mW/cm2, or pulsed at
-    0 Hz, emits nothing and cannot be built. Pen.set_led(wavelength_nm=...,
-    irradiance_mw_cm2=...) builds an enabled mode for you."""
-
-    enabled: bool = _REQUIRED  #: True switches the LED on with these settings
-    wavelength_nm: int = 633
-    irradiance_mw_cm2: float = 0.0  #: above 0 when enabled
-    pulsed: bool = False
-    pulse_rate_hz: float = 0.0  #: pulsed only, above 0
-    duty_percent: float = 50.0  #: pulsed only, (0, 100]
-
-    def __post_init__(self) -> None:
-        if self.enabled is _REQUIRED:
-            raise InvalidArgumentError(
-                "LedMode needs enabled=True (with irradiance_mw_cm2 above 0) or enabled=False; "
-                "LedMode.off() is the mode that switches the LED off")
-        enabled = _checks.boolean("LED enabled", self.enabled)
-        _checks.integer("LED wavelength", self.wavelength_nm, "nm")
-        irradiance = _checks.real("LED irradiance", self.irradiance_mw_cm2, "mW/cm2")
-        pulsed = _checks.boolean("LED pulsed", self.pulsed)
-        rate = _checks.real("LED pulse rate", self.pulse_rate_hz, "Hz")
-        _checks.real("LED duty cycle", self.duty_percent, "%")
-        if enabled and irradiance == 0:
-            raise InvalidArgumentError(
-                "LED irradiance 0 mW/cm2 with enabled=True emits nothing: give "
-                "irradiance_mw_cm2 above 0, or switch the LED off with LedMode.off() / "
-                "pen.led_off()")
-        if enabled and pulsed and rate == 0:
-            raise InvalidArgumentError(
-                "LED pulse rate 0 Hz with pulsed=True never pulses: give pulse_rate_hz above 0, "
-                "or pulsed=False for continuous light")
-
-    @classmethod
-    def off(cls) -> "LedMode":
-        """The mode that switches the LED off."""
-        return cls(enabled=False)
-
-
 @dataclasses.dataclass(frozen=True)
 class DeviceInfo:
     """Who the pen is (Pen.info): read once at connect."""
@@ -397,117 +306,6 @@ class SerialPortInfo:
     manufacturer: str
     product: str
     serial_number: str
-
-
-# --- add-on modules (penlink/module_descriptor.hpp) ---------------------------------------------
-
-#: A parameter's value: bool (ParamType.BOOL), float (INTEGER, FIXED) or str (ENUM, a label).
-ParamValue = Union[bool, float, str]
-
-
-class ParamType(enum.IntEnum):
-    """How a parameter is typed; on the wire every value is an integer raw = value / scale."""
-
-    BOOL = 0
-    INTEGER = 1
-    FIXED = 2  #: fixed point: value = raw * scale
-    ENUM = 3  #: one of labels
-
-
-class ParamAccess(enum.IntEnum):
-    READ = 0  #: read only: setting it is refused
-    READ_WRITE = 1
-
-
-class SafetyClass(enum.IntEnum):
-    NONE = 0
-    #: delivers energy into tissue: refused away from its default while the e-stop or a fault
-    #: is latched, and returned to its default by the pen on e-stop, fault and closed link
-    ENERGY = 1
-
-
-@dataclasses.dataclass(frozen=True)
-class ParamSpec:
-    """One settable or readable value of a module, as its descriptor declares it."""
-
-    key: str  #: e.g. "setpoint_c"
-    id: int  #: wire id
-    type: ParamType
-    unit: str  #: SI unit, e.g. "degC"; "" = none
-    scale: float  #: value = raw * scale
-    min: float  #: in unit
-    max: float
-    step: float  #: values lie on min + k * step
-    default_value: float  #: in unit; an ENUM's default is its label index (see default)
-    labels: Tuple[str, ...]  #: ENUM: the label of each raw value
-    access: ParamAccess
-    safety: SafetyClass
-    description: str
-
-    @property
-    def default(self) -> ParamValue:
-        """The default as a value of this parameter: bool, float or label."""
-        if self.type is ParamType.BOOL:
-            return self.default_value != 0
-        if self.type is ParamType.ENUM:
-            index = int(self.default_value)
-            return self.labels[index] if 0 <= index < len(self.labels) else str(index)
-        return self.default_value
-
-    @property
-    def writable(self) -> bool:
-        """True unless the parameter is read only."""
-        return self.access is ParamAccess.READ_WRITE
-
-
-@dataclasses.dataclass(frozen=True)
-class TelemetrySpec:
-    """One telemetry channel a module reports in every Status."""
-
-    key: str  #: e.g. "plate_c"
-    id: int  #: the channel of TelemetryReading
-    unit: str
-    scale: float  #: value = raw * scale
-    min: float  #: the range the channel measures, in unit
-    max: float
-    has_alarm_low: bool
-    alarm_low: float  #: below this a reading is an alarm (has_alarm_low)
-    has_alarm_high: bool
-    alarm_high: float  #: above this a reading is an alarm (has_alarm_high)
-    description: str
-
-
-@dataclasses.dataclass(frozen=True)
-class InterlockSpec:
-    """A rule the pen enforces, stated so an app can explain a refusal."""
-
-    key: str
-    condition: str  #: "needle_running", "cartridge_fitted", "no_fault" or "param:KEY"
-    guards: Tuple[str, ...]  #: parameters that may leave their default only while it holds
-    description: str
-
-
-@dataclasses.dataclass(frozen=True)
-class ModuleDescriptor:
-    """What a module says about itself (docs/modules.md)."""
-
-    key: str  #: the module kind, e.g. "cooling"
-    name: str  #: for people, e.g. "CoolTip C1"
-    vendor_id: int
-    vendor_name: str
-    model_id: int
-    profiles: Tuple[str, ...]  #: standard profiles it implements ("rf", "led")
-    parameters: Tuple[ParamSpec, ...]
-    telemetry: Tuple[TelemetrySpec, ...]
-    interlocks: Tuple[InterlockSpec, ...]
-
-    def parameter(self, key: str) -> Optional[ParamSpec]:
-        """The parameter named key, or None."""
-        return next((spec for spec in self.parameters if spec.key == key), None)
-
-    def channel(self, key: str) -> Optional[TelemetrySpec]:
-        """The telemetry channel named key, or None."""
-        return next((spec for spec in self.telemetry if spec.key == key), None)
 
 
 # help() shows these for each field of the named tuples (instead of "Alias for field number 3").

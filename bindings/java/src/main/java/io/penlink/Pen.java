@@ -3,11 +3,9 @@ package io.penlink;
 import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,13 +32,13 @@ import java.util.concurrent.CompletableFuture;
 public final class Pen implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Resources resources;
+    private final PenResources resources;
     private final Cleaner.Cleanable cleanable;
     private final DeviceInfo info;
     private final Capabilities capabilities;
 
     private Pen(NativePen pen) {
-        this.resources = new Resources(pen);
+        this.resources = new PenResources(pen);
         this.cleanable = CLEANER.register(this, resources);
         this.info = Convert.deviceInfo(pen.info());
         this.capabilities = Convert.capabilities(pen.capabilities());
@@ -296,42 +294,20 @@ public final class Pen implements AutoCloseable {
      */
     public void setParams(String module, Map<String, ?> values) {
         Convert.require(module, "module");
-        setParams(module, module, values);
+        ModuleParams.setParams(resources.pen, module, module, values);
     }
 
     public CompletableFuture<Void> setParamsAsync(String module, Map<String, ?> values) {
         if (module == null) {
             return CompletableFuture.failedFuture(new InvalidArgumentException("module is null"));
         }
-        return setParamsAsync(module, module, values);
+        return ModuleParams.setParamsAsync(resources.pen, module, module, values);
     }
 
     /** Sets one parameter: {@code setParam("cooling", "setpoint_c", 12.5)}. */
     public void setParam(String module, String key, Object value) {
         Convert.require(module, "module");
-        setParam(module, module, key, value);
-    }
-
-    // selector names the module for the SDK ("cooling@2"), name for errors raised here
-    // ("cooling.setpoint_c", as the SDK's own errors name it).
-
-    void setParams(String selector, String name, Map<String, ?> values) {
-        resources.pen.set_params(selector, Convert.paramList(name, values));
-    }
-
-    CompletableFuture<Void> setParamsAsync(String selector, String name, Map<String, ?> values) {
-        NativeParamList list;
-        try {
-            list = Convert.paramList(name, values);
-        } catch (PenException refused) {
-            return CompletableFuture.failedFuture(refused);
-        }
-        return Completions.submit(done -> resources.pen.set_params_async(selector, list, done));
-    }
-
-    void setParam(String selector, String name, String key, Object value) {
-        Convert.require(key, "parameter key of " + name);
-        resources.pen.set_param(selector, key, Convert.paramValue(name + "." + key, value));
+        ModuleParams.setParam(resources.pen, module, module, key, value);
     }
 
     /** Reads one parameter's current value from the pen: a Boolean, Double or String. */
@@ -398,7 +374,7 @@ public final class Pen implements AutoCloseable {
         cleanable.clean();
     }
 
-    Resources resources() {
+    PenResources resources() {
         return resources;
     }
 
@@ -416,53 +392,5 @@ public final class Pen implements AutoCloseable {
             throw new InvalidArgumentException("the listener is null");
         }
         return listener;
-    }
-
-    /**
-     * Everything native a pen owns. Also the cleaner's action, so it must not refer to the Pen:
-     * while registered with the cleaner it keeps the proxies and directors strongly reachable,
-     * so none is finalized before the subscriptions are gone.
-     */
-    static final class Resources implements Runnable {
-        final NativePen pen;
-        private final Set<Subscription.Registration> registrations = new LinkedHashSet<>();
-        private boolean closed;
-
-        Resources(NativePen pen) {
-            this.pen = pen;
-        }
-
-        synchronized boolean add(Subscription.Registration registration) {
-            if (closed) {
-                return false;
-            }
-            registrations.add(registration);
-            return true;
-        }
-
-        void remove(Subscription.Registration registration) {
-            // Unsubscribe before letting go of the director; outside the lock, because it waits
-            // for a running listener that may itself be subscribing.
-            registration.unsubscribe();
-            synchronized (this) {
-                registrations.remove(registration);
-            }
-        }
-
-        @Override
-        public void run() {
-            List<Subscription.Registration> open;
-            synchronized (this) {
-                closed = true;
-                open = new ArrayList<>(registrations);
-            }
-            for (Subscription.Registration registration : open) {
-                registration.unsubscribe();
-            }
-            pen.close();
-            synchronized (this) {
-                registrations.clear();
-            }
-        }
     }
 }

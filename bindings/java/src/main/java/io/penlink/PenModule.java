@@ -83,17 +83,17 @@ public final class PenModule {
 
     /** Sets one parameter and waits for the pen's acknowledgement. */
     public void set(String key, Object value) {
-        pen.setParam(selector(), key(), key, value);
+        ModuleParams.setParam(pen.resources().pen, selector(), key(), key, value);
     }
 
     /** Sets every value at once: the pen applies all of them or none. */
     public void set(Map<String, ?> values) {
-        pen.setParams(selector(), key(), values);
+        ModuleParams.setParams(pen.resources().pen, selector(), key(), values);
     }
 
     /** {@link #set(Map)} as a future, like the pen's other async commands. */
     public CompletableFuture<Void> setAsync(Map<String, ?> values) {
-        return pen.setParamsAsync(selector(), key(), values);
+        return ModuleParams.setParamsAsync(pen.resources().pen, selector(), key(), values);
     }
 
     /** Reads one parameter from the pen: a Boolean, Double or String. */
