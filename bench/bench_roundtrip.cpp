@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "cpu_time.hpp"
 #include "penlink-sim/launcher.hpp"
 #include "penlink/penlink.hpp"
 #include "protocol/frame.hpp"
@@ -228,9 +229,14 @@ std::vector<double> raw_frames_to_sim(int rounds, bool tcp) {
 struct Row {
     const char* name;
     std::vector<double> floor_median, sdk_median, sdk_p99, ratio;
+    // CPU this process spent per round trip (all its threads; a child process's not).
+    std::vector<double> floor_cpu_us, sdk_cpu_us;
 };
 
-void add(Row& row, const std::vector<double>& floor, const std::vector<double>& sdk) {
+void add(Row& row, const std::vector<double>& floor, const std::vector<double>& sdk,
+         double floor_cpu_s, double sdk_cpu_s) {
+    row.floor_cpu_us.push_back(floor_cpu_s * 1e6 / static_cast<double>(floor.size()));
+    row.sdk_cpu_us.push_back(sdk_cpu_s * 1e6 / static_cast<double>(sdk.size()));
     row.floor_median.push_back(bench::percentile(floor, 0.5));
     row.sdk_median.push_back(bench::percentile(sdk, 0.5));
     row.sdk_p99.push_back(bench::percentile(sdk, 0.99));
@@ -250,6 +256,13 @@ void print(const Row& row, const char* floor_name, const char* result, const cha
     std::snprintf(floor, sizeof floor, "%s %.1f us (median)", floor_name,
                   bench::percentile(row.floor_median, 0.5));
     bench::print_result(result, "x", row.ratio, target, floor);
+    std::printf(
+        "  %-7s CPU of this process per round trip: SDK %.1f us (%.1f-%.1f), floor %.1f us\n",
+        row.name, bench::percentile(row.sdk_cpu_us, 0.5), min(row.sdk_cpu_us), max(row.sdk_cpu_us),
+        bench::percentile(row.floor_cpu_us, 0.5));
+    std::snprintf(floor, sizeof floor, "%s: this process %.1f us per round trip (median)",
+                  floor_name, bench::percentile(row.floor_cpu_us, 0.5));
+    bench::print_result(std::string(result) + "_cpu_us", "us", row.sdk_cpu_us, "-", floor);
 }
 
 void sdk_set_depth(penlink::Pen& pen, int count, std::vector<double>& samples) {
@@ -268,11 +281,16 @@ void measure(Row& row, Floor& floor, penlink::Pen& pen, int rounds) {
     std::vector<double> floor_samples, sdk_samples, warm_up;
     floor.rounds(kBlock, warm_up);
     sdk_set_depth(pen, kBlock, warm_up);
+    double floor_cpu = 0, sdk_cpu = 0;
     for (int done = 0; done < rounds; done += kBlock) {
+        const double before_floor = bench::cpu_seconds();
         floor.rounds(kBlock, floor_samples);
+        const double before_sdk = bench::cpu_seconds();
         sdk_set_depth(pen, kBlock, sdk_samples);
+        sdk_cpu += bench::cpu_seconds() - before_sdk;
+        floor_cpu += before_sdk - before_floor;
     }
-    add(row, floor_samples, sdk_samples);
+    add(row, floor_samples, sdk_samples, floor_cpu, sdk_cpu);
 }
 
 }  // namespace

@@ -221,8 +221,8 @@ void Session::check_set_points(const protocol::Status& wire) {
         what += std::string(what.empty() ? "" : " and ") + "speed " +
                 format_number(wire.speed_set_chz / 100.0) + " Hz (acknowledged " +
                 format_number(*acked_speed_chz_ / 100.0) + " Hz)";
-    log(LogLevel::Error, "the pen changed its set points without a command: " + what +
-                             "; latest_status() and read_settings() show what holds now");
+    log(LogLevel::Error, "the pen at " + url_ + " changed its set points without a command: " +
+                             what + "; latest_status() and read_settings() show what holds now");
     // Adopt what the pen holds, so this is said once per change.
     acked_depth_um_ = wire.depth_set_um;
     acked_speed_chz_ = wire.speed_set_chz;
