@@ -4,6 +4,8 @@
 #pragma once
 
 #include <dirent.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -45,14 +47,18 @@ inline int fd_count() {
 }
 
 /// Starts and joins a thread, so that whatever a sanitizer runtime starts with the process's
-/// first thread is running before threads are counted; then waits until the count holds still
-/// for 50 ms (at most 2 s). /proc may count a joined thread for a moment after join() returned
-/// (the kernel wakes the joiner before it drops the thread), and a loaded machine stretches that
-/// moment: a base counted then is one too high.
+/// first thread is running before threads are counted. /proc counts a joined thread for a
+/// moment after join() returned (the kernel wakes the joiner before it drops the thread), and a
+/// loaded machine stretches that moment: so this waits until that very thread has left
+/// /proc/self/task, and then until the count holds still for 50 ms (each at most 5 s).
 inline void settle_threads() {
-    std::thread([] {}).join();
+    std::atomic<long> settler{0};
+    std::thread([&settler] { settler = static_cast<long>(syscall(SYS_gettid)); }).join();
     using Clock = std::chrono::steady_clock;
-    const auto deadline = Clock::now() + std::chrono::seconds(2);
+    const auto deadline = Clock::now() + std::chrono::seconds(5);
+    const std::string settler_entry = "/proc/self/task/" + std::to_string(settler.load());
+    while (access(settler_entry.c_str(), F_OK) == 0 && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     int last = thread_count();
     auto still_since = Clock::now();
     while (Clock::now() < deadline) {
