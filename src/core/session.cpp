@@ -108,6 +108,7 @@ void Session::connect() {
             acked_depth_um_.reset();
             acked_speed_chz_.reset();
             set_point_mismatch_since_.reset();
+            depth_acked_since_status_ = speed_acked_since_status_ = false;
             link_open_ = true;
             last_receive_ = Clock::now();
             last_send_ = last_receive_;

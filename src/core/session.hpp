@@ -289,6 +289,10 @@ private:
     std::optional<std::int32_t> acked_depth_um_;   // the last SetDepth the pen acknowledged
     std::optional<std::int32_t> acked_speed_chz_;  // the last SetSpeed
     std::optional<Clock::time_point> set_point_mismatch_since_;
+    /// A SetDepth / SetSpeed was acknowledged since the last Status: that Status may have been
+    /// sampled before the command was applied, so it says nothing about that set point.
+    bool depth_acked_since_status_ = false;
+    bool speed_acked_since_status_ = false;
     static constexpr std::chrono::milliseconds kSetPointGrace{500};
     /// One timer for every outstanding request, armed for the earliest deadline and left to
     /// expire when that request is answered: a timer per request, cancelled by its reply, cost

@@ -1,6 +1,8 @@
 // Session, the receiving side: bytes -> frames -> replies, status, events; link supervision
 // and link loss (the timers are in session_supervision.cpp). Everything here runs on the I/O
 // thread.
+#include <utility>
+
 #include "core/conversions.hpp"
 #include "core/limits.hpp"
 #include "core/log.hpp"
@@ -128,9 +130,15 @@ void Session::on_reply(std::uint16_t seq, const protocol::Message& reply) {
 
 void Session::on_acknowledged(const Pending& pending) {
     using protocol::MessageType;
-    if (pending.type == MessageType::SetDepth) acked_depth_um_ = pending.value;
+    if (pending.type == MessageType::SetDepth) {
+        acked_depth_um_ = pending.value;
+        depth_acked_since_status_ = true;
+    }
     if (pending.type == MessageType::SetDepthLimit) acked_depth_um_.reset();  // may have clamped
-    if (pending.type == MessageType::SetSpeed) acked_speed_chz_ = pending.value;
+    if (pending.type == MessageType::SetSpeed) {
+        acked_speed_chz_ = pending.value;
+        speed_acked_since_status_ = true;
+    }
     if (pending.type == MessageType::SubscribeStatus && pending.value != acked_status_rate_hz_) {
         // A new rate: its first frame is due from now. (A resubscription after silence keeps
         // the clock running, so a pen that never streams is given up on.)
@@ -201,10 +209,17 @@ bool Session::outstanding(protocol::RequestGroup group) const {
 void Session::check_set_points(const protocol::Status& wire) {
     // A set point the pen reports differently from what it last acknowledged, with nothing of
     // that kind on its way, means the pen changed it on its own: say so. A frame sampled just
-    // before a command was applied can trail its reply, so only a difference that lasts counts.
-    const bool depth_differs = acked_depth_um_ && wire.depth_set_um != *acked_depth_um_ &&
+    // before a command was applied can trail its reply, so only a difference that lasts counts,
+    // and a frame that comes after a reply received since the previous frame is not judged on
+    // that set point: while commands follow each other, every frame may trail one (frames
+    // arrive in the order the pen sampled them, so the frame after it was sampled later).
+    const bool depth_unsure = std::exchange(depth_acked_since_status_, false);
+    const bool speed_unsure = std::exchange(speed_acked_since_status_, false);
+    const bool depth_differs = !depth_unsure && acked_depth_um_ &&
+                               wire.depth_set_um != *acked_depth_um_ &&
                                !outstanding(protocol::RequestGroup::Depth);
-    const bool speed_differs = acked_speed_chz_ && wire.speed_set_chz != *acked_speed_chz_ &&
+    const bool speed_differs = !speed_unsure && acked_speed_chz_ &&
+                               wire.speed_set_chz != *acked_speed_chz_ &&
                                !outstanding(protocol::RequestGroup::Speed);
     if (!depth_differs && !speed_differs) {
         set_point_mismatch_since_.reset();

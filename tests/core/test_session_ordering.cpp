@@ -268,5 +268,41 @@ TEST_CASE("a set point the pen changed without a command is reported, once", "[s
     CHECK(log.lines().size() == 1);
 }
 
+TEST_CASE("frames that each trail a new acknowledgement are not taken for a changed set point",
+          "[session][v2]") {
+    // Commands back to back: every Status the pen sends may have been sampled just before the
+    // next command was applied, and arrive after its reply. Found by bench_roundtrip, whose
+    // set_depth loop over sim:// once drew the warning below.
+    SessionFixture fixture;
+    LogCapture log(LogLevel::Error);
+    const auto status_with_depth = [&](std::uint16_t depth_um, std::uint32_t seq) {
+        protocol::Status status;
+        status.session_id = fixture.pen->session_id();
+        status.status_seq = seq;
+        status.timestamp_ms = seq * 10;
+        status.depth_set_um = depth_um;
+        status.depth_limit_um = 2500;
+        fixture.pen->send(static_cast<std::uint16_t>(1000 + seq), status);
+    };
+    std::uint16_t previous = 1000;
+    fixture.session->request_sync(protocol::SetDepth{previous});
+    for (std::uint32_t seq = 1; seq <= 16; ++seq) {
+        const std::uint16_t depth = seq % 2 ? 1050 : 1000;
+        fixture.session->request_sync(protocol::SetDepth{depth});
+        status_with_depth(previous, seq);  // sampled before this SetDepth was applied
+        REQUIRE(wait_until([&] { return fixture.session->received_status_frames() == seq; }));
+        previous = depth;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK_FALSE(log.contains("without a command"));
+    // Once the commands stop, a lasting difference is still reported.
+    for (std::uint32_t seq = 17; seq < 32; ++seq) {
+        status_with_depth(1500, seq);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(wait_until([&] { return log.contains("without a command"); }));
+    CHECK_THAT(log.lines().front(), Catch::Contains("depth 1.50 mm (acknowledged 1.00 mm)"));
+}
+
 }  // namespace
 }  // namespace penlink::test
