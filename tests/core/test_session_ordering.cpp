@@ -236,31 +236,33 @@ TEST_CASE("the status rate asked of the pen is capped at half of what the link c
     session->close();
 }
 
+// The pen sends Status number seq of its session, reporting depth_um as its depth set point.
+void send_status_with_depth(FakePen& pen, std::uint16_t depth_um, std::uint32_t seq) {
+    protocol::Status status;
+    status.session_id = pen.session_id();
+    status.status_seq = seq;
+    status.timestamp_ms = seq * 10;
+    status.depth_set_um = depth_um;
+    status.depth_limit_um = 2500;
+    pen.send(static_cast<std::uint16_t>(1000 + seq), status);
+}
+
 TEST_CASE("a set point the pen changed without a command is reported, once", "[session][v2]") {
     // Audit finding 9: the host compares what the pen reports with what it acknowledged.
     SessionFixture fixture;
     LogCapture log(LogLevel::Error);
     fixture.session->request_sync(protocol::SetDepth{1500});
-    const auto status_with_depth = [&](std::uint16_t depth_um, std::uint32_t seq) {
-        protocol::Status status;
-        status.session_id = fixture.pen->session_id();
-        status.status_seq = seq;
-        status.timestamp_ms = seq * 10;
-        status.depth_set_um = depth_um;
-        status.depth_limit_um = 2500;
-        fixture.pen->send(static_cast<std::uint16_t>(1000 + seq), status);
-    };
     // Agreeing frames, then one stale frame (sampled before the command): nothing to say.
-    status_with_depth(1500, 1);
-    status_with_depth(1000, 2);
-    status_with_depth(1500, 3);
+    send_status_with_depth(*fixture.pen, 1500, 1);
+    send_status_with_depth(*fixture.pen, 1000, 2);
+    send_status_with_depth(*fixture.pen, 1500, 3);
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
-    status_with_depth(1500, 4);
+    send_status_with_depth(*fixture.pen, 1500, 4);
     REQUIRE(wait_until([&] { return fixture.session->received_status_frames() == 4; }));
     CHECK_FALSE(log.contains("without a command"));
     // A lasting difference is reported once.
     for (std::uint32_t seq = 5; seq < 20; ++seq) {
-        status_with_depth(1000, seq);
+        send_status_with_depth(*fixture.pen, 1000, seq);
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     REQUIRE(wait_until([&] { return log.contains("without a command"); }));
@@ -275,21 +277,13 @@ TEST_CASE("frames that each trail a new acknowledgement are not taken for a chan
     // set_depth loop over sim:// once drew the warning below.
     SessionFixture fixture;
     LogCapture log(LogLevel::Error);
-    const auto status_with_depth = [&](std::uint16_t depth_um, std::uint32_t seq) {
-        protocol::Status status;
-        status.session_id = fixture.pen->session_id();
-        status.status_seq = seq;
-        status.timestamp_ms = seq * 10;
-        status.depth_set_um = depth_um;
-        status.depth_limit_um = 2500;
-        fixture.pen->send(static_cast<std::uint16_t>(1000 + seq), status);
-    };
     std::uint16_t previous = 1000;
     fixture.session->request_sync(protocol::SetDepth{previous});
     for (std::uint32_t seq = 1; seq <= 16; ++seq) {
         const std::uint16_t depth = seq % 2 ? 1050 : 1000;
         fixture.session->request_sync(protocol::SetDepth{depth});
-        status_with_depth(previous, seq);  // sampled before this SetDepth was applied
+        // Sampled before this SetDepth was applied.
+        send_status_with_depth(*fixture.pen, previous, seq);
         REQUIRE(wait_until([&] { return fixture.session->received_status_frames() == seq; }));
         previous = depth;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -297,7 +291,7 @@ TEST_CASE("frames that each trail a new acknowledgement are not taken for a chan
     CHECK_FALSE(log.contains("without a command"));
     // Once the commands stop, a lasting difference is still reported.
     for (std::uint32_t seq = 17; seq < 32; ++seq) {
-        status_with_depth(1500, seq);
+        send_status_with_depth(*fixture.pen, 1500, seq);
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     REQUIRE(wait_until([&] { return log.contains("without a command"); }));
