@@ -35,11 +35,12 @@ TEST_CASE("a reply that comes after the watch wakes the sleeping caller", "[repl
     auto waiter = std::make_shared<ReplyWaiter<int>>();
     // Well past the watch: the caller is asleep on the condition variable by then.
     const auto delay = ReplyWaiter<int>::kSpinBudget * 50;
+    // Before the completer starts: it may begin its sleep before this thread runs on.
+    const auto start = steady_clock::now();
     std::thread completer([waiter, delay] {
         std::this_thread::sleep_for(delay);
         waiter->set(7);
     });
-    const auto start = steady_clock::now();
     REQUIRE(waiter->wait_until(start + std::chrono::seconds(10)));
     CHECK(steady_clock::now() - start >= delay);
     CHECK(waiter->take() == 7);
