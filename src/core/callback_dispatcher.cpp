@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -30,11 +31,13 @@ void report_callback_exception(const char* what, const char* message) {
 
 struct CallbackDispatcher::State final : CallbackRunnable,
                                          std::enable_shared_from_this<CallbackDispatcher::State> {
-    State(std::size_t cap, std::shared_ptr<CallbackPool> p, Executor e)
+    State(std::size_t cap, std::shared_ptr<CallbackPool> p, Executor e,
+          std::chrono::microseconds interval)
         : capacity(cap == 0 ? 1 : cap),
           pool(std::move(p)),
           executor(std::move(e)),
-          pooled(pool != nullptr) {}
+          pooled(pool != nullptr),
+          run_interval(interval) {}
 
     const std::size_t capacity;
     /// Null: executor. Released once stopped and drained, so a closed pen holds no callback
@@ -43,11 +46,13 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     std::shared_ptr<CallbackPool> pool;
     const Executor executor;
     const bool pooled;  // pool was given (it may have been released since)
+    const std::chrono::microseconds run_interval;
 
     std::mutex mutex;
     std::condition_variable idle;  // running_on went empty
     bool stopping = false;
     bool scheduled = false;                     // handed to the pool or executor, not started yet
+    bool deferred = false;                      // scheduled for a later moment (schedule_at)
     int stop_waiters = 0;                       // stop() calls waiting for idle
     std::shared_ptr<State> self;                // keeps the state alive while scheduled
     std::atomic<std::thread::id> running_on{};  // the thread draining the queue, if any
@@ -66,6 +71,9 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     std::vector<std::shared_ptr<StatusEntry>> snapshot;
     std::uint64_t snapshot_version = 0;
     std::vector<Status> batch;  // the frames being delivered (draining thread only)
+    // Pool runs only (guarded by mutex): when the last one started.
+    std::chrono::steady_clock::time_point last_run_start{};
+    std::atomic<std::uint64_t> status_runs{0};  // runs that delivered frames
 
     bool has_work() const { return count > 0 || !tasks.empty(); }
     bool running() const { return running_on.load() != std::thread::id{}; }
@@ -91,20 +99,38 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         }
     }
 
+    /// A pool thread's run (or the executor's). When runs come often (the previous one started
+    /// less than run_interval ago, or was itself deferred) and this one delivers frames, it
+    /// queues the next run for run_interval after its own start, on the pool's clock.
+    /// Frames arriving meanwhile join that run: a stream of 65,535 frames/s costs about 1,000
+    /// callback runs a second instead of one per read, and the I/O thread wakes no callback
+    /// thread for them. A task (an event, a completion) is never held back: post() brings the
+    /// run forward. A stream of fewer frames than one per interval is delivered as it comes.
     void run_queued() override {
         std::shared_ptr<State> keep;  // the schedule's reference, dropped when this returns
+        std::chrono::steady_clock::time_point next_run{};
         {
             std::lock_guard lock(mutex);
             keep = std::move(self);
             scheduled = false;
+            const bool was_deferred = std::exchange(deferred, false);
             if (running()) return;  // stop() is draining it on its own thread
             running_on = std::this_thread::get_id();
+            if (pooled) {
+                const auto now = std::chrono::steady_clock::now();
+                const bool ran_before = last_run_start != std::chrono::steady_clock::time_point{};
+                if (was_deferred || (ran_before && now - last_run_start < run_interval))
+                    next_run = now + run_interval;
+                last_run_start = now;
+            }
         }
-        drain();
+        drain(next_run);
     }
 
-    /// Runs tasks, then frames, until both are empty. running_on is this thread.
-    void drain() {
+    /// Runs tasks, then frames, until both are empty. running_on is this thread. If next_run
+    /// is set and frames were delivered, the next run is queued for then (see run_queued).
+    void drain(std::chrono::steady_clock::time_point next_run = {}) {
+        bool delivered = false;
         ++callbacks_running_here;
         std::unique_lock lock(mutex);
         for (;;) {
@@ -124,6 +150,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
                 continue;
             }
             if (count == 0) break;
+            delivered = true;
             // A batch of frames per lock: taking the lock per frame made the I/O thread, which
             // pushes under the same lock, sleep on it and wake again at high rates.
             // The frames stay in the ring (counted against its capacity) until delivered, so a
@@ -146,6 +173,13 @@ struct CallbackDispatcher::State final : CallbackRunnable,
             head = (head + n) % ring.size();
             count -= n;
         }
+        if (delivered) status_runs.fetch_add(1, std::memory_order_relaxed);
+        if (delivered && next_run != std::chrono::steady_clock::time_point{} && pool && !stopping &&
+            !scheduled) {
+            scheduled = deferred = true;
+            self = shared_from_this();
+            pool->schedule_at(*this, next_run);
+        }
         running_on = std::thread::id{};
         --callbacks_running_here;
         // Stopped from inside a callback: this was the last run, so let the threads go. Not
@@ -156,6 +190,14 @@ struct CallbackDispatcher::State final : CallbackRunnable,
             stopping && !scheduled && stop_waiters == 0 ? std::move(pool) : nullptr;
         lock.unlock();
         idle.notify_all();
+    }
+
+    /// Under mutex: a run deferred for a later moment runs now (a task is waiting, or the queue
+    /// is stopping).
+    void bring_forward() {
+        if (!deferred) return;
+        deferred = false;
+        if (pool) pool->expedite(*this);
     }
 
     /// Under mutex, with a full ring: grows it (kept in order) unless at capacity.
@@ -173,13 +215,19 @@ struct CallbackDispatcher::State final : CallbackRunnable,
 };
 
 CallbackDispatcher::CallbackDispatcher(std::size_t status_capacity,
-                                       std::shared_ptr<CallbackPool> pool, Executor executor)
-    : state_(std::make_shared<State>(status_capacity, std::move(pool), std::move(executor))) {}
+                                       std::shared_ptr<CallbackPool> pool, Executor executor,
+                                       std::chrono::microseconds status_run_interval)
+    : state_(std::make_shared<State>(status_capacity, std::move(pool), std::move(executor),
+                                     status_run_interval)) {}
 
 CallbackDispatcher::~CallbackDispatcher() { stop(); }
 
 bool CallbackDispatcher::on_callback_thread() const {
     return state_->running_on.load() == std::this_thread::get_id();
+}
+
+std::uint64_t CallbackDispatcher::status_runs() const {
+    return state_->status_runs.load(std::memory_order_relaxed);
 }
 
 bool CallbackDispatcher::push_status(const Status& status) {
@@ -211,6 +259,7 @@ bool CallbackDispatcher::post(std::function<void()> task) {
         if (state_->stopping && !on_callback_thread()) return false;
         state_->tasks.push_back(std::move(task));
         hand_over = state_->take_schedule(to);
+        state_->bring_forward();
     }
     if (hand_over) state_->hand_over(to);
     return true;
@@ -240,6 +289,15 @@ void CallbackDispatcher::stop(bool wait_for_other_thread) {
     auto& s = *state_;
     std::unique_lock lock(s.mutex);
     s.stopping = true;
+    // A run deferred for later is not needed: this call, or the run going on, finishes the queue.
+    std::shared_ptr<State> deferred_self;  // dropped after the mutex (never the last reference)
+    if (s.deferred) {
+        s.deferred = false;
+        if (s.pool && s.pool->cancel_deferred(s)) {
+            s.scheduled = false;
+            deferred_self = std::move(s.self);
+        }
+    }
     // From inside one of this pen's callbacks: the running drain finishes the queue.
     if (on_callback_thread()) return;
     // Everything queued runs before stop() returns, on the callback threads as always; but a
@@ -259,7 +317,9 @@ void CallbackDispatcher::stop(bool wait_for_other_thread) {
             --s.stop_waiters;
             continue;
         }
-        if (!s.has_work()) break;
+        // A run handed over (its deferral could no longer be cancelled) is waited for, so that it
+        // does not end, and drop the queue, on a pool thread after this call.
+        if (!s.has_work() && !(may_wait && s.scheduled)) break;
         if (!may_wait) {
             s.running_on = std::this_thread::get_id();
             lock.unlock();

@@ -3,11 +3,15 @@
 // own) or an app's executor. Status frames travel through a ring that grows to its capacity as
 // a backlog needs it and is then reused (no heap per frame; a full ring drops the frame and says
 // so); other callbacks are queued tasks, run in order, before pending status frames. The queue
-// is handed to a thread once per batch: while one drains it, new items join that run.
+// is handed to a thread once per batch: while one drains it, new items join that run. On a
+// pool, a fast stream's runs come at most once per millisecond, by the pool thread's own clock
+// (see State::run_queued in callback_dispatcher.cpp).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -19,6 +23,11 @@
 #include "penlink/types.hpp"
 
 namespace penlink::core {
+
+/// While frames keep coming, a pooled queue runs at most once per this interval: its thread
+/// comes back for the next run by its own clock, and the I/O side wakes nobody meanwhile. A
+/// status callback may so be held back by up to this long; tasks never are.
+inline constexpr std::chrono::microseconds kStatusRunInterval{1000};
 
 void report_callback_exception(const char* what, const char* message);
 
@@ -42,8 +51,10 @@ public:
 
     /// Callbacks run on pool's threads, or through executor if pool is null. status_capacity
     /// bounds the status queue; it grows to that size only as a backlog needs it.
+    /// status_run_interval: see kStatusRunInterval (tests lengthen it).
     CallbackDispatcher(std::size_t status_capacity, std::shared_ptr<CallbackPool> pool,
-                       Executor executor = {});
+                       Executor executor = {},
+                       std::chrono::microseconds status_run_interval = kStatusRunInterval);
     ~CallbackDispatcher();
     CallbackDispatcher(const CallbackDispatcher&) = delete;
     CallbackDispatcher& operator=(const CallbackDispatcher&) = delete;
@@ -72,6 +83,8 @@ public:
     void stop(bool wait_for_other_thread = true);
     /// True while this thread runs one of this dispatcher's callbacks.
     bool on_callback_thread() const;
+    /// How many runs so far delivered status frames (each run delivers all that are queued).
+    std::uint64_t status_runs() const;
 
 private:
     struct State;

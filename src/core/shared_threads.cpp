@@ -67,18 +67,82 @@ CallbackPool::~CallbackPool() {
     join_all(threads_);
 }
 
+void CallbackPool::Queue::push_ready(CallbackRunnable& runnable) {
+    runnable.next_ = nullptr;
+    if (tail)
+        tail->next_ = &runnable;
+    else
+        head = &runnable;
+    tail = &runnable;
+}
+
+std::chrono::steady_clock::time_point CallbackPool::Queue::release_due(
+    std::chrono::steady_clock::time_point now) {
+    auto earliest = std::chrono::steady_clock::time_point::max();
+    for (CallbackRunnable** link = &deferred; *link != nullptr;) {
+        CallbackRunnable* runnable = *link;
+        if (stopping || runnable->due_ <= now) {
+            *link = runnable->next_;
+            runnable->deferred_ = false;
+            push_ready(*runnable);
+        } else {
+            earliest = std::min(earliest, runnable->due_);
+            link = &runnable->next_;
+        }
+    }
+    return earliest;
+}
+
 void CallbackPool::schedule(CallbackRunnable& runnable) {
     auto& q = *queue_;
     {
         std::lock_guard lock(q.mutex);
-        runnable.next_ = nullptr;
-        if (q.tail)
-            q.tail->next_ = &runnable;
-        else
-            q.head = &runnable;
-        q.tail = &runnable;
+        q.push_ready(runnable);
     }
     q.ready.notify_one();
+}
+
+void CallbackPool::schedule_at(CallbackRunnable& runnable,
+                               std::chrono::steady_clock::time_point due) {
+    auto& q = *queue_;
+    {
+        std::lock_guard lock(q.mutex);
+        runnable.due_ = due;
+        runnable.deferred_ = true;
+        runnable.next_ = q.deferred;
+        q.deferred = &runnable;
+    }
+    // A pool thread sets its deadline when it is back in its loop; any other thread must wake
+    // one to do so.
+    if (!on_pool_thread()) q.ready.notify_one();
+}
+
+bool CallbackPool::Queue::unlink_deferred(CallbackRunnable& runnable) {
+    if (!runnable.deferred_) return false;
+    for (CallbackRunnable** link = &deferred; *link != nullptr; link = &(*link)->next_) {
+        if (*link == &runnable) {
+            *link = runnable.next_;
+            break;
+        }
+    }
+    runnable.deferred_ = false;
+    runnable.next_ = nullptr;
+    return true;
+}
+
+void CallbackPool::expedite(CallbackRunnable& runnable) {
+    auto& q = *queue_;
+    {
+        std::lock_guard lock(q.mutex);
+        if (!q.unlink_deferred(runnable)) return;
+        q.push_ready(runnable);
+    }
+    q.ready.notify_one();
+}
+
+bool CallbackPool::cancel_deferred(CallbackRunnable& runnable) {
+    std::lock_guard lock(queue_->mutex);
+    return queue_->unlink_deferred(runnable);
 }
 
 bool CallbackPool::on_pool_thread() const {
@@ -88,15 +152,29 @@ bool CallbackPool::on_pool_thread() const {
 }
 
 void CallbackPool::work(const std::shared_ptr<Queue>& queue) {
+    using Clock = std::chrono::steady_clock;
     auto& q = *queue;
     std::unique_lock lock(q.mutex);
     for (;;) {
-        q.ready.wait(lock, [&q] { return q.stopping || q.head != nullptr; });
-        if (!q.head) return;  // stopping, nothing left
+        const auto next_due = q.deferred ? q.release_due(Clock::now()) : Clock::time_point::max();
+        if (!q.head) {
+            if (q.stopping) return;  // nothing left: stopping released every deferred one
+            if (next_due == Clock::time_point::max()) {
+                ++q.idle_waiting;
+                q.ready.wait(lock);
+                --q.idle_waiting;
+            } else {
+                q.ready.wait_until(lock, next_due);  // woken by the clock: nobody pays a wake-up
+            }
+            continue;
+        }
         auto* runnable = q.head;
         q.head = runnable->next_;
         if (!q.head) q.tail = nullptr;
         runnable->next_ = nullptr;
+        // This run may be long, and a deferred runnable waits for this thread's deadline: an
+        // idle thread takes over the watch.
+        if (q.deferred && q.idle_waiting > 0) q.ready.notify_one();
         lock.unlock();
         runnable->run_queued();
         lock.lock();

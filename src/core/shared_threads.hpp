@@ -6,6 +6,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <memory>
@@ -50,12 +51,16 @@ public:
 
 private:
     friend class CallbackPool;
-    CallbackRunnable* next_ = nullptr;  // the pool's ready list, under its mutex
+    CallbackRunnable* next_ = nullptr;  // the pool's ready or deferred list, under its mutex
+    std::chrono::steady_clock::time_point due_{};  // on the deferred list: when it runs
+    bool deferred_ = false;                        // on the deferred list (not the ready one)
 };
 
 /// Threads that run callback queues. A runnable is queued at most once at a time (its owner
 /// ensures that), so one pen's callbacks never run on two threads at once, and queueing one
-/// needs no allocation: the ready list is intrusive.
+/// needs no allocation: the ready list is intrusive. A runnable may also be queued for a later
+/// moment (schedule_at): a pool thread runs it then, woken by its own timed wait rather than by
+/// the queueing thread.
 class CallbackPool {
 public:
     /// The pool every Shared pen uses (kSharedCallbackThreads threads).
@@ -68,6 +73,15 @@ public:
 
     /// Queues runnable to run on a pool thread. It must stay alive until it has run.
     void schedule(CallbackRunnable& runnable);
+    /// Queues runnable to run on a pool thread at `due`, or sooner if expedite() is called.
+    /// Meant for a pool thread (a runnable queueing its own next run): it wakes nobody, and
+    /// the calling thread, back in its loop, waits until `due` at the latest.
+    void schedule_at(CallbackRunnable& runnable, std::chrono::steady_clock::time_point due);
+    /// If runnable waits for its moment (schedule_at), moves it to the ready list at once.
+    void expedite(CallbackRunnable& runnable);
+    /// If runnable waits for its moment (schedule_at), takes it off the pool; returns whether
+    /// it did (false: it is not deferred, or its moment came and it is about to run).
+    bool cancel_deferred(CallbackRunnable& runnable);
     /// True on one of this pool's threads.
     bool on_pool_thread() const;
 
@@ -78,7 +92,17 @@ private:
         std::condition_variable ready;
         CallbackRunnable* head = nullptr;
         CallbackRunnable* tail = nullptr;
+        CallbackRunnable* deferred = nullptr;  // unordered: a few pens at most
+        int idle_waiting = 0;                  // threads waiting without a deadline
         bool stopping = false;
+
+        void push_ready(CallbackRunnable& runnable);
+        /// Takes runnable off the deferred list; false if it is not on it.
+        bool unlink_deferred(CallbackRunnable& runnable);
+        /// Moves every deferred runnable due by `now` (all of them when stopping) to the ready
+        /// list; returns the earliest due time left, or max() if none.
+        std::chrono::steady_clock::time_point release_due(
+            std::chrono::steady_clock::time_point now);
     };
     static void work(const std::shared_ptr<Queue>& queue);
 

@@ -1,0 +1,220 @@
+// How a pen's callback queue reaches the callback threads (core/callback_dispatcher.hpp,
+// core/shared_threads.hpp): a fast status stream is delivered in runs at most one per
+// kStatusRunInterval, each frame once and in order; a slow one frame by frame; a task is never
+// held back behind a deferred run; and a pool runs, brings forward or drops a deferred runnable
+// as told.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "core/callback_dispatcher.hpp"
+#include "core/shared_threads.hpp"
+
+namespace penlink::test {
+namespace {
+
+using core::CallbackDispatcher;
+using core::CallbackPool;
+using core::CallbackRunnable;
+using core::kStatusRunInterval;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+/// Polls pred every millisecond until it holds or `limit` passes.
+template <typename Pred>
+bool eventually(Pred pred, milliseconds limit = milliseconds(10000)) {
+    const auto until = steady_clock::now() + limit;
+    while (!pred()) {
+        if (steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(milliseconds(1));
+    }
+    return true;
+}
+
+Status frame(std::uint32_t seq) {
+    Status status;
+    status.sequence = seq;
+    return status;
+}
+
+/// Records the sequence of every frame delivered, in delivery order.
+struct Received {
+    std::mutex mutex;
+    std::vector<std::uint32_t> seqs;
+    void add(const Status& status) {
+        std::lock_guard lock(mutex);
+        seqs.push_back(status.sequence);
+    }
+    std::size_t size() {
+        std::lock_guard lock(mutex);
+        return seqs.size();
+    }
+    bool in_order_from_1() {
+        std::lock_guard lock(mutex);
+        for (std::size_t i = 0; i < seqs.size(); ++i)
+            if (seqs[i] != i + 1) return false;
+        return true;
+    }
+};
+
+TEST_CASE(
+    "a fast status stream reaches the callbacks in runs at most one per interval, each frame once",
+    "[callbacks][batching]") {
+    Received received;  // declared first: the dispatcher's end may still deliver to it
+    CallbackDispatcher dispatcher(1 << 16, std::make_shared<CallbackPool>(1));
+    auto entry = dispatcher.add_status([&](const Status& status) { received.add(status); });
+
+    // As an I/O thread at tens of kHz: a frame and a hand-over every few microseconds.
+    std::uint32_t pushed = 0;
+    const auto start = steady_clock::now();
+    while (steady_clock::now() - start < milliseconds(100)) {
+        REQUIRE(dispatcher.push_status(frame(++pushed)));
+        dispatcher.flush();
+        const auto spin_until = steady_clock::now() + std::chrono::microseconds(5);
+        while (steady_clock::now() < spin_until) {
+        }
+    }
+    REQUIRE(eventually([&] { return received.size() == pushed; }));
+    const auto elapsed = steady_clock::now() - start;
+    CHECK(received.in_order_from_1());
+    // The first run and the one right after it may follow each other at once; from then on the
+    // runs come one per interval at most.
+    const auto most = 2 + static_cast<std::uint64_t>(elapsed / kStatusRunInterval);
+    INFO(pushed << " frames handed over one by one; " << dispatcher.status_runs()
+                << " runs delivered them, within at most " << most);
+    CHECK(pushed > 100 * most / 10);  // the hand-overs came faster than one per interval
+    CHECK(dispatcher.status_runs() <= most);
+    dispatcher.remove_status(entry);
+}
+
+TEST_CASE("a slow status stream is delivered frame by frame", "[callbacks][batching]") {
+    Received received;
+    CallbackDispatcher dispatcher(64, std::make_shared<CallbackPool>(1));
+    auto entry = dispatcher.add_status([&](const Status& status) { received.add(status); });
+    constexpr std::uint32_t kFrames = 10;
+    for (std::uint32_t seq = 1; seq <= kFrames; ++seq) {
+        REQUIRE(dispatcher.push_status(frame(seq)));
+        dispatcher.flush();
+        // Far longer than the interval: each frame has been delivered before the next comes.
+        REQUIRE(eventually([&] { return received.size() == seq; }));
+        std::this_thread::sleep_for(kStatusRunInterval * 5);
+    }
+    CHECK(received.in_order_from_1());
+    CHECK(dispatcher.status_runs() == kFrames);
+    dispatcher.remove_status(entry);
+}
+
+/// A dispatcher whose next run, once runs come often, is an hour away: frames 1 and 2 are each
+/// delivered in a run of their own, the second of which defers the next; frames 3 to 10 then
+/// wait in the queue for that run.
+struct DeferredForAnHour {
+    Received received;  // declared first: the dispatcher's end may still deliver to it
+    CallbackDispatcher dispatcher{64, std::make_shared<CallbackPool>(1), {}, std::chrono::hours(1)};
+    std::shared_ptr<CallbackDispatcher::StatusEntry> entry =
+        dispatcher.add_status([this](const Status& status) { received.add(status); });
+
+    DeferredForAnHour() {
+        for (std::uint32_t seq = 1; seq <= 2; ++seq) {
+            REQUIRE(dispatcher.push_status(frame(seq)));
+            dispatcher.flush();
+            REQUIRE(eventually([&] { return received.size() == seq; }));
+        }
+        for (std::uint32_t seq = 3; seq <= 10; ++seq) {
+            REQUIRE(dispatcher.push_status(frame(seq)));
+            dispatcher.flush();
+        }
+        std::this_thread::sleep_for(milliseconds(20));
+        REQUIRE(received.size() == 2);  // held for the deferred run
+        REQUIRE(dispatcher.status_runs() == 2);
+    }
+};
+
+TEST_CASE("a task posted while the next run is deferred runs at once, ahead of the frames",
+          "[callbacks][batching]") {
+    DeferredForAnHour deferred;
+    std::atomic<int> tasks{0};
+    std::atomic<std::size_t> frames_before_task{99};
+    REQUIRE(deferred.dispatcher.post([&] {
+        frames_before_task = deferred.received.size();
+        ++tasks;
+    }));
+    REQUIRE(eventually([&] { return tasks.load() == 1; }));
+    CHECK(frames_before_task.load() == 2);  // tasks go first
+    // The run it brought forward delivered the waiting frames too, and deferred the next.
+    REQUIRE(eventually([&] { return deferred.received.size() == 10; }));
+    CHECK(deferred.received.in_order_from_1());
+    CHECK(deferred.dispatcher.status_runs() == 3);
+    deferred.dispatcher.remove_status(deferred.entry);
+}
+
+TEST_CASE("stop() while the next run is deferred delivers what is queued, and nothing runs after",
+          "[callbacks][batching]") {
+    DeferredForAnHour deferred;
+    deferred.dispatcher.stop();
+    CHECK(deferred.received.size() == 10);
+    CHECK(deferred.received.in_order_from_1());
+    CHECK(deferred.dispatcher.status_runs() == 3);
+    CHECK(deferred.dispatcher.push_status(frame(11)));  // accepted and dropped: stopped
+    deferred.dispatcher.flush();
+    std::this_thread::sleep_for(milliseconds(20));
+    CHECK(deferred.dispatcher.status_runs() == 3);
+    CHECK(deferred.received.size() == 10);
+}
+
+/// A runnable that counts its runs and notes when the first began.
+struct CountingRunnable final : CallbackRunnable {
+    std::atomic<int> runs{0};
+    std::atomic<steady_clock::time_point> first{};
+    void run_queued() override {
+        if (runs.fetch_add(1) == 0) first = steady_clock::now();
+    }
+};
+
+TEST_CASE("a pool runs a deferred runnable at its moment, not before", "[callbacks][batching]") {
+    CallbackPool pool(2);
+    CountingRunnable runnable;
+    const auto due = steady_clock::now() + milliseconds(30);
+    pool.schedule_at(runnable, due);  // from a thread of no pool: it wakes one to keep the time
+    REQUIRE(eventually([&] { return runnable.runs.load() == 1; }));
+    CHECK(runnable.first.load() >= due);
+    std::this_thread::sleep_for(milliseconds(20));
+    CHECK(runnable.runs.load() == 1);
+}
+
+TEST_CASE("a deferred runnable brought forward runs at once; one cancelled never runs",
+          "[callbacks][batching]") {
+    CallbackPool pool(1);
+    CountingRunnable forward, cancelled, ordinary;
+    const auto far = steady_clock::now() + std::chrono::hours(1);
+    pool.schedule_at(forward, far);
+    pool.schedule_at(cancelled, far);
+    pool.expedite(forward);
+    REQUIRE(eventually([&] { return forward.runs.load() == 1; }));
+    CHECK(pool.cancel_deferred(cancelled));
+    CHECK_FALSE(pool.cancel_deferred(cancelled));  // no longer deferred
+    CHECK_FALSE(pool.cancel_deferred(forward));    // ran already
+    pool.expedite(cancelled);                      // not deferred: nothing happens
+    pool.schedule(ordinary);
+    REQUIRE(eventually([&] { return ordinary.runs.load() == 1; }));
+    CHECK(cancelled.runs.load() == 0);
+    CHECK(forward.runs.load() == 1);
+}
+
+TEST_CASE("a pool that goes away runs its deferred runnables first", "[callbacks][batching]") {
+    CountingRunnable runnable;
+    {
+        CallbackPool pool(1);
+        pool.schedule_at(runnable, steady_clock::now() + std::chrono::hours(1));
+    }
+    CHECK(runnable.runs.load() == 1);
+}
+
+}  // namespace
+}  // namespace penlink::test
