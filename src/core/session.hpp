@@ -169,6 +169,8 @@ private:
     void on_reply(std::uint16_t seq, const protocol::Message& reply);
     void on_acknowledged(const Pending& pending);
     void on_status(const protocol::Status& wire);
+    /// Makes the last status frame handled the one latest_status() returns.
+    void publish_latest();
     void check_depth_against_limit(const protocol::Status& wire);
     void check_set_points(const protocol::Status& wire);
     /// True if a request of group is sent and unanswered, or waiting to be sent.
@@ -316,6 +318,9 @@ private:
     bool heartbeat_failing_ = false;
     std::uint64_t frame_errors_ = 0;
     Status converted_;  // reused for every frame
+    /// converted_ is newer than latest_: published once per read, or before a reply or event
+    /// of the same read is handled (publish_latest), not per frame.
+    bool latest_pending_ = false;
     /// The authenticated session's keys, sealer and opener (session_auth.cpp); null when the
     /// session is not authenticated.
     struct Auth;

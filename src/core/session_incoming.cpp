@@ -39,9 +39,12 @@ bool reply_matches(protocol::MessageType request, const protocol::Message& reply
 void Session::on_bytes(std::span<const std::uint8_t> bytes) {
     // The status frames of this read go to the callback threads in one hand-over, at the end.
     struct FlushAtEnd {
-        CallbackDispatcher& dispatcher;
-        ~FlushAtEnd() { dispatcher.flush(); }
-    } flush_at_end{dispatcher_};
+        Session& session;
+        ~FlushAtEnd() {
+            session.publish_latest();
+            session.dispatcher_.flush();
+        }
+    } flush_at_end{*this};
     // Every frame of this read arrived together: one clock reading serves them all.
     bytes_time_ = Clock::now();
     decoder_.feed(
@@ -62,7 +65,10 @@ void Session::on_frame(const protocol::DecodedFrame& frame) {
     if (!admit_frame(frame)) return;  // not from our authenticated pen: it proves no liveness
     last_receive_ = bytes_time_;
     const auto& message = frame.message;
-    if (const auto* status = std::get_if<protocol::Status>(&message)) {
+    const auto* status = std::get_if<protocol::Status>(&message);
+    // Whoever a reply or event wakes sees every status frame that came before it.
+    if (!status) publish_latest();
+    if (status) {
         // Before our HelloReply, unsolicited frames belong to an earlier session or the pen's
         // start-up (protocol.md 4.1).
         // Duplicates are told by status_seq (on_status): a pen may send events ahead of status
@@ -168,11 +174,15 @@ void Session::on_status(const protocol::Status& wire) {
     check_set_points(wire);
     note_status_outputs(wire);
     to_status(wire, converted_);
-    {
-        std::lock_guard lock(latest_mutex_);
-        latest_ = converted_;
-    }
+    latest_pending_ = true;
     if (!dispatcher_.push_status(converted_)) dropped_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Session::publish_latest() {
+    if (!latest_pending_) return;
+    latest_pending_ = false;
+    std::lock_guard lock(latest_mutex_);
+    latest_ = converted_;
 }
 
 void Session::check_depth_against_limit(const protocol::Status& wire) {
@@ -276,6 +286,7 @@ void Session::on_session_lost(const std::string& reason) {
     {
         std::lock_guard lock(latest_mutex_);
         latest_.reset();
+        latest_pending_ = false;
     }
     on_link_error(reason);
 }
