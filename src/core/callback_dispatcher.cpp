@@ -12,12 +12,13 @@
 namespace penlink::core {
 namespace {
 
-/// How many status frames the ring holds when it is first needed; it doubles from there up to
-/// its capacity, so a pen with a few frames in flight holds a few KB, not the whole capacity.
-constexpr std::size_t kInitialRing = 16;
+/// How many status frames a queue buffer holds when it is first needed; it doubles from there
+/// as a backlog needs it, so a pen with a few frames in flight holds a few KB, not the whole
+/// capacity.
+constexpr std::size_t kInitialFrames = 16;
 
-/// How many frames the draining thread takes out of the ring per lock.
-constexpr std::size_t kDrainBatch = 16;
+/// How many frames a run delivers between two looks for queued tasks (which go first).
+constexpr std::size_t kDeliverChunk = 16;
 
 /// How many dispatchers' callbacks this thread is running (nested when a callback closes
 /// another pen). A thread inside one may not wait for a queue behind it on the same executor.
@@ -56,10 +57,13 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     int stop_waiters = 0;                       // stop() calls waiting for idle
     std::shared_ptr<State> self;                // keeps the state alive while scheduled
     std::atomic<std::thread::id> running_on{};  // the thread draining the queue, if any
-    std::vector<Status> ring;                   // grows to capacity; never shrinks
-    std::size_t head = 0;
-    std::size_t count = 0;
+    // Status frames: the I/O side appends to `queued`; a run swaps it with `delivering` (its
+    // own, emptied) under the mutex and delivers outside it, so neither side copies frames
+    // under the lock but its own one. Both keep their capacity: no heap per frame.
+    std::vector<Status> queued;
+    std::size_t delivering_count = 0;  // frames swapped out and not yet delivered
     std::deque<std::function<void()>> tasks;
+    std::atomic<bool> has_tasks{false};  // !tasks.empty(), for a run to look without the lock
 
     std::mutex handlers_mutex;
     std::vector<std::shared_ptr<StatusEntry>> status_handlers;
@@ -70,12 +74,12 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     // so a frame costs no copying (a removed entry left here is inactive and never called).
     std::vector<std::shared_ptr<StatusEntry>> snapshot;
     std::uint64_t snapshot_version = 0;
-    std::vector<Status> batch;  // the frames being delivered (draining thread only)
+    std::vector<Status> delivering;  // the frames being delivered (draining thread only)
     // Pool runs only (guarded by mutex): when the last one started.
     std::chrono::steady_clock::time_point last_run_start{};
     std::atomic<std::uint64_t> status_runs{0};  // runs that delivered frames
 
-    bool has_work() const { return count > 0 || !tasks.empty(); }
+    bool has_work() const { return !queued.empty() || !tasks.empty(); }
     bool running() const { return running_on.load() != std::thread::id{}; }
 
     /// Under mutex: whether the caller must hand the queue over; if so, `to` is the pool to
@@ -134,30 +138,13 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         ++callbacks_running_here;
         std::unique_lock lock(mutex);
         for (;;) {
-            if (!tasks.empty()) {
-                auto task = std::move(tasks.front());
-                tasks.pop_front();
-                lock.unlock();
-                try {
-                    task();
-                } catch (const std::exception& error) {
-                    report_callback_exception("pen", error.what());
-                } catch (...) {
-                    report_callback_exception("pen", "unknown exception");
-                }
-                task = nullptr;  // its captures go before the lock is taken again
-                lock.lock();
-                continue;
-            }
-            if (count == 0) break;
+            if (run_tasks(lock)) continue;
+            if (queued.empty()) break;
             delivered = true;
-            // A batch of frames per lock: taking the lock per frame made the I/O thread, which
-            // pushes under the same lock, sleep on it and wake again at high rates.
-            // The frames stay in the ring (counted against its capacity) until delivered, so a
-            // slow callback still holds back at most `capacity` frames.
-            const std::size_t n = std::min(count, kDrainBatch);
-            if (batch.size() < n) batch.resize(std::min(capacity, kDrainBatch));
-            for (std::size_t i = 0; i < n; ++i) batch[i] = ring[(head + i) % ring.size()];
+            // The frames stay counted against the capacity until delivered, so a slow callback
+            // still holds back at most `capacity` frames.
+            delivering.swap(queued);
+            delivering_count = delivering.size();
             lock.unlock();
             {
                 std::lock_guard handlers_lock(handlers_mutex);
@@ -166,12 +153,20 @@ struct CallbackDispatcher::State final : CallbackRunnable,
                     snapshot_version = handlers_version;
                 }
             }
-            for (std::size_t i = 0; i < n; ++i)
-                for (const auto& entry : snapshot) invoke(*entry, "status", batch[i]);
+            const std::span<const Status> frames(delivering);
+            for (std::size_t at = 0; at < frames.size(); at += kDeliverChunk) {
+                if (at > 0 && has_tasks.load(std::memory_order_relaxed)) {
+                    lock.lock();
+                    while (run_tasks(lock)) {
+                    }
+                    lock.unlock();
+                }
+                const auto chunk = frames.subspan(at, std::min(kDeliverChunk, frames.size() - at));
+                for (const auto& entry : snapshot) invoke_each(*entry, "status", chunk);
+            }
+            delivering.clear();
             lock.lock();
-            // grow() may have moved the ring meanwhile; it keeps the order from head.
-            head = (head + n) % ring.size();
-            count -= n;
+            delivering_count = 0;
         }
         if (delivered) status_runs.fetch_add(1, std::memory_order_relaxed);
         if (delivered && next_run != std::chrono::steady_clock::time_point{} && pool && !stopping &&
@@ -200,16 +195,31 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         if (pool) pool->expedite(*this);
     }
 
-    /// Under mutex, with a full ring: grows it (kept in order) unless at capacity.
-    bool grow() {
-        if (ring.size() >= capacity) return false;
-        const std::size_t size =
-            ring.empty() ? std::min(capacity, kInitialRing) : std::min(capacity, ring.size() * 2);
-        std::vector<Status> bigger(size);
-        for (std::size_t i = 0; i < count; ++i)
-            bigger[i] = std::move(ring[(head + i) % ring.size()]);
-        ring.swap(bigger);
-        head = 0;
+    /// Runs the first queued task, if any (lock held on entry and on return, released while
+    /// the task runs); returns whether it ran one.
+    bool run_tasks(std::unique_lock<std::mutex>& lock) {
+        if (tasks.empty()) return false;
+        auto task = std::move(tasks.front());
+        tasks.pop_front();
+        has_tasks.store(!tasks.empty(), std::memory_order_relaxed);
+        lock.unlock();
+        try {
+            task();
+        } catch (const std::exception& error) {
+            report_callback_exception("pen", error.what());
+        } catch (...) {
+            report_callback_exception("pen", "unknown exception");
+        }
+        task = nullptr;  // its captures go before the lock is taken again
+        lock.lock();
+        return true;
+    }
+
+    /// Under mutex: room for one more frame, growing `queued` (doubling) within the capacity.
+    bool make_room() {
+        if (queued.size() + delivering_count >= capacity) return false;
+        if (queued.size() == queued.capacity())
+            queued.reserve(std::min(capacity, std::max(kInitialFrames, queued.capacity() * 2)));
         return true;
     }
 };
@@ -235,9 +245,8 @@ bool CallbackDispatcher::push_status(const Status& status) {
     std::lock_guard lock(state_->mutex);
     auto& s = *state_;
     if (s.stopping) return true;
-    if (s.count == s.ring.size() && !s.grow()) return false;
-    s.ring[(s.head + s.count) % s.ring.size()] = status;
-    ++s.count;
+    if (!s.make_room()) return false;
+    s.queued.push_back(status);
     return true;
 }
 
@@ -258,6 +267,7 @@ bool CallbackDispatcher::post(std::function<void()> task) {
         std::lock_guard lock(state_->mutex);
         if (state_->stopping && !on_callback_thread()) return false;
         state_->tasks.push_back(std::move(task));
+        state_->has_tasks.store(true, std::memory_order_relaxed);
         hand_over = state_->take_schedule(to);
         state_->bring_forward();
     }

@@ -1,9 +1,11 @@
 // One pen's callback queue. Runs user callbacks one at a time, off the I/O thread, so a slow
 // callback never stalls the link, on a CallbackPool's threads (shared by pens, or the pen's
-// own) or an app's executor. Status frames travel through a ring that grows to its capacity as
-// a backlog needs it and is then reused (no heap per frame; a full ring drops the frame and says
-// so); other callbacks are queued tasks, run in order, before pending status frames. The queue
-// is handed to a thread once per batch: while one drains it, new items join that run. On a
+// own) or an app's executor. Status frames are queued in a buffer that a run swaps for its own
+// and delivers outside the lock; both buffers grow as a backlog needs it and are then reused
+// (no heap per frame; past the capacity, counting frames being delivered, a frame is dropped
+// and counted). Other callbacks are queued tasks, run in order, ahead of queued status frames
+// (a run looks for them every 16 frames). The queue is handed to a thread once per batch:
+// while one drains it, new items join that run. On a
 // pool, a fast stream's runs come at most once per millisecond, by the pool thread's own clock
 // (see State::run_queued in callback_dispatcher.cpp).
 #pragma once
@@ -16,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -111,6 +114,23 @@ void invoke(Entry& entry, const char* what, const Args&... args) {
         report_callback_exception(what, error.what());
     } catch (...) {
         report_callback_exception(what, "unknown exception");
+    }
+}
+
+/// Calls entry's handler with each of frames in turn while it stays active, under one lock of
+/// its call_mutex; what it throws is logged, as invoke() does, and the next frame still comes.
+template <typename Entry, typename Frame>
+void invoke_each(Entry& entry, const char* what, std::span<const Frame> frames) {
+    std::lock_guard lock(entry.call_mutex);
+    for (const Frame& frame : frames) {
+        if (!entry.active) return;
+        try {
+            entry.handler(frame);
+        } catch (const std::exception& error) {
+            report_callback_exception(what, error.what());
+        } catch (...) {
+            report_callback_exception(what, "unknown exception");
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -112,21 +113,28 @@ TEST_CASE("a slow status stream is delivered frame by frame", "[callbacks][batch
 }
 
 /// A dispatcher whose next run, once runs come often, is an hour away: frames 1 and 2 are each
-/// delivered in a run of their own, the second of which defers the next; frames 3 to 10 then
-/// wait in the queue for that run.
+/// delivered in a run of their own, the second of which defers the next; frames 3 to `last`
+/// then wait in the queue for that run.
 struct DeferredForAnHour {
-    Received received;  // declared first: the dispatcher's end may still deliver to it
+    // Declared first: the dispatcher's end may still deliver to them.
+    Received received;
+    std::function<void(const Status&)> also;  // called with each frame after it is recorded
     CallbackDispatcher dispatcher{64, std::make_shared<CallbackPool>(1), {}, std::chrono::hours(1)};
     std::shared_ptr<CallbackDispatcher::StatusEntry> entry =
         dispatcher.add_status([this](const Status& status) { received.add(status); });
 
-    DeferredForAnHour() {
+    std::shared_ptr<CallbackDispatcher::StatusEntry> also_entry =
+        dispatcher.add_status([this](const Status& status) {
+            if (also) also(status);
+        });
+
+    explicit DeferredForAnHour(std::uint32_t last = 10) {
         for (std::uint32_t seq = 1; seq <= 2; ++seq) {
             REQUIRE(dispatcher.push_status(frame(seq)));
             dispatcher.flush();
             REQUIRE(eventually([&] { return received.size() == seq; }));
         }
-        for (std::uint32_t seq = 3; seq <= 10; ++seq) {
+        for (std::uint32_t seq = 3; seq <= last; ++seq) {
             REQUIRE(dispatcher.push_status(frame(seq)));
             dispatcher.flush();
         }
@@ -152,6 +160,23 @@ TEST_CASE("a task posted while the next run is deferred runs at once, ahead of t
     CHECK(deferred.received.in_order_from_1());
     CHECK(deferred.dispatcher.status_runs() == 3);
     deferred.dispatcher.remove_status(deferred.entry);
+}
+
+TEST_CASE("a task posted by a status callback runs before the rest of a long run's frames",
+          "[callbacks][batching]") {
+    DeferredForAnHour deferred(42);  // frames 3-42 wait: one run delivers them, 16 at a time
+    std::atomic<std::size_t> frames_before_task{0};
+    deferred.also = [&](const Status& status) {
+        if (status.sequence != 5) return;
+        deferred.dispatcher.post([&] { frames_before_task = deferred.received.size(); });
+    };
+    REQUIRE(deferred.dispatcher.post([] {}));  // brings the run forward
+    REQUIRE(eventually([&] { return deferred.received.size() == 42; }));
+    // Posted while frames 3-18 were delivered: it ran before frame 19.
+    CHECK(frames_before_task.load() == 18);
+    CHECK(deferred.received.in_order_from_1());
+    deferred.dispatcher.remove_status(deferred.entry);
+    deferred.dispatcher.remove_status(deferred.also_entry);
 }
 
 TEST_CASE("stop() while the next run is deferred delivers what is queued, and nothing runs after",
