@@ -153,9 +153,17 @@ long thread_wakeups(long tid) {
     return 0;
 }
 
+// A thread's time on a CPU so far, in seconds (schedstat's first field, in ns).
+double thread_cpu_s(long tid) {
+    std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/schedstat");
+    unsigned long long ns = 0;
+    in >> ns;
+    return static_cast<double>(ns) / 1e9;
+}
+
 struct SdkResult {
     double frames_per_s, cpu_percent, switches_per_s, callback_wakeups_per_s, io_wakeups_per_s,
-        allocations_per_frame;
+        allocations_per_frame, callback_cpu_percent, io_cpu_percent;
     unsigned long long dropped;
 };
 
@@ -193,17 +201,25 @@ SdkResult sdk_reader(double seconds) {
         for (long tid : tids) sum += thread_wakeups(tid);
         return sum;
     };
+    const auto cpu_of = [](const std::vector<long>& tids) {
+        double sum = 0;
+        for (long tid : tids) sum += thread_cpu_s(tid);
+        return sum;
+    };
 
     const auto dropped_before = pen->dropped_status_frames();
     const auto delivered_before = delivered.load();
     const auto allocations_before = bench::allocations.load();
     const long callback_before = wakeups_of(callbacks), others_before = wakeups_of(others);
+    const double callback_cpu_before = cpu_of(callbacks), others_cpu_before = cpu_of(others);
     const Usage usage_before = usage_of(RUSAGE_SELF);
     const auto start = Clock::now();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     const double wall = std::chrono::duration<double>(Clock::now() - start).count();
     const Usage usage_after = usage_of(RUSAGE_SELF);
     const long callback_after = wakeups_of(callbacks), others_after = wakeups_of(others);
+    const double callback_cpu = cpu_of(callbacks) - callback_cpu_before;
+    const double others_cpu = cpu_of(others) - others_cpu_before;
     const auto frames = delivered.load() - delivered_before;
     const auto allocations = bench::allocations.load() - allocations_before;
     const auto dropped = pen->dropped_status_frames() - dropped_before;
@@ -216,6 +232,8 @@ SdkResult sdk_reader(double seconds) {
             static_cast<double>(callback_after - callback_before) / wall,
             static_cast<double>(others_after - others_before) / wall,
             frames ? static_cast<double>(allocations) / static_cast<double>(frames) : 0.0,
+            100.0 * callback_cpu / wall,
+            100.0 * others_cpu / wall,
             dropped};
 }
 
@@ -237,10 +255,11 @@ int main(int argc, char** argv) {
         "status streaming at %d Hz over a pty, %.1f s per side, %d runs; floor: one thread "
         "reading penlink-sim's pty raw in the same run\n",
         kRate, seconds, runs);
-    std::printf("%4s | %-29s | %-55s | %s\n", "run", "raw reader (floor)", "SDK", "SDK/raw");
-    std::printf("%4s | %8s %6s %6s %6s | %8s %5s %6s %6s %7s %7s %7s | %5s\n", "", "frames/s",
-                "CPU %", "fr/rd", "csw/s", "frames/s", "drops", "CPU %", "csw/s", "cb wk/s",
-                "io wk/s", "alloc/f", "CPU");
+    std::printf("%4s | %-29s | %-69s | %s\n", "run", "raw reader (floor)", "SDK", "SDK/raw");
+    std::printf("%4s | %8s %6s %6s %6s | %8s %5s %6s %6s %6s %6s %7s %7s %7s | %5s\n", "",
+                "frames/s", "CPU %", "fr/rd", "csw/s", "frames/s", "drops", "CPU %", "io %", "cb %",
+                "csw/s", "cb wk/s", "io wk/s", "alloc/f", "CPU");
+    std::vector<double> io_ratio, callback_ratio;
     std::vector<double> cpu_ratio, raw_cpu, sdk_cpu, sdk_fps, raw_fps, drops, per_batch, per_read,
         allocations, switch_ratio, raw_gaps;
     for (int run = 0; run < runs; ++run) {
@@ -248,11 +267,16 @@ int main(int argc, char** argv) {
         const SdkResult sdk = sdk_reader(seconds);
         const double ratio = raw.cpu_percent > 0 ? sdk.cpu_percent / raw.cpu_percent : 0.0;
         std::printf(
-            "%4d | %8.0f %6.1f %6.2f %6.0f | %8.0f %5llu %6.1f %6.0f %7.0f %7.0f %7.4f | "
-            "%4.2fx\n",
+            "%4d | %8.0f %6.1f %6.2f %6.0f | %8.0f %5llu %6.1f %6.1f %6.1f %6.0f %7.0f %7.0f "
+            "%7.4f | %4.2fx\n",
             run + 1, raw.frames_per_s, raw.cpu_percent, raw.frames_per_read, raw.switches_per_s,
-            sdk.frames_per_s, sdk.dropped, sdk.cpu_percent, sdk.switches_per_s,
-            sdk.callback_wakeups_per_s, sdk.io_wakeups_per_s, sdk.allocations_per_frame, ratio);
+            sdk.frames_per_s, sdk.dropped, sdk.cpu_percent, sdk.io_cpu_percent,
+            sdk.callback_cpu_percent, sdk.switches_per_s, sdk.callback_wakeups_per_s,
+            sdk.io_wakeups_per_s, sdk.allocations_per_frame, ratio);
+        if (raw.cpu_percent > 0) {
+            io_ratio.push_back(sdk.io_cpu_percent / raw.cpu_percent);
+            callback_ratio.push_back(sdk.callback_cpu_percent / raw.cpu_percent);
+        }
         if (raw.gaps) std::printf("       (the raw reader saw %llu frames missing)\n", raw.gaps);
         cpu_ratio.push_back(ratio);
         raw_cpu.push_back(raw.cpu_percent);
@@ -273,7 +297,9 @@ int main(int argc, char** argv) {
     }
     std::printf(
         "columns: fr/rd frames per read(); csw/s voluntary context switches of the process per "
-        "second; cb wk/s wake-ups of the callback threads; io wk/s wake-ups of the SDK's other "
+        "second; io %%, cb %% the CPU of the SDK's I/O (and other) threads and of its callback "
+        "threads (/proc/self/task/*/schedstat); cb wk/s wake-ups of the callback threads; io wk/s "
+        "wake-ups of the SDK's other "
         "threads (the I/O thread: one per batch received); alloc/f heap allocations per frame "
         "(whole process)\n");
     const auto median = [](const std::vector<double>& v) {
@@ -290,6 +316,10 @@ int main(int argc, char** argv) {
     std::snprintf(floor, sizeof floor, "raw pty reader's reads, %.2f frames per read (median)",
                   median(per_read));
     bench::print_result("stream_callback_wakeups_per_batch", "x", per_batch, "<=1", floor);
+    bench::print_result("stream_io_thread_cpu_ratio", "x", io_ratio, "-",
+                        "raw pty reader's CPU (the SDK's I/O and other threads against it)");
+    bench::print_result("stream_callback_cpu_ratio", "x", callback_ratio, "-",
+                        "raw pty reader's CPU (the SDK's callback threads against it)");
     bench::print_result("stream_switches_ratio", "x", switch_ratio, "-",
                         "raw pty reader's voluntary context switches per second");
     bench::print_result("stream_allocations_per_frame", "allocs", allocations, "<=0.01",
