@@ -2,9 +2,14 @@
 // threads or an app's executor; and the ways a callback can turn against the threads that run
 // it (closing another pen, a blocking command on its own pen, closing its own pen, a pen
 // destroyed mid-stream) end instead of deadlocking. Real in-process simulated pens (sim://).
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdint>
 #include <future>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "core/shared_threads.hpp"
@@ -352,6 +357,56 @@ TEST_CASE("a callback destroys its own pen", "[threading]") {
         other.reset();
         const int executor_threads = 1;
         CHECK(wait_for_thread_count(base + executor_threads) == base + executor_threads);
+    }
+}
+
+TEST_CASE(
+    "a stream fast enough for deferred callback runs: each frame once, in order, one callback at "
+    "a time, none after close()",
+    "[threading]") {
+    // 5 kHz: the callback runs come less than 1 ms apart, so each queues the next by the clock
+    // (core::kStatusRunInterval); the completions in between bring deferred runs forward.
+    for (const auto threading : {Threading::Shared, Threading::Dedicated}) {
+        INFO((threading == Threading::Shared ? "shared" : "dedicated") << " threads");
+        CallbackRecorder recorder;
+        std::mutex mutex;
+        std::vector<std::uint32_t> sequences;
+        std::atomic<int> completions{0};
+        auto pen = Pen::connect("sim://?max_status_hz=5000", threading_options(threading));
+        auto stream = pen->subscribe_status(
+            [&](const Status& status) {
+                CallbackRecorder::Scope scope(recorder);
+                std::lock_guard lock(mutex);
+                sequences.push_back(status.sequence);
+            },
+            5000);
+        const auto received = [&] {
+            std::lock_guard lock(mutex);
+            return sequences.size();
+        };
+        REQUIRE(wait_until([&] { return received() >= 500; }));
+        constexpr int kCommands = 20;
+        for (int i = 0; i < kCommands; ++i) {
+            pen->set_depth_async(Depth::mm(0.5 + 0.05 * (i % 4)), [&](const Result&) {
+                CallbackRecorder::Scope scope(recorder);
+                ++completions;
+            });
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        REQUIRE(wait_until([&] { return completions.load() == kCommands; }));
+        const std::size_t before_close = received();
+        REQUIRE(wait_until([&] { return received() >= before_close + 500; }));
+        pen->close();
+        const std::size_t at_close = received();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        CHECK(received() == at_close);
+        CHECK(recorder.overlaps() == 0);
+        CHECK(recorder.threads().count(std::this_thread::get_id()) == 0);
+        std::lock_guard lock(mutex);
+        std::size_t out_of_order = 0;
+        for (std::size_t i = 1; i < sequences.size(); ++i)
+            if (sequences[i] <= sequences[i - 1]) ++out_of_order;
+        CHECK(out_of_order == 0);
     }
 }
 
