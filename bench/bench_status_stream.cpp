@@ -161,6 +161,14 @@ double thread_cpu_s(long tid) {
     return static_cast<double>(ns) / 1e9;
 }
 
+// The sum of per_thread(tid) over tids.
+template <typename PerThread>
+auto sum_over(const std::vector<long>& tids, PerThread per_thread) {
+    decltype(per_thread(0L)) sum{};
+    for (long tid : tids) sum += per_thread(tid);
+    return sum;
+}
+
 struct SdkResult {
     double frames_per_s, cpu_percent, switches_per_s, callback_wakeups_per_s, io_wakeups_per_s,
         allocations_per_frame, callback_cpu_percent, io_cpu_percent;
@@ -197,15 +205,9 @@ SdkResult sdk_reader(double seconds) {
                 (callback_tids.count(tid) ? callbacks : others).push_back(tid);
     }
     const auto wakeups_of = [](const std::vector<long>& tids) {
-        long sum = 0;
-        for (long tid : tids) sum += thread_wakeups(tid);
-        return sum;
+        return sum_over(tids, thread_wakeups);
     };
-    const auto cpu_of = [](const std::vector<long>& tids) {
-        double sum = 0;
-        for (long tid : tids) sum += thread_cpu_s(tid);
-        return sum;
-    };
+    const auto cpu_of = [](const std::vector<long>& tids) { return sum_over(tids, thread_cpu_s); };
 
     const auto dropped_before = pen->dropped_status_frames();
     const auto delivered_before = delivered.load();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 
 #include "core/log.hpp"
@@ -76,7 +77,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     std::uint64_t snapshot_version = 0;
     std::vector<Status> delivering;  // the frames being delivered (draining thread only)
     // Pool runs only (guarded by mutex): when the last one started.
-    std::chrono::steady_clock::time_point last_run_start{};
+    std::optional<std::chrono::steady_clock::time_point> last_run_start;
     std::atomic<std::uint64_t> status_runs{0};  // runs that delivered frames
 
     bool has_work() const { return !queued.empty() || !tasks.empty(); }
@@ -112,7 +113,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     /// run forward. A stream of fewer frames than one per interval is delivered as it comes.
     void run_queued() override {
         std::shared_ptr<State> keep;  // the schedule's reference, dropped when this returns
-        std::chrono::steady_clock::time_point next_run{};
+        std::optional<std::chrono::steady_clock::time_point> next_run;
         {
             std::lock_guard lock(mutex);
             keep = std::move(self);
@@ -122,8 +123,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
             running_on = std::this_thread::get_id();
             if (pooled) {
                 const auto now = std::chrono::steady_clock::now();
-                const bool ran_before = last_run_start != std::chrono::steady_clock::time_point{};
-                if (was_deferred || (ran_before && now - last_run_start < run_interval))
+                if (was_deferred || (last_run_start && now - *last_run_start < run_interval))
                     next_run = now + run_interval;
                 last_run_start = now;
             }
@@ -133,7 +133,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
 
     /// Runs tasks, then frames, until both are empty. running_on is this thread. If next_run
     /// is set and frames were delivered, the next run is queued for then (see run_queued).
-    void drain(std::chrono::steady_clock::time_point next_run = {}) {
+    void drain(std::optional<std::chrono::steady_clock::time_point> next_run = {}) {
         bool delivered = false;
         ++callbacks_running_here;
         std::unique_lock lock(mutex);
@@ -169,11 +169,10 @@ struct CallbackDispatcher::State final : CallbackRunnable,
             delivering_count = 0;
         }
         if (delivered) status_runs.fetch_add(1, std::memory_order_relaxed);
-        if (delivered && next_run != std::chrono::steady_clock::time_point{} && pool && !stopping &&
-            !scheduled) {
+        if (delivered && next_run && pool && !stopping && !scheduled) {
             scheduled = deferred = true;
             self = shared_from_this();
-            pool->schedule_at(*this, next_run);
+            pool->schedule_at(*this, *next_run);
         }
         running_on = std::thread::id{};
         --callbacks_running_here;
@@ -187,8 +186,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         idle.notify_all();
     }
 
-    /// Under mutex: a run deferred for a later moment runs now (a task is waiting, or the queue
-    /// is stopping).
+    /// Under mutex: a run deferred for a later moment runs now (a task is waiting).
     void bring_forward() {
         if (!deferred) return;
         deferred = false;
@@ -203,13 +201,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         tasks.pop_front();
         has_tasks.store(!tasks.empty(), std::memory_order_relaxed);
         lock.unlock();
-        try {
-            task();
-        } catch (const std::exception& error) {
-            report_callback_exception("pen", error.what());
-        } catch (...) {
-            report_callback_exception("pen", "unknown exception");
-        }
+        call_logging_errors("pen", task);
         task = nullptr;  // its captures go before the lock is taken again
         lock.lock();
         return true;

@@ -5,9 +5,9 @@
 // (no heap per frame; past the capacity, counting frames being delivered, a frame is dropped
 // and counted). Other callbacks are queued tasks, run in order, ahead of queued status frames
 // (a run looks for them every 16 frames). The queue is handed to a thread once per batch:
-// while one drains it, new items join that run. On a
-// pool, a fast stream's runs come at most once per millisecond, by the pool thread's own clock
-// (see State::run_queued in callback_dispatcher.cpp).
+// while one drains it, new items join that run. On a pool, a fast stream's runs come at most
+// once per millisecond, by the pool thread's own clock (see State::run_queued in
+// callback_dispatcher.cpp).
 #pragma once
 
 #include <chrono>
@@ -102,19 +102,25 @@ void deactivate(Entry& entry) {
     entry.active = false;
 }
 
-/// Calls entry's handler if still active. Anything it throws is logged, never propagated:
-/// a user's bug must not kill the pen's callback thread.
-template <typename Entry, typename... Args>
-void invoke(Entry& entry, const char* what, const Args&... args) {
-    std::lock_guard lock(entry.call_mutex);
-    if (!entry.active) return;
+/// Calls call(). Anything it throws is logged, never propagated: a user's bug must not kill
+/// the pen's callback thread.
+template <typename Call>
+void call_logging_errors(const char* what, Call&& call) {
     try {
-        entry.handler(args...);
+        call();
     } catch (const std::exception& error) {
         report_callback_exception(what, error.what());
     } catch (...) {
         report_callback_exception(what, "unknown exception");
     }
+}
+
+/// Calls entry's handler if still active; what it throws is logged (call_logging_errors).
+template <typename Entry, typename... Args>
+void invoke(Entry& entry, const char* what, const Args&... args) {
+    std::lock_guard lock(entry.call_mutex);
+    if (!entry.active) return;
+    call_logging_errors(what, [&] { entry.handler(args...); });
 }
 
 /// Calls entry's handler with each of frames in turn while it stays active, under one lock of
@@ -124,13 +130,7 @@ void invoke_each(Entry& entry, const char* what, std::span<const Frame> frames) 
     std::lock_guard lock(entry.call_mutex);
     for (const Frame& frame : frames) {
         if (!entry.active) return;
-        try {
-            entry.handler(frame);
-        } catch (const std::exception& error) {
-            report_callback_exception(what, error.what());
-        } catch (...) {
-            report_callback_exception(what, "unknown exception");
-        }
+        call_logging_errors(what, [&] { entry.handler(frame); });
     }
 }
 

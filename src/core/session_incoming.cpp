@@ -65,16 +65,17 @@ void Session::on_frame(const protocol::DecodedFrame& frame) {
     if (!admit_frame(frame)) return;  // not from our authenticated pen: it proves no liveness
     last_receive_ = bytes_time_;
     const auto& message = frame.message;
-    const auto* status = std::get_if<protocol::Status>(&message);
-    // Whoever a reply or event wakes sees every status frame that came before it.
-    if (!status) publish_latest();
-    if (status) {
+    if (const auto* status = std::get_if<protocol::Status>(&message)) {
         // Before our HelloReply, unsolicited frames belong to an earlier session or the pen's
         // start-up (protocol.md 4.1).
         // Duplicates are told by status_seq (on_status): a pen may send events ahead of status
         // frames it sampled earlier, so the shared frame counter does not order them.
         if (in_session_) on_status(*status);
-    } else if (const auto* event = std::get_if<protocol::Event>(&message)) {
+        return;
+    }
+    // Whoever a reply or event wakes sees every status frame that came before it.
+    publish_latest();
+    if (const auto* event = std::get_if<protocol::Event>(&message)) {
         if (in_session_ && !duplicate_unsolicited(frame.header.seq)) on_event(*event);
     } else if (!protocol::is_request(frame.header.type)) {
         on_reply(frame.header.seq, message);
