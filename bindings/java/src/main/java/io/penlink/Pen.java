@@ -328,7 +328,11 @@ public final class Pen implements AutoCloseable {
         return onStatus(listener, 50);
     }
 
-    /** Calls listener for each status frame; asks the pen to stream at least rateHz. */
+    /**
+     * Calls listener for each status frame; asks the pen to stream at least rateHz. Frames coming
+     * faster than one a millisecond arrive in runs at most once a millisecond (each frame once, in
+     * order), so a frame may wait up to 1 ms.
+     */
     public Subscription onStatus(StatusListener listener, int rateHz) {
         Bridges.StatusBridge bridge = new Bridges.StatusBridge(requireListener(listener));
         return register(resources.pen.subscribe_status(bridge, rateHz), bridge);
