@@ -7,6 +7,12 @@
 // whose idle CPUs halt at once, tens of microseconds, the largest single share of a command's
 // round trip (bench/README.md). Watching costs the caller's core for at most kSpinBudget per
 // request, and nothing where the process has one CPU, which the completing thread then needs.
+//
+// While it watches, the caller may also take the reply off the link itself (take_here; over a
+// pty or TCP, Session reads the link under the pen's guard): it then has the reply the moment
+// the pen's bytes arrive, and no thread needs waking on the way. On a 2-CPU machine that
+// matters most: with the caller watching on one CPU and the pen's process answering on the
+// other, the woken I/O thread found no CPU free until the pen's process went back to sleep.
 #pragma once
 
 #include <atomic>
@@ -17,31 +23,9 @@
 #include <thread>
 #include <utility>
 
-#include <sched.h>
+#include "common/spin.hpp"
 
 namespace penlink::core {
-
-namespace detail {
-/// Whether watching can pay off: the completing thread needs a core of its own meanwhile, so
-/// not when the process may run on one CPU only (a machine of one, or `taskset -c 0`). Decided
-/// once, from the CPUs the process may use when it first waits.
-inline bool spinning_helps() {
-    static const bool helps = [] {
-        cpu_set_t cpus;
-        if (sched_getaffinity(0, sizeof cpus, &cpus) == 0) return CPU_COUNT(&cpus) > 1;
-        return std::thread::hardware_concurrency() > 1;
-    }();
-    return helps;
-}
-
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield" ::: "memory");
-#endif
-}
-}  // namespace detail
 
 template <typename T>
 class ReplyWaiter {
@@ -60,26 +44,39 @@ public:
         woken_.notify_one();
     }
 
-    /// Caller: true once set() has run, false if deadline came first.
-    template <typename Clock, typename Duration>
-    bool wait_until(std::chrono::time_point<Clock, Duration> deadline) {
-        if (watch()) return true;
+    /// Caller: true once set() has run, false if deadline came first. While it watches, it
+    /// calls take_here() (bool(), or void()) over and over: that may take the reply off the
+    /// link on this thread (Session: the link's read_available), and so set() here.
+    template <typename Clock, typename Duration, typename TakeHere>
+    bool wait_until(std::chrono::time_point<Clock, Duration> deadline, TakeHere&& take_here) {
+        if (watch(take_here)) return true;
         std::unique_lock lock(mutex_);
         return woken_.wait_until(lock, deadline,
                                  [this] { return ready_.load(std::memory_order_relaxed); });
+    }
+
+    template <typename Clock, typename Duration>
+    bool wait_until(std::chrono::time_point<Clock, Duration> deadline) {
+        return wait_until(deadline, [] {});
     }
 
     /// Caller, after wait_until returned true.
     T take() { return std::move(*value_); }
 
 private:
-    bool watch() const {
-        if (!detail::spinning_helps()) return ready_.load(std::memory_order_acquire);
+    template <typename TakeHere>
+    bool watch(TakeHere& take_here) const {
+        if (!common::spinning_helps()) {
+            take_here();
+            return ready_.load(std::memory_order_acquire);
+        }
         const auto until = std::chrono::steady_clock::now() + kSpinBudget;
         for (unsigned round = 1;; ++round) {
             if (ready_.load(std::memory_order_acquire)) return true;
-            if (round % 64 == 0 && std::chrono::steady_clock::now() >= until) return false;
-            detail::cpu_relax();
+            take_here();
+            if (ready_.load(std::memory_order_acquire)) return true;
+            if (round % 8 == 0 && std::chrono::steady_clock::now() >= until) return false;
+            common::cpu_relax();
         }
     }
 

@@ -334,9 +334,16 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
             });
         });
     }
+    // While the caller watches for its outcome, it reads the link itself (when no handler of
+    // the pen runs): a reply is handled the moment it arrives, on this thread.
+    const auto take_here = [this] {
+        if (guard_->held_here()) return;
+        transport::LinkGuard::TryHold hold(*guard_);
+        if (hold.owns() && guard_->alive()) link_->receive_now();
+    };
     const char* name = protocol::to_string(protocol::type_of(message));
     if (deadline) {
-        if (!waiter->wait_until(*deadline)) {
+        if (!waiter->wait_until(*deadline, take_here)) {
             throw TimeoutError("connecting to the pen at " + url_ + " took longer than " +
                                std::to_string(count_ms(options_.connect_timeout)) +
                                " ms (connect_timeout; waiting for the answer to " + name + ")");
@@ -348,7 +355,7 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
         const bool urgent = std::holds_alternative<protocol::EmergencyStop>(message);
         auto bound = command_timeout_ * (options_.command_retries + 1) + milliseconds(2000);
         if (urgent) bound = std::max(bound, effective_link_timeout() * 2 + milliseconds(2000));
-        if (!waiter->wait_until(std::chrono::steady_clock::now() + bound)) {
+        if (!waiter->wait_until(std::chrono::steady_clock::now() + bound, take_here)) {
             throw TimeoutError(std::string("no outcome for ") + name + " within " +
                                std::to_string(count_ms(bound)) + " ms");
         }

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/require.hpp>
+
+#include "common/spin.hpp"
 
 namespace penlink::transport {
 
@@ -77,8 +80,21 @@ public:
 
 private:
     void lock() {
-        mutex_.lock();
+        if (!try_lock_for_a_while()) mutex_.lock();
         if (depth_++ == 0) owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    }
+    // The guard is held for microseconds at a time (a handler, a write, a caller taking its
+    // reply off the link). Trying on this CPU for a little first means the holder finds nobody
+    // asleep on the mutex when it lets go, and so pays no wake-up: a caller holding it is on
+    // its way back with its reply.
+    bool try_lock_for_a_while() {
+        if (!common::spinning_helps()) return false;
+        const auto until = std::chrono::steady_clock::now() + kLockSpin;
+        for (unsigned round = 1;; ++round) {
+            if (mutex_.try_lock()) return true;
+            if (round % 16 == 0 && std::chrono::steady_clock::now() >= until) return false;
+            common::cpu_relax();
+        }
     }
     bool try_lock() {
         if (!mutex_.try_lock()) return false;
@@ -89,6 +105,8 @@ private:
         if (--depth_ == 0) owner_.store(std::thread::id{}, std::memory_order_relaxed);
         mutex_.unlock();
     }
+
+    static constexpr std::chrono::microseconds kLockSpin{20};
 
     std::recursive_mutex mutex_;
     std::atomic<std::thread::id> owner_{};

@@ -195,7 +195,7 @@ void SerialTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
                        major(info.st_rdev) >= 136 && major(info.st_rdev) <= 143;
     ::ioctl(fd.get(), TIOCEXCL);  // best effort: not every tty driver supports it
 
-    boost::asio::serial_port port(io_);
+    boost::asio::posix::stream_descriptor port(io_);
     boost::system::error_code ec;
     port.assign(fd.get(), ec);
     if (ec) {

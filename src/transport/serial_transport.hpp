@@ -12,7 +12,7 @@
 #include <span>
 #include <string>
 
-#include <boost/asio/serial_port.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include "transport/link_executor.hpp"
 
 #include "transport/stream_link.hpp"
@@ -37,6 +37,11 @@ public:
               std::chrono::milliseconds timeout) override;
     void send(std::span<const std::uint8_t> bytes) override;
     void send_urgent(std::span<const std::uint8_t> frame) override;
+    bool receive_now() override {
+        // A local reference: a failing read calls the ErrorHandler, which may drop link_.
+        auto link = link_;
+        return link && link->read_available();
+    }
     /// baud / 10; 0 (no limit) on a pseudo-terminal, which carries bytes at memory speed
     /// whatever baud rate is set (a simulator's link).
     std::size_t link_bytes_per_second() const override {
@@ -46,7 +51,7 @@ public:
     std::string description() const override;
 
 private:
-    using Link = StreamLink<boost::asio::serial_port>;
+    using Link = StreamLink<boost::asio::posix::stream_descriptor>;
 
     LinkExecutor io_;
     std::string path_;

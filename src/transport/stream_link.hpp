@@ -13,6 +13,15 @@
 // in flight, `pending_` and `in_flight_` swap and one async_write drains `in_flight_`. Swapping
 // keeps both capacities, so steady-state sends never allocate, and bytes go out in call order.
 //
+// Reading: the link waits for the stream to become readable (async_wait) and then reads it
+// itself, under the pen's guard, until a read comes back short; it does not let Asio's reactor
+// read for it. So every read of the stream happens under the guard, in order with the bytes'
+// handling, and a caller's thread holding the guard may read too: read_available() takes what
+// has arrived now, on that thread. A caller waiting for its reply does so (ReplyWaiter) and
+// takes the reply itself, while the I/O thread still waits to be woken. Waiting again re-arms
+// the stream's registration (EPOLL_CTL_MOD), which reports bytes that came meanwhile at once,
+// so a short read need not be followed by one that finds nothing.
+//
 // Written at once: when nothing is queued or in flight, send() first offers the bytes (one frame,
 // at most kMaxWriteChunk) to the stream with a non-blocking write on the calling thread, which
 // holds the pen's guard. The usual command leaves that way, and no completion is queued for the
@@ -32,6 +41,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -87,7 +97,20 @@ public:
     /// Starts reading. Call on the io thread.
     void start() {
         if (closed_ || failed_) return;
-        read_next();
+        wait_readable();
+    }
+
+    /// Reads what the stream holds now and hands it to the ReceiveHandler, on the calling
+    /// thread, which holds the pen's guard; never waits. Returns whether any bytes came.
+    bool read_available() {
+        if constexpr (!kIsSocket) {
+            // A tty's read that finds nothing first waits for the tty's input work still
+            // queued (it sleeps); asking how many bytes are there does not.
+            int queued = 0;
+            if (::ioctl(stream_.native_handle(), FIONREAD, &queued) == 0 && queued == 0)
+                return false;
+        }
+        return drain() > 0;
     }
 
     void send(std::span<const std::uint8_t> bytes) {
@@ -161,25 +184,50 @@ private:
         }
     }
 
-    void read_next() {
+    void wait_readable() {
         auto self = this->shared_from_this();
-        stream_.async_read_some(boost::asio::buffer(read_buffer_),
-                                [self](const boost::system::error_code& ec, std::size_t size) {
-                                    self->on_read(ec, size);
-                                });
+        stream_.async_wait(Stream::wait_read,
+                           [self](const boost::system::error_code& ec) { self->on_readable(ec); });
     }
 
-    void on_read(const boost::system::error_code& ec, std::size_t size) {
+    void on_readable(const boost::system::error_code& ec) {
         if (closed_ || failed_) return;
         if (ec) {
             fail(describe_error_(name_, ec, false));
             return;
         }
-        if (size > 0 && on_receive_) {
-            on_receive_(std::span<const std::uint8_t>(read_buffer_.data(), size));
-        }
+        drain();
         // The receive handler may have closed the link.
-        if (!closed_ && !failed_) read_next();
+        if (!closed_ && !failed_) wait_readable();
+    }
+
+    /// Reads until a read comes back short (the stream is empty for now), would block, or
+    /// fails; hands each read's bytes to the ReceiveHandler. Returns the bytes read.
+    std::size_t drain() {
+        std::size_t total = 0;
+        while (!closed_ && !failed_) {
+            const int fd = stream_.native_handle();
+            ssize_t got;
+            if constexpr (kIsSocket)
+                got = ::recv(fd, read_buffer_.data(), read_buffer_.size(), MSG_DONTWAIT);
+            else
+                got = ::read(fd, read_buffer_.data(), read_buffer_.size());
+            if (got < 0) {
+                if (errno == EINTR) continue;
+                if (errno != EAGAIN && errno != EWOULDBLOCK)
+                    fail(describe_error_(name_, {errno, boost::system::system_category()}, false));
+                break;
+            }
+            if (got == 0) {  // the other end closed
+                fail(describe_error_(name_, boost::asio::error::eof, false));
+                break;
+            }
+            const auto size = static_cast<std::size_t>(got);
+            total += size;
+            if (on_receive_) on_receive_(std::span<const std::uint8_t>(read_buffer_.data(), size));
+            if (size < read_buffer_.size()) break;
+        }
+        return total;
     }
 
     void write_next() {

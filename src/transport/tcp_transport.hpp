@@ -29,6 +29,11 @@ public:
               std::chrono::milliseconds timeout) override;
     void send(std::span<const std::uint8_t> bytes) override;
     void send_urgent(std::span<const std::uint8_t> frame) override;
+    bool receive_now() override {
+        // A local reference: a failing read calls the ErrorHandler, which may drop link_.
+        auto link = link_;
+        return link && link->read_available();
+    }
     void close() override;
     std::string description() const override;
     /// Bytes sent but not yet taken by the socket (StreamLink::queued_bytes); same thread rule

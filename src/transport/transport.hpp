@@ -42,6 +42,12 @@ public:
     /// its own sends it like any other.
     virtual void send_urgent(std::span<const std::uint8_t> frame) { send(frame); }
 
+    /// Reads what has arrived and hands it to the ReceiveHandler now, on the calling thread,
+    /// without waiting: a caller waiting for a reply takes it without waiting for the I/O
+    /// thread to be woken. Same thread rule as send() (the pen's guard). Returns whether any
+    /// bytes came; a transport that cannot (its reads happen elsewhere) returns false.
+    virtual bool receive_now() { return false; }
+
     /// Roughly how many bytes per second the link carries (serial: baud / 10), or 0 if it is
     /// not a bottleneck (TCP, in-process). The session requests no more status than fits.
     virtual std::size_t link_bytes_per_second() const { return 0; }

@@ -48,14 +48,28 @@ public:
         return result.get();
     }
 
+    std::thread::id thread_id() const { return thread_.get_id(); }
+
     boost::asio::io_context io;
+    /// The pen's guard: a caller's thread holds it to act on the link itself.
+    std::shared_ptr<LinkGuard> guard = std::make_shared<LinkGuard>();
     /// What a transport is built with: handlers on io, under a guard of their own, as a pen's.
-    LinkExecutor ex{io, std::make_shared<LinkGuard>()};
+    LinkExecutor ex{io, guard};
 
 private:
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
     std::thread thread_;
 };
+
+/// Calls take() until it returns true or the wait limit passes; returns whether it did.
+template <typename Take>
+bool keep_trying(Take take) {
+    const auto until = std::chrono::steady_clock::now() + kWaitLimit;
+    while (std::chrono::steady_clock::now() < until) {
+        if (take()) return true;
+    }
+    return false;
+}
 
 /// Records received bytes and errors from any thread; waits are bounded by kWaitLimit.
 class Collector {
@@ -64,6 +78,7 @@ public:
         return [this](std::span<const std::uint8_t> bytes) {
             std::lock_guard lock(mutex_);
             bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+            if (std::this_thread::get_id() != io_thread_) bytes_elsewhere_ += bytes.size();
             changed_.notify_all();
         };
     }
@@ -97,12 +112,23 @@ public:
         std::lock_guard lock(mutex_);
         return errors_;
     }
+    /// Names the I/O thread; bytes_elsewhere() then counts the bytes handled on any other.
+    void set_io_thread(std::thread::id id) {
+        std::lock_guard lock(mutex_);
+        io_thread_ = id;
+    }
+    std::size_t bytes_elsewhere() {
+        std::lock_guard lock(mutex_);
+        return bytes_elsewhere_;
+    }
 
 private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<std::uint8_t> bytes_;
     std::vector<std::string> errors_;
+    std::thread::id io_thread_{};
+    std::size_t bytes_elsewhere_ = 0;
 };
 
 }  // namespace penlink::transport::test

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <memory>
+#include <thread>
 
 #include "io_helpers.hpp"
 #include "penlink/errors.hpp"
@@ -19,6 +21,7 @@ using namespace penlink::transport;
 using namespace std::chrono_literals;
 using penlink::transport::test::Collector;
 using penlink::transport::test::IoThread;
+using penlink::transport::test::keep_trying;
 
 namespace {
 
@@ -91,6 +94,69 @@ TEST_CASE("serial transport carries bytes both ways over a pty, untouched", "[se
     io.run([&] { transport->send(outbound); });
     CHECK(pty.read(outbound.size()) == outbound);
 
+    io.run([&] { transport->close(); });
+    CHECK(collector.errors().empty());
+}
+
+TEST_CASE("over a pty a caller holding the pen's guard takes what has arrived, on its own thread",
+          "[serial]") {
+    IoThread io;
+    PseudoTerminal pty;
+    Collector collector;
+    collector.set_io_thread(io.thread_id());
+    auto transport = serial_for(io, pty.path());
+    transport->open(collector.receiver(), collector.error_handler(), 1s);
+    {
+        LinkGuard::Hold hold(*io.guard);
+        pty.write({1, 2, 3, 4, 5});
+        // The I/O thread is woken too, but cannot read while the guard is held here.
+        CHECK(keep_trying([&] { return transport->receive_now(); }));
+        CHECK(collector.bytes_elsewhere() == 5);
+        CHECK_FALSE(transport->receive_now());  // nothing more, and it does not wait
+    }
+    // Let go: the I/O thread found nothing left, and reads what comes next.
+    pty.write({6, 7});
+    CHECK(collector.wait_for_bytes(7) == std::vector<std::uint8_t>{1, 2, 3, 4, 5, 6, 7});
+    CHECK(collector.bytes_elsewhere() == 5);
+    io.run([&] { transport->close(); });
+    CHECK(collector.errors().empty());
+}
+
+TEST_CASE("bytes taken by a caller's thread and by the I/O thread arrive once each, in order",
+          "[serial]") {
+    IoThread io;
+    PseudoTerminal pty;
+    Collector collector;
+    collector.set_io_thread(io.thread_id());
+    auto transport = serial_for(io, pty.path());
+    transport->open(collector.receiver(), collector.error_handler(), 1s);
+
+    std::vector<std::uint8_t> sent(64 * 1024);
+    for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<std::uint8_t>(i % 251);
+    std::thread writer([&] {
+        // Chunks of 1 to 300 bytes, as a pen's frames would come.
+        for (std::size_t at = 0, size = 1; at < sent.size(); at += size, size = size % 300 + 37)
+            pty.write(
+                {sent.begin() + static_cast<std::ptrdiff_t>(at),
+                 sent.begin() + static_cast<std::ptrdiff_t>(std::min(at + size, sent.size()))});
+    });
+    std::atomic<bool> done{false};
+    std::thread caller([&] {
+        // Takes the guard and reads for a while, then leaves the link to the I/O thread.
+        while (!done) {
+            {
+                LinkGuard::Hold hold(*io.guard);
+                for (int i = 0; i < 20; ++i) transport->receive_now();
+            }
+            std::this_thread::sleep_for(100us);
+        }
+    });
+    const auto received = collector.wait_for_bytes(sent.size());
+    done = true;
+    caller.join();
+    writer.join();
+    CHECK(received == sent);
+    INFO("bytes the caller's thread took: " << collector.bytes_elsewhere());
     io.run([&] { transport->close(); });
     CHECK(collector.errors().empty());
 }

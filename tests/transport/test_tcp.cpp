@@ -17,6 +17,7 @@ using boost::asio::ip::tcp;
 using penlink::transport::test::Collector;
 using penlink::transport::test::Connected;
 using penlink::transport::test::IoThread;
+using penlink::transport::test::keep_trying;
 
 TEST_CASE("tcp transport round-trips bytes with a real peer", "[tcp]") {
     Connected link;
@@ -95,6 +96,41 @@ TEST_CASE("the server closing the connection is reported once", "[tcp]") {
     link.io.run([&] { link.transport->send(std::vector<std::uint8_t>{1}); });
     link.io.run([] {});
     CHECK(link.collector.errors().size() == 1);
+}
+
+TEST_CASE("over TCP a caller holding the pen's guard takes what has arrived, on its own thread",
+          "[tcp]") {
+    Connected link;
+    link.collector.set_io_thread(link.io.thread_id());
+    {
+        LinkGuard::Hold hold(*link.io.guard);
+        link.server.write({1, 2, 3, 4, 5});
+        CHECK(keep_trying([&] { return link.transport->receive_now(); }));
+        CHECK(link.collector.bytes_elsewhere() == 5);
+        CHECK_FALSE(link.transport->receive_now());
+    }
+    link.server.write({6, 7});
+    CHECK(link.collector.wait_for_bytes(7) == std::vector<std::uint8_t>{1, 2, 3, 4, 5, 6, 7});
+    CHECK(link.collector.bytes_elsewhere() == 5);
+    CHECK(link.collector.errors().empty());
+}
+
+TEST_CASE("the server closing the connection under a caller's read is reported once", "[tcp]") {
+    Connected link;
+    {
+        LinkGuard::Hold hold(*link.io.guard);
+        link.server.close_peer();
+        CHECK(keep_trying([&] {
+            link.transport->receive_now();
+            return !link.collector.errors().empty();
+        }));
+    }
+    link.io.run([] {});  // the I/O thread's own wake-up finds the link failed already
+    const auto errors = link.collector.errors();
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::Contains("closed by the other end"));
+    LinkGuard::Hold hold(*link.io.guard);
+    CHECK_FALSE(link.transport->receive_now());
 }
 
 TEST_CASE("connecting to a closed port fails with ConnectionFailed naming host:port", "[tcp]") {
