@@ -75,6 +75,8 @@ class Floor {
 public:
     virtual ~Floor() = default;
     virtual void rounds(int count, std::vector<double>& samples) = 0;
+    /// The process on the other end, if the floor has one (the echo's child).
+    virtual pid_t device() const { return -1; }
 };
 
 class PtyEcho final : public Floor {
@@ -97,6 +99,7 @@ public:
     void rounds(int count, std::vector<double>& samples) override {
         for (int i = 0; i < count; ++i) echo_round(slave_, i, samples);
     }
+    pid_t device() const override { return child_; }
 
 private:
     int slave_ = -1;
@@ -134,6 +137,7 @@ public:
     void rounds(int count, std::vector<double>& samples) override {
         for (int i = 0; i < count; ++i) echo_round(fd_, i, samples);
     }
+    pid_t device() const override { return child_; }
 
 private:
     int fd_ = -1;
@@ -195,8 +199,9 @@ int connect_tcp(const std::string& url) {  // "tcp://127.0.0.1:PORT"
 }
 
 /// The simulator's own share: SetDepth frames written by hand to a fresh penlink-sim (over its
-/// pty, or TCP) and read back until acknowledged, by one thread, without the SDK.
-std::vector<double> raw_frames_to_sim(int rounds, bool tcp) {
+/// pty, or TCP) and read back until acknowledged, by one thread, without the SDK. Adds the
+/// simulator's CPU per round trip to sim_cpu_us.
+std::vector<double> raw_frames_to_sim(int rounds, bool tcp, std::vector<double>& sim_cpu_us) {
     const std::vector<std::string> args = tcp ? std::vector<std::string>{"--tcp", "0", "--quiet"}
                                               : std::vector<std::string>{"--pty", "--quiet"};
     penlink::simtool::SimProcess sim(PENLINK_SIM_PATH, args);
@@ -204,7 +209,10 @@ std::vector<double> raw_frames_to_sim(int rounds, bool tcp) {
     std::vector<double> samples;
     penlink::protocol::FrameDecoder decoder;
     bench::write_frame(fd, 1, penlink::protocol::Hello{});
-    for (int i = 0; i < rounds + 100; ++i) {
+    constexpr int kWarmUp = 100;
+    double sim_cpu_before = 0;
+    for (int i = 0; i < rounds + kWarmUp; ++i) {
+        if (i == kWarmUp) sim_cpu_before = bench::process_cpu_seconds(sim.pid());
         const auto seq = static_cast<std::uint16_t>(i + 2);
         const auto frame = penlink::protocol::encode_frame(
             seq, penlink::protocol::SetDepth{static_cast<std::uint16_t>(i % 2 ? 1000 : 1050)});
@@ -220,8 +228,10 @@ std::vector<double> raw_frames_to_sim(int rounds, bool tcp) {
                 [&](const penlink::protocol::DecodedFrame& f) { acked |= f.header.seq == seq; },
                 [](penlink::protocol::FrameError) {});
         }
-        if (i >= 100) samples.push_back(micros(Clock::now() - start));
+        if (i >= kWarmUp) samples.push_back(micros(Clock::now() - start));
     }
+    sim_cpu_us.push_back((bench::process_cpu_seconds(sim.pid()) - sim_cpu_before) * 1e6 /
+                         static_cast<double>(rounds));
     close(fd);
     return samples;
 }
@@ -231,6 +241,8 @@ struct Row {
     std::vector<double> floor_median, sdk_median, sdk_p99, ratio;
     // CPU this process spent per round trip (all its threads; a child process's not).
     std::vector<double> floor_cpu_us, sdk_cpu_us;
+    // CPU the other end spent per round trip: the echo's child, penlink-sim (none for sim://).
+    std::vector<double> floor_device_cpu_us, sdk_device_cpu_us;
 };
 
 void add(Row& row, const std::vector<double>& floor, const std::vector<double>& sdk,
@@ -263,6 +275,12 @@ void print(const Row& row, const char* floor_name, const char* result, const cha
     std::snprintf(floor, sizeof floor, "%s: this process %.1f us per round trip (median)",
                   floor_name, bench::percentile(row.floor_cpu_us, 0.5));
     bench::print_result(std::string(result) + "_cpu_us", "us", row.sdk_cpu_us, "-", floor);
+    if (row.sdk_device_cpu_us.empty()) return;
+    std::printf(
+        "  %-7s CPU of the other end per round trip: penlink-sim %.1f us (%.1f-%.1f), "
+        "the echo's child %.1f us\n",
+        row.name, bench::percentile(row.sdk_device_cpu_us, 0.5), min(row.sdk_device_cpu_us),
+        max(row.sdk_device_cpu_us), bench::percentile(row.floor_device_cpu_us, 0.5));
 }
 
 void sdk_set_depth(penlink::Pen& pen, int count, std::vector<double>& samples) {
@@ -276,21 +294,32 @@ void sdk_set_depth(penlink::Pen& pen, int count, std::vector<double>& samples) {
 
 /// Rounds through the floor and the SDK in alternating blocks, so both see the same moments
 /// of a busy machine (one after the other, a run's ratio moved with whatever else ran then).
-void measure(Row& row, Floor& floor, penlink::Pen& pen, int rounds) {
+void measure(Row& row, Floor& floor, penlink::Pen& pen, pid_t sim_pid, int rounds) {
     constexpr int kBlock = 50;
     std::vector<double> floor_samples, sdk_samples, warm_up;
     floor.rounds(kBlock, warm_up);
     sdk_set_depth(pen, kBlock, warm_up);
-    double floor_cpu = 0, sdk_cpu = 0;
+    double floor_cpu = 0, sdk_cpu = 0, floor_device_cpu = 0, sdk_device_cpu = 0;
+    const pid_t echo_pid = floor.device();
     for (int done = 0; done < rounds; done += kBlock) {
         const double before_floor = bench::cpu_seconds();
+        const double echo_before = echo_pid > 0 ? bench::process_cpu_seconds(echo_pid) : 0;
         floor.rounds(kBlock, floor_samples);
+        if (echo_pid > 0) floor_device_cpu += bench::process_cpu_seconds(echo_pid) - echo_before;
         const double before_sdk = bench::cpu_seconds();
+        const double sim_before = sim_pid > 0 ? bench::process_cpu_seconds(sim_pid) : 0;
         sdk_set_depth(pen, kBlock, sdk_samples);
+        if (sim_pid > 0) sdk_device_cpu += bench::process_cpu_seconds(sim_pid) - sim_before;
         sdk_cpu += bench::cpu_seconds() - before_sdk;
         floor_cpu += before_sdk - before_floor;
     }
     add(row, floor_samples, sdk_samples, floor_cpu, sdk_cpu);
+    if (sim_pid > 0) {
+        row.floor_device_cpu_us.push_back(floor_device_cpu * 1e6 /
+                                          static_cast<double>(floor_samples.size()));
+        row.sdk_device_cpu_us.push_back(sdk_device_cpu * 1e6 /
+                                        static_cast<double>(sdk_samples.size()));
+    }
 }
 
 }  // namespace
@@ -300,7 +329,7 @@ int main(int argc, char** argv) {
     const int runs = argc > 2 ? std::atoi(argv[2]) : 5;
     penlink::set_log_level(penlink::LogLevel::Error);
     Row pty{"pty", {}, {}, {}, {}}, tcp{"tcp", {}, {}, {}, {}}, sim{"sim://", {}, {}, {}, {}};
-    std::vector<double> device, device_tcp;
+    std::vector<double> device, device_tcp, device_cpu, device_tcp_cpu;
     penlink::simtool::SimProcess pty_sim(PENLINK_SIM_PATH, {"--pty", "--quiet"});
     penlink::simtool::SimProcess tcp_sim(PENLINK_SIM_PATH, {"--tcp", "0", "--quiet"});
     auto pty_pen = penlink::Pen::connect(pty_sim.url());
@@ -309,18 +338,19 @@ int main(int argc, char** argv) {
     for (int run = 0; run < runs; ++run) {
         {
             PtyEcho floor;
-            measure(pty, floor, *pty_pen, rounds);
+            measure(pty, floor, *pty_pen, pty_sim.pid(), rounds);
         }
         {
             TcpEcho floor;
-            measure(tcp, floor, *tcp_pen, rounds);
+            measure(tcp, floor, *tcp_pen, tcp_sim.pid(), rounds);
         }
         {
             PingPong floor;
-            measure(sim, floor, *sim_pen, rounds);
+            measure(sim, floor, *sim_pen, -1, rounds);
         }
-        device.push_back(bench::percentile(raw_frames_to_sim(rounds, false), 0.5));
-        device_tcp.push_back(bench::percentile(raw_frames_to_sim(rounds, true), 0.5));
+        device.push_back(bench::percentile(raw_frames_to_sim(rounds, false, device_cpu), 0.5));
+        device_tcp.push_back(
+            bench::percentile(raw_frames_to_sim(rounds, true, device_tcp_cpu), 0.5));
     }
     std::printf(
         "command round trip, %d rounds per measurement, %d runs (ratio per run: SDK "
@@ -331,8 +361,10 @@ int main(int argc, char** argv) {
     print(sim, "2-thread ping-pong", "roundtrip_sim_ratio", "<=1.5");
     std::printf(
         "  (a SetDepth frame written by hand to penlink-sim and read back by one thread: "
-        "median %.1f us over its pty, %.1f us over TCP)\n",
-        bench::percentile(device, 0.5), bench::percentile(device_tcp, 0.5));
+        "median %.1f us over its pty, %.1f us over TCP;\n   penlink-sim's CPU per round trip "
+        "%.1f us over its pty, %.1f us over TCP)\n",
+        bench::percentile(device, 0.5), bench::percentile(device_tcp, 0.5),
+        bench::percentile(device_cpu, 0.5), bench::percentile(device_tcp_cpu, 0.5));
     // The SDK's share alone: its round trip against the same simulator driven by hand.
     std::vector<double> pty_over_device, tcp_over_device;
     for (std::size_t run = 0; run < device.size(); ++run) {

@@ -1,7 +1,13 @@
-// The benchmark process's CPU time, user plus system, all threads (getrusage).
+// CPU time: the benchmark process's own, user plus system, all threads (getrusage), and another
+// process's, such as a device it talks to (the sum of its threads' schedstat).
 #pragma once
 
 #include <sys/resource.h>
+#include <sys/types.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
 
 namespace bench {
 
@@ -13,6 +19,20 @@ inline double cpu_seconds() {
         return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
     };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+/// Seconds of CPU another process (all its threads) has used so far, to the nanosecond; 0 once
+/// it is gone.
+inline double process_cpu_seconds(pid_t pid) {
+    double total = 0;
+    std::error_code ignored;
+    const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+    for (const auto& task : std::filesystem::directory_iterator(tasks, ignored)) {
+        std::ifstream in(task.path() / "schedstat");
+        unsigned long long ns = 0;
+        if (in >> ns) total += static_cast<double>(ns) / 1e9;
+    }
+    return total;
 }
 
 }  // namespace bench
