@@ -1,5 +1,6 @@
 // The hand-over of a synchronous request's outcome to its caller (core/reply_waiter.hpp): the
 // caller watches briefly, then sleeps; either way it gets the value once, or its deadline.
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -28,6 +29,40 @@ TEST_CASE("a reply that comes within the watch reaches the caller", "[reply_wait
     std::thread completer([waiter] { waiter->set(42); });
     REQUIRE(waiter->wait_until(steady_clock::now() + std::chrono::seconds(10)));
     CHECK(waiter->take() == 42);
+    completer.join();
+}
+
+TEST_CASE("a caller that takes the reply off the link itself while it watches returns with it",
+          "[reply_waiter]") {
+    ReplyWaiter<int> waiter;
+    const auto caller = std::this_thread::get_id();
+    // Where the process may use one CPU the caller looks once and then sleeps; elsewhere it
+    // keeps looking while it watches, and its third look finds the reply.
+    const int finds_it_at = common::spinning_helps() ? 3 : 1;
+    int calls = 0;
+    bool elsewhere = false;
+    // The look that finds the reply completes the request on the caller's own thread, as
+    // Session's read of the link does.
+    REQUIRE(waiter.wait_until(steady_clock::now() + std::chrono::seconds(10), [&] {
+        elsewhere |= std::this_thread::get_id() != caller;
+        if (++calls == finds_it_at) waiter.set(7);
+    }));
+    CHECK(waiter.take() == 7);
+    CHECK_FALSE(elsewhere);
+    CHECK(calls == finds_it_at);
+}
+
+TEST_CASE("a caller whose look at the link finds nothing still gets a reply completed elsewhere",
+          "[reply_waiter]") {
+    auto waiter = std::make_shared<ReplyWaiter<int>>();
+    std::atomic<int> calls{0};
+    std::thread completer([waiter] {
+        std::this_thread::sleep_for(ReplyWaiter<int>::kSpinBudget * 20);
+        waiter->set(9);
+    });
+    REQUIRE(waiter->wait_until(steady_clock::now() + std::chrono::seconds(10), [&] { ++calls; }));
+    CHECK(waiter->take() == 9);
+    CHECK(calls > 0);
     completer.join();
 }
 
