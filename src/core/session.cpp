@@ -335,9 +335,10 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
         });
     }
     // While the caller watches for its outcome, it reads the link itself (when no handler of
-    // the pen runs): a reply is handled the moment it arrives, on this thread.
+    // the pen runs): a reply is handled the moment it arrives, on this thread. It takes the
+    // guard only when bytes wait, so an I/O thread woken by them is not kept waiting for it.
     const auto take_here = [this] {
-        if (guard_->held_here()) return;
+        if (guard_->held_here() || !link_->input_waiting()) return;
         transport::LinkGuard::TryHold hold(*guard_);
         if (hold.owns() && guard_->alive()) link_->receive_now();
     };

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -207,6 +208,7 @@ void SerialTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
 
     link_ = std::make_shared<Link>(std::move(port), "serial port " + path_, &describe_serial_error,
                                    std::move(on_receive), std::move(on_error));
+    watch_for_input(link_->descriptor());
     // Reading starts on the io thread, where every later use of the link happens.
     boost::asio::post(io_, [link = link_] { link->start(); });
 }
@@ -222,8 +224,34 @@ void SerialTransport::send_urgent(std::span<const std::uint8_t> frame) {
 
 void SerialTransport::close() {
     if (!link_) return;
+    if (const int probe = input_probe_.exchange(-1); probe >= 0) ::close(probe);
     link_->close();
     link_.reset();
+}
+
+// A tty cannot be asked whether bytes wait without risking a sleep: FIONREAD takes the tty's
+// termios lock for writing, which its input work holds while it hands bytes over, and poll() or
+// a read that finds nothing first waits for that work. An epoll set of its own, edge-triggered,
+// is woken by the tty as bytes land and is then asked without waiting (epoll_wait, timeout 0).
+// Best effort: without it a caller does not take its reply itself, and the I/O thread does.
+void SerialTransport::watch_for_input(int descriptor) {
+    const int probe = ::epoll_create1(EPOLL_CLOEXEC);
+    if (probe < 0) return;
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLET;
+    if (::epoll_ctl(probe, EPOLL_CTL_ADD, descriptor, &event) != 0) {
+        ::close(probe);
+        return;
+    }
+    input_probe_ = probe;
+}
+
+bool SerialTransport::input_waiting() const {
+    // A probe closed meanwhile, or its number since reused, answers wrongly and harmlessly:
+    // the read itself happens under the pen's guard, on a link that knows it is closed.
+    const int probe = input_probe_.load();
+    epoll_event event{};
+    return probe >= 0 && ::epoll_wait(probe, &event, 1, 0) > 0;
 }
 
 std::string SerialTransport::description() const {

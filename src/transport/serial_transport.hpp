@@ -42,6 +42,7 @@ public:
         auto link = link_;
         return link && link->read_available();
     }
+    bool input_waiting() const override;
     /// baud / 10; 0 (no limit) on a pseudo-terminal, which carries bytes at memory speed
     /// whatever baud rate is set (a simulator's link).
     std::size_t link_bytes_per_second() const override {
@@ -57,7 +58,12 @@ private:
     std::string path_;
     unsigned baud_rate_ = kDefaultBaudRate;
     std::atomic<bool> pseudo_terminal_{false};  // set by open(), read by the session
+    void watch_for_input(int descriptor);
+
     std::shared_ptr<Link> link_;
+    /// An epoll set watching link_'s tty for input while open (see watch_for_input), else -1:
+    /// read by input_waiting() on any thread. The pen's second descriptor.
+    std::atomic<int> input_probe_{-1};
 };
 
 }  // namespace penlink::transport

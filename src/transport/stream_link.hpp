@@ -66,6 +66,14 @@ inline constexpr std::size_t kReadBufferSize = 4096;
 /// Largest single write: what an emergency stop may have to wait behind (protocol.md 5.4).
 inline constexpr std::size_t kMaxWriteChunk = 256;
 
+/// Whether a socket holds bytes to read, without reading or waiting (FIONREAD). A descriptor
+/// closed meanwhile, or since reused, gives a wrong answer and no harm: it is only a hint.
+/// (Not for a tty: there FIONREAD may sleep, see SerialTransport::watch_for_input.)
+inline bool bytes_waiting(int fd) {
+    int queued = 0;
+    return fd >= 0 && ::ioctl(fd, FIONREAD, &queued) == 0 && queued > 0;
+}
+
 template <typename Stream>
 class StreamLink : public std::enable_shared_from_this<StreamLink<Stream>> {
 public:
@@ -102,16 +110,12 @@ public:
 
     /// Reads what the stream holds now and hands it to the ReceiveHandler, on the calling
     /// thread, which holds the pen's guard; never waits. Returns whether any bytes came.
-    bool read_available() {
-        if constexpr (!kIsSocket) {
-            // A tty's read that finds nothing first waits for the tty's input work still
-            // queued (it sleeps); asking how many bytes are there does not.
-            int queued = 0;
-            if (::ioctl(stream_.native_handle(), FIONREAD, &queued) == 0 && queued == 0)
-                return false;
-        }
-        return drain() > 0;
-    }
+    /// Call it when bytes wait (Transport::input_waiting): on a tty, a read that finds nothing
+    /// first waits for the tty's queued input work.
+    bool read_available() { return drain() > 0; }
+
+    /// The descriptor, for bytes_waiting() on a thread without the guard.
+    int descriptor() { return stream_.native_handle(); }
 
     void send(std::span<const std::uint8_t> bytes) {
         if (closed_ || failed_ || bytes.empty()) return;

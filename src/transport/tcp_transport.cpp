@@ -110,6 +110,7 @@ void TcpTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
 
     link_ = std::make_shared<Link>(std::move(shared_socket), "tcp connection to " + address(),
                                    &describe_tcp_error, std::move(on_receive), std::move(on_error));
+    input_fd_ = link_->descriptor();
     // Reading starts on the io thread, where every later use of the link happens.
     boost::asio::post(io_, [link = link_] { link->start(); });
 }
@@ -127,6 +128,7 @@ void TcpTransport::send_urgent(std::span<const std::uint8_t> frame) {
 
 void TcpTransport::close() {
     if (!link_) return;
+    input_fd_ = -1;
     link_->close();
     link_.reset();
 }

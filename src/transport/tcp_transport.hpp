@@ -6,6 +6,7 @@
 // that context is already running. Threads otherwise as Transport says.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,6 +35,7 @@ public:
         auto link = link_;
         return link && link->read_available();
     }
+    bool input_waiting() const override { return bytes_waiting(input_fd_.load()); }
     void close() override;
     std::string description() const override;
     /// Bytes sent but not yet taken by the socket (StreamLink::queued_bytes); same thread rule
@@ -50,6 +52,8 @@ private:
     std::string host_;
     std::uint16_t port_ = 0;
     std::shared_ptr<Link> link_;
+    /// link_'s descriptor while open, -1 otherwise: read by input_waiting() on any thread.
+    std::atomic<int> input_fd_{-1};
 };
 
 }  // namespace penlink::transport

@@ -48,6 +48,11 @@ public:
     /// bytes came; a transport that cannot (its reads happen elsewhere) returns false.
     virtual bool receive_now() { return false; }
 
+    /// Whether bytes wait to be read: a hint for deciding to call receive_now(), on any
+    /// thread, without the pen's guard (so a caller watching for its reply holds the guard
+    /// only when there is something to take). False for a transport without receive_now().
+    virtual bool input_waiting() const { return false; }
+
     /// Roughly how many bytes per second the link carries (serial: baud / 10), or 0 if it is
     /// not a bottleneck (TCP, in-process). The session requests no more status than fits.
     virtual std::size_t link_bytes_per_second() const { return 0; }

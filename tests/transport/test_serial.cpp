@@ -106,12 +106,16 @@ TEST_CASE("over a pty a caller holding the pen's guard takes what has arrived, o
     collector.set_io_thread(io.thread_id());
     auto transport = serial_for(io, pty.path());
     transport->open(collector.receiver(), collector.error_handler(), 1s);
+    CHECK_FALSE(transport->input_waiting());
     {
         LinkGuard::Hold hold(*io.guard);
         pty.write({1, 2, 3, 4, 5});
+        // Asked without the guard and without waiting, as a caller watching for its reply does.
+        CHECK(keep_trying([&] { return transport->input_waiting(); }));
         // The I/O thread is woken too, but cannot read while the guard is held here.
-        CHECK(keep_trying([&] { return transport->receive_now(); }));
+        CHECK(transport->receive_now());
         CHECK(collector.bytes_elsewhere() == 5);
+        CHECK_FALSE(transport->input_waiting());
         CHECK_FALSE(transport->receive_now());  // nothing more, and it does not wait
     }
     // Let go: the I/O thread found nothing left, and reads what comes next.

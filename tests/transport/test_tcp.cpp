@@ -104,9 +104,12 @@ TEST_CASE("over TCP a caller holding the pen's guard takes what has arrived, on 
     link.collector.set_io_thread(link.io.thread_id());
     {
         LinkGuard::Hold hold(*link.io.guard);
+        CHECK_FALSE(link.transport->input_waiting());
         link.server.write({1, 2, 3, 4, 5});
-        CHECK(keep_trying([&] { return link.transport->receive_now(); }));
+        CHECK(keep_trying([&] { return link.transport->input_waiting(); }));
+        CHECK(link.transport->receive_now());
         CHECK(link.collector.bytes_elsewhere() == 5);
+        CHECK_FALSE(link.transport->input_waiting());
         CHECK_FALSE(link.transport->receive_now());
     }
     link.server.write({6, 7});
