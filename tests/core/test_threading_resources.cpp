@@ -112,6 +112,22 @@ TEST_CASE("a shared sim:// pen adds no file descriptor, a TCP pen its socket", "
     CHECK(wait_until([&] { return fd_count() == with_sims; }));
 }
 
+TEST_CASE("a shared serial pen adds its tty and the epoll set that watches it for input",
+          "[threading]") {
+    auto anchor = Pen::connect("sim://", threading_options());
+    std::vector<std::unique_ptr<SimProcess>> sims;
+    for (int i = 0; i < 2; ++i)
+        sims.push_back(std::make_unique<SimProcess>(PENLINK_SIM_EXE,
+                                                    std::vector<std::string>{"--pty", "--quiet"}));
+    const int with_sims = fd_count();
+    {
+        std::vector<std::unique_ptr<Pen>> pens;
+        for (auto& sim : sims) pens.push_back(Pen::connect(sim->url(), threading_options()));
+        CHECK(fd_count() == with_sims + 2 * 2);
+    }
+    CHECK(wait_until([&] { return fd_count() == with_sims; }));
+}
+
 TEST_CASE("a dedicated pen adds its own io_context's descriptors, closed with it", "[threading]") {
     auto anchor = Pen::connect("sim://", threading_options());
     const int before = fd_count();
