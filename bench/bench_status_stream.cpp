@@ -153,12 +153,9 @@ long thread_wakeups(long tid) {
     return 0;
 }
 
-// A thread's time on a CPU so far, in seconds (schedstat's first field, in ns).
+// A thread of this process's time on a CPU so far, in seconds.
 double thread_cpu_s(long tid) {
-    std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/schedstat");
-    unsigned long long ns = 0;
-    in >> ns;
-    return static_cast<double>(ns) / 1e9;
+    return bench::task_cpu_seconds("/proc/self/task/" + std::to_string(tid));
 }
 
 // The sum of per_thread(tid) over tids.

@@ -21,17 +21,23 @@ inline double cpu_seconds() {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+/// Seconds one task (a thread: /proc/<pid>/task/<tid>) has spent on a CPU so far: its
+/// schedstat's first field, in ns; 0 once it is gone.
+inline double task_cpu_seconds(const std::filesystem::path& task) {
+    std::ifstream in(task / "schedstat");
+    unsigned long long ns = 0;
+    in >> ns;
+    return static_cast<double>(ns) / 1e9;
+}
+
 /// Seconds of CPU another process (all its threads) has used so far, to the nanosecond; 0 once
 /// it is gone.
 inline double process_cpu_seconds(pid_t pid) {
     double total = 0;
     std::error_code ignored;
     const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
-    for (const auto& task : std::filesystem::directory_iterator(tasks, ignored)) {
-        std::ifstream in(task.path() / "schedstat");
-        unsigned long long ns = 0;
-        if (in >> ns) total += static_cast<double>(ns) / 1e9;
-    }
+    for (const auto& task : std::filesystem::directory_iterator(tasks, ignored))
+        total += task_cpu_seconds(task.path());
     return total;
 }
 

@@ -3,6 +3,7 @@
 // (core/reply_waiter.hpp) and by a thread waiting for a pen's guard (transport/link_executor.hpp).
 #pragma once
 
+#include <chrono>
 #include <thread>
 
 #include <sched.h>
@@ -28,6 +29,18 @@ inline void cpu_relax() {
 #elif defined(__aarch64__)
     asm volatile("yield" ::: "memory");
 #endif
+}
+
+/// Calls done() over and over on this CPU until it returns true (then returns true) or budget
+/// has passed (then false). The callers decide first whether spinning_helps().
+template <typename Done>
+bool spin_for(std::chrono::microseconds budget, Done&& done) {
+    const auto until = std::chrono::steady_clock::now() + budget;
+    for (unsigned round = 1;; ++round) {
+        if (done()) return true;
+        if (round % 8 == 0 && std::chrono::steady_clock::now() >= until) return false;
+        cpu_relax();
+    }
 }
 
 }  // namespace penlink::common

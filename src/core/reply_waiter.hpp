@@ -45,8 +45,8 @@ public:
     }
 
     /// Caller: true once set() has run, false if deadline came first. While it watches, it
-    /// calls take_here() (bool(), or void()) over and over: that may take the reply off the
-    /// link on this thread (Session: the link's read_available), and so set() here.
+    /// calls take_here() (void()) over and over: that may take the reply off the link on this
+    /// thread (Session: the link's read_available), and so set() here.
     template <typename Clock, typename Duration, typename TakeHere>
     bool wait_until(std::chrono::time_point<Clock, Duration> deadline, TakeHere&& take_here) {
         if (watch(take_here)) return true;
@@ -70,14 +70,11 @@ private:
             take_here();
             return ready_.load(std::memory_order_acquire);
         }
-        const auto until = std::chrono::steady_clock::now() + kSpinBudget;
-        for (unsigned round = 1;; ++round) {
+        return common::spin_for(kSpinBudget, [&] {
             if (ready_.load(std::memory_order_acquire)) return true;
             take_here();
-            if (ready_.load(std::memory_order_acquire)) return true;
-            if (round % 8 == 0 && std::chrono::steady_clock::now() >= until) return false;
-            common::cpu_relax();
-        }
+            return ready_.load(std::memory_order_acquire);
+        });
     }
 
     std::mutex mutex_;

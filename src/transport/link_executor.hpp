@@ -88,13 +88,8 @@ private:
     // asleep on the mutex when it lets go, and so pays no wake-up: a caller holding it is on
     // its way back with its reply.
     bool try_lock_for_a_while() {
-        if (!common::spinning_helps()) return false;
-        const auto until = std::chrono::steady_clock::now() + kLockSpin;
-        for (unsigned round = 1;; ++round) {
-            if (mutex_.try_lock()) return true;
-            if (round % 16 == 0 && std::chrono::steady_clock::now() >= until) return false;
-            common::cpu_relax();
-        }
+        return common::spinning_helps() &&
+               common::spin_for(kLockSpin, [this] { return mutex_.try_lock(); });
     }
     bool try_lock() {
         if (!mutex_.try_lock()) return false;

@@ -54,12 +54,12 @@ public:
 private:
     using Link = StreamLink<boost::asio::posix::stream_descriptor>;
 
+    void watch_for_input(int descriptor);
+
     LinkExecutor io_;
     std::string path_;
     unsigned baud_rate_ = kDefaultBaudRate;
     std::atomic<bool> pseudo_terminal_{false};  // set by open(), read by the session
-    void watch_for_input(int descriptor);
-
     std::shared_ptr<Link> link_;
     /// An epoll set watching link_'s tty for input while open (see watch_for_input), else -1:
     /// read by input_waiting() on any thread. The pen's second descriptor.

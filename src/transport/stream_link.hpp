@@ -109,12 +109,12 @@ public:
     }
 
     /// Reads what the stream holds now and hands it to the ReceiveHandler, on the calling
-    /// thread, which holds the pen's guard; never waits. Returns whether any bytes came.
-    /// Call it when bytes wait (Transport::input_waiting): on a tty, a read that finds nothing
-    /// first waits for the tty's queued input work.
+    /// thread, which holds the pen's guard. Returns whether any bytes came. Call it when bytes
+    /// wait (Transport::input_waiting): on a tty, a read that finds nothing first waits for the
+    /// tty's queued input work.
     bool read_available() { return drain() > 0; }
 
-    /// The descriptor, for bytes_waiting() on a thread without the guard.
+    /// The descriptor, for a transport to ask whether bytes wait without the guard.
     int descriptor() { return stream_.native_handle(); }
 
     void send(std::span<const std::uint8_t> bytes) {

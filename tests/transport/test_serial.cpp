@@ -74,6 +74,23 @@ std::unique_ptr<Transport> serial_for(IoThread& io, const std::string& path,
     return make_transport(parse_url("serial://" + path + query), io.ex);
 }
 
+/// A serial transport open on a pty, its collector telling the I/O thread's bytes from others'.
+struct OpenPty {
+    IoThread io;
+    PseudoTerminal pty;
+    Collector collector;
+    std::unique_ptr<Transport> transport;
+
+    OpenPty() {
+        collector.set_io_thread(io.thread_id());
+        transport = serial_for(io, pty.path());
+        transport->open(collector.receiver(), collector.error_handler(), 1s);
+    }
+    ~OpenPty() {
+        io.run([&] { transport->close(); });
+    }
+};
+
 }  // namespace
 
 TEST_CASE("serial transport carries bytes both ways over a pty, untouched", "[serial]") {
@@ -100,12 +117,8 @@ TEST_CASE("serial transport carries bytes both ways over a pty, untouched", "[se
 
 TEST_CASE("over a pty a caller holding the pen's guard takes what has arrived, on its own thread",
           "[serial]") {
-    IoThread io;
-    PseudoTerminal pty;
-    Collector collector;
-    collector.set_io_thread(io.thread_id());
-    auto transport = serial_for(io, pty.path());
-    transport->open(collector.receiver(), collector.error_handler(), 1s);
+    OpenPty link;
+    auto& [io, pty, collector, transport] = link;
     CHECK_FALSE(transport->input_waiting());
     {
         LinkGuard::Hold hold(*io.guard);
@@ -122,19 +135,13 @@ TEST_CASE("over a pty a caller holding the pen's guard takes what has arrived, o
     pty.write({6, 7});
     CHECK(collector.wait_for_bytes(7) == std::vector<std::uint8_t>{1, 2, 3, 4, 5, 6, 7});
     CHECK(collector.bytes_elsewhere() == 5);
-    io.run([&] { transport->close(); });
     CHECK(collector.errors().empty());
 }
 
 TEST_CASE("bytes taken by a caller's thread and by the I/O thread arrive once each, in order",
           "[serial]") {
-    IoThread io;
-    PseudoTerminal pty;
-    Collector collector;
-    collector.set_io_thread(io.thread_id());
-    auto transport = serial_for(io, pty.path());
-    transport->open(collector.receiver(), collector.error_handler(), 1s);
-
+    OpenPty link;
+    auto& [io, pty, collector, transport] = link;
     std::vector<std::uint8_t> sent(64 * 1024);
     for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<std::uint8_t>(i % 251);
     std::thread writer([&] {
@@ -161,7 +168,6 @@ TEST_CASE("bytes taken by a caller's thread and by the I/O thread arrive once ea
     writer.join();
     CHECK(received == sent);
     INFO("bytes the caller's thread took: " << collector.bytes_elsewhere());
-    io.run([&] { transport->close(); });
     CHECK(collector.errors().empty());
 }
 
