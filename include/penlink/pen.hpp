@@ -285,8 +285,8 @@ public:
     /// highest rate any subscriber asked for, capped by what the link carries (about half of it,
     /// e.g. 85 Hz at 115200 baud, 50 Hz with 8 module telemetry values; no cap on TCP, in-process
     /// and pseudo-terminal links), and each subscriber gets frames at its own rate. Frames
-    /// coming faster than one a millisecond reach the callbacks in runs at most once a
-    /// millisecond (each frame once, in order), so a frame may wait up to 1 ms.
+    /// coming faster than one every 2 ms reach the callbacks in runs at most once every 2 ms
+    /// (each frame once, in order), so a frame may wait up to 2 ms.
     [[nodiscard]] Subscription subscribe_status(StatusHandler handler, std::int32_t rate_hz = 50);
     /// Calls handler with each event (fault raised, button pressed, ...).
     [[nodiscard]] Subscription subscribe_events(EventHandler handler);

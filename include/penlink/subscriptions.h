@@ -36,8 +36,8 @@ typedef int (*pl_event_cb)(const pl_event* event, void* payload);
 typedef int (*pl_connection_state_cb)(pl_connection_state state, const char* reason, void* payload);
 
 /** Calls cb for each status frame; asks the pen to stream at least rate_hz. Any thread. Frames
- * coming faster than one a millisecond reach cb in runs at most once a millisecond (each frame
- * once, in order), so a frame may wait up to 1 ms. */
+ * coming faster than one every 2 ms reach cb in runs at most once every 2 ms (each frame once,
+ * in order), so a frame may wait up to 2 ms. */
 PENLINK_EXPORT int pl_pen_subscribe_status(pl_subscription** out, pl_pen* pen, int32_t rate_hz,
                                            pl_status_cb cb, void* payload);
 /** Calls cb(event, payload) for each event on the pen's callback thread. */

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
+#include <utility>
 
+#include "core/conversions.hpp"
 #include "core/log.hpp"
 
 namespace penlink::core {
@@ -20,6 +23,14 @@ constexpr std::size_t kInitialFrames = 16;
 
 /// How many frames a run delivers between two looks for queued tasks (which go first).
 constexpr std::size_t kDeliverChunk = 16;
+
+/// A queued status frame: a wire Status, its fields in the first cache line and its readings
+/// in the next two, which a frame without readings leaves untouched (copy_status).
+struct alignas(64) QueuedStatus {
+    protocol::Status wire;
+};
+static_assert(offsetof(protocol::Status, telemetry) <= 64,
+              "a queued frame without readings is one cache line");
 
 /// How many dispatchers' callbacks this thread is running (nested when a callback closes
 /// another pen). A thread inside one may not wait for a queue behind it on the same executor.
@@ -51,6 +62,8 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     const std::chrono::microseconds run_interval;
 
     std::mutex mutex;
+    /// The thread holding `mutex` across the frames of one read (push_status to flush), if any.
+    std::atomic<std::thread::id> batch_owner{};
     std::condition_variable idle;  // running_on went empty
     bool stopping = false;
     bool scheduled = false;                     // handed to the pool or executor, not started yet
@@ -58,10 +71,12 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     int stop_waiters = 0;                       // stop() calls waiting for idle
     std::shared_ptr<State> self;                // keeps the state alive while scheduled
     std::atomic<std::thread::id> running_on{};  // the thread draining the queue, if any
-    // Status frames: the I/O side appends to `queued`; a run swaps it with `delivering` (its
-    // own, emptied) under the mutex and delivers outside it, so neither side copies frames
-    // under the lock but its own one. Both keep their capacity: no heap per frame.
-    std::vector<Status> queued;
+    // Status frames: the I/O side fills `queued`; a run swaps it with `delivering` (its own,
+    // emptied) under the mutex and converts and delivers outside it, so neither side copies
+    // frames under the lock but its own one. Both are slots kept from frame to frame (a
+    // buffer's size is its slots, a count how many hold frames): no heap per frame.
+    std::vector<QueuedStatus> queued;
+    std::size_t queued_count = 0;
     std::size_t delivering_count = 0;  // frames swapped out and not yet delivered
     std::deque<std::function<void()>> tasks;
     std::atomic<bool> has_tasks{false};  // !tasks.empty(), for a run to look without the lock
@@ -75,12 +90,13 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     // so a frame costs no copying (a removed entry left here is inactive and never called).
     std::vector<std::shared_ptr<StatusEntry>> snapshot;
     std::uint64_t snapshot_version = 0;
-    std::vector<Status> delivering;  // the frames being delivered (draining thread only)
+    std::vector<QueuedStatus> delivering;  // the frames being delivered: delivering_count
+    std::vector<Status> converted;  // a chunk of them as the handlers get them (grows to a chunk)
     // Pool runs only (guarded by mutex): when the last one started.
     std::optional<std::chrono::steady_clock::time_point> last_run_start;
     std::atomic<std::uint64_t> status_runs{0};  // runs that delivered frames
 
-    bool has_work() const { return !queued.empty() || !tasks.empty(); }
+    bool has_work() const { return queued_count > 0 || !tasks.empty(); }
     bool running() const { return running_on.load() != std::thread::id{}; }
 
     /// Under mutex: whether the caller must hand the queue over; if so, `to` is the pool to
@@ -139,12 +155,12 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         std::unique_lock lock(mutex);
         for (;;) {
             if (run_tasks(lock)) continue;
-            if (queued.empty()) break;
+            if (queued_count == 0) break;
             delivered = true;
             // The frames stay counted against the capacity until delivered, so a slow callback
             // still holds back at most `capacity` frames.
             delivering.swap(queued);
-            delivering_count = delivering.size();
+            delivering_count = std::exchange(queued_count, 0);
             lock.unlock();
             {
                 std::lock_guard handlers_lock(handlers_mutex);
@@ -153,18 +169,20 @@ struct CallbackDispatcher::State final : CallbackRunnable,
                     snapshot_version = handlers_version;
                 }
             }
-            const std::span<const Status> frames(delivering);
-            for (std::size_t at = 0; at < frames.size(); at += kDeliverChunk) {
+            for (std::size_t at = 0; at < delivering_count; at += kDeliverChunk) {
                 if (at > 0 && has_tasks.load(std::memory_order_relaxed)) {
                     lock.lock();
                     while (run_tasks(lock)) {
                     }
                     lock.unlock();
                 }
-                const auto chunk = frames.subspan(at, std::min(kDeliverChunk, frames.size() - at));
+                const std::size_t count = std::min(kDeliverChunk, delivering_count - at);
+                if (converted.size() < count) converted.resize(kDeliverChunk);
+                for (std::size_t i = 0; i < count; ++i)
+                    to_status(delivering[at + i].wire, converted[i]);
+                const std::span<const Status> chunk(converted.data(), count);
                 for (const auto& entry : snapshot) invoke_each(*entry, "status", chunk);
             }
-            delivering.clear();
             lock.lock();
             delivering_count = 0;
         }
@@ -184,6 +202,14 @@ struct CallbackDispatcher::State final : CallbackRunnable,
             stopping && !scheduled && stop_waiters == 0 ? std::move(pool) : nullptr;
         lock.unlock();
         idle.notify_all();
+    }
+
+    /// If this thread holds `mutex` for a batch of frames (push_status), lets it go: every call
+    /// but push_status begins so, and then takes the mutex the usual way.
+    void end_batch() {
+        if (batch_owner.load(std::memory_order_relaxed) != std::this_thread::get_id()) return;
+        batch_owner.store(std::thread::id{}, std::memory_order_relaxed);
+        mutex.unlock();
     }
 
     /// Under mutex: a run deferred for a later moment runs now (a task is waiting).
@@ -207,12 +233,13 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         return true;
     }
 
-    /// Under mutex: room for one more frame, growing `queued` (doubling) within the capacity.
-    bool make_room() {
-        if (queued.size() + delivering_count >= capacity) return false;
-        if (queued.size() == queued.capacity())
-            queued.reserve(std::min(capacity, std::max(kInitialFrames, queued.capacity() * 2)));
-        return true;
+    /// Under mutex: the slot for one more frame, growing `queued` (doubling) within the
+    /// capacity; null when the capacity is reached.
+    QueuedStatus* next_slot() {
+        if (queued_count + delivering_count >= capacity) return nullptr;
+        if (queued_count == queued.size())
+            queued.resize(std::min(capacity, std::max(kInitialFrames, queued.size() * 2)));
+        return &queued[queued_count++];
     }
 };
 
@@ -232,19 +259,29 @@ std::uint64_t CallbackDispatcher::status_runs() const {
     return state_->status_runs.load(std::memory_order_relaxed);
 }
 
-bool CallbackDispatcher::push_status(const Status& status) {
+bool CallbackDispatcher::push_status(const protocol::Status& wire) {
     if (state_->status_handler_count.load(std::memory_order_relaxed) == 0) return true;
-    std::lock_guard lock(state_->mutex);
     auto& s = *state_;
+    // The mutex is taken for the first frame of a read and held until flush(): one lock per
+    // read, not per frame (an atomic per frame would also wait for each frame's stores to
+    // reach memory the callback thread's CPU last held, where otherwise they overlap with
+    // decoding the next frame). Any other call on this thread ends the batch first.
+    const auto self = std::this_thread::get_id();
+    if (s.batch_owner.load(std::memory_order_relaxed) != self) {
+        s.mutex.lock();
+        s.batch_owner.store(self, std::memory_order_relaxed);
+    }
     if (s.stopping) return true;
-    if (!s.make_room()) return false;
-    s.queued.push_back(status);
+    QueuedStatus* slot = s.next_slot();
+    if (!slot) return false;
+    copy_status(wire, slot->wire);
     return true;
 }
 
 void CallbackDispatcher::flush() {
     bool hand_over = false;
     std::shared_ptr<CallbackPool> to;
+    state_->end_batch();
     {
         std::lock_guard lock(state_->mutex);
         hand_over = state_->take_schedule(to);
@@ -255,6 +292,7 @@ void CallbackDispatcher::flush() {
 bool CallbackDispatcher::post(std::function<void()> task) {
     bool hand_over = false;
     std::shared_ptr<CallbackPool> to;
+    state_->end_batch();
     {
         std::lock_guard lock(state_->mutex);
         if (state_->stopping && !on_callback_thread()) return false;
@@ -289,6 +327,7 @@ void CallbackDispatcher::remove_status(const std::shared_ptr<StatusEntry>& entry
 
 void CallbackDispatcher::stop(bool wait_for_other_thread) {
     auto& s = *state_;
+    s.end_batch();
     std::unique_lock lock(s.mutex);
     s.stopping = true;
     // A run deferred for later is not needed: this call, or the run going on, finishes the queue.

@@ -1,13 +1,15 @@
 // One pen's callback queue. Runs user callbacks one at a time, off the I/O thread, so a slow
 // callback never stalls the link, on a CallbackPool's threads (shared by pens, or the pen's
-// own) or an app's executor. Status frames are queued in a buffer that a run swaps for its own
-// and delivers outside the lock; both buffers grow as a backlog needs it and are then reused
-// (no heap per frame; past the capacity, counting frames being delivered, a frame is dropped
-// and counted). Other callbacks are queued tasks, run in order, ahead of queued status frames
-// (a run looks for them every 16 frames). The queue is handed to a thread once per batch:
-// while one drains it, new items join that run. On a pool, a fast stream's runs come at most
-// once per millisecond, by the pool thread's own clock (see State::run_queued in
-// callback_dispatcher.cpp).
+// own) or an app's executor. Status frames are queued as they came off the wire, in a buffer
+// that a run swaps for its own and converts and delivers outside the lock; both buffers grow
+// as a backlog needs it and are then reused (no heap per frame; past the capacity, counting
+// frames being delivered, a frame is dropped and counted). A queued frame is one cache line
+// (a wire Status without readings): it is written on the I/O thread's CPU and read on the
+// callback thread's, and each line that crosses costs both. Other callbacks are queued tasks, run
+// in order, ahead of queued status frames (a run looks for them every 16 frames). The queue is
+// handed to a thread once per batch: while one drains it, new items join that run. On a pool, a
+// fast stream's runs come at most once every 2 ms, by the pool thread's own clock (see
+// State::run_queued in callback_dispatcher.cpp).
 #pragma once
 
 #include <chrono>
@@ -24,13 +26,14 @@
 
 #include "core/shared_threads.hpp"
 #include "penlink/types.hpp"
+#include "protocol/messages.hpp"
 
 namespace penlink::core {
 
 /// While frames keep coming, a pooled queue runs at most once per this interval: its thread
 /// comes back for the next run by its own clock, and the I/O side wakes nobody meanwhile. A
 /// status callback may so be held back by up to this long; tasks never are.
-inline constexpr std::chrono::microseconds kStatusRunInterval{1000};
+inline constexpr std::chrono::microseconds kStatusRunInterval{2000};
 
 void report_callback_exception(const char* what, const char* message);
 
@@ -62,10 +65,13 @@ public:
     CallbackDispatcher(const CallbackDispatcher&) = delete;
     CallbackDispatcher& operator=(const CallbackDispatcher&) = delete;
 
-    /// Queues a status frame for the status handlers; flush() hands the queue over. Returns
-    /// false (frame dropped) if the queue is full. Cheap no-op returning true when nobody
-    /// listens.
-    bool push_status(const Status& status);
+    /// Queues a status frame (as it came off the wire; the status handlers get it converted,
+    /// to_status); flush() hands the queue over. Returns false (frame dropped) if the queue is
+    /// full. Cheap no-op returning true when nobody listens. The frames of one read are one
+    /// batch: the first takes the queue's lock and the thread keeps it until its next other
+    /// call here, so the thread that pushes must call flush() (or any other member) before it
+    /// lets its pen go.
+    bool push_status(const protocol::Status& wire);
     /// Hands queued frames to the callback threads: one wake-up for a whole batch (the I/O
     /// side calls it once per read), none while they are still running this pen's queue.
     void flush();

@@ -1,8 +1,10 @@
 #include "core/conversions.hpp"
 
 #include <algorithm>
-
+#include <cstddef>
+#include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "core/limits.hpp"
 #include "penlink/errors.hpp"
@@ -163,6 +165,17 @@ void to_status(const protocol::Status& wire, Status& out) {
                             wire.telemetry[i].raw};
     }
     for (std::size_t i = readings; i < out.telemetry.size(); ++i) out.telemetry[i] = {};
+}
+
+void copy_status(const protocol::Status& from, protocol::Status& to) {
+    static_assert(std::is_trivially_copyable_v<protocol::Status> &&
+                  std::is_standard_layout_v<protocol::Status>);
+    constexpr std::size_t kHead = offsetof(protocol::Status, telemetry);
+    static_assert(kHead + sizeof(protocol::Status::telemetry) == sizeof(protocol::Status),
+                  "the readings are the last member of a wire Status");
+    std::memcpy(static_cast<void*>(&to), &from, kHead);
+    const std::size_t readings = std::min<std::size_t>(from.telemetry_count, to.telemetry.size());
+    std::copy_n(from.telemetry.begin(), readings, to.telemetry.begin());
 }
 
 Event to_event(const protocol::Event& wire) {

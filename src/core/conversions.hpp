@@ -15,6 +15,10 @@ void check_info(const protocol::Info& info);
 DeviceInfo to_device_info(const protocol::Info& info, int protocol_version);
 Capabilities to_capabilities(const protocol::Info& info);
 void to_status(const protocol::Status& wire, Status& out);
+/// Copies a status frame's fields and only the telemetry readings it carries (to's readings
+/// past from.telemetry_count keep what they held: to_status never reads them). Most of a wire
+/// Status is its readings array, which a frame from a pen without modules leaves unused.
+void copy_status(const protocol::Status& from, protocol::Status& to);
 Event to_event(const protocol::Event& wire);
 PenSettings to_settings(const protocol::Settings& wire);
 

@@ -317,9 +317,9 @@ private:
     bool link_open_ = false;
     bool heartbeat_failing_ = false;
     std::uint64_t frame_errors_ = 0;
-    Status converted_;  // reused for every frame
-    /// converted_ is newer than latest_: published once per read, or before a reply or event
-    /// of the same read is handled (publish_latest), not per frame.
+    protocol::Status last_status_;  // the newest status frame (copy_status)
+    /// last_status_ is newer than latest_: converted and published once per read, or before a
+    /// reply or event of the same read is handled (publish_latest), not per frame.
     bool latest_pending_ = false;
     /// The authenticated session's keys, sealer and opener (session_auth.cpp); null when the
     /// session is not authenticated.

@@ -174,16 +174,17 @@ void Session::on_status(const protocol::Status& wire) {
     check_depth_against_limit(wire);
     check_set_points(wire);
     note_status_outputs(wire);
-    to_status(wire, converted_);
+    copy_status(wire, last_status_);
     latest_pending_ = true;
-    if (!dispatcher_.push_status(converted_)) dropped_.fetch_add(1, std::memory_order_relaxed);
+    if (!dispatcher_.push_status(wire)) dropped_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Session::publish_latest() {
     if (!latest_pending_) return;
     latest_pending_ = false;
     std::lock_guard lock(latest_mutex_);
-    latest_ = converted_;
+    if (!latest_) latest_.emplace();
+    to_status(last_status_, *latest_);
 }
 
 void Session::check_depth_against_limit(const protocol::Status& wire) {

@@ -39,9 +39,9 @@ bool eventually(Pred pred, milliseconds limit = milliseconds(10000)) {
     return true;
 }
 
-Status frame(std::uint32_t seq) {
-    Status status;
-    status.sequence = seq;
+protocol::Status frame(std::uint32_t seq) {
+    protocol::Status status;
+    status.status_seq = seq;
     return status;
 }
 
@@ -109,6 +109,65 @@ TEST_CASE("a slow status stream is delivered frame by frame", "[callbacks][batch
     }
     CHECK(received.in_order_from_1());
     CHECK(dispatcher.status_runs() == kFrames);
+    dispatcher.remove_status(entry);
+}
+
+TEST_CASE("queued frames reach the callbacks converted, with exactly the readings each carried",
+          "[callbacks][batching]") {
+    // A queue slot keeps what an earlier frame left in it (only a frame's own readings are
+    // copied in): frames with fewer readings than the one before them in the same slot must
+    // still arrive with only their own, and every reading past the count zero.
+    std::mutex mutex;
+    std::vector<Status> got;
+    CallbackDispatcher dispatcher(64, std::make_shared<CallbackPool>(1));
+    auto entry = dispatcher.add_status([&](const Status& status) {
+        std::lock_guard lock(mutex);
+        got.push_back(status);
+    });
+    const auto wire = [](std::uint32_t seq, std::uint8_t readings) {
+        protocol::Status status = frame(seq);
+        status.depth_set_um = static_cast<std::uint16_t>(100 * seq);
+        status.temperature_cdeg = -250;
+        status.telemetry_count = readings;
+        for (std::uint8_t i = 0; i < readings; ++i)
+            status.telemetry[i] = {static_cast<std::uint8_t>(i + 1), static_cast<std::uint8_t>(i),
+                                   static_cast<std::int32_t>(seq * 1000 + i)};
+        return status;
+    };
+    // Two rounds of the same slots (each round is delivered before the next is queued): the
+    // second round's frames carry fewer readings than the first's, then none, then one.
+    const std::uint8_t rounds[2][3] = {{16, 5, 3}, {2, 0, 1}};
+    std::uint32_t seq = 0;
+    for (const auto& round : rounds) {
+        for (const std::uint8_t readings : round)
+            REQUIRE(dispatcher.push_status(wire(++seq, readings)));
+        dispatcher.flush();
+        REQUIRE(eventually([&] {
+            std::lock_guard lock(mutex);
+            return got.size() == seq;
+        }));
+    }
+    std::lock_guard lock(mutex);
+    for (std::uint32_t n = 1; n <= seq; ++n) {
+        const protocol::Status sent = wire(n, rounds[(n - 1) / 3][(n - 1) % 3]);
+        const Status& status = got[n - 1];
+        INFO("frame " << n << " with " << int(sent.telemetry_count) << " readings");
+        CHECK(status.sequence == n);
+        CHECK(status.depth_set_mm == Approx(0.1 * n));
+        CHECK(status.temperature_c == Approx(-2.5));
+        REQUIRE(status.telemetry_count == sent.telemetry_count);
+        for (int i = 0; i < kMaxTelemetryReadings; ++i) {
+            const auto at = static_cast<std::size_t>(i);
+            if (i < status.telemetry_count) {
+                CHECK(status.telemetry[at].slot == sent.telemetry[at].slot);
+                CHECK(status.telemetry[at].channel == sent.telemetry[at].channel);
+                CHECK(status.telemetry[at].raw == sent.telemetry[at].raw);
+            } else {
+                CHECK(status.telemetry[at].slot == 0);
+                CHECK(status.telemetry[at].raw == 0);
+            }
+        }
+    }
     dispatcher.remove_status(entry);
 }
 

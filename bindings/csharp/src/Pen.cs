@@ -286,8 +286,8 @@ namespace Penlink
         }
 
         /// <summary>Calls handler for each status frame; asks the pen to stream at least
-        /// rateHz. Frames coming faster than one a millisecond arrive in runs at most once a
-        /// millisecond (each frame once, in order), so a frame may wait up to 1 ms. Dispose the
+        /// rateHz. Frames coming faster than one every 2 ms arrive in runs at most once every
+        /// 2 ms (each frame once, in order), so a frame may wait up to 2 ms. Dispose the
         /// result to stop; the pen keeps undisposed subscriptions until it is closed.</summary>
         public Subscription OnStatus(Action<Status> handler, int rateHz = 50)
         {

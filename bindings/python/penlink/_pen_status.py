@@ -21,9 +21,9 @@ class StatusAndEvents:
 
     def on_status(self, callback: Callable[[Status], Any], rate_hz: int = 50) -> Subscription:
         """Calls callback(status) for each status frame on the pen's callback thread, asking
-        the pen to stream at least rate_hz. Frames coming faster than one a millisecond arrive
-        in runs at most once a millisecond (each frame once, in order), so a frame may wait up
-        to 1 ms."""
+        the pen to stream at least rate_hz. Frames coming faster than one every 2 ms arrive
+        in runs at most once every 2 ms (each frame once, in order), so a frame may wait up
+        to 2 ms."""
         return self._subscribe_status(callback, rate_hz)
 
     def status(self, rate_hz: int = 50, *, max_queue: int = 1024,
