@@ -147,6 +147,8 @@ TEST_CASE("queued frames reach the callbacks converted, with exactly the reading
             return got.size() == seq;
         }));
     }
+    // Unsubscribed first: the handler takes `mutex` too.
+    dispatcher.remove_status(entry);
     std::lock_guard lock(mutex);
     for (std::uint32_t n = 1; n <= seq; ++n) {
         const protocol::Status sent = wire(n, rounds[(n - 1) / 3][(n - 1) % 3]);
@@ -168,7 +170,6 @@ TEST_CASE("queued frames reach the callbacks converted, with exactly the reading
             }
         }
     }
-    dispatcher.remove_status(entry);
 }
 
 /// A dispatcher whose next run, once runs come often, is an hour away: frames 1 and 2 are each

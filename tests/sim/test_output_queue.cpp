@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
 
 #include "output_queue.hpp"
@@ -14,7 +15,26 @@ using penlink::simtool::OutputQueue;
 namespace {
 
 /// A stream with at most one write outstanding; the test decides how much each write takes.
+/// Set non-blocking (as the sim's pty master is), it also takes up to `room` bytes at once.
 struct ManualStream {
+    bool non_blocking() const { return immediate; }
+    template <typename Buffer>
+    std::size_t write_some(const Buffer& buffer, boost::system::error_code& error) {
+        REQUIRE(immediate);
+        REQUIRE_FALSE(pending);
+        const std::size_t taken = std::min(room, buffer.size());
+        if (taken == 0) {
+            error = boost::asio::error::would_block;
+            return 0;
+        }
+        const auto* bytes = static_cast<const std::uint8_t*>(buffer.data());
+        written.insert(written.end(), bytes, bytes + taken);
+        room -= taken;
+        ++immediate_writes;
+        error = {};
+        return taken;
+    }
+
     template <typename Buffer, typename Handler>
     void async_write_some(const Buffer& buffer, Handler&& handler) {
         REQUIRE_FALSE(pending);
@@ -35,6 +55,9 @@ struct ManualStream {
         while (pending) complete();
     }
 
+    bool immediate = false;
+    std::size_t room = SIZE_MAX;
+    int immediate_writes = 0;
     std::function<void(const boost::system::error_code&, std::size_t)> pending;
     std::vector<std::uint8_t> pending_bytes;
     std::vector<std::uint8_t> written;
@@ -103,4 +126,39 @@ TEST_CASE("reset forgets what was queued", "[sim][output_queue]") {
     const auto after = chunk(3, 10);
     expected.insert(expected.end(), after.begin(), after.end());
     CHECK(stream.written == expected);
+}
+
+TEST_CASE(
+    "on a non-blocking stream a chunk is written before push returns; the rest waits for room",
+    "[sim][output_queue]") {
+    ManualStream stream;
+    stream.immediate = true;
+    stream.room = 100;
+    OutputQueue<ManualStream> queue(stream);
+
+    queue.push(chunk(0x01, 60));  // a reply: written at once, nothing outstanding
+    CHECK(stream.written == chunk(0x01, 60));
+    CHECK_FALSE(stream.pending);
+    CHECK(queue.queued_bytes() == 0);
+
+    // A Status chunk only 40 bytes of which fit: the rest waits for room in a queued write.
+    queue.push_status(chunk(0x02, 80));
+    REQUIRE(stream.pending);
+    CHECK(stream.pending_bytes == chunk(0x02, 40));
+    CHECK(queue.queued_bytes() == 40);
+
+    // A reply now waits behind the half-written Status chunk (chunks are never torn)...
+    queue.push(chunk(0x03, 30));
+    CHECK(queue.queued_bytes() == 70);
+    // ...and, once room comes, follows it: the rest of the chunk completes the queued write,
+    // and the reply goes out at once again.
+    stream.room = SIZE_MAX;
+    stream.complete();
+    CHECK_FALSE(stream.pending);
+    CHECK(queue.queued_bytes() == 0);
+    std::vector<std::uint8_t> expected = chunk(0x01, 60);
+    for (auto byte : chunk(0x02, 80)) expected.push_back(byte);
+    for (auto byte : chunk(0x03, 30)) expected.push_back(byte);
+    CHECK(stream.written == expected);
+    CHECK(stream.immediate_writes == 3);
 }

@@ -18,6 +18,8 @@
 #include <span>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/system/error_code.hpp>
 
 namespace penlink::simtool {
 
@@ -102,22 +104,28 @@ private:
         if (!writing_) write_next();
     }
 
-    // Picks the lane of the next chunk (replies first) unless a chunk is half written.
+    // Writes chunks, replies first, until the lanes are empty or the stream is full. On a
+    // stream set non-blocking (a pty master) each chunk is written here and now, and a reply
+    // leaves before this returns: nothing of the sim's own runs between the write and its next
+    // wait (a completion handler would, and the pty's work that carries the bytes to the host
+    // may be waiting for this CPU). What the stream does not take now waits for room in an
+    // asynchronous write.
     void write_next() {
-        if (current_ == nullptr) {
-            if (replies_.chunk_count > 0) {
-                current_ = &replies_;
+        while (!writing_ && !failed_) {
+            if (current_ == nullptr) {
+                if (replies_.chunk_count > 0) {
+                    current_ = &replies_;
+                } else if (status_.chunk_count > 0) {
+                    current_ = &status_;
+                } else {
+                    return;
+                }
+            }
+            if (current_ == &replies_) {
                 write_chunk(replies_);
-            } else if (status_.chunk_count > 0) {
-                current_ = &status_;
+            } else {
                 write_chunk(status_);
             }
-            return;
-        }
-        if (current_ == &replies_) {
-            write_chunk(replies_);
-        } else {
-            write_chunk(status_);
         }
     }
 
@@ -125,30 +133,44 @@ private:
     void write_chunk(L& lane) {
         const std::size_t chunk = lane.chunks[lane.chunk_head];
         const std::size_t length = std::min(chunk, L::kCapacity - lane.head);
+        const auto bytes = boost::asio::buffer(lane.ring->data() + lane.head, length);
+        if (stream_.non_blocking()) {
+            boost::system::error_code error;
+            const std::size_t written = stream_.write_some(bytes, error);
+            const bool full =
+                error == boost::asio::error::would_block || error == boost::asio::error::try_again;
+            if (error ? !full : written > 0) {
+                on_written(lane, error, written);
+                return;
+            }
+        }
         writing_ = true;
-        stream_.async_write_some(boost::asio::buffer(lane.ring->data() + lane.head, length),
+        stream_.async_write_some(bytes,
                                  [this, &lane, token = alive_, generation = generation_](
                                      const boost::system::error_code& error, std::size_t written) {
                                      if (!*token || generation != generation_) return;
                                      writing_ = false;
-                                     // The reader notices a dead link; here it is enough to stop
-                                     // writing.
-                                     if (error) {
-                                         failed_ = true;
-                                         return;
-                                     }
-                                     lane.head = (lane.head + written) % L::kCapacity;
-                                     lane.count -= written;
-                                     std::size_t& chunk_left = lane.chunks[lane.chunk_head];
-                                     chunk_left -= written;
-                                     if (chunk_left == 0) {
-                                         lane.chunk_head =
-                                             (lane.chunk_head + 1) % lane.chunks.size();
-                                         --lane.chunk_count;
-                                         current_ = nullptr;
-                                     }
+                                     on_written(lane, error, written);
                                      write_next();
                                  });
+    }
+
+    template <typename L>
+    void on_written(L& lane, const boost::system::error_code& error, std::size_t written) {
+        // The reader notices a dead link; here it is enough to stop writing.
+        if (error) {
+            failed_ = true;
+            return;
+        }
+        lane.head = (lane.head + written) % L::kCapacity;
+        lane.count -= written;
+        std::size_t& chunk_left = lane.chunks[lane.chunk_head];
+        chunk_left -= written;
+        if (chunk_left == 0) {
+            lane.chunk_head = (lane.chunk_head + 1) % lane.chunks.size();
+            --lane.chunk_count;
+            current_ = nullptr;
+        }
     }
 
     Stream& stream_;

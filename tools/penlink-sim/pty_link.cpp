@@ -123,32 +123,55 @@ void PtyLink::wait_for_host() {
     });
 }
 
+// Waits for the host's bytes, then reads them itself (the master is non-blocking). The next
+// wait is armed before the bytes go to the device, so that the reply the device writes is the
+// last thing this thread does before it sleeps again (see OutputQueue::write_next).
 void PtyLink::read_next() {
-    master_.async_read_some(boost::asio::buffer(read_buffer_),
-                            [this](const boost::system::error_code& error, std::size_t size) {
-                                if (!open_) return;
-                                // discard_output() cancels a pending write and, with it, this
-                                // read: keep reading.
-                                if (error == boost::asio::error::operation_aborted) {
-                                    if (host_present_) read_next();
-                                    return;
-                                }
-                                if (error) {
-                                    // EIO: the last host descriptor closed (a host may have
-                                    // reopened the port since); anything else is a broken
-                                    // master.
-                                    const boost::system::error_code hang_up(
-                                        EIO, boost::system::system_category());
-                                    if (error == hang_up || slave_closed(master_.native_handle())) {
-                                        on_hang_up();
-                                    } else {
-                                        close_link("read failed: " + error.message());
-                                    }
-                                    return;
-                                }
-                                device_.receive({read_buffer_.data(), size});
-                                read_next();
-                            });
+    master_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                       [this](const boost::system::error_code& error) {
+                           if (!open_) return;
+                           // discard_output() cancels a pending write and, with it, this wait:
+                           // keep reading.
+                           if (error == boost::asio::error::operation_aborted) {
+                               if (host_present_) read_next();
+                               return;
+                           }
+                           if (error) {
+                               close_link("waiting for the host failed: " + error.message());
+                               return;
+                           }
+                           read_available();
+                       });
+}
+
+void PtyLink::read_available() {
+    for (;;) {
+        const ssize_t got =
+            ::read(master_.native_handle(), read_buffer_.data(), read_buffer_.size());
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            read_next();
+            return;
+        }
+        if (got <= 0) {
+            // EIO: the last host descriptor closed (a host may have reopened the port since);
+            // anything else is a broken master.
+            const int failure = got < 0 ? errno : 0;
+            if (failure == EIO || slave_closed(master_.native_handle())) {
+                on_hang_up();
+            } else {
+                close_link(std::string("read failed: ") +
+                           (failure ? std::generic_category().message(failure) : "end of file"));
+            }
+            return;
+        }
+        const auto size = static_cast<std::size_t>(got);
+        const bool more = size == read_buffer_.size();
+        if (!more) read_next();
+        device_.receive({read_buffer_.data(), size});
+        // The device may have dropped the link (fault injection) or been cut off meanwhile.
+        if (!more || !open_ || !host_present_) return;
+    }
 }
 
 }  // namespace penlink::simtool

@@ -48,6 +48,7 @@ public:
 
 private:
     void read_next();
+    void read_available();
     void on_hang_up();
     void wait_for_host();
     void close_link(const std::string& reason);
