@@ -31,15 +31,22 @@ inline void cpu_relax() {
 #endif
 }
 
+/// One turn of a wait loop that lets any thread waiting for this CPU run first, and comes back
+/// at once when there is none. For a wait on work the kernel does on this CPU's behalf: a tty
+/// carries what a process writes in a kernel worker, queued as often as not on the writer's CPU,
+/// where a thread that only pauses would hold it up for as long as it watches.
+inline void yield_cpu() { sched_yield(); }
+
 /// Calls done() over and over on this CPU until it returns true (then returns true) or budget
-/// has passed (then false). The callers decide first whether spinning_helps().
-template <typename Done>
-bool spin_for(std::chrono::microseconds budget, Done&& done) {
+/// has passed (then false), calling turn() between two calls (cpu_relax, or yield_cpu). The
+/// callers decide first whether spinning_helps().
+template <typename Done, typename Turn = void (*)()>
+bool spin_for(std::chrono::microseconds budget, Done&& done, Turn turn = cpu_relax) {
     const auto until = std::chrono::steady_clock::now() + budget;
     for (unsigned round = 1;; ++round) {
         if (done()) return true;
         if (round % 8 == 0 && std::chrono::steady_clock::now() >= until) return false;
-        cpu_relax();
+        turn();
     }
 }
 

@@ -70,11 +70,17 @@ private:
             take_here();
             return ready_.load(std::memory_order_acquire);
         }
-        return common::spin_for(kSpinBudget, [&] {
-            if (ready_.load(std::memory_order_acquire)) return true;
-            take_here();
-            return ready_.load(std::memory_order_acquire);
-        });
+        // Between looks the caller yields its CPU: the work that carries its command to the pen
+        // and the reply back (a tty's kernel worker, the pen's own thread, the I/O thread) may be
+        // waiting for this very CPU.
+        return common::spin_for(
+            kSpinBudget,
+            [&] {
+                if (ready_.load(std::memory_order_acquire)) return true;
+                take_here();
+                return ready_.load(std::memory_order_acquire);
+            },
+            common::yield_cpu);
     }
 
     std::mutex mutex_;
