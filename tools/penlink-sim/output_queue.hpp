@@ -106,10 +106,9 @@ private:
 
     // Writes chunks, replies first, until the lanes are empty or the stream is full. On a
     // stream set non-blocking (a pty master) each chunk is written here and now, and a reply
-    // leaves before this returns: nothing of the sim's own runs between the write and its next
-    // wait (a completion handler would, and the pty's work that carries the bytes to the host
-    // may be waiting for this CPU). What the stream does not take now waits for room in an
-    // asynchronous write.
+    // leaves before this returns: no completion handler is queued behind it for the sim to run
+    // before its next wait (the pty's work that carries the bytes to the host may be waiting
+    // for this CPU). What the stream does not take now waits for room in an asynchronous write.
     void write_next() {
         while (!writing_ && !failed_) {
             if (current_ == nullptr) {

@@ -123,9 +123,10 @@ void PtyLink::wait_for_host() {
     });
 }
 
-// Waits for the host's bytes, then reads them itself (the master is non-blocking). The next
-// wait is armed before the bytes go to the device, so that the reply the device writes is the
-// last thing this thread does before it sleeps again (see OutputQueue::write_next).
+// Waits for the host's bytes, then reads them itself (the master is non-blocking) until a read
+// comes back short, so no empty read follows a reply. The bytes go to the device, whose reply
+// is written at once (OutputQueue::write_next); only then is the next wait armed, as re-arming
+// polls the tty and would hold the reply up.
 void PtyLink::read_next() {
     master_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
                        [this](const boost::system::error_code& error) {
@@ -167,10 +168,13 @@ void PtyLink::read_available() {
         }
         const auto size = static_cast<std::size_t>(got);
         const bool more = size == read_buffer_.size();
-        if (!more) read_next();
         device_.receive({read_buffer_.data(), size});
         // The device may have dropped the link (fault injection) or been cut off meanwhile.
-        if (!more || !open_ || !host_present_) return;
+        if (!open_ || !host_present_) return;
+        if (!more) {
+            read_next();
+            return;
+        }
     }
 }
 
