@@ -91,7 +91,9 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     std::vector<std::shared_ptr<StatusEntry>> snapshot;
     std::uint64_t snapshot_version = 0;
     std::vector<QueuedStatus> delivering;  // the frames being delivered: delivering_count
-    std::vector<Status> converted;  // a chunk of them as the handlers get them (grows to a chunk)
+    /// A chunk of them as the handlers get them: as many as a run has yet needed at once (a
+    /// slow stream's pen holds one), at most kDeliverChunk.
+    std::vector<Status> converted;
     // Pool runs only (guarded by mutex): when the last one started.
     std::optional<std::chrono::steady_clock::time_point> last_run_start;
     std::atomic<std::uint64_t> status_runs{0};  // runs that delivered frames
@@ -177,7 +179,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
                     lock.unlock();
                 }
                 const std::size_t count = std::min(kDeliverChunk, delivering_count - at);
-                if (converted.size() < count) converted.resize(kDeliverChunk);
+                if (converted.size() < count) converted.resize(count);
                 for (std::size_t i = 0; i < count; ++i)
                     to_status(delivering[at + i].wire, converted[i]);
                 const std::span<const Status> chunk(converted.data(), count);
