@@ -253,6 +253,36 @@ TEST_CASE("stop() while the next run is deferred delivers what is queued, and no
     CHECK(deferred.received.size() == 10);
 }
 
+TEST_CASE("the frames of one read hold the queue for their thread only until its next other call",
+          "[callbacks][batching]") {
+    // As the I/O thread does: frames pushed one by one, then flush() at the end of the read. A
+    // task posted from another thread meanwhile waits for the queue; one posted by the pushing
+    // thread itself (a reply's completion in the middle of the read) ends the batch first.
+    Received received;
+    CallbackDispatcher dispatcher(64, std::make_shared<CallbackPool>(1));
+    auto entry = dispatcher.add_status([&](const Status& status) { received.add(status); });
+    std::atomic<int> tasks{0};
+    std::atomic<bool> other_posted{false};
+
+    REQUIRE(dispatcher.push_status(frame(1)));
+    REQUIRE(dispatcher.push_status(frame(2)));
+    std::thread other([&] {
+        dispatcher.post([&] { ++tasks; });
+        other_posted = true;
+    });
+    std::this_thread::sleep_for(milliseconds(20));
+    CHECK_FALSE(other_posted.load());  // the read's batch holds the queue
+
+    REQUIRE(dispatcher.post([&] { ++tasks; }));  // no deadlock: it lets the batch go first
+    REQUIRE(eventually([&] { return other_posted.load(); }));
+    other.join();
+    REQUIRE(dispatcher.push_status(frame(3)));  // a new batch
+    dispatcher.flush();
+    REQUIRE(eventually([&] { return received.size() == 3 && tasks.load() == 2; }));
+    CHECK(received.in_order_from_1());
+    dispatcher.remove_status(entry);
+}
+
 /// A runnable that counts its runs and notes when the first began.
 struct CountingRunnable final : CallbackRunnable {
     std::atomic<int> runs{0};
