@@ -206,12 +206,13 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         idle.notify_all();
     }
 
-    /// If this thread holds `mutex` for a batch of frames (push_status), lets it go: every call
-    /// but push_status begins so, and then takes the mutex the usual way.
-    void end_batch() {
-        if (batch_owner.load(std::memory_order_relaxed) != std::this_thread::get_id()) return;
+    /// Takes `mutex` for a call other than push_status. If this thread already holds it for a
+    /// batch of frames, the batch ends and the lock is taken over as it is.
+    std::unique_lock<std::mutex> lock_ending_batch() {
+        if (batch_owner.load(std::memory_order_relaxed) != std::this_thread::get_id())
+            return std::unique_lock(mutex);
         batch_owner.store(std::thread::id{}, std::memory_order_relaxed);
-        mutex.unlock();
+        return std::unique_lock(mutex, std::adopt_lock);
     }
 
     /// Under mutex: a run deferred for a later moment runs now (a task is waiting).
@@ -267,7 +268,7 @@ bool CallbackDispatcher::push_status(const protocol::Status& wire) {
     // The mutex is taken for the first frame of a read and held until flush(): one lock per
     // read, not per frame (an atomic per frame would also wait for each frame's stores to
     // reach memory the callback thread's CPU last held, where otherwise they overlap with
-    // decoding the next frame). Any other call on this thread ends the batch first.
+    // decoding the next frame). Any other call on this thread ends the batch (lock_ending_batch).
     const auto self = std::this_thread::get_id();
     if (s.batch_owner.load(std::memory_order_relaxed) != self) {
         s.mutex.lock();
@@ -283,9 +284,8 @@ bool CallbackDispatcher::push_status(const protocol::Status& wire) {
 void CallbackDispatcher::flush() {
     bool hand_over = false;
     std::shared_ptr<CallbackPool> to;
-    state_->end_batch();
     {
-        std::lock_guard lock(state_->mutex);
+        const auto lock = state_->lock_ending_batch();
         hand_over = state_->take_schedule(to);
     }
     if (hand_over) state_->hand_over(to);
@@ -294,9 +294,8 @@ void CallbackDispatcher::flush() {
 bool CallbackDispatcher::post(std::function<void()> task) {
     bool hand_over = false;
     std::shared_ptr<CallbackPool> to;
-    state_->end_batch();
     {
-        std::lock_guard lock(state_->mutex);
+        const auto lock = state_->lock_ending_batch();
         if (state_->stopping && !on_callback_thread()) return false;
         state_->tasks.push_back(std::move(task));
         state_->has_tasks.store(true, std::memory_order_relaxed);
@@ -329,8 +328,7 @@ void CallbackDispatcher::remove_status(const std::shared_ptr<StatusEntry>& entry
 
 void CallbackDispatcher::stop(bool wait_for_other_thread) {
     auto& s = *state_;
-    s.end_batch();
-    std::unique_lock lock(s.mutex);
+    auto lock = s.lock_ending_batch();
     s.stopping = true;
     // A run deferred for later is not needed: this call, or the run going on, finishes the queue.
     std::shared_ptr<State> deferred_self;  // dropped after the mutex (never the last reference)
