@@ -7,9 +7,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <sstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -281,6 +284,44 @@ TEST_CASE("the frames of one read hold the queue for their thread only until its
     REQUIRE(eventually([&] { return received.size() == 3 && tasks.load() == 2; }));
     CHECK(received.in_order_from_1());
     dispatcher.remove_status(entry);
+}
+
+TEST_CASE("every public note on a fast stream's callback runs quotes kStatusRunInterval",
+          "[callbacks][batching][docs]") {
+    // The interval is defined once (core/callback_dispatcher.hpp); the C and C++ headers, the
+    // three bindings and docs/architecture.md each say it in words. Compared with line breaks,
+    // comment markers and runs of spaces taken out.
+    const auto ms = std::chrono::duration_cast<milliseconds>(kStatusRunInterval).count();
+    const std::string every = "at most once every " + std::to_string(ms) + " ms";
+    const auto flat = [](const std::string& relative) {
+        std::ifstream file(std::string(PENLINK_SOURCE_DIR) + "/" + relative);
+        std::ostringstream text;
+        text << file.rdbuf();
+        std::string out;
+        for (const char c : text.str()) {
+            const bool gap = c == '\n' || c == ' ' || c == '*' || c == '/' || c == '#';
+            if (gap) {
+                if (!out.empty() && out.back() != ' ') out += ' ';
+            } else {
+                out += c;
+            }
+        }
+        return out;
+    };
+    for (const char* file :
+         {"include/penlink/subscriptions.h", "include/penlink/pen.hpp",
+          "bindings/python/penlink/_pen_status.py",
+          "bindings/java/src/main/java/io/penlink/Pen.java", "bindings/csharp/src/Pen.cs"}) {
+        INFO(file);
+        const std::string text = flat(file);
+        REQUIRE_FALSE(text.empty());
+        CHECK(text.find("runs " + every) != std::string::npos);
+        CHECK(text.find("may wait up to " + std::to_string(ms) + " ms") != std::string::npos);
+    }
+    const std::string architecture = flat("docs/architecture.md");
+    CHECK(architecture.find("held back by up to " + std::to_string(ms) + " ms") !=
+          std::string::npos);
+    CHECK(architecture.find("less than " + std::to_string(ms) + " ms apart") != std::string::npos);
 }
 
 /// A runnable that counts its runs and notes when the first began.
