@@ -46,18 +46,27 @@ public:
 
     /// Caller: true once set() has run, false if deadline came first. While it watches, it
     /// calls take_here() (void()) over and over: that may take the reply off the link on this
-    /// thread (Session: the link's read_available), and so set() here.
-    template <typename Clock, typename Duration, typename TakeHere>
-    bool wait_until(std::chrono::time_point<Clock, Duration> deadline, TakeHere&& take_here) {
+    /// thread (Session: the link's read_available), and so set() here. When watching ends
+    /// without the outcome, before_sleep() (void()) runs once, before the caller sleeps: the
+    /// place to undo what watching needed (Session: the I/O thread is woken by the link again).
+    template <typename Clock, typename Duration, typename TakeHere, typename BeforeSleep>
+    bool wait_until(std::chrono::time_point<Clock, Duration> deadline, TakeHere&& take_here,
+                    BeforeSleep&& before_sleep) {
         if (watch(take_here)) return true;
+        before_sleep();
         std::unique_lock lock(mutex_);
         return woken_.wait_until(lock, deadline,
                                  [this] { return ready_.load(std::memory_order_relaxed); });
     }
 
+    template <typename Clock, typename Duration, typename TakeHere>
+    bool wait_until(std::chrono::time_point<Clock, Duration> deadline, TakeHere&& take_here) {
+        return wait_until(deadline, take_here, [] {});
+    }
     template <typename Clock, typename Duration>
     bool wait_until(std::chrono::time_point<Clock, Duration> deadline) {
-        return wait_until(deadline, [] {});
+        return wait_until(
+            deadline, [] {}, [] {});
     }
 
     /// Caller, after wait_until returned true.

@@ -27,6 +27,21 @@ std::uint16_t random_start_seq() {
     return static_cast<std::uint16_t>(device());
 }
 
+/// Mutes the link's reader (Transport::mute_reader) for as long as it lives or until end().
+class MutedReader {
+public:
+    explicit MutedReader(transport::Transport& link) : link_(&link) { link.mute_reader(true); }
+    ~MutedReader() { end(); }
+    MutedReader(const MutedReader&) = delete;
+    MutedReader& operator=(const MutedReader&) = delete;
+    void end() {
+        if (link_) std::exchange(link_, nullptr)->mute_reader(false);
+    }
+
+private:
+    transport::Transport* link_;
+};
+
 }  // namespace
 
 Session::LinkFactory Session::link_for_url(const std::string& url) {
@@ -336,15 +351,24 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
     }
     // While the caller watches for its outcome, it reads the link itself (when no handler of
     // the pen runs): a reply is handled the moment it arrives, on this thread. It takes the
-    // guard only when bytes wait, so an I/O thread woken by them is not kept waiting for it.
-    const auto take_here = [this] {
-        if (guard_->held_here() || !link_->input_waiting()) return;
+    // guard only when bytes wait. Meanwhile the link does not wake the I/O thread
+    // (mute_reader), which would find the reply gone; bytes it saw while the guard was busy
+    // stay its to take (`seen`), as the I/O thread will not come for them until it unmutes,
+    // before it sleeps or once it has its outcome.
+    bool seen = false;
+    const auto take_here = [this, &seen] {
+        if (guard_->held_here() || (!seen && !link_->input_waiting())) return;
+        seen = true;
         transport::LinkGuard::TryHold hold(*guard_);
-        if (hold.owns() && guard_->alive()) link_->receive_now();
+        if (!hold.owns()) return;
+        if (guard_->alive()) link_->receive_now();
+        seen = false;
     };
+    MutedReader muted(*link_);
+    const auto before_sleep = [&muted] { muted.end(); };
     const char* name = protocol::to_string(protocol::type_of(message));
     if (deadline) {
-        if (!waiter->wait_until(*deadline, take_here)) {
+        if (!waiter->wait_until(*deadline, take_here, before_sleep)) {
             throw TimeoutError("connecting to the pen at " + url_ + " took longer than " +
                                std::to_string(count_ms(options_.connect_timeout)) +
                                " ms (connect_timeout; waiting for the answer to " + name + ")");
@@ -356,7 +380,8 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
         const bool urgent = std::holds_alternative<protocol::EmergencyStop>(message);
         auto bound = command_timeout_ * (options_.command_retries + 1) + milliseconds(2000);
         if (urgent) bound = std::max(bound, effective_link_timeout() * 2 + milliseconds(2000));
-        if (!waiter->wait_until(std::chrono::steady_clock::now() + bound, take_here)) {
+        if (!waiter->wait_until(std::chrono::steady_clock::now() + bound, take_here,
+                                before_sleep)) {
             throw TimeoutError(std::string("no outcome for ") + name + " within " +
                                std::to_string(count_ms(bound)) + " ms");
         }

@@ -22,6 +22,7 @@ public:
     void send_urgent(std::span<const std::uint8_t> frame) override;
     bool receive_now() override { return inner_->receive_now(); }
     bool input_waiting() const override { return inner_->input_waiting(); }
+    void mute_reader(bool muted) override { inner_->mute_reader(muted); }
     std::size_t link_bytes_per_second() const override { return inner_->link_bytes_per_second(); }
     std::size_t link_payload_size() const override { return inner_->link_payload_size(); }
     unsigned status_share_percent() const override { return inner_->status_share_percent(); }

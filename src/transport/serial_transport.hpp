@@ -8,7 +8,9 @@
 
 #include <atomic>
 
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 
@@ -43,6 +45,7 @@ public:
         return link && link->read_available();
     }
     bool input_waiting() const override;
+    void mute_reader(bool muted) override;
     /// baud / 10; 0 (no limit) on a pseudo-terminal, which carries bytes at memory speed
     /// whatever baud rate is set (a simulator's link).
     std::size_t link_bytes_per_second() const override {
@@ -55,6 +58,8 @@ private:
     using Link = StreamLink<boost::asio::posix::stream_descriptor>;
 
     void watch_for_input(int descriptor);
+    void find_reader_registration(int descriptor);
+    void stop_muting();
 
     LinkExecutor io_;
     std::string path_;
@@ -64,6 +69,18 @@ private:
     /// An epoll set watching link_'s tty for input while open (see watch_for_input), else -1:
     /// read by input_waiting() on any thread. The pen's second descriptor.
     std::atomic<int> input_probe_{-1};
+    /// Where the I/O loop is told that link_'s tty has input: its epoll set, the tty, and the
+    /// events and data it registered (see find_reader_registration); set < 0 once muting is
+    /// unavailable or over. With how many callers have muted it, guarded by mute_mutex_.
+    struct ReaderRegistration {
+        int set = -1;
+        int tty = -1;
+        std::uint32_t events = 0;
+        std::uint64_t data = 0;
+    };
+    std::mutex mute_mutex_;
+    ReaderRegistration reader_;
+    int muted_callers_ = 0;
 };
 
 }  // namespace penlink::transport

@@ -34,6 +34,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -102,6 +103,12 @@ public:
 
     Stream& stream() { return stream_; }
 
+    /// Runs once, on the link's thread, before the link starts its first queued (asynchronous)
+    /// write or closes its stream, whichever comes first: from then on the I/O loop may change
+    /// the stream's registration (a write adds EPOLLOUT) or drop it, so an owner that changes
+    /// that registration itself (SerialTransport::mute_reader) must stop. Set before start().
+    void set_registration_fence(std::function<void()> fence) { fence_ = std::move(fence); }
+
     /// Starts reading. Call on the io thread.
     void start() {
         if (closed_ || failed_) return;
@@ -158,6 +165,7 @@ public:
         if (closed_) return;
         // The handlers are kept, not reset: close() may be called from inside one of them.
         closed_ = true;
+        pass_fence();
         boost::system::error_code ignored;
         stream_.close(ignored);
     }
@@ -258,6 +266,7 @@ private:
         }
         in_flight_ends_frame_ = in_flight_.back() == 0x00;
         writing_ = true;
+        pass_fence();
         auto self = this->shared_from_this();
         boost::asio::async_write(
             stream_, boost::asio::buffer(in_flight_),
@@ -280,6 +289,7 @@ private:
     void fail(const std::string& reason) {
         if (closed_ || failed_) return;
         failed_ = true;
+        pass_fence();
         boost::system::error_code ignored;
         stream_.close(ignored);
         pending_.clear();
@@ -287,7 +297,12 @@ private:
         if (on_error_) on_error_(reason);
     }
 
+    void pass_fence() {
+        if (fence_) std::exchange(fence_, nullptr)();
+    }
+
     Stream stream_;
+    std::function<void()> fence_;
     std::string name_;
     ErrorDescriber describe_error_;
     Transport::ReceiveHandler on_receive_;

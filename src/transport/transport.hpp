@@ -53,6 +53,14 @@ public:
     /// only when there is something to take). False for a transport without receive_now().
     virtual bool input_waiting() const { return false; }
 
+    /// A caller about to watch for its reply and take it itself (receive_now) may spare the
+    /// I/O thread the wake-up that would find the reply gone: mute_reader(true) before it
+    /// watches, mute_reader(false) once it stops (it has its reply, or it is about to sleep
+    /// and leave the reading to the I/O thread). Any thread, without the pen's guard; calls
+    /// nest. Bytes that came meanwhile and are still unread wake the I/O thread when the last
+    /// caller unmutes; a hang-up or an error wakes it even while muted. A no-op by default.
+    virtual void mute_reader(bool muted) { (void)muted; }
+
     /// Roughly how many bytes per second the link carries (serial: baud / 10), or 0 if it is
     /// not a bottleneck (TCP, in-process). The session requests no more status than fits.
     virtual std::size_t link_bytes_per_second() const { return 0; }

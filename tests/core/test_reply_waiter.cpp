@@ -41,15 +41,20 @@ TEST_CASE("a caller that takes the reply off the link itself while it watches re
     const int finds_it_at = common::spinning_helps() ? 3 : 1;
     int calls = 0;
     bool elsewhere = false;
+    bool slept = false;
     // The look that finds the reply completes the request on the caller's own thread, as
     // Session's read of the link does.
-    REQUIRE(waiter.wait_until(steady_clock::now() + std::chrono::seconds(10), [&] {
-        elsewhere |= std::this_thread::get_id() != caller;
-        if (++calls == finds_it_at) waiter.set(7);
-    }));
+    REQUIRE(waiter.wait_until(
+        steady_clock::now() + std::chrono::seconds(10),
+        [&] {
+            elsewhere |= std::this_thread::get_id() != caller;
+            if (++calls == finds_it_at) waiter.set(7);
+        },
+        [&] { slept = true; }));
     CHECK(waiter.take() == 7);
     CHECK_FALSE(elsewhere);
     CHECK(calls == finds_it_at);
+    CHECK_FALSE(slept);  // it never went to sleep, so had nothing to undo first
 }
 
 TEST_CASE("a caller whose look at the link finds nothing still gets a reply completed elsewhere",
@@ -60,9 +65,18 @@ TEST_CASE("a caller whose look at the link finds nothing still gets a reply comp
         std::this_thread::sleep_for(ReplyWaiter<int>::kSpinBudget * 20);
         waiter->set(9);
     });
-    REQUIRE(waiter->wait_until(steady_clock::now() + std::chrono::seconds(10), [&] { ++calls; }));
+    int before_sleep_calls = 0, looks_before_sleep = -1;
+    // What watching needed is undone once, after the last look and before the caller sleeps.
+    REQUIRE(waiter->wait_until(
+        steady_clock::now() + std::chrono::seconds(10), [&] { ++calls; },
+        [&] {
+            ++before_sleep_calls;
+            looks_before_sleep = calls.load();
+        }));
     CHECK(waiter->take() == 9);
     CHECK(calls > 0);
+    CHECK(before_sleep_calls == 1);
+    CHECK(looks_before_sleep == calls.load());
     completer.join();
 }
 

@@ -171,6 +171,68 @@ TEST_CASE("bytes taken by a caller's thread and by the I/O thread arrive once ea
     CHECK(collector.errors().empty());
 }
 
+TEST_CASE("input for a muted reader waits for its caller, and reaches the I/O thread once unmuted",
+          "[serial]") {
+    OpenPty link;
+    auto& [io, pty, collector, transport] = link;
+    const auto arrived = [&] { return collector.wait_until([](const auto&) { return true; }); };
+    // The I/O thread is waiting for input (its wait, started after open(), re-arms the tty in
+    // the I/O loop and so would end a mute that came before it).
+    io.run([] {});
+    // Two callers watching for their replies at once: muting nests.
+    transport->mute_reader(true);
+    transport->mute_reader(true);
+    pty.write({1, 2, 3});
+    // A caller watching sees the bytes; the I/O thread is not woken for them.
+    CHECK(keep_trying([&] { return transport->input_waiting(); }));
+    std::this_thread::sleep_for(50ms);
+    CHECK(arrived().empty());
+    transport->mute_reader(false);  // one caller left: still muted
+    std::this_thread::sleep_for(50ms);
+    CHECK(arrived().empty());
+    // The last caller went to sleep without taking them: unmuting wakes the I/O thread.
+    transport->mute_reader(false);
+    CHECK(collector.wait_for_bytes(3) == std::vector<std::uint8_t>{1, 2, 3});
+    CHECK(collector.bytes_elsewhere() == 0);
+    // And it reads what comes next as before; an extra unmute changes nothing.
+    transport->mute_reader(false);
+    pty.write({4});
+    CHECK(collector.wait_for_bytes(4) == std::vector<std::uint8_t>{1, 2, 3, 4});
+    CHECK(collector.errors().empty());
+}
+
+TEST_CASE("a muted reader still hears the pty master vanish, once", "[serial]") {
+    OpenPty link;
+    auto& [io, pty, collector, transport] = link;
+    io.run([] {});
+    transport->mute_reader(true);
+    pty.close_master();
+    const auto errors = collector.wait_for_error();
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::Contains("serial port " + pty.path()));
+    transport->mute_reader(false);  // after the link failed: nothing to undo, no harm
+    io.run([] {});
+    CHECK(collector.errors().size() == 1);
+}
+
+TEST_CASE("once a write has had to be queued, muting no longer holds input back", "[serial]") {
+    OpenPty link;
+    auto& [io, pty, collector, transport] = link;
+    // Longer than one write on the caller's thread: the rest goes by a queued write, which may
+    // change the tty's registration in the I/O loop (room to write), so muting stops for good.
+    std::vector<std::uint8_t> long_burst(1000);
+    for (std::size_t i = 0; i < long_burst.size(); ++i)
+        long_burst[i] = static_cast<std::uint8_t>(i % 200 + 1);
+    io.run([&] { transport->send(long_burst); });
+    CHECK(pty.read(long_burst.size()) == long_burst);
+    transport->mute_reader(true);
+    pty.write({7, 8});
+    CHECK(collector.wait_for_bytes(2) == std::vector<std::uint8_t>{7, 8});
+    CHECK(collector.bytes_elsewhere() == 0);
+    transport->mute_reader(false);
+    CHECK(collector.errors().empty());
+}
+
 TEST_CASE("serial transport rejects unsupported baud rates and options up front", "[serial]") {
     IoThread io;
     try {
