@@ -8,6 +8,7 @@
 #include <cmath>
 #include <future>
 #include <mutex>
+#include <vector>
 
 #include "penlink-sim/launcher.hpp"
 #include "stack_helpers.hpp"
@@ -153,6 +154,44 @@ TEST_CASE("treatment over a pseudo-terminal (serial transport)", "[stack][serial
     SECTION("run") { run_treatment(*pen); }
     SECTION("refusals") { run_refusals(*pen); }
     SECTION("emergency stop") { run_emergency_stop(*pen); }
+}
+
+// A caller waiting for its reply over serial reads the link itself and keeps the I/O thread
+// from being woken meanwhile (Transport::mute_reader): status frames that arrive then are
+// handled by whichever thread reads them, none lost, and the I/O thread reads on afterwards.
+TEST_CASE("over a pty, commands from two threads while status streams lose no status frame",
+          "[stack][serial]") {
+    SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
+    auto pen = Pen::connect(sim.url(), stack_options());
+    std::mutex mutex;
+    std::vector<std::uint32_t> sequences;
+    auto subscription = pen->subscribe_status(
+        [&](const Status& status) {
+            const std::lock_guard lock(mutex);
+            sequences.push_back(status.sequence);
+        },
+        1000);
+    const auto frames = [&] {
+        const std::lock_guard lock(mutex);
+        return sequences.size();
+    };
+    REQUIRE(wait_until([&] { return frames() >= 20; }));
+    const auto commands = [&](double first_mm) {
+        for (int i = 0; i < 150; ++i) pen->set_depth(Depth::mm(first_mm + 0.05 * (i % 4)));
+    };
+    auto other = std::async(std::launch::async, commands, 0.5);
+    commands(1.0);
+    other.get();
+    // The stream goes on once nobody waits for a reply: the I/O thread reads it again.
+    const auto after_commands = frames();
+    REQUIRE(wait_until([&] { return frames() >= after_commands + 100; }));
+    subscription.unsubscribe();
+    const std::lock_guard lock(mutex);
+    for (std::size_t i = 1; i < sequences.size(); ++i) {
+        INFO("frame " << i);
+        REQUIRE(sequences[i] == sequences[i - 1] + 1);
+    }
+    CHECK(pen->dropped_status_frames() == 0);
 }
 
 TEST_CASE("treatment over TCP", "[stack][tcp]") {
