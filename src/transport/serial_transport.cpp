@@ -3,12 +3,10 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <utility>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
@@ -212,8 +210,8 @@ void SerialTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
     link_ = std::make_shared<Link>(std::move(port), "serial port " + path_, &describe_serial_error,
                                    std::move(on_receive), std::move(on_error));
     watch_for_input(link_->descriptor());
-    find_reader_registration(link_->descriptor());
-    link_->set_registration_fence([this] { stop_muting(); });
+    reader_mute_.find(link_->descriptor(), input_probe_.load());
+    link_->set_registration_fence([this] { reader_mute_.stop(); });
     // Reading starts on the io thread, where every later use of the link happens.
     boost::asio::post(io_, [link = link_] { link->start(); });
 }
@@ -229,7 +227,7 @@ void SerialTransport::send_urgent(std::span<const std::uint8_t> frame) {
 
 void SerialTransport::close() {
     if (!link_) return;
-    stop_muting();  // before the tty closes: its number may be reused at once
+    reader_mute_.stop();  // before the tty closes: its number may be reused at once
     if (const int probe = input_probe_.exchange(-1); probe >= 0) ::close(probe);
     link_->close();
     link_.reset();
@@ -252,81 +250,7 @@ void SerialTransport::watch_for_input(int descriptor) {
     input_probe_ = probe;
 }
 
-// A caller taking its reply itself (Session) mutes the tty's registration in the I/O loop's
-// epoll set meanwhile: otherwise the reply wakes the I/O thread too, which finds it gone, and
-// on a 2-CPU machine takes the CPU the pen's side needs for the next command (bench/README.md).
-// Asio keeps that registration to itself, so it is found the way Linux shows it, in the set's
-// /proc/self/fdinfo: the epoll set other than input_probe_ that holds the tty. Muting sets its
-// events to none (epoll still reports a hang-up or an error); unmuting restores the events and
-// data found there, which polls the tty, so bytes that came meanwhile wake the I/O thread then.
-// Muting stops for good (stop_muting) before the link first queues a write (Asio then adds
-// EPOLLOUT to the registration) or closes the tty (its number may be reused), and is never
-// started where the registration was not found as expected: the link then works as before.
-// The I/O thread re-arming its own wait sets the registered events again: a mute it meets is
-// over early, which costs the wake-up muting saves and nothing else.
-void SerialTransport::find_reader_registration(int descriptor) {
-    const int probe = input_probe_.load();
-    ReaderRegistration found;
-    if (DIR* fds = ::opendir("/proc/self/fd")) {
-        while (const dirent* entry = ::readdir(fds)) {
-            int fd = -1;
-            const char* const name = entry->d_name;
-            if (std::from_chars(name, name + std::strlen(name), fd).ec != std::errc{} ||
-                fd == probe || fd == descriptor)
-                continue;
-            char target[64] = {};
-            const std::string link = std::string("/proc/self/fd/") + name;
-            if (::readlink(link.c_str(), target, sizeof target - 1) < 0 ||
-                std::strcmp(target, "anon_inode:[eventpoll]") != 0)
-                continue;
-            std::FILE* info = std::fopen((std::string("/proc/self/fdinfo/") + name).c_str(), "r");
-            if (!info) continue;
-            char line[256];
-            while (std::fgets(line, sizeof line, info)) {
-                int tty = -1;
-                unsigned events = 0;
-                unsigned long long data = 0;
-                if (std::sscanf(line, "tfd: %d events: %x data: %llx", &tty, &events, &data) == 3 &&
-                    tty == descriptor) {
-                    found = {fd, tty, events, data};
-                    break;
-                }
-            }
-            std::fclose(info);
-            if (found.set >= 0) break;
-        }
-        ::closedir(fds);
-    }
-    // As expected: waiting for input, not (yet) for room to write.
-    if (found.set >= 0 && ((found.events & EPOLLIN) == 0 || (found.events & EPOLLOUT) != 0))
-        found = {};
-    const std::lock_guard lock(mute_mutex_);
-    reader_ = found;
-    muted_callers_ = 0;
-}
-
-void SerialTransport::mute_reader(bool muted) {
-    const std::lock_guard lock(mute_mutex_);
-    if (reader_.set < 0) return;
-    // Only the first mute and the last unmute change the registration.
-    if (muted ? muted_callers_++ > 0 : (muted_callers_ == 0 || --muted_callers_ > 0)) return;
-    epoll_event event{};
-    event.events = muted ? 0u : reader_.events;
-    event.data.u64 = reader_.data;
-    ::epoll_ctl(reader_.set, EPOLL_CTL_MOD, reader_.tty, &event);
-}
-
-void SerialTransport::stop_muting() {
-    const std::lock_guard lock(mute_mutex_);
-    if (reader_.set >= 0 && muted_callers_ > 0) {
-        epoll_event event{};
-        event.events = reader_.events;
-        event.data.u64 = reader_.data;
-        ::epoll_ctl(reader_.set, EPOLL_CTL_MOD, reader_.tty, &event);
-    }
-    reader_ = {};
-    muted_callers_ = 0;
-}
+void SerialTransport::mute_reader(bool muted) { reader_mute_.mute(muted); }
 
 bool SerialTransport::input_waiting() const {
     // A probe closed meanwhile, or its number since reused, answers wrongly and harmlessly:

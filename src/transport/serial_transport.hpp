@@ -10,13 +10,13 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include "transport/link_executor.hpp"
 
+#include "transport/reader_mute.hpp"
 #include "transport/stream_link.hpp"
 #include "transport/transport.hpp"
 #include "transport/url.hpp"
@@ -58,8 +58,6 @@ private:
     using Link = StreamLink<boost::asio::posix::stream_descriptor>;
 
     void watch_for_input(int descriptor);
-    void find_reader_registration(int descriptor);
-    void stop_muting();
 
     LinkExecutor io_;
     std::string path_;
@@ -69,18 +67,8 @@ private:
     /// An epoll set watching link_'s tty for input while open (see watch_for_input), else -1:
     /// read by input_waiting() on any thread. The pen's second descriptor.
     std::atomic<int> input_probe_{-1};
-    /// Where the I/O loop is told that link_'s tty has input: its epoll set, the tty, and the
-    /// events and data it registered (see find_reader_registration); set < 0 once muting is
-    /// unavailable or over. With how many callers have muted it, guarded by mute_mutex_.
-    struct ReaderRegistration {
-        int set = -1;
-        int tty = -1;
-        std::uint32_t events = 0;
-        std::uint64_t data = 0;
-    };
-    std::mutex mute_mutex_;
-    ReaderRegistration reader_;
-    int muted_callers_ = 0;
+    /// Mutes the tty in the I/O loop while a caller takes its reply (mute_reader).
+    ReaderMute reader_mute_;
 };
 
 }  // namespace penlink::transport

@@ -106,7 +106,7 @@ public:
     /// Runs once, on the link's thread, before the link starts its first queued (asynchronous)
     /// write or closes its stream, whichever comes first: from then on the I/O loop may change
     /// the stream's registration (a write adds EPOLLOUT) or drop it, so an owner that changes
-    /// that registration itself (SerialTransport::mute_reader) must stop. Set before start().
+    /// that registration itself (ReaderMute) must stop. Set before start().
     void set_registration_fence(std::function<void()> fence) { fence_ = std::move(fence); }
 
     /// Starts reading. Call on the io thread.

@@ -111,6 +111,8 @@ void TcpTransport::open(ReceiveHandler on_receive, ErrorHandler on_error,
     link_ = std::make_shared<Link>(std::move(shared_socket), "tcp connection to " + address(),
                                    &describe_tcp_error, std::move(on_receive), std::move(on_error));
     input_fd_ = link_->descriptor();
+    reader_mute_.find(link_->descriptor());
+    link_->set_registration_fence([this] { reader_mute_.stop(); });
     // Reading starts on the io thread, where every later use of the link happens.
     boost::asio::post(io_, [link = link_] { link->start(); });
 }
@@ -129,6 +131,7 @@ void TcpTransport::send_urgent(std::span<const std::uint8_t> frame) {
 void TcpTransport::close() {
     if (!link_) return;
     input_fd_ = -1;
+    reader_mute_.stop();  // before the socket closes: its number may be reused at once
     link_->close();
     link_.reset();
 }

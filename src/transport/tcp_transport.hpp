@@ -14,6 +14,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include "transport/link_executor.hpp"
 
+#include "transport/reader_mute.hpp"
 #include "transport/stream_link.hpp"
 #include "transport/transport.hpp"
 #include "transport/url.hpp"
@@ -36,6 +37,7 @@ public:
         return link && link->read_available();
     }
     bool input_waiting() const override { return bytes_waiting(input_fd_.load()); }
+    void mute_reader(bool muted) override { reader_mute_.mute(muted); }
     void close() override;
     std::string description() const override;
     /// Bytes sent but not yet taken by the socket (StreamLink::queued_bytes); same thread rule
@@ -54,6 +56,8 @@ private:
     std::shared_ptr<Link> link_;
     /// link_'s descriptor while open, -1 otherwise: read by input_waiting() on any thread.
     std::atomic<int> input_fd_{-1};
+    /// Mutes the socket in the I/O loop while a caller takes its reply (mute_reader).
+    ReaderMute reader_mute_;
 };
 
 }  // namespace penlink::transport

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "io_helpers.hpp"
 #include "loopback_server.hpp"
@@ -115,6 +117,53 @@ TEST_CASE("over TCP a caller holding the pen's guard takes what has arrived, on 
     link.server.write({6, 7});
     CHECK(link.collector.wait_for_bytes(7) == std::vector<std::uint8_t>{1, 2, 3, 4, 5, 6, 7});
     CHECK(link.collector.bytes_elsewhere() == 5);
+    CHECK(link.collector.errors().empty());
+}
+
+TEST_CASE("over TCP input for a muted reader waits for its caller, then reaches the I/O thread",
+          "[tcp]") {
+    Connected link;
+    link.collector.set_io_thread(link.io.thread_id());
+    const auto arrived = [&] {
+        return link.collector.wait_until([](const auto&) { return true; });
+    };
+    link.io.run([] {});  // the I/O thread waits for input (its first wait would end a mute)
+    link.transport->mute_reader(true);
+    link.transport->mute_reader(true);  // two callers at once: muting nests
+    link.server.write({1, 2, 3});
+    CHECK(keep_trying([&] { return link.transport->input_waiting(); }));
+    std::this_thread::sleep_for(50ms);
+    CHECK(arrived().empty());
+    link.transport->mute_reader(false);
+    std::this_thread::sleep_for(50ms);
+    CHECK(arrived().empty());
+    link.transport->mute_reader(false);  // the last caller went to sleep: the I/O thread reads
+    CHECK(link.collector.wait_for_bytes(3) == std::vector<std::uint8_t>{1, 2, 3});
+    CHECK(link.collector.bytes_elsewhere() == 0);
+    link.server.write({4});
+    CHECK(link.collector.wait_for_bytes(4) == std::vector<std::uint8_t>{1, 2, 3, 4});
+    // The peer closing while muted is seen once the caller unmutes.
+    link.transport->mute_reader(true);
+    link.server.close_peer();
+    std::this_thread::sleep_for(20ms);
+    link.transport->mute_reader(false);
+    const auto errors = link.collector.wait_for_error();
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::Contains("closed by the other end"));
+}
+
+TEST_CASE("over TCP once a write has had to be queued, muting no longer holds input back",
+          "[tcp]") {
+    Connected link;
+    link.collector.set_io_thread(link.io.thread_id());
+    std::vector<std::uint8_t> long_burst(1000, 0x5a);  // more than one write on this thread
+    link.io.run([&] { link.transport->send(long_burst); });
+    CHECK(link.server.read(long_burst.size()) == long_burst);
+    link.transport->mute_reader(true);
+    link.server.write({7, 8});
+    CHECK(link.collector.wait_for_bytes(2) == std::vector<std::uint8_t>{7, 8});
+    CHECK(link.collector.bytes_elsewhere() == 0);
+    link.transport->mute_reader(false);
     CHECK(link.collector.errors().empty());
 }
 
