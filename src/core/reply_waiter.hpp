@@ -49,9 +49,11 @@ public:
     /// thread (Session: the link's read_available), and so set() here. When watching ends
     /// without the outcome, before_sleep() (void()) runs once, before the caller sleeps: the
     /// place to undo what watching needed (Session: the I/O thread is woken by the link again).
-    template <typename Clock, typename Duration, typename TakeHere, typename BeforeSleep>
-    bool wait_until(std::chrono::time_point<Clock, Duration> deadline, TakeHere&& take_here,
-                    BeforeSleep&& before_sleep) {
+    /// Both are optional.
+    template <typename Clock, typename Duration, typename TakeHere = void (*)(),
+              typename BeforeSleep = void (*)()>
+    bool wait_until(std::chrono::time_point<Clock, Duration> deadline, TakeHere take_here = nothing,
+                    BeforeSleep before_sleep = nothing) {
         if (watch(take_here)) return true;
         before_sleep();
         std::unique_lock lock(mutex_);
@@ -59,20 +61,12 @@ public:
                                  [this] { return ready_.load(std::memory_order_relaxed); });
     }
 
-    template <typename Clock, typename Duration, typename TakeHere>
-    bool wait_until(std::chrono::time_point<Clock, Duration> deadline, TakeHere&& take_here) {
-        return wait_until(deadline, take_here, [] {});
-    }
-    template <typename Clock, typename Duration>
-    bool wait_until(std::chrono::time_point<Clock, Duration> deadline) {
-        return wait_until(
-            deadline, [] {}, [] {});
-    }
-
     /// Caller, after wait_until returned true.
     T take() { return std::move(*value_); }
 
 private:
+    static void nothing() {}
+
     template <typename TakeHere>
     bool watch(TakeHere& take_here) const {
         if (!common::spinning_helps()) {

@@ -227,7 +227,6 @@ void SerialTransport::send_urgent(std::span<const std::uint8_t> frame) {
 
 void SerialTransport::close() {
     if (!link_) return;
-    reader_mute_.stop();  // before the tty closes: its number may be reused at once
     if (const int probe = input_probe_.exchange(-1); probe >= 0) ::close(probe);
     link_->close();
     link_.reset();
@@ -249,8 +248,6 @@ void SerialTransport::watch_for_input(int descriptor) {
     }
     input_probe_ = probe;
 }
-
-void SerialTransport::mute_reader(bool muted) { reader_mute_.mute(muted); }
 
 bool SerialTransport::input_waiting() const {
     // A probe closed meanwhile, or its number since reused, answers wrongly and harmlessly:

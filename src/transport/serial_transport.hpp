@@ -45,7 +45,7 @@ public:
         return link && link->read_available();
     }
     bool input_waiting() const override;
-    void mute_reader(bool muted) override;
+    void mute_reader(bool muted) override { reader_mute_.mute(muted); }
     /// baud / 10; 0 (no limit) on a pseudo-terminal, which carries bytes at memory speed
     /// whatever baud rate is set (a simulator's link).
     std::size_t link_bytes_per_second() const override {

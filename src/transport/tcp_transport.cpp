@@ -131,7 +131,6 @@ void TcpTransport::send_urgent(std::span<const std::uint8_t> frame) {
 void TcpTransport::close() {
     if (!link_) return;
     input_fd_ = -1;
-    reader_mute_.stop();  // before the socket closes: its number may be reused at once
     link_->close();
     link_.reset();
 }

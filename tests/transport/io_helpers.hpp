@@ -103,6 +103,11 @@ public:
         changed_.wait_for(lock, kWaitLimit, [&] { return pred(bytes_); });
         return bytes_;
     }
+    /// What arrived so far, without waiting.
+    std::vector<std::uint8_t> bytes() {
+        std::lock_guard lock(mutex_);
+        return bytes_;
+    }
     std::vector<std::string> wait_for_error() {
         std::unique_lock lock(mutex_);
         changed_.wait_for(lock, kWaitLimit, [&] { return !errors_.empty(); });
