@@ -57,7 +57,17 @@ struct ManualStream {
 
     bool immediate = false;
     std::size_t room = SIZE_MAX;
+    /// Gives room: the wait for it (RoomWaiter) completes.
+    void give_room(std::size_t bytes = SIZE_MAX) {
+        REQUIRE(room_wait);
+        room = bytes;
+        auto handler = std::move(room_wait);
+        room_wait = nullptr;
+        handler(boost::system::error_code{});
+    }
+
     int immediate_writes = 0;
+    std::function<void(const boost::system::error_code&)> room_wait;  // RoomWaiter's
     std::function<void(const boost::system::error_code&, std::size_t)> pending;
     std::vector<std::uint8_t> pending_bytes;
     std::vector<std::uint8_t> written;
@@ -68,6 +78,25 @@ std::vector<std::uint8_t> chunk(std::uint8_t value, std::size_t size) {
 }
 
 }  // namespace
+
+namespace penlink::simtool {
+template <>
+class RoomWaiter<ManualStream> {
+public:
+    template <typename Handler>
+    void wait(ManualStream& stream, Handler handler) {
+        REQUIRE_FALSE(stream.room_wait);
+        stream.room_wait = std::move(handler);
+        stream_ = &stream;
+    }
+    void cancel() {
+        if (stream_) stream_->room_wait = nullptr;
+    }
+
+private:
+    ManualStream* stream_ = nullptr;
+};
+}  // namespace penlink::simtool
 
 TEST_CASE("a reply overtakes every Status chunk still queued", "[sim][output_queue]") {
     ManualStream stream;
@@ -141,24 +170,42 @@ TEST_CASE(
     CHECK_FALSE(stream.pending);
     CHECK(queue.queued_bytes() == 0);
 
-    // A Status chunk only 40 bytes of which fit: the rest waits for room in a queued write.
+    // A Status chunk only 40 bytes of which fit: the rest waits for room, without a write
+    // queued on the stream (RoomWaiter).
     queue.push_status(chunk(0x02, 80));
-    REQUIRE(stream.pending);
-    CHECK(stream.pending_bytes == chunk(0x02, 40));
+    REQUIRE(stream.room_wait);
+    CHECK_FALSE(stream.pending);
     CHECK(queue.queued_bytes() == 40);
 
     // A reply now waits behind the half-written Status chunk (chunks are never torn)...
     queue.push(chunk(0x03, 30));
     CHECK(queue.queued_bytes() == 70);
-    // ...and, once room comes, follows it: the rest of the chunk completes the queued write,
-    // and the reply goes out at once again.
-    stream.room = SIZE_MAX;
-    stream.complete();
+    // ...and, once room comes, follows it: the rest of the chunk is written, then the reply.
+    stream.give_room();
+    CHECK_FALSE(stream.room_wait);
     CHECK_FALSE(stream.pending);
     CHECK(queue.queued_bytes() == 0);
     std::vector<std::uint8_t> expected = chunk(0x01, 60);
     for (auto byte : chunk(0x02, 80)) expected.push_back(byte);
     for (auto byte : chunk(0x03, 30)) expected.push_back(byte);
     CHECK(stream.written == expected);
-    CHECK(stream.immediate_writes == 3);
+    CHECK(stream.immediate_writes == 4);
+}
+
+TEST_CASE("reset ends a wait for room; what comes after it is written at once",
+          "[sim][output_queue]") {
+    ManualStream stream;
+    stream.immediate = true;
+    stream.room = 10;
+    OutputQueue<ManualStream> queue(stream);
+    queue.push_status(chunk(0x02, 80));
+    REQUIRE(stream.room_wait);
+    queue.reset();
+    CHECK_FALSE(stream.room_wait);
+    stream.room = SIZE_MAX;
+    queue.push(chunk(0x03, 5));
+    std::vector<std::uint8_t> expected = chunk(0x02, 10);
+    expected.push_back(0);  // the delimiter that ends the torn frame
+    for (auto byte : chunk(0x03, 5)) expected.push_back(byte);
+    CHECK(stream.written == expected);
 }

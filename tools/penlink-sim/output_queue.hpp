@@ -17,11 +17,58 @@
 #include <memory>
 #include <span>
 
+#include <fcntl.h>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/system/error_code.hpp>
 
 namespace penlink::simtool {
+
+/// Waits for room to write on a stream set non-blocking, on a duplicate of its descriptor that
+/// is registered with the io_context only while it waits. An asynchronous write on the stream
+/// itself would add EPOLLOUT to the stream's own registration for good (Asio never takes it
+/// away), and from then on every read by the host wakes the sim: a tty tells its writers after
+/// each read that there is room, and the reader pays for waking them across processes.
+template <typename Stream>
+class RoomWaiter {
+public:
+    RoomWaiter() = default;
+    RoomWaiter(const RoomWaiter&) = delete;
+    RoomWaiter& operator=(const RoomWaiter&) = delete;
+    ~RoomWaiter() { cancel(); }
+
+    /// Calls handler(error) once stream has room (operation_aborted after cancel()).
+    template <typename Handler>
+    void wait(Stream& stream, Handler handler) {
+        cancel();
+        const int fd = ::fcntl(stream.native_handle(), F_DUPFD_CLOEXEC, 0);
+        if (fd < 0) {  // out of descriptors: wait on the stream itself, as before
+            stream.async_wait(Stream::wait_write, std::move(handler));
+            return;
+        }
+        waiter_ =
+            std::make_shared<boost::asio::posix::stream_descriptor>(stream.get_executor(), fd);
+        waiter_->async_wait(boost::asio::posix::stream_descriptor::wait_write,
+                            [waiter = waiter_, handler = std::move(handler)](
+                                const boost::system::error_code& error) mutable {
+                                boost::system::error_code ignored;
+                                waiter->close(ignored);  // its registration goes with it
+                                handler(error);
+                            });
+    }
+    /// Ends a wait in progress, if any.
+    void cancel() {
+        if (!waiter_) return;
+        boost::system::error_code ignored;
+        waiter_->close(ignored);
+        waiter_.reset();
+    }
+
+private:
+    std::shared_ptr<boost::asio::posix::stream_descriptor> waiter_;
+};
 
 template <typename Stream>
 class OutputQueue {
@@ -43,14 +90,16 @@ public:
     void push_status(std::span<const std::uint8_t> bytes) { enqueue(status_, bytes); }
 
     /// Forgets everything queued and any earlier write failure (a new host on the same port).
-    /// A write already handed to the stream completes into the void. The stream may now hold
-    /// a torn frame, so the next bytes start with a 0x00 delimiter that ends it for the reader.
+    /// A write already handed to the stream, or a wait for room, completes into the void. The
+    /// stream may now hold a torn frame, so the next bytes start with a 0x00 delimiter that ends it
+    /// for the reader.
     void reset() {
         replies_.clear();
         status_.clear();
         current_ = nullptr;
         failed_ = false;
         ++generation_;
+        room_.cancel();
         writing_ = false;
         delimiter_due_ = true;
     }
@@ -108,7 +157,8 @@ private:
     // stream set non-blocking (a pty master) each chunk is written here and now, and a reply
     // leaves before this returns: no completion handler is queued behind it for the sim to run
     // before its next wait (the pty's work that carries the bytes to the host may be waiting
-    // for this CPU). What the stream does not take now waits for room in an asynchronous write.
+    // for this CPU). What the stream does not take now is written once there is room
+    // (RoomWaiter); on a blocking stream, in an asynchronous write.
     void write_next() {
         while (!writing_ && !failed_) {
             if (current_ == nullptr) {
@@ -142,6 +192,19 @@ private:
                 on_written(lane, error, written);
                 return;
             }
+            // Full: write again once there is room (see RoomWaiter).
+            writing_ = true;
+            room_.wait(stream_, [this, token = alive_, generation = generation_](
+                                    const boost::system::error_code& wait_error) {
+                if (!*token || generation != generation_) return;
+                writing_ = false;
+                if (wait_error) {
+                    failed_ = true;
+                    return;
+                }
+                write_next();
+            });
+            return;
         }
         writing_ = true;
         stream_.async_write_some(bytes,
@@ -174,6 +237,7 @@ private:
 
     Stream& stream_;
     std::shared_ptr<bool> alive_;
+    RoomWaiter<Stream> room_;
     ReplyLane replies_;
     StatusLane status_;
     const void* current_ = nullptr;  // the lane whose chunk is being written, if any

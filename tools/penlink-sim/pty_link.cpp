@@ -92,10 +92,11 @@ void PtyLink::close_link(const std::string& reason) {
 }
 
 void PtyLink::discard_output() {
+    // A write waiting for room would hold up the next one behind it: reset() ends the wait
+    // (its completion is ignored), cancel() a write queued on the master itself (only when no
+    // descriptor was left to wait on, see RoomWaiter), and what the pty still holds for the
+    // host is dropped. Input is left alone: a new host may already have written its Hello.
     output_.reset();
-    // A write waiting for room would hold up the next one behind it: abort it (its completion
-    // is ignored) and drop what the pty still holds for the host. Input is left alone: a new
-    // host may already have written its Hello.
     boost::system::error_code ignored;
     master_.cancel(ignored);
     ::tcflush(master_.native_handle(), TCOFLUSH);
