@@ -286,7 +286,8 @@ public:
     /// e.g. 85 Hz at 115200 baud, 50 Hz with 8 module telemetry values; no cap on TCP, in-process
     /// and pseudo-terminal links), and each subscriber gets frames at its own rate. Frames
     /// coming faster than one every 2 ms reach the callbacks in runs at most once every 2 ms
-    /// (each frame once, in order), so a frame may wait up to 2 ms.
+    /// (each frame once, in order), so a frame may wait up to 2 ms. While they do, what else
+    /// the pen sends (events, answers to asynchronous commands) may wait as long.
     [[nodiscard]] Subscription subscribe_status(StatusHandler handler, std::int32_t rate_hz = 50);
     /// Calls handler with each event (fault raised, button pressed, ...).
     [[nodiscard]] Subscription subscribe_events(EventHandler handler);

@@ -37,7 +37,8 @@ typedef int (*pl_connection_state_cb)(pl_connection_state state, const char* rea
 
 /** Calls cb for each status frame; asks the pen to stream at least rate_hz. Any thread. Frames
  * coming faster than one every 2 ms reach cb in runs at most once every 2 ms (each frame once,
- * in order), so a frame may wait up to 2 ms. */
+ * in order), so a frame may wait up to 2 ms. While they do, what else the pen sends (events,
+ * answers to asynchronous commands) may wait as long. */
 PENLINK_EXPORT int pl_pen_subscribe_status(pl_subscription** out, pl_pen* pen, int32_t rate_hz,
                                            pl_status_cb cb, void* payload);
 /** Calls cb(event, payload) for each event on the pen's callback thread. */

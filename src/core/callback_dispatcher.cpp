@@ -97,6 +97,10 @@ struct CallbackDispatcher::State final : CallbackRunnable,
     // Pool runs only (guarded by mutex): when the last one started.
     std::optional<std::chrono::steady_clock::time_point> last_run_start;
     std::atomic<std::uint64_t> status_runs{0};  // runs that delivered frames
+    /// Reads the link on a fast stream's runs (LinkPolling); set before frames come.
+    LinkPolling* polling = nullptr;
+    /// The running thread only: the link keeps quiet (polling->quiet(true)) until the next run.
+    bool link_quiet = false;
 
     bool has_work() const { return queued_count > 0 || !tasks.empty(); }
     bool running() const { return running_on.load() != std::thread::id{}; }
@@ -146,6 +150,9 @@ struct CallbackDispatcher::State final : CallbackRunnable,
                 last_run_start = now;
             }
         }
+        // The link kept quiet since the last run: what it brought meanwhile joins this run,
+        // and the I/O thread listens again before any callback runs.
+        if (std::exchange(link_quiet, false)) polling->read_and_listen();
         drain(next_run);
     }
 
@@ -156,8 +163,27 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         ++callbacks_running_here;
         std::unique_lock lock(mutex);
         for (;;) {
+            if (link_quiet && has_work()) {
+                // Work came in while the link went quiet: it listens again before any
+                // callback runs, so a slow one never holds the link up.
+                lock.unlock();
+                link_quiet = false;
+                polling->read_and_listen();
+                lock.lock();
+                continue;
+            }
             if (run_tasks(lock)) continue;
-            if (queued_count == 0) break;
+            if (queued_count == 0) {
+                // Drained. If the next run is deferred (below), the link keeps quiet until
+                // then; if not, the I/O thread listens again.
+                const bool defer = delivered && next_run && pool && !stopping && !scheduled;
+                if (!polling || link_quiet == defer) break;
+                lock.unlock();
+                polling->quiet(defer);
+                link_quiet = defer;
+                lock.lock();
+                continue;
+            }
             delivered = true;
             // The frames stay counted against the capacity until delivered, so a slow callback
             // still holds back at most `capacity` frames.
@@ -326,8 +352,21 @@ void CallbackDispatcher::remove_status(const std::shared_ptr<StatusEntry>& entry
     ++state_->handlers_version;
 }
 
+void CallbackDispatcher::set_link_polling(LinkPolling* polling) {
+    const auto lock = state_->lock_ending_batch();
+    state_->polling = polling;
+}
+
 void CallbackDispatcher::stop(bool wait_for_other_thread) {
     auto& s = *state_;
+    // A deferred run cancelled here would have let the link listen again: so does this call,
+    // after the lock (declared first, so it runs last).
+    struct Listen {
+        LinkPolling* polling = nullptr;
+        ~Listen() {
+            if (polling) polling->quiet(false);
+        }
+    } listen_again;
     auto lock = s.lock_ending_batch();
     s.stopping = true;
     // A run deferred for later is not needed: this call, or the run going on, finishes the queue.
@@ -337,6 +376,7 @@ void CallbackDispatcher::stop(bool wait_for_other_thread) {
         if (s.pool && s.pool->cancel_deferred(s)) {
             s.scheduled = false;
             deferred_self = std::move(s.self);
+            if (std::exchange(s.link_quiet, false)) listen_again.polling = s.polling;
         }
     }
     // From inside one of this pen's callbacks: the running drain finishes the queue.

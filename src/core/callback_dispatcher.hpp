@@ -50,6 +50,25 @@ struct HandlerEntry {
 
 class CallbackDispatcher {
 public:
+    /// Reading the pen's link on the pooled runs of a fast stream, as a network driver polls
+    /// under load instead of taking an interrupt per packet. While runs come every
+    /// kStatusRunInterval, the I/O thread would wake for every batch the link brings and hand
+    /// its frames on to the next run anyway: two threads woken where one would do. So from the
+    /// end of a run that defers the next one, the link keeps quiet (quiet(true): the I/O
+    /// thread is not woken by it), and that next run starts by reading the link itself
+    /// (read_and_listen(): what the link holds is read, its frames join the run, and the I/O
+    /// thread listens again before any callback runs, so a slow callback never holds the link
+    /// up). A run that defers nothing lets the I/O thread listen again (quiet(false)).
+    /// Called on the run's thread, one run of the pen at a time, without the queue's lock.
+    class LinkPolling {
+    public:
+        virtual void read_and_listen() = 0;
+        virtual void quiet(bool quiet) = 0;
+
+    protected:
+        ~LinkPolling() = default;
+    };
+
     using StatusHandler = std::function<void(const Status&)>;
     using StatusEntry = HandlerEntry<StatusHandler>;
     /// An app's executor (ConnectOptions::callback_executor): runs each task once, later.
@@ -84,6 +103,9 @@ public:
     /// Unregisters; when called off the callback thread, waits for a running call to finish.
     void remove_status(const std::shared_ptr<StatusEntry>& entry);
 
+    /// Lets pooled runs read the link (LinkPolling); null: never. Set before frames come;
+    /// polling must outlive the dispatcher's runs (stop() ends them).
+    void set_link_polling(LinkPolling* polling);
     /// Runs the queued tasks and frames, then takes no more. Safe from inside a callback.
     /// wait_for_other_thread false: called from inside a callback (of another dispatcher) while
     /// this queue runs on some other thread, return without waiting for that run, which

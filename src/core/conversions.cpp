@@ -159,12 +159,15 @@ void to_status(const protocol::Status& wire, Status& out) {
     out.led_dose_j_cm2 = wire.led_dose_uj_cm2 / 1e6;
     out.fault_bits = wire.fault_bits;
     const std::size_t readings = std::min<std::size_t>(wire.telemetry_count, out.telemetry.size());
+    const std::size_t held = std::min<std::size_t>(
+        static_cast<std::size_t>(std::max(0, out.telemetry_count)), out.telemetry.size());
     out.telemetry_count = static_cast<std::int32_t>(readings);
     for (std::size_t i = 0; i < readings; ++i) {
         out.telemetry[i] = {wire.telemetry[i].slot, wire.telemetry[i].channel,
                             wire.telemetry[i].raw};
     }
-    for (std::size_t i = readings; i < out.telemetry.size(); ++i) out.telemetry[i] = {};
+    // A frame without readings (most of a stream) writes none of the 192 bytes they take.
+    for (std::size_t i = readings; i < held; ++i) out.telemetry[i] = {};
 }
 
 void copy_status(const protocol::Status& from, protocol::Status& to) {

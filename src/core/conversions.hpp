@@ -14,6 +14,8 @@ void check_info(const protocol::Info& info);
 
 DeviceInfo to_device_info(const protocol::Info& info, int protocol_version);
 Capabilities to_capabilities(const protocol::Info& info);
+/// Fills out from wire. out is a default Status or one filled here before: its readings past
+/// its telemetry_count are zero, so only those it held and wire does not carry are cleared.
 void to_status(const protocol::Status& wire, Status& out);
 /// Copies a status frame's fields and only the telemetry readings it carries (to's readings
 /// past from.telemetry_count keep what they held: to_status never reads them). Most of a wire

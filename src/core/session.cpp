@@ -69,6 +69,7 @@ Session::Session(const LinkFactory& make_link, std::string url, ConnectOptions o
       retry_timer_(ex_),
       heartbeat_timer_(ex_),
       link_timer_(ex_) {
+    dispatcher_.set_link_polling(&link_poller_);
     recording_link_ = static_cast<transport::RecordingTransport*>(link_.get());
     recording_description_ = url_ + " (" + recording_link_->description() + ")";
     if (!options_.record_path.empty()) {

@@ -271,6 +271,26 @@ private:
     /// The writer last attached, for active_recording() off the I/O thread.
     mutable std::mutex recording_mutex_;
     std::shared_ptr<recording::RecordingWriter> latest_recording_;
+    /// Reads the link on the callback runs of a fast status stream, while the link keeps quiet
+    /// for the I/O thread in between (CallbackDispatcher::LinkPolling; session_link_polling.cpp).
+    class LinkPoller final : public CallbackDispatcher::LinkPolling {
+    public:
+        explicit LinkPoller(Session& session) : session_(session) {}
+        void read_and_listen() override;
+        void quiet(bool quiet) override;
+
+    private:
+        Session& session_;
+    };
+    /// Before dispatcher_, which calls it until it stops.
+    LinkPoller link_poller_{*this};
+    /// The link keeps quiet for the I/O thread (LinkPoller::quiet), and since when.
+    std::atomic<bool> link_quiet_{false};
+    std::atomic<Clock::rep> link_quiet_since_{0};
+    /// On the I/O thread: if the callback run that should read a quiet link is this late (every
+    /// callback thread busy), the I/O thread reads it (read_late_quiet_link).
+    static constexpr std::chrono::milliseconds kQuietLinkLate{20};
+    void read_late_quiet_link(Clock::time_point now);
     CallbackDispatcher dispatcher_;
 
     // I/O-thread state

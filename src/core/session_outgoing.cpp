@@ -143,6 +143,8 @@ void Session::schedule_retry_timer(Clock::time_point at) {
 
 void Session::on_retry_timer() {
     const auto now = Clock::now();
+    // A reply may wait on a quiet link whose callback run is late: read it before resending.
+    read_late_quiet_link(now);
     std::vector<std::uint16_t> due;
     for (const auto& [seq, entry] : pending_)
         if (entry->deadline <= now) due.push_back(seq);

@@ -125,6 +125,7 @@ void Session::schedule_heartbeat(Clock::time_point at) {
     heartbeat_timer_.async_wait([this](boost::system::error_code error) {
         if (error || !link_open_) return;  // re-armed (a newer wait is pending) or closing
         const auto now = Clock::now();
+        read_late_quiet_link(now);
         // Something else went out (or, idle, came in) meanwhile: due a period after it.
         if (const auto due = heartbeat_due(); now < due) {
             schedule_heartbeat(due);

@@ -194,6 +194,62 @@ TEST_CASE("over a pty, commands from two threads while status streams lose no st
     CHECK(pen->dropped_status_frames() == 0);
 }
 
+// A fast stream's link is read on the callback runs and keeps quiet for the I/O thread in
+// between (CallbackDispatcher::LinkPolling), but never while a callback runs: a callback that
+// blocks leaves the I/O thread reading the link, so latest_status() stays fresh and no frame is
+// lost. Over TCP too: both links keep quiet the same way.
+TEST_CASE("a fast stream's link is still read while a status callback blocks", "[stack][serial]") {
+    const bool tcp = GENERATE(false, true);
+    SimProcess sim(PENLINK_SIM_EXE, tcp ? std::vector<std::string>{"--tcp", "0", "--quiet"}
+                                        : std::vector<std::string>{"--pty", "--quiet"});
+    INFO(sim.url());
+    auto pen = Pen::connect(sim.url(), stack_options());
+    std::mutex mutex;
+    std::vector<std::uint32_t> sequences;
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    std::atomic<bool> blocking{false};
+    auto subscription = pen->subscribe_status(
+        [&](const Status& status) {
+            std::size_t count;
+            {
+                const std::lock_guard lock(mutex);
+                sequences.push_back(status.sequence);
+                count = sequences.size();
+            }
+            // Once the stream has run fast for a while (its runs deferred, the link quiet
+            // between them), one callback blocks until the test has seen the link read on.
+            if (count == 3000) {
+                blocking = true;
+                released.wait_for(std::chrono::seconds(20));
+                blocking = false;
+            }
+        },
+        5000);
+    REQUIRE(wait_until([&] { return blocking.load(); }));
+    const auto seq_when_blocked = pen->latest_status()->sequence;
+    // 1000 frames later: read by the I/O thread, as this pen's callback is still inside (and
+    // its next run cannot start before that one ends).
+    const bool read_on =
+        wait_until([&] { return pen->latest_status()->sequence >= seq_when_blocked + 1000; });
+    CHECK(blocking.load());
+    release.set_value();
+    REQUIRE(read_on);
+    const auto frames = [&] {
+        const std::lock_guard lock(mutex);
+        return sequences.size();
+    };
+    const auto after = frames();
+    REQUIRE(wait_until([&] { return frames() >= after + 2000; }));
+    subscription.unsubscribe();
+    const std::lock_guard lock(mutex);
+    for (std::size_t i = 1; i < sequences.size(); ++i) {
+        INFO("frame " << i);
+        REQUIRE(sequences[i] == sequences[i - 1] + 1);
+    }
+    CHECK(pen->dropped_status_frames() == 0);
+}
+
 TEST_CASE("treatment over TCP", "[stack][tcp]") {
     SimProcess sim(PENLINK_SIM_EXE, {"--tcp", "0", "--quiet"});
     REQUIRE(sim.url().rfind("tcp://127.0.0.1:", 0) == 0);
