@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
@@ -78,8 +79,9 @@ private:
     protocol::FrameDecoder decoder_;
 };
 
-/// The events process pid's epoll sets hold for its descriptor that is the pty master
-/// (/dev/ptmx), as /proc/<pid>/fdinfo shows them; one entry per registration.
+/// The events process pid's epoll sets hold for its descriptors of a pty master (/dev/ptmx),
+/// as /proc/<pid>/fdinfo shows them: one entry per registration. The sim holds one such
+/// descriptor, and a second (a duplicate) while it waits for room to write.
 std::vector<unsigned> ptmx_registrations(pid_t pid) {
     const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
     std::vector<std::string> ptmx, epolls;
@@ -96,7 +98,6 @@ std::vector<unsigned> ptmx_registrations(pid_t pid) {
         if (link == "anon_inode:[eventpoll]") epolls.emplace_back(entry->d_name);
     }
     ::closedir(dir);
-    REQUIRE(ptmx.size() == 1);
     std::vector<unsigned> found;
     for (const auto& epoll : epolls) {
         std::ifstream info("/proc/" + std::to_string(pid) + "/fdinfo/" + epoll);
@@ -106,7 +107,7 @@ std::vector<unsigned> ptmx_registrations(pid_t pid) {
             std::string tfd_label, tfd, events_label;
             unsigned events = 0;
             if (words >> tfd_label >> tfd >> events_label >> std::hex >> events &&
-                tfd_label == "tfd:" && tfd == ptmx.front())
+                tfd_label == "tfd:" && std::find(ptmx.begin(), ptmx.end(), tfd) != ptmx.end())
                 found.push_back(events);
         }
     }
@@ -132,14 +133,17 @@ TEST_CASE(
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         host.send(seq++, protocol::Heartbeat{});
     }
-    const std::uint64_t after = host.read_status_for(std::chrono::milliseconds(300), seq);
-    CHECK(after > 10000);  // the stream came back at full rate
-    // The stream stops and what is on its way is read: the sim waits for no room now, and
-    // the master is its only descriptor of the pty.
+    // The stream comes back (a sanitizer build runs the sim far slower than 65,535 Hz).
+    CHECK(host.read_status_for(std::chrono::milliseconds(300), seq) > 100);
+    // The stream stops and what is on its way is read: once the sim has written its backlog
+    // and waits for no room, the master is its only descriptor of the pty.
     host.send(seq++, protocol::SubscribeStatus{0});
-    host.read_status_for(std::chrono::milliseconds(200), seq);
-
-    const auto registrations = ptmx_registrations(sim.pid());
+    std::vector<unsigned> registrations;
+    const auto give_up = Clock::now() + std::chrono::seconds(10);
+    do {
+        host.read_status_for(std::chrono::milliseconds(100), seq);
+        registrations = ptmx_registrations(sim.pid());
+    } while (registrations.size() != 1 && Clock::now() < give_up);
     REQUIRE(registrations.size() == 1);
     INFO("events 0x" << std::hex << registrations.front());
     CHECK((registrations.front() & EPOLLIN) != 0);
