@@ -317,6 +317,9 @@ TEST_CASE("every public note on a fast stream's callback runs quotes kStatusRunI
         REQUIRE_FALSE(text.empty());
         CHECK(text.find("runs " + every) != std::string::npos);
         CHECK(text.find("may wait up to " + std::to_string(ms) + " ms") != std::string::npos);
+        // Between a fast stream's runs its link keeps quiet (docs/architecture.md, Threads).
+        CHECK(text.find("what else the pen sends (events, answers to asynchronous commands) "
+                        "may wait as long") != std::string::npos);
     }
     const std::string architecture = flat("docs/architecture.md");
     CHECK(architecture.find("held back by up to " + std::to_string(ms) + " ms") !=

@@ -287,8 +287,10 @@ namespace Penlink
 
         /// <summary>Calls handler for each status frame; asks the pen to stream at least
         /// rateHz. Frames coming faster than one every 2 ms arrive in runs at most once every
-        /// 2 ms (each frame once, in order), so a frame may wait up to 2 ms. Dispose the
-        /// result to stop; the pen keeps undisposed subscriptions until it is closed.</summary>
+        /// 2 ms (each frame once, in order), so a frame may wait up to 2 ms. While they do,
+        /// what else the pen sends (events, answers to asynchronous commands) may wait as
+        /// long. Dispose the result to stop; the pen keeps undisposed subscriptions until it is
+        /// closed.</summary>
         public Subscription OnStatus(Action<Status> handler, int rateHz = 50)
         {
             var bridge = new StatusBridge(Require(handler));

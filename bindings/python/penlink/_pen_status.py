@@ -23,7 +23,8 @@ class StatusAndEvents:
         """Calls callback(status) for each status frame on the pen's callback thread, asking
         the pen to stream at least rate_hz. Frames coming faster than one every 2 ms arrive
         in runs at most once every 2 ms (each frame once, in order), so a frame may wait up
-        to 2 ms."""
+        to 2 ms. While they do, what else the pen sends (events, answers to asynchronous
+        commands) may wait as long."""
         return self._subscribe_status(callback, rate_hz)
 
     def status(self, rate_hz: int = 50, *, max_queue: int = 1024,

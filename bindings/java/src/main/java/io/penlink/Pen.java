@@ -331,7 +331,8 @@ public final class Pen implements AutoCloseable {
     /**
      * Calls listener for each status frame; asks the pen to stream at least rateHz. Frames coming
      * faster than one every 2 ms arrive in runs at most once every 2 ms (each frame once, in
-     * order), so a frame may wait up to 2 ms.
+     * order), so a frame may wait up to 2 ms. While they do, what else the pen sends (events,
+     * answers to asynchronous commands) may wait as long.
      */
     public Subscription onStatus(StatusListener listener, int rateHz) {
         Bridges.StatusBridge bridge = new Bridges.StatusBridge(requireListener(listener));
