@@ -359,11 +359,7 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
     bool seen = false;
     const auto take_here = [this, &seen] {
         if (guard_->held_here() || (!seen && !link_->input_waiting())) return;
-        seen = true;
-        transport::LinkGuard::TryHold hold(*guard_);
-        if (!hold.owns()) return;
-        if (guard_->alive()) link_->receive_now();
-        seen = false;
+        seen = !receive_here(1);
     };
     MutedReader muted(*link_);
     const auto before_sleep = [&muted] { muted.end(); };

@@ -165,6 +165,9 @@ private:
     void on_retry_timer();
     void retry_or_fail(std::uint16_t seq);
     void on_bytes(std::span<const std::uint8_t> bytes);
+    /// Reads the link on this thread, up to `reads` times while bytes keep coming, if no other
+    /// thread holds the pen's guard; false (nothing read) if one does.
+    bool receive_here(int reads);
     void on_frame(const protocol::DecodedFrame& frame);
     void on_reply(std::uint16_t seq, const protocol::Message& reply);
     void on_acknowledged(const Pending& pending);
@@ -284,8 +287,7 @@ private:
     };
     /// Before dispatcher_, which calls it until it stops.
     LinkPoller link_poller_{*this};
-    /// The link keeps quiet for the I/O thread (LinkPoller::quiet), and since when.
-    std::atomic<bool> link_quiet_{false};
+    /// Since when the link keeps quiet for the I/O thread (LinkPoller::quiet); 0: it does not.
     std::atomic<Clock::rep> link_quiet_since_{0};
     /// On the I/O thread: if the callback run that should read a quiet link is this late (every
     /// callback thread busy), the I/O thread reads it (read_late_quiet_link).

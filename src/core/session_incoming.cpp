@@ -61,6 +61,15 @@ void Session::on_bytes(std::span<const std::uint8_t> bytes) {
         });
 }
 
+bool Session::receive_here(int reads) {
+    transport::LinkGuard::TryHold hold(*guard_);
+    if (!hold.owns()) return false;
+    if (guard_->alive())
+        for (int read = 0; read < reads && link_->receive_now(); ++read) {
+        }
+    return true;
+}
+
 void Session::on_frame(const protocol::DecodedFrame& frame) {
     if (!admit_frame(frame)) return;  // not from our authenticated pen: it proves no liveness
     last_receive_ = bytes_time_;

@@ -12,35 +12,24 @@ constexpr int kMaxPolledReads = 64;
 }  // namespace
 
 void Session::LinkPoller::read_and_listen() {
-    Session& s = session_;
-    {
-        // Whoever holds the guard now (the I/O thread in a timer's handler, a caller taking its
-        // reply) reads on; the I/O thread, listening again below, takes what is left.
-        transport::LinkGuard::TryHold hold(*s.guard_);
-        if (hold.owns() && s.guard_->alive() && s.link_->input_waiting()) {
-            // Until nothing more comes: a tty hands over at most its line buffer (4 KB) per
-            // read, and a read that finds it empty first waits for the rest to be moved in.
-            for (int reads = 0; reads < kMaxPolledReads && s.link_->receive_now(); ++reads) {
-            }
-        }
-    }
+    // Until nothing more comes: a tty hands over at most its line buffer (4 KB) per read, and a
+    // read that finds it empty first waits for the rest to be moved in. If another thread holds
+    // the guard (the I/O thread in a timer's handler, a caller taking its reply), it reads on,
+    // and the I/O thread, listening again below, takes what is left.
+    if (session_.link_->input_waiting()) session_.receive_here(kMaxPolledReads);
     quiet(false);
 }
 
 void Session::LinkPoller::quiet(bool quiet) {
-    Session& s = session_;
-    if (quiet)
-        s.link_quiet_since_.store(Clock::now().time_since_epoch().count(),
-                                  std::memory_order_relaxed);
-    s.link_quiet_.store(quiet);
-    s.link_->mute_reader(quiet);
+    session_.link_quiet_since_.store(quiet ? Clock::now().time_since_epoch().count() : 0);
+    session_.link_->mute_reader(quiet);
 }
 
 void Session::read_late_quiet_link(Clock::time_point now) {
-    if (!link_quiet_.load()) return;
-    const Clock::time_point since{
-        Clock::duration(link_quiet_since_.load(std::memory_order_relaxed))};
-    if (now - since > kQuietLinkLate && link_->input_waiting()) link_->receive_now();
+    const Clock::rep since = link_quiet_since_.load();
+    if (since != 0 && now - Clock::time_point(Clock::duration(since)) > kQuietLinkLate &&
+        link_->input_waiting())
+        link_->receive_now();
 }
 
 }  // namespace penlink::core
