@@ -16,6 +16,7 @@
 
 #include "core/callback_dispatcher.hpp"
 #include "core/shared_threads.hpp"
+#include "wait.hpp"
 
 namespace penlink::test {
 namespace {
@@ -113,16 +114,6 @@ struct Seen {
     }
 };
 
-template <typename Pred>
-bool eventually(Pred pred, milliseconds limit = milliseconds(10000)) {
-    const auto until = steady_clock::now() + limit;
-    while (!pred()) {
-        if (steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(milliseconds(1));
-    }
-    return true;
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -148,9 +139,9 @@ TEST_CASE(
         while (steady_clock::now() < spin_until) {
         }
     }
-    REQUIRE(eventually([&] { return seen.size() == arrived; }));
+    REQUIRE(wait_until([&] { return seen.size() == arrived; }));
     // The stream stopped: a run found nothing more, and the link listens again.
-    REQUIRE(eventually([&] { return !link.quiet_now_.load(); }));
+    REQUIRE(wait_until([&] { return !link.quiet_now_.load(); }));
     CHECK(link.waiting() == 0);
 
     {
@@ -178,7 +169,7 @@ TEST_CASE("a slow stream's link never keeps quiet", "[callbacks][link_polling]")
     });
     for (std::uint32_t seq = 1; seq <= 5; ++seq) {
         link.arrive(seq);
-        REQUIRE(eventually([&] { return seen.size() == seq; }));
+        REQUIRE(wait_until([&] { return seen.size() == seq; }));
         std::this_thread::sleep_for(kStatusRunInterval * 5);
     }
     CHECK(link.quiets() == 0);
@@ -200,9 +191,9 @@ TEST_CASE("stopping the queue while its link keeps quiet lets the link listen ag
     });
     // Two runs close together: the second defers the next one, and the link keeps quiet.
     link.arrive(1);
-    REQUIRE(eventually([&] { return seen.size() == 1; }));
+    REQUIRE(wait_until([&] { return seen.size() == 1; }));
     link.arrive(2);
-    REQUIRE(eventually([&] { return link.quiet_now_.load(); }));
+    REQUIRE(wait_until([&] { return link.quiet_now_.load(); }));
     link.arrive(3);  // waits on the quiet link
     CHECK(link.waiting() == 1);
     dispatcher->stop();

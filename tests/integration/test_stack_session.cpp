@@ -147,6 +147,33 @@ void run_emergency_stop(Pen& pen) {
     pen.stop();
 }
 
+/// The sequence numbers of the status frames a callback received, in order.
+class StatusSequences {
+public:
+    /// Returns how many there are now.
+    std::size_t add(std::uint32_t sequence) {
+        const std::lock_guard lock(mutex_);
+        sequences_.push_back(sequence);
+        return sequences_.size();
+    }
+    std::size_t size() const {
+        const std::lock_guard lock(mutex_);
+        return sequences_.size();
+    }
+    /// Each frame follows the one before it: none lost, none twice.
+    void check_unbroken() const {
+        const std::lock_guard lock(mutex_);
+        for (std::size_t i = 1; i < sequences_.size(); ++i) {
+            INFO("frame " << i);
+            REQUIRE(sequences_[i] == sequences_[i - 1] + 1);
+        }
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<std::uint32_t> sequences_;
+};
+
 TEST_CASE("treatment over a pseudo-terminal (serial transport)", "[stack][serial]") {
     SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
     REQUIRE(sim.url().rfind("serial:///dev/", 0) == 0);
@@ -163,19 +190,10 @@ TEST_CASE("over a pty, commands from two threads while status streams lose no st
           "[stack][serial]") {
     SimProcess sim(PENLINK_SIM_EXE, {"--pty", "--quiet"});
     auto pen = Pen::connect(sim.url(), stack_options());
-    std::mutex mutex;
-    std::vector<std::uint32_t> sequences;
-    auto subscription = pen->subscribe_status(
-        [&](const Status& status) {
-            const std::lock_guard lock(mutex);
-            sequences.push_back(status.sequence);
-        },
-        1000);
-    const auto frames = [&] {
-        const std::lock_guard lock(mutex);
-        return sequences.size();
-    };
-    REQUIRE(wait_until([&] { return frames() >= 20; }));
+    StatusSequences sequences;
+    auto subscription =
+        pen->subscribe_status([&](const Status& status) { sequences.add(status.sequence); }, 1000);
+    REQUIRE(wait_until([&] { return sequences.size() >= 20; }));
     const auto commands = [&](double first_mm) {
         for (int i = 0; i < 150; ++i) pen->set_depth(Depth::mm(first_mm + 0.05 * (i % 4)));
     };
@@ -183,14 +201,10 @@ TEST_CASE("over a pty, commands from two threads while status streams lose no st
     commands(1.0);
     other.get();
     // The stream goes on once nobody waits for a reply: the I/O thread reads it again.
-    const auto after_commands = frames();
-    REQUIRE(wait_until([&] { return frames() >= after_commands + 100; }));
+    const auto after_commands = sequences.size();
+    REQUIRE(wait_until([&] { return sequences.size() >= after_commands + 100; }));
     subscription.unsubscribe();
-    const std::lock_guard lock(mutex);
-    for (std::size_t i = 1; i < sequences.size(); ++i) {
-        INFO("frame " << i);
-        REQUIRE(sequences[i] == sequences[i - 1] + 1);
-    }
+    sequences.check_unbroken();
     CHECK(pen->dropped_status_frames() == 0);
 }
 
@@ -204,19 +218,13 @@ TEST_CASE("a fast stream's link is still read while a status callback blocks", "
                                         : std::vector<std::string>{"--pty", "--quiet"});
     INFO(sim.url());
     auto pen = Pen::connect(sim.url(), stack_options());
-    std::mutex mutex;
-    std::vector<std::uint32_t> sequences;
+    StatusSequences sequences;
     std::promise<void> release;
     auto released = release.get_future().share();
     std::atomic<bool> blocking{false};
     auto subscription = pen->subscribe_status(
         [&](const Status& status) {
-            std::size_t count;
-            {
-                const std::lock_guard lock(mutex);
-                sequences.push_back(status.sequence);
-                count = sequences.size();
-            }
+            const std::size_t count = sequences.add(status.sequence);
             // Once the stream has run fast for a while (its runs deferred, the link quiet
             // between them), one callback blocks until the test has seen the link read on.
             if (count == 3000) {
@@ -235,18 +243,10 @@ TEST_CASE("a fast stream's link is still read while a status callback blocks", "
     CHECK(blocking.load());
     release.set_value();
     REQUIRE(read_on);
-    const auto frames = [&] {
-        const std::lock_guard lock(mutex);
-        return sequences.size();
-    };
-    const auto after = frames();
-    REQUIRE(wait_until([&] { return frames() >= after + 2000; }));
+    const auto after = sequences.size();
+    REQUIRE(wait_until([&] { return sequences.size() >= after + 2000; }));
     subscription.unsubscribe();
-    const std::lock_guard lock(mutex);
-    for (std::size_t i = 1; i < sequences.size(); ++i) {
-        INFO("frame " << i);
-        REQUIRE(sequences[i] == sequences[i - 1] + 1);
-    }
+    sequences.check_unbroken();
     CHECK(pen->dropped_status_frames() == 0);
 }
 
