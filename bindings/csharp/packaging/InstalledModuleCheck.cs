@@ -105,7 +105,8 @@ static class InstalledModuleCheck
                 Status? status = pen.LatestStatus;
                 if (status.HasValue) plate = chiller.Telemetry(status.Value, "plate_c") ?? 30.0;
             }
-            Check(Math.Abs(plate - 8.5) < 0.5, "telemetry approached the set point: " + plate);
+            // The wait ends at 9.0 or below: within 0.5 inclusive, as the Java consumer checks.
+            Check(Math.Abs(plate - 8.5) <= 0.5, "telemetry approached the set point: " + plate);
 
             string[] hostPort = control.Split(':');
             using (var socket = new TcpClient(hostPort[0], int.Parse(hostPort[1])))
