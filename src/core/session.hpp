@@ -174,8 +174,13 @@ private:
     void on_status(const protocol::Status& wire);
     /// Makes the last status frame handled the one latest_status() returns.
     void publish_latest();
+    /// Per status frame: the usual frame (within the limit, set points as acknowledged) is
+    /// judged here, inline; what needs saying or doing is in the out-of-line parts below.
     void check_depth_against_limit(const protocol::Status& wire);
+    void on_depth_beyond_limit(const protocol::Status& wire, std::int32_t limit);
     void check_set_points(const protocol::Status& wire);
+    void on_set_points_differ(const protocol::Status& wire, bool depth_may_differ,
+                              bool speed_may_differ);
     /// True if a request of group is sent and unanswered, or waiting to be sent.
     bool outstanding(protocol::RequestGroup group) const;
     void on_event(const protocol::Event& wire);
@@ -361,6 +366,8 @@ private:
     std::optional<protocol::crypto::Key> changed_key_;  // guarded by connect_mutex_
     std::atomic<std::uint64_t> dropped_{0};
     std::atomic<std::uint64_t> received_{0};
+    /// Status frames of the read being decoded, added to received_ once at its end (on_bytes).
+    std::uint64_t received_in_read_ = 0;
     mutable std::mutex latest_mutex_;
     std::optional<Status> latest_;
 

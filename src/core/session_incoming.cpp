@@ -42,6 +42,11 @@ void Session::on_bytes(std::span<const std::uint8_t> bytes) {
         Session& session;
         ~FlushAtEnd() {
             session.publish_latest();
+            // One atomic add per read, not per frame; after publish_latest, so a reader that
+            // sees the count also finds those frames in latest_status().
+            if (session.received_in_read_ > 0)
+                session.received_.fetch_add(std::exchange(session.received_in_read_, 0),
+                                            std::memory_order_relaxed);
             session.dispatcher_.flush();
         }
     } flush_at_end{*this};
@@ -71,7 +76,9 @@ bool Session::receive_here(int reads) {
 }
 
 void Session::on_frame(const protocol::DecodedFrame& frame) {
-    if (!admit_frame(frame)) return;  // not from our authenticated pen: it proves no liveness
+    // Not from our authenticated pen: it proves no liveness. (Unauthenticated, every frame that
+    // decoded is admitted: a sealed one fails decoding without a key.)
+    if (auth_ && !admit_frame(frame)) return;
     last_receive_ = bytes_time_;
     const auto& message = frame.message;
     if (const auto* status = std::get_if<protocol::Status>(&message)) {
@@ -179,10 +186,10 @@ void Session::on_status(const protocol::Status& wire) {
     last_status_seq_ = wire.status_seq;
     last_status_time_ = bytes_time_;
     resubscribed_for_silence_ = false;
-    received_.fetch_add(1, std::memory_order_relaxed);
+    ++received_in_read_;
     check_depth_against_limit(wire);
     check_set_points(wire);
-    note_status_outputs(wire);
+    if (!may_be_armed_) note_status_outputs(wire);
     copy_status(wire, last_status_);
     latest_pending_ = true;
     if (!dispatcher_.push_status(wire)) dropped_.fetch_add(1, std::memory_order_relaxed);
@@ -206,9 +213,12 @@ void Session::check_depth_against_limit(const protocol::Status& wire) {
         depth_violation_reported_ = false;
         return;
     }
-    if (depth_violation_reported_) return;
+    if (!depth_violation_reported_) on_depth_beyond_limit(wire, limit);
+}
+
+void Session::on_depth_beyond_limit(const protocol::Status& wire, std::int32_t limit) {
     depth_violation_reported_ = true;
-    if (deeper) {
+    if (wire.depth_set_um > limit) {
         log(LogLevel::Error,
             "the pen's depth set point " + format_fixed(wire.depth_set_um / 1000.0, 2) +
                 " mm exceeds the session depth limit of " + format_fixed(limit / 1000.0, 2) +
@@ -236,12 +246,22 @@ void Session::check_set_points(const protocol::Status& wire) {
     // arrive in the order the pen sampled them, so the frame after it was sampled later).
     const bool depth_unsure = std::exchange(depth_acked_since_status_, false);
     const bool speed_unsure = std::exchange(speed_acked_since_status_, false);
-    const bool depth_differs = !depth_unsure && acked_depth_um_ &&
-                               wire.depth_set_um != *acked_depth_um_ &&
-                               !outstanding(protocol::RequestGroup::Depth);
-    const bool speed_differs = !speed_unsure && acked_speed_chz_ &&
-                               wire.speed_set_chz != *acked_speed_chz_ &&
-                               !outstanding(protocol::RequestGroup::Speed);
+    const bool depth_may_differ =
+        !depth_unsure && acked_depth_um_ && wire.depth_set_um != *acked_depth_um_;
+    const bool speed_may_differ =
+        !speed_unsure && acked_speed_chz_ && wire.speed_set_chz != *acked_speed_chz_;
+    if (!depth_may_differ && !speed_may_differ) {
+        set_point_mismatch_since_.reset();
+        return;
+    }
+    on_set_points_differ(wire, depth_may_differ, speed_may_differ);
+}
+
+void Session::on_set_points_differ(const protocol::Status& wire, bool depth_may_differ,
+                                   bool speed_may_differ) {
+    // Not while a command of that kind is on its way: the pen may not have applied it yet.
+    const bool depth_differs = depth_may_differ && !outstanding(protocol::RequestGroup::Depth);
+    const bool speed_differs = speed_may_differ && !outstanding(protocol::RequestGroup::Speed);
     if (!depth_differs && !speed_differs) {
         set_point_mismatch_since_.reset();
         return;

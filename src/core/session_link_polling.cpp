@@ -12,11 +12,12 @@ constexpr int kMaxPolledReads = 64;
 }  // namespace
 
 void Session::LinkPoller::read_and_listen() {
-    // Until nothing more comes: a tty hands over at most its line buffer (4 KB) per read, and a
-    // read that finds it empty first waits for the rest to be moved in. If another thread holds
-    // the guard (the I/O thread in a timer's handler, a caller taking its reply), it reads on,
-    // and the I/O thread, listening again below, takes what is left.
-    if (session_.link_->input_waiting()) session_.receive_here(kMaxPolledReads);
+    // Until nothing more comes: a tty hands over at most its line buffer (4 KB) per read. No
+    // probe first (input_waiting): a run comes only while frames keep coming, so the link
+    // nearly always holds some, and the probe cost more than the one read that finds nothing.
+    // If another thread holds the guard (the I/O thread in a timer's handler, a caller taking
+    // its reply), it reads on, and the I/O thread, listening again below, takes what is left.
+    session_.receive_here(kMaxPolledReads);
     quiet(false);
 }
 

@@ -8,47 +8,6 @@
 #include "protocol/payload_layout.hpp"
 
 namespace penlink::protocol {
-namespace detail {
-
-template <>
-bool is_valid_enum<MessageType>(std::uint8_t raw) {
-    return (raw >= 0x01 && raw <= 0x16) || (raw >= 0x80 && raw <= 0x89);
-}
-template <>
-bool is_valid_enum<NackReason>(std::uint8_t raw) {
-    return raw >= 1 && raw <= 16;
-}
-template <>
-bool is_valid_enum<Field>(std::uint8_t raw) {
-    return raw <= 14;
-}
-template <>
-bool is_valid_enum<LimitKind>(std::uint8_t raw) {
-    return raw <= 7;
-}
-template <>
-bool is_valid_enum<PenState>(std::uint8_t raw) {
-    return raw <= 4;
-}
-template <>
-bool is_valid_enum<RfPolarity>(std::uint8_t raw) {
-    return raw <= 1;
-}
-template <>
-bool is_valid_enum<LedMode>(std::uint8_t raw) {
-    return raw <= 1;
-}
-template <>
-bool is_valid_enum<EventKind>(std::uint8_t raw) {
-    return raw >= 1 && raw <= 11;
-}
-template <>
-bool is_valid_enum<AuthMode>(std::uint8_t raw) {
-    return raw <= 1;
-}
-
-}  // namespace detail
-
 namespace {
 
 using detail::ByteReader;
