@@ -27,10 +27,12 @@ void Session::LinkPoller::quiet(bool quiet) {
 }
 
 void Session::read_late_quiet_link(Clock::time_point now) {
+    // Read as the run would have (receive_here): a quiet tty holds up to its whole buffer, and
+    // one read would leave all but 4 KB of it there until the next heartbeat or resend.
     const Clock::rep since = link_quiet_since_.load();
     if (since != 0 && now - Clock::time_point(Clock::duration(since)) > kQuietLinkLate &&
         link_->input_waiting())
-        link_->receive_now();
+        receive_here(kMaxPolledReads);
 }
 
 }  // namespace penlink::core
