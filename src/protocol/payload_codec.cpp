@@ -1,7 +1,10 @@
 // encode_payload / decode_payload: each message's wire layout (payload_layout.hpp), run
 // through ByteWriter (encode) or ByteReader (decode). The status stream's own writer is
 // status_payload_writer.cpp.
+#include <cstring>
 #include <string>
+#include <type_traits>
+#include <variant>
 
 #include "protocol/byte_io.hpp"
 #include "protocol/messages.hpp"
@@ -53,13 +56,33 @@ bool is_valid_utf8(const std::string& text) {
     return true;
 }
 
+// Where a message of type M is decoded: a fresh one in out, except a Status over the Status out
+// holds (a FrameDecoder's frame, on a status stream every time). Decoding writes every field of
+// a Status and its first telemetry_count readings, and decode_into clears the others, so the
+// result is the same; emplacing zero-filled all 192 bytes first.
+template <typename M>
+M& decode_target(Message& out) {
+    if constexpr (std::is_same_v<M, Status>) {
+        if (auto* status = std::get_if<Status>(&out)) return *status;
+    }
+    return out.emplace<M>();
+}
+
 template <typename M>
 bool decode_into(std::span<const std::uint8_t> payload, Message& out) {
-    M& message = out.emplace<M>();
+    M& message = decode_target<M>(out);
     ByteReader reader(payload);
     fields(reader, message);
     if (!reader.ok()) {
         return false;
+    }
+    if constexpr (std::is_same_v<M, Status>) {
+        // ok(): the count is within the array. Bytes, not a loop over the readings: all zero is
+        // what a value-initialized reading holds, and memset takes the 128 bytes in a few stores.
+        static_assert(std::is_trivially_copyable_v<TelemetryValue>);
+        const std::size_t used = message.telemetry_count;
+        std::memset(static_cast<void*>(message.telemetry.data() + used), 0,
+                    (message.telemetry.size() - used) * sizeof(TelemetryValue));
     }
     if constexpr (std::is_same_v<M, Info>) {
         if (!is_valid_utf8(message.model) || !is_valid_utf8(message.serial)) {

@@ -189,3 +189,58 @@ TEST_CASE("random garbage mixed with frames: every untouched frame comes out",
     CHECK(collected.frames.size() < clean_seqs.size() + damaged / 10 + 5);
     CHECK(!collected.errors.empty());
 }
+
+TEST_CASE("one decoder's Status frames come out whole whatever came before them",
+          "[frame][stream]") {
+    // The decoder reuses its frame, and a Status decoded over a Status writes only what it
+    // carries: readings an earlier frame had must not show through.
+    Status with_readings;
+    with_readings.status_seq = 7;
+    with_readings.telemetry_count = 3;
+    for (std::uint8_t i = 0; i < 3; ++i)
+        with_readings.telemetry[i] = {static_cast<std::uint8_t>(i + 1), i, -1000 * (i + 1)};
+    Status fewer = with_readings;
+    fewer.status_seq = 8;
+    fewer.telemetry_count = 1;
+    fewer.telemetry[1] = {};
+    fewer.telemetry[2] = {};
+    Status none;
+    none.status_seq = 9;
+    Info info;
+    info.model = "MP-1";
+    const std::vector<Message> messages{with_readings, none, with_readings, fewer, info, none};
+
+    Bytes stream;
+    std::uint16_t seq = 1;
+    for (const auto& message : messages) append(stream, wire_of(seq++, message));
+    // A Status cut short in between: an error, and the frames after it still whole.
+    const Bytes short_status =
+        to_wire(raw_frame(kProtocolVersion, static_cast<std::uint8_t>(MessageType::Status), 99, 5,
+                          Bytes{1, 2, 3, 4, 5}));
+    append(stream, short_status);
+    append(stream, wire_of(seq++, none));
+
+    const Collected collected = feed_all(stream);
+    REQUIRE(collected.errors == std::vector<FrameError>{FrameError::Payload});
+    REQUIRE(collected.frames.size() == messages.size() + 1);
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        INFO("frame " << i);
+        CHECK(collected.frames[i].message == messages[i]);
+    }
+    CHECK(collected.frames.back().message == Message{none});
+}
+
+TEST_CASE("decode over a Status whose readings go past its count clears them", "[frame][stream]") {
+    Status none;
+    none.status_seq = 9;
+    DecodedFrame out;
+    Status stale;
+    stale.telemetry_count = 0;
+    stale.telemetry[5] = {1, 2, 3};  // past the count: not something a decoder leaves
+    out.message = stale;
+    const Bytes wire = wire_of(3, none);
+    REQUIRE_FALSE(
+        FrameDecoder::decode(std::span<const std::uint8_t>(wire).first(wire.size() - 1), out)
+            .has_value());
+    CHECK(out.message == Message{none});
+}
