@@ -12,6 +12,7 @@
 // State::run_queued in callback_dispatcher.cpp).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -20,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 #include <vector>
@@ -48,6 +50,35 @@ struct HandlerEntry {
     bool active = true;  // guarded by call_mutex
 };
 
+/// A status subscriber's own rate (Session::subscribe_status): while the pen streams
+/// faster than it asked (streaming_hz), it gets frames at its own rate, picked by the pen's
+/// clock. Used on the callback thread only, under the entry's call_mutex.
+struct StatusPace {
+    std::int32_t rate_hz = 0;  // 0: every frame
+    double period_ms = 0.0;
+    /// The rate the pen streams at (the highest any subscriber asked); null: every frame.
+    std::shared_ptr<const std::atomic<std::int32_t>> streaming_hz;
+    std::optional<double> next_due;  // the pen's clock, ms
+
+    /// Whether this subscriber gets status; moves next_due on if so.
+    bool admits(const Status& status) {
+        if (!streaming_hz || rate_hz >= streaming_hz->load(std::memory_order_relaxed)) return true;
+        const double now = status.device_time_ms;
+        if (next_due && now + 1.0 < *next_due && *next_due - now < 2 * period_ms) return false;
+        next_due =
+            (next_due && now < *next_due + period_ms) ? *next_due + period_ms : now + period_ms;
+        return true;
+    }
+};
+
+/// A status handler with its pace: one call per delivered frame, not two (a wrapper that
+/// paced, then called the handler, was an extra std::function call per frame).
+struct StatusEntry : HandlerEntry<std::function<void(const Status&)>> {
+    StatusEntry(std::function<void(const Status&)> h, StatusPace p)
+        : HandlerEntry(std::move(h)), pace(std::move(p)) {}
+    StatusPace pace;  // guarded by call_mutex
+};
+
 class CallbackDispatcher {
 public:
     /// Reading the pen's link on the pooled runs of a fast stream, as a network driver polls
@@ -70,7 +101,8 @@ public:
     };
 
     using StatusHandler = std::function<void(const Status&)>;
-    using StatusEntry = HandlerEntry<StatusHandler>;
+    using StatusPace = core::StatusPace;
+    using StatusEntry = core::StatusEntry;
     /// An app's executor (ConnectOptions::callback_executor): runs each task once, later.
     using Executor = std::function<void(std::function<void()>)>;
 
@@ -98,8 +130,9 @@ public:
     /// has begun, unless called from a callback of this dispatcher.
     bool post(std::function<void()> task);
 
-    /// Registers a status handler; the returned entry is what remove_status() takes.
-    std::shared_ptr<StatusEntry> add_status(StatusHandler handler);
+    /// Registers a status handler, at pace's rate (default: every frame); the returned entry
+    /// is what remove_status() takes.
+    std::shared_ptr<StatusEntry> add_status(StatusHandler handler, StatusPace pace = {});
     /// Unregisters; when called off the callback thread, waits for a running call to finish.
     void remove_status(const std::shared_ptr<StatusEntry>& entry);
 
@@ -149,17 +182,6 @@ void invoke(Entry& entry, const char* what, const Args&... args) {
     std::lock_guard lock(entry.call_mutex);
     if (!entry.active) return;
     call_logging_errors(what, [&] { entry.handler(args...); });
-}
-
-/// Calls entry's handler with each of frames in turn while it stays active, under one lock of
-/// its call_mutex; what it throws is logged, as invoke() does, and the next frame still comes.
-template <typename Entry, typename Frame>
-void invoke_each(Entry& entry, const char* what, std::span<const Frame> frames) {
-    std::lock_guard lock(entry.call_mutex);
-    for (const Frame& frame : frames) {
-        if (!entry.active) return;
-        call_logging_errors(what, [&] { entry.handler(frame); });
-    }
 }
 
 }  // namespace penlink::core

@@ -176,9 +176,9 @@ private:
     void publish_latest();
     /// Per status frame: the usual frame (within the limit, set points as acknowledged) is
     /// judged here, inline; what needs saying or doing is in the out-of-line parts below.
-    void check_depth_against_limit(const protocol::Status& wire);
+    inline void check_depth_against_limit(const protocol::Status& wire);
     void on_depth_beyond_limit(const protocol::Status& wire, std::int32_t limit);
-    void check_set_points(const protocol::Status& wire);
+    inline void check_set_points(const protocol::Status& wire);
     void on_set_points_differ(const protocol::Status& wire, bool depth_may_differ,
                               bool speed_may_differ);
     /// True if a request of group is sent and unanswered, or waiting to be sent.
@@ -209,8 +209,9 @@ private:
     Clock::time_point heartbeat_due() const;
     /// Every frame sent: it feeds the pen's watchdog, and may arm it.
     void note_sent(protocol::MessageType type);
-    /// A Status or Event that says the pen may have switched an output on by itself.
-    void note_status_outputs(const protocol::Status& wire);
+    /// A Status or Event that says the pen may have switched an output on by itself. (Inline
+    /// ones here are defined in session_incoming.cpp, their only user, called per status frame.)
+    inline void note_status_outputs(const protocol::Status& wire);
     void note_event_outputs(const protocol::Event& wire);
     void note_may_be_armed();
     void schedule_heartbeat(Clock::time_point at);

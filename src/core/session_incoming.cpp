@@ -171,6 +171,13 @@ void Session::on_acknowledged(const Pending& pending) {
     }
 }
 
+void Session::note_status_outputs(const protocol::Status& wire) {
+    if (may_be_armed_) return;
+    const bool running =
+        wire.state == protocol::PenState::Running || wire.state == protocol::PenState::Paused;
+    if (running || (wire.rf_flags & 0x01) != 0 || (wire.led_flags & 0x01) != 0) note_may_be_armed();
+}
+
 void Session::on_status(const protocol::Status& wire) {
     if (wire.session_id != session_id_) {
         on_session_lost("the pen's status belongs to another session (" +
@@ -189,7 +196,7 @@ void Session::on_status(const protocol::Status& wire) {
     ++received_in_read_;
     check_depth_against_limit(wire);
     check_set_points(wire);
-    if (!may_be_armed_) note_status_outputs(wire);
+    note_status_outputs(wire);
     copy_status(wire, last_status_);
     latest_pending_ = true;
     if (!dispatcher_.push_status(wire)) dropped_.fetch_add(1, std::memory_order_relaxed);

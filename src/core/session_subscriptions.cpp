@@ -94,21 +94,14 @@ Subscription Session::subscribe_status(StatusHandler handler, std::int32_t rate_
     if (!handler) throw InvalidArgumentError("subscribe_status needs a handler");
     check_status_rate(rate_hz, capabilities_);
     // The pen streams at the highest rate anyone asked for; a subscriber that asked less gets
-    // frames at its own rate, picked by the pen's clock (`next_due` is touched only on the
-    // callback thread). The rate is shared, not the session's: a callback that destroys its own
-    // pen leaves the frames queued behind it to run after the session has gone.
-    auto paced = [handler = std::move(handler), rate_hz, period_ms = 1000.0 / rate_hz,
-                  streaming = streaming_rate_hz_,
-                  next_due = std::optional<double>{}](const Status& status) mutable {
-        if (rate_hz < streaming->load(std::memory_order_relaxed)) {
-            const double now = status.device_time_ms;
-            if (next_due && now + 1.0 < *next_due && *next_due - now < 2 * period_ms) return;
-            next_due =
-                (next_due && now < *next_due + period_ms) ? *next_due + period_ms : now + period_ms;
-        }
-        handler(status);
-    };
-    auto entry = dispatcher_.add_status(std::move(paced));
+    // frames at its own rate, picked by the pen's clock (CallbackDispatcher::StatusPace). The
+    // rate is shared, not the session's: a callback that destroys its own pen leaves the frames
+    // queued behind it to run after the session has gone.
+    CallbackDispatcher::StatusPace pace;
+    pace.rate_hz = rate_hz;
+    pace.period_ms = 1000.0 / rate_hz;
+    pace.streaming_hz = streaming_rate_hz_;
+    auto entry = dispatcher_.add_status(std::move(handler), std::move(pace));
     {
         std::lock_guard lock(subscribers_mutex_);
         status_rates_.insert(rate_hz);

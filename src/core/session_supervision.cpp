@@ -86,13 +86,6 @@ void Session::note_sent(protocol::MessageType type) {
     if (may_arm(type)) note_may_be_armed();
 }
 
-void Session::note_status_outputs(const protocol::Status& wire) {
-    if (may_be_armed_) return;
-    const bool running =
-        wire.state == protocol::PenState::Running || wire.state == protocol::PenState::Paused;
-    if (running || (wire.rf_flags & 0x01) != 0 || (wire.led_flags & 0x01) != 0) note_may_be_armed();
-}
-
 void Session::note_event_outputs(const protocol::Event& wire) {
     using protocol::EventKind;
     switch (wire.kind) {
