@@ -52,10 +52,9 @@ struct HandlerEntry {
 
 /// A status subscriber's own rate (Session::subscribe_status): while the pen streams
 /// faster than it asked (streaming_hz), it gets frames at its own rate, picked by the pen's
-/// clock. Used on the callback thread only, under the entry's call_mutex.
+/// clock. Used on the callback thread only, under the entry's call_mutex. Default: every frame.
 struct StatusPace {
-    std::int32_t rate_hz = 0;  // 0: every frame
-    double period_ms = 0.0;
+    std::int32_t rate_hz = 0;
     /// The rate the pen streams at (the highest any subscriber asked); null: every frame.
     std::shared_ptr<const std::atomic<std::int32_t>> streaming_hz;
     std::optional<double> next_due;  // the pen's clock, ms
@@ -63,6 +62,7 @@ struct StatusPace {
     /// Whether this subscriber gets status; moves next_due on if so.
     bool admits(const Status& status) {
         if (!streaming_hz || rate_hz >= streaming_hz->load(std::memory_order_relaxed)) return true;
+        const double period_ms = 1000.0 / rate_hz;
         const double now = status.device_time_ms;
         if (next_due && now + 1.0 < *next_due && *next_due - now < 2 * period_ms) return false;
         next_due =
@@ -71,11 +71,12 @@ struct StatusPace {
     }
 };
 
+using StatusHandler = std::function<void(const Status&)>;
+
 /// A status handler with its pace: one call per delivered frame, not two (a wrapper that
 /// paced, then called the handler, was an extra std::function call per frame).
-struct StatusEntry : HandlerEntry<std::function<void(const Status&)>> {
-    StatusEntry(std::function<void(const Status&)> h, StatusPace p)
-        : HandlerEntry(std::move(h)), pace(std::move(p)) {}
+struct StatusEntry : HandlerEntry<StatusHandler> {
+    StatusEntry(StatusHandler h, StatusPace p) : HandlerEntry(std::move(h)), pace(std::move(p)) {}
     StatusPace pace;  // guarded by call_mutex
 };
 
@@ -100,7 +101,7 @@ public:
         ~LinkPolling() = default;
     };
 
-    using StatusHandler = std::function<void(const Status&)>;
+    using StatusHandler = core::StatusHandler;
     using StatusPace = core::StatusPace;
     using StatusEntry = core::StatusEntry;
     /// An app's executor (ConnectOptions::callback_executor): runs each task once, later.

@@ -99,7 +99,6 @@ Subscription Session::subscribe_status(StatusHandler handler, std::int32_t rate_
     // queued behind it to run after the session has gone.
     CallbackDispatcher::StatusPace pace;
     pace.rate_hz = rate_hz;
-    pace.period_ms = 1000.0 / rate_hz;
     pace.streaming_hz = streaming_rate_hz_;
     auto entry = dispatcher_.add_status(std::move(handler), std::move(pace));
     {
