@@ -6,7 +6,7 @@
 # Usage: scripts/bench.sh [--quick] [build-dir]
 #   build-dir  an existing CMake build tree (default: build/ci, else build/dev; if neither
 #              exists, build/bench is configured Release with -DPENLINK_BUILD_BENCH=ON).
-#              The five benchmarks and penlink-sim are (re)built in it first.
+#              The six benchmarks and penlink-sim are (re)built in it first.
 #   --quick    shorter runs (still five of each), for checking that the set works.
 #
 # Each program's output goes to build/bench-logs/<UTC date and time>/<program>.txt; the table
@@ -60,7 +60,7 @@ if ! grep -q '^PENLINK_BUILD_BENCH:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null;
     echo "bench.sh: $build was not configured with -DPENLINK_BUILD_BENCH=ON" >&2
     exit 2
 fi
-programs=(bench_roundtrip bench_status_stream bench_many_pens bench_idle_sims bench_codec)
+programs=(bench_roundtrip bench_status_stream bench_wakeups bench_many_pens bench_idle_sims bench_codec)
 echo "bench.sh: building ${programs[*]} and penlink-sim in $build"
 cmake --build "$build" -j2 --target "${programs[@]}" penlink-sim >/dev/null || {
     echo "bench.sh: build failed; run: cmake --build $build --target ${programs[*]}" >&2
@@ -73,12 +73,14 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 4096 2>/dev/null || true
 if [ "$quick" = 1 ]; then
     roundtrip_args="500 5"
     stream_args="1 5"
+    wakeups_args="1 5"
     many_args="200 20 1"
     idle_args="500 1 5 1"
     codec_args="5 20000"
 else
     roundtrip_args="2000 5"
     stream_args="2 5"
+    wakeups_args="2 5"
     many_args="200 20 3"
     idle_args="500 3 5 1"
     codec_args="7 100000"
@@ -120,6 +122,8 @@ run() {
 
 run bench_roundtrip bench_roundtrip $roundtrip_args
 run bench_status_stream bench_status_stream $stream_args
+# No target of its own: what a wake-up by the clock costs here, beside the streaming figure.
+run bench_wakeups bench_wakeups $wakeups_args
 # One run per process (see bench_many_pens.cpp); Threading::Dedicated only in the first.
 for i in 1 2 3 4 5; do
     dedicated=0

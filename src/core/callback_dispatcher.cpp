@@ -224,6 +224,9 @@ struct CallbackDispatcher::State final : CallbackRunnable,
             }
             lock.lock();
             delivering_count = 0;
+            // Nothing came meanwhile: the next frames go to the buffer just read, whose lines
+            // this thread holds, so a polled stream keeps one buffer warm instead of two in turn.
+            if (queued_count == 0) delivering.swap(queued);
         }
         if (delivered) status_runs.fetch_add(1, std::memory_order_relaxed);
         if (delivered && next_run && pool && !stopping && !scheduled) {
