@@ -1,7 +1,8 @@
 // One pen's callback queue. Runs user callbacks one at a time, off the I/O thread, so a slow
 // callback never stalls the link, on a CallbackPool's threads (shared by pens, or the pen's
 // own) or an app's executor. Status frames are queued as they came off the wire, in a buffer
-// that a run swaps for its own and converts and delivers outside the lock; both buffers grow
+// that a run swaps for its own and converts and delivers outside the lock (swapping back after,
+// if nothing came meanwhile, so a steady stream keeps to one buffer); both buffers grow
 // as a backlog needs it and are then reused (no heap per frame; past the capacity, counting
 // frames being delivered, a frame is dropped and counted). A queued frame is one cache line
 // (a wire Status without readings): it is written on the I/O thread's CPU and read on the
