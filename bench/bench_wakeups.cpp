@@ -17,7 +17,6 @@
 // Usage: bench_wakeups [seconds per case, 2] [runs, 5] [interval in us, kStatusRunInterval]
 
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +33,7 @@
 #include <vector>
 
 #include "core/callback_dispatcher.hpp"
+#include "cpu_time.hpp"
 #include "result_line.hpp"
 #include "stats.hpp"
 
@@ -41,27 +41,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double thread_cpu_seconds() {
-    rusage usage{};
-    getrusage(RUSAGE_THREAD, &usage);
-    const auto seconds = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-    };
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
 /// CPU per wake-up of the thread that ran `wait_once` until `seconds` passed, in us.
 template <typename WaitOnce>
 double us_per_wake(double seconds, WaitOnce wait_once) {
     const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(seconds));
-    const double before = thread_cpu_seconds();
+    const double before = bench::thread_cpu_seconds();
     long wakes = 0;
     while (Clock::now() < end) {
         wait_once();
         ++wakes;
     }
-    return wakes ? 1e6 * (thread_cpu_seconds() - before) / static_cast<double>(wakes) : 0.0;
+    return wakes ? 1e6 * (bench::thread_cpu_seconds() - before) / static_cast<double>(wakes) : 0.0;
 }
 
 double condition_variable_wake(double seconds, std::chrono::microseconds interval) {

@@ -1,5 +1,5 @@
-// CPU time: the benchmark process's own, user plus system, all threads (getrusage), and another
-// process's, such as a device it talks to (the sum of its threads' schedstat).
+// CPU time: the benchmark process's own or one of its threads', user plus system (getrusage), and
+// another process's, such as a device it talks to (the sum of its threads' schedstat).
 #pragma once
 
 #include <sys/resource.h>
@@ -11,15 +11,22 @@
 
 namespace bench {
 
-/// Seconds of CPU this process has used so far.
-inline double cpu_seconds() {
+/// Seconds of CPU used so far, user plus system: `who` is RUSAGE_SELF (the whole process) or
+/// RUSAGE_THREAD (the calling thread).
+inline double rusage_cpu_seconds(int who) {
     rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
+    getrusage(who, &usage);
     const auto seconds = [](const timeval& t) {
         return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
     };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
+
+/// Seconds of CPU this process has used so far.
+inline double cpu_seconds() { return rusage_cpu_seconds(RUSAGE_SELF); }
+
+/// Seconds of CPU the calling thread has used so far.
+inline double thread_cpu_seconds() { return rusage_cpu_seconds(RUSAGE_THREAD); }
 
 /// Seconds one task (a thread: /proc/<pid>/task/<tid>) has spent on a CPU so far: its
 /// schedstat's first field, in ns; 0 once it is gone.
