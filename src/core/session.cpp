@@ -359,7 +359,7 @@ protocol::Message Session::request_sync_reply(const protocol::Message& message,
     bool seen = false;
     const auto take_here = [this, &seen] {
         if (guard_->held_here() || (!seen && !link_->input_waiting())) return;
-        seen = !receive_here(1);
+        seen = !receive_here();
     };
     MutedReader muted(*link_);
     const auto before_sleep = [&muted] { muted.end(); };

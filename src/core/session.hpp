@@ -165,9 +165,9 @@ private:
     void on_retry_timer();
     void retry_or_fail(std::uint16_t seq);
     void on_bytes(std::span<const std::uint8_t> bytes);
-    /// Reads the link on this thread, up to `reads` times while bytes keep coming, if no other
-    /// thread holds the pen's guard; false (nothing read) if one does.
-    bool receive_here(int reads);
+    /// Reads what the link holds on this thread (Transport::receive_now), if no other thread
+    /// holds the pen's guard; false (nothing read) if one does.
+    bool receive_here();
     void on_frame(const protocol::DecodedFrame& frame);
     void on_reply(std::uint16_t seq, const protocol::Message& reply);
     void on_acknowledged(const Pending& pending);

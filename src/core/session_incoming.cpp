@@ -66,12 +66,10 @@ void Session::on_bytes(std::span<const std::uint8_t> bytes) {
         });
 }
 
-bool Session::receive_here(int reads) {
+bool Session::receive_here() {
     transport::LinkGuard::TryHold hold(*guard_);
     if (!hold.owns()) return false;
-    if (guard_->alive())
-        for (int read = 0; read < reads && link_->receive_now(); ++read) {
-        }
+    if (guard_->alive()) link_->receive_now();
     return true;
 }
 

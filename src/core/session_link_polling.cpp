@@ -4,20 +4,15 @@
 #include "core/session.hpp"
 
 namespace penlink::core {
-namespace {
-
-/// Reads per callback run at most: 256 KB on a tty, far more than 2 ms of the fastest stream.
-constexpr int kMaxPolledReads = 64;
-
-}  // namespace
 
 void Session::LinkPoller::read_and_listen() {
-    // Until nothing more comes: a tty hands over at most its line buffer (4 KB) per read. No
+    // Until a read comes back short (StreamLink::drain): a tty hands over at most 4 KB per read,
+    // and one that hands over less held no more, so no read that finds nothing follows. No
     // probe first (input_waiting): a run comes only while frames keep coming, so the link
-    // nearly always holds some, and the probe cost more than the one read that finds nothing.
-    // If another thread holds the guard (the I/O thread in a timer's handler, a caller taking
-    // its reply), it reads on, and the I/O thread, listening again below, takes what is left.
-    session_.receive_here(kMaxPolledReads);
+    // nearly always holds some. If another thread holds the guard (the I/O thread in a timer's
+    // handler, a caller taking its reply), it reads on, and the I/O thread, listening again
+    // below, takes what is left.
+    session_.receive_here();
     quiet(false);
 }
 
@@ -27,12 +22,11 @@ void Session::LinkPoller::quiet(bool quiet) {
 }
 
 void Session::read_late_quiet_link(Clock::time_point now) {
-    // Read as the run would have (receive_here): a quiet tty holds up to its whole buffer, and
-    // one read would leave all but 4 KB of it there until the next heartbeat or resend.
+    // Read as the run would have (receive_here): a quiet tty holds up to its whole buffer.
     const Clock::rep since = link_quiet_since_.load();
     if (since != 0 && now - Clock::time_point(Clock::duration(since)) > kQuietLinkLate &&
         link_->input_waiting())
-        receive_here(kMaxPolledReads);
+        receive_here();
 }
 
 }  // namespace penlink::core

@@ -14,10 +14,11 @@
 // keeps both capacities, so steady-state sends never allocate, and bytes go out in call order.
 //
 // Reading: the link waits for the stream to become readable (async_wait) and then reads it
-// itself, under the pen's guard, until a read comes back short; it does not let Asio's reactor
-// read for it. So every read of the stream happens under the guard, in order with the bytes'
-// handling, and a caller's thread holding the guard may read too: read_available() takes what
-// has arrived now, on that thread. A caller waiting for its reply does so (ReplyWaiter) and
+// itself, under the pen's guard, until a read comes back short (a tty's reads are full at
+// kTtyReadMax, a socket's at the buffer's size) or kMaxReadsAtOnce reads; it does not let
+// Asio's reactor read for it. So every read of the stream happens under the guard, in order with
+// the bytes' handling, and a caller's thread holding the guard may read too: read_available() takes
+// what has arrived now, on that thread. A caller waiting for its reply does so (ReplyWaiter) and
 // takes the reply itself, while the I/O thread still waits to be woken. Waiting again re-arms
 // the stream's registration (EPOLL_CTL_MOD), which reports bytes that came meanwhile at once,
 // so a short read need not be followed by one that finds nothing.
@@ -64,6 +65,14 @@ namespace penlink::transport {
 inline constexpr std::size_t kMaxQueuedBytes = 2 << 20;
 inline constexpr std::size_t kInitialQueueCapacity = 4096;
 inline constexpr std::size_t kReadBufferSize = 4096;
+/// The most one read of a tty hands over: its line discipline's buffer (4 KB) less one byte
+/// (Linux n_tty keeps that byte free). A read this long may have left more behind; a shorter
+/// one took everything the tty held.
+inline constexpr std::size_t kTtyReadMax = 4095;
+/// Reads at most per drain (256 KB): a peer that sends faster than the link is read does not
+/// keep the reading thread from handling what it read (the stream's registration reports the
+/// rest at once).
+inline constexpr int kMaxReadsAtOnce = 64;
 /// Largest single write: what an emergency stop may have to wait behind (protocol.md 5.4).
 inline constexpr std::size_t kMaxWriteChunk = 256;
 
@@ -118,7 +127,8 @@ public:
     /// Reads what the stream holds now and hands it to the ReceiveHandler, on the calling
     /// thread, which holds the pen's guard. Returns whether any bytes came. Call it when bytes
     /// wait (Transport::input_waiting): on a tty, a read that finds nothing first waits for the
-    /// tty's queued input work.
+    /// tty's queued input work. A tty's full buffer takes one call, not one per 4 KB, and no
+    /// read that finds nothing follows a short one.
     bool read_available() { return drain() > 0; }
 
     /// The descriptor, for a transport to ask whether bytes wait without the guard.
@@ -214,10 +224,12 @@ private:
     }
 
     /// Reads until a read comes back short (the stream is empty for now), would block, or
-    /// fails; hands each read's bytes to the ReceiveHandler. Returns the bytes read.
+    /// fails, at most kMaxReadsAtOnce times; hands each read's bytes to the ReceiveHandler.
+    /// Returns the bytes read.
     std::size_t drain() {
+        constexpr std::size_t kFullRead = kIsSocket ? kReadBufferSize : kTtyReadMax;
         std::size_t total = 0;
-        while (!closed_ && !failed_) {
+        for (int reads = 0; reads < kMaxReadsAtOnce && !closed_ && !failed_; ++reads) {
             const int fd = stream_.native_handle();
             ssize_t got;
             if constexpr (kIsSocket)
@@ -237,7 +249,7 @@ private:
             const auto size = static_cast<std::size_t>(got);
             total += size;
             if (on_receive_) on_receive_(std::span<const std::uint8_t>(read_buffer_.data(), size));
-            if (size < read_buffer_.size()) break;
+            if (size < kFullRead) break;
         }
         return total;
     }

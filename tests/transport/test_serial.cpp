@@ -138,6 +138,25 @@ TEST_CASE("over a pty a caller holding the pen's guard takes what has arrived, o
     CHECK(collector.errors().empty());
 }
 
+TEST_CASE("one receive_now takes all a tty holds, more than its 4 KB line buffer", "[serial]") {
+    OpenPty link;
+    auto& [io, pty, collector, transport] = link;
+    std::vector<std::uint8_t> sent(10000);
+    for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<std::uint8_t>(i % 253);
+    {
+        LinkGuard::Hold hold(*io.guard);
+        pty.write(sent);  // a pty holds more than 13 KB, so the write is whole before this read
+        CHECK(keep_trying([&] { return transport->input_waiting(); }));
+        // A tty hands over 4095 bytes per read at most: the call reads on until a read is
+        // short (it used to stop after each 4095-byte read, and a caller had to call again).
+        CHECK(transport->receive_now());
+        CHECK(collector.bytes_elsewhere() == sent.size());
+        CHECK_FALSE(transport->receive_now());
+    }
+    CHECK(collector.wait_for_bytes(sent.size()) == sent);
+    CHECK(collector.errors().empty());
+}
+
 TEST_CASE("bytes taken by a caller's thread and by the I/O thread arrive once each, in order",
           "[serial]") {
     OpenPty link;
