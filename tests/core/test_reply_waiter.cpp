@@ -2,6 +2,7 @@
 // caller watches briefly, then sleeps; either way it gets the value once, or its deadline.
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -61,8 +62,11 @@ TEST_CASE("a caller whose look at the link finds nothing still gets a reply comp
           "[reply_waiter]") {
     auto waiter = std::make_shared<ReplyWaiter<int>>();
     std::atomic<int> calls{0};
-    std::thread completer([waiter] {
-        std::this_thread::sleep_for(ReplyWaiter<int>::kSpinBudget * 20);
+    // The reply is completed only once the caller has stopped watching, however long a busy
+    // machine stretches its watch: set() lands between before_sleep() and the sleep, or during it.
+    std::promise<void> watch_over;
+    std::thread completer([waiter, over = watch_over.get_future()]() mutable {
+        over.wait();
         waiter->set(9);
     });
     int before_sleep_calls = 0, looks_before_sleep = -1;
@@ -72,6 +76,7 @@ TEST_CASE("a caller whose look at the link finds nothing still gets a reply comp
         [&] {
             ++before_sleep_calls;
             looks_before_sleep = calls.load();
+            watch_over.set_value();
         }));
     CHECK(waiter->take() == 9);
     CHECK(calls > 0);
