@@ -160,11 +160,12 @@ TEST_CASE("one receive_now takes all a tty holds, more than its 4 KB line buffer
         REQUIRE(probe >= 0);
         CHECK(keep_trying([&] {
             int waiting = 0;
-            return ::ioctl(probe, FIONREAD, &waiting) == 0 && waiting >= 4095;
+            return ::ioctl(probe, FIONREAD, &waiting) == 0 &&
+                   static_cast<std::size_t>(waiting) >= penlink::transport::kTtyReadMax;
         }));
         ::close(probe);
         CHECK(transport->receive_now());
-        CHECK(collector.bytes_elsewhere() > 4095);
+        CHECK(collector.bytes_elsewhere() > penlink::transport::kTtyReadMax);
         CHECK(keep_trying([&] {
             transport->receive_now();
             return collector.bytes_elsewhere() == sent.size();
