@@ -167,10 +167,24 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         drain(next_run);
     }
 
-    /// Runs tasks, then frames, until both are empty. running_on is this thread. If next_run
-    /// is set and frames were delivered, the next run is queued for then (see run_queued).
+    /// Whether a run that has done some work, and has more, hands the queue back to take its
+    /// turn again behind the others (under mutex): on a pool, when another pen's queue waits
+    /// for a thread; on an app's executor, always, as its other work is invisible here. Never
+    /// once stopping: stop() finishes the queue.
+    bool takes_turns() const {
+        if (stopping) return false;
+        if (!pooled) return true;
+        return pool && pool->others_waiting();
+    }
+
+    /// Runs tasks, then frames, until both are empty, or until others wait for the thread
+    /// (takes_turns: then the queue is handed over again, behind them). running_on is this
+    /// thread. If next_run is set and frames were delivered, the next run is queued for then
+    /// (see run_queued).
     void drain(std::optional<std::chrono::steady_clock::time_point> next_run = {}) {
         bool delivered = false;
+        bool worked = false;     // ran a task or delivered frames
+        bool next_turn = false;  // more to do, others waiting: hand the queue over again
         ++callbacks_running_here;
         std::unique_lock lock(mutex);
         for (;;) {
@@ -183,7 +197,14 @@ struct CallbackDispatcher::State final : CallbackRunnable,
                 lock.lock();
                 continue;
             }
-            if (run_tasks(lock)) continue;
+            if (worked && has_work() && takes_turns()) {
+                next_turn = true;
+                break;
+            }
+            if (run_tasks(lock)) {
+                worked = true;
+                continue;
+            }
             if (queued_count == 0) {
                 // Drained. If the next run is deferred (below), the link keeps quiet until
                 // then; if not, the I/O thread listens again.
@@ -195,7 +216,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
                 lock.lock();
                 continue;
             }
-            delivered = true;
+            delivered = worked = true;
             // The frames stay counted against the capacity until delivered, so a slow callback
             // still holds back at most `capacity` frames.
             delivering.swap(queued);
@@ -229,7 +250,12 @@ struct CallbackDispatcher::State final : CallbackRunnable,
             if (queued_count == 0) delivering.swap(queued);
         }
         if (delivered) status_runs.fetch_add(1, std::memory_order_relaxed);
-        if (delivered && next_run && pool && !stopping && !scheduled) {
+        std::shared_ptr<CallbackPool> turn_to;  // next_turn: the pool (null: the executor)
+        if (next_turn) {
+            scheduled = true;
+            self = shared_from_this();
+            turn_to = pool;
+        } else if (delivered && next_run && pool && !stopping && !scheduled) {
             scheduled = deferred = true;
             self = shared_from_this();
             pool->schedule_at(*this, *next_run);
@@ -248,6 +274,8 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         const bool waited_for = stop_waiters > 0;
         lock.unlock();
         if (waited_for) idle.notify_all();
+        // After running_on is clear, so the next turn's run does not take it for stop()'s.
+        if (next_turn) hand_over(turn_to);
     }
 
     /// Takes `mutex` for a call other than push_status. If this thread already holds it for a

@@ -74,6 +74,7 @@ void CallbackPool::Queue::push_ready(CallbackRunnable& runnable) {
     else
         head = &runnable;
     tail = &runnable;
+    ready_waiting.store(true, std::memory_order_relaxed);
 }
 
 std::chrono::steady_clock::time_point CallbackPool::Queue::release_due(
@@ -170,7 +171,10 @@ void CallbackPool::work(const std::shared_ptr<Queue>& queue) {
         }
         auto* runnable = q.head;
         q.head = runnable->next_;
-        if (!q.head) q.tail = nullptr;
+        if (!q.head) {
+            q.tail = nullptr;
+            q.ready_waiting.store(false, std::memory_order_relaxed);
+        }
         runnable->next_ = nullptr;
         // This run may be long, and a deferred runnable waits for this thread's deadline: an
         // idle thread takes over the watch.

@@ -4,6 +4,7 @@
 // with it, so a process with no pen runs no penlink thread.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -41,7 +42,8 @@ private:
     std::vector<std::thread> threads_;
 };
 
-/// Something a CallbackPool runs: one pen's callback queue, drained in one go.
+/// Something a CallbackPool runs: one pen's callback queue, drained in one go, or in turns
+/// while other runnables wait (CallbackPool::others_waiting).
 class CallbackRunnable {
 public:
     /// Runs what is queued; called by one pool thread at a time for a given runnable.
@@ -84,6 +86,11 @@ public:
     bool cancel_deferred(CallbackRunnable& runnable);
     /// True on one of this pool's threads.
     bool on_pool_thread() const;
+    /// Whether some runnable waits on the ready list for a thread: a run that has done some
+    /// work and has more then hands its queue back (schedule()) and takes its turn again
+    /// behind it, so a pen whose callbacks cannot keep up does not hold a thread from the
+    /// others. A hint read without the lock.
+    bool others_waiting() const { return queue_->ready_waiting.load(std::memory_order_relaxed); }
 
 private:
     /// The ready list and its signal, kept alive by each thread (as IoPool::Running).
@@ -92,8 +99,9 @@ private:
         std::condition_variable ready;
         CallbackRunnable* head = nullptr;
         CallbackRunnable* tail = nullptr;
-        CallbackRunnable* deferred = nullptr;  // unordered: a few pens at most
-        int idle_waiting = 0;                  // threads waiting without a deadline
+        CallbackRunnable* deferred = nullptr;    // unordered: a few pens at most
+        int idle_waiting = 0;                    // threads waiting without a deadline
+        std::atomic<bool> ready_waiting{false};  // head != nullptr, for others_waiting()
         bool stopping = false;
 
         void push_ready(CallbackRunnable& runnable);

@@ -1,0 +1,119 @@
+// Pens sharing callback threads take turns (core/callback_dispatcher.hpp, CallbackPool::
+// others_waiting): a pen whose callbacks cannot keep up with its frames hands its queue back
+// after each batch while another pen's queue waits, instead of holding the thread until its own
+// queue runs dry; a pen alone on the pool still drains its queue in one run.
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <thread>
+
+#include "core/callback_dispatcher.hpp"
+#include "core/shared_threads.hpp"
+
+namespace penlink::test {
+namespace {
+
+using core::CallbackDispatcher;
+using core::CallbackPool;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+/// A pen's callbacks that never keep up: each frame delivered queues one more, until `stop`
+/// (or `cap` frames, so a queue that never hands over still ends).
+struct EndlessStream {
+    explicit EndlessStream(std::shared_ptr<CallbackPool> pool) : dispatcher(4096, std::move(pool)) {
+        entry = dispatcher.add_status([this](const Status&) {
+            const int n = ++delivered;
+            if (stop.load() || n >= kCap) return;
+            protocol::Status wire;
+            wire.status_seq = static_cast<std::uint32_t>(n + 1);
+            dispatcher.push_status(wire);
+            dispatcher.flush();
+        });
+    }
+    void start() {
+        protocol::Status wire;
+        wire.status_seq = 1;
+        dispatcher.push_status(wire);
+        dispatcher.flush();
+    }
+
+    static constexpr int kCap = 20000;
+    std::atomic<int> delivered{0};
+    std::atomic<bool> stop{false};
+    CallbackDispatcher dispatcher;
+    std::shared_ptr<CallbackDispatcher::StatusEntry> entry;
+};
+
+bool eventually(const std::atomic<bool>& flag) {
+    const auto until = steady_clock::now() + std::chrono::seconds(20);
+    while (!flag.load()) {
+        if (steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(milliseconds(1));
+    }
+    return true;
+}
+
+TEST_CASE("a pen whose callbacks never keep up lets another pen's queue run on a one-thread pool",
+          "[callbacks][turns]") {
+    auto pool = std::make_shared<CallbackPool>(1);
+    EndlessStream busy(pool);
+    CallbackDispatcher other(16, pool);
+    std::atomic<bool> ran{false};
+    std::atomic<int> busy_frames_before{-1};
+    busy.start();
+    REQUIRE(other.post([&] {
+        busy_frames_before = busy.delivered.load();
+        ran = true;
+    }));
+    REQUIRE(eventually(ran));
+    busy.stop = true;
+    // The other pen ran while the busy one still had frames queued, not after its queue ran
+    // dry at the cap (which a run that kept the thread until then would need).
+    CHECK(busy_frames_before.load() < EndlessStream::kCap);
+    busy.dispatcher.stop();
+    other.stop();
+    // Every frame queued was delivered once: taking turns loses none.
+    CHECK(busy.delivered.load() >= busy_frames_before.load());
+}
+
+TEST_CASE("two pens whose callbacks never keep up share one thread turn by turn",
+          "[callbacks][turns]") {
+    auto pool = std::make_shared<CallbackPool>(1);
+    EndlessStream first(pool);
+    EndlessStream second(pool);
+    first.start();
+    second.start();
+    std::atomic<bool> both{false};
+    const auto until = steady_clock::now() + std::chrono::seconds(20);
+    while (steady_clock::now() < until && !both.load()) {
+        both = first.delivered.load() >= 100 && second.delivered.load() >= 100;
+        std::this_thread::sleep_for(milliseconds(1));
+    }
+    first.stop = second.stop = true;
+    // Each got a share long before either reached its cap.
+    CHECK(both.load());
+    CHECK(first.delivered.load() < EndlessStream::kCap);
+    CHECK(second.delivered.load() < EndlessStream::kCap);
+    first.dispatcher.stop();
+    second.dispatcher.stop();
+}
+
+TEST_CASE("a pen alone on its pool drains frames that come during a run in that same run",
+          "[callbacks][turns]") {
+    auto pool = std::make_shared<CallbackPool>(1);
+    EndlessStream alone(pool);
+    alone.start();
+    const auto until = steady_clock::now() + std::chrono::seconds(20);
+    while (alone.delivered.load() < EndlessStream::kCap && steady_clock::now() < until)
+        std::this_thread::sleep_for(milliseconds(1));
+    REQUIRE(alone.delivered.load() == EndlessStream::kCap);
+    // Nobody waited for the thread, so the queue was never handed back: one run delivered all.
+    CHECK(alone.dispatcher.status_runs() == 1);
+    alone.dispatcher.stop();
+}
+
+}  // namespace
+}  // namespace penlink::test
