@@ -79,26 +79,44 @@ def test_async_for_ends_when_the_pen_closes_and_times_out_without_frames() -> No
 
 # Run in a child: pytest itself handles KeyboardInterrupt. Each round sends SIGINT at a
 # different moment while the main thread waits in (or leaves) next() of the status iterator.
+# Two ways a round could go wrong without ending on its own, each turned into a named failure:
+# a KeyboardInterrupt that Python reports as unraisable (raised inside a finalizer such as
+# __del__, and swallowed there) would leave the loop running; and a round that outlasts
+# ROUND_LIMIT dumps every thread's Python stack and ends the child, with how many frames that
+# round's stream had delivered (none: the stream stalled; many: the interrupt was lost).
 _INTERRUPTS = textwrap.dedent("""
-    import os, random, signal, sys, threading, time
+    import faulthandler, os, random, signal, sys, threading, time
     import penlink
-    rounds, wrong = 300, []
+    ROUND_LIMIT = 30.0
+    rounds, wrong, swallowed = 300, [], []
+    sys.unraisablehook = lambda u: swallowed.append(f"{u.exc_type.__name__} in {u.object!r}")
     with penlink.connect("sim://") as pen:
         for i in range(rounds):
+            frames = 0
+            faulthandler.dump_traceback_later(ROUND_LIMIT, exit=True)
             timer = threading.Timer(random.uniform(0.0, 0.01),
                                     lambda: os.kill(os.getpid(), signal.SIGINT))
             try:
                 timer.start()
                 for status in pen.status(rate_hz=random.choice([50, 1000])):
-                    pass
+                    frames += 1
+                    if swallowed:
+                        break
+                    if frames % 500 == 0:
+                        print(f"round {i}: {frames} frames and no KeyboardInterrupt yet",
+                              flush=True)
             except KeyboardInterrupt:
                 pass
             except BaseException as error:
                 wrong.append(repr(error))
             else:
-                wrong.append("the loop ended without KeyboardInterrupt")
+                wrong.append(f"round {i} ended without KeyboardInterrupt after {frames} frames")
             timer.join()
-    print(f"{rounds - len(wrong)} of {rounds} raised KeyboardInterrupt")
+            faulthandler.cancel_dump_traceback_later()
+            if swallowed:
+                wrong.append(f"round {i}: swallowed: {swallowed}")
+                break
+    print(f"{rounds - len(wrong)} of {rounds} raised KeyboardInterrupt; {wrong[:5]}")
     sys.exit(1 if wrong else 0)
 """)
 
