@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -20,13 +21,13 @@ using core::CallbackPool;
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-/// A pen's callbacks that never keep up: each frame delivered queues one more, until `stop`
-/// (or `cap` frames, so a queue that never hands over still ends).
+/// A pen's callbacks that never keep up: each frame delivered queues one more while
+/// keep_going() holds (and below `cap` frames, so a queue that never hands over still ends).
 struct EndlessStream {
     explicit EndlessStream(std::shared_ptr<CallbackPool> pool) : dispatcher(4096, std::move(pool)) {
         entry = dispatcher.add_status([this](const Status&) {
             const int n = ++delivered;
-            if (stop.load() || n >= kCap) return;
+            if (stop.load() || n >= kCap || (keep_going && !keep_going())) return;
             protocol::Status wire;
             wire.status_seq = static_cast<std::uint32_t>(n + 1);
             dispatcher.push_status(wire);
@@ -43,6 +44,7 @@ struct EndlessStream {
     static constexpr int kCap = 20000;
     std::atomic<int> delivered{0};
     std::atomic<bool> stop{false};
+    std::function<bool()> keep_going;  // set before start()
     CallbackDispatcher dispatcher;
     std::shared_ptr<CallbackDispatcher::StatusEntry> entry;
 };
@@ -84,21 +86,25 @@ TEST_CASE("two pens whose callbacks never keep up share one thread turn by turn"
     auto pool = std::make_shared<CallbackPool>(1);
     EndlessStream first(pool);
     EndlessStream second(pool);
+    // Each goes on until the other has had 100 frames: with turns, both stop soon after; a
+    // pen that kept the thread would reach its cap before the other had one.
+    first.keep_going = [&] { return second.delivered.load() < 100; };
+    second.keep_going = [&] { return first.delivered.load() < 100; };
     first.start();
     second.start();
-    std::atomic<bool> both{false};
+    // Either way the streams end: wait for that, whichever way it goes.
+    const auto ended = [&] {
+        const int a = first.delivered.load(), b = second.delivered.load();
+        return (a >= 100 && b >= 100) || a >= EndlessStream::kCap || b >= EndlessStream::kCap;
+    };
     const auto until = steady_clock::now() + std::chrono::seconds(20);
-    while (steady_clock::now() < until && !both.load()) {
-        both = first.delivered.load() >= 100 && second.delivered.load() >= 100;
-        std::this_thread::sleep_for(milliseconds(1));
-    }
-    first.stop = second.stop = true;
-    // Each got a share long before either reached its cap.
-    CHECK(both.load());
-    CHECK(first.delivered.load() < EndlessStream::kCap);
-    CHECK(second.delivered.load() < EndlessStream::kCap);
+    while (!ended() && steady_clock::now() < until) std::this_thread::sleep_for(milliseconds(1));
     first.dispatcher.stop();
     second.dispatcher.stop();
+    CHECK(first.delivered.load() >= 100);
+    CHECK(second.delivered.load() >= 100);
+    CHECK(first.delivered.load() < EndlessStream::kCap);
+    CHECK(second.delivered.load() < EndlessStream::kCap);
 }
 
 TEST_CASE("a pen alone on its pool drains frames that come during a run in that same run",
