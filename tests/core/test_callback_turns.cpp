@@ -6,7 +6,9 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
+#include <future>
 #include <memory>
 #include <thread>
 
@@ -49,6 +51,30 @@ struct EndlessStream {
     std::shared_ptr<CallbackDispatcher::StatusEntry> entry;
 };
 
+/// Holds a one-thread pool's thread in a task of its own until open(), so that the queues handed
+/// to the pool meanwhile wait for it in the order they came, however the machine schedules the
+/// test's own thread.
+struct Gate {
+    explicit Gate(std::shared_ptr<CallbackPool> pool) : dispatcher(16, std::move(pool)) {
+        dispatcher.post([this] {
+            holding = true;
+            opened.wait();
+        });
+    }
+    bool holds() const {
+        const auto until = steady_clock::now() + std::chrono::seconds(20);
+        while (!holding.load() && steady_clock::now() < until)
+            std::this_thread::sleep_for(milliseconds(1));
+        return holding.load();
+    }
+    void open() { release.set_value(); }
+
+    std::promise<void> release;
+    std::shared_future<void> opened = release.get_future().share();
+    std::atomic<bool> holding{false};
+    CallbackDispatcher dispatcher;  // last: its end waits for the task, which open() ended
+};
+
 bool eventually(const std::atomic<bool>& flag) {
     const auto until = steady_clock::now() + std::chrono::seconds(20);
     while (!flag.load()) {
@@ -65,16 +91,19 @@ TEST_CASE("a pen whose callbacks never keep up lets another pen's queue run on a
     CallbackDispatcher other(16, pool);
     std::atomic<bool> ran{false};
     std::atomic<int> busy_frames_before{-1};
+    Gate gate(pool);
+    REQUIRE(gate.holds());
     busy.start();
     REQUIRE(other.post([&] {
         busy_frames_before = busy.delivered.load();
         ran = true;
     }));
+    gate.open();  // the busy pen's queue runs first, the other's waits behind it
     REQUIRE(eventually(ran));
     busy.stop = true;
-    // The other pen ran while the busy one still had frames queued, not after its queue ran
-    // dry at the cap (which a run that kept the thread until then would need).
-    CHECK(busy_frames_before.load() < EndlessStream::kCap);
+    // The other pen ran after the busy one's first batch, while that one still had frames
+    // queued; a run that kept the thread would have gone on to the cap first.
+    CHECK(busy_frames_before.load() == 1);
     busy.dispatcher.stop();
     other.stop();
     // Every frame queued was delivered once: taking turns loses none.
@@ -90,8 +119,11 @@ TEST_CASE("two pens whose callbacks never keep up share one thread turn by turn"
     // pen that kept the thread would reach its cap before the other had one.
     first.keep_going = [&] { return second.delivered.load() < 100; };
     second.keep_going = [&] { return first.delivered.load() < 100; };
+    Gate gate(pool);
+    REQUIRE(gate.holds());
     first.start();
     second.start();
+    gate.open();  // both queues wait: from here they take turns, one batch (a frame) each
     // Either way the streams end: wait for that, whichever way it goes.
     const auto ended = [&] {
         const int a = first.delivered.load(), b = second.delivered.load();
@@ -105,6 +137,7 @@ TEST_CASE("two pens whose callbacks never keep up share one thread turn by turn"
     CHECK(second.delivered.load() >= 100);
     CHECK(first.delivered.load() < EndlessStream::kCap);
     CHECK(second.delivered.load() < EndlessStream::kCap);
+    CHECK(std::abs(first.delivered.load() - second.delivered.load()) <= 1);
 }
 
 TEST_CASE("a pen alone on its pool drains frames that come during a run in that same run",
