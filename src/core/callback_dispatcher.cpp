@@ -250,18 +250,17 @@ struct CallbackDispatcher::State final : CallbackRunnable,
             if (queued_count == 0) delivering.swap(queued);
         }
         if (delivered) status_runs.fetch_add(1, std::memory_order_relaxed);
-        std::shared_ptr<CallbackPool> turn_to;  // next_turn: the pool (null: the executor)
-        if (next_turn) {
-            scheduled = true;
-            self = shared_from_this();
-            turn_to = pool;
-        } else if (delivered && next_run && pool && !stopping && !scheduled) {
+        if (!next_turn && delivered && next_run && pool && !stopping && !scheduled) {
             scheduled = deferred = true;
             self = shared_from_this();
             pool->schedule_at(*this, *next_run);
         }
         running_on = std::thread::id{};
         --callbacks_running_here;
+        // The next turn is handed over as any queue with work is (take_schedule), once this run
+        // no longer counts as running.
+        std::shared_ptr<CallbackPool> turn_to;
+        const bool hand_turn = next_turn && take_schedule(turn_to);
         // Stopped from inside a callback: this was the last run, so let the threads go. Not
         // when stop() waits on another thread: it lets them go itself, and joins them there, so
         // a pool thread never outlives the closing call (a language runtime may be shutting
@@ -274,8 +273,7 @@ struct CallbackDispatcher::State final : CallbackRunnable,
         const bool waited_for = stop_waiters > 0;
         lock.unlock();
         if (waited_for) idle.notify_all();
-        // After running_on is clear, so the next turn's run does not take it for stop()'s.
-        if (next_turn) hand_over(turn_to);
+        if (hand_turn) hand_over(turn_to);
     }
 
     /// Takes `mutex` for a call other than push_status. If this thread already holds it for a

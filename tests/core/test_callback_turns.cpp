@@ -10,18 +10,16 @@
 #include <functional>
 #include <future>
 #include <memory>
-#include <thread>
 
 #include "core/callback_dispatcher.hpp"
 #include "core/shared_threads.hpp"
+#include "wait.hpp"
 
 namespace penlink::test {
 namespace {
 
 using core::CallbackDispatcher;
 using core::CallbackPool;
-using std::chrono::milliseconds;
-using std::chrono::steady_clock;
 
 /// A pen's callbacks that never keep up: each frame delivered queues one more while
 /// keep_going() holds (and below `cap` frames, so a queue that never hands over still ends).
@@ -62,10 +60,7 @@ struct Gate {
         });
     }
     bool holds() const {
-        const auto until = steady_clock::now() + std::chrono::seconds(20);
-        while (!holding.load() && steady_clock::now() < until)
-            std::this_thread::sleep_for(milliseconds(1));
-        return holding.load();
+        return wait_until([this] { return holding.load(); }, std::chrono::seconds(20));
     }
     void open() { release.set_value(); }
 
@@ -74,15 +69,6 @@ struct Gate {
     std::atomic<bool> holding{false};
     CallbackDispatcher dispatcher;  // last: its end waits for the task, which open() ended
 };
-
-bool eventually(const std::atomic<bool>& flag) {
-    const auto until = steady_clock::now() + std::chrono::seconds(20);
-    while (!flag.load()) {
-        if (steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(milliseconds(1));
-    }
-    return true;
-}
 
 TEST_CASE("a pen whose callbacks never keep up lets another pen's queue run on a one-thread pool",
           "[callbacks][turns]") {
@@ -99,7 +85,7 @@ TEST_CASE("a pen whose callbacks never keep up lets another pen's queue run on a
         ran = true;
     }));
     gate.open();  // the busy pen's queue runs first, the other's waits behind it
-    REQUIRE(eventually(ran));
+    REQUIRE(wait_until([&] { return ran.load(); }, std::chrono::seconds(20)));
     busy.stop = true;
     // The other pen ran after the busy one's first batch, while that one still had frames
     // queued; a run that kept the thread would have gone on to the cap first.
@@ -129,8 +115,7 @@ TEST_CASE("two pens whose callbacks never keep up share one thread turn by turn"
         const int a = first.delivered.load(), b = second.delivered.load();
         return (a >= 100 && b >= 100) || a >= EndlessStream::kCap || b >= EndlessStream::kCap;
     };
-    const auto until = steady_clock::now() + std::chrono::seconds(20);
-    while (!ended() && steady_clock::now() < until) std::this_thread::sleep_for(milliseconds(1));
+    wait_until(ended, std::chrono::seconds(20));
     first.dispatcher.stop();
     second.dispatcher.stop();
     CHECK(first.delivered.load() >= 100);
@@ -145,9 +130,8 @@ TEST_CASE("a pen alone on its pool drains frames that come during a run in that 
     auto pool = std::make_shared<CallbackPool>(1);
     EndlessStream alone(pool);
     alone.start();
-    const auto until = steady_clock::now() + std::chrono::seconds(20);
-    while (alone.delivered.load() < EndlessStream::kCap && steady_clock::now() < until)
-        std::this_thread::sleep_for(milliseconds(1));
+    wait_until([&] { return alone.delivered.load() >= EndlessStream::kCap; },
+               std::chrono::seconds(20));
     REQUIRE(alone.delivered.load() == EndlessStream::kCap);
     // Nobody waited for the thread, so the queue was never handed back: one run delivered all.
     CHECK(alone.dispatcher.status_runs() == 1);
