@@ -10,7 +10,7 @@
 // in order, ahead of queued status frames (a run looks for them every 16 frames). The queue is
 // handed to a thread once per batch: while one drains it, new items join that run. On a pool, a
 // fast stream's runs come at most once every 2 ms, by the pool thread's own clock (see
-// State::run_queued in callback_dispatcher.cpp).
+// State::run_queued in callback_runs.cpp).
 #pragma once
 
 #include <atomic>
